@@ -1,0 +1,2 @@
+namespace Parley.Core;
+internal static class AssemblyMarker;

@@ -1,0 +1,2 @@
+namespace Parley.Data.Postgres;
+internal static class AssemblyMarker;

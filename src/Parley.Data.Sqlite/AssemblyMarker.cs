@@ -1,0 +1,2 @@
+namespace Parley.Data.Sqlite;
+internal static class AssemblyMarker;

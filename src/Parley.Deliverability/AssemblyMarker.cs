@@ -1,0 +1,2 @@
+namespace Parley.Deliverability;
+internal static class AssemblyMarker;

@@ -1,0 +1,2 @@
+namespace Parley.Smtp;
+internal static class AssemblyMarker;
