@@ -1,2 +1,0 @@
-namespace Parley.Core;
-internal static class AssemblyMarker;

@@ -1,0 +1,38 @@
+using System.Security.Cryptography;
+using System.Text;
+using Parley.Core.Records;
+
+namespace Parley.Core.Chatter;
+
+/// <summary>
+/// The per-thread reply address, <c>reply+contact-42-9f2c1a7b@alias-domain</c>. It routes a reply to
+/// its record even when a provider rewrote the Message-ID; the HMAC keeps strangers from posting
+/// into arbitrary records by guessing ids.
+/// </summary>
+public sealed class ReplyAddress(byte[] key)
+{
+    public const string LocalPrefix = "reply+";
+
+    public string For(RecordRef record, string aliasDomain) => $"{LocalPrefix}{Token(record)}@{aliasDomain}";
+
+    public string Token(RecordRef record) => $"{record.Type}-{record.Id}-{Mac(record)}";
+
+    /// <summary>Returns the record an address points to, or null if it is not a valid reply address.</summary>
+    public RecordRef? Parse(string address)
+    {
+        var at = address.LastIndexOf('@');
+        if (at < 0) return null;
+        var local = address[..at];
+        if (!local.StartsWith(LocalPrefix, StringComparison.OrdinalIgnoreCase)) return null;
+        var parts = local[LocalPrefix.Length..].Split('-');
+        if (parts.Length != 3 || !long.TryParse(parts[1], out var id)) return null;
+        var record = new RecordRef(parts[0].ToLowerInvariant(), id);
+        var expected = Mac(record);
+        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(parts[2].ToLowerInvariant()))
+            ? record
+            : null;
+    }
+
+    private string Mac(RecordRef record) =>
+        Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(record.ToString())))[..12];
+}

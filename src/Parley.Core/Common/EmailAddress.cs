@@ -1,0 +1,44 @@
+using MimeKit;
+
+namespace Parley.Core.Common;
+
+/// <summary>Validation and normalisation of the addresses users type in.</summary>
+public static class EmailAddress
+{
+    /// <summary>
+    /// Returns the address in canonical form (trimmed, domain lower-cased), or null when it is
+    /// not a single plain mailbox. CR and LF are refused outright: they are how header injection starts.
+    /// </summary>
+    public static string? Normalize(string? input)
+    {
+        if (string.IsNullOrWhiteSpace(input)) return null;
+        var text = input.Trim();
+        if (text.Length > 254 || text.IndexOfAny(['\r', '\n', '<', '>', ',', ';', ' ', '"']) >= 0) return null;
+        if (!MailboxAddress.TryParse(ParserOptions.Default, text, out var mailbox)) return null;
+        var at = mailbox.Address.LastIndexOf('@');
+        if (at <= 0 || at == mailbox.Address.Length - 1) return null;
+        var local = mailbox.Address[..at];
+        var domain = mailbox.Address[(at + 1)..].TrimEnd('.').ToLowerInvariant();
+        if (!IsValidDomain(domain)) return null;
+        return local + "@" + domain;
+    }
+
+    public static bool IsValidDomain(string? domain)
+    {
+        if (string.IsNullOrWhiteSpace(domain) || domain.Length > 253) return false;
+        var labels = domain.TrimEnd('.').Split('.');
+        if (labels.Length < 2) return false;
+        foreach (var label in labels)
+        {
+            if (label.Length is 0 or > 63) return false;
+            if (label[0] == '-' || label[^1] == '-') return false;
+            foreach (var c in label)
+            {
+                if (!(char.IsAsciiLetterOrDigit(c) || c == '-')) return false;
+            }
+        }
+        return true;
+    }
+
+    public static string DomainOf(string address) => address[(address.LastIndexOf('@') + 1)..].ToLowerInvariant();
+}

@@ -1,0 +1,110 @@
+using Microsoft.EntityFrameworkCore;
+using Parley.Core.Common;
+using Parley.Core.Data;
+
+namespace Parley.Core.Contacts;
+
+/// <summary>Create, find, update and search contacts, with the same validation for UI, API and import.</summary>
+public sealed class ContactService(ParleyDbContext db, TimeProvider clock)
+{
+    public async Task<Contact> CreateAsync(ContactInput input, CancellationToken ct)
+    {
+        var valid = Validate(input);
+        if (await db.Contacts.AnyAsync(c => c.Email == valid.Email, ct))
+            throw new InvalidInputException("email", $"A contact with the address {valid.Email} already exists.");
+        var now = clock.GetUtcNow();
+        var contact = new Contact
+        {
+            Name = valid.Name,
+            Email = valid.Email,
+            Company = valid.Company,
+            Phone = valid.Phone,
+            Tags = valid.Tags,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.Contacts.Add(contact);
+        await db.SaveChangesAsync(ct);
+        return contact;
+    }
+
+    public async Task<Contact> UpdateAsync(long id, ContactInput input, CancellationToken ct)
+    {
+        var contact = await GetAsync(id, ct);
+        var valid = Validate(input);
+        if (await db.Contacts.AnyAsync(c => c.Email == valid.Email && c.Id != id, ct))
+            throw new InvalidInputException("email", $"Another contact already uses {valid.Email}.");
+        Apply(contact, valid);
+        await db.SaveChangesAsync(ct);
+        return contact;
+    }
+
+    public async Task<Contact> GetAsync(long id, CancellationToken ct) =>
+        await db.Contacts.FirstOrDefaultAsync(c => c.Id == id, ct) ?? throw new NotFoundException($"Contact {id}");
+
+    public Task<Contact?> FindByEmailAsync(string email, CancellationToken ct)
+    {
+        var normalized = EmailAddress.Normalize(email);
+        return normalized is null ? Task.FromResult<Contact?>(null) : db.Contacts.FirstOrDefaultAsync(c => c.Email == normalized, ct);
+    }
+
+    /// <summary>Searches name, email, company and tags; newest first.</summary>
+    public async Task<(List<Contact> Page, int Total)> SearchAsync(string? query, int skip, int take, CancellationToken ct)
+    {
+        IQueryable<Contact> q = db.Contacts.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(query))
+        {
+            var term = query.Trim().ToLowerInvariant();
+            q = q.Where(c => c.Name.ToLower().Contains(term) || c.Email.Contains(term)
+                || (c.Company != null && c.Company.ToLower().Contains(term)) || c.Tags.Contains(term));
+        }
+        var total = await q.CountAsync(ct);
+        var page = await q.OrderBy(c => c.Name).ThenBy(c => c.Id).Skip(skip).Take(Math.Clamp(take, 1, 500)).ToListAsync(ct);
+        return (page, total);
+    }
+
+    internal static void Apply(Contact contact, ValidContact valid)
+    {
+        contact.Name = valid.Name;
+        contact.Email = valid.Email;
+        contact.Company = valid.Company;
+        contact.Phone = valid.Phone;
+        contact.Tags = valid.Tags;
+    }
+
+    internal sealed record ValidContact(string Name, string Email, string? Company, string? Phone, string Tags);
+
+    /// <summary>Checks every field and reports all problems at once.</summary>
+    internal static ValidContact Validate(ContactInput input)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var name = Clean(input.Name);
+        var email = EmailAddress.Normalize(input.Email);
+        if (name is null) errors["name"] = ["Please enter the contact's name."];
+        else if (name.Length > 200) errors["name"] = ["The name is longer than 200 characters."];
+        if (email is null)
+            errors["email"] = [string.IsNullOrWhiteSpace(input.Email)
+                ? "Please enter the contact's email address."
+                : $"\"{input.Email!.Trim()}\" is not a valid email address."];
+        var company = Clean(input.Company);
+        if (company?.Length > 200) errors["company"] = ["The company name is longer than 200 characters."];
+        var phone = Clean(input.Phone);
+        if (phone?.Length > 64) errors["phone"] = ["The phone number is longer than 64 characters."];
+        var tags = NormalizeTags(input.Tags);
+        if (tags.Length > 1000) errors["tags"] = ["There are too many tags (1000 characters at most)."];
+        if (errors.Count > 0) throw new InvalidInputException(errors);
+        return new ValidContact(name!, email!, company, phone, tags);
+    }
+
+    internal static string NormalizeTags(string? tags) =>
+        string.Join(",", (tags ?? "").Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(t => t.ToLowerInvariant()).Distinct());
+
+    /// <summary>Trims, turns control characters (which have no place in a name) into spaces, and maps empty to null.</summary>
+    private static string? Clean(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return null;
+        var chars = value.Trim().Select(c => char.IsControl(c) ? ' ' : c).ToArray();
+        return new string(chars);
+    }
+}

@@ -1,0 +1,105 @@
+using Microsoft.EntityFrameworkCore;
+using Parley.Core.Chatter;
+using Parley.Core.Contacts;
+using Parley.Core.Identity;
+using Parley.Core.Inbound;
+using Parley.Core.Outbound;
+using Parley.Core.Settings;
+using Parley.Core.Templates;
+
+namespace Parley.Core.Data;
+
+/// <summary>
+/// The one EF Core model for both providers. Migrations live per provider in
+/// Parley.Data.Sqlite and Parley.Data.Postgres; keep the model provider-neutral.
+/// </summary>
+public sealed class ParleyDbContext(DbContextOptions<ParleyDbContext> options) : DbContext(options)
+{
+    public DbSet<User> Users => Set<User>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<Contact> Contacts => Set<Contact>();
+    public DbSet<ChatterMessage> Messages => Set<ChatterMessage>();
+    public DbSet<RawMime> RawMimes => Set<RawMime>();
+    public DbSet<MailTemplate> Templates => Set<MailTemplate>();
+    public DbSet<OutgoingServer> OutgoingServers => Set<OutgoingServer>();
+    public DbSet<OutboxItem> Outbox => Set<OutboxItem>();
+    public DbSet<InboundMessage> Inbound => Set<InboundMessage>();
+    public DbSet<Setting> Settings => Set<Setting>();
+
+    protected override void OnModelCreating(ModelBuilder b)
+    {
+        b.Entity<User>(e =>
+        {
+            e.HasIndex(u => u.Email).IsUnique();
+            e.Property(u => u.Email).HasMaxLength(254);
+            e.Property(u => u.Name).HasMaxLength(200);
+        });
+        b.Entity<ApiToken>(e =>
+        {
+            e.HasIndex(t => t.SecretHash).IsUnique();
+            e.Property(t => t.Name).HasMaxLength(200);
+            e.Property(t => t.Prefix).HasMaxLength(32);
+            e.Property(t => t.SecretHash).HasMaxLength(64);
+        });
+        b.Entity<Contact>(e =>
+        {
+            e.HasIndex(c => c.Email).IsUnique();
+            e.HasIndex(c => c.Name);
+            e.Property(c => c.Name).HasMaxLength(200);
+            e.Property(c => c.Email).HasMaxLength(254);
+            e.Property(c => c.Company).HasMaxLength(200);
+            e.Property(c => c.Phone).HasMaxLength(64);
+            e.Property(c => c.Tags).HasMaxLength(1000);
+        });
+        b.Entity<ChatterMessage>(e =>
+        {
+            e.HasIndex(m => new { m.RecordType, m.RecordId, m.Id });
+            e.HasIndex(m => m.MessageId);
+            e.Property(m => m.RecordType).HasMaxLength(64);
+            e.Property(m => m.Kind).HasConversion<string>().HasMaxLength(16);
+            e.Property(m => m.Direction).HasConversion<string>().HasMaxLength(8);
+            e.Property(m => m.State).HasConversion<string>().HasMaxLength(16);
+            e.Property(m => m.MessageId).HasMaxLength(998);
+            e.Property(m => m.InReplyTo).HasMaxLength(998);
+        });
+        b.Entity<MailTemplate>(e =>
+        {
+            e.Property(t => t.Name).HasMaxLength(200);
+            e.Property(t => t.RecordType).HasMaxLength(64);
+        });
+        b.Entity<OutgoingServer>(e =>
+        {
+            e.Property(s => s.Security).HasConversion<string>().HasMaxLength(16);
+            e.Property(s => s.Name).HasMaxLength(200);
+            e.Property(s => s.Host).HasMaxLength(253);
+        });
+        b.Entity<OutboxItem>(e =>
+        {
+            e.HasIndex(o => new { o.State, o.NextAttemptAt });
+            e.HasIndex(o => o.ChatterMessageId);
+            e.Property(o => o.State).HasConversion<string>().HasMaxLength(16);
+            e.Property(o => o.Recipient).HasMaxLength(254);
+            e.Property(o => o.LeaseOwner).HasMaxLength(64);
+        });
+        b.Entity<InboundMessage>(e =>
+        {
+            e.HasIndex(i => new { i.Status, i.Id });
+            e.HasIndex(i => i.MessageId);
+            e.Property(i => i.Status).HasConversion<string>().HasMaxLength(16);
+            e.Property(i => i.Source).HasMaxLength(16);
+            e.Property(i => i.MessageId).HasMaxLength(998);
+        });
+        b.Entity<Setting>(e =>
+        {
+            e.HasKey(s => s.Key);
+            e.Property(s => s.Key).HasMaxLength(100);
+        });
+    }
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder builder)
+    {
+        // SQLite cannot order or compare DateTimeOffset natively; storing UTC ticks keeps
+        // "due now" queries in SQL on both providers.
+        builder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+    }
+}

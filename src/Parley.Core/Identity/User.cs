@@ -1,0 +1,12 @@
+namespace Parley.Core.Identity;
+
+/// <summary>A person who logs in to Parley (not a customer: customers are contacts).</summary>
+public sealed class User
+{
+    public long Id { get; set; }
+    public required string Email { get; set; }
+    public required string Name { get; set; }
+    public required string PasswordHash { get; set; }
+    public bool IsAdmin { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+}

@@ -1,0 +1,36 @@
+using Parley.Core.Chatter;
+using Parley.Core.Data;
+
+namespace Parley.Core.Inbound;
+
+/// <summary>
+/// Writes a received message, raw, in one committed transaction. Callers acknowledge the
+/// sender (SMTP 250, mailgate exit 0) only after this returns; routing happens later from the row.
+/// </summary>
+public sealed class InboundStore(ParleyDbContext db, InboundSignal signal)
+{
+    public const int MaxPeekHeaderBytes = 64 * 1024;
+
+    public async Task<long> StoreAsync(InboundEnvelopeData envelope, Stream raw, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        await raw.CopyToAsync(buffer, ct);
+        var bytes = buffer.ToArray();
+        var rawMime = new RawMime { Content = bytes, CreatedAt = envelope.ReceivedAt };
+        var row = new InboundMessage
+        {
+            ReceivedAt = envelope.ReceivedAt,
+            Source = envelope.Source,
+            ClientAddress = envelope.ClientAddress,
+            Helo = envelope.Helo,
+            MailFrom = envelope.MailFrom,
+            Recipients = string.Join(",", envelope.Recipients),
+            RawMime = rawMime,
+            Status = InboundStatus.Pending,
+        };
+        db.Inbound.Add(row);
+        await db.SaveChangesAsync(ct);
+        signal.Notify();
+        return row.Id;
+    }
+}

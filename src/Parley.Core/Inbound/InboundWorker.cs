@@ -1,0 +1,40 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Parley.Core.Inbound;
+
+/// <summary>Routes stored messages soon after they arrive, and on start-up routes whatever a crash left pending.</summary>
+public sealed partial class InboundWorker(IServiceScopeFactory scopes, InboundSignal signal, ILogger<InboundWorker> logger) : BackgroundService
+{
+    private static readonly TimeSpan Poll = TimeSpan.FromSeconds(10);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var routed = 0;
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                routed = await scope.ServiceProvider.GetRequiredService<InboundRouter>().RoutePendingAsync(100, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogLoopFailed(e);
+            }
+            if (routed == 0)
+            {
+                try { await signal.WaitAsync(Poll, stoppingToken); }
+                catch (OperationCanceledException) { return; }
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The inbound router hit an error; it will try again")]
+    private partial void LogLoopFailed(Exception e);
+}

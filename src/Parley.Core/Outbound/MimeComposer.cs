@@ -1,0 +1,56 @@
+using MimeKit;
+using Parley.Core.Common;
+
+namespace Parley.Core.Outbound;
+
+/// <summary>
+/// Builds the MIME of an outgoing email: Message-ID, Date, Reply-To that routes back, and a
+/// text/plain alternative for every HTML body. MimeKit encodes every header, so names and
+/// subjects cannot inject headers.
+/// </summary>
+public static class MimeComposer
+{
+    public static MimeMessage Compose(OutboundEmail email)
+    {
+        var message = new MimeMessage();
+        message.From.Add(new MailboxAddress(OneLine(email.FromName), email.FromAddress));
+        message.To.Add(new MailboxAddress(OneLine(email.ToName), email.ToAddress));
+        message.ReplyTo.Add(new MailboxAddress(OneLine(email.FromName), email.ReplyTo));
+        message.Subject = OneLine(email.Subject);
+        message.MessageId = email.MessageId;
+        message.Date = email.Date;
+        if (email.InReplyTo is not null)
+        {
+            message.InReplyTo = email.InReplyTo;
+            message.References.Add(email.InReplyTo);
+        }
+
+        var builder = new BodyBuilder();
+        if (HtmlText.LooksLikeHtml(email.Body))
+        {
+            builder.HtmlBody = email.Body;
+            builder.TextBody = HtmlText.ToPlainText(email.Body);
+        }
+        else
+        {
+            builder.TextBody = email.Body;
+            builder.HtmlBody = HtmlText.FromPlainText(email.Body);
+        }
+        message.Body = builder.ToMessageBody();
+        return message;
+    }
+
+    public static byte[] ToBytes(MimeMessage message)
+    {
+        using var stream = new MemoryStream();
+        message.WriteTo(FormatOptions.Default, stream);
+        return stream.ToArray();
+    }
+
+    /// <summary>A new Message-ID on the alias domain (without angle brackets).</summary>
+    public static string NewMessageId(string aliasDomain) =>
+        $"{Guid.CreateVersion7():N}.parley@{aliasDomain}";
+
+    private static string OneLine(string value) =>
+        string.Join(' ', value.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).Trim();
+}

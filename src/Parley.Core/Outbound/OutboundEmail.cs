@@ -1,0 +1,14 @@
+namespace Parley.Core.Outbound;
+
+/// <summary>Everything needed to build one outgoing email's MIME.</summary>
+public sealed record OutboundEmail(
+    string FromName,
+    string FromAddress,
+    string ToName,
+    string ToAddress,
+    string ReplyTo,
+    string Subject,
+    string Body,
+    string MessageId,
+    string? InReplyTo,
+    DateTimeOffset Date);

@@ -1,0 +1,24 @@
+namespace Parley.Core.Outbound;
+
+public sealed class OutboxOptions
+{
+    /// <summary>How often the worker looks for due mail when nothing wakes it.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a claimed row stays ours; a crash leaves it to be re-claimed after this.</summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(5);
+
+    public int BatchSize { get; set; } = 20;
+
+    /// <summary>Delays after the 1st, 2nd… temporary failure; the last one repeats until <see cref="GiveUpAfter"/>.</summary>
+    public TimeSpan[] RetryDelays { get; set; } =
+    [
+        TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(15), TimeSpan.FromHours(1),
+        TimeSpan.FromHours(4),
+    ];
+
+    public TimeSpan GiveUpAfter { get; set; } = TimeSpan.FromDays(4);
+
+    /// <summary>Names this process in leases so several nodes can share one PostgreSQL outbox.</summary>
+    public string NodeName { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}";
+}

@@ -1,0 +1,50 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Parley.Core.Outbound;
+
+/// <summary>
+/// Claims due outbox rows under a lease and delivers them. The lease (rather than a lock held
+/// during delivery) lets several nodes share the queue and lets a crashed node's rows be
+/// re-claimed: a crash between the remote 250 and our commit can send one duplicate, never lose mail.
+/// </summary>
+public sealed partial class OutboxWorker(
+    IServiceScopeFactory scopes,
+    OutboxSignal signal,
+    IOptions<OutboxOptions> options,
+    ILogger<OutboxWorker> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var opts = options.Value;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            int processed;
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                processed = await scope.ServiceProvider.GetRequiredService<OutboxProcessor>().ProcessDueAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogLoopFailed(e);
+                processed = 0;
+            }
+            if (processed == 0)
+            {
+                try { await signal.WaitAsync(opts.PollInterval, stoppingToken); }
+                catch (OperationCanceledException) { return; }
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The outbox worker hit an error; it will try again")]
+    private partial void LogLoopFailed(Exception e);
+}

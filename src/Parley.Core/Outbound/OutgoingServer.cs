@@ -1,0 +1,19 @@
+namespace Parley.Core.Outbound;
+
+public enum ServerSecurity { None, StartTls, Tls }
+
+/// <summary>An SMTP relay Parley may send through. The password is stored encrypted (Data Protection).</summary>
+public sealed class OutgoingServer
+{
+    public long Id { get; set; }
+    public required string Name { get; set; }
+    public required string Host { get; set; }
+    public int Port { get; set; }
+    public ServerSecurity Security { get; set; }
+    public string? Username { get; set; }
+    public string? ProtectedPassword { get; set; }
+    /// <summary>Lower runs first.</summary>
+    public int Priority { get; set; } = 10;
+    public bool ValidateCertificate { get; set; } = true;
+    public DateTimeOffset CreatedAt { get; set; }
+}

@@ -1,0 +1,3 @@
+namespace Parley.Core.Outbound;
+
+public sealed record OutgoingServerInput(string? Name, string? Host, int? Port, string? Security, string? Username, string? Password, int? Priority = null);

@@ -1,0 +1,68 @@
+using Microsoft.EntityFrameworkCore;
+using Parley.Core.Common;
+using Parley.Core.Data;
+
+namespace Parley.Core.Outbound;
+
+/// <summary>Adds, lists and removes SMTP relays; passwords are encrypted before they are stored.</summary>
+public sealed class OutgoingServerService(ParleyDbContext db, SecretProtector secrets, TimeProvider clock)
+{
+    public Task<List<OutgoingServer>> ListAsync(CancellationToken ct) =>
+        db.OutgoingServers.AsNoTracking().OrderBy(s => s.Priority).ThenBy(s => s.Id).ToListAsync(ct);
+
+    public async Task<OutgoingServer> CreateAsync(OutgoingServerInput input, CancellationToken ct)
+    {
+        var server = new OutgoingServer { Name = "", Host = "", CreatedAt = clock.GetUtcNow() };
+        Apply(server, input, keepPassword: false);
+        db.OutgoingServers.Add(server);
+        await db.SaveChangesAsync(ct);
+        return server;
+    }
+
+    public async Task<OutgoingServer> UpdateAsync(long id, OutgoingServerInput input, CancellationToken ct)
+    {
+        var server = await db.OutgoingServers.FirstOrDefaultAsync(s => s.Id == id, ct) ?? throw new NotFoundException($"Outgoing server {id}");
+        // An empty password field in an edit form means "unchanged", not "remove it".
+        Apply(server, input, keepPassword: string.IsNullOrEmpty(input.Password));
+        await db.SaveChangesAsync(ct);
+        return server;
+    }
+
+    public async Task DeleteAsync(long id, CancellationToken ct)
+    {
+        var server = await db.OutgoingServers.FirstOrDefaultAsync(s => s.Id == id, ct) ?? throw new NotFoundException($"Outgoing server {id}");
+        db.OutgoingServers.Remove(server);
+        await db.SaveChangesAsync(ct);
+    }
+
+    public static ServerSecurity? ParseSecurity(string? value) => value?.Trim().ToLowerInvariant() switch
+    {
+        "none" => ServerSecurity.None,
+        "starttls" => ServerSecurity.StartTls,
+        "tls" or "ssl" => ServerSecurity.Tls,
+        _ => null,
+    };
+
+    private void Apply(OutgoingServer server, OutgoingServerInput input, bool keepPassword)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var host = input.Host?.Trim().TrimEnd('.').ToLowerInvariant();
+        if (string.IsNullOrWhiteSpace(input.Name)) errors["name"] = ["Please give the server a name."];
+        if (string.IsNullOrEmpty(host) || host.Length > 253 || host.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or ':' or '[' or ']')))
+            errors["host"] = ["Please enter the server's host name or IP address, like smtp.example.com."];
+        if (input.Port is not (>= 1 and <= 65535)) errors["port"] = ["The port must be a number from 1 to 65535 (usually 587, 465 or 25)."];
+        var security = ParseSecurity(input.Security ?? "starttls");
+        if (security is null) errors["security"] = ["Security must be \"none\", \"starttls\" or \"tls\"."];
+        if (!string.IsNullOrEmpty(input.Password) && string.IsNullOrWhiteSpace(input.Username))
+            errors["username"] = ["A password needs a username."];
+        if (errors.Count > 0) throw new InvalidInputException(errors);
+
+        server.Name = input.Name!.Trim();
+        server.Host = host!;
+        server.Port = input.Port!.Value;
+        server.Security = security!.Value;
+        server.Username = string.IsNullOrWhiteSpace(input.Username) ? null : input.Username.Trim();
+        if (!keepPassword || server.Username is null) server.ProtectedPassword = secrets.Protect(input.Password);
+        server.Priority = input.Priority ?? server.Priority;
+    }
+}

@@ -1,0 +1,36 @@
+using Microsoft.EntityFrameworkCore;
+using Parley.Core.Common;
+using Parley.Core.Data;
+
+namespace Parley.Core.Records;
+
+/// <summary>
+/// Finds records by type and id. Only the built-in <c>contact</c> type exists for now; admin-defined
+/// record types plug in here.
+/// </summary>
+public sealed class RecordDirectory(ParleyDbContext db)
+{
+    public const string ContactType = "contact";
+
+    public static IReadOnlyList<string> KnownTypes { get; } = [ContactType];
+
+    public static bool IsKnownType(string? type) => type is not null && KnownTypes.Contains(type);
+
+    public async Task<RecordView> GetAsync(RecordRef record, CancellationToken ct)
+    {
+        if (record.Type != ContactType) throw new NotFoundException($"Record type \"{record.Type}\"");
+        var c = await db.Contacts.AsNoTracking().FirstOrDefaultAsync(x => x.Id == record.Id, ct)
+            ?? throw new NotFoundException($"Contact {record.Id}");
+        var fields = new Dictionary<string, object?>
+        {
+            ["id"] = c.Id,
+            ["name"] = c.Name,
+            ["first_name"] = c.Name.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? c.Name,
+            ["email"] = c.Email,
+            ["company"] = c.Company ?? "",
+            ["phone"] = c.Phone ?? "",
+            ["tags"] = c.Tags.Split(',', StringSplitOptions.RemoveEmptyEntries),
+        };
+        return new RecordView(record, c.Name, c.Email, fields);
+    }
+}

@@ -1,0 +1,7 @@
+namespace Parley.Core.Records;
+
+/// <summary>
+/// What the chatter and templates need to know of a record, whatever its type: a title, the
+/// address an email to it goes to, and the fields templates may use.
+/// </summary>
+public sealed record RecordView(RecordRef Ref, string Title, string? Email, IReadOnlyDictionary<string, object?> Fields);

@@ -1,0 +1,55 @@
+using Microsoft.Extensions.DependencyInjection;
+using Parley.Core.Chatter;
+using Parley.Core.Common;
+using Parley.Core.Contacts;
+using Parley.Core.Identity;
+using Parley.Core.Inbound;
+using Parley.Core.Outbound;
+using Parley.Core.Records;
+using Parley.Core.Settings;
+using Parley.Core.Templates;
+
+namespace Parley.Core;
+
+public static class ServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers records, chatter, templates, the outbox and inbound routing. The DbContext is
+    /// registered by the data provider; the workers are added separately with <see cref="AddParleyWorkers"/>.
+    /// </summary>
+    public static IServiceCollection AddParleyCore(this IServiceCollection services)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ChatterEvents>();
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<InboundSignal>();
+        services.AddSingleton<ReplyAddressProvider>();
+        services.AddSingleton<TemplateRenderer>();
+        services.AddSingleton<HtmlCleaner>();
+        services.AddSingleton<SecretProtector>();
+        services.AddOptions<OutboxOptions>();
+
+        services.AddScoped<UserService>();
+        services.AddScoped<ApiTokenService>();
+        services.AddScoped<SettingsService>();
+        services.AddScoped<SecretSettings>();
+        services.AddScoped<RecordDirectory>();
+        services.AddScoped<ContactService>();
+        services.AddScoped<ContactImporter>();
+        services.AddScoped<TemplateService>();
+        services.AddScoped<ChatterService>();
+        services.AddScoped<OutgoingServerService>();
+        services.AddScoped<OutboxProcessor>();
+        services.AddScoped<InboundStore>();
+        services.AddScoped<InboundRouter>();
+        return services;
+    }
+
+    /// <summary>The background delivery and routing loops (off in CLI verbs that only touch the database).</summary>
+    public static IServiceCollection AddParleyWorkers(this IServiceCollection services)
+    {
+        services.AddHostedService<OutboxWorker>();
+        services.AddHostedService<InboundWorker>();
+        return services;
+    }
+}

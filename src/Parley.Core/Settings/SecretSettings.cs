@@ -1,0 +1,33 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Parley.Core.Data;
+
+namespace Parley.Core.Settings;
+
+/// <summary>
+/// Random keys the installation generates once and keeps in the database (so every node of a
+/// PostgreSQL cluster shares them), e.g. the key that signs reply-address tokens.
+/// </summary>
+public sealed class SecretSettings(ParleyDbContext db)
+{
+    public async Task<byte[]> GetOrCreateKeyAsync(string name, CancellationToken ct)
+    {
+        var key = "secret:" + name;
+        var row = await db.Settings.AsNoTracking().FirstOrDefaultAsync(s => s.Key == key, ct);
+        if (row is not null) return Convert.FromBase64String(row.Value);
+        var value = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        db.Settings.Add(new Setting { Key = key, Value = value });
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return Convert.FromBase64String(value);
+        }
+        catch (DbUpdateException)
+        {
+            // Another node created it first: use theirs.
+            db.ChangeTracker.Clear();
+            row = await db.Settings.AsNoTracking().FirstAsync(s => s.Key == key, ct);
+            return Convert.FromBase64String(row.Value);
+        }
+    }
+}

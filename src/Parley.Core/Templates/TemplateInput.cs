@@ -1,0 +1,3 @@
+namespace Parley.Core.Templates;
+
+public sealed record TemplateInput(string? Name, string? RecordType, string? Subject, string? Body);

@@ -1,0 +1,79 @@
+using Fluid;
+using Fluid.Values;
+using Parley.Core.Common;
+using Parley.Core.Identity;
+using Parley.Core.Records;
+
+namespace Parley.Core.Templates;
+
+public sealed record RenderedTemplate(string Subject, string Body);
+
+/// <summary>
+/// Renders Liquid subjects and bodies against a record and the acting user. Syntax errors and
+/// unknown fields are reported with their line, so a broken template is shown, never sent.
+/// </summary>
+public sealed class TemplateRenderer
+{
+    private static readonly FluidParser Parser = new();
+
+    public static IFluidTemplate Parse(string field, string source)
+    {
+        if (Parser.TryParse(source ?? "", out var template, out var error)) return template;
+        throw new InvalidInputException(field, $"The {field} has a template error: {error}");
+    }
+
+    public async Task<RenderedTemplate> RenderAsync(string subject, string body, RecordView record, ActingUser user, CancellationToken ct)
+    {
+        var subjectTemplate = Parse("subject", subject);
+        var bodyTemplate = Parse("body", body);
+        ct.ThrowIfCancellationRequested();
+        var renderedSubject = await RenderOneAsync("subject", subjectTemplate, subject, record, user);
+        var renderedBody = await RenderOneAsync("body", bodyTemplate, body, record, user);
+        // A subject is a single header line: line breaks from data must not reach it.
+        renderedSubject = string.Join(' ', renderedSubject.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).Trim();
+        return new RenderedTemplate(renderedSubject, renderedBody);
+    }
+
+    private static async Task<string> RenderOneAsync(string field, IFluidTemplate template, string source, RecordView record, ActingUser user)
+    {
+        var unknown = new List<string>();
+        var options = new TemplateOptions
+        {
+            Undefined = name =>
+            {
+                unknown.Add(name);
+                return ValueTask.FromResult<FluidValue>(NilValue.Instance);
+            },
+        };
+        var context = new TemplateContext(options);
+        context.SetValue("record", new Dictionary<string, object?>(record.Fields));
+        context.SetValue("user", new Dictionary<string, object?> { ["name"] = user.Name, ["email"] = user.Email });
+        string result;
+        try
+        {
+            result = await template.RenderAsync(context);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new InvalidInputException(field, $"The {field} could not be rendered: {e.Message}");
+        }
+        if (unknown.Count > 0)
+        {
+            var name = unknown[0];
+            throw new InvalidInputException(field,
+                $"The {field} uses \"{name}\", which does not exist{LineOf(source, name)}. Fields you can use: {string.Join(", ", record.Fields.Keys.Select(k => "record." + k))}, user.name, user.email.");
+        }
+        return result;
+    }
+
+    private static string LineOf(string source, string name)
+    {
+        var root = name.Split('.')[0];
+        var lines = source.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            if (lines[i].Contains(root, StringComparison.Ordinal)) return $" (line {i + 1})";
+        }
+        return "";
+    }
+}

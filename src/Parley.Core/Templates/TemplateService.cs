@@ -1,0 +1,82 @@
+using Microsoft.EntityFrameworkCore;
+using Parley.Core.Common;
+using Parley.Core.Data;
+using Parley.Core.Identity;
+using Parley.Core.Records;
+
+namespace Parley.Core.Templates;
+
+/// <summary>Stores templates (checking their syntax before saving) and previews them against a real record.</summary>
+public sealed class TemplateService(ParleyDbContext db, RecordDirectory records, TemplateRenderer renderer, TimeProvider clock)
+{
+    public Task<List<MailTemplate>> ListAsync(string? recordType, CancellationToken ct) =>
+        db.Templates.AsNoTracking().Where(t => recordType == null || t.RecordType == recordType).OrderBy(t => t.Name).ToListAsync(ct);
+
+    public async Task<MailTemplate> GetAsync(long id, CancellationToken ct) =>
+        await db.Templates.FirstOrDefaultAsync(t => t.Id == id, ct) ?? throw new NotFoundException($"Template {id}");
+
+    public async Task<MailTemplate> CreateAsync(TemplateInput input, CancellationToken ct)
+    {
+        Validate(input);
+        var now = clock.GetUtcNow();
+        var template = new MailTemplate
+        {
+            Name = input.Name!.Trim(), RecordType = input.RecordType!, Subject = input.Subject!, Body = input.Body!,
+            CreatedAt = now, UpdatedAt = now,
+        };
+        db.Templates.Add(template);
+        await db.SaveChangesAsync(ct);
+        return template;
+    }
+
+    public async Task<MailTemplate> UpdateAsync(long id, TemplateInput input, CancellationToken ct)
+    {
+        var template = await GetAsync(id, ct);
+        Validate(input);
+        template.Name = input.Name!.Trim();
+        template.RecordType = input.RecordType!;
+        template.Subject = input.Subject!;
+        template.Body = input.Body!;
+        template.UpdatedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        return template;
+    }
+
+    public async Task DeleteAsync(long id, CancellationToken ct)
+    {
+        db.Templates.Remove(await GetAsync(id, ct));
+        await db.SaveChangesAsync(ct);
+    }
+
+    public async Task<RenderedTemplate> PreviewAsync(long templateId, long recordId, ActingUser user, CancellationToken ct)
+    {
+        var template = await GetAsync(templateId, ct);
+        var record = await records.GetAsync(new RecordRef(template.RecordType, recordId), ct);
+        return await renderer.RenderAsync(template.Subject, template.Body, record, user, ct);
+    }
+
+    /// <summary>Renders unsaved text (the editor's live preview) against a record.</summary>
+    public async Task<RenderedTemplate> PreviewDraftAsync(TemplateInput input, long recordId, ActingUser user, CancellationToken ct)
+    {
+        Validate(input);
+        var record = await records.GetAsync(new RecordRef(input.RecordType!, recordId), ct);
+        return await renderer.RenderAsync(input.Subject!, input.Body!, record, user, ct);
+    }
+
+    private static void Validate(TemplateInput input)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(input.Name)) errors["name"] = ["Please give the template a name."];
+        if (!RecordDirectory.IsKnownType(input.RecordType))
+            errors["recordType"] = [$"Unknown record type \"{input.RecordType}\". Known types: {string.Join(", ", RecordDirectory.KnownTypes)}."];
+        if (string.IsNullOrWhiteSpace(input.Subject)) errors["subject"] = ["Please enter a subject."];
+        if (string.IsNullOrWhiteSpace(input.Body)) errors["body"] = ["Please enter a body."];
+        foreach (var (field, source) in new[] { ("subject", input.Subject), ("body", input.Body) })
+        {
+            if (errors.ContainsKey(field)) continue;
+            try { TemplateRenderer.Parse(field, source!); }
+            catch (InvalidInputException e) { errors[field] = [.. e.Errors[field]]; }
+        }
+        if (errors.Count > 0) throw new InvalidInputException(errors);
+    }
+}

@@ -1,2 +1,0 @@
-namespace Parley.Data.Postgres;
-internal static class AssemblyMarker;

@@ -1,2 +1,0 @@
-namespace Parley.Data.Sqlite;
-internal static class AssemblyMarker;

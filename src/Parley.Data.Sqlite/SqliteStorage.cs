@@ -1,0 +1,19 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Parley.Core.Data;
+
+namespace Parley.Data.Sqlite;
+
+/// <summary>The embedded default: one SQLite file in the data directory, WAL mode, fsync on commit.</summary>
+public static class SqliteStorage
+{
+    public static IServiceCollection AddParleySqlite(this IServiceCollection services, string connectionString) =>
+        services.AddDbContext<ParleyDbContext>(o => Configure(o, connectionString));
+
+    public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, string connectionString) =>
+        options.UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly(typeof(SqliteStorage).Assembly.GetName().Name))
+            .AddInterceptors(SqlitePragmas.Instance);
+
+    public static string ConnectionStringFor(string dataDirectory) =>
+        $"Data Source={Path.Combine(dataDirectory, "parley.db")};Pooling=True;Default Timeout=30";
+}

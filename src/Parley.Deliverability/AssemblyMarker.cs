@@ -1,2 +1,0 @@
-namespace Parley.Deliverability;
-internal static class AssemblyMarker;

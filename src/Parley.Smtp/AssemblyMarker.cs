@@ -1,2 +1,0 @@
-namespace Parley.Smtp;
-internal static class AssemblyMarker;

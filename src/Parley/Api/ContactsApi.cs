@@ -1,0 +1,54 @@
+using System.Text;
+using Parley.Core.Common;
+using Parley.Core.Contacts;
+
+namespace Parley.Api;
+
+public sealed record ContactDto(long Id, string Name, string Email, string? Company, string? Phone, string[] Tags, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    public static ContactDto From(Contact c) =>
+        new(c.Id, c.Name, c.Email, c.Company, c.Phone, c.Tags.Split(',', StringSplitOptions.RemoveEmptyEntries), c.CreatedAt, c.UpdatedAt);
+}
+
+public sealed record ContactBody(string? Name, string? Email, string? Company, string? Phone, string? Tags);
+
+public sealed record CreatedDto(long Id);
+
+public static class ContactsApi
+{
+    private const long MaxCsvBytes = 20 * 1024 * 1024;
+
+    public static void MapContactsApi(this RouteGroupBuilder api)
+    {
+        var contacts = api.MapGroup("/contacts").WithTags("Contacts");
+
+        contacts.MapPost("", async (ContactBody body, ContactService service, CancellationToken ct) =>
+        {
+            var contact = await service.CreateAsync(new ContactInput(body.Name, body.Email, body.Company, body.Phone, body.Tags), ct);
+            return Results.Created($"/api/v1/contacts/{contact.Id}", new CreatedDto(contact.Id));
+        }).WithSummary("Create a contact");
+
+        contacts.MapGet("/{id:long}", async (long id, ContactService service, CancellationToken ct) =>
+            ContactDto.From(await service.GetAsync(id, ct))).WithSummary("Get a contact");
+
+        contacts.MapPut("/{id:long}", async (long id, ContactBody body, ContactService service, CancellationToken ct) =>
+            ContactDto.From(await service.UpdateAsync(id, new ContactInput(body.Name, body.Email, body.Company, body.Phone, body.Tags), ct)))
+            .WithSummary("Update a contact");
+
+        contacts.MapGet("", async (string? q, int? skip, int? take, ContactService service, CancellationToken ct) =>
+        {
+            var (page, total) = await service.SearchAsync(q, skip ?? 0, take ?? 50, ct);
+            return new { total, items = page.Select(ContactDto.From) };
+        }).WithSummary("Search contacts by name, email, company or tag");
+
+        contacts.MapPost("/import", async (HttpRequest request, ContactImporter importer, CancellationToken ct) =>
+        {
+            if (request.ContentLength > MaxCsvBytes)
+                throw new InvalidInputException("csv", $"The file is larger than {MaxCsvBytes / 1024 / 1024} MB; please split it.");
+            using var reader = new StreamReader(request.Body, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            return await importer.ImportAsync(reader, ct);
+        })
+        .Accepts<string>("text/csv")
+        .WithSummary("Import contacts from CSV (header name,email[,company,phone,tags]); existing emails are updated");
+    }
+}

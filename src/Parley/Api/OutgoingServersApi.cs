@@ -1,0 +1,45 @@
+using Parley.Core.Outbound;
+
+namespace Parley.Api;
+
+public sealed record OutgoingServerBody(string? Name, string? Host, int? Port, string? Security, string? Username, string? Password, int? Priority);
+
+public sealed record OutgoingServerDto(long Id, string Name, string Host, int Port, string Security, string? Username, bool HasPassword, int Priority)
+{
+    public static OutgoingServerDto From(OutgoingServer s) => new(s.Id, s.Name, s.Host, s.Port, SecurityName(s.Security), s.Username, s.ProtectedPassword is not null, s.Priority);
+
+    public static string SecurityName(ServerSecurity security) => security switch
+    {
+        ServerSecurity.None => "none",
+        ServerSecurity.StartTls => "starttls",
+        _ => "tls",
+    };
+}
+
+public static class OutgoingServersApi
+{
+    public static void MapOutgoingServersApi(this RouteGroupBuilder api)
+    {
+        var servers = api.MapGroup("/outgoing-servers").WithTags("Outgoing servers");
+
+        servers.MapPost("", async (OutgoingServerBody body, OutgoingServerService service, CancellationToken ct) =>
+        {
+            var server = await service.CreateAsync(ToInput(body), ct);
+            return Results.Created($"/api/v1/outgoing-servers/{server.Id}", new CreatedDto(server.Id));
+        }).WithSummary("Add an SMTP relay (the password is stored encrypted and never returned)");
+
+        servers.MapGet("", async (OutgoingServerService service, CancellationToken ct) =>
+            (await service.ListAsync(ct)).Select(OutgoingServerDto.From)).WithSummary("List SMTP relays");
+
+        servers.MapPut("/{id:long}", async (long id, OutgoingServerBody body, OutgoingServerService service, CancellationToken ct) =>
+            OutgoingServerDto.From(await service.UpdateAsync(id, ToInput(body), ct))).WithSummary("Change an SMTP relay (an empty password keeps the stored one)");
+
+        servers.MapDelete("/{id:long}", async (long id, OutgoingServerService service, CancellationToken ct) =>
+        {
+            await service.DeleteAsync(id, ct);
+            return Results.NoContent();
+        }).WithSummary("Remove an SMTP relay");
+    }
+
+    private static OutgoingServerInput ToInput(OutgoingServerBody b) => new(b.Name, b.Host, b.Port, b.Security, b.Username, b.Password, b.Priority);
+}

@@ -1,0 +1,51 @@
+using System.Security.Claims;
+using Parley.Auth;
+using Parley.Core.Templates;
+
+namespace Parley.Api;
+
+public sealed record TemplateBody(string? Name, string? RecordType, string? Subject, string? Body);
+
+public sealed record TemplateDto(long Id, string Name, string RecordType, string Subject, string Body, DateTimeOffset UpdatedAt)
+{
+    public static TemplateDto From(MailTemplate t) => new(t.Id, t.Name, t.RecordType, t.Subject, t.Body, t.UpdatedAt);
+}
+
+public sealed record PreviewBody(long? RecordId);
+
+public static class TemplatesApi
+{
+    public static void MapTemplatesApi(this RouteGroupBuilder api)
+    {
+        var templates = api.MapGroup("/templates").WithTags("Templates");
+
+        templates.MapPost("", async (TemplateBody body, TemplateService service, CancellationToken ct) =>
+        {
+            var template = await service.CreateAsync(new TemplateInput(body.Name, body.RecordType, body.Subject, body.Body), ct);
+            return Results.Created($"/api/v1/templates/{template.Id}", new CreatedDto(template.Id));
+        }).WithSummary("Create a Liquid template (syntax is checked before saving)");
+
+        templates.MapGet("", async (string? recordType, TemplateService service, CancellationToken ct) =>
+            (await service.ListAsync(recordType, ct)).Select(TemplateDto.From));
+
+        templates.MapGet("/{id:long}", async (long id, TemplateService service, CancellationToken ct) =>
+            TemplateDto.From(await service.GetAsync(id, ct)));
+
+        templates.MapPut("/{id:long}", async (long id, TemplateBody body, TemplateService service, CancellationToken ct) =>
+            TemplateDto.From(await service.UpdateAsync(id, new TemplateInput(body.Name, body.RecordType, body.Subject, body.Body), ct)));
+
+        templates.MapDelete("/{id:long}", async (long id, TemplateService service, CancellationToken ct) =>
+        {
+            await service.DeleteAsync(id, ct);
+            return Results.NoContent();
+        });
+
+        templates.MapPost("/{id:long}/preview", async (long id, PreviewBody body, TemplateService service, ClaimsPrincipal user, CancellationToken ct) =>
+        {
+            if (body.RecordId is not { } recordId)
+                throw new Core.Common.InvalidInputException("recordId", "Name the record to preview against, e.g. {\"recordId\": 1}.");
+            var rendered = await service.PreviewAsync(id, recordId, user.ToActingUser(), ct);
+            return new { subject = rendered.Subject, body = rendered.Body };
+        }).WithSummary("Render a template against a real record");
+    }
+}

@@ -1,0 +1,63 @@
+using Parley.Api;
+using Parley.Auth;
+using Parley.Core;
+using Parley.Live;
+
+namespace Parley.Hosting;
+
+/// <summary>Builds the one process that runs everything: web UI, REST API, SMTP listener and workers.</summary>
+public static class ParleyServer
+{
+    public static WebApplication Build(ServeOptions options, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
+        });
+        builder.WebHost.UseUrls(options.Urls.Split([';', ','], StringSplitOptions.RemoveEmptyEntries));
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // Keys live unencrypted in the data directory by design (protect that directory); the warning would only alarm.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
+
+        builder.Services.AddSingleton(options);
+        builder.Services.AddParleyStorage(options);
+        builder.Services.AddParleyCore();
+        if (options.RunWorkers) builder.Services.AddParleyWorkers();
+        builder.Services.AddParleySmtpIntegration(options);
+        builder.Services.AddParleyAuth();
+        builder.Services.AddParleyApi();
+        builder.Services.AddRazorPages(o =>
+        {
+            o.Conventions.AuthorizeFolder("/");
+            o.Conventions.AllowAnonymousToPage("/Login");
+            o.Conventions.AllowAnonymousToPage("/Setup");
+        });
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStaticFiles();
+        app.UseMiddleware<FirstRunRedirect>();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+        app.MapParleyApi();
+        app.MapRazorPages();
+        app.MapChatterStream();
+        app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
+        return app;
+    }
+
+    /// <summary>Migrates the database, seeds demo data when asked, then runs until stopped.</summary>
+    public static async Task<int> RunAsync(ServeOptions options, CancellationToken ct)
+    {
+        var app = Build(options);
+        await StorageSetup.MigrateAsync(app.Services, ct);
+        if (options.Demo) await Demo.DemoData.SeedAsync(app.Services, ct);
+        await app.RunAsync(ct);
+        return 0;
+    }
+}

@@ -1,0 +1,14 @@
+namespace Parley.Hosting;
+
+/// <summary>How one Parley process runs: where its data lives and where it listens.</summary>
+public sealed record ServeOptions
+{
+    public string DataDir { get; init; } = "./parley-data";
+    public string Urls { get; init; } = "http://127.0.0.1:5080";
+    public string SmtpListen { get; init; } = "127.0.0.1:2525";
+    /// <summary>A PostgreSQL connection string; null means SQLite in <see cref="DataDir"/>.</summary>
+    public string? Database { get; init; }
+    public bool Demo { get; init; }
+    /// <summary>Off for verbs that only need the database (token, migrate).</summary>
+    public bool RunWorkers { get; init; } = true;
+}

@@ -1,0 +1,59 @@
+using System.Text;
+using Microsoft.AspNetCore.Mvc;
+using Parley.Core.Contacts;
+
+namespace Parley.Pages.Contacts;
+
+public sealed class IndexModel(ContactService contacts, ContactImporter importer) : ParleyPageModel
+{
+    public const int PageSize = 50;
+
+    [BindProperty(SupportsGet = true)] public string? Q { get; set; }
+    [BindProperty(SupportsGet = true, Name = "p")] public int PageNumber { get; set; } = 1;
+    [BindProperty] public ContactForm New { get; set; } = new();
+    public List<Contact> Items { get; private set; } = [];
+    public int Total { get; private set; }
+    public ImportResult? Imported { get; private set; }
+    public bool ShowNewForm { get; private set; }
+
+    public sealed class ContactForm
+    {
+        public string? Name { get; set; }
+        public string? Email { get; set; }
+        public string? Company { get; set; }
+        public string? Phone { get; set; }
+        public string? Tags { get; set; }
+    }
+
+    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
+
+    public async Task<IActionResult> OnPostCreateAsync(CancellationToken ct)
+    {
+        Contact? created = null;
+        if (await TryAsync(async () => created = await contacts.CreateAsync(new ContactInput(New.Name, New.Email, New.Company, New.Phone, New.Tags), ct), "New"))
+            return Redirect($"/contacts/{created!.Id}");
+        ShowNewForm = true;
+        await LoadAsync(ct);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostImportAsync(IFormFile? file, CancellationToken ct)
+    {
+        if (file is null || file.Length == 0)
+            ModelState.AddModelError("csv", "Choose a CSV file first.");
+        else
+        {
+            await using var stream = file.OpenReadStream();
+            using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            await TryAsync(async () => Imported = await importer.ImportAsync(reader, ct));
+        }
+        await LoadAsync(ct);
+        return Page();
+    }
+
+    private async Task LoadAsync(CancellationToken ct)
+    {
+        PageNumber = Math.Max(1, PageNumber);
+        (Items, Total) = await contacts.SearchAsync(Q, (PageNumber - 1) * PageSize, PageSize, ct);
+    }
+}

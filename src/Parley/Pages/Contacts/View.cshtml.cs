@@ -1,0 +1,82 @@
+using Microsoft.AspNetCore.Mvc;
+using Parley.Core.Chatter;
+using Parley.Core.Contacts;
+using Parley.Core.Records;
+using Parley.Core.Templates;
+
+namespace Parley.Pages.Contacts;
+
+public sealed class ViewModel(ContactService contacts, ChatterService chatter, TemplateService templates) : ParleyPageModel
+{
+    public const int TimelinePage = 50;
+
+    [BindProperty(SupportsGet = true)] public long Id { get; set; }
+    [BindProperty] public string Mode { get; set; } = "email";
+    [BindProperty] public string? Subject { get; set; }
+    [BindProperty] public string? Body { get; set; }
+    [BindProperty] public long? TemplateId { get; set; }
+    [BindProperty] public Parley.Pages.Contacts.IndexModel.ContactForm Edit { get; set; } = new();
+
+    public Contact Contact { get; private set; } = null!;
+    public TimelineView Timeline { get; private set; } = null!;
+    public List<MailTemplate> Templates { get; private set; } = [];
+    public bool Editing { get; private set; }
+
+    private RecordRef Record => new(RecordDirectory.ContactType, Id);
+
+    public async Task OnGetAsync(long? before, CancellationToken ct) => await LoadAsync(before, ct);
+
+    public async Task<IActionResult> OnGetTimelineAsync(long? before, CancellationToken ct)
+    {
+        var messages = await chatter.ListAsync(Record, before, TimelinePage, ct);
+        return Partial("_Timeline", new TimelineView(Record, messages, TimelinePage));
+    }
+
+    public async Task<IActionResult> OnGetPreviewAsync(long templateId, CancellationToken ct)
+    {
+        try
+        {
+            var rendered = await templates.PreviewAsync(templateId, Id, Acting, ct);
+            return new JsonResult(new { subject = rendered.Subject, body = rendered.Body });
+        }
+        catch (Core.Common.InvalidInputException e)
+        {
+            return new JsonResult(new { error = e.Message }) { StatusCode = 400 };
+        }
+    }
+
+    public async Task<IActionResult> OnPostSendAsync(CancellationToken ct)
+    {
+        var kind = Mode == "note" ? MessageKind.Note : MessageKind.Email;
+        if (await TryAsync(() => chatter.PostAsync(Record, new ComposeRequest(kind, Subject, Body, TemplateId), Acting, ct)))
+        {
+            Flash(kind == MessageKind.Note ? "Note added." : "Email queued. Its delivery state shows in the timeline.");
+            return Redirect($"/contacts/{Id}");
+        }
+        await LoadAsync(null, ct);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostEditAsync(CancellationToken ct)
+    {
+        if (await TryAsync(() => contacts.UpdateAsync(Id, new ContactInput(Edit.Name, Edit.Email, Edit.Company, Edit.Phone, Edit.Tags), ct), "Edit"))
+        {
+            Flash("Contact saved.");
+            return Redirect($"/contacts/{Id}");
+        }
+        Editing = true;
+        await LoadAsync(null, ct);
+        return Page();
+    }
+
+    private async Task LoadAsync(long? before, CancellationToken ct)
+    {
+        Contact = await contacts.GetAsync(Id, ct);
+        if (!Editing)
+            Edit = new() { Name = Contact.Name, Email = Contact.Email, Company = Contact.Company, Phone = Contact.Phone, Tags = Contact.Tags };
+        Timeline = new TimelineView(Record, await chatter.ListAsync(Record, before, TimelinePage, ct), TimelinePage);
+        Templates = await templates.ListAsync(RecordDirectory.ContactType, ct);
+    }
+}
+
+public sealed record TimelineView(RecordRef Record, List<ChatterMessage> Messages, int PageSize);

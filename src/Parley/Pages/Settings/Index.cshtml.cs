@@ -1,0 +1,78 @@
+using Microsoft.AspNetCore.Mvc;
+using Parley.Core.Identity;
+using Parley.Core.Outbound;
+using Parley.Core.Settings;
+
+namespace Parley.Pages.Settings;
+
+public sealed class IndexModel(SettingsService settings, OutgoingServerService servers, ApiTokenService tokens) : ParleyPageModel
+{
+    [BindProperty] public string? AliasDomain { get; set; }
+    [BindProperty] public ServerForm Server { get; set; } = new();
+    [BindProperty] public string? TokenName { get; set; }
+    public List<OutgoingServer> Servers { get; private set; } = [];
+    public List<ApiToken> Tokens { get; private set; } = [];
+    public string? NewTokenSecret { get; private set; }
+
+    public sealed class ServerForm
+    {
+        public string? Name { get; set; }
+        public string? Host { get; set; }
+        public int? Port { get; set; } = 587;
+        public string? Security { get; set; } = "starttls";
+        public string? Username { get; set; }
+        public string? Password { get; set; }
+    }
+
+    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct, loadAlias: true);
+
+    public async Task<IActionResult> OnPostAliasAsync(CancellationToken ct)
+    {
+        if (await TryAsync(async () => AliasDomain = await settings.SetAliasDomainAsync(AliasDomain, ct)))
+            Flash($"Alias domain set to {AliasDomain}. Replies to Parley's emails come back to addresses on it.");
+        await LoadAsync(ct, loadAlias: false);
+        return ModelState.IsValid ? Redirect("/settings") : Page();
+    }
+
+    public async Task<IActionResult> OnPostServerAsync(CancellationToken ct)
+    {
+        var ok = await TryAsync(() => servers.CreateAsync(
+            new OutgoingServerInput(Server.Name, Server.Host, Server.Port, Server.Security, Server.Username, Server.Password), ct), "Server");
+        if (ok)
+        {
+            Flash($"Outgoing server \"{Server.Name}\" added.");
+            return Redirect("/settings");
+        }
+        await LoadAsync(ct, loadAlias: true);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostDeleteServerAsync(long serverId, CancellationToken ct)
+    {
+        await servers.DeleteAsync(serverId, ct);
+        Flash("Outgoing server removed.");
+        return Redirect("/settings");
+    }
+
+    public async Task<IActionResult> OnPostTokenAsync(CancellationToken ct)
+    {
+        var (_, secret) = await tokens.CreateAsync(Acting.Id, TokenName, ct);
+        NewTokenSecret = secret;
+        await LoadAsync(ct, loadAlias: true);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostRevokeTokenAsync(long tokenId, CancellationToken ct)
+    {
+        await tokens.RevokeAsync(Acting.Id, tokenId, ct);
+        Flash("Token revoked.");
+        return Redirect("/settings");
+    }
+
+    private async Task LoadAsync(CancellationToken ct, bool loadAlias)
+    {
+        if (loadAlias) AliasDomain = await settings.GetAliasDomainAsync(ct);
+        Servers = await servers.ListAsync(ct);
+        Tokens = await tokens.ListAsync(Acting.Id, ct);
+    }
+}

@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.Mvc;
+using Parley.Core.Contacts;
+using Parley.Core.Records;
+using Parley.Core.Templates;
+
+namespace Parley.Pages.Templates;
+
+public sealed class EditModel(TemplateService templates, ContactService contacts) : ParleyPageModel
+{
+    [BindProperty(SupportsGet = true)] public long? Id { get; set; }
+    [BindProperty] public string? Name { get; set; }
+    [BindProperty] public string? Subject { get; set; }
+    [BindProperty] public string? Body { get; set; }
+    [BindProperty] public long? PreviewRecordId { get; set; }
+    public List<Contact> SampleRecords { get; private set; } = [];
+    public RenderedTemplate? Preview { get; private set; }
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        if (Id is { } id)
+        {
+            var t = await templates.GetAsync(id, ct);
+            (Name, Subject, Body) = (t.Name, t.Subject, t.Body);
+        }
+        else
+        {
+            Subject = "Hello {{ record.first_name }}";
+            Body = "Dear {{ record.name }},\n\n\n\nBest regards,\n{{ user.name }}";
+        }
+        await LoadSamplesAsync(ct);
+    }
+
+    public async Task<IActionResult> OnPostSaveAsync(CancellationToken ct)
+    {
+        var input = new TemplateInput(Name, RecordDirectory.ContactType, Subject, Body);
+        MailTemplate? saved = null;
+        if (await TryAsync(async () => saved = Id is { } id ? await templates.UpdateAsync(id, input, ct) : await templates.CreateAsync(input, ct)))
+        {
+            Flash($"Template \"{saved!.Name}\" saved.");
+            return Redirect($"/templates/edit/{saved.Id}");
+        }
+        await LoadSamplesAsync(ct);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostPreviewAsync(CancellationToken ct)
+    {
+        await LoadSamplesAsync(ct);
+        var recordId = PreviewRecordId ?? SampleRecords.FirstOrDefault()?.Id;
+        if (recordId is null)
+            ModelState.AddModelError("preview", "Add a contact first: the preview renders against a real record.");
+        else
+            await TryAsync(async () => Preview = await templates.PreviewDraftAsync(
+                new TemplateInput(string.IsNullOrWhiteSpace(Name) ? "(unsaved)" : Name, RecordDirectory.ContactType, Subject, Body), recordId.Value, Acting, ct));
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostDeleteAsync(CancellationToken ct)
+    {
+        if (Id is { } id) await templates.DeleteAsync(id, ct);
+        Flash("Template deleted.");
+        return Redirect("/templates");
+    }
+
+    private async Task LoadSamplesAsync(CancellationToken ct) =>
+        SampleRecords = (await contacts.SearchAsync(null, 0, 100, ct)).Page;
+}

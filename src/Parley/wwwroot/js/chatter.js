@@ -1,0 +1,43 @@
+// Keeps an open chatter current: the server says "changed", we fetch the timeline again.
+(() => {
+  const timeline = document.getElementById('timeline');
+  if (timeline && window.EventSource) {
+    let pending = false;
+    const refresh = async () => {
+      if (pending) return;
+      pending = true;
+      try {
+        const res = await fetch(timeline.dataset.refresh, { headers: { 'X-Requested-With': 'fetch' } });
+        if (res.ok) timeline.innerHTML = await res.text();
+      } finally {
+        pending = false;
+      }
+    };
+    const source = new EventSource(timeline.dataset.live);
+    source.addEventListener('changed', refresh);
+    // After a dropped connection, catch up on what we may have missed.
+    source.addEventListener('open', () => { if (timeline.dataset.connected) refresh(); timeline.dataset.connected = '1'; });
+  }
+
+  const composer = document.getElementById('composer');
+  if (!composer) return;
+  const setMode = () => {
+    const mode = composer.querySelector('input[name=Mode]:checked')?.value;
+    composer.classList.toggle('mode-note', mode === 'note');
+    document.getElementById('send').textContent = mode === 'note' ? 'Log note' : 'Send';
+  };
+  composer.querySelectorAll('input[name=Mode]').forEach(r => r.addEventListener('change', setMode));
+  setMode();
+
+  const select = document.getElementById('template');
+  const error = document.getElementById('template-error');
+  select?.addEventListener('change', async () => {
+    error.hidden = true;
+    if (!select.value) return;
+    const res = await fetch(`${location.pathname}?handler=Preview&templateId=${encodeURIComponent(select.value)}`);
+    const data = await res.json();
+    if (!res.ok) { error.textContent = data.error; error.hidden = false; return; }
+    document.getElementById('subject').value = data.subject;
+    document.getElementById('body').value = data.body;
+  });
+})();
