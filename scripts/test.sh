@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The one test command (README and CI run exactly this): installs the peers, restores NuGet
+# packages, builds once, then runs every test project, the end-to-end ones included.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-peers.sh
+dotnet restore Parley.slnx
+dotnet build Parley.slnx --no-restore -c Release -warnaserror
+
+# Test projects run one after another: the machine has 2 cores and the end-to-end tests
+# start real servers. Each prints its own summary.
+dotnet test Parley.slnx --no-build -c Release -m:1 --logger "console;verbosity=normal" 2>&1 | tee /tmp/parley-test.log
+status=${PIPESTATUS[0]}
+
+# One plain closing line over all projects.
+passed=$(grep -oE 'Passed: +[0-9]+' /tmp/parley-test.log | awk '{s+=$2} END {print s+0}')
+failed=$(grep -oE 'Failed: +[0-9]+' /tmp/parley-test.log | awk '{s+=$2} END {print s+0}')
+skipped=$(grep -oE 'Skipped: +[0-9]+' /tmp/parley-test.log | awk '{s+=$2} END {print s+0}')
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+exit "$status"
