@@ -7,8 +7,10 @@ using Parley.Core.Identity;
 
 namespace Parley.Pages;
 
-public sealed class LoginModel(UserService users) : ParleyPageModel
+public sealed class LoginModel(UserService users, Hosting.ServeOptions serve) : ParleyPageModel
 {
+    public bool Demo => serve.Demo;
+
     [BindProperty] public string Email { get; set; } = "";
     [BindProperty] public string Password { get; set; } = "";
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
