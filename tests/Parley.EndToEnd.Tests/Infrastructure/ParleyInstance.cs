@@ -1,0 +1,107 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Parley.Core.Identity;
+using Parley.Hosting;
+using Parley.Smtp.Listener;
+
+namespace Parley.EndToEnd.Tests.Infrastructure;
+
+/// <summary>
+/// A whole Parley (web, API, SMTP listener, workers) running in this process on free loopback
+/// ports, with its own data directory, an admin user and an API token. Disposed by the test.
+/// </summary>
+public sealed class ParleyInstance : IAsyncDisposable
+{
+    public const string AdminEmail = "admin@parley.test";
+    public const string AdminPassword = "correct-horse-battery";
+
+    private readonly WebApplication _app;
+    private readonly string _dataDir;
+
+    private ParleyInstance(WebApplication app, string dataDir, Uri baseUrl, int smtpPort, HttpClient api)
+    {
+        _app = app;
+        _dataDir = dataDir;
+        BaseUrl = baseUrl;
+        SmtpPort = smtpPort;
+        Api = api;
+    }
+
+    public Uri BaseUrl { get; }
+    public int SmtpPort { get; }
+    /// <summary>Authenticated with a fresh token of the admin.</summary>
+    public HttpClient Api { get; }
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<ParleyInstance> StartAsync(string? database = null)
+    {
+        var dataDir = Path.Combine(Path.GetTempPath(), "parley-e2e-" + Guid.NewGuid().ToString("N")[..8]);
+        var app = ParleyServer.Build(new ServeOptions
+        {
+            DataDir = dataDir,
+            Database = database,
+            Urls = "http://127.0.0.1:0",
+            SmtpListen = "127.0.0.1:0",
+        });
+        await StorageSetup.MigrateAsync(app.Services, CancellationToken.None);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var smtpPort = app.Services.GetRequiredService<SmtpListener>().Port;
+
+        string secret;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var admin = await scope.ServiceProvider.GetRequiredService<UserService>().CreateAsync("Alice Admin", AdminEmail, AdminPassword, true, default);
+            (_, secret) = await scope.ServiceProvider.GetRequiredService<ApiTokenService>().CreateAsync(admin.Id, "e2e", default);
+        }
+        var api = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+        return new ParleyInstance(app, dataDir, new Uri(address), smtpPort, api);
+    }
+
+    public async Task<JsonElement> PostAsync(string path, object body)
+    {
+        using var response = await Api.PostAsJsonAsync(path, body);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"POST {path} → {(int)response.StatusCode}: {text}");
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    public async Task<JsonElement> GetAsync(string path)
+    {
+        using var response = await Api.GetAsync(path);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"GET {path} → {(int)response.StatusCode}: {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>Polls the record's timeline until a message satisfies the condition (bounded in time).</summary>
+    public async Task<JsonElement> WaitForMessageAsync(string recordPath, Func<JsonElement, bool> condition, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        JsonElement last = default;
+        while (DateTime.UtcNow < deadline)
+        {
+            last = await GetAsync($"{recordPath}/messages");
+            foreach (var m in last.EnumerateArray())
+                if (condition(m)) return m;
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"No message matched in time. Timeline was: {last}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Api.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(_dataDir, recursive: true); }
+        catch (IOException) { /* a file still held open by SQLite's pool; the OS temp cleaner gets it */ }
+    }
+}
