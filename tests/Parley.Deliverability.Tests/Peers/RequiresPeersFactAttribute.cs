@@ -1,0 +1,20 @@
+namespace Parley.Deliverability.Tests.Peers;
+
+/// <summary>
+/// A fact that needs Debian's dnsmasq and python3-spf (scripts/ installs them). Where they are
+/// missing the test is skipped with that reason instead of failing on a machine without peers.
+/// </summary>
+public sealed class RequiresSpfPeersFactAttribute : FactAttribute
+{
+    public RequiresSpfPeersFactAttribute()
+    {
+        if (!File.Exists(Dnsmasq.Executable))
+        {
+            Skip = $"{Dnsmasq.Executable} is not installed (apt-get install dnsmasq-base).";
+        }
+        else if (!PySpf.IsAvailable)
+        {
+            Skip = "python3-spf is not installed for /usr/bin/python3 (apt-get install python3-spf).";
+        }
+    }
+}
