@@ -1,0 +1,176 @@
+using System.Buffers;
+
+namespace Parley.Smtp.Listener.Protocol;
+
+/// <summary>What the DATA phase ended with, decided once the real end-of-data mark was seen.</summary>
+internal enum DataVerdict
+{
+    Complete,
+    BareLineFeed,
+    BareCarriageReturn,
+    LineTooLong,
+    TooBig,
+}
+
+/// <summary>
+/// Incremental DATA parser: dot-unstuffing, end-of-data detection and limits, fed straight from the pipe.
+/// </summary>
+/// <remarks>
+/// Only CR LF "." CR LF ends the data (the leading CR LF may be the one before DATA's content). A bare CR
+/// or bare LF never starts or ends a line here, so none of the SMTP smuggling sequences ("\n.\n",
+/// "\n.\r\n", "\r.\r", "\r\n.\r", "\r.\r\n") can end the message early; the message that contains one is
+/// then rejected as a whole (Postfix's smtpd_forbid_bare_newline=reject), rather than normalised, so what
+/// was stored is always exactly what the client meant to send.
+/// </remarks>
+internal sealed class MessageDataReader(MessageSpool spool, long maxMessageSize, int maxLineLength)
+{
+    private enum State
+    {
+        LineStart,
+        InLine,
+        AfterCr,
+        DotAtLineStart,
+        DotCr,
+    }
+
+    private static ReadOnlySpan<byte> Cr => "\r"u8;
+
+    private State _state = State.LineStart;
+    private long _size;
+    private int _lineLength;
+    private bool _bareLf;
+    private bool _bareCr;
+    private bool _lineTooLong;
+    private bool _tooBig;
+
+    public long MessageSize => _size;
+
+    public DataVerdict Verdict =>
+        _bareLf ? DataVerdict.BareLineFeed
+        : _bareCr ? DataVerdict.BareCarriageReturn
+        : _tooBig ? DataVerdict.TooBig
+        : _lineTooLong ? DataVerdict.LineTooLong
+        : DataVerdict.Complete;
+
+    /// <summary>
+    /// Consumes bytes from <paramref name="buffer"/>. Returns true with <paramref name="consumed"/> just
+    /// past the end-of-data mark when it was found; otherwise all of the buffer was consumed.
+    /// </summary>
+    public bool TryConsume(in ReadOnlySequence<byte> buffer, out SequencePosition consumed)
+    {
+        long offset = 0;
+        foreach (var segment in buffer)
+        {
+            if (ConsumeSegment(segment.Span, out var used))
+            {
+                consumed = buffer.GetPosition(offset + used);
+                return true;
+            }
+
+            offset += segment.Length;
+        }
+
+        consumed = buffer.End;
+        return false;
+    }
+
+    private bool ConsumeSegment(ReadOnlySpan<byte> span, out int used)
+    {
+        var runStart = 0; // start of bytes not yet copied to the spool
+        for (var i = 0; i < span.Length; i++)
+        {
+            var b = span[i];
+            if (++_lineLength > maxLineLength)
+            {
+                _lineTooLong = true;
+            }
+
+            switch (_state)
+            {
+                case State.LineStart when b == (byte)'.':
+                    Emit(span[runStart..i]);
+                    runStart = i + 1; // the stuffed dot is dropped
+                    _state = State.DotAtLineStart;
+                    continue;
+                case State.DotAtLineStart when b == (byte)'\r':
+                    runStart = i + 1; // held back: either the end mark or an ordinary CR
+                    _state = State.DotCr;
+                    continue;
+                case State.DotCr when b == (byte)'\n':
+                    used = i + 1;
+                    return true;
+                case State.DotCr:
+                    Emit(Cr);
+                    _state = State.AfterCr;
+                    break;
+                case State.DotAtLineStart:
+                    _state = State.InLine;
+                    break;
+            }
+
+            // Ordinary byte handling for LineStart, InLine and AfterCr.
+            switch (b)
+            {
+                case (byte)'\r':
+                    if (_state == State.AfterCr)
+                    {
+                        _bareCr = true;
+                    }
+
+                    _state = State.AfterCr;
+                    break;
+                case (byte)'\n':
+                    if (_state == State.AfterCr)
+                    {
+                        Emit(span[runStart..(i + 1)]);
+                        runStart = i + 1;
+                        _lineLength = 0;
+                        _state = State.LineStart;
+                    }
+                    else
+                    {
+                        _bareLf = true;
+                        _state = State.InLine;
+                    }
+
+                    break;
+                default:
+                    if (_state == State.AfterCr)
+                    {
+                        _bareCr = true;
+                    }
+
+                    _state = State.InLine;
+                    break;
+            }
+        }
+
+        if (_state != State.DotCr)
+        {
+            Emit(span[runStart..]);
+        }
+
+        used = span.Length;
+        return false;
+    }
+
+    private void Emit(ReadOnlySpan<byte> data)
+    {
+        if (data.IsEmpty)
+        {
+            return;
+        }
+
+        _size += data.Length;
+        if (_size > maxMessageSize)
+        {
+            _tooBig = true; // keep reading to the end mark, but stop storing
+            return;
+        }
+
+        if (!_bareCr && !_bareLf)
+        {
+            spool.Write(data);
+        }
+    }
+}

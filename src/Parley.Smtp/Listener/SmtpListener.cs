@@ -1,0 +1,199 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Parley.Smtp.Listener.Session;
+
+namespace Parley.Smtp.Listener;
+
+/// <summary>
+/// The inbound SMTP server: accepts connections, enforces connection limits and runs one
+/// session per connection. Messages go to <see cref="IInboundMessageStore"/>, recipients are
+/// checked by <see cref="IRecipientPolicy"/>.
+/// </summary>
+public sealed class SmtpListener : IAsyncDisposable
+{
+    private static readonly TimeSpan DisposeGrace = TimeSpan.FromSeconds(10);
+
+    private readonly SmtpListenerOptions _options;
+    private readonly IRecipientPolicy _recipientPolicy;
+    private readonly IInboundMessageStore _store;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger _logger;
+    private readonly ILogger _sessionLogger;
+    private readonly ConcurrentDictionary<IPAddress, int> _connectionsPerIp = new();
+    private readonly ConcurrentDictionary<Task, byte> _sessions = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private int _connections;
+    private Socket? _socket;
+    private Task? _acceptLoop;
+
+    public SmtpListener(
+        IOptions<SmtpListenerOptions> options,
+        IRecipientPolicy recipientPolicy,
+        IInboundMessageStore store,
+        ILoggerFactory loggerFactory,
+        TimeProvider? timeProvider = null)
+    {
+        _options = options.Value;
+        _recipientPolicy = recipientPolicy;
+        _store = store;
+        _timeProvider = timeProvider ?? TimeProvider.System;
+        _logger = loggerFactory.CreateLogger<SmtpListener>();
+        _sessionLogger = loggerFactory.CreateLogger("Parley.Smtp.Listener.SmtpSession");
+    }
+
+    /// <summary>The bound address, once started.</summary>
+    public EndPoint? EndPoint => _socket?.LocalEndPoint;
+
+    /// <summary>The bound port, once started (useful when <see cref="SmtpListenerOptions.Port"/> is 0).</summary>
+    public int Port => (EndPoint as IPEndPoint)?.Port ?? 0;
+
+    /// <summary>Binds and starts accepting; returns once the socket listens.</summary>
+    public async Task StartAsync(CancellationToken ct)
+    {
+        if (_socket is not null)
+        {
+            throw new InvalidOperationException("The SMTP listener is already started.");
+        }
+
+        var address = IPAddress.TryParse(_options.Host, out var parsed)
+            ? parsed
+            : (await Dns.GetHostAddressesAsync(_options.Host, ct).ConfigureAwait(false))
+                .OrderBy(a => a.AddressFamily == AddressFamily.InterNetwork ? 0 : 1).First();
+        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (address.Equals(IPAddress.IPv6Any))
+            {
+                socket.DualMode = true;
+            }
+
+            socket.Bind(new IPEndPoint(address, _options.Port));
+            socket.Listen(512);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        _socket = socket;
+        Log.ListenerStarted(_logger, socket.LocalEndPoint!);
+        _acceptLoop = Task.Run(() => AcceptLoopAsync(socket, _stopping.Token), CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Stops accepting, tells open sessions 421 and waits for them until <paramref name="ct"/> fires.
+    /// </summary>
+    public async Task StopAsync(CancellationToken ct)
+    {
+        if (_socket is null || _stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        var endPoint = _socket.LocalEndPoint!;
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _socket.Dispose();
+        await _acceptLoop!.ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(_sessions.Keys).WaitAsync(ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The host's shutdown budget is spent; the sessions close with the process.
+        }
+
+        Log.ListenerStopped(_logger, endPoint);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var grace = new CancellationTokenSource(DisposeGrace);
+        await StopAsync(grace.Token).ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    private async Task AcceptLoopAsync(Socket listener, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = await listener.AcceptAsync(ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException && ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (SocketException ex)
+            {
+                // E.g. out of file descriptors: back off instead of spinning.
+                Log.AcceptFailed(_logger, ex);
+                await Task.Delay(TimeSpan.FromMilliseconds(100), _timeProvider, CancellationToken.None).ConfigureAwait(false);
+                continue;
+            }
+
+            client.NoDelay = true;
+            var session = Task.Run(() => RunConnectionAsync(client, ct), CancellationToken.None);
+            _sessions.TryAdd(session, 0);
+            _ = session.ContinueWith(static (t, s) => ((ConcurrentDictionary<Task, byte>)s!).TryRemove(t, out _), _sessions, TaskScheduler.Default);
+        }
+    }
+
+    private async Task RunConnectionAsync(Socket client, CancellationToken ct)
+    {
+        var remote = (IPEndPoint)client.RemoteEndPoint!;
+        var address = remote.Address.IsIPv4MappedToIPv6 ? remote.Address.MapToIPv4() : remote.Address;
+        var fromThisAddress = _connectionsPerIp.AddOrUpdate(address, 1, static (_, n) => n + 1);
+        var total = Interlocked.Increment(ref _connections);
+        try
+        {
+            if (fromThisAddress > _options.MaxConnectionsPerIp || total > _options.MaxConnections)
+            {
+                var reason = fromThisAddress > _options.MaxConnectionsPerIp ? "too many connections from your address" : "too many connections";
+                Log.ConnectionRefused(_logger, address, reason);
+                await RefuseAsync(client, $"421 4.7.0 {_options.ServerName} Error: {reason}\r\n").ConfigureAwait(false);
+                return;
+            }
+
+            var session = new SmtpSession(client, _options, _recipientPolicy, _store, _timeProvider, _sessionLogger);
+            await session.RunAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // SmtpSession handles client behaviour itself; this is a bug, and must not take the listener down.
+            Log.SessionFailed(_sessionLogger, ex, "?");
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _connections);
+            if (_connectionsPerIp.AddOrUpdate(address, 0, static (_, n) => n - 1) <= 0)
+            {
+                _connectionsPerIp.TryRemove(KeyValuePair.Create(address, 0));
+            }
+        }
+    }
+
+    private static async Task RefuseAsync(Socket client, string reply)
+    {
+        using (client)
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await client.SendAsync(Encoding.ASCII.GetBytes(reply), SocketFlags.None, timeout.Token).ConfigureAwait(false);
+                client.Shutdown(SocketShutdown.Both);
+            }
+            catch (Exception ex) when (ex is SocketException or OperationCanceledException)
+            {
+                // Already gone; nothing to tell.
+            }
+        }
+    }
+}

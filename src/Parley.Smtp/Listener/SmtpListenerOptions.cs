@@ -1,0 +1,56 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Parley.Smtp.Listener;
+
+/// <summary>Settings of the inbound SMTP listener. Limits follow RFC 5321 §4.5.3 unless noted.</summary>
+public sealed class SmtpListenerOptions
+{
+    /// <summary>Address to bind; loopback by default so nothing is exposed until the host says so.</summary>
+    public string Host { get; set; } = "127.0.0.1";
+
+    /// <summary>Port to bind; 0 picks a free port (see <see cref="SmtpListener.Port"/>).</summary>
+    public int Port { get; set; } = 2525;
+
+    /// <summary>Name in the greeting, EHLO reply and Received header.</summary>
+    public string ServerName { get; set; } = Dns.GetHostName();
+
+    /// <summary>Largest message accepted, counted after dot-unstuffing, without the Received header.</summary>
+    public long MaxMessageSize { get; set; } = 25L * 1024 * 1024;
+
+    /// <summary>Recipients per transaction; more get 452 4.5.3 (RFC 5321 requires at least 100).</summary>
+    public int MaxRecipients { get; set; } = 100;
+
+    /// <summary>Longest text line in DATA, including CRLF (RFC 5321: 1000).</summary>
+    public int MaxLineLength { get; set; } = 1000;
+
+    /// <summary>Longest command line, including CRLF (RFC 5321: 512).</summary>
+    public int MaxCommandLineLength { get; set; } = 512;
+
+    /// <summary>Time a client may stay silent while the server waits for a command.</summary>
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Time a client may stay silent while sending message content.</summary>
+    public TimeSpan DataTimeout { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Concurrent sessions from one client address; more get 421 4.7.0.</summary>
+    public int MaxConnectionsPerIp { get; set; } = 20;
+
+    /// <summary>Concurrent sessions in total; more get 421 4.7.0.</summary>
+    public int MaxConnections { get; set; } = 1000;
+
+    /// <summary>Upper bound on a whole session, so drip-feeding clients cannot hold a slot forever.</summary>
+    public TimeSpan MaxSessionTime { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Syntax and sequence errors tolerated in one session before 421 and disconnect.</summary>
+    public int MaxErrors { get; set; } = 20;
+
+    /// <summary>Certificate for STARTTLS; STARTTLS is advertised only when set.</summary>
+    public X509Certificate2? Certificate { get; set; }
+
+    /// <summary>Directory for spooling large messages while they arrive; the system temp directory when null.</summary>
+    public string? SpoolDirectory { get; set; }
+
+    /// <summary>Messages up to this size are spooled in memory, larger ones in a temp file.</summary>
+    public int InMemorySpoolLimit { get; set; } = 256 * 1024;
+}

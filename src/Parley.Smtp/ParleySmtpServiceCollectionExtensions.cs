@@ -1,0 +1,49 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Parley.Smtp.Delivery;
+using Parley.Smtp.Listener;
+
+namespace Parley.Smtp;
+
+public static class ParleySmtpServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the inbound listener (run by the host as a hosted service) and outbound delivery.
+    /// The host must register <see cref="IRecipientPolicy"/> and <see cref="IInboundMessageStore"/>.
+    /// </summary>
+    public static IServiceCollection AddParleySmtp(
+        this IServiceCollection services,
+        Action<SmtpListenerOptions>? configureListener = null,
+        Action<SmtpDeliveryOptions>? configureDelivery = null) =>
+        services.AddParleySmtpListener(configureListener).AddParleySmtpDelivery(configureDelivery);
+
+    /// <summary>Adds <see cref="SmtpListener"/> and <see cref="SmtpListenerHostedService"/>.</summary>
+    public static IServiceCollection AddParleySmtpListener(this IServiceCollection services, Action<SmtpListenerOptions>? configure = null)
+    {
+        var options = services.AddOptions<SmtpListenerOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SmtpListenerOptions>, SmtpListenerOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<SmtpListener>();
+        services.AddHostedService<SmtpListenerHostedService>();
+        return services;
+    }
+
+    /// <summary>Adds <see cref="ISmtpDeliveryClient"/>.</summary>
+    public static IServiceCollection AddParleySmtpDelivery(this IServiceCollection services, Action<SmtpDeliveryOptions>? configure = null)
+    {
+        var options = services.AddOptions<SmtpDeliveryOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        services.TryAddSingleton<ISmtpDeliveryClient, SmtpDeliveryClient>();
+        return services;
+    }
+}
