@@ -25,12 +25,13 @@ public sealed class TestServer : IAsyncDisposable
         ITestOutputHelper output,
         Action<SmtpListenerOptions>? configure = null,
         TimeProvider? timeProvider = null,
-        IRecipientPolicy? policy = null)
+        IRecipientPolicy? policy = null,
+        Microsoft.Extensions.Logging.LogLevel logLevel = Microsoft.Extensions.Logging.LogLevel.Debug)
     {
         var options = new SmtpListenerOptions { Host = "127.0.0.1", Port = 0, ServerName = "mx.parley.test" };
         configure?.Invoke(options);
         var store = new InMemoryMessageStore();
-        var logs = new TestOutputLoggerFactory(output);
+        var logs = new TestOutputLoggerFactory(output, logLevel);
         var listener = new SmtpListener(Options.Create(options), policy ?? new TestRecipientPolicy(), store, logs, timeProvider);
         await listener.StartAsync(CancellationToken.None);
         return new TestServer(listener, store, logs);
