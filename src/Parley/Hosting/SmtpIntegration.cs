@@ -1,3 +1,8 @@
+using Parley.Core.Outbound;
+using Parley.Mail;
+using Parley.Smtp.Delivery;
+using Parley.Smtp.Listener;
+
 namespace Parley.Hosting;
 
 /// <summary>Wires Parley.Smtp (listener and relay delivery) to Core's inbound store and outbox.</summary>
@@ -5,7 +10,28 @@ public static class SmtpIntegration
 {
     public static IServiceCollection AddParleySmtpIntegration(this IServiceCollection services, ServeOptions options)
     {
-        _ = options;
+        var (host, port) = ParseListen(options.SmtpListen);
+        services.Configure<SmtpListenerOptions>(o =>
+        {
+            o.Host = host;
+            o.Port = port;
+        });
+        services.AddOptions<SmtpDeliveryOptions>();
+        services.AddSingleton<IRecipientPolicy, AliasDomainRecipientPolicy>();
+        services.AddSingleton<IInboundMessageStore, DatabaseInboundStore>();
+        services.AddSingleton<ISmtpDeliveryClient, SmtpDeliveryClient>();
+        services.AddSingleton<IMailTransport, SmtpMailTransport>();
+        services.AddSingleton<SmtpListener>();
+        if (options.RunWorkers) services.AddHostedService<SmtpListenerHostedService>();
         return services;
+    }
+
+    /// <summary>Parses "HOST:PORT" (or "[v6]:PORT"); a clear error names the expected form.</summary>
+    public static (string Host, int Port) ParseListen(string value)
+    {
+        var colon = value.LastIndexOf(':');
+        if (colon <= 0 || !int.TryParse(value[(colon + 1)..], out var port) || port is < 0 or > 65535)
+            throw new ArgumentException($"--smtp-listen must look like 127.0.0.1:2525, not \"{value}\".");
+        return (value[..colon].Trim('[', ']'), port);
     }
 }
