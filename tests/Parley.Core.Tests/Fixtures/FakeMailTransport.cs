@@ -1,0 +1,26 @@
+using System.Collections.Concurrent;
+using Parley.Core.Outbound;
+
+namespace Parley.Core.Tests.Fixtures;
+
+/// <summary>Records every delivery attempt and answers with a scripted result.</summary>
+public sealed class FakeMailTransport : IMailTransport
+{
+    public ConcurrentQueue<Attempt> Attempts { get; } = new();
+
+    /// <summary>The answer to each attempt; default: 250 accepted.</summary>
+    public Func<Attempt, TransportResult> Respond { get; set; } = _ => new TransportResult(TransportOutcome.Sent, 250, "2.0.0 Ok: queued as TEST");
+
+    /// <summary>Optional pause inside each attempt (to widen race windows).</summary>
+    public TimeSpan Delay { get; set; }
+
+    public async Task<TransportResult> SendAsync(RelayRoute route, byte[] rawMime, string envelopeFrom, IReadOnlyList<string> recipients, CancellationToken ct)
+    {
+        var attempt = new Attempt(route, rawMime, envelopeFrom, recipients.ToArray());
+        Attempts.Enqueue(attempt);
+        if (Delay > TimeSpan.Zero) await Task.Delay(Delay, ct);
+        return Respond(attempt);
+    }
+
+    public sealed record Attempt(RelayRoute Route, byte[] RawMime, string EnvelopeFrom, string[] Recipients);
+}

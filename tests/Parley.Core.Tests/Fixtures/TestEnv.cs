@@ -1,0 +1,108 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Parley.Core;
+using Parley.Core.Contacts;
+using Parley.Core.Data;
+using Parley.Core.Identity;
+using Parley.Core.Outbound;
+using Parley.Core.Settings;
+
+namespace Parley.Core.Tests.Fixtures;
+
+/// <summary>A fresh, migrated database of one provider, owned by one test.</summary>
+public interface ITestDatabase : IAsyncDisposable
+{
+    string Provider { get; }
+
+    void Configure(DbContextOptionsBuilder options);
+}
+
+/// <summary>Hands out fresh migrated databases for one provider.</summary>
+public interface IDatabaseFactory
+{
+    Task<ITestDatabase> CreateAsync();
+}
+
+/// <summary>
+/// Core's services as the host wires them (AddParleyCore), on a real database, with a fake clock,
+/// a fake mail transport and ephemeral data-protection keys.
+/// </summary>
+public sealed class TestEnv : IAsyncDisposable
+{
+    public static readonly DateTimeOffset Start = new(2026, 11, 23, 9, 0, 0, TimeSpan.Zero);
+
+    private readonly List<ServiceProvider> _providers = [];
+    private readonly IDataProtectionProvider _keys = new EphemeralDataProtectionProvider();
+
+    private TestEnv(ITestDatabase database)
+    {
+        Database = database;
+        Services = Build(Transport, "node-a", []);
+    }
+
+    public ITestDatabase Database { get; }
+    public FakeTimeProvider Clock { get; } = new(Start);
+    public FakeMailTransport Transport { get; } = new();
+    public ServiceProvider Services { get; }
+
+    public static async Task<TestEnv> CreateAsync(IDatabaseFactory factory) => new(await factory.CreateAsync());
+
+    /// <summary>Another set of services on the same database (a second node), optionally with interceptors on its DbContext.</summary>
+    public ServiceProvider Build(IMailTransport transport, string nodeName, IInterceptor[] interceptors, Action<OutboxOptions>? outbox = null)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddParleyCore();
+        services.AddSingleton<TimeProvider>(Clock);
+        services.AddSingleton(transport);
+        services.AddSingleton(_keys); // shared, as nodes share a key ring
+        services.AddDbContext<ParleyDbContext>(o =>
+        {
+            Database.Configure(o);
+            if (interceptors.Length > 0) o.AddInterceptors(interceptors);
+        });
+        services.Configure<OutboxOptions>(o =>
+        {
+            o.NodeName = nodeName;
+            outbox?.Invoke(o);
+        });
+        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+        _providers.Add(provider);
+        return provider;
+    }
+
+    public AsyncServiceScope Scope() => Services.CreateAsyncScope();
+
+    /// <summary>Runs <paramref name="action"/> with a service from a fresh scope (a fresh DbContext).</summary>
+    public async Task<TResult> With<TService, TResult>(Func<TService, Task<TResult>> action) where TService : notnull
+    {
+        await using var scope = Scope();
+        return await action(scope.ServiceProvider.GetRequiredService<TService>());
+    }
+
+    public async Task With<TService>(Func<TService, Task> action) where TService : notnull
+    {
+        await using var scope = Scope();
+        await action(scope.ServiceProvider.GetRequiredService<TService>());
+    }
+
+    public Task<TResult> Db<TResult>(Func<ParleyDbContext, Task<TResult>> query) => With(query);
+
+    public async Task<ActingUser> CreateUserAsync(string name = "Ada Admin", string email = "ada@parley.test") =>
+        UserService.ToActing(await With<UserService, User>(u => u.CreateAsync(name, email, "correct horse battery", true, default)));
+
+    public Task<Contact> CreateContactAsync(string name = "Ana Lima", string email = "ana@customer.test", string? company = "Lima & Co") =>
+        With<ContactService, Contact>(c => c.CreateAsync(new ContactInput(name, email, company, "+351 1234", "vip, lead"), default));
+
+    public Task SetAliasDomainAsync(string domain = "mail.parley.test") =>
+        With<SettingsService>(s => s.SetAliasDomainAsync(domain, default));
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var provider in _providers) await provider.DisposeAsync();
+        await Database.DisposeAsync();
+    }
+}

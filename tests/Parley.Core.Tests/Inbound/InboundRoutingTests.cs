@@ -1,0 +1,214 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Parley.Core.Chatter;
+using Parley.Core.Contacts;
+using Parley.Core.Identity;
+using Parley.Core.Inbound;
+using Parley.Core.Records;
+using Parley.Core.Tests.Fixtures;
+
+namespace Parley.Core.Tests.Inbound;
+
+public abstract class InboundRoutingTests(IDatabaseFactory factory) : DatabaseTest(factory)
+{
+    private async Task<(ActingUser User, Contact Contact, RecordRef Record, ChatterMessage Sent, string ReplyTo)> SentEmailAsync()
+    {
+        var user = await Env.CreateUserAsync();
+        var contact = await Env.CreateContactAsync();
+        await Env.SetAliasDomainAsync();
+        var record = new RecordRef("contact", contact.Id);
+        var sent = await Env.With<ChatterService, ChatterMessage>(c => c.PostAsync(record, new ComposeRequest(MessageKind.Email, "Your quote", "Here it is", null), user, default));
+        var raw = await Env.Db(db => db.RawMimes.Where(r => r.Id == sent.RawMimeId).Select(r => r.Content).SingleAsync());
+        return (user, contact, record, sent, MimeText.Parse(raw).ReplyTo.Mailboxes.Single().Address);
+    }
+
+    private Task<long> StoreAsync(byte[] raw, params string[] recipients) =>
+        Env.With<InboundStore, long>(s => s.StoreAsync(
+            new InboundEnvelopeData("smtp", "127.0.0.1", "client.customer.test", "ana@customer.test",
+                recipients.Length == 0 ? ["catchall@mail.parley.test"] : recipients, Env.Clock.GetUtcNow()),
+            new MemoryStream(raw), default));
+
+    private Task<long> StoreAsync(string mime, params string[] recipients) =>
+        StoreAsync(Encoding.UTF8.GetBytes(mime.Replace("\r\n", "\n").Replace("\n", "\r\n")), recipients);
+
+    private Task<int> RouteAsync() => Env.With<InboundRouter, int>(r => r.RoutePendingAsync(100, default));
+
+    private Task<InboundMessage> Inbound(long id) => Env.Db(db => db.Inbound.AsNoTracking().SingleAsync(i => i.Id == id));
+
+    private static string Reply(string headers, string body = "Thanks, looks good.") =>
+        "From: Ana Lima <ana@customer.test>\n" +
+        "To: catchall@mail.parley.test\n" +
+        "Subject: Re: Your quote\n" +
+        "Date: Mon, 23 Nov 2026 10:00:00 +0000\n" +
+        "Message-ID: <reply-1@customer.test>\n" +
+        headers +
+        "MIME-Version: 1.0\n" +
+        "Content-Type: text/plain; charset=utf-8\n\n" +
+        body + "\n";
+
+    private async Task<ChatterMessage> AssertRoutedAsync(long inboundId, RecordRef record)
+    {
+        var inbound = await Inbound(inboundId);
+        Assert.Equal(InboundStatus.Routed, inbound.Status);
+        Assert.NotNull(inbound.ChatterMessageId);
+        var message = await Env.Db(db => db.Messages.AsNoTracking().SingleAsync(m => m.Id == inbound.ChatterMessageId));
+        Assert.Equal(record.Type, message.RecordType);
+        Assert.Equal(record.Id, message.RecordId);
+        Assert.Equal(MessageKind.Email, message.Kind);
+        Assert.Equal(MessageDirection.In, message.Direction);
+        Assert.Equal(DeliveryState.Received, message.State);
+        Assert.Equal(inbound.RawMimeId, message.RawMimeId);
+        return message;
+    }
+
+    [Fact]
+    public async Task A_stored_message_keeps_its_exact_bytes_and_waits_for_routing()
+    {
+        var bytes = Encoding.Latin1.GetBytes("From: a@customer.test\r\nSubject: caf\xe9 8-bit\r\n\r\nbody \xff\r\n");
+        var id = await StoreAsync(bytes, "catchall@mail.parley.test", "other@mail.parley.test");
+        var inbound = await Inbound(id);
+        Assert.Equal(InboundStatus.Pending, inbound.Status);
+        Assert.Equal("catchall@mail.parley.test,other@mail.parley.test", inbound.Recipients);
+        Assert.Equal("ana@customer.test", inbound.MailFrom);
+        Assert.Equal(bytes, await Env.Db(db => db.RawMimes.Where(r => r.Id == inbound.RawMimeId).Select(r => r.Content).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task A_reply_is_matched_by_In_Reply_To()
+    {
+        var (_, _, record, sent, _) = await SentEmailAsync();
+        var id = await StoreAsync(Reply($"In-Reply-To: <{sent.MessageId}>\n"));
+        Assert.Equal(1, await RouteAsync());
+
+        var message = await AssertRoutedAsync(id, record);
+        Assert.Equal("Re: Your quote", message.Subject);
+        Assert.Equal("Thanks, looks good.", message.BodyText.Trim());
+        Assert.Equal("Ana Lima", message.AuthorName);
+        Assert.Equal("reply-1@customer.test", message.MessageId);
+        Assert.Equal(sent.MessageId, message.InReplyTo);
+        Assert.Equal("reply-1@customer.test", (await Inbound(id)).MessageId);
+    }
+
+    [Fact]
+    public async Task A_reply_is_matched_by_References_when_In_Reply_To_is_missing()
+    {
+        var (_, _, record, sent, _) = await SentEmailAsync();
+        var id = await StoreAsync(Reply($"References: <older@elsewhere.test> <{sent.MessageId}>\n"));
+        await RouteAsync();
+        await AssertRoutedAsync(id, record);
+    }
+
+    [Fact]
+    public async Task A_reply_whose_Message_ID_was_rewritten_is_matched_by_the_reply_address()
+    {
+        var (_, _, record, _, replyTo) = await SentEmailAsync();
+        var id = await StoreAsync(Reply("In-Reply-To: <rewritten-by-provider@outlook.test>\n"), replyTo);
+        await RouteAsync();
+        await AssertRoutedAsync(id, record);
+    }
+
+    [Fact]
+    public async Task The_reply_address_in_the_To_header_is_enough()
+    {
+        var (_, _, record, _, replyTo) = await SentEmailAsync();
+        var id = await StoreAsync(Reply("").Replace("To: catchall@mail.parley.test", "To: " + replyTo));
+        await RouteAsync();
+        await AssertRoutedAsync(id, record);
+    }
+
+    [Fact]
+    public async Task A_forged_reply_address_does_not_route()
+    {
+        var (_, _, record, _, replyTo) = await SentEmailAsync();
+        var forged = replyTo.Replace($"contact-{record.Id}-", $"contact-{record.Id + 1}-");
+        await Env.CreateContactAsync("Bob", "bob@customer.test"); // so record.Id + 1 exists
+        var id = await StoreAsync(Reply(""), forged);
+        await RouteAsync();
+        Assert.Equal(InboundStatus.Unrouted, (await Inbound(id)).Status);
+        Assert.Equal(0, await Env.Db(db => db.Messages.CountAsync(m => m.Direction == MessageDirection.In)));
+    }
+
+    [Fact]
+    public async Task A_message_for_no_known_thread_is_kept_as_unrouted()
+    {
+        await SentEmailAsync();
+        var id = await StoreAsync(Reply("In-Reply-To: <unknown@elsewhere.test>\n"));
+        Assert.Equal(1, await RouteAsync());
+        var inbound = await Inbound(id);
+        Assert.Equal(InboundStatus.Unrouted, inbound.Status);
+        Assert.Contains("No thread matched", inbound.Error);
+        Assert.Null(inbound.ChatterMessageId);
+        Assert.Equal(0, await Env.Db(db => db.Messages.CountAsync(m => m.Direction == MessageDirection.In)));
+        Assert.Equal(0, await RouteAsync()); // not retried forever
+    }
+
+    [Theory]
+    [InlineData(new byte[0])]
+    [InlineData(new byte[] { 0, 1, 2, 3, 0xff, 0xfe, 0x0a, 0x0d, 0x3a, 0x00 })]
+    public async Task Unparsable_bytes_are_kept_as_unrouted_and_not_lost(byte[] garbage)
+    {
+        await SentEmailAsync();
+        var id = await StoreAsync(garbage);
+        Assert.Equal(1, await RouteAsync());
+        var inbound = await Inbound(id);
+        Assert.Equal(InboundStatus.Unrouted, inbound.Status);
+        Assert.False(string.IsNullOrEmpty(inbound.Error));
+        Assert.Equal(garbage, await Env.Db(db => db.RawMimes.Where(r => r.Id == inbound.RawMimeId).Select(r => r.Content).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task One_bad_message_does_not_stop_the_others()
+    {
+        var (_, _, record, sent, _) = await SentEmailAsync();
+        var bad = await StoreAsync([]);
+        var good = await StoreAsync(Reply($"In-Reply-To: <{sent.MessageId}>\n"));
+        Assert.Equal(2, await RouteAsync());
+        Assert.NotEqual(InboundStatus.Pending, (await Inbound(bad)).Status);
+        await AssertRoutedAsync(good, record);
+    }
+
+    [Fact]
+    public async Task An_html_only_reply_gets_a_plain_text_version_in_the_chatter()
+    {
+        var (_, _, record, sent, _) = await SentEmailAsync();
+        var mime = Reply($"In-Reply-To: <{sent.MessageId}>\n", "<p>Thanks,<br>see you <b>Monday</b></p><script>alert(1)</script>")
+            .Replace("text/plain", "text/html");
+        var id = await StoreAsync(mime);
+        await RouteAsync();
+        var message = await AssertRoutedAsync(id, record);
+        Assert.Equal("Thanks,\nsee you Monday", message.BodyText);
+        Assert.Contains("<b>Monday</b>", message.BodyHtml);
+    }
+
+    [Fact]
+    public async Task The_next_email_threads_onto_the_customers_reply()
+    {
+        var (user, _, record, sent, _) = await SentEmailAsync();
+        await StoreAsync(Reply($"In-Reply-To: <{sent.MessageId}>\n"));
+        await RouteAsync();
+
+        var next = await Env.With<ChatterService, ChatterMessage>(c => c.PostAsync(record, new ComposeRequest(MessageKind.Email, "Re: Your quote", "Great", null), user, default));
+        Assert.Equal("reply-1@customer.test", next.InReplyTo);
+        var raw = await Env.Db(db => db.RawMimes.Where(r => r.Id == next.RawMimeId).Select(r => r.Content).SingleAsync());
+        var mime = MimeText.Parse(raw);
+        Assert.Equal("reply-1@customer.test", mime.InReplyTo);
+        Assert.Contains("reply-1@customer.test", mime.References);
+    }
+
+    [Fact]
+    public async Task Routing_publishes_a_live_update_for_the_record()
+    {
+        var (_, _, record, sent, _) = await SentEmailAsync();
+        using var subscription = Env.Services.GetService(typeof(ChatterEvents)) is ChatterEvents events ? events.Subscribe(record) : throw new InvalidOperationException();
+        var id = await StoreAsync(Reply($"In-Reply-To: <{sent.MessageId}>\n"));
+        await RouteAsync();
+        var routed = await Inbound(id);
+        Assert.True(subscription.Reader.TryRead(out var messageId));
+        Assert.Equal(routed.ChatterMessageId, messageId);
+    }
+}
+
+public sealed class InboundRoutingSqliteTests() : InboundRoutingTests(SqliteDatabaseFactory.Instance);
+
+[Collection(PostgresCollection.Name)]
+public sealed class InboundRoutingPostgresTests(PostgresFixture pg) : InboundRoutingTests(pg);

@@ -1,0 +1,98 @@
+using Microsoft.EntityFrameworkCore;
+using Parley.Core.Chatter;
+using Parley.Core.Common;
+using Parley.Core.Records;
+using Parley.Core.Templates;
+using Parley.Core.Tests.Fixtures;
+
+namespace Parley.Core.Tests.Templates;
+
+public abstract class TemplateServiceTests(IDatabaseFactory factory) : DatabaseTest(factory)
+{
+    private Task<MailTemplate> Create(string subject, string body, string recordType = "contact", string name = "Quote") =>
+        Env.With<TemplateService, MailTemplate>(t => t.CreateAsync(new TemplateInput(name, recordType, subject, body), default));
+
+    [Fact]
+    public async Task Preview_renders_against_a_real_record_and_the_acting_user()
+    {
+        var user = await Env.CreateUserAsync();
+        var ana = await Env.CreateContactAsync("Ana Lima", "ana@customer.test", "Lima & Co");
+        var template = await Create("Quote for {{ record.company }}", "Dear {{ record.first_name }},\n-- {{ user.name }}");
+        var preview = await Env.With<TemplateService, RenderedTemplate>(t => t.PreviewAsync(template.Id, ana.Id, user, default));
+        Assert.Equal("Quote for Lima & Co", preview.Subject);
+        Assert.Equal("Dear Ana,\n-- Ada Admin", preview.Body);
+    }
+
+    [Fact]
+    public async Task A_template_with_a_syntax_error_is_not_saved_and_the_field_is_named()
+    {
+        var e = await Assert.ThrowsAsync<InvalidInputException>(() => Create("Fine", "Hello {% if record.name %}"));
+        Assert.Equal(["body"], e.Errors.Keys.ToArray());
+        Assert.Contains("template error", e.Errors["body"][0]);
+        Assert.Equal(0, await Env.Db(db => db.Templates.CountAsync()));
+    }
+
+    [Fact]
+    public async Task Missing_fields_and_an_unknown_record_type_are_all_reported()
+    {
+        var e = await Assert.ThrowsAsync<InvalidInputException>(() =>
+            Env.With<TemplateService, MailTemplate>(t => t.CreateAsync(new TemplateInput(" ", "invoice", "", null), default)));
+        Assert.Equal(["body", "name", "recordType", "subject"], e.Errors.Keys.Order().ToArray());
+        Assert.Contains("contact", e.Errors["recordType"][0]);
+    }
+
+    [Fact]
+    public async Task Preview_of_an_unknown_template_or_record_is_not_found()
+    {
+        var user = await Env.CreateUserAsync();
+        var template = await Create("S", "B");
+        await Assert.ThrowsAsync<NotFoundException>(() => Env.With<TemplateService, RenderedTemplate>(t => t.PreviewAsync(999, 1, user, default)));
+        await Assert.ThrowsAsync<NotFoundException>(() => Env.With<TemplateService, RenderedTemplate>(t => t.PreviewAsync(template.Id, 999, user, default)));
+    }
+
+    [Fact]
+    public async Task An_email_from_a_template_is_rendered_per_record_and_queued()
+    {
+        var user = await Env.CreateUserAsync();
+        var ana = await Env.CreateContactAsync("Ana Lima", "ana@customer.test", "Lima & Co");
+        await Env.SetAliasDomainAsync();
+        var template = await Create("Quote for {{ record.company }}", "Dear {{ record.name }}");
+        var message = await Env.With<ChatterService, ChatterMessage>(c => c.PostAsync(
+            new RecordRef("contact", ana.Id), new ComposeRequest(MessageKind.Email, null, null, template.Id), user, default));
+        Assert.Equal("Quote for Lima & Co", message.Subject);
+        Assert.Equal("Dear Ana Lima", message.BodyText.Trim());
+        Assert.Equal(1, await Env.Db(db => db.Outbox.CountAsync()));
+    }
+
+    [Fact]
+    public async Task A_template_that_fails_to_render_is_never_queued()
+    {
+        var user = await Env.CreateUserAsync();
+        var ana = await Env.CreateContactAsync();
+        await Env.SetAliasDomainAsync();
+        // Saved fine (the syntax is valid) but uses a name that does not exist.
+        var template = await Create("Hi", "Your order {{ order.number }}");
+        var e = await Assert.ThrowsAsync<InvalidInputException>(() => Env.With<ChatterService, ChatterMessage>(c => c.PostAsync(
+            new RecordRef("contact", ana.Id), new ComposeRequest(MessageKind.Email, null, null, template.Id), user, default)));
+        Assert.Contains("order", e.Errors["body"][0]);
+        Assert.Equal(0, await Env.Db(db => db.Messages.CountAsync()));
+        Assert.Equal(0, await Env.Db(db => db.Outbox.CountAsync()));
+    }
+
+    [Fact]
+    public async Task A_template_for_another_record_type_or_an_unknown_template_is_refused()
+    {
+        var user = await Env.CreateUserAsync();
+        var ana = await Env.CreateContactAsync();
+        await Env.SetAliasDomainAsync();
+        var e = await Assert.ThrowsAsync<InvalidInputException>(() => Env.With<ChatterService, ChatterMessage>(c => c.PostAsync(
+            new RecordRef("contact", ana.Id), new ComposeRequest(MessageKind.Email, null, null, 999), user, default)));
+        Assert.Equal(["templateId"], e.Errors.Keys.ToArray());
+        Assert.Equal(0, await Env.Db(db => db.Outbox.CountAsync()));
+    }
+}
+
+public sealed class TemplateServiceSqliteTests() : TemplateServiceTests(SqliteDatabaseFactory.Instance);
+
+[Collection(PostgresCollection.Name)]
+public sealed class TemplateServicePostgresTests(PostgresFixture pg) : TemplateServiceTests(pg);

@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Net;
+using Parley.Hosting;
+using Parley.Tests.Fixtures;
+
+namespace Parley.Tests;
+
+public sealed class CliTests
+{
+    /// <summary>parley.dll as built (next to the test assembly when its runtimeconfig was copied, else in src/Parley/bin).</summary>
+    private static string ParleyDll()
+    {
+        var local = Path.Combine(AppContext.BaseDirectory, "parley.dll");
+        if (File.Exists(Path.Combine(AppContext.BaseDirectory, "parley.runtimeconfig.json"))) return local;
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Parley.slnx"))) dir = dir.Parent;
+        Assert.NotNull(dir);
+        var config = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name; // bin/<Config>/net10.0
+        var built = Path.Combine(dir.FullName, "src", "Parley", "bin", config, "net10.0", "parley.dll");
+        Assert.True(File.Exists(built), $"{built} is not built");
+        return built;
+    }
+
+    private static async Task<(int Exit, string Stdout, string Stderr)> RunParleyAsync(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(ParleyDll());
+        foreach (var a in args) info.ArgumentList.Add(a);
+        info.Environment.Remove("PARLEY_DATABASE");
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    private static async Task CreateAdminAsync(string dataDir)
+    {
+        await using var app = ParleyServer.Build(new ServeOptions { DataDir = dataDir, RunWorkers = false });
+        await StorageSetup.MigrateAsync(app.Services, default);
+        await using var scope = app.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<Parley.Core.Identity.UserService>().CreateAsync("Ada Admin", "ada@parley.test", "correct horse battery", true, default);
+    }
+
+    [Fact]
+    public async Task Token_create_prints_exactly_one_token_line_that_authenticates()
+    {
+        var dataDir = ParleyHost.NewDataDir();
+        await CreateAdminAsync(dataDir);
+
+        var (exit, stdout, stderr) = await RunParleyAsync("token", "create", "--data-dir", dataDir, "--name", "ci");
+        Assert.True(exit == 0, $"exit {exit}: {stderr}");
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
+        var token = Assert.Single(lines);
+        Assert.Matches("^pk_[A-Za-z0-9_-]{20,}$", token);
+
+        await using var host = await ParleyHost.StartAsync(dataDir);
+        using var api = host.Client(token);
+        var created = await api.PostAsync("/api/v1/contacts", System.Net.Http.Json.JsonContent.Create(new { name = "Ana", email = "ana@customer.test" }));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+    }
+
+    [Fact]
+    public async Task Token_create_without_an_admin_fails_and_prints_no_token()
+    {
+        var dataDir = ParleyHost.NewDataDir();
+        var (exit, stdout, stderr) = await RunParleyAsync("token", "create", "--data-dir", dataDir);
+        Assert.Equal(1, exit);
+        Assert.Equal("", stdout.Trim());
+        Assert.Contains("admin", stderr);
+    }
+
+    [Theory]
+    [InlineData("serve")]
+    [InlineData("migrate")]
+    [InlineData("token")]
+    public async Task Every_verb_has_help(string verb)
+    {
+        var (exit, stdout, _) = await RunParleyAsync(verb, "--help");
+        Assert.Equal(0, exit);
+        Assert.Contains("Usage", stdout);
+    }
+}
