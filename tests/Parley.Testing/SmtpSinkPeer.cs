@@ -88,26 +88,37 @@ public sealed class SmtpSinkPeer : IAsyncDisposable
         }
     }
 
-    /// <summary>The dumped messages so far, oldest first.</summary>
+    /// <summary>
+    /// The transactions that reached DATA so far, oldest first. smtp-sink opens a dump file at MAIL FROM,
+    /// so files without its Received header (refused or unfinished transactions) are left out.
+    /// </summary>
     public IReadOnlyList<SinkMessage> ReadMessages() =>
         new DirectoryInfo(DumpDirectory).GetFiles("m.*")
             .OrderBy(f => f.LastWriteTimeUtc).ThenBy(f => f.Name, StringComparer.Ordinal)
-            .Select(f => Parse(f.FullName, File.ReadAllText(f.FullName)))
+            .Select(f => Parse(f.FullName, ReadShared(f.FullName)))
+            .Where(m => m is not null)
+            .Select(m => m!)
             .ToList();
 
-    /// <summary>Waits until at least <paramref name="count"/> messages were dumped (smtp-sink writes them after its reply).</summary>
+    /// <summary>
+    /// Waits until at least <paramref name="count"/> messages were dumped and their files stopped growing
+    /// (smtp-sink may still be writing after its reply).
+    /// </summary>
     public async Task<IReadOnlyList<SinkMessage>> WaitForMessagesAsync(int count, TimeSpan timeout, CancellationToken ct = default)
     {
         var deadline = DateTime.UtcNow + timeout;
+        IReadOnlyList<SinkMessage> previous = [];
         while (true)
         {
             var messages = ReadMessages();
-            if (messages.Count >= count || DateTime.UtcNow > deadline)
+            var stable = messages.Count == previous.Count && messages.Zip(previous).All(p => p.First.RawDump.Length == p.Second.RawDump.Length);
+            if ((messages.Count >= count && stable) || DateTime.UtcNow > deadline)
             {
                 return messages;
             }
 
-            await Task.Delay(20, ct).ConfigureAwait(false);
+            previous = messages;
+            await Task.Delay(25, ct).ConfigureAwait(false);
         }
     }
 
@@ -124,6 +135,18 @@ public sealed class SmtpSinkPeer : IAsyncDisposable
         }
     }
 
+    private static string ReadShared(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return string.Empty; // removed by smtp-sink in the meantime
+        }
+
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
     private static void AddSwitch(List<string> arguments, string flag, IReadOnlyList<string> commands)
     {
         if (commands.Count > 0)
@@ -135,7 +158,7 @@ public sealed class SmtpSinkPeer : IAsyncDisposable
 
     // The dump starts with X-Client-Addr, X-Client-Proto, X-Helo-Args, X-Mail-Args, X-Rcpt-Args lines and
     // smtp-sink's own Received header (folded), then the message as received, with LF line ends.
-    private static SinkMessage Parse(string path, string dump)
+    private static SinkMessage? Parse(string path, string dump)
     {
         var lines = dump.Split('\n');
         var index = 0;
@@ -158,13 +181,15 @@ public sealed class SmtpSinkPeer : IAsyncDisposable
             }
         }
 
-        if (index < lines.Length && lines[index].StartsWith("Received:", StringComparison.Ordinal))
+        if (index >= lines.Length || !lines[index].StartsWith("Received:", StringComparison.Ordinal))
+        {
+            return null; // the transaction never reached DATA
+        }
+
+        index++;
+        while (index < lines.Length && lines[index].Length > 0 && lines[index][0] is ' ' or '\t')
         {
             index++;
-            while (index < lines.Length && lines[index].Length > 0 && lines[index][0] is ' ' or '\t')
-            {
-                index++;
-            }
         }
 
         return new SinkMessage(path, mailFrom, recipients, helo, string.Join('\n', lines[index..]), dump);

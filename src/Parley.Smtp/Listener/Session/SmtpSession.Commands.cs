@@ -165,7 +165,9 @@ internal sealed partial class SmtpSession
         if (!decision.Accepted)
         {
             Log.RecipientRejected(_logger, Id, path.Address, decision.Code, decision.Text);
-            await ReplyAsync(new SmtpReply(decision.Code, decision.EnhancedCode, decision.Text)).ConfigureAwait(false);
+            // Permanent refusals count as errors, so address harvesting runs into MaxErrors (as in Postfix).
+            var refusal = new SmtpReply(decision.Code, decision.EnhancedCode, decision.Text);
+            await (decision.Code >= 500 ? ErrorAsync(refusal) : ReplyAsync(refusal)).ConfigureAwait(false);
             return;
         }
 
