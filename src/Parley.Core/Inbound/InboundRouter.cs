@@ -72,7 +72,7 @@ public sealed partial class InboundRouter(
 
         var sender = mime.From.Mailboxes.FirstOrDefault();
         var html = mime.HtmlBody;
-        var text = mime.TextBody ?? (html is null ? "" : HtmlText.ToPlainText(html));
+        var text = (mime.TextBody ?? (html is null ? "" : HtmlText.ToPlainText(html))).TrimEnd();
         var message = new ChatterMessage
         {
             RecordType = record.Value.Type,

@@ -12,6 +12,8 @@ public static class ParleyServer
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
+            // Named explicitly so Razor Pages are found when a test process hosts Parley.
+            ApplicationName = typeof(ParleyServer).Assembly.GetName().Name,
             ContentRootPath = AppContext.BaseDirectory,
             WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
         });

@@ -1,0 +1,77 @@
+using Microsoft.Playwright;
+using Parley.EndToEnd.Tests.Infrastructure;
+using Parley.Testing;
+using Xunit.Abstractions;
+
+namespace Parley.EndToEnd.Tests;
+
+/// <summary>
+/// The whole foundation as a user lives it, in a real browser: sign in, open a contact, send an
+/// email from a template, and watch the customer's reply appear without reloading the page.
+/// </summary>
+public sealed class BrowserConversationTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Sign_in_send_from_a_template_and_see_the_reply_arrive_live()
+    {
+        await using var sink = await SmtpSinkPeer.StartAsync();
+        await using var parley = await ParleyInstance.StartAsync();
+        await parley.Api.PutAsync("/api/v1/settings/alias-domain",
+            new StringContent("{\"domain\":\"replies.parley.test\"}", System.Text.Encoding.UTF8, "application/json"));
+        await parley.PostAsync("/api/v1/outgoing-servers", new { name = "Company relay", host = "127.0.0.1", port = sink.Port, security = "none" });
+        var contact = (await parley.PostAsync("/api/v1/contacts", new { name = "Ana Lima", email = "ana@customer.test", company = "Lima Bakery", tags = "vip" })).GetProperty("id").GetInt64();
+        await parley.PostAsync("/api/v1/templates", new
+        {
+            name = "Welcome", recordType = "contact",
+            subject = "Welcome to {{ record.company }}, {{ record.first_name }}",
+            body = "Hello {{ record.first_name }},\n\nThanks for your order.\n\n{{ user.name }}",
+        });
+
+        var (playwright, browser) = await Browser.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = parley.BaseUrl.ToString(), ViewportSize = new() { Width = 1280, Height = 900 } });
+        page.SetDefaultTimeout(15_000);
+
+        await page.GotoAsync("/contacts");
+        Assert.Contains("/login", page.Url);
+        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("login") });
+        await page.FillAsync("input[name=Email]", ParleyInstance.AdminEmail);
+        await page.FillAsync("input[name=Password]", ParleyInstance.AdminPassword);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync("**/contacts");
+        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("contacts") });
+
+        await page.ClickAsync("text=Ana Lima");
+        await page.WaitForURLAsync($"**/contacts/{contact}");
+        await page.SelectOptionAsync("#template", new SelectOptionValue { Label = "Template: Welcome" });
+        await Assertions.Expect(page.Locator("#subject")).ToHaveValueAsync("Welcome to Lima Bakery, Ana");
+        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("composer") });
+        await page.ClickAsync("#send");
+        await page.WaitForURLAsync($"**/contacts/{contact}");
+
+        // Delivery happens in the background; the timeline turns "sent" by itself.
+        var sentEmail = page.Locator(".entry.out").First;
+        await Assertions.Expect(sentEmail.Locator(".state")).ToHaveTextAsync("sent");
+        await Assertions.Expect(sentEmail.Locator(".subject")).ToHaveTextAsync("Welcome to Lima Bakery, Ana");
+        await page.EvaluateAsync("() => { window.__noReload = 'still here'; }");
+
+        var dumped = Assert.Single(await sink.WaitForMessagesAsync(1, TimeSpan.FromSeconds(10)));
+        using var mime = MimeKit.MimeMessage.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(dumped.Message)));
+        var swaks = await Swaks.SendAsync(new SwaksOptions
+        {
+            Port = parley.SmtpPort,
+            From = "ana@customer.test",
+            To = [mime.ReplyTo.Mailboxes.Single().Address],
+            Headers = [$"In-Reply-To: <{mime.MessageId}>", "Subject: Re: Welcome to Lima Bakery, Ana"],
+            Body = "Thank you, see you on Tuesday!",
+        });
+        output.WriteLine(swaks.Transcript);
+        Assert.Equal(0, swaks.ExitCode);
+
+        var reply = page.Locator(".entry.in").First;
+        await Assertions.Expect(reply).ToContainTextAsync("see you on Tuesday");
+        Assert.Equal("still here", await page.EvaluateAsync<string>("() => window.__noReload"));
+        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("chatter"), FullPage = true });
+    }
+}

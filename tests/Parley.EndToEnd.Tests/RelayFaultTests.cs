@@ -1,0 +1,46 @@
+using Parley.EndToEnd.Tests.Infrastructure;
+using Parley.Testing;
+
+namespace Parley.EndToEnd.Tests;
+
+/// <summary>
+/// What the user sees when the relay says no: smtp-sink's fault switches give a deferred (4xx,
+/// dropped line) or failed (5xx) email in the chatter, with the server's own words.
+/// </summary>
+public sealed class RelayFaultTests
+{
+    [Theory]
+    [InlineData("soft", "RCPT", "deferred")]
+    [InlineData("hard", "RCPT", "failed")]
+    [InlineData("hard", "DATA", "failed")]
+    [InlineData("hangup", "DATA", "deferred")]
+    public async Task A_relay_fault_shows_in_the_chatter_with_the_servers_words(string fault, string command, string expectedState)
+    {
+        await using var sink = await SmtpSinkPeer.StartAsync(fault switch
+        {
+            "soft" => new SmtpSinkOptions { SoftReject = [command] },
+            "hard" => new SmtpSinkOptions { HardReject = [command] },
+            _ => new SmtpSinkOptions { HangUp = [command] },
+        });
+        await using var parley = await ParleyInstance.StartAsync();
+        await parley.Api.PutAsync("/api/v1/settings/alias-domain", Body(new { domain = "replies.parley.test" }));
+        await parley.PostAsync("/api/v1/outgoing-servers", new { name = "faulty", host = "127.0.0.1", port = sink.Port, security = "none" });
+        var contact = (await parley.PostAsync("/api/v1/contacts", new { name = "Chloé", email = "chloe@customer.test" })).GetProperty("id").GetInt64();
+        var record = $"/api/v1/records/contact/{contact}";
+
+        await parley.PostAsync($"{record}/messages", new { kind = "email", subject = "Hi", body = "Hello" });
+
+        var message = await parley.WaitForMessageAsync(record, m => m.GetProperty("state").GetString() != "queued");
+        Assert.Equal(expectedState, message.GetProperty("state").GetString());
+        var error = message.GetProperty("error").GetString();
+        Assert.False(string.IsNullOrWhiteSpace(error));
+        if (fault != "hangup")
+        {
+            // smtp-sink answers its faults with "Error: command failed"; the user must see those words.
+            Assert.Contains("Error", error);
+        }
+    }
+
+    private static StringContent Body(object body) =>
+        new(System.Text.Json.JsonSerializer.Serialize(body), System.Text.Encoding.UTF8, "application/json");
+}
