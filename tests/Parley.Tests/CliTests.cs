@@ -66,6 +66,7 @@ public sealed class CliTests
     {
         var dataDir = ParleyHost.NewDataDir();
         var (exit, stdout, stderr) = await RunParleyAsync("token", "create", "--data-dir", dataDir);
+        Directory.Delete(dataDir, recursive: true);
         Assert.Equal(1, exit);
         Assert.Equal("", stdout.Trim());
         Assert.Contains("admin", stderr);
