@@ -10,12 +10,15 @@ dotnet build Parley.slnx --no-restore -c Release -warnaserror
 
 # Test projects run one after another: the machine has 2 cores and the end-to-end tests
 # start real servers. Each prints its own summary.
-dotnet test Parley.slnx --no-build -c Release -m:1 --logger "console;verbosity=normal" 2>&1 | tee /tmp/parley-test.log
-status=${PIPESTATUS[0]}
+log=$(mktemp)
+status=0
+dotnet test Parley.slnx --no-build -c Release -m:1 --logger "console;verbosity=normal" 2>&1 | tee "$log" || status=$?
 
 # One plain closing line over all projects.
-passed=$(grep -oE 'Passed: +[0-9]+' /tmp/parley-test.log | awk '{s+=$2} END {print s+0}')
-failed=$(grep -oE 'Failed: +[0-9]+' /tmp/parley-test.log | awk '{s+=$2} END {print s+0}')
-skipped=$(grep -oE 'Skipped: +[0-9]+' /tmp/parley-test.log | awk '{s+=$2} END {print s+0}')
+passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+skipped=$(grep -oE 'Skipped: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+grep -E '^\s+Failed [A-Za-z]' "$log" | sed 's/^ */failed: /' || true
+rm -f "$log"
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 exit "$status"

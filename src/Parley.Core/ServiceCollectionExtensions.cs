@@ -27,6 +27,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<TemplateRenderer>();
         services.AddSingleton<HtmlCleaner>();
         services.AddSingleton<SecretProtector>();
+        services.AddSingleton<Domains.DkimSignerCache>();
         services.AddOptions<OutboxOptions>();
 
         services.AddScoped<UserService>();
@@ -39,6 +40,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<TemplateService>();
         services.AddScoped<ChatterService>();
         services.AddScoped<OutgoingServerService>();
+        services.AddScoped<Domains.SendingDomainService>();
         services.AddScoped<OutboxProcessor>();
         services.AddScoped<InboundStore>();
         services.AddScoped<InboundRouter>();

@@ -33,5 +33,6 @@ public sealed class ChatterMessage
     /// <summary>The remote server's last reply, whatever the outcome (e.g. "250 2.0.0 Ok: queued as 4F…").</summary>
     public string? ServerReply { get; set; }
     public long? RawMimeId { get; set; }
+    public RawMime? RawMime { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 }

@@ -84,12 +84,10 @@ public sealed class ChatterService(
             Subject = subject, BodyText = mime.TextBody ?? "", BodyHtml = mime.HtmlBody,
             MessageId = messageId, InReplyTo = lastInbound, State = DeliveryState.Queued, CreatedAt = now,
         };
-        var raw = new RawMime { Content = MimeComposer.ToBytes(mime), CreatedAt = now };
-        db.RawMimes.Add(raw);
+        message.RawMime = new RawMime { Content = MimeComposer.ToBytes(mime), CreatedAt = now };
         db.Messages.Add(message);
-        await db.SaveChangesAsync(ct);
-        message.RawMimeId = raw.Id;
-        db.Outbox.Add(new OutboxItem { ChatterMessageId = message.Id, Recipient = view.Email, NextAttemptAt = now, CreatedAt = now });
+        db.Outbox.Add(new OutboxItem { ChatterMessage = message, Recipient = view.Email, NextAttemptAt = now, CreatedAt = now });
+        // One SaveChanges is one transaction: the message, its MIME and its outbox row exist together or not at all.
         await db.SaveChangesAsync(ct);
         outbox.Notify();
         events.Publish(record, message.Id);

@@ -18,9 +18,19 @@ public static class EmailAddress
         var at = mailbox.Address.LastIndexOf('@');
         if (at <= 0 || at == mailbox.Address.Length - 1) return null;
         var local = mailbox.Address[..at];
-        var domain = mailbox.Address[(at + 1)..].TrimEnd('.').ToLowerInvariant();
+        // International domains are kept in their ASCII (punycode) form, so both spellings are one mailbox.
+        var domain = ToAsciiDomain(mailbox.Address[(at + 1)..].TrimEnd('.'));
+        if (domain is null) return null;
         if (!IsValidDomain(domain)) return null;
         return local + "@" + domain;
+    }
+
+    /// <summary>A domain as typed (any case, trailing dot, IDN) in canonical ASCII form, or null when it is not a valid domain.</summary>
+    public static string? NormalizeDomain(string? domain)
+    {
+        if (string.IsNullOrWhiteSpace(domain)) return null;
+        var ascii = ToAsciiDomain(domain.Trim().TrimEnd('.'));
+        return IsValidDomain(ascii) ? ascii : null;
     }
 
     public static bool IsValidDomain(string? domain)
@@ -38,6 +48,20 @@ public static class EmailAddress
             }
         }
         return true;
+    }
+
+    /// <summary>The lower-case ASCII form of a domain (IDN labels to punycode), or null when it cannot be encoded.</summary>
+    public static string? ToAsciiDomain(string domain)
+    {
+        try
+        {
+            var encoded = MailboxAddress.EncodeAddrspec("x@" + domain);
+            return encoded[(encoded.IndexOf('@') + 1)..].ToLowerInvariant();
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            return null;
+        }
     }
 
     public static string DomainOf(string address) => address[(address.LastIndexOf('@') + 1)..].ToLowerInvariant();

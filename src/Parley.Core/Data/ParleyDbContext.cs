@@ -25,6 +25,8 @@ public sealed class ParleyDbContext(DbContextOptions<ParleyDbContext> options) :
     public DbSet<OutboxItem> Outbox => Set<OutboxItem>();
     public DbSet<InboundMessage> Inbound => Set<InboundMessage>();
     public DbSet<Setting> Settings => Set<Setting>();
+    public DbSet<Domains.SendingDomain> SendingDomains => Set<Domains.SendingDomain>();
+    public DbSet<Domains.DkimKey> DkimKeys => Set<Domains.DkimKey>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -72,6 +74,8 @@ public sealed class ParleyDbContext(DbContextOptions<ParleyDbContext> options) :
             e.Property(s => s.Security).HasConversion<string>().HasMaxLength(16);
             e.Property(s => s.Name).HasMaxLength(200);
             e.Property(s => s.Host).HasMaxLength(253);
+            e.Property(s => s.FromFilter).HasMaxLength(2000);
+            e.Property(s => s.SpfInclude).HasMaxLength(253);
         });
         b.Entity<OutboxItem>(e =>
         {
@@ -88,6 +92,19 @@ public sealed class ParleyDbContext(DbContextOptions<ParleyDbContext> options) :
             e.Property(i => i.Status).HasConversion<string>().HasMaxLength(16);
             e.Property(i => i.Source).HasMaxLength(16);
             e.Property(i => i.MessageId).HasMaxLength(998);
+        });
+        b.Entity<Domains.SendingDomain>(e =>
+        {
+            e.HasIndex(d => d.Name).IsUnique();
+            e.Property(d => d.Name).HasMaxLength(253);
+            e.HasMany(d => d.Keys).WithOne().HasForeignKey(k => k.SendingDomainId).OnDelete(DeleteBehavior.Cascade);
+        });
+        b.Entity<Domains.DkimKey>(e =>
+        {
+            e.Property(k => k.Selector).HasMaxLength(63);
+            e.Property(k => k.Algorithm).HasConversion<string>().HasMaxLength(16);
+            e.Ignore(k => k.IsActive);
+            e.Ignore(k => k.RecordValue);
         });
         b.Entity<Setting>(e =>
         {

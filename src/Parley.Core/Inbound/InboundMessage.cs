@@ -21,4 +21,5 @@ public sealed class InboundMessage
     public InboundStatus Status { get; set; }
     public string? Error { get; set; }
     public long? ChatterMessageId { get; set; }
+    public Chatter.ChatterMessage? ChatterMessage { get; set; }
 }

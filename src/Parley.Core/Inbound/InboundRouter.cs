@@ -91,11 +91,9 @@ public sealed partial class InboundRouter(
             RawMimeId = inbound.RawMimeId,
             CreatedAt = inbound.ReceivedAt,
         };
-        db.Messages.Add(message);
+        inbound.ChatterMessage = message;
         inbound.Status = InboundStatus.Routed;
         inbound.Error = null;
-        await db.SaveChangesAsync(ct);
-        inbound.ChatterMessageId = message.Id;
         await db.SaveChangesAsync(ct);
         events.Publish(record.Value, message.Id);
     }

@@ -45,10 +45,11 @@ public sealed partial class OutboxProcessor(
             .Select(o => o.Id).Take(_options.BatchSize).ToListAsync(ct);
         if (due.Count == 0) return [];
         var leaseUntil = now + _options.Lease;
-        // The lease condition is checked again in the UPDATE itself, so two nodes racing for
-        // the same row cannot both win it.
+        // Every condition is checked again in the UPDATE itself: between our SELECT and this
+        // statement another node may have claimed, sent and released the same row.
         await db.Outbox
-            .Where(o => due.Contains(o.Id) && (o.LeaseUntil == null || o.LeaseUntil < now))
+            .Where(o => due.Contains(o.Id) && (o.LeaseUntil == null || o.LeaseUntil < now)
+                && (o.State == DeliveryState.Queued || o.State == DeliveryState.Deferred) && o.NextAttemptAt <= now)
             .ExecuteUpdateAsync(s => s.SetProperty(o => o.LeaseOwner, _options.NodeName).SetProperty(o => o.LeaseUntil, leaseUntil), ct);
         return await db.Outbox.Include(o => o.ChatterMessage)
             .Where(o => due.Contains(o.Id) && o.LeaseOwner == _options.NodeName && o.LeaseUntil == leaseUntil)

@@ -15,5 +15,12 @@ public sealed class OutgoingServer
     /// <summary>Lower runs first.</summary>
     public int Priority { get; set; } = 10;
     public bool ValidateCertificate { get; set; } = true;
+    /// <summary>
+    /// Addresses and/or domains this relay may send as, comma-separated (Odoo's from_filter);
+    /// empty means any. Parley rewrites From to its notifications address when no route matches.
+    /// </summary>
+    public string FromFilter { get; set; } = "";
+    /// <summary>The relay's SPF include (e.g. <c>_spf.provider.example</c>), for the records Parley suggests.</summary>
+    public string? SpfInclude { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 }

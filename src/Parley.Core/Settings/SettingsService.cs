@@ -8,6 +8,8 @@ namespace Parley.Core.Settings;
 public sealed class SettingsService(ParleyDbContext db)
 {
     public const string AliasDomainKey = "alias-domain";
+    public const string HostnameKey = "public-hostname";
+    public const string PublicIpKey = "public-ip";
 
     /// <summary>The domain that catchall@, bounce@ and notifications@ live on; null until an admin sets it.</summary>
     public async Task<string?> GetAliasDomainAsync(CancellationToken ct) =>
@@ -15,8 +17,8 @@ public sealed class SettingsService(ParleyDbContext db)
 
     public async Task<string> SetAliasDomainAsync(string? domain, CancellationToken ct)
     {
-        var value = domain?.Trim().TrimEnd('.').ToLowerInvariant();
-        if (!EmailAddress.IsValidDomain(value))
+        var value = EmailAddress.NormalizeDomain(domain);
+        if (value is null)
             throw new InvalidInputException("domain", "Please enter a domain name such as mail.example.com (letters, digits, dots and hyphens).");
         var row = await db.Settings.FirstOrDefaultAsync(s => s.Key == AliasDomainKey, ct);
         if (row is null) db.Settings.Add(new Setting { Key = AliasDomainKey, Value = value! });
@@ -24,4 +26,35 @@ public sealed class SettingsService(ParleyDbContext db)
         await db.SaveChangesAsync(ct);
         return value!;
     }
+
+    /// <summary>How this server is seen from the internet: the EHLO/MX host name and the public IP (for SPF).</summary>
+    public async Task<HostSettings> GetHostSettingsAsync(CancellationToken ct)
+    {
+        var rows = await db.Settings.AsNoTracking().Where(s => s.Key == HostnameKey || s.Key == PublicIpKey).ToListAsync(ct);
+        return new HostSettings(rows.FirstOrDefault(r => r.Key == HostnameKey)?.Value, rows.FirstOrDefault(r => r.Key == PublicIpKey)?.Value);
+    }
+
+    public async Task<HostSettings> SetHostSettingsAsync(string? hostname, string? publicIp, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var host = string.IsNullOrWhiteSpace(hostname) ? null : EmailAddress.NormalizeDomain(hostname);
+        if (!string.IsNullOrWhiteSpace(hostname) && host is null) errors["hostname"] = ["Please enter a host name such as mail.example.com."];
+        var ip = string.IsNullOrWhiteSpace(publicIp) ? null : publicIp.Trim();
+        if (ip is not null && !System.Net.IPAddress.TryParse(ip, out _)) errors["publicIp"] = ["Please enter an IPv4 or IPv6 address such as 203.0.113.7."];
+        if (errors.Count > 0) throw new InvalidInputException(errors);
+        await UpsertAsync(HostnameKey, host, ct);
+        await UpsertAsync(PublicIpKey, ip, ct);
+        await db.SaveChangesAsync(ct);
+        return new HostSettings(host, ip);
+    }
+
+    private async Task UpsertAsync(string key, string? value, CancellationToken ct)
+    {
+        var row = await db.Settings.FirstOrDefaultAsync(s => s.Key == key, ct);
+        if (value is null) { if (row is not null) db.Settings.Remove(row); }
+        else if (row is null) db.Settings.Add(new Setting { Key = key, Value = value });
+        else row.Value = value;
+    }
 }
+
+public sealed record HostSettings(string? Hostname, string? PublicIp);

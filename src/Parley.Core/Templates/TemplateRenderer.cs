@@ -46,8 +46,8 @@ public sealed class TemplateRenderer
             },
         };
         var context = new TemplateContext(options);
-        context.SetValue("record", new Dictionary<string, object?>(record.Fields));
-        context.SetValue("user", new Dictionary<string, object?> { ["name"] = user.Name, ["email"] = user.Email });
+        context.SetValue("record", new DictionaryValue(new StrictFields("record", record.Fields, options, unknown)));
+        context.SetValue("user", new DictionaryValue(new StrictFields("user", new Dictionary<string, object?> { ["name"] = user.Name, ["email"] = user.Email }, options, unknown)));
         string result;
         try
         {
@@ -68,7 +68,7 @@ public sealed class TemplateRenderer
 
     private static string LineOf(string source, string name)
     {
-        var root = name.Split('.')[0];
+        var root = name.Contains('.') ? name[(name.IndexOf('.') + 1)..] : name;
         var lines = source.Split('\n');
         for (var i = 0; i < lines.Length; i++)
         {

@@ -97,6 +97,8 @@ namespace Parley.Data.Postgres.Migrations
 
                     b.HasIndex("MessageId");
 
+                    b.HasIndex("RawMimeId");
+
                     b.HasIndex("RecordType", "RecordId", "Id");
 
                     b.ToTable("Messages");
@@ -167,6 +169,72 @@ namespace Parley.Data.Postgres.Migrations
                     b.HasIndex("Name");
 
                     b.ToTable("Contacts");
+                });
+
+            modelBuilder.Entity("Parley.Core.Domains.DkimKey", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Algorithm")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ProtectedPrivateKey")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("PublicKey")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long?>("RetiredAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Selector")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("character varying(63)");
+
+                    b.Property<long>("SendingDomainId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SendingDomainId");
+
+                    b.ToTable("DkimKeys");
+                });
+
+            modelBuilder.Entity("Parley.Core.Domains.SendingDomain", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(253)
+                        .HasColumnType("character varying(253)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("SendingDomains");
                 });
 
             modelBuilder.Entity("Parley.Core.Identity.ApiToken", b =>
@@ -300,6 +368,8 @@ namespace Parley.Data.Postgres.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ChatterMessageId");
+
                     b.HasIndex("MessageId");
 
                     b.HasIndex("RawMimeId");
@@ -375,6 +445,11 @@ namespace Parley.Data.Postgres.Migrations
                     b.Property<long>("CreatedAt")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("FromFilter")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
                     b.Property<string>("Host")
                         .IsRequired()
                         .HasMaxLength(253)
@@ -398,6 +473,10 @@ namespace Parley.Data.Postgres.Migrations
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
+
+                    b.Property<string>("SpfInclude")
+                        .HasMaxLength(253)
+                        .HasColumnType("character varying(253)");
 
                     b.Property<string>("Username")
                         .HasColumnType("text");
@@ -462,6 +541,24 @@ namespace Parley.Data.Postgres.Migrations
                     b.ToTable("Templates");
                 });
 
+            modelBuilder.Entity("Parley.Core.Chatter.ChatterMessage", b =>
+                {
+                    b.HasOne("Parley.Core.Chatter.RawMime", "RawMime")
+                        .WithMany()
+                        .HasForeignKey("RawMimeId");
+
+                    b.Navigation("RawMime");
+                });
+
+            modelBuilder.Entity("Parley.Core.Domains.DkimKey", b =>
+                {
+                    b.HasOne("Parley.Core.Domains.SendingDomain", null)
+                        .WithMany("Keys")
+                        .HasForeignKey("SendingDomainId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Parley.Core.Identity.ApiToken", b =>
                 {
                     b.HasOne("Parley.Core.Identity.User", "User")
@@ -475,11 +572,17 @@ namespace Parley.Data.Postgres.Migrations
 
             modelBuilder.Entity("Parley.Core.Inbound.InboundMessage", b =>
                 {
+                    b.HasOne("Parley.Core.Chatter.ChatterMessage", "ChatterMessage")
+                        .WithMany()
+                        .HasForeignKey("ChatterMessageId");
+
                     b.HasOne("Parley.Core.Chatter.RawMime", "RawMime")
                         .WithMany()
                         .HasForeignKey("RawMimeId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.Navigation("ChatterMessage");
 
                     b.Navigation("RawMime");
                 });
@@ -493,6 +596,11 @@ namespace Parley.Data.Postgres.Migrations
                         .IsRequired();
 
                     b.Navigation("ChatterMessage");
+                });
+
+            modelBuilder.Entity("Parley.Core.Domains.SendingDomain", b =>
+                {
+                    b.Navigation("Keys");
                 });
 #pragma warning restore 612, 618
         }

@@ -90,6 +90,8 @@ namespace Parley.Data.Sqlite.Migrations
 
                     b.HasIndex("MessageId");
 
+                    b.HasIndex("RawMimeId");
+
                     b.HasIndex("RecordType", "RecordId", "Id");
 
                     b.ToTable("Messages");
@@ -156,6 +158,68 @@ namespace Parley.Data.Sqlite.Migrations
                     b.HasIndex("Name");
 
                     b.ToTable("Contacts");
+                });
+
+            modelBuilder.Entity("Parley.Core.Domains.DkimKey", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Algorithm")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProtectedPrivateKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PublicKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RetiredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Selector")
+                        .IsRequired()
+                        .HasMaxLength(63)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SendingDomainId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SendingDomainId");
+
+                    b.ToTable("DkimKeys");
+                });
+
+            modelBuilder.Entity("Parley.Core.Domains.SendingDomain", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(253)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("SendingDomains");
                 });
 
             modelBuilder.Entity("Parley.Core.Identity.ApiToken", b =>
@@ -283,6 +347,8 @@ namespace Parley.Data.Sqlite.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ChatterMessageId");
+
                     b.HasIndex("MessageId");
 
                     b.HasIndex("RawMimeId");
@@ -354,6 +420,11 @@ namespace Parley.Data.Sqlite.Migrations
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("FromFilter")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Host")
                         .IsRequired()
                         .HasMaxLength(253)
@@ -376,6 +447,10 @@ namespace Parley.Data.Sqlite.Migrations
                     b.Property<string>("Security")
                         .IsRequired()
                         .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SpfInclude")
+                        .HasMaxLength(253)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Username")
@@ -439,6 +514,24 @@ namespace Parley.Data.Sqlite.Migrations
                     b.ToTable("Templates");
                 });
 
+            modelBuilder.Entity("Parley.Core.Chatter.ChatterMessage", b =>
+                {
+                    b.HasOne("Parley.Core.Chatter.RawMime", "RawMime")
+                        .WithMany()
+                        .HasForeignKey("RawMimeId");
+
+                    b.Navigation("RawMime");
+                });
+
+            modelBuilder.Entity("Parley.Core.Domains.DkimKey", b =>
+                {
+                    b.HasOne("Parley.Core.Domains.SendingDomain", null)
+                        .WithMany("Keys")
+                        .HasForeignKey("SendingDomainId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Parley.Core.Identity.ApiToken", b =>
                 {
                     b.HasOne("Parley.Core.Identity.User", "User")
@@ -452,11 +545,17 @@ namespace Parley.Data.Sqlite.Migrations
 
             modelBuilder.Entity("Parley.Core.Inbound.InboundMessage", b =>
                 {
+                    b.HasOne("Parley.Core.Chatter.ChatterMessage", "ChatterMessage")
+                        .WithMany()
+                        .HasForeignKey("ChatterMessageId");
+
                     b.HasOne("Parley.Core.Chatter.RawMime", "RawMime")
                         .WithMany()
                         .HasForeignKey("RawMimeId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+
+                    b.Navigation("ChatterMessage");
 
                     b.Navigation("RawMime");
                 });
@@ -470,6 +569,11 @@ namespace Parley.Data.Sqlite.Migrations
                         .IsRequired();
 
                     b.Navigation("ChatterMessage");
+                });
+
+            modelBuilder.Entity("Parley.Core.Domains.SendingDomain", b =>
+                {
+                    b.Navigation("Keys");
                 });
 #pragma warning restore 612, 618
         }

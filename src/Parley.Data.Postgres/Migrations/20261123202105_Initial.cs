@@ -31,36 +31,6 @@ namespace Parley.Data.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "Messages",
-                columns: table => new
-                {
-                    Id = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    RecordType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    RecordId = table.Column<long>(type: "bigint", nullable: false),
-                    Kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    Direction = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: true),
-                    AuthorUserId = table.Column<long>(type: "bigint", nullable: true),
-                    AuthorName = table.Column<string>(type: "text", nullable: false),
-                    From = table.Column<string>(type: "text", nullable: true),
-                    To = table.Column<string>(type: "text", nullable: true),
-                    Subject = table.Column<string>(type: "text", nullable: true),
-                    BodyText = table.Column<string>(type: "text", nullable: false),
-                    BodyHtml = table.Column<string>(type: "text", nullable: true),
-                    MessageId = table.Column<string>(type: "character varying(998)", maxLength: 998, nullable: true),
-                    InReplyTo = table.Column<string>(type: "character varying(998)", maxLength: 998, nullable: true),
-                    State = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
-                    Error = table.Column<string>(type: "text", nullable: true),
-                    ServerReply = table.Column<string>(type: "text", nullable: true),
-                    RawMimeId = table.Column<long>(type: "bigint", nullable: true),
-                    CreatedAt = table.Column<long>(type: "bigint", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_Messages", x => x.Id);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "OutgoingServers",
                 columns: table => new
                 {
@@ -74,6 +44,8 @@ namespace Parley.Data.Postgres.Migrations
                     ProtectedPassword = table.Column<string>(type: "text", nullable: true),
                     Priority = table.Column<int>(type: "integer", nullable: false),
                     ValidateCertificate = table.Column<bool>(type: "boolean", nullable: false),
+                    FromFilter = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    SpfInclude = table.Column<string>(type: "character varying(253)", maxLength: 253, nullable: true),
                     CreatedAt = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
@@ -93,6 +65,20 @@ namespace Parley.Data.Postgres.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_RawMimes", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SendingDomains",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Name = table.Column<string>(type: "character varying(253)", maxLength: 253, nullable: false),
+                    CreatedAt = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SendingDomains", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -143,59 +129,61 @@ namespace Parley.Data.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "Outbox",
+                name: "Messages",
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    ChatterMessageId = table.Column<long>(type: "bigint", nullable: false),
-                    Recipient = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
-                    State = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    Attempts = table.Column<int>(type: "integer", nullable: false),
-                    NextAttemptAt = table.Column<long>(type: "bigint", nullable: false),
-                    LeaseOwner = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
-                    LeaseUntil = table.Column<long>(type: "bigint", nullable: true),
-                    LastCode = table.Column<int>(type: "integer", nullable: true),
-                    LastError = table.Column<string>(type: "text", nullable: true),
-                    SentAt = table.Column<long>(type: "bigint", nullable: true),
+                    RecordType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    RecordId = table.Column<long>(type: "bigint", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Direction = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: true),
+                    AuthorUserId = table.Column<long>(type: "bigint", nullable: true),
+                    AuthorName = table.Column<string>(type: "text", nullable: false),
+                    From = table.Column<string>(type: "text", nullable: true),
+                    To = table.Column<string>(type: "text", nullable: true),
+                    Subject = table.Column<string>(type: "text", nullable: true),
+                    BodyText = table.Column<string>(type: "text", nullable: false),
+                    BodyHtml = table.Column<string>(type: "text", nullable: true),
+                    MessageId = table.Column<string>(type: "character varying(998)", maxLength: 998, nullable: true),
+                    InReplyTo = table.Column<string>(type: "character varying(998)", maxLength: 998, nullable: true),
+                    State = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
+                    Error = table.Column<string>(type: "text", nullable: true),
+                    ServerReply = table.Column<string>(type: "text", nullable: true),
+                    RawMimeId = table.Column<long>(type: "bigint", nullable: true),
                     CreatedAt = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_Outbox", x => x.Id);
+                    table.PrimaryKey("PK_Messages", x => x.Id);
                     table.ForeignKey(
-                        name: "FK_Outbox_Messages_ChatterMessageId",
-                        column: x => x.ChatterMessageId,
-                        principalTable: "Messages",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Cascade);
+                        name: "FK_Messages_RawMimes_RawMimeId",
+                        column: x => x.RawMimeId,
+                        principalTable: "RawMimes",
+                        principalColumn: "Id");
                 });
 
             migrationBuilder.CreateTable(
-                name: "Inbound",
+                name: "DkimKeys",
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "bigint", nullable: false)
                         .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
-                    ReceivedAt = table.Column<long>(type: "bigint", nullable: false),
-                    Source = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    ClientAddress = table.Column<string>(type: "text", nullable: true),
-                    Helo = table.Column<string>(type: "text", nullable: true),
-                    MailFrom = table.Column<string>(type: "text", nullable: false),
-                    Recipients = table.Column<string>(type: "text", nullable: false),
-                    RawMimeId = table.Column<long>(type: "bigint", nullable: false),
-                    MessageId = table.Column<string>(type: "character varying(998)", maxLength: 998, nullable: true),
-                    Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
-                    Error = table.Column<string>(type: "text", nullable: true),
-                    ChatterMessageId = table.Column<long>(type: "bigint", nullable: true)
+                    SendingDomainId = table.Column<long>(type: "bigint", nullable: false),
+                    Selector = table.Column<string>(type: "character varying(63)", maxLength: 63, nullable: false),
+                    Algorithm = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    ProtectedPrivateKey = table.Column<string>(type: "text", nullable: false),
+                    PublicKey = table.Column<string>(type: "text", nullable: false),
+                    CreatedAt = table.Column<long>(type: "bigint", nullable: false),
+                    RetiredAt = table.Column<long>(type: "bigint", nullable: true)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_Inbound", x => x.Id);
+                    table.PrimaryKey("PK_DkimKeys", x => x.Id);
                     table.ForeignKey(
-                        name: "FK_Inbound_RawMimes_RawMimeId",
-                        column: x => x.RawMimeId,
-                        principalTable: "RawMimes",
+                        name: "FK_DkimKeys_SendingDomains_SendingDomainId",
+                        column: x => x.SendingDomainId,
+                        principalTable: "SendingDomains",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -225,6 +213,69 @@ namespace Parley.Data.Postgres.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "Inbound",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ReceivedAt = table.Column<long>(type: "bigint", nullable: false),
+                    Source = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    ClientAddress = table.Column<string>(type: "text", nullable: true),
+                    Helo = table.Column<string>(type: "text", nullable: true),
+                    MailFrom = table.Column<string>(type: "text", nullable: false),
+                    Recipients = table.Column<string>(type: "text", nullable: false),
+                    RawMimeId = table.Column<long>(type: "bigint", nullable: false),
+                    MessageId = table.Column<string>(type: "character varying(998)", maxLength: 998, nullable: true),
+                    Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Error = table.Column<string>(type: "text", nullable: true),
+                    ChatterMessageId = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Inbound", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Inbound_Messages_ChatterMessageId",
+                        column: x => x.ChatterMessageId,
+                        principalTable: "Messages",
+                        principalColumn: "Id");
+                    table.ForeignKey(
+                        name: "FK_Inbound_RawMimes_RawMimeId",
+                        column: x => x.RawMimeId,
+                        principalTable: "RawMimes",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Outbox",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ChatterMessageId = table.Column<long>(type: "bigint", nullable: false),
+                    Recipient = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
+                    State = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Attempts = table.Column<int>(type: "integer", nullable: false),
+                    NextAttemptAt = table.Column<long>(type: "bigint", nullable: false),
+                    LeaseOwner = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    LeaseUntil = table.Column<long>(type: "bigint", nullable: true),
+                    LastCode = table.Column<int>(type: "integer", nullable: true),
+                    LastError = table.Column<string>(type: "text", nullable: true),
+                    SentAt = table.Column<long>(type: "bigint", nullable: true),
+                    CreatedAt = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Outbox", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Outbox_Messages_ChatterMessageId",
+                        column: x => x.ChatterMessageId,
+                        principalTable: "Messages",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_ApiTokens_SecretHash",
                 table: "ApiTokens",
@@ -248,6 +299,16 @@ namespace Parley.Data.Postgres.Migrations
                 column: "Name");
 
             migrationBuilder.CreateIndex(
+                name: "IX_DkimKeys_SendingDomainId",
+                table: "DkimKeys",
+                column: "SendingDomainId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Inbound_ChatterMessageId",
+                table: "Inbound",
+                column: "ChatterMessageId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Inbound_MessageId",
                 table: "Inbound",
                 column: "MessageId");
@@ -268,6 +329,11 @@ namespace Parley.Data.Postgres.Migrations
                 column: "MessageId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Messages_RawMimeId",
+                table: "Messages",
+                column: "RawMimeId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Messages_RecordType_RecordId_Id",
                 table: "Messages",
                 columns: new[] { "RecordType", "RecordId", "Id" });
@@ -281,6 +347,12 @@ namespace Parley.Data.Postgres.Migrations
                 name: "IX_Outbox_State_NextAttemptAt",
                 table: "Outbox",
                 columns: new[] { "State", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SendingDomains_Name",
+                table: "SendingDomains",
+                column: "Name",
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_Users_Email",
@@ -297,6 +369,9 @@ namespace Parley.Data.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "Contacts");
+
+            migrationBuilder.DropTable(
+                name: "DkimKeys");
 
             migrationBuilder.DropTable(
                 name: "Inbound");
@@ -317,10 +392,13 @@ namespace Parley.Data.Postgres.Migrations
                 name: "Users");
 
             migrationBuilder.DropTable(
-                name: "RawMimes");
+                name: "SendingDomains");
 
             migrationBuilder.DropTable(
                 name: "Messages");
+
+            migrationBuilder.DropTable(
+                name: "RawMimes");
         }
     }
 }

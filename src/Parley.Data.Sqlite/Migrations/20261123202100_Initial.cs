@@ -30,36 +30,6 @@ namespace Parley.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "Messages",
-                columns: table => new
-                {
-                    Id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    RecordType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    RecordId = table.Column<long>(type: "INTEGER", nullable: false),
-                    Kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    Direction = table.Column<string>(type: "TEXT", maxLength: 8, nullable: true),
-                    AuthorUserId = table.Column<long>(type: "INTEGER", nullable: true),
-                    AuthorName = table.Column<string>(type: "TEXT", nullable: false),
-                    From = table.Column<string>(type: "TEXT", nullable: true),
-                    To = table.Column<string>(type: "TEXT", nullable: true),
-                    Subject = table.Column<string>(type: "TEXT", nullable: true),
-                    BodyText = table.Column<string>(type: "TEXT", nullable: false),
-                    BodyHtml = table.Column<string>(type: "TEXT", nullable: true),
-                    MessageId = table.Column<string>(type: "TEXT", maxLength: 998, nullable: true),
-                    InReplyTo = table.Column<string>(type: "TEXT", maxLength: 998, nullable: true),
-                    State = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
-                    Error = table.Column<string>(type: "TEXT", nullable: true),
-                    ServerReply = table.Column<string>(type: "TEXT", nullable: true),
-                    RawMimeId = table.Column<long>(type: "INTEGER", nullable: true),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
-                },
-                constraints: table =>
-                {
-                    table.PrimaryKey("PK_Messages", x => x.Id);
-                });
-
-            migrationBuilder.CreateTable(
                 name: "OutgoingServers",
                 columns: table => new
                 {
@@ -73,6 +43,8 @@ namespace Parley.Data.Sqlite.Migrations
                     ProtectedPassword = table.Column<string>(type: "TEXT", nullable: true),
                     Priority = table.Column<int>(type: "INTEGER", nullable: false),
                     ValidateCertificate = table.Column<bool>(type: "INTEGER", nullable: false),
+                    FromFilter = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    SpfInclude = table.Column<string>(type: "TEXT", maxLength: 253, nullable: true),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
@@ -92,6 +64,20 @@ namespace Parley.Data.Sqlite.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_RawMimes", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SendingDomains",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 253, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SendingDomains", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -142,59 +128,61 @@ namespace Parley.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "Outbox",
+                name: "Messages",
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "INTEGER", nullable: false)
                         .Annotation("Sqlite:Autoincrement", true),
-                    ChatterMessageId = table.Column<long>(type: "INTEGER", nullable: false),
-                    Recipient = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
-                    State = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
-                    NextAttemptAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    LeaseOwner = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                    LeaseUntil = table.Column<long>(type: "INTEGER", nullable: true),
-                    LastCode = table.Column<int>(type: "INTEGER", nullable: true),
-                    LastError = table.Column<string>(type: "TEXT", nullable: true),
-                    SentAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    RecordType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    RecordId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Direction = table.Column<string>(type: "TEXT", maxLength: 8, nullable: true),
+                    AuthorUserId = table.Column<long>(type: "INTEGER", nullable: true),
+                    AuthorName = table.Column<string>(type: "TEXT", nullable: false),
+                    From = table.Column<string>(type: "TEXT", nullable: true),
+                    To = table.Column<string>(type: "TEXT", nullable: true),
+                    Subject = table.Column<string>(type: "TEXT", nullable: true),
+                    BodyText = table.Column<string>(type: "TEXT", nullable: false),
+                    BodyHtml = table.Column<string>(type: "TEXT", nullable: true),
+                    MessageId = table.Column<string>(type: "TEXT", maxLength: 998, nullable: true),
+                    InReplyTo = table.Column<string>(type: "TEXT", maxLength: 998, nullable: true),
+                    State = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
+                    Error = table.Column<string>(type: "TEXT", nullable: true),
+                    ServerReply = table.Column<string>(type: "TEXT", nullable: true),
+                    RawMimeId = table.Column<long>(type: "INTEGER", nullable: true),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_Outbox", x => x.Id);
+                    table.PrimaryKey("PK_Messages", x => x.Id);
                     table.ForeignKey(
-                        name: "FK_Outbox_Messages_ChatterMessageId",
-                        column: x => x.ChatterMessageId,
-                        principalTable: "Messages",
-                        principalColumn: "Id",
-                        onDelete: ReferentialAction.Cascade);
+                        name: "FK_Messages_RawMimes_RawMimeId",
+                        column: x => x.RawMimeId,
+                        principalTable: "RawMimes",
+                        principalColumn: "Id");
                 });
 
             migrationBuilder.CreateTable(
-                name: "Inbound",
+                name: "DkimKeys",
                 columns: table => new
                 {
                     Id = table.Column<long>(type: "INTEGER", nullable: false)
                         .Annotation("Sqlite:Autoincrement", true),
-                    ReceivedAt = table.Column<long>(type: "INTEGER", nullable: false),
-                    Source = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    ClientAddress = table.Column<string>(type: "TEXT", nullable: true),
-                    Helo = table.Column<string>(type: "TEXT", nullable: true),
-                    MailFrom = table.Column<string>(type: "TEXT", nullable: false),
-                    Recipients = table.Column<string>(type: "TEXT", nullable: false),
-                    RawMimeId = table.Column<long>(type: "INTEGER", nullable: false),
-                    MessageId = table.Column<string>(type: "TEXT", maxLength: 998, nullable: true),
-                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
-                    Error = table.Column<string>(type: "TEXT", nullable: true),
-                    ChatterMessageId = table.Column<long>(type: "INTEGER", nullable: true)
+                    SendingDomainId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Selector = table.Column<string>(type: "TEXT", maxLength: 63, nullable: false),
+                    Algorithm = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    ProtectedPrivateKey = table.Column<string>(type: "TEXT", nullable: false),
+                    PublicKey = table.Column<string>(type: "TEXT", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    RetiredAt = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_Inbound", x => x.Id);
+                    table.PrimaryKey("PK_DkimKeys", x => x.Id);
                     table.ForeignKey(
-                        name: "FK_Inbound_RawMimes_RawMimeId",
-                        column: x => x.RawMimeId,
-                        principalTable: "RawMimes",
+                        name: "FK_DkimKeys_SendingDomains_SendingDomainId",
+                        column: x => x.SendingDomainId,
+                        principalTable: "SendingDomains",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -224,6 +212,69 @@ namespace Parley.Data.Sqlite.Migrations
                         onDelete: ReferentialAction.Cascade);
                 });
 
+            migrationBuilder.CreateTable(
+                name: "Inbound",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ReceivedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    Source = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    ClientAddress = table.Column<string>(type: "TEXT", nullable: true),
+                    Helo = table.Column<string>(type: "TEXT", nullable: true),
+                    MailFrom = table.Column<string>(type: "TEXT", nullable: false),
+                    Recipients = table.Column<string>(type: "TEXT", nullable: false),
+                    RawMimeId = table.Column<long>(type: "INTEGER", nullable: false),
+                    MessageId = table.Column<string>(type: "TEXT", maxLength: 998, nullable: true),
+                    Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Error = table.Column<string>(type: "TEXT", nullable: true),
+                    ChatterMessageId = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Inbound", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Inbound_Messages_ChatterMessageId",
+                        column: x => x.ChatterMessageId,
+                        principalTable: "Messages",
+                        principalColumn: "Id");
+                    table.ForeignKey(
+                        name: "FK_Inbound_RawMimes_RawMimeId",
+                        column: x => x.RawMimeId,
+                        principalTable: "RawMimes",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Outbox",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ChatterMessageId = table.Column<long>(type: "INTEGER", nullable: false),
+                    Recipient = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    State = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    NextAttemptAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    LeaseOwner = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    LeaseUntil = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastCode = table.Column<int>(type: "INTEGER", nullable: true),
+                    LastError = table.Column<string>(type: "TEXT", nullable: true),
+                    SentAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Outbox", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Outbox_Messages_ChatterMessageId",
+                        column: x => x.ChatterMessageId,
+                        principalTable: "Messages",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "IX_ApiTokens_SecretHash",
                 table: "ApiTokens",
@@ -247,6 +298,16 @@ namespace Parley.Data.Sqlite.Migrations
                 column: "Name");
 
             migrationBuilder.CreateIndex(
+                name: "IX_DkimKeys_SendingDomainId",
+                table: "DkimKeys",
+                column: "SendingDomainId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Inbound_ChatterMessageId",
+                table: "Inbound",
+                column: "ChatterMessageId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Inbound_MessageId",
                 table: "Inbound",
                 column: "MessageId");
@@ -267,6 +328,11 @@ namespace Parley.Data.Sqlite.Migrations
                 column: "MessageId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Messages_RawMimeId",
+                table: "Messages",
+                column: "RawMimeId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Messages_RecordType_RecordId_Id",
                 table: "Messages",
                 columns: new[] { "RecordType", "RecordId", "Id" });
@@ -280,6 +346,12 @@ namespace Parley.Data.Sqlite.Migrations
                 name: "IX_Outbox_State_NextAttemptAt",
                 table: "Outbox",
                 columns: new[] { "State", "NextAttemptAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SendingDomains_Name",
+                table: "SendingDomains",
+                column: "Name",
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_Users_Email",
@@ -296,6 +368,9 @@ namespace Parley.Data.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "Contacts");
+
+            migrationBuilder.DropTable(
+                name: "DkimKeys");
 
             migrationBuilder.DropTable(
                 name: "Inbound");
@@ -316,10 +391,13 @@ namespace Parley.Data.Sqlite.Migrations
                 name: "Users");
 
             migrationBuilder.DropTable(
-                name: "RawMimes");
+                name: "SendingDomains");
 
             migrationBuilder.DropTable(
                 name: "Messages");
+
+            migrationBuilder.DropTable(
+                name: "RawMimes");
         }
     }
 }

@@ -1,0 +1,50 @@
+using System.Collections.Concurrent;
+using MimeKit;
+using MimeKit.Cryptography;
+using Org.BouncyCastle.Security;
+using Parley.Core.Outbound;
+
+namespace Parley.Core.Domains;
+
+/// <summary>
+/// Signs outgoing messages with every active key of the From domain (RSA and Ed25519,
+/// relaxed/relaxed). Decrypted keys are cached per key id: decrypting and parsing PKCS#8 costs
+/// more than the signature itself.
+/// </summary>
+public sealed class DkimSignerCache(SecretProtector secrets)
+{
+    private static readonly HeaderId[] SignedHeaders =
+    [
+        HeaderId.From, HeaderId.To, HeaderId.Cc, HeaderId.Subject, HeaderId.Date, HeaderId.MessageId,
+        HeaderId.ReplyTo, HeaderId.InReplyTo, HeaderId.References, HeaderId.MimeVersion, HeaderId.ContentType,
+        HeaderId.ListUnsubscribe, HeaderId.ListUnsubscribePost,
+    ];
+
+    private readonly ConcurrentDictionary<long, DkimSigner> _signers = new();
+
+    /// <returns>The selectors that signed.</returns>
+    public IReadOnlyList<string> Sign(MimeMessage message, string domain, IEnumerable<DkimKey> keys)
+    {
+        var active = keys.Where(k => k.IsActive).OrderBy(k => k.Algorithm).ToList();
+        if (active.Count == 0) return [];
+        // 7-bit transfer encodings, so no relay re-encodes the body and breaks the signature.
+        message.Prepare(EncodingConstraint.SevenBit);
+        var headers = SignedHeaders.Where(h => h == HeaderId.From || message.Headers.Contains(h)).ToArray();
+        foreach (var key in active)
+            _signers.GetOrAdd(key.Id, _ => Create(key, domain)).Sign(message, headers);
+        return active.Select(k => k.Selector).ToList();
+    }
+
+    private DkimSigner Create(DkimKey key, string domain)
+    {
+        var pkcs8 = Convert.FromBase64String(secrets.Unprotect(key.ProtectedPrivateKey)!);
+        var privateKey = PrivateKeyFactory.CreateKey(pkcs8);
+        return new DkimSigner(privateKey, domain, key.Selector,
+            key.Algorithm == DkimAlgorithm.RsaSha256 ? DkimSignatureAlgorithm.RsaSha256 : DkimSignatureAlgorithm.Ed25519Sha256)
+        {
+            HeaderCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
+            BodyCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
+            AgentOrUserIdentifier = "@" + domain,
+        };
+    }
+}

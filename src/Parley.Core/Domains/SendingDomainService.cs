@@ -1,0 +1,116 @@
+using Microsoft.EntityFrameworkCore;
+using Parley.Core.Common;
+using Parley.Core.Data;
+using Parley.Core.Outbound;
+using Parley.Core.Settings;
+
+namespace Parley.Core.Domains;
+
+/// <summary>
+/// Registers the domains Parley sends as, generates and rotates their DKIM keys, and says which
+/// DNS records this installation's setup needs.
+/// </summary>
+public sealed class SendingDomainService(ParleyDbContext db, SecretProtector secrets, SettingsService settings, TimeProvider clock)
+{
+    public Task<List<SendingDomain>> ListAsync(CancellationToken ct) =>
+        db.SendingDomains.AsNoTracking().Include(d => d.Keys).OrderBy(d => d.Name).ToListAsync(ct);
+
+    public async Task<SendingDomain?> FindAsync(string domain, CancellationToken ct)
+    {
+        var name = Normalize(domain);
+        return name is null ? null : await db.SendingDomains.Include(d => d.Keys).FirstOrDefaultAsync(d => d.Name == name, ct);
+    }
+
+    public async Task<SendingDomain> GetAsync(string domain, CancellationToken ct) =>
+        await FindAsync(domain, ct) ?? throw new NotFoundException($"The sending domain \"{domain}\"");
+
+    /// <summary>Registers a domain with a fresh RSA-2048 and Ed25519 key; registering twice returns the existing one.</summary>
+    public async Task<SendingDomain> RegisterAsync(string? domain, CancellationToken ct)
+    {
+        var name = Normalize(domain) ?? throw new InvalidInputException("name", "Please enter a domain name such as example.com.");
+        var existing = await FindAsync(name, ct);
+        if (existing is not null) return existing;
+        var now = clock.GetUtcNow();
+        var entity = new SendingDomain { Name = name, CreatedAt = now };
+        entity.Keys.Add(NewKey(DkimAlgorithm.RsaSha256, now, []));
+        entity.Keys.Add(NewKey(DkimAlgorithm.Ed25519Sha256, now, entity.Keys.Select(k => k.Selector)));
+        db.SendingDomains.Add(entity);
+        await db.SaveChangesAsync(ct);
+        return entity;
+    }
+
+    /// <summary>New keys under new selectors; the old keys are retired (kept, so their records can stay published a while).</summary>
+    public async Task<SendingDomain> RotateKeysAsync(string domain, CancellationToken ct)
+    {
+        var entity = await GetAsync(domain, ct);
+        var now = clock.GetUtcNow();
+        foreach (var key in entity.Keys.Where(k => k.IsActive)) key.RetiredAt = now;
+        var taken = entity.Keys.Select(k => k.Selector).ToList();
+        foreach (var algorithm in new[] { DkimAlgorithm.RsaSha256, DkimAlgorithm.Ed25519Sha256 })
+        {
+            var key = NewKey(algorithm, now, taken);
+            taken.Add(key.Selector);
+            entity.Keys.Add(key);
+        }
+        await db.SaveChangesAsync(ct);
+        return entity;
+    }
+
+    /// <summary>The records this installation needs for <paramref name="domain"/>: DKIM per selector, SPF, DMARC, and MX for the alias domain.</summary>
+    public async Task<List<DnsRecordSuggestion>> RecordsAsync(string domain, CancellationToken ct)
+    {
+        var entity = await GetAsync(domain, ct);
+        var host = await settings.GetHostSettingsAsync(ct);
+        var aliasDomain = await settings.GetAliasDomainAsync(ct);
+        var relays = await db.OutgoingServers.AsNoTracking().OrderBy(s => s.Priority).ToListAsync(ct);
+        var records = new List<DnsRecordSuggestion>();
+
+        foreach (var key in entity.Keys.OrderBy(k => k.RetiredAt.HasValue).ThenBy(k => k.Algorithm))
+        {
+            records.Add(new DnsRecordSuggestion("TXT", $"{key.Selector}._domainkey.{entity.Name}", key.RecordValue,
+                key.IsActive
+                    ? $"DKIM public key ({(key.Algorithm == DkimAlgorithm.RsaSha256 ? "RSA-2048" : "Ed25519")}) that Parley signs {entity.Name} mail with."
+                    : $"Retired DKIM key (rotated {key.RetiredAt:yyyy-MM-dd}); keep it published a few days, then remove it."));
+        }
+
+        // SPF covers the envelope (bounce) domain, which is the alias domain when one is set.
+        var spfDomain = aliasDomain ?? entity.Name;
+        var mechanisms = new List<string>();
+        if (host.PublicIp is { } ip) mechanisms.Add((ip.Contains(':') ? "ip6:" : "ip4:") + ip);
+        else if (host.Hostname is { } hostname) mechanisms.Add("a:" + hostname);
+        mechanisms.AddRange(relays.Where(r => !string.IsNullOrEmpty(r.SpfInclude)).Select(r => "include:" + r.SpfInclude));
+        records.Add(new DnsRecordSuggestion("TXT", spfDomain, $"v=spf1 {string.Join(' ', mechanisms.Append("~all"))}",
+            $"SPF: allows Parley's route to send with envelope addresses at {spfDomain}" +
+            (host.PublicIp is null ? ". Set this server's public IP in Settings for an exact ip4:/ip6: term." : ".") +
+            " If the domain already has an SPF record, merge these terms into it: a domain must have exactly one."));
+
+        records.Add(new DnsRecordSuggestion("TXT", $"_dmarc.{entity.Name}",
+            $"v=DMARC1; p=none; rua=mailto:dmarc-reports@{aliasDomain ?? entity.Name}",
+            "DMARC: start with p=none and watch the reports; when every source passes, move to p=quarantine, then p=reject."));
+
+        if (aliasDomain is not null)
+        {
+            records.Add(new DnsRecordSuggestion("MX", aliasDomain, $"10 {host.Hostname ?? "<this server's public host name>"}.",
+                $"MX: replies and bounces to {aliasDomain} reach Parley's SMTP listener."));
+        }
+        return records;
+    }
+
+    private DkimKey NewKey(DkimAlgorithm algorithm, DateTimeOffset now, IEnumerable<string> taken)
+    {
+        var pair = DkimKeyGenerator.Generate(algorithm);
+        var stem = $"{(algorithm == DkimAlgorithm.RsaSha256 ? "prsa" : "ped")}{now:yyyyMMdd}";
+        var selector = stem;
+        for (var i = 2; taken.Contains(selector); i++) selector = $"{stem}n{i}";
+        return new DkimKey
+        {
+            Selector = selector,
+            Algorithm = algorithm,
+            ProtectedPrivateKey = secrets.Protect(Convert.ToBase64String(pair.PrivateKeyPkcs8))!,
+            PublicKey = pair.PublicKeyBase64,
+            CreatedAt = now,
+        };
+    }
+
+    private static string? Normalize(string? domain) => EmailAddress.NormalizeDomain(domain);
+}
