@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Parley.Deliverability.Dns;
 using Parley.Smtp.Delivery;
+using Parley.Smtp.Delivery.Mx;
 using Parley.Smtp.Listener;
 
 namespace Parley.Smtp;
@@ -34,7 +36,10 @@ public static class ParleySmtpServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Adds <see cref="ISmtpDeliveryClient"/>.</summary>
+    /// <summary>
+    /// Adds <see cref="ISmtpDeliveryClient"/> (one pooled <see cref="SmtpDeliveryClient"/> per process: the pool lives
+    /// in it) and <see cref="IMxRouteResolver"/> for direct delivery, with the DNS resolver unless one is registered.
+    /// </summary>
     public static IServiceCollection AddParleySmtpDelivery(this IServiceCollection services, Action<SmtpDeliveryOptions>? configure = null)
     {
         var options = services.AddOptions<SmtpDeliveryOptions>();
@@ -43,7 +48,11 @@ public static class ParleySmtpServiceCollectionExtensions
             options.Configure(configure);
         }
 
-        services.TryAddSingleton<ISmtpDeliveryClient, SmtpDeliveryClient>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddParleyDns();
+        services.TryAddSingleton<IMxRouteResolver>(sp => new MxRouteResolver(sp.GetRequiredService<IDnsResolver>()));
+        services.TryAddSingleton<SmtpDeliveryClient>();
+        services.TryAddSingleton<ISmtpDeliveryClient>(sp => sp.GetRequiredService<SmtpDeliveryClient>());
         return services;
     }
 }

@@ -12,6 +12,9 @@ public sealed record SmtpSinkOptions
     /// <summary><c>-q</c>: hang up without replying after these commands.</summary>
     public IReadOnlyList<string> HangUp { get; init; } = [];
 
+    /// <summary><c>-v</c>: log each session and command to stderr (<see cref="SmtpSinkPeer.SessionCount"/> reads it).</summary>
+    public bool Verbose { get; init; }
+
     /// <summary>Further smtp-sink options, e.g. "-L" (LMTP) or "-R" root directory settings.</summary>
     public IReadOnlyList<string> ExtraArguments { get; init; } = [];
 
@@ -28,13 +31,20 @@ public sealed record SinkMessage(string Path, string MailFrom, IReadOnlyList<str
 /// </summary>
 public sealed class SmtpSinkPeer : IAsyncDisposable
 {
-    private readonly PeerProcess _process;
+    private readonly string _binary;
+    private readonly IReadOnlyList<string> _arguments;
+    private readonly TimeSpan _maxLifetime;
+    private PeerProcess _process;
+    private string _previousLog = string.Empty;
 
-    private SmtpSinkPeer(PeerProcess process, int port, string directory)
+    private SmtpSinkPeer(PeerProcess process, int port, string directory, string binary, IReadOnlyList<string> arguments, TimeSpan maxLifetime)
     {
         _process = process;
         Port = port;
         DumpDirectory = directory;
+        _binary = binary;
+        _arguments = arguments;
+        _maxLifetime = maxLifetime;
     }
 
     public int Port { get; }
@@ -44,7 +54,7 @@ public sealed class SmtpSinkPeer : IAsyncDisposable
     public string DumpDirectory { get; }
 
     /// <summary>What smtp-sink said on stderr (its errors, and the -v log if asked for).</summary>
-    public string Log => _process.StandardError + _process.StandardOutput;
+    public string Log => _previousLog + _process.StandardError + _process.StandardOutput;
 
     public static async Task<SmtpSinkPeer> StartAsync(SmtpSinkOptions? options = null, CancellationToken ct = default)
     {
@@ -59,6 +69,11 @@ public sealed class SmtpSinkPeer : IAsyncDisposable
             arguments.AddRange(["-u", "nobody"]);
         }
 
+        if (options.Verbose)
+        {
+            arguments.Add("-v");
+        }
+
         AddSwitch(arguments, "-r", options.SoftReject);
         AddSwitch(arguments, "-f", options.HardReject);
         AddSwitch(arguments, "-q", options.HangUp);
@@ -68,11 +83,11 @@ public sealed class SmtpSinkPeer : IAsyncDisposable
         for (var attempt = 1; ; attempt++)
         {
             var port = FreePort.Get();
-            var process = PeerProcess.Start(binary, [.. arguments, "-d", Path.Combine(directory, "m."), $"127.0.0.1:{port}", "100"], options.MaxLifetime);
+            var process = Launch(binary, arguments, directory, port, options.MaxLifetime);
             try
             {
                 await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(10), ct, () => !process.HasExited).ConfigureAwait(false);
-                return new SmtpSinkPeer(process, port, directory);
+                return new SmtpSinkPeer(process, port, directory, binary, arguments, options.MaxLifetime);
             }
             catch (Exception ex) when (ex is System.Net.Sockets.SocketException && attempt < 3)
             {
@@ -87,6 +102,36 @@ public sealed class SmtpSinkPeer : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Kills smtp-sink (every open session drops without a reply, as when a relay restarts) and starts it again on
+    /// the same port and dump directory.
+    /// </summary>
+    public async Task RestartAsync(CancellationToken ct = default)
+    {
+        await _process.DisposeAsync().ConfigureAwait(false);
+        _previousLog = Log;
+        for (var attempt = 1; ; attempt++)
+        {
+            var process = Launch(_binary, _arguments, DumpDirectory, Port, _maxLifetime);
+            try
+            {
+                await FreePort.WaitUntilListeningAsync(Port, TimeSpan.FromSeconds(5), ct, () => !process.HasExited).ConfigureAwait(false);
+                _process = process;
+                return;
+            }
+            catch (System.Net.Sockets.SocketException) when (attempt < 5)
+            {
+                // The port may still be held for a moment by the killed process.
+                await process.DisposeAsync().ConfigureAwait(false);
+                await Task.Delay(200, ct).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>SMTP sessions smtp-sink accepted so far, restarts included; needs <see cref="SmtpSinkOptions.Verbose"/>.</summary>
+    public int SessionCount =>
+        Log.Split('\n').Count(l => l.StartsWith("smtp-sink: connect (", StringComparison.Ordinal));
 
     /// <summary>
     /// The transactions that reached DATA so far, oldest first. smtp-sink opens a dump file at MAIL FROM,
@@ -134,6 +179,9 @@ public sealed class SmtpSinkPeer : IAsyncDisposable
             // A file still being written by a dying smtp-sink; the temp directory is cleaned by the OS later.
         }
     }
+
+    private static PeerProcess Launch(string binary, IReadOnlyList<string> arguments, string directory, int port, TimeSpan maxLifetime) =>
+        PeerProcess.Start(binary, [.. arguments, "-d", Path.Combine(directory, "m."), $"127.0.0.1:{port}", "100"], maxLifetime);
 
     private static string ReadShared(string path)
     {

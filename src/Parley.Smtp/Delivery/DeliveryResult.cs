@@ -48,6 +48,9 @@ public sealed record DeliveryResult(
     IReadOnlyList<RecipientDeliveryResult> Recipients)
 {
     public bool IsSent => Outcome == DeliveryOutcome.Sent;
+
+    /// <summary>The relay or MX host of the deciding attempt; null when none was tried (DNS failure, rate limit).</summary>
+    public string? Host { get; init; }
 }
 
 /// <summary>The outcome of <see cref="ISmtpDeliveryClient.TestConnectionAsync"/>.</summary>

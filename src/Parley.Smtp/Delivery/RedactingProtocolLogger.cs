@@ -21,6 +21,15 @@ internal sealed partial class RedactingProtocolLogger(ILogger logger, bool keepT
 
     public IReadOnlyList<string> Transcript => _transcript;
 
+    /// <summary>
+    /// True once the current transaction's content went out (354 received, or BDAT sent). A connection lost after
+    /// that may have delivered the message (RFC 1047), so it must not be sent again at once.
+    /// </summary>
+    public bool DataStarted { get; private set; }
+
+    /// <summary>Called before each MAIL FROM on a pooled connection.</summary>
+    public void BeginTransaction() => DataStarted = false;
+
     public void LogConnect(Uri uri) => Record($"Connected to {uri}");
 
     public void LogClient(byte[] buffer, int offset, int count)
@@ -32,6 +41,11 @@ internal sealed partial class RedactingProtocolLogger(ILogger logger, bool keepT
         }
 
         var text = Redact(buffer, offset, count);
+        if (text.StartsWith("BDAT", StringComparison.OrdinalIgnoreCase))
+        {
+            DataStarted = true;
+        }
+
         foreach (var line in SplitLines(text))
         {
             Record("C: " + line);
@@ -54,6 +68,7 @@ internal sealed partial class RedactingProtocolLogger(ILogger logger, bool keepT
             {
                 _inMessageContent = true;
                 _contentBytes = 0;
+                DataStarted = true;
             }
         }
     }

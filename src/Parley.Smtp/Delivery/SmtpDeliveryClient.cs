@@ -1,67 +1,179 @@
-using MailKit.Net.Smtp;
-using MailKit.Security;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MimeKit;
+using Parley.Smtp.Delivery.Mx;
+using Parley.Smtp.Delivery.Pool;
 
 namespace Parley.Smtp.Delivery;
 
 /// <summary>
-/// <see cref="ISmtpDeliveryClient"/> over MailKit. One connection per call for now; connecting is kept
-/// apart from sending (<see cref="ConnectAsync"/>, <see cref="SendOverAsync"/>) so a pool can later keep
-/// authenticated connections per <see cref="RelayEndpoint"/> and reuse them.
+/// <see cref="ISmtpDeliveryClient"/> over MailKit with a session pool: authenticated sessions are kept per
+/// destination and reused (MailKit pipelines MAIL/RCPT/DATA when the server offers PIPELINING). A reused session that
+/// turns out dead is discarded and the message retried once on a new one, unless its content may already have
+/// reached the server. Dispose to QUIT the idle sessions.
 /// </summary>
-public sealed partial class SmtpDeliveryClient(IOptions<SmtpDeliveryOptions> options, ILogger<SmtpDeliveryClient> logger) : ISmtpDeliveryClient
+public sealed partial class SmtpDeliveryClient : ISmtpDeliveryClient, IAsyncDisposable, IDisposable
 {
-    private readonly SmtpDeliveryOptions _options = options.Value;
+    private readonly SmtpDeliveryOptions _options;
+    private readonly ILogger _logger;
+    private readonly IMxRouteResolver? _mx;
+    private readonly SmtpConnectionPool _pool;
+    private readonly DomainRateLimiter _rateLimiter;
+    private readonly TimeProvider _time;
+
+    /// <param name="mxResolver">Needed by <see cref="SendDirectAsync"/> only (registered by AddParleySmtpDelivery).</param>
+    /// <param name="timeProvider">Idle timeouts and rate limits; the system clock when null.</param>
+    public SmtpDeliveryClient(
+        IOptions<SmtpDeliveryOptions> options,
+        ILogger<SmtpDeliveryClient> logger,
+        IMxRouteResolver? mxResolver = null,
+        TimeProvider? timeProvider = null)
+    {
+        _options = options.Value;
+        _logger = logger;
+        _mx = mxResolver;
+        _time = timeProvider ?? TimeProvider.System;
+        _pool = new SmtpConnectionPool(_options, _time, logger);
+        _rateLimiter = new DomainRateLimiter(_options, _time);
+    }
+
+    /// <summary>Sessions opened so far (for tests and metrics).</summary>
+    public int ConnectionsOpened => _pool.ConnectionsOpened;
+
+    /// <summary>Transactions that ran on a reused session.</summary>
+    public int ConnectionsReused => _pool.ConnectionsReused;
+
+    public int IdleConnections => _pool.IdleConnections;
 
     public async Task<DeliveryResult> SendAsync(
         RelayEndpoint relay, MimeMessage message, string envelopeFrom, IReadOnlyList<string> recipients, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(relay);
-        ArgumentNullException.ThrowIfNull(message);
-        if (recipients.Count == 0)
+        Validate(message, recipients);
+        if (await _rateLimiter.WaitAsync(recipients.Select(DomainOf), ct).ConfigureAwait(false) is { } limited)
         {
-            throw new ArgumentException("At least one recipient is required.", nameof(recipients));
+            return RateLimited(limited, recipients);
         }
 
-        var protocolLog = new RedactingProtocolLogger(logger, keepTranscript: false);
-        using var client = CreateClient(relay, protocolLog);
+        var endpoint = EndpointKey.For(relay);
+        var result = await SendPooledAsync("relay " + endpoint, endpoint, message, envelopeFrom, recipients, ct).ConfigureAwait(false);
+        LogDelivery(result);
+        return result;
+    }
+
+    public async Task<IReadOnlyList<DeliveryResult>> SendManyAsync(IReadOnlyList<DeliveryRequest> requests, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        var results = new DeliveryResult[requests.Count];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.MaxParallelSends), CancellationToken = ct };
+        await Parallel.ForEachAsync(Enumerable.Range(0, requests.Count), parallel, async (i, token) =>
+        {
+            var request = requests[i];
+            results[i] = request.Relay is null
+                ? await SendDirectAsync(request.Message, request.EnvelopeFrom, request.Recipients, token).ConfigureAwait(false)
+                : await SendAsync(request.Relay, request.Message, request.EnvelopeFrom, request.Recipients, token).ConfigureAwait(false);
+        }).ConfigureAwait(false);
+        return results;
+    }
+
+    /// <summary>
+    /// One message over a pooled session to <paramref name="endpoint"/>: reuse an idle one or open one; a reused session
+    /// that breaks before the content went out is replaced once.
+    /// </summary>
+    private async Task<DeliveryResult> SendPooledAsync(
+        string destination, EndpointKey endpoint, MimeMessage message, string envelopeFrom, IReadOnlyList<string> recipients, CancellationToken ct)
+    {
+        var lease = await _pool.AcquireAsync(destination, endpoint, ct).ConfigureAwait(false);
+        var connection = lease.Idle;
+        var reusable = false;
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                var reused = connection is not null;
+                if (connection is null)
+                {
+                    var (opened, failure) = await OpenAsync(endpoint, recipients, ct).ConfigureAwait(false);
+                    if (failure is not null)
+                    {
+                        return failure with { Host = endpoint.Host };
+                    }
+
+                    connection = opened!;
+                }
+
+                var outcome = await TransactAsync(connection, message, envelopeFrom, recipients, ct).ConfigureAwait(false);
+                if (outcome.Broken && reused && attempt == 1 && outcome.SafeToRetry)
+                {
+                    // A kept session the server had closed (idle timeout, restart, 421): nothing was accepted on it.
+                    LogStaleSession(_logger, endpoint.ToString(), outcome.Result.StatusCode, outcome.Result.Response);
+                    await connection.CloseAsync(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+                    connection = null;
+                    continue;
+                }
+
+                reusable = outcome.Result.IsSent;
+                return outcome.Result with { Host = endpoint.Host };
+            }
+        }
+        finally
+        {
+            // Cancelled or failed sessions are closed: their protocol state is unknown.
+            lease.Return(connection, reusable);
+        }
+    }
+
+    private async Task<(PooledConnection? Connection, DeliveryResult? Failure)> OpenAsync(
+        EndpointKey endpoint, IReadOnlyList<string> recipients, CancellationToken ct)
+    {
+        var protocolLog = new RedactingProtocolLogger(_logger, keepTranscript: false);
+        var client = CreateClient(endpoint.ValidateCertificate, protocolLog);
         var stage = DeliveryStage.Connect;
         try
         {
-            await ConnectAsync(client, relay, s => stage = s, ct).ConfigureAwait(false);
-            stage = DeliveryStage.MailFrom;
-            var result = await SendOverAsync(client, message, envelopeFrom, recipients, ct).ConfigureAwait(false);
-            await QuitQuietlyAsync(client, ct).ConfigureAwait(false);
-            LogDelivery(relay, result);
-            return result;
+            await SmtpTransaction.ConnectAsync(client, endpoint, _options.Timeout, s => stage = s, ct).ConfigureAwait(false);
+            _pool.NoteOpened(endpoint);
+            return (new PooledConnection(client, protocolLog, endpoint, _time.GetUtcNow()), null);
         }
         catch (Exception ex) when (!ct.IsCancellationRequested && DeliveryFailure.TryClassify(ex, out var failure))
         {
-            stage = ex switch
-            {
-                SmtpCommandException { ErrorCode: SmtpErrorCode.SenderNotAccepted } => DeliveryStage.MailFrom,
-                SmtpCommandException { ErrorCode: SmtpErrorCode.MessageNotAccepted } => DeliveryStage.Data,
-                _ when stage == DeliveryStage.MailFrom && client.RecipientReplies.Count > 0 => DeliveryStage.Data,
-                _ => stage,
-            };
-            var result = Failed(failure, stage, recipients, client.RecipientReplies);
-            LogDelivery(relay, result);
-            return result;
-        }
-        catch (NoRecipientsAcceptedException)
-        {
-            var result = AllRecipientsRefused(recipients, client.RecipientReplies);
-            LogDelivery(relay, result);
-            return result;
+            client.Dispose();
+            return (null, SmtpTransaction.Failed(failure, stage, recipients, client.RecipientReplies));
         }
         catch (NotSupportedException ex) when (stage == DeliveryStage.Connect)
         {
             // StartTlsRequired and the server offers no STARTTLS: defer, as MTA-STS does (RFC 8461 §5).
-            var result = Failed(DeliveryFailure.Transient(ex.Message), stage, recipients, client.RecipientReplies);
-            LogDelivery(relay, result);
-            return result;
+            client.Dispose();
+            return (null, SmtpTransaction.Failed(DeliveryFailure.Transient(ex.Message), stage, recipients, client.RecipientReplies));
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task<TransactionOutcome> TransactAsync(
+        PooledConnection connection, MimeMessage message, string envelopeFrom, IReadOnlyList<string> recipients, CancellationToken ct)
+    {
+        var client = connection.Client;
+        connection.ProtocolLog.BeginTransaction();
+        try
+        {
+            var result = await SmtpTransaction.SendOverAsync(client, message, envelopeFrom, recipients, ct).ConfigureAwait(false);
+            connection.Messages++;
+            return new TransactionOutcome(result, Broken: false, SafeToRetry: false);
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested && DeliveryFailure.TryClassify(ex, out var failure))
+        {
+            var result = SmtpTransaction.Failed(failure, SmtpTransaction.FailedStage(ex, client), recipients, client.RecipientReplies);
+            // After the content went out, a lost reply may hide an accepted message (RFC 1047): only a 421 says it was not.
+            var broken = SmtpTransaction.BreaksConnection(ex);
+            return new TransactionOutcome(result, broken, !connection.ProtocolLog.DataStarted || failure.StatusCode == 421);
+        }
+        catch (NoRecipientsAcceptedException)
+        {
+            return new TransactionOutcome(SmtpTransaction.AllRecipientsRefused(recipients, client.RecipientReplies), Broken: false, SafeToRetry: false);
         }
     }
 
@@ -69,12 +181,12 @@ public sealed partial class SmtpDeliveryClient(IOptions<SmtpDeliveryOptions> opt
         RelayEndpoint relay, string envelopeFrom, string recipient, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(relay);
-        var protocolLog = new RedactingProtocolLogger(logger, keepTranscript: true);
-        using var client = CreateClient(relay, protocolLog);
+        var protocolLog = new RedactingProtocolLogger(_logger, keepTranscript: true);
+        using var client = CreateClient(relay.ValidateCertificate, protocolLog);
         var stage = DeliveryStage.Connect;
         try
         {
-            await ConnectAsync(client, relay, s => stage = s, ct).ConfigureAwait(false);
+            await SmtpTransaction.ConnectAsync(client, EndpointKey.For(relay), _options.Timeout, s => stage = s, ct).ConfigureAwait(false);
             stage = DeliveryStage.MailFrom;
             var reply = await client.SendRawCommandAsync($"MAIL FROM:<{envelopeFrom}>", ct).ConfigureAwait(false);
             if ((int)reply.StatusCode is >= 200 and < 300)
@@ -90,7 +202,7 @@ public sealed partial class SmtpDeliveryClient(IOptions<SmtpDeliveryOptions> opt
             }
 
             await client.SendRawCommandAsync("RSET", ct).ConfigureAwait(false);
-            await QuitQuietlyAsync(client, ct).ConfigureAwait(false);
+            await SmtpTransaction.QuitQuietlyAsync(client, ct).ConfigureAwait(false);
             var failure = DeliveryFailure.FromReply((int)reply.StatusCode, reply.Response);
             return new ConnectionTestResult(
                 success, success ? DeliveryOutcome.Sent : failure.Outcome, stage, (int)reply.StatusCode,
@@ -105,7 +217,11 @@ public sealed partial class SmtpDeliveryClient(IOptions<SmtpDeliveryOptions> opt
         }
     }
 
-    private ParleySmtpClient CreateClient(RelayEndpoint relay, RedactingProtocolLogger protocolLog)
+    public ValueTask DisposeAsync() => _pool.DisposeAsync();
+
+    public void Dispose() => _pool.DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    private ParleySmtpClient CreateClient(bool validateCertificate, RedactingProtocolLogger protocolLog)
     {
         var client = new ParleySmtpClient(protocolLog)
         {
@@ -117,7 +233,7 @@ public sealed partial class SmtpDeliveryClient(IOptions<SmtpDeliveryOptions> opt
             client.LocalDomain = helo;
         }
 
-        if (!relay.ValidateCertificate)
+        if (!validateCertificate)
         {
             client.ServerCertificateValidationCallback = static (_, _, _, _) => true;
         }
@@ -125,100 +241,29 @@ public sealed partial class SmtpDeliveryClient(IOptions<SmtpDeliveryOptions> opt
         return client;
     }
 
-    /// <summary>Connects, secures and authenticates as the endpoint says; reports the stage it is in.</summary>
-    internal static async Task ConnectAsync(SmtpClient client, RelayEndpoint relay, Action<DeliveryStage> stage, CancellationToken ct)
+    private static void Validate(MimeMessage message, IReadOnlyList<string> recipients)
     {
-        var socketOptions = relay.Security switch
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(recipients);
+        if (recipients.Count == 0)
         {
-            SmtpSecurity.None => SecureSocketOptions.None,
-            SmtpSecurity.StartTls => SecureSocketOptions.StartTlsWhenAvailable,
-            SmtpSecurity.StartTlsRequired => SecureSocketOptions.StartTls,
-            SmtpSecurity.Tls => SecureSocketOptions.SslOnConnect,
-            _ => throw new ArgumentOutOfRangeException(nameof(relay), relay.Security, "Unknown SMTP security."),
-        };
-        stage(DeliveryStage.Connect);
-        await client.ConnectAsync(relay.Host, relay.Port, socketOptions, ct).ConfigureAwait(false);
-        if (relay.Username is not null)
-        {
-            stage(DeliveryStage.Authenticate);
-            await client.AuthenticateAsync(relay.Username, relay.Password ?? string.Empty, ct).ConfigureAwait(false);
+            throw new ArgumentException("At least one recipient is required.", nameof(recipients));
         }
     }
 
-    /// <summary>One transaction over a connected client: MAIL, RCPT (each recorded), DATA.</summary>
-    internal static async Task<DeliveryResult> SendOverAsync(
-        ParleySmtpClient client, MimeMessage message, string envelopeFrom, IReadOnlyList<string> recipients, CancellationToken ct)
+    private static string DomainOf(string address)
     {
-        client.RecipientReplies.Clear();
-        var sender = new MailboxAddress(string.Empty, envelopeFrom);
-        var mailboxes = recipients.Select(r => new MailboxAddress(string.Empty, r)).ToList();
-        var response = await client.SendAsync(FormatOptions.Default, message, sender, mailboxes, ct).ConfigureAwait(false);
-        var (enhanced, _) = DeliveryFailure.SplitEnhancedStatus(response);
-        var perRecipient = recipients.Select(address =>
-        {
-            if (client.RecipientReplies.TryGetValue(address, out var reply) && (int)reply.StatusCode >= 300)
-            {
-                var refused = DeliveryFailure.FromReply((int)reply.StatusCode, reply.Response);
-                return new RecipientDeliveryResult(address, refused.Outcome, refused.StatusCode, refused.EnhancedStatus, refused.Response);
-            }
-
-            return new RecipientDeliveryResult(address, DeliveryOutcome.Sent, 250, enhanced, response);
-        }).ToList();
-        return new DeliveryResult(DeliveryOutcome.Sent, 250, enhanced, response, DeliveryStage.Completed, perRecipient);
+        var at = address.LastIndexOf('@');
+        return at < 0 ? string.Empty : address[(at + 1)..].ToLowerInvariant();
     }
 
-    private static DeliveryResult Failed(
-        DeliveryFailure failure, DeliveryStage stage, IReadOnlyList<string> recipients, IReadOnlyDictionary<string, SmtpResponse> replies)
+    private DeliveryResult RateLimited(string domain, IReadOnlyList<string> recipients)
     {
-        // Recipients the server refused keep their own reply; the others share the failure that ended the attempt.
-        var perRecipient = recipients.Select(address =>
-            replies.TryGetValue(address, out var reply) && (int)reply.StatusCode >= 300
-                ? ToRecipient(address, DeliveryFailure.FromReply((int)reply.StatusCode, reply.Response))
-                : ToRecipient(address, failure)).ToList();
-        return new DeliveryResult(failure.Outcome, failure.StatusCode, failure.EnhancedStatus, failure.Response, stage, perRecipient);
+        LogRateLimited(_logger, domain);
+        return SmtpTransaction.NotAttempted(
+            DeliveryOutcome.TransientFailure, "4.7.0",
+            $"Parley's rate limit for {domain} ({_options.RateLimitPerDomain:0.##} messages/s) is reached; deferred locally.", recipients);
     }
 
-    private static DeliveryResult AllRecipientsRefused(IReadOnlyList<string> recipients, IReadOnlyDictionary<string, SmtpResponse> replies)
-    {
-        var perRecipient = recipients.Select(address => replies.TryGetValue(address, out var reply)
-            ? ToRecipient(address, DeliveryFailure.FromReply((int)reply.StatusCode, reply.Response))
-            : ToRecipient(address, DeliveryFailure.Transient("No reply to RCPT TO."))).ToList();
-        // Permanent only when every refusal was; one 4xx means a retry may still reach someone.
-        var deciding = perRecipient.FirstOrDefault(r => r.Outcome == DeliveryOutcome.TransientFailure) ?? perRecipient[0];
-        return new DeliveryResult(deciding.Outcome, deciding.StatusCode, deciding.EnhancedStatus, deciding.Response, DeliveryStage.RcptTo, perRecipient);
-    }
-
-    private static RecipientDeliveryResult ToRecipient(string address, DeliveryFailure failure) =>
-        new(address, failure.Outcome, failure.StatusCode, failure.EnhancedStatus, failure.Response);
-
-    /// <summary>QUIT after the work is done; a server that hangs up first does not change the outcome.</summary>
-    private static async Task QuitQuietlyAsync(SmtpClient client, CancellationToken ct)
-    {
-        try
-        {
-            await client.DisconnectAsync(quit: true, ct).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or SmtpProtocolException or SmtpCommandException or System.Net.Sockets.SocketException)
-        {
-            // Already delivered (or already failed); the goodbye is a courtesy.
-        }
-    }
-
-    private void LogDelivery(RelayEndpoint relay, DeliveryResult result)
-    {
-        if (result.IsSent)
-        {
-            Delivered(logger, relay.ToString(), result.Recipients.Count(r => r.Outcome == DeliveryOutcome.Sent), result.Response);
-        }
-        else
-        {
-            NotDelivered(logger, relay.ToString(), result.Outcome, result.Stage, result.StatusCode, result.Response);
-        }
-    }
-
-    [LoggerMessage(2000, LogLevel.Information, "Delivered via {Relay} to {RecipientCount} recipient(s): {Response}")]
-    private static partial void Delivered(ILogger logger, string relay, int recipientCount, string response);
-
-    [LoggerMessage(2001, LogLevel.Warning, "Delivery via {Relay} failed ({Outcome}) at {Stage}: {StatusCode} {Response}")]
-    private static partial void NotDelivered(ILogger logger, string relay, DeliveryOutcome outcome, DeliveryStage stage, int statusCode, string response);
+    private readonly record struct TransactionOutcome(DeliveryResult Result, bool Broken, bool SafeToRetry);
 }

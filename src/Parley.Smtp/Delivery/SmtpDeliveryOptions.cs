@@ -1,6 +1,6 @@
 namespace Parley.Smtp.Delivery;
 
-/// <summary>Settings of outbound SMTP delivery.</summary>
+/// <summary>Settings of outbound SMTP delivery: the dialogue, the connection pool and direct MX delivery.</summary>
 public sealed class SmtpDeliveryOptions
 {
     /// <summary>Name sent in EHLO; should match the sending IP's PTR record. The local IP literal when null.</summary>
@@ -11,4 +11,37 @@ public sealed class SmtpDeliveryOptions
 
     /// <summary>Check certificate revocation when validating server certificates (needs network access to CRL/OCSP).</summary>
     public bool CheckCertificateRevocation { get; set; }
+
+    /// <summary>
+    /// Open connections (busy and idle) per destination: a relay endpoint, or a recipient domain for direct
+    /// delivery. Receivers throttle clients that open many sessions; Postfix's default is 20.
+    /// </summary>
+    public int MaxConnectionsPerDestination { get; set; } = 8;
+
+    /// <summary>An unused pooled connection is closed (QUIT) after this. Relays commonly drop idle clients after 60 s or more.</summary>
+    public TimeSpan ConnectionIdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Transactions on one connection before it is closed and replaced (1 turns reuse off).</summary>
+    public int MaxMessagesPerConnection { get; set; } = 100;
+
+    /// <summary>Messages per second per recipient domain; null for no limit. Enforced as a token bucket.</summary>
+    public double? RateLimitPerDomain { get; set; }
+
+    /// <summary>How many messages a domain's bucket lets through at once before the rate applies.</summary>
+    public int RateLimitBurst { get; set; } = 10;
+
+    /// <summary>
+    /// The longest a send waits for its domain's rate limit; beyond it the send returns a transient failure at once,
+    /// so the queue defers the message instead of holding its lease.
+    /// </summary>
+    public TimeSpan MaxRateLimitWait { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How many sends <see cref="ISmtpDeliveryClient.SendManyAsync"/> runs at once.</summary>
+    public int MaxParallelSends { get; set; } = 16;
+
+    /// <summary>TCP port of direct MX delivery. 25 on the Internet; tests point it at a loopback peer.</summary>
+    public int DirectDeliveryPort { get; set; } = 25;
+
+    /// <summary>Ports for named MX hosts (lower case) that differ from <see cref="DirectDeliveryPort"/>; for tests and split setups.</summary>
+    public Dictionary<string, int> DirectDeliveryPortOverrides { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }

@@ -1,0 +1,18 @@
+using System.Net;
+
+namespace Parley.Smtp.Delivery.Pool;
+
+/// <summary>
+/// What makes two connections interchangeable: where they go and as whom they logged in. The password is part of
+/// the key so changed credentials never reuse a session authenticated with the old ones; ToString leaves it out.
+/// </summary>
+/// <param name="Address">The IP to connect to (direct delivery); null lets MailKit resolve <see cref="Host"/>.</param>
+internal readonly record struct EndpointKey(
+    string Host, IPAddress? Address, int Port, SmtpSecurity Security, string? Username, string? Password, bool ValidateCertificate)
+{
+    public static EndpointKey For(RelayEndpoint relay, IPAddress? address = null) =>
+        new(relay.Host.ToLowerInvariant(), address, relay.Port, relay.Security, relay.Username, relay.Password, relay.ValidateCertificate);
+
+    public override string ToString() =>
+        $"{Host}{(Address is null ? string.Empty : $"[{Address}]")}:{Port} ({Security}{(Username is null ? string.Empty : $", user {Username}")})";
+}

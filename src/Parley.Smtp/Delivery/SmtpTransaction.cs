@@ -1,0 +1,147 @@
+using System.Net;
+using System.Net.Sockets;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
+using Parley.Smtp.Delivery.Pool;
+
+namespace Parley.Smtp.Delivery;
+
+/// <summary>The SMTP steps shared by pooled sends and connection tests, and how their failures become results.</summary>
+internal static class SmtpTransaction
+{
+    /// <summary>Connects (to the IP when the endpoint has one, with the host name for TLS), secures and authenticates.</summary>
+    public static async Task ConnectAsync(SmtpClient client, EndpointKey endpoint, TimeSpan timeout, Action<DeliveryStage> stage, CancellationToken ct)
+    {
+        var socketOptions = endpoint.Security switch
+        {
+            SmtpSecurity.None => SecureSocketOptions.None,
+            SmtpSecurity.StartTls => SecureSocketOptions.StartTlsWhenAvailable,
+            SmtpSecurity.StartTlsRequired => SecureSocketOptions.StartTls,
+            SmtpSecurity.Tls => SecureSocketOptions.SslOnConnect,
+            _ => throw new ArgumentOutOfRangeException(nameof(endpoint), endpoint.Security, "Unknown SMTP security."),
+        };
+        stage(DeliveryStage.Connect);
+        if (endpoint.Address is { } address)
+        {
+            var socket = await ConnectSocketAsync(address, endpoint.Port, timeout, ct).ConfigureAwait(false);
+            try
+            {
+                await client.ConnectAsync(socket, endpoint.Host, endpoint.Port, socketOptions, ct).ConfigureAwait(false);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+        else
+        {
+            await client.ConnectAsync(endpoint.Host, endpoint.Port, socketOptions, ct).ConfigureAwait(false);
+        }
+
+        if (endpoint.Username is not null)
+        {
+            stage(DeliveryStage.Authenticate);
+            await client.AuthenticateAsync(endpoint.Username, endpoint.Password ?? string.Empty, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One transaction over a connected client: MAIL, RCPT (each recorded), DATA (pipelined by MailKit when offered).</summary>
+    public static async Task<DeliveryResult> SendOverAsync(
+        ParleySmtpClient client, MimeMessage message, string envelopeFrom, IReadOnlyList<string> recipients, CancellationToken ct)
+    {
+        client.RecipientReplies.Clear();
+        var sender = new MailboxAddress(string.Empty, envelopeFrom);
+        var mailboxes = recipients.Select(r => new MailboxAddress(string.Empty, r)).ToList();
+        var response = await client.SendAsync(FormatOptions.Default, message, sender, mailboxes, ct).ConfigureAwait(false);
+        var (enhanced, _) = DeliveryFailure.SplitEnhancedStatus(response);
+        var perRecipient = recipients.Select(address =>
+        {
+            if (client.RecipientReplies.TryGetValue(address, out var reply) && (int)reply.StatusCode >= 300)
+            {
+                return ToRecipient(address, DeliveryFailure.FromReply((int)reply.StatusCode, reply.Response));
+            }
+
+            return new RecipientDeliveryResult(address, DeliveryOutcome.Sent, 250, enhanced, response);
+        }).ToList();
+        return new DeliveryResult(DeliveryOutcome.Sent, 250, enhanced, response, DeliveryStage.Completed, perRecipient);
+    }
+
+    /// <summary>The stage a failed transaction ended in, from what MailKit threw and which replies came.</summary>
+    public static DeliveryStage FailedStage(Exception ex, ParleySmtpClient client) => ex switch
+    {
+        SmtpCommandException { ErrorCode: SmtpErrorCode.SenderNotAccepted } => DeliveryStage.MailFrom,
+        SmtpCommandException { ErrorCode: SmtpErrorCode.MessageNotAccepted } => DeliveryStage.Data,
+        _ when client.RecipientReplies.Count > 0 => DeliveryStage.Data,
+        _ => DeliveryStage.MailFrom,
+    };
+
+    /// <summary>The session is unusable: the server hung up, the stream broke, or it said 421 (closing).</summary>
+    public static bool BreaksConnection(Exception ex) =>
+        ex is not SmtpCommandException || ((SmtpCommandException)ex).StatusCode == SmtpStatusCode.ServiceNotAvailable;
+
+    public static DeliveryResult Failed(
+        DeliveryFailure failure, DeliveryStage stage, IReadOnlyList<string> recipients, IReadOnlyDictionary<string, SmtpResponse> replies)
+    {
+        // Recipients the server refused keep their own reply; the others share the failure that ended the attempt.
+        var perRecipient = recipients.Select(address =>
+            replies.TryGetValue(address, out var reply) && (int)reply.StatusCode >= 300
+                ? ToRecipient(address, DeliveryFailure.FromReply((int)reply.StatusCode, reply.Response))
+                : ToRecipient(address, failure)).ToList();
+        return new DeliveryResult(failure.Outcome, failure.StatusCode, failure.EnhancedStatus, failure.Response, stage, perRecipient);
+    }
+
+    public static DeliveryResult AllRecipientsRefused(IReadOnlyList<string> recipients, IReadOnlyDictionary<string, SmtpResponse> replies)
+    {
+        var perRecipient = recipients.Select(address => replies.TryGetValue(address, out var reply)
+            ? ToRecipient(address, DeliveryFailure.FromReply((int)reply.StatusCode, reply.Response))
+            : ToRecipient(address, DeliveryFailure.Transient("No reply to RCPT TO."))).ToList();
+        // Permanent only when every refusal was; one 4xx means a retry may still reach someone.
+        var deciding = perRecipient.FirstOrDefault(r => r.Outcome == DeliveryOutcome.TransientFailure) ?? perRecipient[0];
+        return new DeliveryResult(deciding.Outcome, deciding.StatusCode, deciding.EnhancedStatus, deciding.Response, DeliveryStage.RcptTo, perRecipient);
+    }
+
+    /// <summary>A failure decided before any server spoke (DNS, rate limit): every recipient shares it.</summary>
+    public static DeliveryResult NotAttempted(DeliveryOutcome outcome, string? enhancedStatus, string text, IReadOnlyList<string> recipients) =>
+        new(outcome, 0, enhancedStatus, text, DeliveryStage.Connect,
+            recipients.Select(r => new RecipientDeliveryResult(r, outcome, 0, enhancedStatus, text)).ToList());
+
+    public static RecipientDeliveryResult ToRecipient(string address, DeliveryFailure failure) =>
+        new(address, failure.Outcome, failure.StatusCode, failure.EnhancedStatus, failure.Response);
+
+    /// <summary>QUIT after the work is done; a server that hangs up first does not change the outcome.</summary>
+    public static async Task QuitQuietlyAsync(SmtpClient client, CancellationToken ct)
+    {
+        try
+        {
+            await client.DisconnectAsync(quit: true, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or SmtpProtocolException or SmtpCommandException or SocketException)
+        {
+            // Already delivered (or already failed); the goodbye is a courtesy.
+        }
+    }
+
+    private static async Task<Socket> ConnectSocketAsync(IPAddress address, int port, TimeSpan timeout, CancellationToken ct)
+    {
+        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(timeout);
+        try
+        {
+            await socket.ConnectAsync(new IPEndPoint(address, port), limit.Token).ConfigureAwait(false);
+            return socket;
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            socket.Dispose();
+            throw new TimeoutException($"Connecting to {address}:{port} timed out after {timeout.TotalSeconds:0} s.");
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+}

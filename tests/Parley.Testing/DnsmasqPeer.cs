@@ -1,0 +1,99 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Parley.Testing;
+
+/// <summary>
+/// dnsmasq as an authoritative test DNS server on 127.0.0.1 and a free port (UDP and TCP), answering only from the
+/// given records: names under <c>local</c> zones that are not listed answer NXDOMAIN, listed names without the asked
+/// type NODATA. Killed on dispose.
+/// </summary>
+public sealed class DnsmasqPeer : IAsyncDisposable
+{
+    private readonly PeerProcess _process;
+    private readonly string _directory;
+
+    private DnsmasqPeer(PeerProcess process, string directory, int port)
+    {
+        _process = process;
+        _directory = directory;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    /// <summary>"127.0.0.1:PORT", the form Parley's DNS options take.</summary>
+    public string Server => $"127.0.0.1:{Port}";
+
+    /// <param name="records">dnsmasq option lines, e.g. <c>mx-host=customer.test,mx.customer.test,10</c>, <c>host-record=mx.customer.test,127.0.0.1</c>.</param>
+    /// <param name="localZones">Zones answered only from <paramref name="records"/>, e.g. "test".</param>
+    public static async Task<DnsmasqPeer> StartAsync(IEnumerable<string> records, IEnumerable<string>? localZones = null, CancellationToken ct = default)
+    {
+        var binary = PeerBinaries.Find("dnsmasq", "dnsmasq-base");
+        var directory = Directory.CreateTempSubdirectory("parley-dnsmasq-").FullName;
+        var lines = new List<string> { "listen-address=127.0.0.1", "bind-interfaces", "no-resolv", "no-hosts", "no-negcache", "cache-size=0" };
+        lines.AddRange((localZones ?? ["test"]).Select(z => $"local=/{z}/"));
+        lines.AddRange(records);
+        for (var attempt = 1; ; attempt++)
+        {
+            var port = FreeUdpAndTcpPort();
+            var config = Path.Combine(directory, "dnsmasq.conf");
+            await File.WriteAllLinesAsync(config, [$"port={port}", .. lines], ct).ConfigureAwait(false);
+            string[] arguments = ["-k", "--conf-file=" + config, "--pid-file", "--log-facility=" + Path.Combine(directory, "log"), .. PeerBinaries.RunningAsRoot ? ["--user=root"] : Array.Empty<string>()];
+            var process = PeerProcess.Start(binary, arguments, TimeSpan.FromMinutes(10));
+            try
+            {
+                // dnsmasq binds UDP and TCP together; TCP accepting means it is answering.
+                await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(10), ct, () => !process.HasExited).ConfigureAwait(false);
+                return new DnsmasqPeer(process, directory, port);
+            }
+            catch (SocketException) when (attempt < 3)
+            {
+                await process.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                var log = process.StandardError;
+                await process.DisposeAsync().ConfigureAwait(false);
+                Directory.Delete(directory, recursive: true);
+                throw new InvalidOperationException($"dnsmasq did not start: {log}", ex);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _process.DisposeAsync().ConfigureAwait(false);
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for the OS to clean.
+        }
+    }
+
+    /// <summary>A port free for both UDP and TCP on loopback at the time of asking.</summary>
+    private static int FreeUdpAndTcpPort()
+    {
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            udp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            var port = ((IPEndPoint)udp.LocalEndPoint!).Port;
+            try
+            {
+                using var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                tcp.Bind(new IPEndPoint(IPAddress.Loopback, port));
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken for TCP; try another.
+            }
+        }
+
+        throw new InvalidOperationException("No loopback port is free for both UDP and TCP.");
+    }
+}
