@@ -32,6 +32,8 @@ public sealed class ChatterMessage
     public string? Error { get; set; }
     /// <summary>The remote server's last reply, whatever the outcome (e.g. "250 2.0.0 Ok: queued as 4F…").</summary>
     public string? ServerReply { get; set; }
+    /// <summary>How the email left (relay and why, or direct; whether From was rewritten).</summary>
+    public string? Route { get; set; }
     public long? RawMimeId { get; set; }
     public RawMime? RawMime { get; set; }
     public DateTimeOffset CreatedAt { get; set; }

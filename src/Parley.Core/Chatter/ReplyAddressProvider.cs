@@ -1,22 +1,28 @@
 using Microsoft.Extensions.DependencyInjection;
+using Parley.Core.Common;
+using Parley.Core.Outbound;
 using Parley.Core.Records;
 using Parley.Core.Settings;
 
 namespace Parley.Core.Chatter;
 
-/// <summary>Gives a <see cref="ReplyAddress"/> built on the installation's own key, loading the key once.</summary>
+/// <summary>Gives the reply and bounce address codecs built on the installation's own key, loading the key once.</summary>
 public sealed class ReplyAddressProvider(IServiceScopeFactory scopes)
 {
-    private ReplyAddress? _cached;
+    private TokenSigner? _signer;
 
-    public async Task<ReplyAddress> GetAsync(CancellationToken ct)
-    {
-        if (_cached is not null) return _cached;
-        await using var scope = scopes.CreateAsyncScope();
-        var key = await scope.ServiceProvider.GetRequiredService<SecretSettings>().GetOrCreateKeyAsync("reply-token", ct);
-        return _cached = new ReplyAddress(key);
-    }
+    public async Task<ReplyAddress> GetAsync(CancellationToken ct) => new(await SignerAsync(ct));
+
+    public async Task<BounceAddress> GetBounceAsync(CancellationToken ct) => new(await SignerAsync(ct));
 
     public async Task<string> ForAsync(RecordRef record, string aliasDomain, CancellationToken ct) =>
         (await GetAsync(ct)).For(record, aliasDomain);
+
+    private async Task<TokenSigner> SignerAsync(CancellationToken ct)
+    {
+        if (_signer is not null) return _signer;
+        await using var scope = scopes.CreateAsyncScope();
+        var key = await scope.ServiceProvider.GetRequiredService<SecretSettings>().GetOrCreateKeyAsync("reply-token", ct);
+        return _signer = new TokenSigner(key);
+    }
 }

@@ -63,6 +63,7 @@ public sealed class ParleyDbContext(DbContextOptions<ParleyDbContext> options) :
             e.Property(m => m.State).HasConversion<string>().HasMaxLength(16);
             e.Property(m => m.MessageId).HasMaxLength(998);
             e.Property(m => m.InReplyTo).HasMaxLength(998);
+            e.Property(m => m.Route).HasMaxLength(1000);
         });
         b.Entity<MailTemplate>(e =>
         {
@@ -84,6 +85,7 @@ public sealed class ParleyDbContext(DbContextOptions<ParleyDbContext> options) :
             e.Property(o => o.State).HasConversion<string>().HasMaxLength(16);
             e.Property(o => o.Recipient).HasMaxLength(254);
             e.Property(o => o.LeaseOwner).HasMaxLength(64);
+            e.Property(o => o.Route).HasMaxLength(1000);
         });
         b.Entity<InboundMessage>(e =>
         {

@@ -1,3 +1,5 @@
+using MimeKit;
+
 namespace Parley.Core.Outbound;
 
 public enum TransportOutcome { Sent, Transient, Permanent }
@@ -9,10 +11,11 @@ public sealed record TransportResult(TransportOutcome Outcome, int? Code, string
 public sealed record RelayRoute(OutgoingServer Server, string? Password);
 
 /// <summary>
-/// Hands one message to an SMTP server. Implemented by the host on top of Parley.Smtp, so Core
-/// knows the queue and not the protocol.
+/// Hands one message to SMTP: to a relay, or (relay null) directly to the recipients' MX.
+/// Implemented by the host on top of Parley.Smtp, so Core knows the queue and not the protocol.
+/// Must be safe to call concurrently.
 /// </summary>
 public interface IMailTransport
 {
-    Task<TransportResult> SendAsync(RelayRoute route, byte[] rawMime, string envelopeFrom, IReadOnlyList<string> recipients, CancellationToken ct);
+    Task<TransportResult> SendAsync(RelayRoute? relay, MimeMessage message, string envelopeFrom, IReadOnlyList<string> recipients, CancellationToken ct);
 }

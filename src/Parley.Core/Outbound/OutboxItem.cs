@@ -21,5 +21,7 @@ public sealed class OutboxItem
     public int? LastCode { get; set; }
     public string? LastError { get; set; }
     public DateTimeOffset? SentAt { get; set; }
+    /// <summary>Why the last attempt took the route it took (relay, direct, From rewritten), for the chatter.</summary>
+    public string? Route { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 }

@@ -8,7 +8,10 @@ public sealed class OutboxOptions
     /// <summary>How long a claimed row stays ours; a crash leaves it to be re-claimed after this.</summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(5);
 
-    public int BatchSize { get; set; } = 20;
+    public int BatchSize { get; set; } = 100;
+
+    /// <summary>Deliveries in flight at once within a batch (each on its own SMTP session or a pooled one).</summary>
+    public int MaxParallelDeliveries { get; set; } = 8;
 
     /// <summary>Delays after the 1st, 2nd… temporary failure; the last one repeats until <see cref="GiveUpAfter"/>.</summary>
     public TimeSpan[] RetryDelays { get; set; } =

@@ -1,19 +1,30 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using MimeKit;
 using Parley.Core.Chatter;
+using Parley.Core.Common;
 using Parley.Core.Data;
+using Parley.Core.Domains;
 using Parley.Core.Records;
 using Parley.Core.Settings;
 
 namespace Parley.Core.Outbound;
 
-/// <summary>One pass of the delivery worker: claim due rows, send each, record what the server said.</summary>
+/// <summary>
+/// One pass of the delivery worker: claim due rows, then for each choose the route, rewrite
+/// From if no route may send as the author, DKIM-sign, send with a VERP envelope sender, and
+/// record what the server said. Deliveries of a batch run concurrently; the database is only
+/// touched before and after them.
+/// </summary>
 public sealed partial class OutboxProcessor(
     ParleyDbContext db,
     IMailTransport transport,
     SecretProtector secrets,
     SettingsService settings,
+    SendingDomainService domains,
+    DkimSignerCache signers,
+    ReplyAddressProvider addresses,
     ChatterEvents events,
     IOptions<OutboxOptions> options,
     TimeProvider clock,
@@ -21,17 +32,27 @@ public sealed partial class OutboxProcessor(
 {
     private readonly OutboxOptions _options = options.Value;
 
+    private sealed record BatchContext(
+        string? AliasDomain, List<OutgoingServer> Relays, Dictionary<string, SendingDomain> SendingDomains, BounceAddress Bounces);
+
+    private sealed record Attempt(TransportResult Result, string? Route);
+
     public async Task<int> ProcessDueAsync(CancellationToken ct)
     {
         var claimed = await ClaimAsync(ct);
         if (claimed.Count == 0) return 0;
-        var server = await db.OutgoingServers.AsNoTracking().OrderBy(s => s.Priority).ThenBy(s => s.Id).FirstOrDefaultAsync(ct);
-        var aliasDomain = await settings.GetAliasDomainAsync(ct);
-        foreach (var item in claimed)
-        {
-            var result = await DeliverAsync(item, server, aliasDomain, ct);
-            await RecordAsync(item, result, ct);
-        }
+        var context = await LoadContextAsync(ct);
+        var raws = await LoadRawMimeAsync(claimed, ct);
+
+        var attempts = new Attempt[claimed.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, claimed.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelDeliveries, CancellationToken = ct },
+            async (i, token) => attempts[i] = await DeliverAsync(claimed[i], raws.GetValueOrDefault(claimed[i].ChatterMessage!.RawMimeId ?? 0), context, token));
+
+        for (var i = 0; i < claimed.Count; i++) Record(claimed[i], attempts[i]);
+        await db.SaveChangesAsync(ct);
+        foreach (var message in claimed.Select(c => c.ChatterMessage!).DistinctBy(m => m.Id))
+            events.Publish(new RecordRef(message.RecordType, message.RecordId), message.Id);
         return claimed.Count;
     }
 
@@ -56,32 +77,62 @@ public sealed partial class OutboxProcessor(
             .OrderBy(o => o.Id).ToListAsync(ct);
     }
 
-    private async Task<TransportResult> DeliverAsync(OutboxItem item, OutgoingServer? server, string? aliasDomain, CancellationToken ct)
+    private async Task<BatchContext> LoadContextAsync(CancellationToken ct)
     {
-        if (server is null)
-            return new TransportResult(TransportOutcome.Transient, null, "No outgoing server is configured yet. Add one in Settings; Parley will try again.");
-        if (aliasDomain is null)
-            return new TransportResult(TransportOutcome.Transient, null, "No alias domain is set. Set it in Settings; Parley will try again.");
-        var message = item.ChatterMessage!;
-        var raw = await db.RawMimes.AsNoTracking().Where(r => r.Id == message.RawMimeId).Select(r => r.Content).FirstOrDefaultAsync(ct);
-        if (raw is null) return new TransportResult(TransportOutcome.Permanent, null, "The message content is missing from the store.");
+        var aliasDomain = await settings.GetAliasDomainAsync(ct);
+        // The alias domain always signs: it is the From of every rewritten email.
+        if (aliasDomain is not null && await domains.FindAsync(aliasDomain, ct) is null)
+            await domains.RegisterAsync(aliasDomain, ct);
+        var relays = await db.OutgoingServers.AsNoTracking().OrderBy(s => s.Priority).ThenBy(s => s.Id).ToListAsync(ct);
+        var sending = (await domains.ListAsync(ct)).ToDictionary(d => d.Name, StringComparer.OrdinalIgnoreCase);
+        return new BatchContext(aliasDomain, relays, sending, await addresses.GetBounceAsync(ct));
+    }
+
+    private async Task<Dictionary<long, byte[]>> LoadRawMimeAsync(List<OutboxItem> items, CancellationToken ct)
+    {
+        var ids = items.Select(i => i.ChatterMessage!.RawMimeId).OfType<long>().Distinct().ToList();
+        return await db.RawMimes.AsNoTracking().Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, r => r.Content, ct);
+    }
+
+    private async Task<Attempt> DeliverAsync(OutboxItem item, byte[]? raw, BatchContext context, CancellationToken ct)
+    {
+        if (context.AliasDomain is not { } aliasDomain)
+            return new Attempt(new TransportResult(TransportOutcome.Transient, null, "No alias domain is set. Set it in Settings; Parley will try again."), null);
+        if (raw is null)
+            return new Attempt(new TransportResult(TransportOutcome.Permanent, null, "The message content is missing from the store."), null);
+
+        MimeMessage message;
+        using (var stream = new MemoryStream(raw, writable: false)) message = await MimeMessage.LoadAsync(stream, ct);
+        var author = message.From.Mailboxes.First();
+        var route = RoutePlanner.Choose(author.Address, context.Relays, context.SendingDomains.Keys.ToHashSet(StringComparer.OrdinalIgnoreCase), aliasDomain);
+        if (route.FromRewritten)
+        {
+            message.From.Clear();
+            message.From.Add(new MailboxAddress(author.Name, route.FromAddress));
+        }
+        if (context.SendingDomains.TryGetValue(EmailAddress.DomainOf(route.FromAddress), out var sendingDomain))
+            signers.Sign(message, sendingDomain.Name, sendingDomain.Keys);
+
         try
         {
-            var route = new RelayRoute(server, secrets.Unprotect(server.ProtectedPassword));
-            return await transport.SendAsync(route, raw, "bounce@" + aliasDomain, [item.Recipient], ct);
+            var relay = route.Relay is null ? null : new RelayRoute(route.Relay, secrets.Unprotect(route.Relay.ProtectedPassword));
+            var result = await transport.SendAsync(relay, message, context.Bounces.For(item.Id, aliasDomain), [item.Recipient], ct);
+            return new Attempt(result, route.Explanation);
         }
         catch (InvalidOperationException e)
         {
-            return new TransportResult(TransportOutcome.Transient, null, e.Message);
+            return new Attempt(new TransportResult(TransportOutcome.Transient, null, e.Message), route.Explanation);
         }
     }
 
-    private async Task RecordAsync(OutboxItem item, TransportResult result, CancellationToken ct)
+    private void Record(OutboxItem item, Attempt attempt)
     {
+        var result = attempt.Result;
         var now = clock.GetUtcNow();
         item.Attempts++;
         item.LastCode = result.Code;
         item.LastError = result.Outcome == TransportOutcome.Sent ? null : result.Text;
+        item.Route = attempt.Route;
         item.LeaseOwner = null;
         item.LeaseUntil = null;
         switch (result.Outcome)
@@ -111,10 +162,9 @@ public sealed partial class OutboxProcessor(
         var message = item.ChatterMessage!;
         message.State = item.State;
         message.Error = item.LastError;
+        message.Route = attempt.Route;
         message.ServerReply = result.Code is { } code ? $"{code} {result.Text}" : result.Text;
-        await db.SaveChangesAsync(ct);
         LogDelivery(item.Id, item.Recipient, item.State, result.Code, result.Text);
-        events.Publish(new RecordRef(message.RecordType, message.RecordId), message.Id);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Outbox {Id} to {Recipient}: {State} ({Code} {Text})")]

@@ -73,6 +73,10 @@ namespace Parley.Data.Sqlite.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Route")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ServerReply")
                         .HasColumnType("TEXT");
 
@@ -392,6 +396,10 @@ namespace Parley.Data.Sqlite.Migrations
                     b.Property<string>("Recipient")
                         .IsRequired()
                         .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Route")
+                        .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("SentAt")

@@ -11,8 +11,10 @@ public static class ServeCommand
         var database = CommonOptions.Database();
         var urls = new Option<string>("--urls") { Description = "Where the web UI and API listen", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var smtp = new Option<string>("--smtp-listen") { Description = "Where the SMTP listener accepts replies (HOST:PORT)", DefaultValueFactory = _ => "127.0.0.1:2525" };
+        var dns = new Option<string?>("--dns") { Description = "DNS server for MX look-ups and checks (HOST:PORT); default: the system's resolvers" };
+        var directPort = new Option<int>("--direct-port") { Description = "Port that direct delivery connects to on MX hosts (25; change only for tests)", DefaultValueFactory = _ => 25 };
         var demo = new Option<bool>("--demo") { Description = "Load a demo data set (an admin, contacts, a template, a conversation) into an empty database" };
-        var command = new Command("serve", "Run Parley: web UI, REST API, SMTP listener and delivery workers") { dataDir, database, urls, smtp, demo };
+        var command = new Command("serve", "Run Parley: web UI, REST API, SMTP listener and delivery workers") { dataDir, database, urls, smtp, dns, directPort, demo };
         command.SetAction(async (parse, ct) => await ParleyServer.RunAsync(new ServeOptions
         {
             DataDir = parse.GetValue(dataDir)!,
@@ -20,6 +22,8 @@ public static class ServeCommand
             Urls = parse.GetValue(urls)!,
             SmtpListen = parse.GetValue(smtp)!,
             Demo = parse.GetValue(demo),
+            Dns = parse.GetValue(dns),
+            DirectDeliveryPort = parse.GetValue(directPort),
         }, ct));
         return command;
     }

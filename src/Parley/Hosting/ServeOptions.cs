@@ -9,6 +9,10 @@ public sealed record ServeOptions
     /// <summary>A PostgreSQL connection string; null means SQLite in <see cref="DataDir"/>.</summary>
     public string? Database { get; init; }
     public bool Demo { get; init; }
+    /// <summary>A DNS server ("HOST:PORT") for MX look-ups and checks; null uses the system's resolvers.</summary>
+    public string? Dns { get; init; }
+    /// <summary>The port direct delivery connects to on MX hosts: 25, except in tests on loopback.</summary>
+    public int DirectDeliveryPort { get; init; } = 25;
     /// <summary>Off for verbs that only need the database (token, migrate).</summary>
     public bool RunWorkers { get; init; } = true;
 }

@@ -1,4 +1,6 @@
 using Parley.Core.Outbound;
+using Parley.Deliverability.Dns;
+using Parley.Smtp;
 using Parley.Mail;
 using Parley.Smtp.Delivery;
 using Parley.Smtp.Listener;
@@ -16,10 +18,11 @@ public static class SmtpIntegration
             o.Host = host;
             o.Port = port;
         });
-        services.AddOptions<SmtpDeliveryOptions>();
+        services.AddParleySmtpDelivery(o => o.DirectDeliveryPort = options.DirectDeliveryPort);
+        if (options.Dns is { Length: > 0 } dns)
+            services.Configure<DnsOptions>(o => o.Servers = [dns]);
         services.AddSingleton<IRecipientPolicy, AliasDomainRecipientPolicy>();
         services.AddSingleton<IInboundMessageStore, DatabaseInboundStore>();
-        services.AddSingleton<ISmtpDeliveryClient, SmtpDeliveryClient>();
         services.AddSingleton<IMailTransport, SmtpMailTransport>();
         services.AddSingleton<SmtpListener>();
         if (options.RunWorkers) services.AddHostedService<SmtpListenerHostedService>();

@@ -14,13 +14,16 @@ public sealed class FakeMailTransport : IMailTransport
     /// <summary>Optional pause inside each attempt (to widen race windows).</summary>
     public TimeSpan Delay { get; set; }
 
-    public async Task<TransportResult> SendAsync(RelayRoute route, byte[] rawMime, string envelopeFrom, IReadOnlyList<string> recipients, CancellationToken ct)
+    public async Task<TransportResult> SendAsync(RelayRoute? route, MimeKit.MimeMessage message, string envelopeFrom, IReadOnlyList<string> recipients, CancellationToken ct)
     {
-        var attempt = new Attempt(route, rawMime, envelopeFrom, recipients.ToArray());
+        using var raw = new MemoryStream();
+        await message.WriteToAsync(raw, ct);
+        var attempt = new Attempt(route, raw.ToArray(), envelopeFrom, recipients.ToArray());
         Attempts.Enqueue(attempt);
         if (Delay > TimeSpan.Zero) await Task.Delay(Delay, ct);
         return Respond(attempt);
     }
 
-    public sealed record Attempt(RelayRoute Route, byte[] RawMime, string EnvelopeFrom, string[] Recipients);
+    /// <param name="Route">The relay, or null for direct delivery to MX.</param>
+    public sealed record Attempt(RelayRoute? Route, byte[] RawMime, string EnvelopeFrom, string[] Recipients);
 }

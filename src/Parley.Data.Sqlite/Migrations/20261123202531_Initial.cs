@@ -149,6 +149,7 @@ namespace Parley.Data.Sqlite.Migrations
                     State = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
                     Error = table.Column<string>(type: "TEXT", nullable: true),
                     ServerReply = table.Column<string>(type: "TEXT", nullable: true),
+                    Route = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
                     RawMimeId = table.Column<long>(type: "INTEGER", nullable: true),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
@@ -262,6 +263,7 @@ namespace Parley.Data.Sqlite.Migrations
                     LastCode = table.Column<int>(type: "INTEGER", nullable: true),
                     LastError = table.Column<string>(type: "TEXT", nullable: true),
                     SentAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    Route = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>

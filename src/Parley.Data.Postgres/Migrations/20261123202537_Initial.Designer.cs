@@ -11,7 +11,7 @@ using Parley.Core.Data;
 namespace Parley.Data.Postgres.Migrations
 {
     [DbContext(typeof(ParleyDbContext))]
-    [Migration("20261123202105_Initial")]
+    [Migration("20261123202537_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -82,6 +82,10 @@ namespace Parley.Data.Postgres.Migrations
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Route")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
 
                     b.Property<string>("ServerReply")
                         .HasColumnType("text");
@@ -419,6 +423,10 @@ namespace Parley.Data.Postgres.Migrations
                         .IsRequired()
                         .HasMaxLength(254)
                         .HasColumnType("character varying(254)");
+
+                    b.Property<string>("Route")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
 
                     b.Property<long?>("SentAt")
                         .HasColumnType("bigint");

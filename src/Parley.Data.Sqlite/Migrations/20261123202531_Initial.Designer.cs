@@ -10,7 +10,7 @@ using Parley.Core.Data;
 namespace Parley.Data.Sqlite.Migrations
 {
     [DbContext(typeof(ParleyDbContext))]
-    [Migration("20261123202100_Initial")]
+    [Migration("20261123202531_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -74,6 +74,10 @@ namespace Parley.Data.Sqlite.Migrations
                     b.Property<string>("RecordType")
                         .IsRequired()
                         .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Route")
+                        .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ServerReply")
@@ -395,6 +399,10 @@ namespace Parley.Data.Sqlite.Migrations
                     b.Property<string>("Recipient")
                         .IsRequired()
                         .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Route")
+                        .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("SentAt")

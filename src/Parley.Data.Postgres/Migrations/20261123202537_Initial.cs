@@ -150,6 +150,7 @@ namespace Parley.Data.Postgres.Migrations
                     State = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
                     Error = table.Column<string>(type: "text", nullable: true),
                     ServerReply = table.Column<string>(type: "text", nullable: true),
+                    Route = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
                     RawMimeId = table.Column<long>(type: "bigint", nullable: true),
                     CreatedAt = table.Column<long>(type: "bigint", nullable: false)
                 },
@@ -263,6 +264,7 @@ namespace Parley.Data.Postgres.Migrations
                     LastCode = table.Column<int>(type: "integer", nullable: true),
                     LastError = table.Column<string>(type: "text", nullable: true),
                     SentAt = table.Column<long>(type: "bigint", nullable: true),
+                    Route = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
                     CreatedAt = table.Column<long>(type: "bigint", nullable: false)
                 },
                 constraints: table =>
