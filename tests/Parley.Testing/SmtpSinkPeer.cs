@@ -129,9 +129,12 @@ public sealed class SmtpSinkPeer : IAsyncDisposable
         }
     }
 
-    /// <summary>SMTP sessions smtp-sink accepted so far, restarts included; needs <see cref="SmtpSinkOptions.Verbose"/>.</summary>
+    /// <summary>
+    /// SMTP sessions that greeted smtp-sink (EHLO/HELO; the start-up probe connection does not), restarts included.
+    /// Needs <see cref="SmtpSinkOptions.Verbose"/>.
+    /// </summary>
     public int SessionCount =>
-        Log.Split('\n').Count(l => l.StartsWith("smtp-sink: connect (", StringComparison.Ordinal));
+        Log.Split('\n').Count(l => l.Contains("smtp-sink: EHLO ", StringComparison.Ordinal) || l.Contains("smtp-sink: HELO ", StringComparison.Ordinal));
 
     /// <summary>
     /// The transactions that reached DATA so far, oldest first. smtp-sink opens a dump file at MAIL FROM,
