@@ -21,10 +21,14 @@ public sealed record DkimKeyRecord
     /// <summary>The p= value without whitespace; empty means revoked.</summary>
     public string PublicKeyBase64 { get; init; } = string.Empty;
 
-    public AsymmetricKeyParameter? Key { get; init; }
+    /// <summary>The decoded key; null when revoked.</summary>
+    public DkimPublicKey? PublicKey { get; init; }
+
+    /// <summary>The key for verification (built on first use; see <see cref="DkimPublicKey"/>).</summary>
+    public AsymmetricKeyParameter? Key => PublicKey?.Parameter;
 
     /// <summary>RSA modulus length, or 256 for Ed25519; 0 when revoked.</summary>
-    public int KeyBits { get; init; }
+    public int KeyBits => PublicKey?.Bits ?? 0;
 
     public bool Revoked => PublicKeyBase64.Length == 0;
 

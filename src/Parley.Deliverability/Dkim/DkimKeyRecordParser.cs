@@ -1,8 +1,7 @@
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.X509;
-using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.Crypto.Parameters;
-using Org.BouncyCastle.Security;
+using Org.BouncyCastle.Asn1.Pkcs;
 
 namespace Parley.Deliverability.Dkim;
 
@@ -64,19 +63,18 @@ public static class DkimKeyRecordParser
             return new DkimKeyParseResult(record, null);
         }
 
-        if (!TryDecodeKey(keyType, record.PublicKeyBase64, out var key, out var bits, out error))
+        if (!TryDecodeKey(keyType, record.PublicKeyBase64, out var key, out error))
         {
             return new DkimKeyParseResult(null, error);
         }
 
-        return new DkimKeyParseResult(record with { Key = key, KeyBits = bits }, null);
+        return new DkimKeyParseResult(record with { PublicKey = key }, null);
     }
 
     /// <summary>Decodes p=: SubjectPublicKeyInfo (or a bare PKCS#1 RSAPublicKey) for RSA, 32 raw bytes for Ed25519.</summary>
-    public static bool TryDecodeKey(DkimKeyType type, string base64, out AsymmetricKeyParameter? key, out int bits, out string? error)
+    public static bool TryDecodeKey(DkimKeyType type, string base64, out DkimPublicKey? key, out string? error)
     {
         key = null;
-        bits = 0;
         error = null;
         byte[] bytes;
         try
@@ -97,38 +95,44 @@ public static class DkimKeyRecordParser
                 return false;
             }
 
-            key = new Ed25519PublicKeyParameters(bytes, 0);
-            bits = 256;
+            key = DkimPublicKey.Ed25519(bytes);
             return true;
         }
 
         try
         {
-            key = PublicKeyFactory.CreateKey(bytes);
-        }
-        catch (Exception ex) when (ex is ArgumentException or InvalidCastException or IOException or InvalidOperationException or Asn1Exception)
-        {
-            try
+            var asn1 = Asn1Object.FromByteArray(bytes);
+            RsaPublicKeyStructure rsa;
+            if (asn1 is Asn1Sequence { Count: 2 } seq && seq[0] is AlgorithmIdentifier or Asn1Sequence)
             {
-                var pkcs1 = RsaPublicKeyStructure.GetInstance(Asn1Object.FromByteArray(bytes));
-                key = new RsaKeyParameters(false, pkcs1.Modulus, pkcs1.PublicExponent);
+                var info = SubjectPublicKeyInfo.GetInstance(asn1);
+                if (!info.Algorithm.Algorithm.Equals(PkcsObjectIdentifiers.RsaEncryption))
+                {
+                    error = "p= holds a public key that is not RSA (k=rsa)";
+                    return false;
+                }
+
+                rsa = RsaPublicKeyStructure.GetInstance(info.ParsePublicKey());
             }
-            catch (Exception inner) when (inner is ArgumentException or InvalidCastException or IOException or InvalidOperationException or Asn1Exception)
+            else
+            {
+                rsa = RsaPublicKeyStructure.GetInstance(asn1);
+            }
+
+            if (rsa.Modulus.SignValue <= 0 || !rsa.Modulus.TestBit(0) || rsa.PublicExponent.SignValue <= 0)
             {
                 error = "p= does not hold a valid RSA public key";
                 return false;
             }
-        }
 
-        if (key is not RsaKeyParameters rsa)
+            key = DkimPublicKey.Rsa(rsa.Modulus, rsa.PublicExponent);
+            return true;
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidCastException or IOException or InvalidOperationException or Asn1Exception or NullReferenceException)
         {
-            error = "p= holds a public key that is not RSA (k=rsa)";
-            key = null;
+            error = "p= does not hold a valid RSA public key";
             return false;
         }
-
-        bits = rsa.Modulus.BitLength;
-        return true;
     }
 
     private static string[] List(string? value) =>

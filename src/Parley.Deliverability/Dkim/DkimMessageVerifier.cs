@@ -98,7 +98,17 @@ public sealed class DkimMessageVerifier
             return result with { Result = DkimResult.PermError, Reason = keyProblem };
         }
 
-        var verifier = new ExplainingVerifier(new FixedKeyLocator(key.Key!));
+        Org.BouncyCastle.Crypto.AsymmetricKeyParameter parameter;
+        try
+        {
+            parameter = key.Key!;
+        }
+        catch (ArgumentException ex)
+        {
+            return result with { Result = DkimResult.PermError, Reason = "the key cannot be used: " + ex.Message };
+        }
+
+        var verifier = new ExplainingVerifier(new FixedKeyLocator(parameter));
         bool valid;
         try
         {

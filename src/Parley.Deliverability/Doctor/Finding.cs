@@ -10,7 +10,40 @@ public enum FindingSeverity
 }
 
 /// <summary>The DNS record to publish to fix a finding: type ("TXT"), owner name, and the exact value.</summary>
-public sealed record DnsFix(string Type, string Name, string Value);
+public sealed record DnsFix(string Type, string Name, string Value)
+{
+    /// <summary>
+    /// A TXT value as DNS must carry it: character-strings of at most 255 octets (a 2048-bit DKIM key
+    /// needs two). One string when the value fits; other types are never split.
+    /// </summary>
+    public IReadOnlyList<string> Strings => Type == "TXT" ? TxtStrings.Split(Value) : [Value];
+}
+
+/// <summary>Splits TXT values into the 255-octet character-strings of RFC 1035 (ASCII records: octets are characters).</summary>
+public static class TxtStrings
+{
+    public const int MaxStringLength = 255;
+
+    public static IReadOnlyList<string> Split(string value)
+    {
+        if (value.Length <= MaxStringLength)
+        {
+            return [value];
+        }
+
+        var parts = new List<string>();
+        for (int start = 0; start < value.Length; start += MaxStringLength)
+        {
+            parts.Add(value.Substring(start, Math.Min(MaxStringLength, value.Length - start)));
+        }
+
+        return parts;
+    }
+
+    /// <summary>Zone-file form: each string quoted, separated by a space.</summary>
+    public static string ToZoneText(string value) =>
+        string.Join(' ', Split(value).Select(s => "\"" + s.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\""));
+}
 
 /// <summary>
 /// One result of a DNS/deliverability check. <see cref="Id"/> is stable and dotted ("spf.missing",

@@ -1,0 +1,36 @@
+namespace Parley.Deliverability.Doctor;
+
+/// <summary>The result of one doctor run: findings grouped by area in a fixed order (spf, dkim, dmarc, mx, ptr, …).</summary>
+public sealed record DoctorReport(string Domain, DateTimeOffset CheckedAt, IReadOnlyList<Finding> Findings)
+{
+    /// <summary>How long the checks took (not part of the JSON shape; for logs and benchmarks).</summary>
+    public TimeSpan Elapsed { get; init; }
+
+    public bool HasFailures => Findings.Any(f => f.Severity == FindingSeverity.Fail);
+}
+
+/// <summary>The area of a finding is the first part of its dotted id ("spf", "dkim", "mta-sts"…).</summary>
+public static class FindingAreas
+{
+    /// <summary>The order in which the report shows areas.</summary>
+    public static readonly IReadOnlyList<string> Order = ["doctor", "spf", "dkim", "dmarc", "mx", "ptr", "dnsbl", "mta-sts", "tls-rpt", "bimi", "dnssec"];
+
+    public static string AreaOf(this Finding finding)
+    {
+        int dot = finding.Id.IndexOf('.');
+        return dot > 0 ? finding.Id[..dot] : finding.Id;
+    }
+
+    public static int Rank(string area)
+    {
+        for (int i = 0; i < Order.Count; i++)
+        {
+            if (Order[i] == area)
+            {
+                return i;
+            }
+        }
+
+        return Order.Count;
+    }
+}
