@@ -42,6 +42,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<OutgoingServerService>();
         services.AddScoped<Domains.SendingDomainService>();
         services.AddScoped<OutboxProcessor>();
+        services.AddScoped<OutboxService>();
         services.AddScoped<InboundStore>();
         services.AddScoped<InboundRouter>();
         return services;

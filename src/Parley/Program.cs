@@ -6,6 +6,9 @@ var root = new RootCommand("Parley: talk to your customers by email, and make su
     ServeCommand.Create(),
     MigrateCommand.Create(),
     TokenCommand.Create(),
+    DoctorCommand.Create(),
+    SpfCommand.Create(),
+    DkimCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
 

@@ -1,3 +1,5 @@
 namespace Parley.Core.Outbound;
 
-public sealed record OutgoingServerInput(string? Name, string? Host, int? Port, string? Security, string? Username, string? Password, int? Priority = null);
+public sealed record OutgoingServerInput(
+    string? Name, string? Host, int? Port, string? Security, string? Username, string? Password, int? Priority = null,
+    string? FromFilter = null, string? SpfInclude = null, bool? ValidateCertificate = null);

@@ -19,6 +19,9 @@ public sealed class OutgoingServerService(ParleyDbContext db, SecretProtector se
         return server;
     }
 
+    public async Task<OutgoingServer> GetAsync(long id, CancellationToken ct) =>
+        await db.OutgoingServers.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, ct) ?? throw new NotFoundException($"Outgoing server {id}");
+
     public async Task<OutgoingServer> UpdateAsync(long id, OutgoingServerInput input, CancellationToken ct)
     {
         var server = await db.OutgoingServers.FirstOrDefaultAsync(s => s.Id == id, ct) ?? throw new NotFoundException($"Outgoing server {id}");
@@ -55,8 +58,18 @@ public sealed class OutgoingServerService(ParleyDbContext db, SecretProtector se
         if (security is null) errors["security"] = ["Security must be \"none\", \"starttls\" or \"tls\"."];
         if (!string.IsNullOrEmpty(input.Password) && string.IsNullOrWhiteSpace(input.Username))
             errors["username"] = ["A password needs a username."];
+        var filter = NormalizeFilter(input.FromFilter, out var badEntry);
+        if (badEntry is not null)
+            errors["fromFilter"] = [$"\"{badEntry}\" is neither an email address nor a domain. List addresses and/or domains, separated by commas."];
+        var spfInclude = string.IsNullOrWhiteSpace(input.SpfInclude) ? null : EmailAddress.NormalizeDomain(input.SpfInclude);
+        if (!string.IsNullOrWhiteSpace(input.SpfInclude) && spfInclude is null)
+            errors["spfInclude"] = ["The SPF include must be a domain, such as _spf.provider.example."];
+        if (input.Priority is < 0 or > 1000) errors["priority"] = ["The priority must be between 0 and 1000 (lower goes first)."];
         if (errors.Count > 0) throw new InvalidInputException(errors);
 
+        server.FromFilter = filter;
+        server.SpfInclude = spfInclude;
+        server.ValidateCertificate = input.ValidateCertificate ?? server.ValidateCertificate;
         server.Name = input.Name!.Trim();
         server.Host = host!;
         server.Port = input.Port!.Value;
@@ -64,5 +77,23 @@ public sealed class OutgoingServerService(ParleyDbContext db, SecretProtector se
         server.Username = string.IsNullOrWhiteSpace(input.Username) ? null : input.Username.Trim();
         if (!keepPassword || server.Username is null) server.ProtectedPassword = secrets.Protect(input.Password);
         server.Priority = input.Priority ?? server.Priority;
+    }
+
+    /// <summary>Canonical, comma-separated addresses and domains; reports the first entry that is neither.</summary>
+    private static string NormalizeFilter(string? filter, out string? badEntry)
+    {
+        badEntry = null;
+        var entries = new List<string>();
+        foreach (var raw in (filter ?? "").Split([',', ';', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var entry = raw.Contains('@') && !raw.StartsWith('@') ? EmailAddress.Normalize(raw) : EmailAddress.NormalizeDomain(raw.TrimStart('@'));
+            if (entry is null)
+            {
+                badEntry ??= raw;
+                continue;
+            }
+            if (!entries.Contains(entry)) entries.Add(entry);
+        }
+        return string.Join(", ", entries);
     }
 }

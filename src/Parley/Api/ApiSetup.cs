@@ -29,5 +29,7 @@ public static class ApiSetup
         api.MapSettingsApi();
         api.MapTemplatesApi();
         api.MapMessagesApi();
+        api.MapDomainsApi();
+        api.MapOutboxApi();
     }
 }

@@ -2,11 +2,19 @@ using Parley.Core.Outbound;
 
 namespace Parley.Api;
 
-public sealed record OutgoingServerBody(string? Name, string? Host, int? Port, string? Security, string? Username, string? Password, int? Priority);
+public sealed record OutgoingServerBody(
+    string? Name, string? Host, int? Port, string? Security, string? Username, string? Password, int? Priority,
+    string? FromFilter = null, string? SpfInclude = null, bool? ValidateCertificate = null);
 
-public sealed record OutgoingServerDto(long Id, string Name, string Host, int Port, string Security, string? Username, bool HasPassword, int Priority)
+public sealed record ConnectionTestBody(string? From, string? To);
+
+public sealed record OutgoingServerDto(
+    long Id, string Name, string Host, int Port, string Security, string? Username, bool HasPassword, int Priority,
+    string FromFilter, string? SpfInclude, bool ValidateCertificate)
 {
-    public static OutgoingServerDto From(OutgoingServer s) => new(s.Id, s.Name, s.Host, s.Port, SecurityName(s.Security), s.Username, s.ProtectedPassword is not null, s.Priority);
+    public static OutgoingServerDto From(OutgoingServer s) => new(
+        s.Id, s.Name, s.Host, s.Port, SecurityName(s.Security), s.Username, s.ProtectedPassword is not null, s.Priority,
+        s.FromFilter, s.SpfInclude, s.ValidateCertificate);
 
     public static string SecurityName(ServerSecurity security) => security switch
     {
@@ -34,6 +42,10 @@ public static class OutgoingServersApi
         servers.MapPut("/{id:long}", async (long id, OutgoingServerBody body, OutgoingServerService service, CancellationToken ct) =>
             OutgoingServerDto.From(await service.UpdateAsync(id, ToInput(body), ct))).WithSummary("Change an SMTP relay (an empty password keeps the stored one)");
 
+        servers.MapPost("/{id:long}/test", async (long id, ConnectionTestBody? body, OutgoingServerService service, Mail.RelayConnectionTester tester, CancellationToken ct) =>
+            await tester.TestAsync(await service.GetAsync(id, ct), body?.From, body?.To, ct))
+            .WithSummary("Connect, EHLO, STARTTLS, log in, MAIL FROM and RCPT TO, without sending anything");
+
         servers.MapDelete("/{id:long}", async (long id, OutgoingServerService service, CancellationToken ct) =>
         {
             await service.DeleteAsync(id, ct);
@@ -41,5 +53,6 @@ public static class OutgoingServersApi
         }).WithSummary("Remove an SMTP relay");
     }
 
-    private static OutgoingServerInput ToInput(OutgoingServerBody b) => new(b.Name, b.Host, b.Port, b.Security, b.Username, b.Password, b.Priority);
+    private static OutgoingServerInput ToInput(OutgoingServerBody b) =>
+        new(b.Name, b.Host, b.Port, b.Security, b.Username, b.Password, b.Priority, b.FromFilter, b.SpfInclude, b.ValidateCertificate);
 }

@@ -4,6 +4,8 @@ namespace Parley.Api;
 
 public sealed record AliasDomainBody(string? Domain);
 
+public sealed record HostBody(string? Hostname, string? PublicIp);
+
 public static class SettingsApi
 {
     public static void MapSettingsApi(this RouteGroupBuilder api)
@@ -16,5 +18,17 @@ public static class SettingsApi
 
         settings.MapGet("/alias-domain", async (SettingsService service, CancellationToken ct) =>
             new AliasDomainBody(await service.GetAliasDomainAsync(ct)));
+
+        settings.MapPut("/host", async (HostBody body, SettingsService service, CancellationToken ct) =>
+        {
+            var host = await service.SetHostSettingsAsync(body.Hostname, body.PublicIp, ct);
+            return new HostBody(host.Hostname, host.PublicIp);
+        }).WithSummary("This server's public host name (EHLO, MX target) and IP (for the SPF record Parley suggests)");
+
+        settings.MapGet("/host", async (SettingsService service, CancellationToken ct) =>
+        {
+            var host = await service.GetHostSettingsAsync(ct);
+            return new HostBody(host.Hostname, host.PublicIp);
+        });
     }
 }

@@ -24,6 +24,7 @@ public static class SmtpIntegration
         services.AddSingleton<IRecipientPolicy, AliasDomainRecipientPolicy>();
         services.AddSingleton<IInboundMessageStore, DatabaseInboundStore>();
         services.AddSingleton<IMailTransport, SmtpMailTransport>();
+        services.AddScoped<RelayConnectionTester>();
         services.AddSingleton<SmtpListener>();
         if (options.RunWorkers) services.AddHostedService<SmtpListenerHostedService>();
         return services;

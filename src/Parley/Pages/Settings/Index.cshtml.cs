@@ -5,9 +5,19 @@ using Parley.Core.Settings;
 
 namespace Parley.Pages.Settings;
 
-public sealed class IndexModel(SettingsService settings, OutgoingServerService servers, ApiTokenService tokens) : ParleyPageModel
+public sealed class IndexModel(SettingsService settings, OutgoingServerService servers, ApiTokenService tokens, Mail.RelayConnectionTester tester) : ParleyPageModel
 {
     [BindProperty] public string? AliasDomain { get; set; }
+    [BindProperty] public string? Hostname { get; set; }
+    [BindProperty] public string? PublicIp { get; set; }
+    public Mail.ConnectionTestDto? TestResult { get; private set; }
+    public string? TestedServer { get; private set; }
+
+    public string TestSummary => TestResult is not { } t ? ""
+        : t.Success ? $"\"{TestedServer}\" accepts mail from Parley{(t.Secure ? " over an encrypted connection" : "")}. Nothing was sent."
+        : $"\"{TestedServer}\" failed at {t.Stage}: {t.Response}";
+
+    public string TestTranscript => TestResult is null ? "" : string.Join("\n", TestResult.Transcript);
     [BindProperty] public ServerForm Server { get; set; } = new();
     [BindProperty] public string? TokenName { get; set; }
     public List<OutgoingServer> Servers { get; private set; } = [];
@@ -22,6 +32,9 @@ public sealed class IndexModel(SettingsService settings, OutgoingServerService s
         public string? Security { get; set; } = "starttls";
         public string? Username { get; set; }
         public string? Password { get; set; }
+        public string? FromFilter { get; set; }
+        public string? SpfInclude { get; set; }
+        public int? Priority { get; set; } = 10;
     }
 
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct, loadAlias: true);
@@ -37,12 +50,33 @@ public sealed class IndexModel(SettingsService settings, OutgoingServerService s
     public async Task<IActionResult> OnPostServerAsync(CancellationToken ct)
     {
         var ok = await TryAsync(() => servers.CreateAsync(
-            new OutgoingServerInput(Server.Name, Server.Host, Server.Port, Server.Security, Server.Username, Server.Password), ct), "Server");
+            new OutgoingServerInput(Server.Name, Server.Host, Server.Port, Server.Security, Server.Username, Server.Password,
+                Server.Priority, Server.FromFilter, Server.SpfInclude), ct), "Server");
         if (ok)
         {
             Flash($"Outgoing server \"{Server.Name}\" added.");
             return Redirect("/settings");
         }
+        await LoadAsync(ct, loadAlias: true);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostHostAsync(CancellationToken ct)
+    {
+        if (await TryAsync(() => settings.SetHostSettingsAsync(Hostname, PublicIp, ct)))
+        {
+            Flash("Saved. The DNS records on the Domains page now use these values.");
+            return Redirect("/settings");
+        }
+        await LoadAsync(ct, loadAlias: true, loadHost: false);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostTestServerAsync(long serverId, CancellationToken ct)
+    {
+        var server = await servers.GetAsync(serverId, ct);
+        TestedServer = server.Name;
+        TestResult = await tester.TestAsync(server, null, null, ct);
         await LoadAsync(ct, loadAlias: true);
         return Page();
     }
@@ -69,9 +103,10 @@ public sealed class IndexModel(SettingsService settings, OutgoingServerService s
         return Redirect("/settings");
     }
 
-    private async Task LoadAsync(CancellationToken ct, bool loadAlias)
+    private async Task LoadAsync(CancellationToken ct, bool loadAlias, bool loadHost = true)
     {
         if (loadAlias) AliasDomain = await settings.GetAliasDomainAsync(ct);
+        if (loadHost) (Hostname, PublicIp) = await settings.GetHostSettingsAsync(ct);
         Servers = await servers.ListAsync(ct);
         Tokens = await tokens.ListAsync(Acting.Id, ct);
     }

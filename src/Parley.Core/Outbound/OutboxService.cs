@@ -1,0 +1,56 @@
+using Microsoft.EntityFrameworkCore;
+using Parley.Core.Chatter;
+using Parley.Core.Common;
+using Parley.Core.Data;
+using Parley.Core.Records;
+
+namespace Parley.Core.Outbound;
+
+/// <summary>The queue as an admin sees it: counts, failures, and retry or cancel by hand.</summary>
+public sealed class OutboxService(ParleyDbContext db, OutboxSignal signal, ChatterEvents events, TimeProvider clock)
+{
+    public async Task<Dictionary<DeliveryState, int>> CountsAsync(CancellationToken ct) =>
+        await db.Outbox.GroupBy(o => o.State).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+
+    public Task<List<OutboxItem>> ListAsync(DeliveryState? state, int take, CancellationToken ct) =>
+        db.Outbox.AsNoTracking().Include(o => o.ChatterMessage)
+            .Where(o => state == null || o.State == state)
+            .OrderByDescending(o => o.Id).Take(Math.Clamp(take, 1, 1000)).ToListAsync(ct);
+
+    public async Task RetryAsync(long id, CancellationToken ct)
+    {
+        var item = await GetAsync(id, ct);
+        if (item.State is DeliveryState.Sent or DeliveryState.Bounced)
+            throw new InvalidInputException("state", $"This email was already {item.State.ToString().ToLowerInvariant()}; there is nothing to retry.");
+        item.State = DeliveryState.Queued;
+        item.NextAttemptAt = clock.GetUtcNow();
+        item.LeaseOwner = null;
+        item.LeaseUntil = null;
+        // A retry by hand starts a fresh give-up window.
+        item.CreatedAt = clock.GetUtcNow();
+        await SaveAndNotifyAsync(item, ct);
+        signal.Notify();
+    }
+
+    public async Task CancelAsync(long id, CancellationToken ct)
+    {
+        var item = await GetAsync(id, ct);
+        if (item.State is not (DeliveryState.Queued or DeliveryState.Deferred))
+            throw new InvalidInputException("state", $"Only queued or deferred emails can be cancelled; this one is {item.State.ToString().ToLowerInvariant()}.");
+        item.State = DeliveryState.Failed;
+        item.LastError = "Cancelled by hand.";
+        await SaveAndNotifyAsync(item, ct);
+    }
+
+    private async Task<OutboxItem> GetAsync(long id, CancellationToken ct) =>
+        await db.Outbox.Include(o => o.ChatterMessage).FirstOrDefaultAsync(o => o.Id == id, ct) ?? throw new NotFoundException($"Outbox item {id}");
+
+    private async Task SaveAndNotifyAsync(OutboxItem item, CancellationToken ct)
+    {
+        var message = item.ChatterMessage!;
+        message.State = item.State;
+        message.Error = item.State == DeliveryState.Queued ? null : item.LastError;
+        await db.SaveChangesAsync(ct);
+        events.Publish(new RecordRef(message.RecordType, message.RecordId), message.Id);
+    }
+}

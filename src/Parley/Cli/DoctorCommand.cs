@@ -1,0 +1,145 @@
+using System.CommandLine;
+using System.Net;
+using Parley.Deliverability.Checks;
+using Parley.Deliverability.Dkim;
+using Parley.Deliverability.Dns;
+using Parley.Deliverability.Doctor;
+using Spectre.Console;
+
+namespace Parley.Cli;
+
+/// <summary>`parley doctor DOMAIN`: the DNS checks of a domain against how Parley sends for it.</summary>
+public static class DoctorCommand
+{
+    public static Command Create()
+    {
+        var domain = new Argument<string>("domain") { Description = "The domain Parley sends as (the From domain)" };
+        var dns = DeliverabilityCli.DnsOption();
+        var json = new Option<bool>("--json") { Description = "Print the report as JSON: {domain, checkedAt, findings: [{id, area, severity, title, detail, fix?}]}" };
+        var selectors = new Option<string[]>("--dkim-selector") { Description = "A DKIM selector Parley signs with; repeat for several. SELECTOR or SELECTOR=PUBLIC-KEY-BASE64 to also check the key matches" };
+        var ip = new Option<string?>("--sending-ip") { Description = "The IP address Parley delivers from directly (checks SPF, reverse DNS and block lists for it)" };
+        var ehlo = new Option<string?>("--ehlo") { Description = "The EHLO name Parley announces from --sending-ip (reverse DNS should match it)" };
+        var relay = new Option<string?>("--relay-include") { Description = "The SPF include of the relay Parley sends through (e.g. _spf.relay.example)" };
+        var bounce = new Option<string?>("--bounce-domain") { Description = "The envelope (MAIL FROM) domain, the SPF identity; default: DOMAIN" };
+        var alias = new Option<string?>("--alias-domain") { Description = "The domain replies and bounces come back to (its MX is checked)" };
+        var receiving = new Option<string[]>("--receiving-host") { Description = "A host name Parley receives mail on (the alias domain's MX should name it); repeatable" };
+        var fetchMtaSts = new Option<bool>("--fetch-mta-sts") { Description = "Also fetch the MTA-STS policy over HTTPS" };
+        var command = new Command("doctor", "Check SPF, DKIM, DMARC, MX, reverse DNS, block lists, MTA-STS, TLS-RPT, BIMI and DNSSEC of a domain against Parley's sending setup, with the exact records to publish. Exit code: 0 when no check fails, 2 when at least one fails, 1 for bad arguments.")
+        {
+            domain, dns, json, selectors, ip, ehlo, relay, bounce, alias, receiving, fetchMtaSts,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            if (!DeliverabilityCli.TryCreateResolver(parse.GetValue(dns), out var resolver))
+            {
+                return 1;
+            }
+
+            var routes = new List<SendingRoute>();
+            if (parse.GetValue(ip) is { } ipText)
+            {
+                if (!IPAddress.TryParse(ipText, out var address))
+                {
+                    await Console.Error.WriteLineAsync($"--sending-ip '{ipText}' is not an IP address.");
+                    return 1;
+                }
+
+                routes.Add(SendingRoute.Direct(address, parse.GetValue(ehlo)));
+            }
+
+            if (parse.GetValue(relay) is { Length: > 0 } include)
+            {
+                routes.Add(SendingRoute.Relay(include));
+            }
+
+            var setup = new SendingSetup
+            {
+                Domain = parse.GetValue(domain)!,
+                Routes = routes,
+                DkimSelectors = (parse.GetValue(selectors) ?? []).Select(ParseSelector).ToArray(),
+                BounceDomain = parse.GetValue(bounce),
+                AliasDomain = parse.GetValue(alias),
+                ReceivingHosts = parse.GetValue(receiving) ?? [],
+            };
+
+            using var http = parse.GetValue(fetchMtaSts) ? new HttpClient() : null;
+            var doctor = new DomainDoctor(resolver, mtaStsFetcher: http is null ? null : new HttpMtaStsPolicyFetcher(http));
+            var report = await doctor.CheckAsync(setup, ct);
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(DoctorReportJson.Serialize(report));
+            }
+            else
+            {
+                Print(report);
+            }
+
+            return report.HasFailures ? 2 : 0;
+        });
+        return command;
+    }
+
+    private static DkimSelectorSetup ParseSelector(string text)
+    {
+        int eq = text.IndexOf('=');
+        return eq > 0 ? new DkimSelectorSetup(text[..eq].Trim(), text[(eq + 1)..].Trim()) : new DkimSelectorSetup(text.Trim());
+    }
+
+    private static void Print(DoctorReport report)
+    {
+        var console = AnsiConsole.Console;
+        console.MarkupLine($"[bold]Domain doctor: {Markup.Escape(report.Domain)}[/] [grey]({report.CheckedAt:u})[/]");
+        foreach (var area in report.Findings.GroupBy(f => f.AreaOf()))
+        {
+            console.WriteLine();
+            console.MarkupLine($"[bold underline]{Markup.Escape(area.Key.ToUpperInvariant())}[/]");
+            foreach (var finding in area)
+            {
+                var (colour, word) = finding.Severity switch
+                {
+                    FindingSeverity.Pass => ("green", "pass"),
+                    FindingSeverity.Info => ("blue", "info"),
+                    FindingSeverity.Warn => ("yellow", "warn"),
+                    _ => ("red", "FAIL"),
+                };
+                console.MarkupLine($"  [{colour}]{word,-4}[/] {Markup.Escape(finding.Title)} [grey]({Markup.Escape(finding.Id)})[/]");
+                console.MarkupLine($"       {Markup.Escape(finding.Detail)}");
+                if (finding.Fix is { } fix && finding.Severity >= FindingSeverity.Warn)
+                {
+                    var value = fix.Type == "TXT" ? TxtStrings.ToZoneText(fix.Value) : fix.Value;
+                    console.MarkupLine($"       [bold]publish:[/] {Markup.Escape(fix.Name)}. IN {Markup.Escape(fix.Type)} {Markup.Escape(value)}");
+                }
+            }
+        }
+
+        var fails = report.Findings.Count(f => f.Severity == FindingSeverity.Fail);
+        var warns = report.Findings.Count(f => f.Severity == FindingSeverity.Warn);
+        console.WriteLine();
+        console.MarkupLine(fails > 0 ? $"[red]{fails} failing, {warns} warning[/]" : warns > 0 ? $"[yellow]no failure, {warns} warning[/]" : "[green]all checks pass[/]");
+    }
+}
+
+/// <summary>What the deliverability verbs share: the --dns option and the resolver it builds.</summary>
+internal static class DeliverabilityCli
+{
+    public static Option<string?> DnsOption() => new("--dns") { Description = "DNS server to ask, HOST:PORT (IP address); default: the system's resolvers" };
+
+    public static bool TryCreateResolver(string? server, out IDnsResolver resolver)
+    {
+        resolver = null!;
+        var options = new DnsOptions();
+        if (server is not null)
+        {
+            if (!DnsOptions.TryParseServer(server, out _))
+            {
+                Console.Error.WriteLine($"--dns '{server}' is not HOST:PORT with an IP address host.");
+                return false;
+            }
+
+            options.Servers = [server];
+        }
+
+        resolver = new CachingDnsResolver(new DnsClientResolver(options), TimeProvider.System, options);
+        return true;
+    }
+}

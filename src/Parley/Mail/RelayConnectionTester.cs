@@ -1,0 +1,30 @@
+using Parley.Core.Outbound;
+using Parley.Core.Settings;
+using Parley.Smtp.Delivery;
+
+namespace Parley.Mail;
+
+public sealed record ConnectionTestDto(bool Success, string Stage, int Code, string Response, bool Secure, IReadOnlyList<string> Transcript);
+
+/// <summary>The "test connection" button: the whole SMTP dialogue up to RCPT TO, nothing sent.</summary>
+public sealed class RelayConnectionTester(ISmtpDeliveryClient client, SecretProtector secrets, SettingsService settings)
+{
+    public async Task<ConnectionTestDto> TestAsync(OutgoingServer server, string? from, string? to, CancellationToken ct)
+    {
+        var alias = await settings.GetAliasDomainAsync(ct) ?? "example.com";
+        string? password;
+        try
+        {
+            password = secrets.Unprotect(server.ProtectedPassword);
+        }
+        catch (InvalidOperationException e)
+        {
+            return new ConnectionTestDto(false, "Authenticate", 0, e.Message, false, []);
+        }
+        var result = await client.TestConnectionAsync(
+            SmtpMailTransport.ToEndpoint(new RelayRoute(server, password)),
+            string.IsNullOrWhiteSpace(from) ? $"{RoutePlanner.NotificationsLocalPart}@{alias}" : from.Trim(),
+            string.IsNullOrWhiteSpace(to) ? $"postmaster@{alias}" : to.Trim(), ct);
+        return new ConnectionTestDto(result.Success, result.Stage.ToString(), result.StatusCode, result.Response, result.Secure, result.Transcript);
+    }
+}

@@ -1,0 +1,34 @@
+using Microsoft.AspNetCore.Mvc;
+using Parley.Core.Chatter;
+using Parley.Core.Outbound;
+
+namespace Parley.Pages.Outbox;
+
+/// <summary>The delivery queue: how much is waiting, what failed and why, and retry or cancel by hand.</summary>
+public sealed class IndexModel(OutboxService outbox) : ParleyPageModel
+{
+    [BindProperty(SupportsGet = true)] public string? State { get; set; }
+    public Dictionary<DeliveryState, int> Counts { get; private set; } = [];
+    public List<OutboxItem> Items { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        Counts = await outbox.CountsAsync(ct);
+        DeliveryState? filter = Enum.TryParse<DeliveryState>(State, true, out var s) ? s : null;
+        Items = await outbox.ListAsync(filter, 200, ct);
+    }
+
+    public async Task<IActionResult> OnPostRetryAsync(long id, CancellationToken ct)
+    {
+        if (await TryAsync(() => outbox.RetryAsync(id, ct))) Flash("Queued again; Parley tries it now.");
+        else Flash(string.Join(" ", ModelState.Values.SelectMany(v => v.Errors).Select(e => e.ErrorMessage)));
+        return Redirect($"/outbox?state={State}");
+    }
+
+    public async Task<IActionResult> OnPostCancelAsync(long id, CancellationToken ct)
+    {
+        if (await TryAsync(() => outbox.CancelAsync(id, ct))) Flash("Cancelled: Parley will not try this email again.");
+        else Flash(string.Join(" ", ModelState.Values.SelectMany(v => v.Errors).Select(e => e.ErrorMessage)));
+        return Redirect($"/outbox?state={State}");
+    }
+}
