@@ -17,7 +17,7 @@ public sealed class ArcValidationSuiteTests
 {
     private const string SuitePath = "arc/arc-draft-validation-tests.yml";
 
-    /// <summary>Cases that do not pass with MimeKit 4.18.2's ArcVerifier, and why (see docs/adr/0003).</summary>
+    /// <summary>Cases that do not pass with MimeKit 4.18.2's ArcVerifier, and why (see docs/adr/0004).</summary>
     public static readonly IReadOnlyDictionary<string, string> Skipped = new Dictionary<string, string>
     {
         ["ams_fields_c_na"] = AmsCNaReason,
