@@ -12,11 +12,11 @@ public sealed record PostedMessageDto(long Id, string? MessageId);
 
 public sealed record MessageDto(
     long Id, string Kind, string? Direction, string? From, string? To, string? Subject, string Text,
-    string? MessageId, string? State, string? Error, string? ServerReply, string Author, DateTimeOffset CreatedAt)
+    string? MessageId, string? State, string? Error, string? ServerReply, string? Route, string Author, DateTimeOffset CreatedAt)
 {
     public static MessageDto Of(ChatterMessage m) => new(
         m.Id, m.Kind.ToString().ToLowerInvariant(), m.Direction?.ToString().ToLowerInvariant(), m.From, m.To, m.Subject,
-        m.BodyText, m.MessageId, m.State?.ToString().ToLowerInvariant(), m.Error, m.ServerReply, m.AuthorName, m.CreatedAt);
+        m.BodyText, m.MessageId, m.State?.ToString().ToLowerInvariant(), m.Error, m.ServerReply, m.Route, m.AuthorName, m.CreatedAt);
 }
 
 public static class MessagesApi

@@ -38,7 +38,7 @@ public sealed class ParleyInstance : IAsyncDisposable
     public HttpClient Api { get; }
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<ParleyInstance> StartAsync(string? database = null)
+    public static async Task<ParleyInstance> StartAsync(string? database = null, string? dns = null, int directDeliveryPort = 25)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "parley-e2e-" + Guid.NewGuid().ToString("N")[..8]);
         var app = ParleyServer.Build(new ServeOptions
@@ -47,6 +47,8 @@ public sealed class ParleyInstance : IAsyncDisposable
             Database = database,
             Urls = "http://127.0.0.1:0",
             SmtpListen = "127.0.0.1:0",
+            Dns = dns,
+            DirectDeliveryPort = directDeliveryPort,
         });
         await StorageSetup.MigrateAsync(app.Services, CancellationToken.None);
         await app.StartAsync();
@@ -70,6 +72,25 @@ public sealed class ParleyInstance : IAsyncDisposable
         var text = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"POST {path} → {(int)response.StatusCode}: {text}");
         return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    public async Task<JsonElement> PutAsync(string path, object body)
+    {
+        using var response = await Api.PutAsJsonAsync(path, body);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"PUT {path} → {(int)response.StatusCode}: {text}");
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>Creates another user and an API client that acts as them (for routing by author).</summary>
+    public async Task<HttpClient> ClientForNewUserAsync(string name, string email)
+    {
+        await using var scope = _app.Services.CreateAsyncScope();
+        var user = await scope.ServiceProvider.GetRequiredService<UserService>().CreateAsync(name, email, AdminPassword, false, default);
+        var (_, secret) = await scope.ServiceProvider.GetRequiredService<ApiTokenService>().CreateAsync(user.Id, "e2e", default);
+        var client = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+        return client;
     }
 
     public async Task<JsonElement> GetAsync(string path)
