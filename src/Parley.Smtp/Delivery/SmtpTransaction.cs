@@ -22,22 +22,18 @@ internal static class SmtpTransaction
             _ => throw new ArgumentOutOfRangeException(nameof(endpoint), endpoint.Security, "Unknown SMTP security."),
         };
         stage(DeliveryStage.Connect);
-        if (endpoint.Address is { } address)
+        // We open the socket ourselves (MailKit takes it over) to set TCP_NODELAY: MailKit writes a pipelined
+        // command batch and the message in separate small writes, and Nagle plus delayed ACKs would stall each
+        // transaction on a reused session for ~40 ms.
+        var socket = await ConnectSocketAsync(endpoint.Address, endpoint.Host, endpoint.Port, timeout, ct).ConfigureAwait(false);
+        try
         {
-            var socket = await ConnectSocketAsync(address, endpoint.Port, timeout, ct).ConfigureAwait(false);
-            try
-            {
-                await client.ConnectAsync(socket, endpoint.Host, endpoint.Port, socketOptions, ct).ConfigureAwait(false);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
+            await client.ConnectAsync(socket, endpoint.Host, endpoint.Port, socketOptions, ct).ConfigureAwait(false);
         }
-        else
+        catch
         {
-            await client.ConnectAsync(endpoint.Host, endpoint.Port, socketOptions, ct).ConfigureAwait(false);
+            socket.Dispose();
+            throw;
         }
 
         if (endpoint.Username is not null)
@@ -123,20 +119,32 @@ internal static class SmtpTransaction
         }
     }
 
-    private static async Task<Socket> ConnectSocketAsync(IPAddress address, int port, TimeSpan timeout, CancellationToken ct)
+    /// <summary>To <paramref name="address"/> when given (direct delivery), else to <paramref name="host"/> resolved by the OS.</summary>
+    private static async Task<Socket> ConnectSocketAsync(IPAddress? address, string host, int port, TimeSpan timeout, CancellationToken ct)
     {
-        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        // Dual-mode when resolving a name, so both IPv4 and IPv6 answers can be tried.
+        var socket = address is null
+            ? new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true }
+            : new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
         limit.CancelAfter(timeout);
         try
         {
-            await socket.ConnectAsync(new IPEndPoint(address, port), limit.Token).ConfigureAwait(false);
+            if (address is null)
+            {
+                await socket.ConnectAsync(host, port, limit.Token).ConfigureAwait(false);
+            }
+            else
+            {
+                await socket.ConnectAsync(new IPEndPoint(address, port), limit.Token).ConfigureAwait(false);
+            }
+
             return socket;
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             socket.Dispose();
-            throw new TimeoutException($"Connecting to {address}:{port} timed out after {timeout.TotalSeconds:0} s.");
+            throw new TimeoutException($"Connecting to {host}:{port} timed out after {timeout.TotalSeconds:0} s.");
         }
         catch
         {

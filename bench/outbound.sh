@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Outbound throughput, whole process on loopback: Parley (Release) queues N templated emails through its REST API
+# and its outbox worker delivers them to one smtp-sink; then postfix's smtp-source sends the same count and size
+# (-s 20 -m N -l 4096) to the same sink. Parley's clock runs from the first POST until the sink holds N messages.
+# Samples Parley's RSS (VmHWM = peak). A benchmark, not a test. Usage: bench/outbound.sh [N]  (default 5000)
+# Last line: "outbound: parley=<msgs/s> smtp-source=<msgs/s> ratio=<parley/smtp-source>".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n="${1:-${OUTBOUND_N:-5000}}"
+concurrency="${OUTBOUND_CONCURRENCY:-8}"
+
+bash scripts/install-peers.sh >/dev/null
+sink_bin=$(command -v smtp-sink || echo /usr/sbin/smtp-sink)
+source_bin=$(command -v smtp-source || echo /usr/sbin/smtp-source)
+[ -x "$sink_bin" ] && [ -x "$source_bin" ] || { echo "needs smtp-sink and smtp-source (postfix)"; exit 1; }
+
+dotnet build src/Parley -c Release -v q -nologo >/dev/null
+dotnet build bench/outbound/DeliveryBench -c Release -v q -nologo >/dev/null
+dll=src/Parley/bin/Release/net10.0/parley.dll
+
+work=$(mktemp -d /tmp/parley-outbound.XXXXXX)
+mkdir -p "$work/sink" "$work/data"
+chmod 755 "$work"; chmod 777 "$work/sink"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+http_port=$(free_port); smtp_port=$(free_port); sink_port=$(free_port)
+sink_pid=""; parley_pid=""
+cleanup() {
+  [ -n "$parley_pid" ] && kill "$parley_pid" 2>/dev/null && wait "$parley_pid" 2>/dev/null || true
+  [ -n "$sink_pid" ] && kill "$sink_pid" 2>/dev/null && wait "$sink_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+as_nobody=(); [ "$(id -u)" -eq 0 ] && as_nobody=(-u nobody)
+"$sink_bin" "${as_nobody[@]}" -d "$work/sink/m." "127.0.0.1:$sink_port" 1000 2>"$work/sink.log" &
+sink_pid=$!
+until (exec 3<>"/dev/tcp/127.0.0.1/$sink_port") 2>/dev/null; do sleep 0.05; done
+
+# 1. smtp-source: the same count and size to the same sink.
+start=$(date +%s.%N)
+source_out=$("$source_bin" -c -s 20 -m "$n" -l 4096 -f bench@source.test -t sink@customer.test "127.0.0.1:$sink_port" | tr '\r' '\n')
+source_s=$(echo "$(date +%s.%N) - $start" | bc)
+source_acked=$(echo "$source_out" | grep -E '^[0-9]+$' | tail -1)
+[ "${source_acked:-0}" -ge "$n" ] || { echo "smtp-source: only ${source_acked:-0} of $n acknowledged"; exit 1; }
+source_rate=$(echo "scale=1; $n / $source_s" | bc)
+echo "smtp-source: $n messages in ${source_s}s = $source_rate msgs/s"
+find "$work/sink" -name 'm.*' -delete
+
+# 2. Parley's delivery layer alone: N pre-built messages through the pooled SmtpDeliveryClient (1 and 8 in parallel).
+for parallel in 1 8; do
+  layer_out=$(dotnet bench/outbound/DeliveryBench/bin/Release/net10.0/DeliveryBench.dll "$sink_port" "$n" "$parallel")
+  echo "delivery layer, $parallel in parallel: $(echo "$layer_out" | tr '\n' ' ')"
+  find "$work/sink" -name 'm.*' -delete
+done
+
+# 3. Parley: serve (demo data only for the first admin), configure, queue N templated emails, wait for the sink.
+dotnet "$dll" serve --demo --data-dir "$work/data" --urls "http://127.0.0.1:$http_port" --smtp-listen "127.0.0.1:$smtp_port" \
+  >"$work/parley.log" 2>&1 &
+parley_pid=$!
+for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$http_port/healthz" >/dev/null && break; sleep 0.05; done
+token=$(dotnet "$dll" token create --data-dir "$work/data" 2>/dev/null)
+parley_out=$(python3 bench/outbound/drive.py --api "http://127.0.0.1:$http_port" --token "$token" \
+  --sink-dir "$work/sink" --sink-port "$sink_port" --n "$n" --pid "$parley_pid" --concurrency "$concurrency") \
+  || { echo "$parley_out"; tail -20 "$work/parley.log"; exit 1; }
+echo "$parley_out" | sed 's/^/parley: /'
+parley_rate=$(echo "$parley_out" | sed -n 's/^parley_msgs_per_s=//p')
+warnings=$(grep -c -E '^\S+ (warn|fail):' "$work/parley.log" || true)
+echo "parley: log lines with warn/fail: $warnings"
+grep -E -A1 '^\S+ (warn|fail):' "$work/parley.log" | head -6 | sed 's/^/parley log: /' || true
+ratio=$(awk -v a="$parley_rate" -v b="$source_rate" 'BEGIN { printf "%.2f", a / b }')
+echo "outbound: parley=$parley_rate smtp-source=$source_rate ratio=$ratio"

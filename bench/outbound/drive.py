@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""Drives a running `parley serve` for bench/outbound.sh: configures it through the REST API, imports N
+contacts, creates a ~4 KB template, then queues one templated email per contact with a few concurrent
+HTTP clients and waits until smtp-sink has dumped N messages. Samples the server's RSS meanwhile.
+Standard library only. Prints key=value lines."""
+import argparse
+import concurrent.futures
+import http.client
+import json
+import os
+import sys
+import threading
+import time
+import urllib.parse
+
+FILLER = (
+    "We are writing to confirm the details of your request and to share what happens next. "
+    "Our team reviews every order by hand, so if anything looks wrong simply reply to this email "
+    "and the message will reach the person handling your file. "
+)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--api", required=True)
+    p.add_argument("--token", required=True)
+    p.add_argument("--sink-dir", required=True)
+    p.add_argument("--sink-port", type=int, required=True)
+    p.add_argument("--n", type=int, required=True)
+    p.add_argument("--pid", type=int, required=True)
+    p.add_argument("--concurrency", type=int, default=8)
+    p.add_argument("--timeout", type=float, default=900)
+    a = p.parse_args()
+
+    api = Api(a.api, a.token)
+    api.call("PUT", "/api/v1/settings/alias-domain", {"domain": "bench.parley.test"})
+    api.call("POST", "/api/v1/outgoing-servers",
+             {"name": "smtp-sink", "host": "127.0.0.1", "port": a.sink_port, "security": "none", "priority": 10})
+    csv = "name,email\n" + "".join(f"Contact {i},contact{i}@customer.test\n" for i in range(1, a.n + 1))
+    imported = api.call("POST", "/api/v1/contacts/import", csv.encode(), content_type="text/csv")
+    ids, seen = [], 0
+    while len(ids) < a.n:
+        page = api.call("GET", f"/api/v1/contacts?skip={seen}&take=500")
+        if not page["items"]:
+            break
+        seen += len(page["items"])
+        ids += [c["id"] for c in page["items"] if c["email"].endswith("@customer.test")]
+    if len(ids) < a.n:
+        sys.exit(f"only {len(ids)} contacts after import: {imported}")
+    body = "Hello {{ record.name }},\n\n" + (FILLER * 7) + "\n\nYour reference: {{ record.email }}\n\nBest regards,\n{{ user.name }}\n"
+    template = api.call("POST", "/api/v1/templates",
+                        {"name": "Bench", "recordType": "contact", "subject": "Your order, {{ record.name }}", "body": body})
+
+    rss = RssSampler(a.pid)
+    rss.start()
+    local = threading.local()
+
+    def post(contact_id):
+        if not hasattr(local, "api"):
+            local.api = Api(a.api, a.token)
+        local.api.call("POST", f"/api/v1/records/contact/{contact_id}/messages",
+                       {"kind": "email", "templateId": template["id"]})
+
+    t0 = time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(a.concurrency) as pool:
+        list(pool.map(post, ids[: a.n]))
+    posted = time.monotonic() - t0
+
+    count = 0
+    deadline = t0 + a.timeout
+    while time.monotonic() < deadline:
+        count = sum(1 for name in os.listdir(a.sink_dir) if name.startswith("m."))
+        if count >= a.n:
+            break
+        time.sleep(0.05)
+    elapsed = time.monotonic() - t0
+    rss.stop()
+    sample = next((os.path.join(a.sink_dir, f) for f in sorted(os.listdir(a.sink_dir)) if f.startswith("m.")), None)
+    text = open(sample, encoding="utf-8", errors="replace").read() if sample else ""
+    print(f"parley_posted_s={posted:.2f}")
+    print(f"parley_delivered={count}")
+    print(f"parley_elapsed_s={elapsed:.2f}")
+    print(f"parley_msgs_per_s={count / elapsed:.1f}")
+    print(f"parley_peak_rss_mb={rss.peak_hwm_kb / 1024:.0f}")
+    print(f"parley_rss_samples_mb={' '.join(str(round(kb / 1024)) for kb in rss.trail())}")
+    print(f"sample_bytes={len(text)}")
+    print(f"sample_dkim={'yes' if 'DKIM-Signature:' in text else 'no'}")
+    if count < a.n:
+        sys.exit(f"timed out: the sink holds {count} of {a.n} messages after {elapsed:.0f} s")
+
+
+class Api:
+    def __init__(self, base, token):
+        u = urllib.parse.urlparse(base)
+        self.conn = http.client.HTTPConnection(u.hostname, u.port, timeout=120)
+        self.token = token
+
+    def call(self, method, path, body=None, content_type="application/json"):
+        headers = {"Authorization": f"Bearer {self.token}"}
+        if body is not None:
+            if not isinstance(body, bytes):
+                body = json.dumps(body).encode()
+            headers["Content-Type"] = content_type
+        self.conn.request(method, path, body=body, headers=headers)
+        r = self.conn.getresponse()
+        data = r.read()
+        if r.status >= 300:
+            raise RuntimeError(f"{method} {path}: HTTP {r.status} {data[:500]!r}")
+        return json.loads(data) if data else None
+
+
+class RssSampler(threading.Thread):
+    """Reads VmRSS and VmHWM (peak RSS) of the server every 200 ms."""
+
+    def __init__(self, pid):
+        super().__init__(daemon=True)
+        self.pid, self.samples, self.peak_hwm_kb, self._done = pid, [], 0, threading.Event()
+
+    def run(self):
+        while not self._done.is_set():
+            self.read()
+            self._done.wait(0.2)
+
+    def read(self):
+        with open(f"/proc/{self.pid}/status") as f:
+            fields = dict(line.split(":", 1) for line in f if ":" in line)
+        self.samples.append(int(fields["VmRSS"].split()[0]))
+        self.peak_hwm_kb = max(self.peak_hwm_kb, int(fields["VmHWM"].split()[0]))
+
+    def stop(self):
+        self._done.set()
+        self.join()
+        self.read()
+
+    def trail(self):
+        step = max(1, len(self.samples) // 10)
+        return self.samples[::step]
+
+
+if __name__ == "__main__":
+    main()
