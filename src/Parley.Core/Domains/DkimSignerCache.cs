@@ -35,16 +35,21 @@ public sealed class DkimSignerCache(SecretProtector secrets)
         return active.Select(k => k.Selector).ToList();
     }
 
+    /// <summary>A relaxed/relaxed signer for one key: native RSA for RSA keys, MimeKit's Ed25519.</summary>
+    public static DkimSigner CreateSigner(byte[] pkcs8, DkimAlgorithm algorithm, string domain, string selector)
+    {
+        var signer = algorithm == DkimAlgorithm.RsaSha256
+            ? new NativeRsaDkimSigner(pkcs8, domain, selector)
+            : new DkimSigner(PrivateKeyFactory.CreateKey(pkcs8), domain, selector, DkimSignatureAlgorithm.Ed25519Sha256);
+        signer.HeaderCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed;
+        signer.BodyCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed;
+        signer.AgentOrUserIdentifier = "@" + domain;
+        return signer;
+    }
+
     private DkimSigner Create(DkimKey key, string domain)
     {
         var pkcs8 = Convert.FromBase64String(secrets.Unprotect(key.ProtectedPrivateKey)!);
-        var privateKey = PrivateKeyFactory.CreateKey(pkcs8);
-        return new DkimSigner(privateKey, domain, key.Selector,
-            key.Algorithm == DkimAlgorithm.RsaSha256 ? DkimSignatureAlgorithm.RsaSha256 : DkimSignatureAlgorithm.Ed25519Sha256)
-        {
-            HeaderCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
-            BodyCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
-            AgentOrUserIdentifier = "@" + domain,
-        };
+        return CreateSigner(pkcs8, key.Algorithm, domain, key.Selector);
     }
 }

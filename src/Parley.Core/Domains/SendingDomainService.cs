@@ -35,7 +35,16 @@ public sealed class SendingDomainService(ParleyDbContext db, SecretProtector sec
         entity.Keys.Add(NewKey(DkimAlgorithm.RsaSha256, now, []));
         entity.Keys.Add(NewKey(DkimAlgorithm.Ed25519Sha256, now, entity.Keys.Select(k => k.Selector)));
         db.SendingDomains.Add(entity);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Another node registered it at the same moment (unique name): use theirs.
+            db.ChangeTracker.Clear();
+            return await FindAsync(name, ct) ?? throw new InvalidOperationException($"Could not register {name}.");
+        }
         return entity;
     }
 

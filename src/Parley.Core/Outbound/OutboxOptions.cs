@@ -23,5 +23,5 @@ public sealed class OutboxOptions
     public TimeSpan GiveUpAfter { get; set; } = TimeSpan.FromDays(4);
 
     /// <summary>Names this process in leases so several nodes can share one PostgreSQL outbox.</summary>
-    public string NodeName { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}";
+    public string NodeName { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
 }

@@ -39,17 +39,30 @@ public sealed partial class OutboxProcessor(
 
     public async Task<int> ProcessDueAsync(CancellationToken ct)
     {
+        // Everything that can fail for reasons unrelated to one message happens before the
+        // claim, so a failure never strands claimed rows under a lease.
+        var context = await LoadContextAsync(ct);
         var claimed = await ClaimAsync(ct);
         if (claimed.Count == 0) return 0;
-        var context = await LoadContextAsync(ct);
         var raws = await LoadRawMimeAsync(claimed, ct);
 
-        var attempts = new Attempt[claimed.Count];
+        // No delivery starts after half the lease: the rest are released untouched, so a slow
+        // batch never outlives its lease and lets another node send the same row again.
+        using var startWindow = new CancellationTokenSource(_options.Lease / 2, clock);
+        var attempts = new Attempt?[claimed.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, claimed.Count),
             new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelDeliveries, CancellationToken = ct },
-            async (i, token) => attempts[i] = await DeliverAsync(claimed[i], raws.GetValueOrDefault(claimed[i].ChatterMessage!.RawMimeId ?? 0), context, token));
+            async (i, token) =>
+            {
+                if (startWindow.IsCancellationRequested) return;
+                attempts[i] = await DeliverAsync(claimed[i], raws.GetValueOrDefault(claimed[i].ChatterMessage!.RawMimeId ?? 0), context, token);
+            });
 
-        for (var i = 0; i < claimed.Count; i++) Record(claimed[i], attempts[i]);
+        for (var i = 0; i < claimed.Count; i++)
+        {
+            if (attempts[i] is { } attempt) Record(claimed[i], attempt);
+            else Release(claimed[i]);
+        }
         await db.SaveChangesAsync(ct);
         foreach (var message in claimed.Select(c => c.ChatterMessage!).DistinctBy(m => m.Id))
             events.Publish(new RecordRef(message.RecordType, message.RecordId), message.Id);
@@ -123,6 +136,12 @@ public sealed partial class OutboxProcessor(
         {
             return new Attempt(new TransportResult(TransportOutcome.Transient, null, e.Message), route.Explanation);
         }
+    }
+
+    private static void Release(OutboxItem item)
+    {
+        item.LeaseOwner = null;
+        item.LeaseUntil = null;
     }
 
     private void Record(OutboxItem item, Attempt attempt)

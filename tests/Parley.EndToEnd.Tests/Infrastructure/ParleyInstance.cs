@@ -38,7 +38,8 @@ public sealed class ParleyInstance : IAsyncDisposable
     public HttpClient Api { get; }
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<ParleyInstance> StartAsync(string? database = null, string? dns = null, int directDeliveryPort = 25)
+    /// <param name="seedAdmin">False for a second node on a database whose admin already exists (it gets its own token).</param>
+    public static async Task<ParleyInstance> StartAsync(string? database = null, string? dns = null, int directDeliveryPort = 25, bool seedAdmin = true)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "parley-e2e-" + Guid.NewGuid().ToString("N")[..8]);
         var app = ParleyServer.Build(new ServeOptions
@@ -58,7 +59,10 @@ public sealed class ParleyInstance : IAsyncDisposable
         string secret;
         await using (var scope = app.Services.CreateAsyncScope())
         {
-            var admin = await scope.ServiceProvider.GetRequiredService<UserService>().CreateAsync("Alice Admin", AdminEmail, AdminPassword, true, default);
+            var users = scope.ServiceProvider.GetRequiredService<UserService>();
+            var admin = seedAdmin
+                ? await users.CreateAsync("Alice Admin", AdminEmail, AdminPassword, true, default)
+                : (await users.VerifyPasswordAsync(AdminEmail, AdminPassword, default))!;
             (_, secret) = await scope.ServiceProvider.GetRequiredService<ApiTokenService>().CreateAsync(admin.Id, "e2e", default);
         }
         var api = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };

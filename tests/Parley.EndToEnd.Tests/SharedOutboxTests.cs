@@ -1,0 +1,43 @@
+using Parley.EndToEnd.Tests.Infrastructure;
+using Parley.Testing;
+
+namespace Parley.EndToEnd.Tests;
+
+/// <summary>
+/// Two Parley nodes on one PostgreSQL database share the outbox: every queued email leaves
+/// exactly once, whichever node claims it.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class SharedOutboxTests(PostgresFixture postgres)
+{
+    [Fact]
+    public async Task Two_nodes_on_one_postgres_database_send_each_email_exactly_once()
+    {
+        const int count = 120;
+        var database = await postgres.Peer.CreateDatabaseAsync("shared_" + Guid.NewGuid().ToString("N")[..12]);
+        await using var sink = await SmtpSinkPeer.StartAsync();
+        await using var first = await ParleyInstance.StartAsync(database);
+        await first.PutAsync("/api/v1/settings/alias-domain", new { domain = "replies.parley.test" });
+        await first.PostAsync("/api/v1/outgoing-servers", new { name = "relay", host = "127.0.0.1", port = sink.Port, security = "none" });
+        await using var second = await ParleyInstance.StartAsync(database, seedAdmin: false);
+
+        var csv = "name,email\n" + string.Join("\n", Enumerable.Range(1, count).Select(i => $"Customer {i},c{i}@customer.test"));
+        using (var import = await first.Api.PostAsync("/api/v1/contacts/import", new StringContent(csv, System.Text.Encoding.UTF8, "text/csv")))
+            import.EnsureSuccessStatusCode();
+        var contacts = (await first.GetAsync("/api/v1/contacts?take=500")).GetProperty("items").EnumerateArray().Select(c => c.GetProperty("id").GetInt64()).ToList();
+        Assert.Equal(count, contacts.Count);
+
+        // Queue through both nodes at once, so both workers are busy claiming.
+        await Task.WhenAll(contacts.Select((id, i) => (i % 2 == 0 ? first : second).PostAsync(
+            $"/api/v1/records/contact/{id}/messages", new { kind = "email", subject = $"Hello {id}", body = "Hi" })));
+
+        var dumped = await sink.WaitForMessagesAsync(count, TimeSpan.FromSeconds(60));
+        await Task.Delay(1000); // a duplicate would arrive now, if there were one
+        dumped = sink.ReadMessages();
+        var perRecipient = dumped.GroupBy(m => m.Recipients.Single()).ToDictionary(g => g.Key, g => g.Count());
+        var stats = await first.GetAsync("/api/v1/outbox/stats");
+        Assert.True(count == perRecipient.Count, $"{perRecipient.Count} of {count} arrived; outbox: {stats}; deferred: {await first.GetAsync("/api/v1/outbox?state=deferred&take=3")}");
+        Assert.All(perRecipient, kv => Assert.Equal(1, kv.Value));
+        Assert.Equal(count, stats.GetProperty("sent").GetInt32());
+    }
+}
