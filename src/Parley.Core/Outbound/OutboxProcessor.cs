@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -49,23 +50,38 @@ public sealed partial class OutboxProcessor(
         // No delivery starts after half the lease: the rest are released untouched, so a slow
         // batch never outlives its lease and lets another node send the same row again.
         using var startWindow = new CancellationTokenSource(_options.Lease / 2, clock);
-        var attempts = new Attempt?[claimed.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, claimed.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelDeliveries, CancellationToken = ct },
-            async (i, token) =>
-            {
-                if (startWindow.IsCancellationRequested) return;
-                attempts[i] = await DeliverAsync(claimed[i], raws.GetValueOrDefault(claimed[i].ChatterMessage!.RawMimeId ?? 0), context, token);
-            });
-
-        for (var i = 0; i < claimed.Count; i++)
+        var results = Channel.CreateUnbounded<(OutboxItem Item, Attempt? Attempt)>(new UnboundedChannelOptions { SingleReader = true });
+        var deliveries = Task.Run(async () =>
         {
-            if (attempts[i] is { } attempt) Record(claimed[i], attempt);
-            else Release(claimed[i]);
+            try
+            {
+                await Parallel.ForEachAsync(claimed,
+                    new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelDeliveries, CancellationToken = ct },
+                    async (item, token) => await results.Writer.WriteAsync((item, startWindow.IsCancellationRequested ? null
+                        : await DeliverAsync(item, raws.GetValueOrDefault(item.ChatterMessage!.RawMimeId ?? 0), context, token)), token));
+            }
+            finally
+            {
+                results.Writer.Complete();
+            }
+        }, ct);
+
+        // Outcomes are committed as they come in, not at the end of the batch: a crash then
+        // re-sends only the deliveries that were between the server's 250 and this commit.
+        while (await results.Reader.WaitToReadAsync(ct))
+        {
+            var recorded = new List<ChatterMessage>();
+            while (results.Reader.TryRead(out var result))
+            {
+                if (result.Attempt is { } attempt) Record(result.Item, attempt);
+                else Release(result.Item);
+                recorded.Add(result.Item.ChatterMessage!);
+            }
+            await db.SaveChangesAsync(ct);
+            foreach (var message in recorded.DistinctBy(m => m.Id))
+                events.Publish(new RecordRef(message.RecordType, message.RecordId), message.Id);
         }
-        await db.SaveChangesAsync(ct);
-        foreach (var message in claimed.Select(c => c.ChatterMessage!).DistinctBy(m => m.Id))
-            events.Publish(new RecordRef(message.RecordType, message.RecordId), message.Id);
+        await deliveries;
         return claimed.Count;
     }
 

@@ -27,6 +27,8 @@ public static class ParleyServer
         builder.Services.AddSingleton(options);
         builder.Services.AddParleyStorage(options);
         builder.Services.AddParleyCore();
+        // Queue tuning from configuration, e.g. the environment variable Outbox__Lease=00:01:00.
+        builder.Services.Configure<Core.Outbound.OutboxOptions>(builder.Configuration.GetSection("Outbox"));
         if (options.RunWorkers) builder.Services.AddParleyWorkers();
         builder.Services.AddParleySmtpIntegration(options);
         builder.Services.AddParleyAuth();
@@ -49,6 +51,7 @@ public static class ParleyServer
         app.MapParleyApi();
         app.MapRazorPages();
         app.MapChatterStream();
+        app.MapAttachmentDownloads();
         app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
         return app;
     }
