@@ -41,6 +41,39 @@ public sealed class RelayFaultTests
         }
     }
 
+    [Fact]
+    public async Task A_starttls_relay_that_offers_no_starttls_is_deferred_never_sent_in_clear()
+    {
+        await using var sink = await SmtpSinkPeer.StartAsync(); // smtp-sink offers no STARTTLS
+        await using var parley = await ParleyInstance.StartAsync();
+        await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = "replies.parley.test" });
+        await parley.PostAsync("/api/v1/outgoing-servers", new { name = "tls relay", host = "127.0.0.1", port = sink.Port, security = "starttls", username = "u", password = "secret-password" });
+        var contact = (await parley.PostAsync("/api/v1/contacts", new { name = "Dmitri", email = "dmitri@customer.test" })).GetProperty("id").GetInt64();
+        var record = $"/api/v1/records/contact/{contact}";
+        await parley.PostAsync($"{record}/messages", new { kind = "email", subject = "Hi", body = "Hello" });
+
+        var message = await parley.WaitForMessageAsync(record, m => m.GetProperty("state").GetString() != "queued");
+        Assert.Equal("deferred", message.GetProperty("state").GetString());
+        Assert.Contains("STARTTLS", message.GetProperty("error").GetString(), StringComparison.OrdinalIgnoreCase);
+        Assert.Empty(sink.ReadMessages());
+    }
+
+    [Fact]
+    public async Task An_mx_lookup_that_times_out_is_deferred_with_a_readable_reason()
+    {
+        // Nothing answers on this port: every DNS query times out.
+        var silentDns = $"127.0.0.1:{FreePort.Get()}";
+        await using var parley = await ParleyInstance.StartAsync(dns: silentDns);
+        await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = "replies.parley.test" });
+        var contact = (await parley.PostAsync("/api/v1/contacts", new { name = "Elif", email = "elif@customer.test" })).GetProperty("id").GetInt64();
+        var record = $"/api/v1/records/contact/{contact}";
+        await parley.PostAsync($"{record}/messages", new { kind = "email", subject = "Hi", body = "Hello" });
+
+        var message = await parley.WaitForMessageAsync(record, m => m.GetProperty("state").GetString() != "queued", TimeSpan.FromSeconds(60));
+        Assert.Equal("deferred", message.GetProperty("state").GetString());
+        Assert.Contains("customer.test", message.GetProperty("error").GetString());
+    }
+
     private static StringContent Body(object body) =>
         new(System.Text.Json.JsonSerializer.Serialize(body), System.Text.Encoding.UTF8, "application/json");
 }
