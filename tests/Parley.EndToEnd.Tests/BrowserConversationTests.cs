@@ -32,6 +32,7 @@ public sealed class BrowserConversationTests(ITestOutputHelper output)
         await using var __ = browser;
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = parley.BaseUrl.ToString(), ViewportSize = new() { Width = 1280, Height = 900 } });
         page.SetDefaultTimeout(15_000);
+        Assertions.SetDefaultExpectTimeout(15_000);
 
         await page.GotoAsync("/contacts");
         Assert.Contains("/login", page.Url);
@@ -73,5 +74,17 @@ public sealed class BrowserConversationTests(ITestOutputHelper output)
         await Assertions.Expect(reply).ToContainTextAsync("see you on Tuesday");
         Assert.Equal("still here", await page.EvaluateAsync<string>("() => window.__noReload"));
         await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("chatter"), FullPage = true });
+
+        // Every page of the app opens and says what it is (and leaves a screenshot to look at).
+        foreach (var (path, heading) in new[]
+        {
+            ("/outbox", "Outbox"), ("/domains", "Sending domains"), ("/settings", "Settings"),
+            ("/templates", "Templates"), ("/inbound", "Inbound mail"), ("/contacts", "Contacts"),
+        })
+        {
+            await page.GotoAsync(path);
+            await Assertions.Expect(page.Locator("h1").First).ToContainTextAsync(heading);
+            await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath(path.Trim('/')), FullPage = true });
+        }
     }
 }

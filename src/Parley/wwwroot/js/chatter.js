@@ -15,8 +15,8 @@
     };
     const source = new EventSource(timeline.dataset.live);
     source.addEventListener('changed', refresh);
-    // After a dropped connection, catch up on what we may have missed.
-    source.addEventListener('open', () => { if (timeline.dataset.connected) refresh(); timeline.dataset.connected = '1'; });
+    // Once subscribed (and after every reconnect), catch up on what changed before the stream was open.
+    source.addEventListener('open', refresh);
   }
 
   const composer = document.getElementById('composer');
