@@ -14,11 +14,13 @@ sink_bin=$(command -v smtp-sink || echo /usr/sbin/smtp-sink)
 source_bin=$(command -v smtp-source || echo /usr/sbin/smtp-source)
 [ -x "$sink_bin" ] && [ -x "$source_bin" ] || { echo "needs smtp-sink and smtp-source (postfix)"; exit 1; }
 
-dotnet build src/Parley -c Release -v q -nologo >/dev/null
-dotnet build bench/outbound/DeliveryBench -c Release -v q -nologo >/dev/null
+for project in src/Parley bench/outbound/DeliveryBench; do
+  build_out=$(dotnet build "$project" -c Release -v q -nologo 2>&1) || { echo "$build_out" | grep -E 'error' | sort -u; echo "build of $project failed"; exit 1; }
+done
 dll=src/Parley/bin/Release/net10.0/parley.dll
 
-work=$(mktemp -d /tmp/parley-outbound.XXXXXX)
+# OUTBOUND_TMPDIR=/dev/shm puts the database on tmpfs (fsync costs nothing there): a diagnostic, not the default.
+work=$(mktemp -d "${OUTBOUND_TMPDIR:-/tmp}/parley-outbound.XXXXXX")
 mkdir -p "$work/sink" "$work/data"
 chmod 755 "$work"; chmod 777 "$work/sink"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }

@@ -61,6 +61,7 @@ def main():
         local.api.call("POST", f"/api/v1/records/contact/{contact_id}/messages",
                        {"kind": "email", "templateId": template["id"]})
 
+    cpu0, own0 = cpu_seconds(a.pid), time.process_time()
     t0 = time.monotonic()
     with concurrent.futures.ThreadPoolExecutor(a.concurrency) as pool:
         list(pool.map(post, ids[: a.n]))
@@ -74,6 +75,7 @@ def main():
             break
         time.sleep(0.05)
     elapsed = time.monotonic() - t0
+    cpu, own = cpu_seconds(a.pid) - cpu0, time.process_time() - own0
     rss.stop()
     sample = next((os.path.join(a.sink_dir, f) for f in sorted(os.listdir(a.sink_dir)) if f.startswith("m.")), None)
     text = open(sample, encoding="utf-8", errors="replace").read() if sample else ""
@@ -83,10 +85,20 @@ def main():
     print(f"parley_msgs_per_s={count / elapsed:.1f}")
     print(f"parley_peak_rss_mb={rss.peak_hwm_kb / 1024:.0f}")
     print(f"parley_rss_samples_mb={' '.join(str(round(kb / 1024)) for kb in rss.trail())}")
+    print(f"parley_cpu_ms_per_msg={cpu * 1000 / max(count, 1):.2f}")
+    print(f"parley_cpu_cores_busy={cpu / elapsed:.2f}")
+    print(f"driver_cpu_ms_per_msg={own * 1000 / max(count, 1):.2f}")
     print(f"sample_bytes={len(text)}")
     print(f"sample_dkim={'yes' if 'DKIM-Signature:' in text else 'no'}")
     if count < a.n:
         sys.exit(f"timed out: the sink holds {count} of {a.n} messages after {elapsed:.0f} s")
+
+
+def cpu_seconds(pid):
+    """utime + stime of the process (all threads), from /proc/PID/stat."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class Api:
