@@ -84,13 +84,9 @@ public sealed class SendingDomainService(ParleyDbContext db, SecretProtector sec
 
         // SPF covers the envelope (bounce) domain, which is the alias domain when one is set.
         var spfDomain = aliasDomain ?? entity.Name;
-        var mechanisms = new List<string>();
-        if (host.PublicIp is { } ip) mechanisms.Add((ip.Contains(':') ? "ip6:" : "ip4:") + ip);
-        else if (host.Hostname is { } hostname) mechanisms.Add("a:" + hostname);
-        mechanisms.AddRange(relays.Where(r => !string.IsNullOrEmpty(r.SpfInclude)).Select(r => "include:" + r.SpfInclude));
+        var (mechanisms, gaps) = SpfMechanisms(relays, host);
         records.Add(new DnsRecordSuggestion("TXT", spfDomain, $"v=spf1 {string.Join(' ', mechanisms.Append("~all"))}",
-            $"SPF: allows Parley's route to send with envelope addresses at {spfDomain}" +
-            (host.PublicIp is null ? ". Set this server's public IP in Settings for an exact ip4:/ip6: term." : ".") +
+            $"SPF: allows Parley's route to send with envelope addresses at {spfDomain}.{gaps}" +
             " If the domain already has an SPF record, merge these terms into it: a domain must have exactly one."));
 
         records.Add(new DnsRecordSuggestion("TXT", $"_dmarc.{entity.Name}",
@@ -103,6 +99,39 @@ public sealed class SendingDomainService(ParleyDbContext db, SecretProtector sec
                 $"MX: replies and bounces to {aliasDomain} reach Parley's SMTP listener."));
         }
         return records;
+    }
+
+    /// <summary>
+    /// The SPF terms for Parley's route: each relay's include (or its address when no include is
+    /// known), or this server's own address for direct delivery. Unknowns become a visible
+    /// placeholder plus advice, never a record that silently authorizes nothing.
+    /// </summary>
+    private static (List<string> Mechanisms, string Gaps) SpfMechanisms(List<OutgoingServer> relays, HostSettings host)
+    {
+        var mechanisms = new List<string>();
+        var gaps = "";
+        if (relays.Count == 0)
+        {
+            if (host.PublicIp is { } ip) mechanisms.Add((ip.Contains(':') ? "ip6:" : "ip4:") + ip);
+            else if (host.Hostname is { } hostname) mechanisms.Add("a:" + hostname);
+            else
+            {
+                mechanisms.Add("ip4:<this server's public IP>");
+                gaps = " Set this server's public IP (or host name) in Settings to get the exact term.";
+            }
+        }
+        foreach (var relay in relays)
+        {
+            if (!string.IsNullOrEmpty(relay.SpfInclude)) mechanisms.Add("include:" + relay.SpfInclude);
+            else if (System.Net.IPAddress.TryParse(relay.Host, out var address))
+                mechanisms.Add((address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "ip6:" : "ip4:") + relay.Host);
+            else
+            {
+                mechanisms.Add("a:" + relay.Host);
+                gaps += $" For relay \"{relay.Name}\", a:{relay.Host} is a guess: if your provider documents an SPF include, enter it on the relay in Settings.";
+            }
+        }
+        return (mechanisms.Distinct().ToList(), gaps);
     }
 
     private DkimKey NewKey(DkimAlgorithm algorithm, DateTimeOffset now, IEnumerable<string> taken)
