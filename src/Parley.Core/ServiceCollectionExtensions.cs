@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Parley.Core.Chatter;
 using Parley.Core.Common;
 using Parley.Core.Contacts;
+using Parley.Core.Doctor;
 using Parley.Core.Identity;
 using Parley.Core.Inbound;
 using Parley.Core.Outbound;
@@ -45,6 +46,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<OutboxService>();
         services.AddScoped<InboundStore>();
         services.AddScoped<InboundRouter>();
+        services.AddParleyDoctor();
         return services;
     }
 
@@ -53,6 +55,7 @@ public static class ServiceCollectionExtensions
     {
         services.AddHostedService<OutboxWorker>();
         services.AddHostedService<InboundWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<ScheduledDoctor>());
         return services;
     }
 }

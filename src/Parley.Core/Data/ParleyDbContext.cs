@@ -27,6 +27,7 @@ public sealed class ParleyDbContext(DbContextOptions<ParleyDbContext> options) :
     public DbSet<Setting> Settings => Set<Setting>();
     public DbSet<Domains.SendingDomain> SendingDomains => Set<Domains.SendingDomain>();
     public DbSet<Domains.DkimKey> DkimKeys => Set<Domains.DkimKey>();
+    public DbSet<Doctor.DoctorRun> DoctorRuns => Set<Doctor.DoctorRun>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -107,6 +108,11 @@ public sealed class ParleyDbContext(DbContextOptions<ParleyDbContext> options) :
             e.Property(k => k.Algorithm).HasConversion<string>().HasMaxLength(16);
             e.Ignore(k => k.IsActive);
             e.Ignore(k => k.RecordValue);
+        });
+        b.Entity<Doctor.DoctorRun>(e =>
+        {
+            e.HasIndex(r => new { r.SendingDomainId, r.Id });
+            e.HasOne<Domains.SendingDomain>().WithMany().HasForeignKey(r => r.SendingDomainId).OnDelete(DeleteBehavior.Cascade);
         });
         b.Entity<Setting>(e =>
         {

@@ -12,12 +12,16 @@ public sealed class RecordDirectory(ParleyDbContext db)
 {
     public const string ContactType = "contact";
 
-    public static IReadOnlyList<string> KnownTypes { get; } = [ContactType];
+    /// <summary>One per sending domain (id = SendingDomain.Id): the doctor posts changes in its findings here.</summary>
+    public const string DeliverabilityType = "deliverability";
+
+    public static IReadOnlyList<string> KnownTypes { get; } = [ContactType, DeliverabilityType];
 
     public static bool IsKnownType(string? type) => type is not null && KnownTypes.Contains(type);
 
     public async Task<RecordView> GetAsync(RecordRef record, CancellationToken ct)
     {
+        if (record.Type == DeliverabilityType) return await DeliverabilityAsync(record, ct);
         if (record.Type != ContactType) throw new NotFoundException($"Record type \"{record.Type}\"");
         var c = await db.Contacts.AsNoTracking().FirstOrDefaultAsync(x => x.Id == record.Id, ct)
             ?? throw new NotFoundException($"Contact {record.Id}");
@@ -32,5 +36,13 @@ public sealed class RecordDirectory(ParleyDbContext db)
             ["tags"] = c.Tags.Split(',', StringSplitOptions.RemoveEmptyEntries),
         };
         return new RecordView(record, c.Name, c.Email, fields);
+    }
+
+    private async Task<RecordView> DeliverabilityAsync(RecordRef record, CancellationToken ct)
+    {
+        var domain = await db.SendingDomains.AsNoTracking().FirstOrDefaultAsync(d => d.Id == record.Id, ct)
+            ?? throw new NotFoundException($"Sending domain {record.Id}");
+        var fields = new Dictionary<string, object?> { ["id"] = domain.Id, ["domain"] = domain.Name };
+        return new RecordView(record, $"Deliverability of {domain.Name}", null, fields);
     }
 }

@@ -175,6 +175,31 @@ namespace Parley.Data.Postgres.Migrations
                     b.ToTable("Contacts");
                 });
 
+            modelBuilder.Entity("Parley.Core.Doctor.DoctorRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("CheckedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("FindingsJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("SendingDomainId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SendingDomainId", "Id");
+
+                    b.ToTable("DoctorRuns");
+                });
+
             modelBuilder.Entity("Parley.Core.Domains.DkimKey", b =>
                 {
                     b.Property<long>("Id")
@@ -556,6 +581,15 @@ namespace Parley.Data.Postgres.Migrations
                         .HasForeignKey("RawMimeId");
 
                     b.Navigation("RawMime");
+                });
+
+            modelBuilder.Entity("Parley.Core.Doctor.DoctorRun", b =>
+                {
+                    b.HasOne("Parley.Core.Domains.SendingDomain", null)
+                        .WithMany()
+                        .HasForeignKey("SendingDomainId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Parley.Core.Domains.DkimKey", b =>

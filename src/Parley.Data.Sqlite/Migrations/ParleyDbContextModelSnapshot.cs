@@ -164,6 +164,29 @@ namespace Parley.Data.Sqlite.Migrations
                     b.ToTable("Contacts");
                 });
 
+            modelBuilder.Entity("Parley.Core.Doctor.DoctorRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CheckedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FindingsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SendingDomainId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SendingDomainId", "Id");
+
+                    b.ToTable("DoctorRuns");
+                });
+
             modelBuilder.Entity("Parley.Core.Domains.DkimKey", b =>
                 {
                     b.Property<long>("Id")
@@ -529,6 +552,15 @@ namespace Parley.Data.Sqlite.Migrations
                         .HasForeignKey("RawMimeId");
 
                     b.Navigation("RawMime");
+                });
+
+            modelBuilder.Entity("Parley.Core.Doctor.DoctorRun", b =>
+                {
+                    b.HasOne("Parley.Core.Domains.SendingDomain", null)
+                        .WithMany()
+                        .HasForeignKey("SendingDomainId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Parley.Core.Domains.DkimKey", b =>

@@ -37,5 +37,7 @@ public static class DomainsApi
         domains.MapPost("/{domain}/dkim/rotate", async (string domain, SendingDomainService service, CancellationToken ct) =>
             DomainDto.From(await service.RotateKeysAsync(domain, ct)))
             .WithSummary("New DKIM keys under new selectors; the old ones are retired but listed until you remove their records");
+
+        domains.MapDoctorApi();
     }
 }

@@ -1,0 +1,81 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Parley.Core.Data;
+using Parley.Core.Domains;
+using Parley.Core.Settings;
+using Parley.Deliverability.Dkim;
+using Parley.Deliverability.Doctor;
+
+namespace Parley.Core.Doctor;
+
+/// <summary>
+/// The sending setup Parley really uses for a domain, and a note for each part that cannot be checked
+/// because a setting is missing (those notes are "setup.*" info findings at the top of the report).
+/// </summary>
+public sealed record DoctorSetup(SendingSetup Setup, IReadOnlyList<Finding> Notes);
+
+/// <summary>
+/// Builds the <see cref="SendingSetup"/> from Parley's own configuration, the way the outbox sends:
+/// through the relays when there are any (every relay uses the alias domain as envelope sender, so each
+/// relay's SPF include must be in the alias domain's SPF record), else directly from this server's public
+/// IP with its host name as EHLO; signed with the domain's active DKIM keys; bounces and replies on the
+/// alias domain, received on this server's host name.
+/// </summary>
+public sealed class DoctorSetupBuilder(ParleyDbContext db, SettingsService settings)
+{
+    public async Task<DoctorSetup> BuildAsync(SendingDomain domain, CancellationToken ct)
+    {
+        var notes = new List<Finding>();
+        var host = await settings.GetHostSettingsAsync(ct);
+        var alias = await settings.GetAliasDomainAsync(ct);
+        var relays = await db.OutgoingServers.AsNoTracking().OrderBy(s => s.Priority).ThenBy(s => s.Id).ToListAsync(ct);
+        var keys = domain.Keys.Count > 0 ? domain.Keys : await db.DkimKeys.AsNoTracking().Where(k => k.SendingDomainId == domain.Id).ToListAsync(ct);
+
+        var routes = new List<SendingRoute>();
+        if (relays.Count > 0)
+        {
+            foreach (var relay in relays)
+            {
+                if (!string.IsNullOrWhiteSpace(relay.SpfInclude)) routes.Add(SendingRoute.Relay(relay.SpfInclude.Trim()));
+                else
+                    notes.Add(new Finding("setup.relay-without-spf-include", FindingSeverity.Info, $"Relay \"{relay.Name}\" has no SPF include",
+                        $"Parley sends through \"{relay.Name}\" ({relay.Host}), but its SPF include is not set, so the doctor cannot check that SPF allows it. " +
+                        "Enter the include your provider documents (for example _spf.provider.example) with the outgoing server in Settings."));
+            }
+        }
+        else if (host.PublicIp is { Length: > 0 } ipText && IPAddress.TryParse(ipText, out var ip))
+        {
+            routes.Add(SendingRoute.Direct(ip, host.Hostname));
+        }
+        else
+        {
+            notes.Add(new Finding("setup.no-public-ip", FindingSeverity.Info, "Set this server's public IP in Settings to check SPF and PTR",
+                "Without a relay Parley delivers directly from this server. Its public IP is not set, so the doctor cannot check that SPF allows it, nor its reverse DNS and block lists."));
+        }
+
+        if (alias is null)
+            notes.Add(new Finding("setup.no-alias-domain", FindingSeverity.Info, "Set the alias domain in Settings",
+                $"Bounces and replies use the alias domain, which is also the envelope sender that SPF checks. Until it is set, SPF is checked on {domain.Name} and the MX is not checked."));
+        if (host.Hostname is null)
+            notes.Add(new Finding("setup.no-hostname", FindingSeverity.Info, "Set this server's host name in Settings",
+                "The doctor compares the alias domain's MX with the host name Parley receives mail on" + (relays.Count == 0 ? ", and the reverse DNS of the public IP with it" : "") + ". It is not set, so those checks are skipped."));
+
+        var active = keys.Where(k => k.IsActive).OrderBy(k => k.Algorithm).ToList();
+        if (active.Count == 0)
+            notes.Add(new Finding("setup.no-dkim-key", FindingSeverity.Info, "No active DKIM key",
+                $"{domain.Name} has no active DKIM key, so there is no selector to check. Rotate the keys on the Domains page to create new ones."));
+
+        var setup = new SendingSetup
+        {
+            Domain = domain.Name,
+            Routes = routes,
+            DkimSelectors = active.Select(k => new DkimSelectorSetup(k.Selector, k.PublicKey)).ToArray(),
+            BounceDomain = alias,
+            AliasDomain = alias,
+            ReceivingHosts = host.Hostname is { } name ? [name] : [],
+            // The same address the suggested DMARC record uses, so the doctor's fix and the Domains page agree.
+            DmarcReportAddress = $"dmarc-reports@{alias ?? domain.Name}",
+        };
+        return new DoctorSetup(setup, notes);
+    }
+}

@@ -1,0 +1,91 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Parley.Core.Domains;
+
+namespace Parley.Core.Doctor;
+
+/// <summary>When the scheduled doctor runs ("Doctor:Schedule" configuration section).</summary>
+public sealed class DoctorScheduleOptions
+{
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Time between two runs over every sending domain.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromHours(6);
+
+    /// <summary>The first run after the server starts (late enough not to slow the start).</summary>
+    public TimeSpan FirstRunDelay { get; set; } = TimeSpan.FromMinutes(1);
+}
+
+/// <summary>
+/// Runs the doctor for every sending domain on an interval, so a DNS change that breaks delivery
+/// (an SPF record edited away, a DKIM key replaced) reaches the admins as a chatter event and an
+/// email without anyone pressing "Check now". Each domain runs in its own scope; one domain's
+/// failure is logged and does not stop the others.
+/// </summary>
+public sealed partial class ScheduledDoctor(
+    IServiceScopeFactory scopes,
+    IOptions<DoctorScheduleOptions> options,
+    TimeProvider clock,
+    ILogger<ScheduledDoctor> logger) : BackgroundService
+{
+    private readonly DoctorScheduleOptions _options = options.Value;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!_options.Enabled) return;
+        var delay = _options.FirstRunDelay;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(delay, clock, stoppingToken);
+                await RunOnceAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogRunFailed(e);
+            }
+            delay = _options.Interval;
+        }
+    }
+
+    /// <summary>One pass over every sending domain; returns how many domains changed (and got an event).</summary>
+    public async Task<int> RunOnceAsync(CancellationToken ct)
+    {
+        List<SendingDomain> domains;
+        await using (var scope = scopes.CreateAsyncScope())
+            domains = await scope.ServiceProvider.GetRequiredService<SendingDomainService>().ListAsync(ct);
+
+        var changed = 0;
+        foreach (var domain in domains)
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var result = await scope.ServiceProvider.GetRequiredService<DoctorRunService>().RunAsync(domain, ct);
+                if (result.Event is not null) changed++;
+                LogChecked(domain.Name, result.Report.Findings.Count(f => f.Severity == Deliverability.Doctor.FindingSeverity.Fail), result.Change?.Summary ?? "no change");
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                LogDomainFailed(domain.Name, e);
+            }
+        }
+        return changed;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Doctor checked {Domain}: {Fails} failing; {Change}")]
+    private partial void LogChecked(string domain, int fails, string change);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Doctor could not check {Domain}")]
+    private partial void LogDomainFailed(string domain, Exception e);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Scheduled doctor run failed")]
+    private partial void LogRunFailed(Exception e);
+}

@@ -1,0 +1,48 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace Parley.Data.Postgres.Migrations
+{
+    /// <inheritdoc />
+    public partial class DoctorRuns : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "DoctorRuns",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    SendingDomainId = table.Column<long>(type: "bigint", nullable: false),
+                    CheckedAt = table.Column<long>(type: "bigint", nullable: false),
+                    FindingsJson = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DoctorRuns", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_DoctorRuns_SendingDomains_SendingDomainId",
+                        column: x => x.SendingDomainId,
+                        principalTable: "SendingDomains",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DoctorRuns_SendingDomainId_Id",
+                table: "DoctorRuns",
+                columns: new[] { "SendingDomainId", "Id" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "DoctorRuns");
+        }
+    }
+}

@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Mvc;
+using Parley.Core.Chatter;
+using Parley.Core.Doctor;
+using Parley.Core.Domains;
+using Parley.Core.Records;
+using Parley.Pages.Contacts;
+using Parley.Pages.Domains;
+
+namespace Parley.Pages.Deliverability;
+
+/// <summary>The Deliverability record of a sending domain: its last doctor report and the timeline of changes.</summary>
+public sealed class ViewModel(ChatterService chatter, DoctorRunService doctor) : ParleyPageModel
+{
+    public const int TimelinePage = 50;
+
+    [BindProperty(SupportsGet = true)] public long Id { get; set; }
+    public SendingDomain Domain { get; private set; } = null!;
+    public DoctorReportView Report { get; private set; } = null!;
+    public TimelineView Timeline { get; private set; } = null!;
+
+    private RecordRef Record => new(RecordDirectory.DeliverabilityType, Id);
+
+    public async Task OnGetAsync(long? before, CancellationToken ct)
+    {
+        Domain = await doctor.GetDomainAsync(Id, ct);
+        var last = await doctor.LastAsync(Id, ct);
+        Report = new DoctorReportView(Id, Domain.Name, last?.Report, ShowHistoryLink: false);
+        Timeline = new TimelineView(Record, await chatter.ListAsync(Record, before, TimelinePage, ct), TimelinePage);
+    }
+
+    public async Task<IActionResult> OnPostCheckAsync(CancellationToken ct)
+    {
+        var domain = await doctor.GetDomainAsync(Id, ct);
+        var run = await doctor.RunAsync(domain, ct);
+        Flash(DoctorFlash.For(run));
+        return Redirect($"/deliverability/{Id}");
+    }
+}

@@ -1,0 +1,65 @@
+using Microsoft.Playwright;
+using Parley.EndToEnd.Tests.Infrastructure;
+using Parley.Testing;
+
+namespace Parley.EndToEnd.Tests;
+
+/// <summary>The doctor in a real browser (Debian's Chromium): "Check now" on the Domains page shows the findings and the records to publish.</summary>
+public sealed class DoctorBrowserTests
+{
+    [Fact]
+    public async Task Check_now_shows_the_findings_grouped_by_area_with_the_records_to_publish()
+    {
+        await using var sink = await SmtpSinkPeer.StartAsync();
+        await using var scenario = await DoctorScenario.CreateAsync(sink.Port);
+        await using var dns = await DnsmasqPeer.StartAsync(scenario.BrokenZone());
+        await using var parley = await scenario.StartAsync(dns);
+        var domainId = (await parley.GetAsync($"/api/v1/domains/{DoctorScenario.Domain}")).GetProperty("id").GetInt64();
+
+        var (playwright, browser) = await Browser.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = parley.BaseUrl.ToString(), ViewportSize = new() { Width = 1280, Height = 900 } });
+        page.SetDefaultTimeout(20_000);
+        await page.GotoAsync("/login");
+        await page.FillAsync("input[name=Email]", ParleyInstance.AdminEmail);
+        await page.FillAsync("input[name=Password]", ParleyInstance.AdminPassword);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync("**/contacts");
+
+        await page.GotoAsync("/domains");
+        var doctor = page.Locator("[id='doctor-shop.test']");
+        await Assertions.Expect(doctor.Locator(".doctor-time")).ToContainTextAsync("Not checked yet");
+        await doctor.Locator("button.doctor-check").ClickAsync();
+        await page.WaitForURLAsync("**/domains#doctor-shop.test");
+
+        doctor = page.Locator("[id='doctor-shop.test']");
+        await Assertions.Expect(doctor.Locator(".doctor-time")).ToContainTextAsync("Last checked");
+        await Assertions.Expect(page.Locator(".flash")).ToContainTextAsync("Checked shop.test. 2 checks fail");
+        var spf = doctor.Locator(".finding-fail[data-id='spf.missing']");
+        await Assertions.Expect(spf.Locator(".fix-name")).ToHaveTextAsync(DoctorScenario.Alias);
+        await Assertions.Expect(spf.Locator(".fix-value")).ToHaveTextAsync(scenario.Spf.Value);
+        var dkim = doctor.Locator(".finding-fail[data-id='dkim.key-mismatch']");
+        await Assertions.Expect(dkim.Locator(".fix-value")).ToHaveTextAsync(scenario.RsaDkim.Value);
+        await Assertions.Expect(dkim.Locator("button.copy")).ToHaveAttributeAsync("data-copy", scenario.RsaDkim.Value);
+        // Grouped by area, each area headed by its worst result.
+        await Assertions.Expect(doctor.Locator(".doctor-area[data-area='spf'] h4 .sev")).ToHaveTextAsync("fail");
+        await Assertions.Expect(doctor.Locator(".doctor-area[data-area='dmarc'] h4 .sev")).ToHaveTextAsync("warn");
+        await Assertions.Expect(doctor.Locator(".doctor-area[data-area='dkim'] .finding-pass")).ToHaveCountAsync(1);
+        await doctor.ScrollIntoViewIfNeededAsync();
+        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("domains-doctor"), FullPage = true });
+        await doctor.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("domains-doctor-findings") });
+
+        // The button shows that the checks run (they take a moment with real DNS).
+        await page.EvaluateAsync("() => document.querySelector(\"[id='doctor-shop.test'] form.doctor-check-form\").addEventListener('submit', e => e.preventDefault())");
+        await doctor.Locator("button.doctor-check").ClickAsync();
+        await Assertions.Expect(doctor.Locator("button.doctor-check")).ToHaveTextAsync("Checking…");
+        await Assertions.Expect(doctor.Locator("button.doctor-check")).ToBeDisabledAsync();
+
+        // The first check is the first event of the domain's Deliverability record.
+        await page.GotoAsync($"/deliverability/{domainId}");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Deliverability of shop.test");
+        await Assertions.Expect(page.Locator(".entry.event").First).ToContainTextAsync("First check; SPF fails: No SPF record");
+        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("deliverability-timeline"), FullPage = true });
+    }
+}
