@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Parley.Core.Chatter;
 using Parley.Core.Common;
 using Parley.Core.Contacts;
@@ -40,12 +41,25 @@ public static class ServiceCollectionExtensions
         services.AddScoped<ContactImporter>();
         services.AddScoped<TemplateService>();
         services.AddScoped<ChatterService>();
+        services.AddScoped<EmailStager>();
+        services.AddScoped<Mailings.MailingService>();
+        services.AddScoped<Mailings.UnsubscribeService>();
         services.AddScoped<OutgoingServerService>();
         services.AddScoped<Domains.SendingDomainService>();
         services.AddScoped<OutboxProcessor>();
         services.AddScoped<OutboxService>();
         services.AddScoped<InboundStore>();
         services.AddScoped<InboundRouter>();
+        services.AddScoped<InboundSettingsService>();
+        services.AddScoped<InboundDestinations>();
+        services.AddScoped<InboundPoster>();
+        services.AddScoped<InboundAdminService>();
+        services.AddScoped<Inbound.Bounces.BounceProcessor>();
+        services.AddScoped<Suppression.SuppressionService>();
+        services.AddScoped<Aliases.AliasService>();
+        services.AddScoped<Followers.FollowerService>();
+        services.AddScoped<Followers.FollowerNotifier>();
+        services.TryAddSingleton<IInboundAuthenticator, UncheckedInboundAuthenticator>();
         services.AddParleyDoctor();
         return services;
     }

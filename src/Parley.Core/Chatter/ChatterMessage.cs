@@ -34,6 +34,8 @@ public sealed class ChatterMessage
     public string? ServerReply { get; set; }
     /// <summary>How the email left (relay and why, or direct; whether From was rewritten).</summary>
     public string? Route { get; set; }
+    /// <summary>For a received email: the Authentication-Results Parley computed on arrival (spf, dkim, dmarc, arc).</summary>
+    public string? AuthenticationResults { get; set; }
     public long? RawMimeId { get; set; }
     public RawMime? RawMime { get; set; }
     public DateTimeOffset CreatedAt { get; set; }

@@ -18,7 +18,7 @@ public sealed class ChatterService(
     RecordDirectory records,
     TemplateRenderer renderer,
     SettingsService settings,
-    ReplyAddressProvider replyAddresses,
+    EmailStager stager,
     ChatterEvents events,
     OutboxSignal outbox,
     TimeProvider clock)
@@ -64,29 +64,15 @@ public sealed class ChatterService(
     {
         var view = await records.GetAsync(record, ct);
         if (view.Email is null) throw new InvalidInputException("record", $"{view.Title} has no email address.");
+        var suppressedKey = view.Email.ToLowerInvariant();
+        if (await db.Suppressions.AsNoTracking().FirstOrDefaultAsync(s => s.Address == suppressedKey, ct) is { } suppressed)
+            throw new InvalidInputException("record",
+                $"{view.Email} is on the suppression list ({suppressed.Detail}), so Parley will not email it. Remove it from the suppression list first if the address works again.");
         var aliasDomain = await settings.GetAliasDomainAsync(ct)
             ?? throw new InvalidInputException("aliasDomain", "Set the alias domain in Settings first: replies come back to it.");
 
         var (subject, body) = await ContentAsync(record, view, request, user, ct);
-        var now = clock.GetUtcNow();
-        var lastInbound = await db.Messages.AsNoTracking()
-            .Where(m => m.RecordType == record.Type && m.RecordId == record.Id && m.Direction == MessageDirection.In && m.MessageId != null)
-            .OrderByDescending(m => m.Id).Select(m => m.MessageId).FirstOrDefaultAsync(ct);
-        var messageId = MimeComposer.NewMessageId(aliasDomain);
-        var mime = MimeComposer.Compose(new OutboundEmail(
-            user.Name, user.Email, view.Title, view.Email, await replyAddresses.ForAsync(record, aliasDomain, ct),
-            subject, body, messageId, lastInbound, now));
-
-        var message = new ChatterMessage
-        {
-            RecordType = record.Type, RecordId = record.Id, Kind = MessageKind.Email, Direction = MessageDirection.Out,
-            AuthorUserId = user.Id, AuthorName = user.Name, From = mime.From.ToString(), To = view.Email,
-            Subject = subject, BodyText = mime.TextBody ?? "", BodyHtml = mime.HtmlBody,
-            MessageId = messageId, InReplyTo = lastInbound, State = DeliveryState.Queued, CreatedAt = now,
-        };
-        message.RawMime = new RawMime { Content = MimeComposer.ToBytes(mime), CreatedAt = now };
-        db.Messages.Add(message);
-        db.Outbox.Add(new OutboxItem { ChatterMessage = message, Recipient = view.Email, NextAttemptAt = now, CreatedAt = now });
+        var message = await stager.StageAsync(view, subject, body, user, aliasDomain, null, ct);
         // One SaveChanges is one transaction: the message, its MIME and its outbox row exist together or not at all.
         await db.SaveChangesAsync(ct);
         outbox.Notify();

@@ -28,6 +28,12 @@ public sealed class ParleyDbContext(DbContextOptions<ParleyDbContext> options) :
     public DbSet<Domains.SendingDomain> SendingDomains => Set<Domains.SendingDomain>();
     public DbSet<Domains.DkimKey> DkimKeys => Set<Domains.DkimKey>();
     public DbSet<Doctor.DoctorRun> DoctorRuns => Set<Doctor.DoctorRun>();
+    public DbSet<Suppression.SuppressedAddress> Suppressions => Set<Suppression.SuppressedAddress>();
+    public DbSet<Suppression.BounceCounter> BounceCounters => Set<Suppression.BounceCounter>();
+    public DbSet<Aliases.MailAlias> Aliases => Set<Aliases.MailAlias>();
+    public DbSet<Followers.Follower> Followers => Set<Followers.Follower>();
+    public DbSet<Attachments.MessageAttachment> Attachments => Set<Attachments.MessageAttachment>();
+    public DbSet<Fetch.FetchAccount> FetchAccounts => Set<Fetch.FetchAccount>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -65,6 +71,7 @@ public sealed class ParleyDbContext(DbContextOptions<ParleyDbContext> options) :
             e.Property(m => m.MessageId).HasMaxLength(998);
             e.Property(m => m.InReplyTo).HasMaxLength(998);
             e.Property(m => m.Route).HasMaxLength(1000);
+            e.Property(m => m.AuthenticationResults).HasMaxLength(2000);
         });
         b.Entity<MailTemplate>(e =>
         {
@@ -94,7 +101,59 @@ public sealed class ParleyDbContext(DbContextOptions<ParleyDbContext> options) :
             e.HasIndex(i => i.MessageId);
             e.Property(i => i.Status).HasConversion<string>().HasMaxLength(16);
             e.Property(i => i.Source).HasMaxLength(16);
+            e.Property(i => i.AuthenticationResults).HasMaxLength(2000);
             e.Property(i => i.MessageId).HasMaxLength(998);
+            e.Property(i => i.Sender).HasMaxLength(254);
+            e.Property(i => i.Route).HasMaxLength(1000);
+            e.Property(i => i.RemoteId).HasMaxLength(200);
+            e.HasIndex(i => new { i.Sender, i.ReceivedAt });
+            e.HasIndex(i => new { i.FetchAccountId, i.RemoteId }).IsUnique();
+        });
+        b.Entity<Suppression.SuppressedAddress>(e =>
+        {
+            e.HasIndex(s => s.Address).IsUnique();
+            e.Property(s => s.Address).HasMaxLength(254);
+            e.Property(s => s.Reason).HasConversion<string>().HasMaxLength(16);
+            e.Property(s => s.Detail).HasMaxLength(2000);
+        });
+        b.Entity<Suppression.BounceCounter>(e =>
+        {
+            e.HasKey(c => c.Address);
+            e.Property(c => c.Address).HasMaxLength(254);
+            e.Property(c => c.LastStatus).HasMaxLength(16);
+            e.Property(c => c.LastDiagnostic).HasMaxLength(2000);
+        });
+        b.Entity<Aliases.MailAlias>(e =>
+        {
+            e.HasIndex(a => a.LocalPart).IsUnique();
+            e.Property(a => a.LocalPart).HasMaxLength(64);
+            e.Property(a => a.RecordType).HasMaxLength(64);
+            e.Property(a => a.ContactPolicy).HasConversion<string>().HasMaxLength(16);
+        });
+        b.Entity<Followers.Follower>(e =>
+        {
+            e.HasIndex(f => new { f.RecordType, f.RecordId, f.Email }).IsUnique();
+            e.HasIndex(f => f.Email);
+            e.Property(f => f.RecordType).HasMaxLength(64);
+            e.Property(f => f.Name).HasMaxLength(200);
+            e.Property(f => f.Email).HasMaxLength(254);
+        });
+        b.Entity<Attachments.MessageAttachment>(e =>
+        {
+            e.HasIndex(a => a.ChatterMessageId);
+            e.Property(a => a.FileName).HasMaxLength(255);
+            e.Property(a => a.ContentType).HasMaxLength(255);
+            e.Property(a => a.ContentId).HasMaxLength(998);
+        });
+        b.Entity<Fetch.FetchAccount>(e =>
+        {
+            e.Property(f => f.Name).HasMaxLength(200);
+            e.Property(f => f.Host).HasMaxLength(253);
+            e.Property(f => f.Username).HasMaxLength(254);
+            e.Property(f => f.Folder).HasMaxLength(200);
+            e.Property(f => f.Protocol).HasConversion<string>().HasMaxLength(8);
+            e.Property(f => f.Security).HasConversion<string>().HasMaxLength(16);
+            e.Property(f => f.LastError).HasMaxLength(2000);
         });
         b.Entity<Domains.SendingDomain>(e =>
         {

@@ -2,49 +2,88 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using MimeKit;
 using Parley.Core.Chatter;
-using Parley.Core.Common;
 using Parley.Core.Data;
+using Parley.Core.Inbound.Bounces;
 using Parley.Core.Records;
+using Parley.Core.Settings;
 
 namespace Parley.Core.Inbound;
 
 /// <summary>
-/// Routes stored inbound messages to the chatter they belong to: a Message-ID Parley knows in
-/// In-Reply-To/References, else the per-thread reply address. What cannot be routed is kept
-/// as "unrouted" for an admin, never dropped.
+/// Routes stored inbound messages, in this order: duplicate? → authenticate → bounce → loop protection
+/// → reply (known Message-ID, else the signed reply address) → alias → special inboxes → catchall policy.
+/// A batch is one transaction (one commit, so routing keeps up with a busy listener); each message has
+/// its own savepoint, so one that throws is marked failed without undoing the others. Nothing is dropped:
+/// what cannot be routed stays as unrouted (or failed) with the reason, raw bytes untouched.
 /// </summary>
 public sealed partial class InboundRouter(
     ParleyDbContext db,
+    SettingsService settings,
+    InboundSettingsService inboundSettings,
     ReplyAddressProvider replyAddresses,
+    IInboundAuthenticator authenticator,
+    BounceProcessor bounces,
+    InboundDestinations destinations,
+    InboundPoster poster,
+    Followers.FollowerNotifier followers,
+    IEnumerable<IInboundMailbox> mailboxes,
     ChatterEvents events,
+    Outbound.OutboxSignal outbox,
+    TimeProvider clock,
     ILogger<InboundRouter> logger)
 {
+    private static readonly TimeSpan AuthTimeout = TimeSpan.FromSeconds(15);
+
     public async Task<int> RoutePendingAsync(int batch, CancellationToken ct)
     {
         var pending = await db.Inbound.Include(i => i.RawMime)
             .Where(i => i.Status == InboundStatus.Pending).OrderBy(i => i.Id).Take(batch).ToListAsync(ct);
-        foreach (var inbound in pending)
+        if (pending.Count == 0) return 0;
+
+        var context = await LoadContextAsync(ct);
+        var changed = new List<(RecordRef Record, long MessageId)>();
+        var queuedMail = false;
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            try
+            foreach (var inbound in pending)
             {
-                await RouteAsync(inbound, ct);
+                await tx.CreateSavepointAsync("inbound", ct);
+                try
+                {
+                    if (db.Entry(inbound).State == EntityState.Detached) db.Attach(inbound);
+                    var result = await RouteAsync(inbound, context, ct);
+                    await db.SaveChangesAsync(ct);
+                    changed.AddRange(result.Changed);
+                    queuedMail |= result.QueuedMail;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // Keep the raw message and say why; one bad message must not stop the queue.
+                    await tx.RollbackToSavepointAsync("inbound", ct);
+                    db.ChangeTracker.Clear();
+                    var error = $"Processing failed: {e.Message}";
+                    await db.Inbound.Where(i => i.Id == inbound.Id).ExecuteUpdateAsync(s => s
+                        .SetProperty(i => i.Status, InboundStatus.Failed)
+                        .SetProperty(i => i.Error, error.Length > 2000 ? error[..2000] : error), ct);
+                    LogRoutingFailed(e, inbound.Id);
+                }
             }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // Keep the raw message and say why; one bad message must not stop the queue.
-                db.ChangeTracker.Clear();
-                var row = await db.Inbound.FirstAsync(i => i.Id == inbound.Id, ct);
-                row.Status = InboundStatus.Failed;
-                row.Error = $"Routing failed: {e.Message}";
-                await db.SaveChangesAsync(ct);
-                LogRoutingFailed(e, inbound.Id);
-            }
+            await tx.CommitAsync(ct);
         }
+        foreach (var (record, id) in changed) events.Publish(record, id);
+        if (queuedMail) outbox.Notify();
         return pending.Count;
     }
 
-    private async Task RouteAsync(InboundMessage inbound, CancellationToken ct)
+    private async Task<RouteContext> LoadContextAsync(CancellationToken ct)
     {
+        var aliasDomain = await settings.GetAliasDomainAsync(ct);
+        return new RouteContext(aliasDomain, await inboundSettings.GetAsync(ct), await replyAddresses.GetAsync(ct), await replyAddresses.GetBounceAsync(ct));
+    }
+
+    private async Task<RouteResult> RouteAsync(InboundMessage inbound, RouteContext context, CancellationToken ct)
+    {
+        var recipients = inbound.Recipients.Split(',', StringSplitOptions.RemoveEmptyEntries);
         MimeMessage mime;
         try
         {
@@ -53,85 +92,147 @@ public sealed partial class InboundRouter(
         }
         catch (FormatException e)
         {
-            inbound.Status = InboundStatus.Unrouted;
-            inbound.Error = $"The message could not be parsed as MIME ({e.Message}); it is kept as received.";
-            await db.SaveChangesAsync(ct);
-            return;
+            return Unrouted(inbound, $"The message could not be parsed as MIME ({e.Message}); it is kept as received.");
         }
 
         inbound.MessageId = Truncate(mime.MessageId, 998);
-        var record = await FindThreadAsync(mime, inbound, ct);
-        if (record is null)
+        var sender = mime.From.Mailboxes.FirstOrDefault()?.Address ?? inbound.MailFrom;
+        inbound.Sender = Truncate(sender.ToLowerInvariant(), 254);
+
+        if (await DuplicateOfAsync(inbound, ct) is { } duplicate)
         {
-            inbound.Status = InboundStatus.Unrouted;
-            inbound.Error = "No thread matched: neither a known Message-ID in In-Reply-To/References nor a reply address.";
-            await db.SaveChangesAsync(ct);
-            LogUnrouted(inbound.Id, mime.MessageId);
-            return;
+            inbound.Status = InboundStatus.Duplicate;
+            inbound.Route = duplicate;
+            inbound.Error = null;
+            LogDuplicate(inbound.Id, inbound.MessageId);
+            return RouteResult.None;
         }
 
-        var sender = mime.From.Mailboxes.FirstOrDefault();
-        var html = mime.HtmlBody;
-        var text = (mime.TextBody ?? (html is null ? "" : HtmlText.ToPlainText(html))).TrimEnd();
-        var message = new ChatterMessage
+        var auth = await AuthenticateAsync(inbound, mime, context, ct);
+        inbound.AuthenticationResults = Truncate(auth.Header, 2000);
+
+        if (await bounces.TryProcessAsync(inbound, mime, recipients, context.Bounces, context.Settings.HardBounceThreshold, ct) is { } bounce)
         {
-            RecordType = record.Value.Type,
-            RecordId = record.Value.Id,
-            Kind = MessageKind.Email,
-            Direction = MessageDirection.In,
-            AuthorName = string.IsNullOrWhiteSpace(sender?.Name) ? sender?.Address ?? inbound.MailFrom : sender.Name,
-            From = Truncate(mime.From.ToString(), 2000),
-            To = Truncate(mime.To.ToString(), 2000),
-            Subject = Truncate(mime.Subject, 2000),
-            BodyText = text,
-            BodyHtml = html,
-            MessageId = inbound.MessageId,
-            InReplyTo = Truncate(mime.InReplyTo, 998),
-            State = DeliveryState.Received,
-            RawMimeId = inbound.RawMimeId,
-            CreatedAt = inbound.ReceivedAt,
-        };
-        inbound.ChatterMessage = message;
-        inbound.Status = InboundStatus.Routed;
-        inbound.Error = null;
+            inbound.Status = InboundStatus.Bounce;
+            inbound.Route = Truncate(bounce.Description, 1000);
+            inbound.Error = null;
+            return new RouteResult(bounce.Changed, false);
+        }
+
+        var automatic = AutoSubmitted.Reason(mime);
+        if (await LoopLimitedAsync(inbound, context.Settings, ct) is { } loop)
+        {
+            inbound.Status = InboundStatus.LoopLimited;
+            inbound.Error = loop;
+            LogLoopLimited(inbound.Id, inbound.Sender ?? "", context.Settings.LoopLimit, context.Settings.LoopWindowMinutes);
+            return RouteResult.None;
+        }
+
+        var destination = await destinations.FindAsync(inbound, mime, recipients, context, automatic, ct);
+        if (destination.Record is null)
+        {
+            foreach (var mailbox in mailboxes)
+            {
+                if (await mailbox.TryTakeAsync(inbound, mime, recipients, ct) is { } taken)
+                {
+                    inbound.Status = InboundStatus.Routed;
+                    inbound.Route = Truncate(taken, 1000);
+                    return RouteResult.None;
+                }
+            }
+            LogUnrouted(inbound.Id, mime.MessageId);
+            return Unrouted(inbound, destination.Why);
+        }
+
+        var record = destination.Record.Value;
+        var message = await poster.PostAsync(inbound, mime, record, inbound.AuthenticationResults, ct);
+        inbound.Route = Truncate(destination.Why, 1000);
+        var result = new List<(RecordRef, long)>();
+        var queued = false;
+        if (automatic is null && context.AliasDomain is { } aliasDomain)
+        {
+            await db.SaveChangesAsync(ct);
+            var forwarded = await followers.ForwardAsync(record, message, sender, aliasDomain, context.Replies.For(record, aliasDomain), ct);
+            if (forwarded is not null)
+            {
+                await db.SaveChangesAsync(ct);
+                result.Add((record, forwarded.Id));
+                queued = true;
+            }
+        }
         await db.SaveChangesAsync(ct);
-        events.Publish(record.Value, message.Id);
+        result.Insert(0, (record, message.Id));
+        return new RouteResult(result, queued);
     }
 
-    private async Task<RecordRef?> FindThreadAsync(MimeMessage mime, InboundMessage inbound, CancellationToken ct)
+    private async Task<string?> DuplicateOfAsync(InboundMessage inbound, CancellationToken ct)
     {
-        var ids = new List<string>();
-        if (!string.IsNullOrEmpty(mime.InReplyTo)) ids.Add(mime.InReplyTo);
-        ids.AddRange(mime.References.Where(r => !string.IsNullOrEmpty(r)));
-        if (ids.Count > 0)
-        {
-            var distinct = ids.Distinct().Take(100).ToList();
-            var match = await db.Messages.AsNoTracking()
-                .Where(m => m.MessageId != null && distinct.Contains(m.MessageId))
-                .OrderByDescending(m => m.Id)
-                .Select(m => new { m.RecordType, m.RecordId })
-                .FirstOrDefaultAsync(ct);
-            if (match is not null) return new RecordRef(match.RecordType, match.RecordId);
-        }
+        if (inbound.MessageId is not { Length: > 0 } messageId) return null;
+        var earlier = await db.Inbound.AsNoTracking()
+            .Where(i => i.MessageId == messageId && i.Id != inbound.Id && i.Status != InboundStatus.Pending && i.Status != InboundStatus.Failed && i.Status != InboundStatus.Duplicate)
+            .OrderBy(i => i.Id).Select(i => new { i.Id, i.Source }).FirstOrDefaultAsync(ct);
+        if (earlier is not null)
+            return $"Duplicate of inbound #{earlier.Id} (same Message-ID, received by {earlier.Source}); not posted again.";
+        var own = await db.Messages.AsNoTracking().AnyAsync(m => m.MessageId == messageId && m.Direction == MessageDirection.Out, ct);
+        return own ? "Parley's own email came back (its Message-ID is one Parley sent); not posted, to avoid a loop." : null;
+    }
 
-        // Providers that rewrite Message-IDs still keep the address the customer replied to.
-        var replyAddress = await replyAddresses.GetAsync(ct);
-        var candidates = inbound.Recipients.Split(',', StringSplitOptions.RemoveEmptyEntries)
-            .Concat(mime.To.Mailboxes.Concat(mime.Cc.Mailboxes).Select(m => m.Address));
-        foreach (var address in candidates)
+    private async Task<string?> LoopLimitedAsync(InboundMessage inbound, InboundSettings rules, CancellationToken ct)
+    {
+        if (rules.LoopLimit <= 0 || inbound.Sender is not { Length: > 0 } sender) return null;
+        var since = clock.GetUtcNow() - TimeSpan.FromMinutes(rules.LoopWindowMinutes);
+        var recent = await db.Inbound.CountAsync(i => i.Sender == sender && i.ReceivedAt >= since && i.Status == InboundStatus.Routed, ct);
+        return recent < rules.LoopLimit ? null
+            : $"Loop protection: {recent} messages from {sender} were already posted in the last {rules.LoopWindowMinutes} minutes (limit {rules.LoopLimit}); this one was kept but not posted.";
+    }
+
+    private async Task<InboundAuthentication> AuthenticateAsync(InboundMessage inbound, MimeMessage mime, RouteContext context, CancellationToken ct)
+    {
+        var authServId = context.AliasDomain ?? "parley";
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(AuthTimeout);
+        try
         {
-            if (replyAddress.Parse(address) is { } record && RecordDirectory.IsKnownType(record.Type)
-                && await db.Contacts.AnyAsync(c => c.Id == record.Id, ct))
-                return record;
+            return await authenticator.AuthenticateAsync(
+                new InboundAuthInput(mime, inbound.RawMime!.Content, inbound.Source, inbound.ClientAddress, inbound.Helo, inbound.MailFrom, authServId), timeout.Token);
         }
-        return null;
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            LogAuthFailed(e, inbound.Id);
+            return new InboundAuthentication("temperror", "temperror", "temperror", "temperror",
+                $"{authServId}; spf=temperror; dkim=temperror; dmarc=temperror; arc=temperror (checks could not finish: {e.GetType().Name})");
+        }
+    }
+
+    private static RouteResult Unrouted(InboundMessage inbound, string why)
+    {
+        inbound.Status = InboundStatus.Unrouted;
+        inbound.Error = why;
+        return RouteResult.None;
     }
 
     private static string? Truncate(string? value, int max) => value is null || value.Length <= max ? value : value[..max];
+
+    private sealed record RouteResult(IReadOnlyList<(RecordRef Record, long MessageId)> Changed, bool QueuedMail)
+    {
+        public static RouteResult None { get; } = new([], false);
+    }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Routing inbound message {Id} failed; kept as failed")]
     private partial void LogRoutingFailed(Exception e, long id);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Inbound message {Id} ({MessageId}) matched no thread; kept as unrouted")]
     private partial void LogUnrouted(long id, string? messageId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Inbound message {Id} ({MessageId}) is a duplicate; not posted again")]
+    private partial void LogDuplicate(long id, string? messageId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Loop protection stopped inbound message {Id} from {Sender}: over {Limit} messages in {Minutes} minutes")]
+    private partial void LogLoopLimited(long id, string sender, int limit, int minutes);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Authentication checks for inbound message {Id} failed; recorded as temperror")]
+    private partial void LogAuthFailed(Exception e, long id);
 }
+
+/// <summary>What the router knows for a whole batch.</summary>
+public sealed record RouteContext(string? AliasDomain, InboundSettings Settings, ReplyAddress Replies, Outbound.BounceAddress Bounces);

@@ -31,5 +31,9 @@ public static class ApiSetup
         api.MapMessagesApi();
         api.MapDomainsApi();
         api.MapOutboxApi();
+        api.MapMailingsApi();
+        api.MapInboundApi();
+        api.MapSuppressionsApi();
+        api.MapFollowersApi();
     }
 }

@@ -38,6 +38,7 @@ public static class ParleyServer
             o.Conventions.AuthorizeFolder("/");
             o.Conventions.AllowAnonymousToPage("/Login");
             o.Conventions.AllowAnonymousToPage("/Setup");
+            o.Conventions.AllowAnonymousToFolder("/Unsubscribe");
         });
         configure?.Invoke(builder);
 

@@ -1,3 +1,7 @@
+using Microsoft.EntityFrameworkCore;
+using Parley.Core.Chatter;
+using Parley.Core.Data;
+using Parley.Core.Inbound;
 using Parley.Core.Settings;
 using Parley.Smtp.Listener;
 
@@ -5,35 +9,50 @@ namespace Parley.Mail;
 
 /// <summary>
 /// Parley accepts mail only for its alias domain: anything else is refused at RCPT time with
-/// 550 5.7.1, so the listener is never an open relay.
+/// 550 5.7.1, so the listener is never an open relay. With the catchall policy "reject", an address on
+/// the alias domain must also be known — an alias, a valid reply or bounce address, or postmaster@ —
+/// and anything else is refused with 550 5.1.1 while the sender is still connected.
 /// </summary>
-public sealed class AliasDomainRecipientPolicy(IServiceScopeFactory scopes, TimeProvider clock) : IRecipientPolicy
+public sealed class AliasDomainRecipientPolicy(IServiceScopeFactory scopes, ReplyAddressProvider addresses, TimeProvider clock) : IRecipientPolicy
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(10);
-    private (string? Domain, DateTimeOffset At) _cached = (null, DateTimeOffset.MinValue);
+    private static readonly string[] AlwaysAccepted = ["postmaster", "abuse", "notifications"];
+    private Snapshot? _cached;
 
     public async ValueTask<RecipientDecision> CheckRecipientAsync(SmtpSessionInfo session, string address, CancellationToken ct)
     {
         var at = address.LastIndexOf('@');
         if (at <= 0) return RecipientDecision.Reject(501, "5.1.3", $"<{address}>: Bad recipient address syntax");
         var domain = address[(at + 1)..].TrimEnd('.');
-        var alias = await AliasDomainAsync(ct);
-        if (alias is null)
+        var snapshot = await SnapshotAsync(ct);
+        if (snapshot.Domain is null)
             return RecipientDecision.Reject(451, "4.3.0", "This Parley has no alias domain configured yet; try again later");
-        return string.Equals(domain, alias, StringComparison.OrdinalIgnoreCase)
-            ? RecipientDecision.Accept
-            : RecipientDecision.RelayDenied(address);
+        if (!string.Equals(domain, snapshot.Domain, StringComparison.OrdinalIgnoreCase))
+            return RecipientDecision.RelayDenied(address);
+        if (snapshot.Catchall != CatchallPolicy.Reject) return RecipientDecision.Accept;
+
+        var local = address[..at].ToLowerInvariant();
+        if (AlwaysAccepted.Contains(local) || snapshot.Aliases.Contains(local)) return RecipientDecision.Accept;
+        if ((await addresses.GetAsync(ct)).Parse(address) is not null) return RecipientDecision.Accept;
+        if ((await addresses.GetBounceAsync(ct)).Parse(address) is not null) return RecipientDecision.Accept;
+        return RecipientDecision.Reject(550, "5.1.1", $"<{address}>: no such address here (unknown alias)");
     }
 
     /// <summary>Cached briefly: RCPT is a hot path, and a changed setting applies within seconds.</summary>
-    private async Task<string?> AliasDomainAsync(CancellationToken ct)
+    private async Task<Snapshot> SnapshotAsync(CancellationToken ct)
     {
         var cached = _cached;
         var now = clock.GetUtcNow();
-        if (cached.Domain is not null && now - cached.At < CacheFor) return cached.Domain;
+        if (cached is not null && cached.Domain is not null && now - cached.At < CacheFor) return cached;
         await using var scope = scopes.CreateAsyncScope();
-        var domain = await scope.ServiceProvider.GetRequiredService<SettingsService>().GetAliasDomainAsync(ct);
-        _cached = (domain, now);
-        return domain;
+        var services = scope.ServiceProvider;
+        var domain = await services.GetRequiredService<SettingsService>().GetAliasDomainAsync(ct);
+        var rules = await services.GetRequiredService<InboundSettingsService>().GetAsync(ct);
+        var aliases = rules.Catchall == CatchallPolicy.Reject
+            ? (await services.GetRequiredService<ParleyDbContext>().Aliases.AsNoTracking().Select(a => a.LocalPart).ToListAsync(ct)).ToHashSet()
+            : [];
+        return _cached = new Snapshot(domain, rules.Catchall, aliases, now);
     }
+
+    private sealed record Snapshot(string? Domain, CatchallPolicy Catchall, HashSet<string> Aliases, DateTimeOffset At);
 }

@@ -5,18 +5,34 @@ using Parley.Core.Inbound;
 
 namespace Parley.Pages.Inbound;
 
-/// <summary>What arrived and could not be placed in a chatter: kept raw, for an admin to look at.</summary>
-public sealed class IndexModel(ParleyDbContext db) : ParleyPageModel
+/// <summary>
+/// Inbound mail: counts per outcome, what could not be placed (kept raw, assignable to a record by an admin),
+/// the latest bounces, and the inbound rules in force.
+/// </summary>
+public sealed class IndexModel(ParleyDbContext db, InboundAdminService admin, InboundSettingsService rules) : ParleyPageModel
 {
     public List<InboundMessage> Items { get; private set; } = [];
-    public Dictionary<InboundStatus, int> Counts { get; private set; } = [];
+    public List<InboundMessage> Bounces { get; private set; } = [];
+    public InboundStats Stats { get; private set; } = new(0, 0, 0, 0, 0, 0, 0, 0);
+    public InboundSettings Rules { get; private set; } = InboundSettings.Default;
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        Counts = await db.Inbound.GroupBy(i => i.Status).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
-        Items = await db.Inbound.AsNoTracking()
-            .Where(i => i.Status == InboundStatus.Unrouted || i.Status == InboundStatus.Failed)
-            .OrderByDescending(i => i.Id).Take(200).ToListAsync(ct);
+        Stats = await admin.StatsAsync(ct);
+        Items = await admin.ListUnroutedAsync(200, ct);
+        Bounces = await admin.ListAsync(InboundStatus.Bounce, 20, ct);
+        Rules = await rules.GetAsync(ct);
+    }
+
+    public async Task<IActionResult> OnPostAssignAsync(long id, long contactId, CancellationToken ct)
+    {
+        if (await TryAsync(() => admin.AssignAsync(id, "contact", contactId, ct)))
+        {
+            Flash($"Message {id} was posted to contact {contactId}'s chatter.");
+            return RedirectToPage();
+        }
+        await OnGetAsync(ct);
+        return Page();
     }
 
     public async Task<IActionResult> OnGetRawAsync(long id, CancellationToken ct)

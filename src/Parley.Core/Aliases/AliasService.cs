@@ -1,0 +1,44 @@
+using Microsoft.EntityFrameworkCore;
+using Parley.Core.Common;
+using Parley.Core.Data;
+using Parley.Core.Records;
+
+namespace Parley.Core.Aliases;
+
+/// <summary>Aliases on the alias domain (<c>support@</c>, <c>sales@</c>…) that start conversations.</summary>
+public sealed partial class AliasService(ParleyDbContext db, TimeProvider clock)
+{
+    /// <summary>Local parts Parley uses itself; an alias may not take them.</summary>
+    public static readonly string[] Reserved = ["reply", "bounce", "notifications", "postmaster", "mailer-daemon"];
+
+    public Task<List<MailAlias>> ListAsync(CancellationToken ct) => db.Aliases.AsNoTracking().OrderBy(a => a.LocalPart).ToListAsync(ct);
+
+    public async Task<MailAlias> CreateAsync(string? localPart, string? recordType, AliasContactPolicy policy, CancellationToken ct)
+    {
+        var local = (localPart ?? "").Trim().ToLowerInvariant();
+        var errors = new Dictionary<string, string[]>();
+        if (local.Length is 0 or > 64 || !LocalPartPattern().IsMatch(local))
+            errors["localPart"] = ["Use letters, digits, dots, hyphens or underscores, such as support or sales-eu (at most 64)."];
+        else if (Reserved.Contains(local) || local.Contains('+'))
+            errors["localPart"] = [$"\"{local}\" is used by Parley itself; choose another name."];
+        var type = string.IsNullOrWhiteSpace(recordType) ? RecordDirectory.ContactType : recordType.Trim().ToLowerInvariant();
+        if (!RecordDirectory.IsKnownType(type)) errors["recordType"] = [$"Aliases can create these record types: {string.Join(", ", RecordDirectory.KnownTypes)}."];
+        if (!Enum.IsDefined(policy)) errors["contactPolicy"] = ["Choose everyone, knownContacts or followers."];
+        if (errors.Count == 0 && await db.Aliases.AnyAsync(a => a.LocalPart == local, ct)) errors["localPart"] = [$"The alias {local}@ already exists."];
+        if (errors.Count > 0) throw new InvalidInputException(errors);
+        var alias = new MailAlias { LocalPart = local, RecordType = type, ContactPolicy = policy, CreatedAt = clock.GetUtcNow() };
+        db.Aliases.Add(alias);
+        await db.SaveChangesAsync(ct);
+        return alias;
+    }
+
+    public async Task DeleteAsync(long id, CancellationToken ct)
+    {
+        var alias = await db.Aliases.FirstOrDefaultAsync(a => a.Id == id, ct) ?? throw new NotFoundException($"Alias {id}");
+        db.Aliases.Remove(alias);
+        await db.SaveChangesAsync(ct);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z0-9][a-z0-9._-]*$")]
+    private static partial System.Text.RegularExpressions.Regex LocalPartPattern();
+}

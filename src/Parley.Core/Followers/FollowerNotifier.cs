@@ -1,0 +1,64 @@
+using Microsoft.EntityFrameworkCore;
+using MimeKit;
+using Parley.Core.Chatter;
+using Parley.Core.Data;
+using Parley.Core.Outbound;
+using Parley.Core.Records;
+
+namespace Parley.Core.Followers;
+
+/// <summary>
+/// Forwards a reply posted to a record to the record's followers (never back to its author, never to a
+/// suppressed address), with a Reply-To that routes back to the record and <c>Auto-Submitted: auto-generated</c>
+/// so well-behaved auto-responders stay quiet. Written in the caller's transaction: one chatter entry
+/// ("sent to followers") and one outbox row per follower.
+/// </summary>
+public sealed class FollowerNotifier(ParleyDbContext db, TimeProvider clock)
+{
+    public async Task<ChatterMessage?> ForwardAsync(RecordRef record, ChatterMessage posted, string authorAddress, string aliasDomain, string replyTo, CancellationToken ct)
+    {
+        var author = authorAddress.ToLowerInvariant();
+        var followers = await db.Followers.AsNoTracking()
+            .Where(f => f.RecordType == record.Type && f.RecordId == record.Id && f.Email != author)
+            .OrderBy(f => f.Id).Take(500).ToListAsync(ct);
+        if (followers.Count == 0) return null;
+        var emails = followers.Select(f => f.Email).ToList();
+        var suppressed = await db.Suppressions.AsNoTracking().Where(s => emails.Contains(s.Address)).Select(s => s.Address).ToListAsync(ct);
+        followers = followers.Where(f => !suppressed.Contains(f.Email)).ToList();
+        if (followers.Count == 0) return null;
+
+        var now = clock.GetUtcNow();
+        var mime = new MimeMessage();
+        mime.From.Add(new MailboxAddress($"{OneLine(posted.AuthorName)} (via Parley)", $"notifications@{aliasDomain}"));
+        foreach (var f in followers) mime.To.Add(new MailboxAddress(OneLine(f.Name), f.Email));
+        mime.ReplyTo.Add(new MailboxAddress(OneLine(posted.AuthorName), replyTo));
+        mime.Subject = OneLine(posted.Subject ?? "New message");
+        mime.MessageId = MimeComposer.NewMessageId(aliasDomain);
+        mime.Date = now;
+        if (posted.MessageId is { } original)
+        {
+            mime.InReplyTo = original;
+            mime.References.Add(original);
+        }
+        mime.Headers.Add(HeaderId.AutoSubmitted, "auto-generated");
+        mime.Headers.Add("X-Auto-Response-Suppress", "All");
+        var text = $"{posted.AuthorName} wrote:\n\n{posted.BodyText}\n\n-- \nYou follow this conversation in Parley. Reply to this email to answer in its thread.";
+        mime.Body = new BodyBuilder { TextBody = text }.ToMessageBody();
+
+        var message = new ChatterMessage
+        {
+            RecordType = record.Type, RecordId = record.Id, Kind = MessageKind.Email, Direction = MessageDirection.Out,
+            AuthorName = "Parley (to followers)", From = mime.From.ToString(), To = string.Join(", ", followers.Select(f => f.Email)),
+            Subject = mime.Subject, BodyText = text, MessageId = mime.MessageId, InReplyTo = posted.MessageId,
+            State = DeliveryState.Queued, CreatedAt = now,
+            RawMime = new RawMime { Content = MimeComposer.ToBytes(mime), CreatedAt = now },
+        };
+        db.Messages.Add(message);
+        foreach (var f in followers)
+            db.Outbox.Add(new OutboxItem { ChatterMessage = message, Recipient = f.Email, NextAttemptAt = now, CreatedAt = now });
+        return message;
+    }
+
+    private static string OneLine(string value) =>
+        string.Join(' ', value.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).Trim();
+}

@@ -1,0 +1,56 @@
+using Microsoft.EntityFrameworkCore;
+using Parley.Core.Common;
+using Parley.Core.Data;
+using Parley.Core.Records;
+
+namespace Parley.Core.Followers;
+
+/// <summary>Adds and removes a record's followers: contacts or users who get its discussion by email.</summary>
+public sealed class FollowerService(ParleyDbContext db, RecordDirectory records, TimeProvider clock)
+{
+    public async Task<List<Follower>> ListAsync(RecordRef record, CancellationToken ct)
+    {
+        await records.GetAsync(record, ct);
+        return await db.Followers.AsNoTracking().Where(f => f.RecordType == record.Type && f.RecordId == record.Id).OrderBy(f => f.Id).ToListAsync(ct);
+    }
+
+    /// <summary>Adds a contact or a user (exactly one of the ids); adding someone twice returns the existing follower.</summary>
+    public async Task<Follower> AddAsync(RecordRef record, long? contactId, long? userId, CancellationToken ct)
+    {
+        await records.GetAsync(record, ct);
+        if (contactId is null == userId is null)
+            throw new InvalidInputException("follower", "Give either a contactId or a userId to follow this record.");
+        string name, email;
+        if (contactId is { } cid)
+        {
+            var contact = await db.Contacts.AsNoTracking().FirstOrDefaultAsync(c => c.Id == cid, ct)
+                ?? throw new InvalidInputException("contactId", $"Contact {cid} does not exist.");
+            (name, email) = (contact.Name, contact.Email);
+        }
+        else
+        {
+            var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == userId, ct)
+                ?? throw new InvalidInputException("userId", $"User {userId} does not exist.");
+            (name, email) = (user.Name, user.Email);
+        }
+        var key = email.ToLowerInvariant();
+        var existing = await db.Followers.FirstOrDefaultAsync(f => f.RecordType == record.Type && f.RecordId == record.Id && f.Email == key, ct);
+        if (existing is not null) return existing;
+        var follower = new Follower
+        {
+            RecordType = record.Type, RecordId = record.Id, ContactId = contactId, UserId = userId,
+            Name = name, Email = key, CreatedAt = clock.GetUtcNow(),
+        };
+        db.Followers.Add(follower);
+        await db.SaveChangesAsync(ct);
+        return follower;
+    }
+
+    public async Task RemoveAsync(RecordRef record, long followerId, CancellationToken ct)
+    {
+        var follower = await db.Followers.FirstOrDefaultAsync(f => f.Id == followerId && f.RecordType == record.Type && f.RecordId == record.Id, ct)
+            ?? throw new NotFoundException($"Follower {followerId} of {record.Type} {record.Id}");
+        db.Followers.Remove(follower);
+        await db.SaveChangesAsync(ct);
+    }
+}

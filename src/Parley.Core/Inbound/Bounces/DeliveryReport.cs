@@ -1,0 +1,14 @@
+namespace Parley.Core.Inbound.Bounces;
+
+/// <summary>One recipient of a delivery report: who, what happened (RFC 3464 Action), the status code and the remote server's words.</summary>
+public sealed record DsnRecipient(string? Address, string Action, string? Status, string? Diagnostic)
+{
+    /// <summary>A permanent failure (5.x.x, or "failed" with no status class): counts toward suppression.</summary>
+    public bool IsHard => Status is { Length: > 0 } s ? s[0] == '5' : Action == "failed";
+
+    /// <summary>The delivery was given up (as opposed to "delayed", which only warns).</summary>
+    public bool IsFailure => Action is "failed" or "" || Status is ['5', ..];
+}
+
+/// <summary>What a bounce says: per-recipient outcomes and the Message-ID of the email that bounced, when it carries one.</summary>
+public sealed record DeliveryReport(bool IsStandardDsn, IReadOnlyList<DsnRecipient> Recipients, string? OriginalMessageId, IReadOnlyList<string> OriginalRecipients);

@@ -1,0 +1,126 @@
+using Microsoft.EntityFrameworkCore;
+using MimeKit;
+using Parley.Core.Aliases;
+using Parley.Core.Common;
+using Parley.Core.Contacts;
+using Parley.Core.Data;
+using Parley.Core.Records;
+
+namespace Parley.Core.Inbound;
+
+/// <summary>Where a message goes (a record), or why it goes nowhere.</summary>
+public sealed record Destination(RecordRef? Record, string Why);
+
+/// <summary>
+/// Finds the record for a message: a reply (a Message-ID Parley sent or received in In-Reply-To/References,
+/// else the signed reply address), then an alias (subject to its contact policy), then the catchall policy.
+/// Automatic mail (auto-replies, bulk) threads onto existing conversations but never starts a new one.
+/// </summary>
+public sealed class InboundDestinations(ParleyDbContext db, ContactService contacts)
+{
+    public async Task<Destination> FindAsync(InboundMessage inbound, MimeMessage mime, IReadOnlyList<string> recipients, RouteContext context,
+        string? automatic, CancellationToken ct)
+    {
+        if (await FindThreadAsync(mime, recipients, context, ct) is { } reply) return reply;
+
+        var sender = mime.From.Mailboxes.FirstOrDefault();
+        var aliasDomain = context.AliasDomain;
+        var onDomain = aliasDomain is null ? [] : recipients
+            .Select(r => r.Trim())
+            .Where(r => r.EndsWith("@" + aliasDomain, StringComparison.OrdinalIgnoreCase))
+            .Select(r => r[..r.LastIndexOf('@')].ToLowerInvariant())
+            .ToList();
+        if (onDomain.Count > 0)
+        {
+            var aliases = await db.Aliases.AsNoTracking().Where(a => onDomain.Contains(a.LocalPart)).ToListAsync(ct);
+            if (aliases.OrderBy(a => onDomain.IndexOf(a.LocalPart)).FirstOrDefault() is { } alias)
+            {
+                if (automatic is not null)
+                    return new Destination(null, $"An automatic message ({automatic}) to {alias.LocalPart}@; Parley does not start conversations from automatic mail.");
+                return await ForAliasAsync(alias, sender, ct);
+            }
+        }
+
+        var nothing = "No thread matched: neither a known Message-ID in In-Reply-To/References nor a reply address";
+        if (context.Settings.Catchall != CatchallPolicy.ContactThread)
+            return new Destination(null, nothing + (onDomain.Count > 0 ? ", and no alias for " + string.Join(", ", onDomain.Distinct()) + "@." : "."));
+        if (automatic is not null)
+            return new Destination(null, $"{nothing}; an automatic message ({automatic}) does not start a contact thread.");
+        var contact = await FindOrCreateContactAsync(sender, create: true, ct);
+        return contact is null
+            ? new Destination(null, $"{nothing}; the sender's address is not usable for a contact thread.")
+            : new Destination(new RecordRef(RecordDirectory.ContactType, contact.Value.Id), $"Catchall: {(contact.Value.Created ? "new" : "existing")} contact thread of {contact.Value.Email}.");
+    }
+
+    private async Task<Destination> ForAliasAsync(MailAlias alias, MailboxAddress? sender, CancellationToken ct)
+    {
+        var name = alias.LocalPart + "@";
+        switch (alias.ContactPolicy)
+        {
+            case AliasContactPolicy.KnownContacts:
+            {
+                var known = await FindOrCreateContactAsync(sender, create: false, ct);
+                return known is null
+                    ? new Destination(null, $"The alias {name} accepts only known contacts, and {sender?.Address ?? "the sender"} is not one.")
+                    : new Destination(new RecordRef(RecordDirectory.ContactType, known.Value.Id), $"Alias {name}: contact thread of {known.Value.Email}.");
+            }
+            case AliasContactPolicy.Followers:
+            {
+                var address = sender?.Address.ToLowerInvariant() ?? "";
+                var follows = address.Length > 0 && (await db.Followers.AnyAsync(f => f.Email == address, ct) || await db.Users.AnyAsync(u => u.Email == address, ct));
+                if (!follows) return new Destination(null, $"The alias {name} accepts only followers, and {sender?.Address ?? "the sender"} follows nothing.");
+                break;
+            }
+        }
+        var contact = await FindOrCreateContactAsync(sender, create: true, ct);
+        return contact is null
+            ? new Destination(null, $"The alias {name} needs a sender address that can become a contact; \"{sender?.Address}\" cannot.")
+            : new Destination(new RecordRef(alias.RecordType, contact.Value.Id), $"Alias {name}: {(contact.Value.Created ? "new" : "existing")} contact {contact.Value.Email}.");
+    }
+
+    private async Task<(long Id, string Email, bool Created)?> FindOrCreateContactAsync(MailboxAddress? sender, bool create, CancellationToken ct)
+    {
+        var email = EmailAddress.Normalize(sender?.Address);
+        if (email is null) return null;
+        var existing = await contacts.FindByEmailAsync(email, ct);
+        if (existing is not null) return (existing.Id, existing.Email, false);
+        if (!create) return null;
+        var name = string.IsNullOrWhiteSpace(sender!.Name) ? email[..email.IndexOf('@')] : sender.Name.Trim();
+        try
+        {
+            var created = await contacts.CreateAsync(new ContactInput(name.Length > 200 ? name[..200] : name, email, null, null, null), ct);
+            return (created.Id, created.Email, true);
+        }
+        catch (InvalidInputException)
+        {
+            return null;
+        }
+    }
+
+    private async Task<Destination?> FindThreadAsync(MimeMessage mime, IReadOnlyList<string> recipients, RouteContext context, CancellationToken ct)
+    {
+        var ids = new List<string>();
+        if (!string.IsNullOrEmpty(mime.InReplyTo)) ids.Add(mime.InReplyTo);
+        ids.AddRange(mime.References.Where(r => !string.IsNullOrEmpty(r)));
+        if (ids.Count > 0)
+        {
+            var distinct = ids.Distinct().Take(100).ToList();
+            var match = await db.Messages.AsNoTracking()
+                .Where(m => m.MessageId != null && distinct.Contains(m.MessageId))
+                .OrderByDescending(m => m.Id)
+                .Select(m => new { m.RecordType, m.RecordId, m.MessageId })
+                .FirstOrDefaultAsync(ct);
+            if (match is not null)
+                return new Destination(new RecordRef(match.RecordType, match.RecordId), $"Reply in {match.RecordType} {match.RecordId}, by Message-ID <{match.MessageId}>.");
+        }
+
+        // Providers that rewrite Message-IDs still keep the address the customer replied to.
+        foreach (var address in recipients.Concat(mime.To.Mailboxes.Concat(mime.Cc.Mailboxes).Select(m => m.Address)))
+        {
+            if (context.Replies.Parse(address) is { } record && RecordDirectory.IsKnownType(record.Type)
+                && await db.Contacts.AnyAsync(c => c.Id == record.Id, ct))
+                return new Destination(record, $"Reply in {record.Type} {record.Id}, by the reply address.");
+        }
+        return null;
+    }
+}

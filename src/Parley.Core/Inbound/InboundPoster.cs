@@ -1,0 +1,62 @@
+using MimeKit;
+using Parley.Core.Attachments;
+using Parley.Core.Chatter;
+using Parley.Core.Common;
+using Parley.Core.Data;
+using Parley.Core.Records;
+
+namespace Parley.Core.Inbound;
+
+/// <summary>Turns a received message into a chatter entry with its attachments (tracked; the caller saves).</summary>
+public sealed class InboundPoster(ParleyDbContext db)
+{
+    public async Task<ChatterMessage> PostAsync(InboundMessage inbound, MimeMessage? mime, RecordRef record, string? authResults, CancellationToken ct)
+    {
+        var sender = mime?.From.Mailboxes.FirstOrDefault();
+        string text;
+        string? html = null;
+        if (mime is null)
+            text = "This message could not be read as MIME; it is kept exactly as received (download the raw message).";
+        else
+        {
+            html = mime.HtmlBody;
+            text = (mime.TextBody ?? (html is null ? "" : HtmlText.ToPlainText(html))).TrimEnd();
+        }
+        var message = new ChatterMessage
+        {
+            RecordType = record.Type,
+            RecordId = record.Id,
+            Kind = MessageKind.Email,
+            Direction = MessageDirection.In,
+            AuthorName = string.IsNullOrWhiteSpace(sender?.Name) ? sender?.Address ?? (inbound.MailFrom.Length > 0 ? inbound.MailFrom : "unknown sender") : sender.Name,
+            From = Truncate(mime?.From.ToString() ?? inbound.MailFrom, 2000),
+            To = Truncate(mime?.To.ToString() ?? inbound.Recipients, 2000),
+            Subject = Truncate(mime?.Subject, 2000),
+            BodyText = text.Length > ChatterService.MaxBodyLength ? text[..ChatterService.MaxBodyLength] : text,
+            BodyHtml = html is { Length: > ChatterService.MaxBodyLength } ? null : html,
+            MessageId = inbound.MessageId,
+            InReplyTo = Truncate(mime?.InReplyTo, 998),
+            State = DeliveryState.Received,
+            RawMimeId = inbound.RawMimeId,
+            AuthenticationResults = authResults,
+            CreatedAt = inbound.ReceivedAt,
+        };
+        db.Messages.Add(message);
+        inbound.ChatterMessage = message;
+        inbound.Status = InboundStatus.Routed;
+        inbound.Error = null;
+        if (mime is not null)
+        {
+            var attachments = AttachmentExtractor.Find(mime, 0, inbound.RawMimeId);
+            if (attachments.Count > 0)
+            {
+                await db.SaveChangesAsync(ct); // gives the message its id
+                foreach (var a in attachments) a.ChatterMessageId = message.Id;
+                db.Attachments.AddRange(attachments);
+            }
+        }
+        return message;
+    }
+
+    private static string? Truncate(string? value, int max) => value is null || value.Length <= max ? value : value[..max];
+}

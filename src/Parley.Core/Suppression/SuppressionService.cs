@@ -1,0 +1,91 @@
+using Microsoft.EntityFrameworkCore;
+using Parley.Core.Common;
+using Parley.Core.Data;
+
+namespace Parley.Core.Suppression;
+
+/// <summary>
+/// The suppression list: addresses that must not be mailed. Hard bounces put an address here after the
+/// configured threshold; soft bounces only count. An admin can add and remove addresses.
+/// </summary>
+public sealed class SuppressionService(ParleyDbContext db, TimeProvider clock)
+{
+    public static string Key(string address) => address.Trim().ToLowerInvariant();
+
+    public Task<List<SuppressedAddress>> ListAsync(string? query, int take, CancellationToken ct)
+    {
+        var q = db.Suppressions.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(query))
+        {
+            var needle = query.Trim().ToLowerInvariant();
+            q = q.Where(s => s.Address.Contains(needle));
+        }
+        return q.OrderByDescending(s => s.Id).Take(Math.Clamp(take, 1, 1000)).ToListAsync(ct);
+    }
+
+    public Task<SuppressedAddress?> FindAsync(string address, CancellationToken ct)
+    {
+        var key = Key(address);
+        return db.Suppressions.AsNoTracking().FirstOrDefaultAsync(s => s.Address == key, ct);
+    }
+
+    public async Task<SuppressedAddress> AddAsync(string? address, string? detail, CancellationToken ct)
+    {
+        var normalized = EmailAddress.Normalize(address)
+            ?? throw new InvalidInputException("address", "Please enter one email address, such as ana@example.com.");
+        var key = Key(normalized);
+        var existing = await db.Suppressions.FirstOrDefaultAsync(s => s.Address == key, ct);
+        if (existing is not null) return existing;
+        var row = new SuppressedAddress
+        {
+            Address = key, Reason = SuppressionReason.Manual, CreatedAt = clock.GetUtcNow(),
+            Detail = string.IsNullOrWhiteSpace(detail) ? "Added by an admin." : Truncate(detail.Trim(), 2000),
+        };
+        db.Suppressions.Add(row);
+        await db.SaveChangesAsync(ct);
+        return row;
+    }
+
+    /// <summary>Removes the address and forgets its bounce count, so one new bounce does not suppress it again at once.</summary>
+    public async Task RemoveAsync(string address, CancellationToken ct)
+    {
+        var key = Key(address);
+        var row = await db.Suppressions.FirstOrDefaultAsync(s => s.Address == key, ct)
+            ?? throw new NotFoundException($"The address {address} on the suppression list");
+        db.Suppressions.Remove(row);
+        if (await db.BounceCounters.FirstOrDefaultAsync(c => c.Address == key, ct) is { } counter) db.BounceCounters.Remove(counter);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>
+    /// Counts one bounce (tracked, saved by the caller with the rest of the routing). Returns true when this
+    /// bounce put the address on the list.
+    /// </summary>
+    public async Task<bool> RecordBounceAsync(string address, bool hard, string? status, string? diagnostic, int threshold, CancellationToken ct)
+    {
+        var key = Key(address);
+        var now = clock.GetUtcNow();
+        var counter = db.BounceCounters.Local.FirstOrDefault(c => c.Address == key)
+            ?? await db.BounceCounters.FirstOrDefaultAsync(c => c.Address == key, ct);
+        if (counter is null)
+        {
+            counter = new BounceCounter { Address = key };
+            db.BounceCounters.Add(counter);
+        }
+        if (hard) counter.HardBounces++;
+        else counter.SoftBounces++;
+        counter.LastStatus = status;
+        counter.LastDiagnostic = diagnostic is null ? null : Truncate(diagnostic, 2000);
+        counter.LastBounceAt = now;
+        if (!hard || counter.HardBounces < threshold) return false;
+        if (db.Suppressions.Local.Any(s => s.Address == key) || await db.Suppressions.AnyAsync(s => s.Address == key, ct)) return false;
+        db.Suppressions.Add(new SuppressedAddress
+        {
+            Address = key, Reason = SuppressionReason.HardBounce, CreatedAt = now,
+            Detail = Truncate($"{counter.HardBounces} hard bounce{(counter.HardBounces == 1 ? "" : "s")}; last: {status} {diagnostic}".Trim(), 2000),
+        });
+        return true;
+    }
+
+    private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
+}

@@ -1,0 +1,102 @@
+using Parley.Core.Aliases;
+using Parley.Core.Common;
+using Parley.Core.Inbound;
+
+namespace Parley.Api;
+
+public sealed record InboundItemDto(
+    long Id, DateTimeOffset ReceivedAt, string Source, string? ClientAddress, string MailFrom, string Recipients, string? MessageId,
+    string Status, string? Error, string? Route, string? AuthenticationResults, long? ChatterMessageId)
+{
+    public static InboundItemDto Of(InboundMessage i) => new(
+        i.Id, i.ReceivedAt, i.Source, i.ClientAddress, i.MailFrom, i.Recipients, i.MessageId, InboundApi.Spell(i.Status),
+        i.Error, i.Route, i.AuthenticationResults, i.ChatterMessageId);
+}
+
+public sealed record AssignBody(string? RecordType, long? RecordId);
+
+public sealed record InboundSettingsBody(string? Catchall, int? HardBounceThreshold, int? LoopLimit, int? LoopWindowMinutes);
+
+public sealed record AliasBody(string? LocalPart, string? RecordType, string? ContactPolicy);
+
+public sealed record AliasDto(long Id, string Address, string LocalPart, string RecordType, string ContactPolicy);
+
+public static class InboundApi
+{
+    public static string Spell(InboundStatus status) => status switch
+    {
+        InboundStatus.LoopLimited => "loopLimited",
+        _ => status.ToString().ToLowerInvariant(),
+    };
+
+    public static void MapInboundApi(this RouteGroupBuilder api)
+    {
+        var inbound = api.MapGroup("/inbound").WithTags("Inbound");
+
+        inbound.MapGet("/stats", async (InboundAdminService service, CancellationToken ct) => await service.StatsAsync(ct))
+            .WithSummary("How many messages were received, routed, unrouted, bounces, failed (and pending, duplicates, loop-limited)");
+
+        inbound.MapGet("/unrouted", async (int? take, InboundAdminService service, CancellationToken ct) =>
+            (await service.ListUnroutedAsync(take ?? 100, ct)).Select(InboundItemDto.Of))
+            .WithSummary("Messages not placed in a chatter (unrouted, failed, loop-limited), newest first");
+
+        inbound.MapGet("", async (string? status, int? take, InboundAdminService service, CancellationToken ct) =>
+        {
+            InboundStatus? filter = status is null ? null
+                : Enum.TryParse<InboundStatus>(status, ignoreCase: true, out var parsed) ? parsed
+                : throw new InvalidInputException("status", "status must be one of pending, routed, unrouted, failed, bounce, duplicate, loopLimited.");
+            return (await service.ListAsync(filter, take ?? 100, ct)).Select(InboundItemDto.Of);
+        }).WithSummary("Received messages, newest first, optionally of one status");
+
+        inbound.MapPost("/{id:long}/assign", async (long id, AssignBody body, InboundAdminService service, CancellationToken ct) =>
+        {
+            if (body.RecordId is not { } recordId) throw new InvalidInputException("recordId", "Give the id of the record to post the message to.");
+            var message = await service.AssignAsync(id, body.RecordType, recordId, ct);
+            return Results.Ok(new { messageId = message.Id, recordType = message.RecordType, recordId = message.RecordId });
+        }).WithSummary("Post an unrouted, failed or loop-limited message to a record's chatter");
+
+        inbound.MapGet("/settings", async (InboundSettingsService service, CancellationToken ct) => ToBody(await service.GetAsync(ct)))
+            .WithSummary("Catchall policy, hard-bounce threshold and loop protection");
+
+        inbound.MapPut("/settings", async (InboundSettingsBody body, InboundSettingsService service, CancellationToken ct) =>
+        {
+            var current = await service.GetAsync(ct);
+            var catchall = current.Catchall;
+            if (body.Catchall is { } text && !Enum.TryParse(text.Replace("-", ""), ignoreCase: true, out catchall))
+                throw new InvalidInputException("catchall", "catchall must be keepUnrouted, contactThread or reject.");
+            var saved = await service.SetAsync(new InboundSettings(catchall, body.HardBounceThreshold ?? current.HardBounceThreshold,
+                body.LoopLimit ?? current.LoopLimit, body.LoopWindowMinutes ?? current.LoopWindowMinutes), ct);
+            return ToBody(saved);
+        }).WithSummary("Change the catchall policy, hard-bounce threshold or loop protection (omitted fields keep their value)");
+
+        inbound.MapPost("/raw", InboundRawEndpoint.HandleAsync)
+            .WithSummary("Store one raw message (Content-Type: message/rfc822), as `parley mailgate` does; 202 only once it is committed");
+
+        var aliases = inbound.MapGroup("/aliases");
+        aliases.MapGet("", async (AliasService service, Core.Settings.SettingsService settings, CancellationToken ct) =>
+        {
+            var domain = await settings.GetAliasDomainAsync(ct);
+            return (await service.ListAsync(ct)).Select(a => ToDto(a, domain));
+        }).WithSummary("Aliases on the alias domain that start conversations");
+        aliases.MapPost("", async (AliasBody body, AliasService service, Core.Settings.SettingsService settings, CancellationToken ct) =>
+        {
+            var policy = AliasContactPolicy.Everyone;
+            if (body.ContactPolicy is { } text && !Enum.TryParse(text.Replace("-", ""), ignoreCase: true, out policy))
+                throw new InvalidInputException("contactPolicy", "contactPolicy must be everyone, knownContacts or followers.");
+            var alias = await service.CreateAsync(body.LocalPart, body.RecordType, policy, ct);
+            return Results.Created($"/api/v1/inbound/aliases/{alias.Id}", ToDto(alias, await settings.GetAliasDomainAsync(ct)));
+        }).WithSummary("Create an alias (local part, record type, contact policy)");
+        aliases.MapDelete("/{id:long}", async (long id, AliasService service, CancellationToken ct) =>
+        {
+            await service.DeleteAsync(id, ct);
+            return Results.NoContent();
+        }).WithSummary("Delete an alias");
+    }
+
+    private static AliasDto ToDto(MailAlias a, string? domain) => new(a.Id, $"{a.LocalPart}@{domain ?? "(alias domain not set)"}", a.LocalPart, a.RecordType,
+        a.ContactPolicy == AliasContactPolicy.KnownContacts ? "knownContacts" : a.ContactPolicy.ToString().ToLowerInvariant());
+
+    private static InboundSettingsBody ToBody(InboundSettings s) => new(
+        s.Catchall switch { CatchallPolicy.ContactThread => "contactThread", CatchallPolicy.Reject => "reject", _ => "keepUnrouted" },
+        s.HardBounceThreshold, s.LoopLimit, s.LoopWindowMinutes);
+}

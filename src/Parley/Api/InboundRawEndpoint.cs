@@ -1,0 +1,52 @@
+using Parley.Core.Inbound;
+
+namespace Parley.Api;
+
+/// <summary>
+/// <c>POST /api/v1/inbound/raw</c>: the way in for <c>parley mailgate</c>. The body is one message
+/// (message/rfc822); it is committed exactly as sent before 202 is returned, and routed afterwards like
+/// mail from the listener. Empty → 400; too big → 413; a database problem → 503 so the MTA retries.
+/// </summary>
+public static partial class InboundRawEndpoint
+{
+    public const long MaxBytes = 50 * 1024 * 1024;
+
+    public static async Task<IResult> HandleAsync(HttpRequest request, InboundStore store, TimeProvider clock, ILoggerFactory loggers, CancellationToken ct)
+    {
+        var type = request.ContentType ?? "";
+        if (!type.StartsWith("message/rfc822", StringComparison.OrdinalIgnoreCase) && !type.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase))
+            return Results.Problem(title: "Unsupported content type", detail: "Send the message as Content-Type: message/rfc822.", statusCode: StatusCodes.Status415UnsupportedMediaType);
+        if (request.ContentLength > MaxBytes)
+            return Results.Problem(title: "Message too big", detail: $"Messages up to {MaxBytes / 1024 / 1024} MB are accepted.", statusCode: StatusCodes.Status413PayloadTooLarge);
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+        {
+            buffer.Write(chunk, 0, read);
+            if (buffer.Length > MaxBytes)
+                return Results.Problem(title: "Message too big", detail: $"Messages up to {MaxBytes / 1024 / 1024} MB are accepted.", statusCode: StatusCodes.Status413PayloadTooLarge);
+        }
+        if (buffer.Length == 0)
+            return Results.Problem(title: "Empty message", detail: "The request body is empty; send one whole message.", statusCode: StatusCodes.Status400BadRequest);
+
+        var sender = request.Headers["X-Parley-Envelope-From"].ToString();
+        var recipients = request.Headers["X-Parley-Envelope-To"].ToString()
+            .Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        try
+        {
+            buffer.Position = 0;
+            var id = await store.StoreAsync(new InboundEnvelopeData("mailgate", null, null, sender, recipients, clock.GetUtcNow()), buffer, ct);
+            return Results.Accepted($"/api/v1/inbound?status=pending", new { id });
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogStoreFailed(loggers.CreateLogger("Parley.Api.InboundRaw"), e);
+            return Results.Problem(title: "Not stored", detail: "The message could not be stored right now; try again later.", statusCode: StatusCodes.Status503ServiceUnavailable);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A message posted to /api/v1/inbound/raw could not be stored; answered 503")]
+    private static partial void LogStoreFailed(ILogger logger, Exception e);
+}

@@ -1,0 +1,32 @@
+using Parley.Core.Suppression;
+
+namespace Parley.Api;
+
+public sealed record SuppressionBody(string? Address, string? Reason);
+
+public sealed record SuppressionDto(long Id, string Address, string Reason, string? Detail, DateTimeOffset CreatedAt)
+{
+    public static SuppressionDto Of(SuppressedAddress s) => new(s.Id, s.Address,
+        s.Reason switch { SuppressionReason.HardBounce => "hardBounce", _ => s.Reason.ToString().ToLowerInvariant() }, s.Detail, s.CreatedAt);
+}
+
+public static class SuppressionsApi
+{
+    public static void MapSuppressionsApi(this RouteGroupBuilder api)
+    {
+        var list = api.MapGroup("/suppressions").WithTags("Suppressions");
+        list.MapGet("", async (string? q, int? take, SuppressionService service, CancellationToken ct) =>
+            (await service.ListAsync(q, take ?? 200, ct)).Select(SuppressionDto.Of))
+            .WithSummary("Addresses Parley will not email (hard bounces, manual entries), newest first");
+        list.MapPost("", async (SuppressionBody body, SuppressionService service, CancellationToken ct) =>
+        {
+            var row = await service.AddAsync(body.Address, body.Reason, ct);
+            return Results.Created($"/api/v1/suppressions/{Uri.EscapeDataString(row.Address)}", SuppressionDto.Of(row));
+        }).WithSummary("Add an address to the suppression list");
+        list.MapDelete("/{address}", async (string address, SuppressionService service, CancellationToken ct) =>
+        {
+            await service.RemoveAsync(address, ct);
+            return Results.NoContent();
+        }).WithSummary("Remove an address from the suppression list (and forget its bounce count)");
+    }
+}
