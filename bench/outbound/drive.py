@@ -30,13 +30,15 @@ def main():
     p.add_argument("--pid", type=int, required=True)
     p.add_argument("--concurrency", type=int, default=8)
     p.add_argument("--timeout", type=float, default=900)
+    p.add_argument("--mode", choices=["mailing", "per-message"], default="mailing",
+                   help="mailing: one POST /api/v1/mailings for all N; per-message: one POST per contact")
     a = p.parse_args()
 
     api = Api(a.api, a.token)
     api.call("PUT", "/api/v1/settings/alias-domain", {"domain": "bench.parley.test"})
     api.call("POST", "/api/v1/outgoing-servers",
              {"name": "smtp-sink", "host": "127.0.0.1", "port": a.sink_port, "security": "none", "priority": 10})
-    csv = "name,email\n" + "".join(f"Contact {i},contact{i}@customer.test\n" for i in range(1, a.n + 1))
+    csv = "name,email,tags\n" + "".join(f"Contact {i},contact{i}@customer.test,bench\n" for i in range(1, a.n + 1))
     imported = api.call("POST", "/api/v1/contacts/import", csv.encode(), content_type="text/csv")
     ids, seen = [], 0
     while len(ids) < a.n:
@@ -63,8 +65,13 @@ def main():
 
     cpu0, own0 = cpu_seconds(a.pid), time.process_time()
     t0 = time.monotonic()
-    with concurrent.futures.ThreadPoolExecutor(a.concurrency) as pool:
-        list(pool.map(post, ids[: a.n]))
+    if a.mode == "mailing":
+        result = api.call("POST", "/api/v1/mailings", {"templateId": template["id"], "tag": "bench"})
+        if result["queued"] != a.n:
+            sys.exit(f"the mailing queued {result['queued']} of {a.n}: {result['skipped'][:3]}")
+    else:
+        with concurrent.futures.ThreadPoolExecutor(a.concurrency) as pool:
+            list(pool.map(post, ids[: a.n]))
     posted = time.monotonic() - t0
 
     count = 0
@@ -79,6 +86,7 @@ def main():
     rss.stop()
     sample = next((os.path.join(a.sink_dir, f) for f in sorted(os.listdir(a.sink_dir)) if f.startswith("m.")), None)
     text = open(sample, encoding="utf-8", errors="replace").read() if sample else ""
+    print(f"parley_mode={a.mode}")
     print(f"parley_posted_s={posted:.2f}")
     print(f"parley_delivered={count}")
     print(f"parley_elapsed_s={elapsed:.2f}")

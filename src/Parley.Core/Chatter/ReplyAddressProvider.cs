@@ -15,6 +15,9 @@ public sealed class ReplyAddressProvider(IServiceScopeFactory scopes)
 
     public async Task<BounceAddress> GetBounceAsync(CancellationToken ct) => new(await SignerAsync(ct));
 
+    /// <summary>Signs and checks tokens for other addresses and links (e.g. unsubscribe links).</summary>
+    public Task<TokenSigner> GetSignerAsync(CancellationToken ct) => SignerAsync(ct);
+
     public async Task<string> ForAsync(RecordRef record, string aliasDomain, CancellationToken ct) =>
         (await GetAsync(ct)).For(record, aliasDomain);
 

@@ -25,6 +25,9 @@ public static class MimeComposer
             message.References.Add(email.InReplyTo);
         }
 
+        foreach (var (name, value) in email.ExtraHeaders)
+            message.Headers.Add(name, OneLine(value));
+
         var builder = new BodyBuilder();
         if (HtmlText.LooksLikeHtml(email.Body))
         {

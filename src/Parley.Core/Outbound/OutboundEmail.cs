@@ -11,4 +11,8 @@ public sealed record OutboundEmail(
     string Body,
     string MessageId,
     string? InReplyTo,
-    DateTimeOffset Date);
+    DateTimeOffset Date)
+{
+    /// <summary>Further headers, e.g. List-Unsubscribe on mass mail or Auto-Submitted on automatic mail.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> ExtraHeaders { get; init; } = [];
+}

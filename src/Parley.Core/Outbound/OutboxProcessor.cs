@@ -33,6 +33,9 @@ public sealed partial class OutboxProcessor(
 {
     private readonly OutboxOptions _options = options.Value;
 
+    /// <summary>How long results gather before a commit while deliveries are still running.</summary>
+    private static readonly TimeSpan CommitWindow = TimeSpan.FromMilliseconds(25);
+
     private sealed record BatchContext(
         string? AliasDomain, List<OutgoingServer> Relays, Dictionary<string, SendingDomain> SendingDomains, BounceAddress Bounces);
 
@@ -67,9 +70,11 @@ public sealed partial class OutboxProcessor(
         }, ct);
 
         // Outcomes are committed as they come in, not at the end of the batch: a crash then
-        // re-sends only the deliveries that were between the server's 250 and this commit.
+        // re-sends only the deliveries that were between the server's 250 and this commit. A
+        // short gathering window turns a stream of results into few commits (each one an fsync).
         while (await results.Reader.WaitToReadAsync(ct))
         {
+            if (!deliveries.IsCompleted) await Task.Delay(CommitWindow, ct); // wall time, not business time
             var recorded = new List<ChatterMessage>();
             while (results.Reader.TryRead(out var result))
             {
@@ -139,11 +144,12 @@ public sealed partial class OutboxProcessor(
             message.From.Clear();
             message.From.Add(new MailboxAddress(author.Name, route.FromAddress));
         }
-        if (context.SendingDomains.TryGetValue(EmailAddress.DomainOf(route.FromAddress), out var sendingDomain))
-            signers.Sign(message, sendingDomain.Name, sendingDomain.Keys);
-
         try
         {
+            // Inside the try: a DKIM key that cannot be decrypted defers this email with the reason,
+            // instead of failing the whole batch.
+            if (context.SendingDomains.TryGetValue(EmailAddress.DomainOf(route.FromAddress), out var sendingDomain))
+                signers.Sign(message, sendingDomain.Name, sendingDomain.Keys);
             var relay = route.Relay is null ? null : new RelayRoute(route.Relay, secrets.Unprotect(route.Relay.ProtectedPassword));
             var result = await transport.SendAsync(relay, message, context.Bounces.For(item.Id, aliasDomain), [item.Recipient], ct);
             return new Attempt(result, route.Explanation);

@@ -61,7 +61,10 @@ public sealed class OutgoingServerService(ParleyDbContext db, SecretProtector se
         var filter = NormalizeFilter(input.FromFilter, out var badEntry);
         if (badEntry is not null)
             errors["fromFilter"] = [$"\"{badEntry}\" is neither an email address nor a domain. List addresses and/or domains, separated by commas."];
-        var spfInclude = string.IsNullOrWhiteSpace(input.SpfInclude) ? null : EmailAddress.NormalizeDomain(input.SpfInclude);
+        // SPF includes are DNS names, not host names: labels such as _spf are normal there.
+        var spfInclude = string.IsNullOrWhiteSpace(input.SpfInclude) ? null
+            : EmailAddress.NormalizeDomain(input.SpfInclude.Replace('_', 'u')) is null ? null
+            : input.SpfInclude.Trim().TrimEnd('.').ToLowerInvariant();
         if (!string.IsNullOrWhiteSpace(input.SpfInclude) && spfInclude is null)
             errors["spfInclude"] = ["The SPF include must be a domain, such as _spf.provider.example."];
         if (input.Priority is < 0 or > 1000) errors["priority"] = ["The priority must be between 0 and 1000 (lower goes first)."];

@@ -25,6 +25,12 @@ public sealed class RecordDirectory(ParleyDbContext db)
         if (record.Type != ContactType) throw new NotFoundException($"Record type \"{record.Type}\"");
         var c = await db.Contacts.AsNoTracking().FirstOrDefaultAsync(x => x.Id == record.Id, ct)
             ?? throw new NotFoundException($"Contact {record.Id}");
+        return ViewOf(c);
+    }
+
+    /// <summary>A contact as the chatter and templates see it (also used in bulk, without a query per contact).</summary>
+    public static RecordView ViewOf(Contacts.Contact c)
+    {
         var fields = new Dictionary<string, object?>
         {
             ["id"] = c.Id,
@@ -35,7 +41,7 @@ public sealed class RecordDirectory(ParleyDbContext db)
             ["phone"] = c.Phone ?? "",
             ["tags"] = c.Tags.Split(',', StringSplitOptions.RemoveEmptyEntries),
         };
-        return new RecordView(record, c.Name, c.Email, fields);
+        return new RecordView(new RecordRef(ContactType, c.Id), c.Name, c.Email, fields);
     }
 
     private async Task<RecordView> DeliverabilityAsync(RecordRef record, CancellationToken ct)

@@ -8,6 +8,13 @@ namespace Parley.Core.Templates;
 
 public sealed record RenderedTemplate(string Subject, string Body);
 
+/// <summary>A subject and body parsed once; syntax errors surface when it is made.</summary>
+public sealed record ParsedTemplate(IFluidTemplate Subject, string SubjectSource, IFluidTemplate Body, string BodySource)
+{
+    public static ParsedTemplate Of(string subject, string body) =>
+        new(TemplateRenderer.Parse("subject", subject), subject, TemplateRenderer.Parse("body", body), body);
+}
+
 /// <summary>
 /// Renders Liquid subjects and bodies against a record and the acting user. Syntax errors and
 /// unknown fields are reported with their line, so a broken template is shown, never sent.
@@ -22,13 +29,15 @@ public sealed class TemplateRenderer
         throw new InvalidInputException(field, $"The {field} has a template error: {error}");
     }
 
-    public async Task<RenderedTemplate> RenderAsync(string subject, string body, RecordView record, ActingUser user, CancellationToken ct)
+    public Task<RenderedTemplate> RenderAsync(string subject, string body, RecordView record, ActingUser user, CancellationToken ct) =>
+        RenderAsync(ParsedTemplate.Of(subject, body), record, user, ct);
+
+    /// <summary>Renders an already parsed template: a mailing parses once and renders thousands of times.</summary>
+    public async Task<RenderedTemplate> RenderAsync(ParsedTemplate template, RecordView record, ActingUser user, CancellationToken ct)
     {
-        var subjectTemplate = Parse("subject", subject);
-        var bodyTemplate = Parse("body", body);
         ct.ThrowIfCancellationRequested();
-        var renderedSubject = await RenderOneAsync("subject", subjectTemplate, subject, record, user);
-        var renderedBody = await RenderOneAsync("body", bodyTemplate, body, record, user);
+        var renderedSubject = await RenderOneAsync("subject", template.Subject, template.SubjectSource, record, user);
+        var renderedBody = await RenderOneAsync("body", template.Body, template.BodySource, record, user);
         // A subject is a single header line: line breaks from data must not reach it.
         renderedSubject = string.Join(' ', renderedSubject.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).Trim();
         return new RenderedTemplate(renderedSubject, renderedBody);
