@@ -56,6 +56,8 @@ for parallel in 1 8; do
 done
 
 # 3. Parley: serve (demo data only for the first admin), configure, queue N templated emails, wait for the sink.
+# Same concurrency as smtp-source's 20 sessions (defaults are 8, kinder to real relays).
+Outbox__MaxParallelDeliveries="${OUTBOUND_SESSIONS:-20}" SmtpDelivery__MaxConnectionsPerDestination="${OUTBOUND_SESSIONS:-20}" \
 dotnet "$dll" serve --demo --data-dir "$work/data" --urls "http://127.0.0.1:$http_port" --smtp-listen "127.0.0.1:$smtp_port" \
   >"$work/parley.log" 2>&1 &
 parley_pid=$!
@@ -66,6 +68,7 @@ parley_out=$(python3 bench/outbound/drive.py --api "http://127.0.0.1:$http_port"
   || { echo "$parley_out"; tail -20 "$work/parley.log"; exit 1; }
 echo "$parley_out" | sed 's/^/parley: /'
 parley_rate=$(echo "$parley_out" | sed -n 's/^parley_msgs_per_s=//p')
+cp "$work/parley.log" /tmp/parley-bench-server.log 2>/dev/null || true
 warnings=$(grep -c -E '^\S+ (warn|fail):' "$work/parley.log" || true)
 echo "parley: log lines with warn/fail: $warnings"
 grep -E -A1 '^\S+ (warn|fail):' "$work/parley.log" | head -6 | sed 's/^/parley log: /' || true

@@ -29,6 +29,7 @@ public static class ParleyServer
         builder.Services.AddParleyCore();
         // Queue tuning from configuration, e.g. the environment variable Outbox__Lease=00:01:00.
         builder.Services.Configure<Core.Outbound.OutboxOptions>(builder.Configuration.GetSection("Outbox"));
+        builder.Services.Configure<Smtp.Delivery.SmtpDeliveryOptions>(builder.Configuration.GetSection("SmtpDelivery"));
         if (options.RunWorkers) builder.Services.AddParleyWorkers();
         builder.Services.AddParleySmtpIntegration(options);
         builder.Services.AddParleyAuth();
