@@ -79,7 +79,20 @@ public sealed class DomainDoctor
         findings.AddRange(spf.Findings(s => s.Findings));
         if (spfFromTask is not null)
         {
-            findings.AddRange((await spfFromTask.ConfigureAwait(false)).Findings(s => s.Findings));
+            // Parley's mail is checked against the bounce domain's SPF, and passes DMARC through
+            // DKIM alignment; a From domain without SPF is a warning about spoofing, not a failure
+            // of this setup — and only its owner knows which other servers send for it.
+            findings.AddRange((await spfFromTask.ConfigureAwait(false)).Findings(s => s.Findings).Select(f => f.Id == "spf.missing"
+                ? f with
+                {
+                    Id = "spf.from-domain-missing",
+                    Severity = FindingSeverity.Warn,
+                    Title = "The From domain has no SPF record",
+                    Detail = $"{domain} publishes no SPF record. Parley's own mail does not need one (its envelope domain is {bounce}, and DKIM aligns for DMARC), " +
+                        $"but without one anybody can use {domain} in envelopes. If {domain} sends no mail of its own, publish \"v=spf1 -all\"; otherwise list the servers that do.",
+                    Fix = null,
+                }
+                : f));
         }
 
         var dkim = await Task.WhenAll(dkimTasks).ConfigureAwait(false);
