@@ -9,6 +9,7 @@ var root = new RootCommand("Parley: talk to your customers by email, and make su
     DoctorCommand.Create(),
     SpfCommand.Create(),
     DkimCommand.Create(),
+    MailgateCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
 

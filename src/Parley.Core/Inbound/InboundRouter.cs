@@ -41,6 +41,9 @@ public sealed partial class InboundRouter(
         if (pending.Count == 0) return 0;
 
         var context = await LoadContextAsync(ct);
+        // Parsing and the DNS-bound checks run before the write transaction, in parallel, so the database's
+        // single writer (SQLite) is never held while waiting for DNS and the listener's commits keep flowing.
+        var prepared = await PrepareAsync(pending, context, ct);
         var changed = new List<(RecordRef Record, long MessageId)>();
         var queuedMail = false;
         await using (var tx = await db.Database.BeginTransactionAsync(ct))
@@ -51,7 +54,7 @@ public sealed partial class InboundRouter(
                 try
                 {
                     if (db.Entry(inbound).State == EntityState.Detached) db.Attach(inbound);
-                    var result = await RouteAsync(inbound, context, ct);
+                    var result = await RouteAsync(inbound, prepared[inbound.Id], context, ct);
                     await db.SaveChangesAsync(ct);
                     changed.AddRange(result.Changed);
                     queuedMail |= result.QueuedMail;
@@ -81,19 +84,42 @@ public sealed partial class InboundRouter(
         return new RouteContext(aliasDomain, await inboundSettings.GetAsync(ct), await replyAddresses.GetAsync(ct), await replyAddresses.GetBounceAsync(ct));
     }
 
-    private async Task<RouteResult> RouteAsync(InboundMessage inbound, RouteContext context, CancellationToken ct)
+    private async Task<Dictionary<long, Prepared>> PrepareAsync(List<InboundMessage> pending, RouteContext context, CancellationToken ct)
+    {
+        using var gate = new SemaphoreSlim(8);
+        var tasks = pending.Select(async inbound =>
+        {
+            await gate.WaitAsync(ct);
+            try
+            {
+                MimeMessage mime;
+                try
+                {
+                    using var stream = new MemoryStream(inbound.RawMime!.Content, writable: false);
+                    mime = await MimeMessage.LoadAsync(stream, ct);
+                }
+                catch (FormatException e)
+                {
+                    return (inbound.Id, new Prepared(null, $"The message could not be parsed as MIME ({e.Message}); it is kept as received.", null));
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    return (inbound.Id, new Prepared(null, $"The message could not be read ({e.GetType().Name}: {e.Message}); it is kept as received.", null));
+                }
+                return (inbound.Id, new Prepared(mime, null, await AuthenticateAsync(inbound, mime, context, ct)));
+            }
+            finally
+            {
+                gate.Release();
+            }
+        });
+        return (await Task.WhenAll(tasks)).ToDictionary(x => x.Item1, x => x.Item2);
+    }
+
+    private async Task<RouteResult> RouteAsync(InboundMessage inbound, Prepared prepared, RouteContext context, CancellationToken ct)
     {
         var recipients = inbound.Recipients.Split(',', StringSplitOptions.RemoveEmptyEntries);
-        MimeMessage mime;
-        try
-        {
-            using var stream = new MemoryStream(inbound.RawMime!.Content, writable: false);
-            mime = await MimeMessage.LoadAsync(stream, ct);
-        }
-        catch (FormatException e)
-        {
-            return Unrouted(inbound, $"The message could not be parsed as MIME ({e.Message}); it is kept as received.");
-        }
+        if (prepared.Mime is not { } mime) return Unrouted(inbound, prepared.ParseError!);
 
         inbound.MessageId = Truncate(mime.MessageId, 998);
         var sender = mime.From.Mailboxes.FirstOrDefault()?.Address ?? inbound.MailFrom;
@@ -108,8 +134,7 @@ public sealed partial class InboundRouter(
             return RouteResult.None;
         }
 
-        var auth = await AuthenticateAsync(inbound, mime, context, ct);
-        inbound.AuthenticationResults = Truncate(auth.Header, 2000);
+        inbound.AuthenticationResults = Truncate(prepared.Auth!.Header, 2000);
 
         if (await bounces.TryProcessAsync(inbound, mime, recipients, context.Bounces, context.Settings.HardBounceThreshold, ct) is { } bounce)
         {
@@ -212,6 +237,8 @@ public sealed partial class InboundRouter(
     }
 
     private static string? Truncate(string? value, int max) => value is null || value.Length <= max ? value : value[..max];
+
+    private sealed record Prepared(MimeMessage? Mime, string? ParseError, InboundAuthentication? Auth);
 
     private sealed record RouteResult(IReadOnlyList<(RecordRef Record, long MessageId)> Changed, bool QueuedMail)
     {

@@ -1,13 +1,13 @@
 using Parley.Core.Chatter;
-using Parley.Core.Data;
 
 namespace Parley.Core.Inbound;
 
 /// <summary>
 /// Writes a received message, raw, in one committed transaction. Callers acknowledge the
 /// sender (SMTP 250, mailgate exit 0) only after this returns; routing happens later from the row.
+/// Concurrent stores share one commit (<see cref="InboundCommitQueue"/>).
 /// </summary>
-public sealed class InboundStore(ParleyDbContext db, InboundSignal signal)
+public sealed class InboundStore(InboundCommitQueue queue)
 {
     public const int MaxPeekHeaderBytes = 64 * 1024;
 
@@ -28,9 +28,6 @@ public sealed class InboundStore(ParleyDbContext db, InboundSignal signal)
             RawMime = rawMime,
             Status = InboundStatus.Pending,
         };
-        db.Inbound.Add(row);
-        await db.SaveChangesAsync(ct);
-        signal.Notify();
-        return row.Id;
+        return await queue.CommitAsync(row, ct);
     }
 }

@@ -17,6 +17,9 @@ public static class SmtpIntegration
         {
             o.Host = host;
             o.Port = port;
+            // Postfix's smtpd_client_connection_count_limit: a relay that keeps 20 sessions open reconnects
+            // faster than we count its last one closed, so 20 would refuse a well-behaved peer.
+            o.MaxConnectionsPerIp = 50;
         });
         services.AddParleySmtpDelivery(o => o.DirectDeliveryPort = options.DirectDeliveryPort);
         if (options.Dns is { Length: > 0 } dns)

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Inbound throughput, whole process on loopback: postfix's smtp-source (-s 20 -m N -l 4096) against Parley's
+# listener (Release `parley serve`: store before 250 with group commit, then authenticate (SPF/DKIM/DMARC/ARC
+# over a local dnsmasq), route to the alias bench@ and post to the sender's contact chatter), then the same
+# load against smtp-sink. Parley's rate is counted until every message is routed (stats: routed = N), not
+# only acknowledged. Samples Parley's peak RSS (VmHWM). A benchmark, not a test.
+# Usage: bench/inbound.sh [N]  (default 20000). Last line:
+# "inbound: parley=<msgs/s> smtp-sink=<msgs/s> ratio=<parley/smtp-sink>".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n="${1:-${INBOUND_N:-20000}}"
+sink_bin=$(command -v smtp-sink || echo /usr/sbin/smtp-sink)
+source_bin=$(command -v smtp-source || echo /usr/sbin/smtp-source)
+dnsmasq_bin=$(command -v dnsmasq || echo /usr/sbin/dnsmasq)
+for b in "$sink_bin" "$source_bin" "$dnsmasq_bin"; do [ -x "$b" ] || { echo "needs $b (postfix, dnsmasq-base)"; exit 1; }; done
+
+build_out=$(dotnet build src/Parley -c Release -v q -nologo 2>&1) || { echo "$build_out" | grep -E 'error' | sort -u; exit 1; }
+dll=src/Parley/bin/Release/net10.0/parley.dll
+
+work=$(mktemp -d "${INBOUND_TMPDIR:-/tmp}/parley-inbound.XXXXXX")
+mkdir -p "$work/sink" "$work/data"; chmod 755 "$work"; chmod 777 "$work/sink"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+http_port=$(free_port); smtp_port=$(free_port); sink_port=$(free_port); dns_port=$(free_port)
+sink_pid=""; parley_pid=""; dns_pid=""; rss_pid=""
+cleanup() {
+  for p in "$rss_pid" "$parley_pid" "$sink_pid" "$dns_pid"; do [ -n "$p" ] && kill "$p" 2>/dev/null && wait "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# DNS for the sender's domain, so SPF and DMARC are really evaluated (and answer quickly, as a warm resolver would).
+"$dnsmasq_bin" -k --port="$dns_port" --listen-address=127.0.0.1 --bind-interfaces --no-resolv --no-hosts --local=/test/ \
+  --txt-record=source.test,"v=spf1 ip4:127.0.0.1 -all" --txt-record=_dmarc.source.test,"v=DMARC1; p=none" \
+  --pid-file="$work/dnsmasq.pid" >"$work/dnsmasq.log" 2>&1 &
+dns_pid=$!
+
+api() { curl -sf -H "Authorization: Bearer $token" -H 'Content-Type: application/json' "$@"; }
+dotnet "$dll" serve --demo --data-dir "$work/data" --urls "http://127.0.0.1:$http_port" --smtp-listen "127.0.0.1:$smtp_port" \
+  --dns "127.0.0.1:$dns_port" >"$work/parley.log" 2>&1 &
+parley_pid=$!
+for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$http_port/healthz" >/dev/null && break; sleep 0.05; done
+token=$(dotnet "$dll" token create --data-dir "$work/data" 2>/dev/null)
+base="http://127.0.0.1:$http_port/api/v1"
+api -X PUT "$base/settings/alias-domain" -d '{"domain":"mail.bench.test"}' >/dev/null
+api -X POST "$base/inbound/aliases" -d '{"localPart":"bench","contactPolicy":"everyone"}' >/dev/null
+# One sender sends everything here: loop protection would (rightly) stop it after 20, so it is off for the run.
+api -X PUT "$base/inbound/settings" -d '{"loopLimit":0}' >/dev/null
+
+peak_rss() { awk '/VmHWM/ {print $2}' "/proc/$parley_pid/status" 2>/dev/null || echo 0; }
+( while kill -0 "$parley_pid" 2>/dev/null; do awk '/VmRSS/ {print $2}' "/proc/$parley_pid/status" >>"$work/rss.txt" 2>/dev/null || true; sleep 0.5; done ) &
+rss_pid=$!
+
+routed() { api "$base/inbound/stats" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["routed"], d["pending"], d["failed"], d["received"])'; }
+start=$(date +%s.%N)
+out=$("$source_bin" -c -s 20 -m "$n" -l 4096 -f bench@source.test -t bench@mail.bench.test "127.0.0.1:$smtp_port" | tr '\r' '\n')
+accepted_s=$(echo "$(date +%s.%N) - $start" | bc)
+acked=$(echo "$out" | grep -E '^[0-9]+$' | tail -1)
+[ "${acked:-0}" -ge "$n" ] || { echo "smtp-source: only ${acked:-0} of $n acknowledged by Parley"; tail -20 "$work/parley.log"; exit 1; }
+deadline=$(( $(date +%s) + 600 ))
+while :; do
+  read -r r p f total < <(routed)
+  [ "$r" -ge "$n" ] && break
+  [ "$p" -eq 0 ] && [ "$r" -lt "$n" ] && { echo "parley: routing stopped at $r routed, $f failed of $total"; exit 1; }
+  [ "$(date +%s)" -gt "$deadline" ] && { echo "parley: only $r of $n routed in time"; exit 1; }
+  sleep 0.2
+done
+routed_s=$(echo "$(date +%s.%N) - $start" | bc)
+accept_rate=$(echo "scale=1; $n / $accepted_s" | bc)
+parley_rate=$(echo "scale=1; $n / $routed_s" | bc)
+echo "parley: $n messages acknowledged in ${accepted_s}s ($accept_rate msgs/s), all routed and posted in ${routed_s}s ($parley_rate msgs/s)"
+echo "parley: peak RSS $(( $(peak_rss) / 1024 )) MB; RSS samples (MB) first/mid/last: $(awk 'NR==1{f=$1} {a[NR]=$1} END {printf "%d/%d/%d", f/1024, a[int(NR/2)+1]/1024, a[NR]/1024}' "$work/rss.txt")"
+warnings=$(grep -c -E '^\S+ (warn|fail):' "$work/parley.log" || true)
+echo "parley: log lines with warn/fail: $warnings"
+
+as_nobody=(); [ "$(id -u)" -eq 0 ] && as_nobody=(-u nobody)
+"$sink_bin" "${as_nobody[@]}" -d "$work/sink/m." "127.0.0.1:$sink_port" 1000 2>"$work/sink.log" &
+sink_pid=$!
+until (exec 3<>"/dev/tcp/127.0.0.1/$sink_port") 2>/dev/null; do sleep 0.05; done
+start=$(date +%s.%N)
+sink_out=$("$source_bin" -c -s 20 -m "$n" -l 4096 -f bench@source.test -t bench@mail.bench.test "127.0.0.1:$sink_port" | tr '\r' '\n')
+sink_s=$(echo "$(date +%s.%N) - $start" | bc)
+sink_rate=$(echo "scale=1; $n / $sink_s" | bc)
+echo "smtp-sink: $n messages in ${sink_s}s = $sink_rate msgs/s (writes each to a file, no fsync)"
+ratio=$(awk -v a="$parley_rate" -v b="$sink_rate" 'BEGIN { printf "%.2f", a / b }')
+echo "inbound: parley=$parley_rate smtp-sink=$sink_rate ratio=$ratio"

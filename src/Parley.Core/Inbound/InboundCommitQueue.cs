@@ -1,0 +1,99 @@
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Parley.Core.Chatter;
+using Parley.Core.Data;
+
+namespace Parley.Core.Inbound;
+
+/// <summary>
+/// Group commit for received messages: one writer loop takes every store request waiting in its channel
+/// (up to <see cref="MaxBatch"/>) and commits them in one transaction, so 20 concurrent SMTP sessions
+/// cost one fsync instead of 20. Each caller's task completes only after the commit that holds its row,
+/// so a 250 still means "durably stored". If a batch fails, its rows are retried one by one, so one bad
+/// row cannot fail the others.
+/// </summary>
+public sealed partial class InboundCommitQueue : IAsyncDisposable
+{
+    public const int MaxBatch = 64;
+
+    private readonly Channel<Pending> _channel = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly IServiceScopeFactory _scopes;
+    private readonly InboundSignal _signal;
+    private readonly ILogger<InboundCommitQueue> _logger;
+    private readonly Task _writer;
+
+    public InboundCommitQueue(IServiceScopeFactory scopes, InboundSignal signal, ILogger<InboundCommitQueue> logger)
+    {
+        _scopes = scopes;
+        _signal = signal;
+        _logger = logger;
+        _writer = Task.Run(WriteLoopAsync);
+    }
+
+    public async Task<long> CommitAsync(InboundMessage row, CancellationToken ct)
+    {
+        var pending = new Pending(row, new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_channel.Writer.TryWrite(pending)) throw new InvalidOperationException("Parley is shutting down; the message was not stored.");
+        // The commit may still land after a cancellation; the caller then simply does not acknowledge it.
+        return await pending.Done.Task.WaitAsync(ct);
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<Pending>(MaxBatch);
+        while (await _channel.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _channel.Reader.TryRead(out var item)) batch.Add(item);
+            if (batch.Count == 0) continue;
+            try
+            {
+                await SaveAsync(batch);
+                foreach (var p in batch) p.Done.TrySetResult(p.Row.Id);
+            }
+            catch (Exception e) when (batch.Count > 1)
+            {
+                LogBatchFailed(e, batch.Count);
+                foreach (var p in batch)
+                {
+                    try
+                    {
+                        p.Row.Id = 0;
+                        p.Row.RawMime!.Id = 0;
+                        p.Row.RawMimeId = 0;
+                        await SaveAsync([p]);
+                        p.Done.TrySetResult(p.Row.Id);
+                    }
+                    catch (Exception one) { p.Done.TrySetException(one); }
+                }
+            }
+            catch (Exception e)
+            {
+                foreach (var p in batch) p.Done.TrySetException(e);
+            }
+            _signal.Notify();
+        }
+    }
+
+    private async Task SaveAsync(List<Pending> batch)
+    {
+        await using var scope = _scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ParleyDbContext>();
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        foreach (var p in batch) db.Inbound.Add(p.Row);
+        await db.SaveChangesAsync(CancellationToken.None);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _channel.Writer.TryComplete();
+        await _writer;
+    }
+
+    private sealed record Pending(InboundMessage Row, TaskCompletionSource<long> Done);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Committing {Count} inbound messages together failed; retrying them one by one")]
+    private partial void LogBatchFailed(Exception e, int count);
+}

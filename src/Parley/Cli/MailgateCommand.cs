@@ -1,0 +1,96 @@
+using System.CommandLine;
+using System.Net;
+using System.Net.Http.Headers;
+
+namespace Parley.Cli;
+
+/// <summary>
+/// <c>parley mailgate</c>: reads one message on stdin and hands it to the running server (for a Postfix
+/// pipe or an aliases entry). Exit codes follow sysexits.h so the MTA does the right thing: 0 once the
+/// server has committed the message, 75 (EX_TEMPFAIL, the MTA retries) when the server is unreachable or
+/// answers 5xx, 65 (EX_DATAERR) for an empty message, 77 (EX_NOPERM) for a refused token, 64 for bad usage.
+/// </summary>
+public static class MailgateCommand
+{
+    public const int Ok = 0, Usage = 64, DataError = 65, TempFail = 75, NoPermission = 77;
+
+    public static Command Create()
+    {
+        var url = new Option<string>("--url")
+        {
+            Description = "The running Parley's web address",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("PARLEY_URL") ?? "http://127.0.0.1:5080",
+        };
+        var token = new Option<string?>("--token")
+        {
+            Description = "An API token (parley token create); default: $PARLEY_TOKEN",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("PARLEY_TOKEN"),
+        };
+        var sender = new Option<string?>("--sender") { Description = "The envelope sender, e.g. ${sender} in a Postfix pipe" };
+        var recipient = new Option<string?>("--recipient") { Description = "The envelope recipient, e.g. ${recipient} in a Postfix pipe" };
+        var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the server", DefaultValueFactory = _ => 60 };
+        var command = new Command("mailgate", "Read one email on stdin and hand it to the running Parley (exit 0 once stored, 75 to make the MTA retry)")
+        {
+            url, token, sender, recipient, timeout,
+        };
+        command.SetAction(async (parse, ct) =>
+        {
+            using var input = Console.OpenStandardInput();
+            return await RunAsync(input, parse.GetValue(url)!, parse.GetValue(token), parse.GetValue(sender), parse.GetValue(recipient),
+                TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(timeout), 1, 3600)), Console.Error, ct);
+        });
+        return command;
+    }
+
+    public static async Task<int> RunAsync(Stream input, string url, string? token, string? sender, string? recipient, TimeSpan timeout, TextWriter errors, CancellationToken ct)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var baseUri) || baseUri.Scheme is not ("http" or "https"))
+        {
+            await errors.WriteLineAsync($"mailgate: --url must be an http(s) address such as http://127.0.0.1:5080, not \"{url}\".");
+            return Usage;
+        }
+        if (string.IsNullOrWhiteSpace(token))
+        {
+            await errors.WriteLineAsync("mailgate: give an API token with --token or $PARLEY_TOKEN (create one with 'parley token create').");
+            return Usage;
+        }
+        using var buffer = new MemoryStream();
+        await input.CopyToAsync(buffer, ct);
+        if (buffer.Length == 0)
+        {
+            await errors.WriteLineAsync("mailgate: the message on stdin is empty; nothing was stored.");
+            return DataError;
+        }
+
+        using var http = new HttpClient { BaseAddress = baseUri, Timeout = timeout };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/inbound/raw") { Content = new ByteArrayContent(buffer.ToArray()) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("message/rfc822");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Trim());
+        if (!string.IsNullOrEmpty(sender)) request.Headers.TryAddWithoutValidation("X-Parley-Envelope-From", sender);
+        if (!string.IsNullOrEmpty(recipient)) request.Headers.TryAddWithoutValidation("X-Parley-Envelope-To", recipient);
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, ct);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            await errors.WriteLineAsync($"mailgate: Parley at {baseUri} could not be reached ({e.Message}); the mail server will try again later.");
+            return TempFail;
+        }
+        using (response)
+        {
+            var body = await response.Content.ReadAsStringAsync(ct);
+            if (response.StatusCode == HttpStatusCode.Accepted) return Ok;
+            await errors.WriteLineAsync($"mailgate: Parley answered {(int)response.StatusCode}: {Short(body)}");
+            return response.StatusCode switch
+            {
+                HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => NoPermission,
+                HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.UnsupportedMediaType => DataError,
+                _ => TempFail,
+            };
+        }
+    }
+
+    private static string Short(string text) => text.Length <= 300 ? text : text[..300];
+}
