@@ -15,9 +15,10 @@ status=0
 dotnet test Parley.slnx --no-build -c Release -m:1 --logger "console;verbosity=normal" 2>&1 | tee "$log" || status=$?
 
 # One plain closing line over all projects.
-passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
-failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
-skipped=$(grep -oE 'Skipped: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+count() { awk -v key="$1:" '$1 == key && $2 ~ /^[0-9]+$/ {s += $2} END {print s + 0}' "$log"; }
+passed=$(count Passed)
+failed=$(count Failed)
+skipped=$(count Skipped)
 grep -E '^\s+Failed [A-Za-z]' "$log" | sed 's/^ */failed: /' || true
 rm -f "$log"
 echo "tests: $passed passed, $failed failed, $skipped skipped"

@@ -53,6 +53,22 @@ public sealed class OutgoingEngineTests(ITestOutputHelper output)
         // A wrong key must fail: the check is real.
         var wrong = txt.ToDictionary(kv => kv.Key, kv => kv.Value.Replace("p=M", "p=N"));
         Assert.Contains(false, await PythonDkim.VerifyAsync(StripSinkHeaders(raw), wrong));
+
+        // OpenDKIM, a second independent verifier, reading the same records from a DNS server.
+        await using (var dns = await DnsmasqPeer.StartAsync(txt.Select(kv => $"txt-record={kv.Key},{string.Join(",", Chunks(kv.Value).Select(c => $"\"{c}\""))}"), ["test"], port: 53))
+        {
+            var (code, said) = await OpenDkim.VerifyAsync(StripSinkHeaders(raw));
+            output.WriteLine($"opendkim-testmsg: exit {code} {said}");
+            Assert.Equal(0, code);
+            var tampered = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(StripSinkHeaders(raw)).Replace("This line ends", "This line bends"));
+            Assert.NotEqual(0, (await OpenDkim.VerifyAsync(tampered)).ExitCode);
+        }
+    }
+
+    /// <summary>TXT character-strings are at most 255 bytes; long DKIM keys are published as several.</summary>
+    private static IEnumerable<string> Chunks(string value)
+    {
+        for (var i = 0; i < value.Length; i += 250) yield return value.Substring(i, Math.Min(250, value.Length - i));
     }
 
     [Fact]

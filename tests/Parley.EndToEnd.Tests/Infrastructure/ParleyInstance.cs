@@ -50,7 +50,11 @@ public sealed class ParleyInstance : IAsyncDisposable
             SmtpListen = "127.0.0.1:0",
             Dns = dns,
             DirectDeliveryPort = directDeliveryPort,
-        }, builder => builder.Configuration["Doctor:Schedule:Enabled"] = "false"); // no surprise doctor runs and admin emails mid-test
+        }, builder =>
+        {
+            builder.Configuration["Doctor:Schedule:Enabled"] = "false"; // no surprise doctor runs and admin emails mid-test
+            builder.Logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Warning); // keep CI output readable
+        });
         await StorageSetup.MigrateAsync(app.Services, CancellationToken.None);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
