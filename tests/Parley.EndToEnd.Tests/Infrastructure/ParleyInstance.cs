@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Parley.Core.Identity;
 using Parley.Hosting;
 using Parley.Smtp.Listener;
@@ -53,7 +54,7 @@ public sealed class ParleyInstance : IAsyncDisposable
         }, builder =>
         {
             builder.Configuration["Doctor:Schedule:Enabled"] = "false"; // no surprise doctor runs and admin emails mid-test
-            builder.Logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Warning); // keep CI output readable
+            builder.Logging.SetMinimumLevel(LogLevel.Warning); // keep CI output readable
         });
         await StorageSetup.MigrateAsync(app.Services, CancellationToken.None);
         await app.StartAsync();
