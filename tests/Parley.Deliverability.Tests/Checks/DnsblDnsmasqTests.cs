@@ -1,3 +1,4 @@
+using Parley.Testing;
 using System.Net;
 using Parley.Deliverability.Checks;
 using Parley.Deliverability.Dns;
@@ -12,7 +13,7 @@ public sealed class DnsblDnsmasqTests
     [RequiresDnsmasqFact]
     public async Task Listed_and_clean_addresses_over_real_dns()
     {
-        await using var server = await Dnsmasq.StartAsync(
+        await using var server = await DnsmasqPeer.StartAsync(
             [
                 "host-record=2.113.0.203.bl.test,127.0.0.2",
                 "host-record=mail.example.test,203.0.113.10",
@@ -38,9 +39,9 @@ public sealed class RequiresDnsmasqFactAttribute : FactAttribute
 {
     public RequiresDnsmasqFactAttribute()
     {
-        if (!File.Exists(Dnsmasq.Executable))
+        if (!File.Exists(PeerPaths.Dnsmasq))
         {
-            Skip = $"{Dnsmasq.Executable} is not installed (apt-get install dnsmasq-base).";
+            Skip = $"{PeerPaths.Dnsmasq} is not installed (apt-get install dnsmasq-base).";
         }
     }
 }

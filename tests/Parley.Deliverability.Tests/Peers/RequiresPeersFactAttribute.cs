@@ -8,9 +8,9 @@ public sealed class RequiresSpfPeersFactAttribute : FactAttribute
 {
     public RequiresSpfPeersFactAttribute()
     {
-        if (!File.Exists(Dnsmasq.Executable))
+        if (!File.Exists(PeerPaths.Dnsmasq))
         {
-            Skip = $"{Dnsmasq.Executable} is not installed (apt-get install dnsmasq-base).";
+            Skip = $"{PeerPaths.Dnsmasq} is not installed (apt-get install dnsmasq-base).";
         }
         else if (!PySpf.IsAvailable)
         {

@@ -1,3 +1,4 @@
+using Parley.Testing;
 using System.Net;
 using Parley.Deliverability.Dns;
 using Parley.Deliverability.Spf;
@@ -72,7 +73,7 @@ public sealed class PySpfCrossCheckTests(ITestOutputHelper output)
     public async Task Parley_and_pyspf_agree_over_real_dns()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await using var dns = await Dnsmasq.StartAsync(Records, ["test", "in-addr.arpa", "ip6.arpa"], cts.Token);
+        await using var dns = await DnsmasqPeer.StartAsync(Records, ["test", "in-addr.arpa", "ip6.arpa"], cts.Token);
         var resolver = new DnsClientResolver(new DnsOptions { Servers = [dns.Server], Timeout = TimeSpan.FromSeconds(2), Retries = 1 });
         var evaluator = new SpfEvaluator(resolver);
 
