@@ -30,6 +30,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<TemplateRenderer>();
         services.AddSingleton<HtmlCleaner>();
         services.AddSingleton<SecretProtector>();
+        services.AddSingleton<Fetch.FetchCoordinator>();
+        services.AddOptions<Fetch.FetchOptions>();
         services.AddSingleton<Domains.DkimSignerCache>();
         services.AddOptions<OutboxOptions>();
 
@@ -50,6 +52,8 @@ public static class ServiceCollectionExtensions
         services.AddScoped<OutboxProcessor>();
         services.AddScoped<OutboxService>();
         services.AddScoped<InboundStore>();
+        services.AddScoped<Fetch.MailboxFetcher>();
+        services.AddScoped<Fetch.FetchAccountService>();
         services.AddScoped<InboundRouter>();
         services.AddScoped<InboundSettingsService>();
         services.AddScoped<InboundDestinations>();
@@ -70,6 +74,7 @@ public static class ServiceCollectionExtensions
     {
         services.AddHostedService<OutboxWorker>();
         services.AddHostedService<InboundWorker>();
+        services.AddHostedService<Fetch.FetchWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<ScheduledDoctor>());
         return services;
     }

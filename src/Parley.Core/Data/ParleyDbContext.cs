@@ -34,6 +34,7 @@ public sealed class ParleyDbContext(DbContextOptions<ParleyDbContext> options) :
     public DbSet<Followers.Follower> Followers => Set<Followers.Follower>();
     public DbSet<Attachments.MessageAttachment> Attachments => Set<Attachments.MessageAttachment>();
     public DbSet<Fetch.FetchAccount> FetchAccounts => Set<Fetch.FetchAccount>();
+    public DbSet<Fetch.FetchFailure> FetchFailures => Set<Fetch.FetchFailure>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -154,6 +155,16 @@ public sealed class ParleyDbContext(DbContextOptions<ParleyDbContext> options) :
             e.Property(f => f.Protocol).HasConversion<string>().HasMaxLength(8);
             e.Property(f => f.Security).HasConversion<string>().HasMaxLength(16);
             e.Property(f => f.LastError).HasMaxLength(2000);
+            e.Property(f => f.AfterFetch).HasConversion<string>().HasMaxLength(16);
+            e.Property(f => f.MoveToFolder).HasMaxLength(200);
+        });
+        b.Entity<Fetch.FetchFailure>(e =>
+        {
+            e.HasIndex(f => new { f.FetchAccountId, f.RemoteId }).IsUnique();
+            e.Property(f => f.RemoteId).HasMaxLength(200);
+            e.Property(f => f.Subject).HasMaxLength(500);
+            e.Property(f => f.Error).HasMaxLength(2000);
+            e.HasOne<Fetch.FetchAccount>().WithMany().HasForeignKey(f => f.FetchAccountId).OnDelete(DeleteBehavior.Cascade);
         });
         b.Entity<Domains.SendingDomain>(e =>
         {

@@ -356,6 +356,14 @@ namespace Parley.Data.Postgres.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<string>("AfterFetch")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int>("ConsecutiveFailures")
+                        .HasColumnType("integer");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("bigint");
 
@@ -385,6 +393,16 @@ namespace Parley.Data.Postgres.Migrations
                     b.Property<long?>("LastRunAt")
                         .HasColumnType("bigint");
 
+                    b.Property<long?>("LastSuccessAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("LastUid")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("MoveToFolder")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -406,14 +424,65 @@ namespace Parley.Data.Postgres.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<long?>("UidValidity")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Username")
                         .IsRequired()
                         .HasMaxLength(254)
                         .HasColumnType("character varying(254)");
 
+                    b.Property<bool>("ValidateCertificate")
+                        .HasColumnType("boolean");
+
                     b.HasKey("Id");
 
                     b.ToTable("FetchAccounts");
+                });
+
+            modelBuilder.Entity("Parley.Core.Fetch.FetchFailure", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Error")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<long>("FetchAccountId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("FirstAttemptAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("GaveUp")
+                        .HasColumnType("boolean");
+
+                    b.Property<long>("LastAttemptAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("RemoteId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Subject")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FetchAccountId", "RemoteId")
+                        .IsUnique();
+
+                    b.ToTable("FetchFailures");
                 });
 
             modelBuilder.Entity("Parley.Core.Followers.Follower", b =>
@@ -877,6 +946,15 @@ namespace Parley.Data.Postgres.Migrations
                     b.HasOne("Parley.Core.Domains.SendingDomain", null)
                         .WithMany("Keys")
                         .HasForeignKey("SendingDomainId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Parley.Core.Fetch.FetchFailure", b =>
+                {
+                    b.HasOne("Parley.Core.Fetch.FetchAccount", null)
+                        .WithMany()
+                        .HasForeignKey("FetchAccountId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

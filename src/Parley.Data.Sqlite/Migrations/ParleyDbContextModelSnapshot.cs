@@ -333,6 +333,14 @@ namespace Parley.Data.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("AfterFetch")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ConsecutiveFailures")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -362,6 +370,16 @@ namespace Parley.Data.Sqlite.Migrations
                     b.Property<long?>("LastRunAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("LastSuccessAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LastUid")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MoveToFolder")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -383,14 +401,63 @@ namespace Parley.Data.Sqlite.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("UidValidity")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Username")
                         .IsRequired()
                         .HasMaxLength(254)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("ValidateCertificate")
+                        .HasColumnType("INTEGER");
+
                     b.HasKey("Id");
 
                     b.ToTable("FetchAccounts");
+                });
+
+            modelBuilder.Entity("Parley.Core.Fetch.FetchFailure", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Error")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("FetchAccountId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FirstAttemptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("GaveUp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastAttemptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RemoteId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FetchAccountId", "RemoteId")
+                        .IsUnique();
+
+                    b.ToTable("FetchFailures");
                 });
 
             modelBuilder.Entity("Parley.Core.Followers.Follower", b =>
@@ -838,6 +905,15 @@ namespace Parley.Data.Sqlite.Migrations
                     b.HasOne("Parley.Core.Domains.SendingDomain", null)
                         .WithMany("Keys")
                         .HasForeignKey("SendingDomainId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Parley.Core.Fetch.FetchFailure", b =>
+                {
+                    b.HasOne("Parley.Core.Fetch.FetchAccount", null)
+                        .WithMany()
+                        .HasForeignKey("FetchAccountId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

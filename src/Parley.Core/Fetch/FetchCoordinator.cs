@@ -1,0 +1,214 @@
+using System.Collections.Concurrent;
+using MailKit;
+using MailKit.Net.Imap;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Parley.Core.Data;
+
+namespace Parley.Core.Fetch;
+
+/// <summary>The outcome of a fetch run, as shown to the admin.</summary>
+public sealed record FetchRunResult(bool Ok, int Stored, int Failed, string? Error);
+
+/// <summary>The outcome of "test": logged in and counted, nothing fetched.</summary>
+public sealed record FetchTestResult(bool Ok, int? Messages, string? Error);
+
+/// <summary>
+/// Runs polls of fetch accounts, one at a time per account (the worker's schedule, IMAP IDLE sessions and
+/// "fetch now" share a lock, so no message is downloaded by two of them at once), and records each result
+/// on the account.
+/// </summary>
+public sealed partial class FetchCoordinator(IServiceScopeFactory scopes, TimeProvider clock, ILogger<FetchCoordinator> logger)
+{
+    /// <summary>RFC 2177 asks clients to re-issue IDLE at least every 29 minutes; stay well inside.</summary>
+    public static readonly TimeSpan MaxIdle = TimeSpan.FromMinutes(9);
+
+    private readonly ConcurrentDictionary<long, SemaphoreSlim> _locks = new();
+    private readonly SemaphoreSlim _changed = new(0, 1);
+
+    /// <summary>Tells the worker that accounts were added, changed or removed.</summary>
+    public void AccountsChanged()
+    {
+        try { _changed.Release(); }
+        catch (SemaphoreFullException) { /* already signalled */ }
+    }
+
+    internal Task<bool> WaitForChangeAsync(TimeSpan timeout, CancellationToken ct) => _changed.WaitAsync(timeout, ct);
+
+    /// <summary>Connects, polls once, disconnects (POP3 deletions are applied by QUIT) and records the result.</summary>
+    public async Task<FetchRunResult> FetchNowAsync(long accountId, CancellationToken ct)
+    {
+        var gate = _locks.GetOrAdd(accountId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct);
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var fetcher = scope.ServiceProvider.GetRequiredService<MailboxFetcher>();
+            var account = await fetcher.FindAsync(accountId, ct) ?? throw new KeyNotFoundException($"There is no fetch account {accountId}.");
+            try
+            {
+                FetchPollResult result;
+                if (account.Protocol == FetchProtocol.Imap)
+                {
+                    using var client = await MailboxClients.ConnectImapAsync(account, fetcher.PasswordOf(account), fetcher.CommandTimeout, ct);
+                    result = await fetcher.PollImapAsync(account, client, ct);
+                    await client.DisconnectAsync(true, ct);
+                }
+                else
+                {
+                    using var client = await MailboxClients.ConnectPop3Async(account, fetcher.PasswordOf(account), fetcher.CommandTimeout, ct);
+                    result = await fetcher.PollPop3Async(account, client, ct);
+                    await client.DisconnectAsync(true, ct);
+                }
+                return await RecordAsync(accountId, result, null, ct);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested && e is not KeyNotFoundException)
+            {
+                return await RecordFailureAsync(account, e, ct);
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// One IMAP session: poll, then IDLE until the server reports new mail or <paramref name="interval"/> passes, and
+    /// poll again, until an error or cancellation. Returns at once after the first poll when the server has no IDLE.
+    /// </summary>
+    public async Task<FetchRunResult> RunImapSessionAsync(long accountId, TimeSpan interval, CancellationToken ct)
+    {
+        FetchAccount? account = null;
+        try
+        {
+            ImapClient client;
+            await using (var scope = scopes.CreateAsyncScope())
+            {
+                var fetcher = scope.ServiceProvider.GetRequiredService<MailboxFetcher>();
+                account = await fetcher.FindAsync(accountId, ct) ?? throw new KeyNotFoundException($"There is no fetch account {accountId}.");
+                client = await MailboxClients.ConnectImapAsync(account, fetcher.PasswordOf(account), fetcher.CommandTimeout, ct);
+            }
+            using (client)
+            {
+                for (var round = 0; ; round++)
+                {
+                    var (result, folder) = await PollLockedAsync(accountId, client, ct);
+                    var recorded = await RecordAsync(accountId, result, null, ct);
+                    if (!client.Capabilities.HasFlag(ImapCapabilities.Idle))
+                    {
+                        await client.DisconnectAsync(true, ct);
+                        return recorded;
+                    }
+
+                    using var done = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                    done.CancelAfter(interval < MaxIdle ? interval : MaxIdle);
+                    void Arrived(object? sender, EventArgs e) => done.Cancel();
+                    folder.CountChanged += Arrived;
+                    try
+                    {
+                        await client.IdleAsync(done.Token, ct);
+                    }
+                    finally
+                    {
+                        folder.CountChanged -= Arrived;
+                    }
+                    ct.ThrowIfCancellationRequested();
+                }
+            }
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested && account is not null)
+        {
+            return await RecordFailureAsync(account, e, ct);
+        }
+    }
+
+    private async Task<(FetchPollResult, IMailFolder)> PollLockedAsync(long accountId, ImapClient client, CancellationToken ct)
+    {
+        var gate = _locks.GetOrAdd(accountId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct);
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var fetcher = scope.ServiceProvider.GetRequiredService<MailboxFetcher>();
+            var account = await fetcher.FindAsync(accountId, ct) ?? throw new KeyNotFoundException($"There is no fetch account {accountId}.");
+            return await fetcher.PollImapFolderAsync(account, client, ct);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Logs in and counts the messages in the folder (POP3: the maildrop); downloads nothing, changes nothing.</summary>
+    public async Task<FetchTestResult> TestAsync(FetchAccount account, string? password, CancellationToken ct)
+    {
+        var timeout = TimeSpan.FromSeconds(30);
+        try
+        {
+            if (account.Protocol == FetchProtocol.Imap)
+            {
+                using var client = await MailboxClients.ConnectImapAsync(account, password, timeout, ct);
+                var folder = await client.GetFolderAsync(account.Folder, ct);
+                var status = await folder.OpenAsync(FolderAccess.ReadOnly, ct);
+                var count = folder.Count;
+                await client.DisconnectAsync(true, ct);
+                return new FetchTestResult(true, count, null);
+            }
+            else
+            {
+                using var client = await MailboxClients.ConnectPop3Async(account, password, timeout, ct);
+                var count = await client.GetMessageCountAsync(ct);
+                await client.DisconnectAsync(true, ct);
+                return new FetchTestResult(true, count, null);
+            }
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            return new FetchTestResult(false, null, MailboxClients.Describe(account, e));
+        }
+    }
+
+    private async Task<FetchRunResult> RecordAsync(long accountId, FetchPollResult result, string? error, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ParleyDbContext>();
+        await db.FetchAccounts.Where(a => a.Id == accountId).ExecuteUpdateAsync(s => s
+            .SetProperty(a => a.LastRunAt, now)
+            .SetProperty(a => a.LastSuccessAt, now)
+            .SetProperty(a => a.LastError, result.Failed > 0 ? $"{result.Failed} message(s) could not be stored; they stay on the server. See the list below." : null)
+            .SetProperty(a => a.ConsecutiveFailures, 0)
+            .SetProperty(a => a.LastFetched, result.Stored), ct);
+        return new FetchRunResult(true, result.Stored, result.Failed, error);
+    }
+
+    private async Task<FetchRunResult> RecordFailureAsync(FetchAccount account, Exception e, CancellationToken ct)
+    {
+        var message = MailboxClients.Describe(account, e);
+        LogPollFailed(e, account.Id, message);
+        var now = clock.GetUtcNow();
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<ParleyDbContext>();
+            await db.FetchAccounts.Where(a => a.Id == account.Id).ExecuteUpdateAsync(s => s
+                .SetProperty(a => a.LastRunAt, now)
+                .SetProperty(a => a.LastError, message.Length > 2000 ? message[..2000] : message)
+                .SetProperty(a => a.ConsecutiveFailures, a => a.ConsecutiveFailures + 1)
+                .SetProperty(a => a.LastFetched, 0), ct);
+        }
+        catch (Exception second) when (!ct.IsCancellationRequested)
+        {
+            LogRecordFailed(second, account.Id);
+        }
+        return new FetchRunResult(false, 0, 0, message);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Fetch account {AccountId}: {Problem}")]
+    private partial void LogPollFailed(Exception e, long accountId, string problem);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Fetch account {AccountId}: could not record the poll's result")]
+    private partial void LogRecordFailed(Exception e, long accountId);
+}

@@ -1,0 +1,263 @@
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Net.Pop3;
+using MailKit.Search;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using Parley.Core.Data;
+using Parley.Core.Inbound;
+using Parley.Core.Outbound;
+
+namespace Parley.Core.Fetch;
+
+/// <summary>What one poll did.</summary>
+public sealed record FetchPollResult(int Stored, int Failed, int Skipped);
+
+/// <summary>
+/// One poll of one mailbox, on an open connection: download what is new, store each message through
+/// <see cref="InboundStore"/> (committed), and only then mark it seen / move / delete it on the server.
+/// A message that cannot be stored stays untouched on the server; after <see cref="FetchOptions.MaxStoreAttempts"/>
+/// tries it is recorded as failed (<see cref="FetchFailure"/>) and left alone.
+/// </summary>
+public sealed partial class MailboxFetcher(
+    ParleyDbContext db,
+    InboundStore store,
+    SecretProtector secrets,
+    TimeProvider clock,
+    IOptions<FetchOptions> options,
+    ILogger<MailboxFetcher> logger)
+{
+    private readonly FetchOptions _options = options.Value;
+
+    public Task<FetchAccount?> FindAsync(long id, CancellationToken ct) => db.FetchAccounts.SingleOrDefaultAsync(a => a.Id == id, ct);
+
+    public string? PasswordOf(FetchAccount account) => secrets.Unprotect(account.PasswordProtected);
+
+    public TimeSpan CommandTimeout => _options.CommandTimeout;
+
+    public async Task<FetchPollResult> PollImapAsync(FetchAccount account, ImapClient client, CancellationToken ct) =>
+        (await PollImapFolderAsync(account, client, ct)).Result;
+
+    /// <summary>Polls and leaves the folder selected (read-write), so the caller can IDLE on it.</summary>
+    internal async Task<(FetchPollResult Result, IMailFolder Folder)> PollImapFolderAsync(FetchAccount account, ImapClient client, CancellationToken ct)
+    {
+        var folder = await client.GetFolderAsync(account.Folder, ct);
+        await folder.OpenAsync(FolderAccess.ReadWrite, ct);
+        {
+            IMailFolder? moveTo = null;
+            if (account.AfterFetch == FetchAfterAction.Move)
+            {
+                if (string.IsNullOrWhiteSpace(account.MoveToFolder)) throw new InvalidOperationException("Choose the folder fetched messages are moved to.");
+                moveTo = await client.GetFolderAsync(account.MoveToFolder, ct);
+            }
+
+            var validity = (long)folder.UidValidity;
+            IList<UniqueId> found;
+            var sameMailbox = account.UidValidity == validity && account.LastUid is not null;
+            if (sameMailbox)
+            {
+                var from = new UniqueId(folder.UidValidity, (uint)Math.Min(uint.MaxValue - 1, account.LastUid!.Value + 1));
+                found = (await folder.SearchAsync(SearchQuery.Uids(new UniqueIdRange(from, UniqueId.MaxValue)), ct))
+                    .Where(u => u.Id > account.LastUid!.Value).ToList();
+            }
+            else
+            {
+                // First poll, or the folder was recreated (new UIDVALIDITY): what nobody has read yet.
+                found = await folder.SearchAsync(SearchQuery.NotSeen, ct);
+            }
+
+            var uids = found.OrderBy(u => u.Id).Take(_options.MaxMessagesPerPoll).ToList();
+            int stored = 0, failed = 0, skipped = 0;
+            long? lastDone = sameMailbox ? account.LastUid : null;
+            var prefixDone = true;
+            var toDelete = new List<UniqueId>();
+            foreach (var uid in uids)
+            {
+                ct.ThrowIfCancellationRequested();
+                var remoteId = $"{validity}:{uid.Id}";
+                var outcome = await TakeAsync(account, "imap", remoteId, async token =>
+                {
+                    await using var stream = await folder.GetStreamAsync(uid, token); // BODY.PEEK[]: does not set \Seen
+                    return await ReadAllAsync(stream, token);
+                }, ct);
+                if (outcome is Outcome.Stored or Outcome.AlreadyStored)
+                {
+                    switch (account.AfterFetch)
+                    {
+                        case FetchAfterAction.Move:
+                            await folder.MoveToAsync(uid, moveTo!, ct);
+                            break;
+                        case FetchAfterAction.Delete:
+                            await folder.AddFlagsAsync(uid, MessageFlags.Deleted | MessageFlags.Seen, true, ct);
+                            toDelete.Add(uid);
+                            break;
+                        case FetchAfterAction.Keep:
+                            break;
+                        default:
+                            await folder.AddFlagsAsync(uid, MessageFlags.Seen, true, ct);
+                            break;
+                    }
+                }
+                if (outcome == Outcome.Stored) stored++;
+                else if (outcome == Outcome.Failed) failed++;
+                else skipped++;
+
+                // LastUid moves only over a run of finished messages, so a message still being retried is asked for again.
+                if (outcome == Outcome.Failed) prefixDone = false;
+                if (prefixDone) lastDone = uid.Id;
+            }
+            if (toDelete.Count > 0)
+            {
+                if (client.Capabilities.HasFlag(ImapCapabilities.UidPlus)) await folder.ExpungeAsync(toDelete, ct);
+                else await folder.ExpungeAsync(ct);
+            }
+
+            account.UidValidity = validity;
+            account.LastUid = lastDone ?? (sameMailbox ? account.LastUid : null);
+            await db.SaveChangesAsync(ct);
+            return (new FetchPollResult(stored, failed, skipped), folder);
+        }
+    }
+
+    public async Task<FetchPollResult> PollPop3Async(FetchAccount account, Pop3Client client, CancellationToken ct)
+    {
+        if (!client.Capabilities.HasFlag(Pop3Capabilities.UIDL))
+            throw new NotSupportedException("This POP3 server does not offer UIDL, so Parley cannot tell which messages it has already fetched. Use IMAP instead.");
+        var count = await client.GetMessageCountAsync(ct);
+        if (count == 0) return new FetchPollResult(0, 0, 0);
+        var uidls = await client.GetMessageUidsAsync(ct);
+        int stored = 0, failed = 0, skipped = 0, downloaded = 0;
+        for (var index = 0; index < uidls.Count; index++)
+        {
+            ct.ThrowIfCancellationRequested();
+            var remoteId = uidls[index];
+            var i = index;
+            var outcome = await TakeAsync(account, "pop3", remoteId, async token =>
+            {
+                await using var stream = await client.GetStreamAsync(i, false, token);
+                return await ReadAllAsync(stream, token);
+            }, ct);
+            if (outcome is Outcome.Stored or Outcome.AlreadyStored && account.AfterFetch == FetchAfterAction.Delete)
+                await client.DeleteMessageAsync(index, ct); // applied by QUIT, after the store committed
+            if (outcome == Outcome.Stored) stored++;
+            else if (outcome == Outcome.Failed) failed++;
+            else skipped++;
+            if (outcome is Outcome.Stored or Outcome.Failed && ++downloaded >= _options.MaxMessagesPerPoll) break;
+        }
+        return new FetchPollResult(stored, failed, skipped);
+    }
+
+    private enum Outcome { Stored, AlreadyStored, GivenUp, Failed }
+
+    private async Task<Outcome> TakeAsync(FetchAccount account, string source, string remoteId, Func<CancellationToken, Task<byte[]>> download, CancellationToken ct)
+    {
+        if (await db.Inbound.AnyAsync(i => i.FetchAccountId == account.Id && i.RemoteId == remoteId, ct)) return Outcome.AlreadyStored;
+        var failure = await db.FetchFailures.SingleOrDefaultAsync(f => f.FetchAccountId == account.Id && f.RemoteId == remoteId, ct);
+        if (failure is { GaveUp: true }) return Outcome.GivenUp;
+
+        var bytes = await download(ct); // a download error is the connection's problem: the whole poll fails and is retried
+        string? subject = null;
+        try
+        {
+            var headers = ParseHeaders(bytes);
+            subject = headers?[HeaderId.Subject];
+            var envelope = new InboundEnvelopeData(source, account.Host, null, Sender(headers), Recipients(headers), clock.GetUtcNow());
+            var id = await store.StoreAsync(envelope, new MemoryStream(bytes, writable: false), ct);
+            // The row is committed; now tie it to its place on the server so it is never fetched twice.
+            await db.Inbound.Where(i => i.Id == id)
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.FetchAccountId, account.Id).SetProperty(i => i.RemoteId, remoteId), ct);
+            if (failure is not null)
+            {
+                db.FetchFailures.Remove(failure);
+                await db.SaveChangesAsync(ct);
+            }
+            LogStored(account.Id, remoteId, id);
+            return Outcome.Stored;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            LogStoreFailed(e, account.Id, remoteId);
+            await RecordFailureAsync(account, remoteId, subject, failure, e, ct);
+            return Outcome.Failed;
+        }
+    }
+
+    private async Task RecordFailureAsync(FetchAccount account, string remoteId, string? subject, FetchFailure? failure, Exception e, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        try
+        {
+            if (failure is null)
+            {
+                failure = new FetchFailure { FetchAccountId = account.Id, RemoteId = remoteId, Error = "", FirstAttemptAt = now };
+                db.FetchFailures.Add(failure);
+            }
+            failure.Attempts++;
+            failure.LastAttemptAt = now;
+            failure.Subject = subject is { Length: > 500 } ? subject[..500] : subject;
+            var reason = e.GetBaseException().Message;
+            failure.Error = (reason.Length > 1900 ? reason[..1900] : reason);
+            failure.GaveUp = failure.Attempts >= _options.MaxStoreAttempts;
+            await db.SaveChangesAsync(ct);
+        }
+        catch (Exception second) when (second is not OperationCanceledException)
+        {
+            // The database itself is failing; the message stays untouched on the server and is tried again next poll.
+            if (failure is not null) db.Entry(failure).State = EntityState.Detached;
+            LogFailureNotRecorded(second, account.Id, remoteId);
+        }
+    }
+
+    private static async Task<byte[]> ReadAllAsync(Stream stream, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        await stream.CopyToAsync(buffer, ct);
+        return buffer.ToArray();
+    }
+
+    private static HeaderList? ParseHeaders(byte[] bytes)
+    {
+        try
+        {
+            using var stream = new MemoryStream(bytes, 0, Math.Min(bytes.Length, InboundStore.MaxPeekHeaderBytes), writable: false);
+            return HeaderList.Load(stream);
+        }
+        catch (FormatException)
+        {
+            return null; // malformed: stored raw all the same
+        }
+    }
+
+    private static string Sender(HeaderList? headers)
+    {
+        var from = headers?[HeaderId.ReturnPath] ?? headers?[HeaderId.From];
+        return from is not null && MailboxAddress.TryParse(from, out var address) ? address.Address : "";
+    }
+
+    /// <summary>Where the message was addressed: the delivery headers a mailbox server adds, else To and Cc.</summary>
+    private static List<string> Recipients(HeaderList? headers)
+    {
+        var result = new List<string>();
+        if (headers is null) return result;
+        foreach (var header in headers)
+        {
+            var delivery = header.Field.Equals("Delivered-To", StringComparison.OrdinalIgnoreCase) || header.Field.Equals("X-Original-To", StringComparison.OrdinalIgnoreCase);
+            if (!delivery && header.Id is not (HeaderId.To or HeaderId.Cc)) continue;
+            if (!InternetAddressList.TryParse(header.Value, out var list)) continue;
+            foreach (var mailbox in list.Mailboxes)
+                if (!result.Contains(mailbox.Address, StringComparer.OrdinalIgnoreCase)) result.Add(mailbox.Address);
+        }
+        return result;
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Fetch account {AccountId}: stored {RemoteId} as inbound {InboundId}")]
+    private partial void LogStored(long accountId, string remoteId, long inboundId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Fetch account {AccountId}: storing {RemoteId} failed; it stays on the server")]
+    private partial void LogStoreFailed(Exception e, long accountId, string remoteId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Fetch account {AccountId}: could not record the failure of {RemoteId}")]
+    private partial void LogFailureNotRecorded(Exception e, long accountId, string remoteId);
+}

@@ -1,0 +1,192 @@
+using System.Net.Sockets;
+
+namespace Parley.Testing;
+
+/// <summary>
+/// Dovecot serving IMAP and POP3 (plain text, no TLS) on 127.0.0.1 and two free ports, from a temp directory:
+/// users in a passwd-file, Maildir homes under the directory, owned by nobody. Stopped and deleted on dispose.
+/// </summary>
+public sealed class DovecotPeer : IAsyncDisposable
+{
+    private readonly string _binary;
+    private readonly string _config;
+    private readonly PeerProcess _process;
+    private bool _stopped;
+
+    private DovecotPeer(string binary, string directory, string config, int imapPort, int pop3Port, PeerProcess process)
+    {
+        _process = process;
+        _binary = binary;
+        Directory_ = directory;
+        _config = config;
+        ImapPort = imapPort;
+        Pop3Port = pop3Port;
+    }
+
+    public string Host => "127.0.0.1";
+    public int ImapPort { get; }
+    public int Pop3Port { get; }
+    private string Directory_ { get; }
+
+    /// <summary>Dovecot's log (logins, errors).</summary>
+    public string Log => File.Exists(Path.Combine(Directory_, "dovecot.log")) ? ReadShared(Path.Combine(Directory_, "dovecot.log")) : "";
+
+    /// <param name="users">user name (e.g. "support@x.test") → password.</param>
+    public static async Task<DovecotPeer> StartAsync(IReadOnlyDictionary<string, string> users, CancellationToken ct = default)
+    {
+        var binary = PeerBinaries.Find("dovecot", "dovecot-imapd");
+        var directory = Directory.CreateTempSubdirectory("parley-dovecot-").FullName;
+        var home = Path.Combine(directory, "home");
+        Directory.CreateDirectory(home);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(directory, (UnixFileMode)0x1ED); // 0755: nobody must reach the homes
+            File.SetUnixFileMode(home, (UnixFileMode)0x1FF);
+        }
+        await File.WriteAllLinesAsync(Path.Combine(directory, "users"), users.Select(u => $"{u.Key}:{{PLAIN}}{u.Value}"), ct).ConfigureAwait(false);
+
+        for (var attempt = 1; ; attempt++)
+        {
+            int imap = FreePort.Get(), pop3 = FreePort.Get();
+            var config = Path.Combine(directory, "dovecot.conf");
+            await File.WriteAllTextAsync(config, $$"""
+                protocols = imap pop3
+                listen = 127.0.0.1
+                base_dir = {{directory}}/run
+                state_dir = {{directory}}/state
+                log_path = {{directory}}/dovecot.log
+                ssl = no
+                disable_plaintext_auth = no
+                auth_mechanisms = plain login
+                passdb {
+                  driver = passwd-file
+                  args = scheme=PLAIN username_format=%u {{directory}}/users
+                }
+                userdb {
+                  driver = static
+                  args = uid=nobody gid=nogroup home={{directory}}/home/%u
+                }
+                mail_location = maildir:~/Maildir
+                pop3_uidl_format = %08Xu%08Xv
+                service imap-login {
+                  inet_listener imap {
+                    address = 127.0.0.1
+                    port = {{imap}}
+                  }
+                  inet_listener imaps {
+                    port = 0
+                  }
+                }
+                service pop3-login {
+                  inet_listener pop3 {
+                    address = 127.0.0.1
+                    port = {{pop3}}
+                  }
+                  inet_listener pop3s {
+                    port = 0
+                  }
+                }
+                """, ct).ConfigureAwait(false);
+            // -F: in the foreground, under PeerProcess's timeout, so it dies with the test host whatever happens.
+            var process = PeerProcess.Start(binary, ["-F", "-c", config], TimeSpan.FromMinutes(10));
+            var peer = new DovecotPeer(binary, directory, config, imap, pop3, process);
+            try
+            {
+                await FreePort.WaitUntilListeningAsync(imap, TimeSpan.FromSeconds(10), ct, () => !process.HasExited).ConfigureAwait(false);
+                await FreePort.WaitUntilListeningAsync(pop3, TimeSpan.FromSeconds(10), ct, () => !process.HasExited).ConfigureAwait(false);
+                return peer;
+            }
+            catch (SocketException) when (attempt < 3)
+            {
+                await peer.StopAsync().ConfigureAwait(false);
+            }
+            catch
+            {
+                await peer.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+    }
+
+    /// <summary>The Maildir of <paramref name="user"/> (created on first delivery or login).</summary>
+    public string Maildir(string user) => Path.Combine(Directory_, "home", user, "Maildir");
+
+    /// <summary>Drops a message into the user's Maildir/new, owned by nobody, as a local delivery agent would.</summary>
+    public string Deliver(string user, string message)
+    {
+        var maildir = Maildir(user);
+        foreach (var sub in new[] { "", "new", "cur", "tmp" })
+        {
+            var path = Path.Combine(maildir, sub);
+            Directory.CreateDirectory(path);
+        }
+        ChownNobody(Path.Combine(Directory_, "home", user));
+        var name = $"{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}.P{Environment.ProcessId}Q{Guid.NewGuid():N}.parley";
+        var file = Path.Combine(maildir, "new", name);
+        File.WriteAllText(file, message.Replace("\r\n", "\n"));
+        ChownNobody(Path.Combine(Directory_, "home", user));
+        return file;
+    }
+
+    /// <summary>Files in the user's Maildir new/ and cur/ (cur/ names carry the flags after ":2,", e.g. S for \Seen).</summary>
+    public IReadOnlyList<string> MessageFiles(string user)
+    {
+        var maildir = Maildir(user);
+        return new[] { "new", "cur" }.Select(d => Path.Combine(maildir, d)).Where(Directory.Exists)
+            .SelectMany(Directory.GetFiles).ToList();
+    }
+
+    private static void ChownNobody(string path)
+    {
+        if (!PeerBinaries.RunningAsRoot) return;
+        using var chown = PeerProcess.Start(PeerBinaries.Find("chown", "coreutils"), ["-R", "nobody:nogroup", path], TimeSpan.FromSeconds(10));
+        chown.WaitForExitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).GetAwaiter().GetResult();
+    }
+
+    private async Task StopAsync()
+    {
+        if (_stopped) return;
+        _stopped = true;
+        try
+        {
+            await PeerProcess.RunAsync(_binary, ["-c", _config, "stop"], TimeSpan.FromSeconds(15), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Left to its own shutdown.
+        }
+        // dovecot stop returns before every child is gone; wait for its master pid file to disappear (bounded).
+        try
+        {
+            await _process.WaitForExitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Killed below.
+        }
+        await _process.DisposeAsync().ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        try
+        {
+            Directory.Delete(Directory_, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held by a dying dovecot process; the OS cleans temp later.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private static string ReadShared(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}
