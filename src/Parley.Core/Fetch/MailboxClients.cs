@@ -71,12 +71,12 @@ public static class MailboxClients
             TimeoutException or OperationCanceledException => $"The server {server} did not answer in time.",
             FolderNotFoundException f => $"The folder \"{f.FolderName}\" does not exist on {server}.",
             NotSupportedException n => $"{n.Message}",
-            ImapCommandException c => $"The IMAP server {server} answered {c.Response}: {Trim(c.ResponseText)}",
-            Pop3CommandException p => $"The POP3 server {server} said: {Trim(p.StatusText)}",
-            ImapProtocolException or Pop3ProtocolException => $"The server {server} broke off the conversation: {Trim(e.Message)}",
+            ImapCommandException c => $"The IMAP server {server} answered {c.Response}: {Trim(c.ResponseText)}.",
+            Pop3CommandException p => $"The POP3 server {server} said: {Trim(p.StatusText)}.",
+            ImapProtocolException or Pop3ProtocolException => $"The server {server} broke off the conversation: {Trim(e.Message)}.",
             ServiceNotConnectedException => $"The connection to {server} was closed.",
             InvalidOperationException => e.Message,
-            _ => $"Fetching from {server} failed: {Trim(e.Message)}",
+            _ => $"Fetching from {server} failed: {Trim(e.Message)}.",
         };
     }
 
@@ -88,7 +88,7 @@ public static class MailboxClients
 
     private static string Trim(string? text)
     {
-        text = (text ?? "").Trim();
+        text = (text ?? "").Trim().TrimEnd('.');
         return text.Length > 500 ? text[..500] + "…" : text;
     }
 }

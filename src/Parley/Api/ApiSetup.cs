@@ -33,6 +33,7 @@ public static class ApiSetup
         api.MapOutboxApi();
         api.MapMailingsApi();
         api.MapInboundApi();
+        api.MapFetchAccountsApi();
         api.MapSuppressionsApi();
         api.MapFollowersApi();
     }
