@@ -58,6 +58,8 @@ public sealed class DovecotPeer : IAsyncDisposable
                 ssl = no
                 disable_plaintext_auth = no
                 auth_mechanisms = plain login
+                auth_failure_delay = 0
+                login_trusted_networks = 127.0.0.0/8
                 passdb {
                   driver = passwd-file
                   args = scheme=PLAIN username_format=%u {{directory}}/users

@@ -50,8 +50,15 @@ public static class MailboxClients
             _ => SecureSocketOptions.None,
         };
         await client.ConnectAsync(account.Host, account.Port, options, ct);
-        await client.AuthenticateAsync(account.Username, password ?? string.Empty, ct);
+        var credentials = new System.Net.NetworkCredential(account.Username, password ?? string.Empty);
+        // One attempt with the best mechanism offered: trying the same wrong password with every mechanism only
+        // earns growing delays from the server (and, on some, an account lock-out).
+        var mechanism = Preferred.FirstOrDefault(m => client.AuthenticationMechanisms.Contains(m));
+        if (mechanism is not null && SaslMechanism.Create(mechanism, credentials) is { } sasl) await client.AuthenticateAsync(sasl, ct);
+        else await client.AuthenticateAsync(credentials, ct);
     }
+
+    private static readonly string[] Preferred = ["SCRAM-SHA-256", "SCRAM-SHA-1", "PLAIN", "LOGIN"];
 
     /// <summary>A sentence an admin can act on, for the account's "last result".</summary>
     public static string Describe(FetchAccount account, Exception e)
