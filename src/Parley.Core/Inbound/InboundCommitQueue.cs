@@ -23,6 +23,7 @@ public sealed partial class InboundCommitQueue : IAsyncDisposable
     private readonly InboundSignal _signal;
     private readonly ILogger<InboundCommitQueue> _logger;
     private readonly Task _writer;
+    private readonly SemaphoreSlim _writerGate = new(1, 1);
 
     public InboundCommitQueue(IServiceScopeFactory scopes, InboundSignal signal, ILogger<InboundCommitQueue> logger)
     {
@@ -77,8 +78,31 @@ public sealed partial class InboundCommitQueue : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Takes SQLite's single writer inside the process: the router's transactions and these group commits queue
+    /// here (first come, first served, awaiting without a thread) instead of meeting in SQLite's busy handler, which
+    /// polls with sleeps and blocks a thread pool thread while the other holds the lock. Dispose to leave.
+    /// </summary>
+    public async Task<IAsyncDisposable> EnterWriterAsync(CancellationToken ct)
+    {
+        await _writerGate.WaitAsync(ct);
+        return new WriterLease(_writerGate);
+    }
+
+    private sealed class WriterLease(SemaphoreSlim gate) : IAsyncDisposable
+    {
+        private int _released;
+
+        public ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0) gate.Release();
+            return ValueTask.CompletedTask;
+        }
+    }
+
     private async Task SaveAsync(List<Pending> batch)
     {
+        await using var writer = await EnterWriterAsync(CancellationToken.None);
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ParleyDbContext>();
         db.ChangeTracker.AutoDetectChangesEnabled = false;

@@ -29,14 +29,24 @@ public sealed partial class InboundRouter(
     IEnumerable<IInboundMailbox> mailboxes,
     ChatterEvents events,
     Outbound.OutboxSignal outbox,
+    InboundCommitQueue commits,
     TimeProvider clock,
     ILogger<InboundRouter> logger)
 {
     private static readonly TimeSpan AuthTimeout = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// Messages routed per write transaction. The listener's group commits need SQLite's single writer too; short
+    /// routing transactions let them in between (a 250 waits for its commit), instead of the listener stalling for
+    /// the whole batch.
+    /// </summary>
+    public const int MessagesPerTransaction = 10;
+
     public async Task<int> RoutePendingAsync(int batch, CancellationToken ct)
     {
-        var pending = await db.Inbound.Include(i => i.RawMime)
+        // Not tracked: the raw bytes are only read (parsing, DKIM), and tracking them would snapshot every byte[] and
+        // compare it again on each SaveChanges. Each row is attached (without its raw bytes) when it is routed.
+        var pending = await db.Inbound.AsNoTracking().Include(i => i.RawMime)
             .Where(i => i.Status == InboundStatus.Pending).OrderBy(i => i.Id).Take(batch).ToListAsync(ct);
         if (pending.Count == 0) return 0;
 
@@ -44,34 +54,46 @@ public sealed partial class InboundRouter(
         // Parsing and the DNS-bound checks run before the write transaction, in parallel, so the database's
         // single writer (SQLite) is never held while waiting for DNS and the listener's commits keep flowing.
         var prepared = await PrepareAsync(pending, context, ct);
+        foreach (var inbound in pending) inbound.RawMime = null;
+        var known = await LoadKnownMessageIdsAsync(prepared.Values, ct);
+        // Our own savepoint per message is enough; EF's automatic one around every SaveChanges would add two
+        // statements per call, several calls per message.
+        db.Database.AutoSavepointsEnabled = false;
         var changed = new List<(RecordRef Record, long MessageId)>();
         var queuedMail = false;
-        await using (var tx = await db.Database.BeginTransactionAsync(ct))
+        foreach (var chunk in pending.Chunk(MessagesPerTransaction))
         {
-            foreach (var inbound in pending)
+            await using var writer = await commits.EnterWriterAsync(ct);
+            await using (var tx = await db.Database.BeginTransactionAsync(ct))
             {
-                await tx.CreateSavepointAsync("inbound", ct);
-                try
+                foreach (var inbound in chunk)
                 {
-                    if (db.Entry(inbound).State == EntityState.Detached) db.Attach(inbound);
-                    var result = await RouteAsync(inbound, prepared[inbound.Id], context, ct);
-                    await db.SaveChangesAsync(ct);
-                    changed.AddRange(result.Changed);
-                    queuedMail |= result.QueuedMail;
+                    await tx.CreateSavepointAsync("inbound", ct);
+                    try
+                    {
+                        if (db.Entry(inbound).State == EntityState.Detached) db.Attach(inbound);
+                        var result = await RouteAsync(inbound, prepared[inbound.Id], context, known, ct);
+                        await db.SaveChangesAsync(ct);
+                        known.Routed(inbound);
+                        changed.AddRange(result.Changed);
+                        queuedMail |= result.QueuedMail;
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        // Keep the raw message and say why; one bad message must not stop the queue.
+                        await tx.RollbackToSavepointAsync("inbound", ct);
+                        db.ChangeTracker.Clear();
+                        var error = $"Processing failed: {e.Message}";
+                        await db.Inbound.Where(i => i.Id == inbound.Id).ExecuteUpdateAsync(s => s
+                            .SetProperty(i => i.Status, InboundStatus.Failed)
+                            .SetProperty(i => i.Error, error.Length > 2000 ? error[..2000] : error), ct);
+                        LogRoutingFailed(e, inbound.Id);
+                    }
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    // Keep the raw message and say why; one bad message must not stop the queue.
-                    await tx.RollbackToSavepointAsync("inbound", ct);
-                    db.ChangeTracker.Clear();
-                    var error = $"Processing failed: {e.Message}";
-                    await db.Inbound.Where(i => i.Id == inbound.Id).ExecuteUpdateAsync(s => s
-                        .SetProperty(i => i.Status, InboundStatus.Failed)
-                        .SetProperty(i => i.Error, error.Length > 2000 ? error[..2000] : error), ct);
-                    LogRoutingFailed(e, inbound.Id);
-                }
+                await tx.CommitAsync(ct);
             }
-            await tx.CommitAsync(ct);
+            // What was committed needs no tracking; a smaller tracker keeps each SaveChanges' DetectChanges short.
+            db.ChangeTracker.Clear();
         }
         foreach (var (record, id) in changed) events.Publish(record, id);
         if (queuedMail) outbox.Notify();
@@ -116,7 +138,7 @@ public sealed partial class InboundRouter(
         return (await Task.WhenAll(tasks)).ToDictionary(x => x.Item1, x => x.Item2);
     }
 
-    private async Task<RouteResult> RouteAsync(InboundMessage inbound, Prepared prepared, RouteContext context, CancellationToken ct)
+    private async Task<RouteResult> RouteAsync(InboundMessage inbound, Prepared prepared, RouteContext context, KnownMessageIds known, CancellationToken ct)
     {
         var recipients = inbound.Recipients.Split(',', StringSplitOptions.RemoveEmptyEntries);
         if (prepared.Mime is not { } mime) return Unrouted(inbound, prepared.ParseError!);
@@ -125,7 +147,7 @@ public sealed partial class InboundRouter(
         var sender = mime.From.Mailboxes.FirstOrDefault()?.Address ?? inbound.MailFrom;
         inbound.Sender = Truncate(sender.ToLowerInvariant(), 254);
 
-        if (await DuplicateOfAsync(inbound, ct) is { } duplicate)
+        if (known.DuplicateOf(inbound) is { } duplicate)
         {
             inbound.Status = InboundStatus.Duplicate;
             inbound.Route = duplicate;
@@ -190,16 +212,45 @@ public sealed partial class InboundRouter(
         return new RouteResult(result, queued);
     }
 
-    private async Task<string?> DuplicateOfAsync(InboundMessage inbound, CancellationToken ct)
+    /// <summary>
+    /// The duplicate check for a whole batch in two queries: earlier inbound rows with the batch's Message-IDs (not
+    /// pending, failed or duplicate), and Message-IDs Parley sent. Rows routed in this batch are added as they commit,
+    /// so a second copy within the batch is a duplicate of the first, as it was with one query per message.
+    /// </summary>
+    private async Task<KnownMessageIds> LoadKnownMessageIdsAsync(IEnumerable<Prepared> prepared, CancellationToken ct)
     {
-        if (inbound.MessageId is not { Length: > 0 } messageId) return null;
+        var ids = prepared.Select(p => Truncate(p.Mime?.MessageId, 998)).OfType<string>().Where(id => id.Length > 0).Distinct().ToList();
+        var known = new KnownMessageIds();
+        if (ids.Count == 0) return known;
         var earlier = await db.Inbound.AsNoTracking()
-            .Where(i => i.MessageId == messageId && i.Id != inbound.Id && i.Status != InboundStatus.Pending && i.Status != InboundStatus.Failed && i.Status != InboundStatus.Duplicate)
-            .OrderBy(i => i.Id).Select(i => new { i.Id, i.Source }).FirstOrDefaultAsync(ct);
-        if (earlier is not null)
-            return $"Duplicate of inbound #{earlier.Id} (same Message-ID, received by {earlier.Source}); not posted again.";
-        var own = await db.Messages.AsNoTracking().AnyAsync(m => m.MessageId == messageId && m.Direction == MessageDirection.Out, ct);
-        return own ? "Parley's own email came back (its Message-ID is one Parley sent); not posted, to avoid a loop." : null;
+            .Where(i => ids.Contains(i.MessageId!) && i.Status != InboundStatus.Pending && i.Status != InboundStatus.Failed && i.Status != InboundStatus.Duplicate)
+            .OrderBy(i => i.Id).Select(i => new { i.Id, i.Source, i.MessageId }).ToListAsync(ct);
+        foreach (var e in earlier) known.Inbound.TryAdd(e.MessageId!, (e.Id, e.Source));
+        var own = await db.Messages.AsNoTracking().Where(m => ids.Contains(m.MessageId!) && m.Direction == MessageDirection.Out)
+            .Select(m => m.MessageId!).Distinct().ToListAsync(ct);
+        known.Sent.UnionWith(own);
+        return known;
+    }
+
+    private sealed class KnownMessageIds
+    {
+        public Dictionary<string, (long Id, string Source)> Inbound { get; } = new(StringComparer.Ordinal);
+        public HashSet<string> Sent { get; } = new(StringComparer.Ordinal);
+
+        public string? DuplicateOf(InboundMessage inbound)
+        {
+            if (inbound.MessageId is not { Length: > 0 } messageId) return null;
+            if (Inbound.TryGetValue(messageId, out var earlier) && earlier.Id != inbound.Id)
+                return $"Duplicate of inbound #{earlier.Id} (same Message-ID, received by {earlier.Source}); not posted again.";
+            return Sent.Contains(messageId) ? "Parley's own email came back (its Message-ID is one Parley sent); not posted, to avoid a loop." : null;
+        }
+
+        public void Routed(InboundMessage inbound)
+        {
+            if (inbound.MessageId is { Length: > 0 } messageId
+                && inbound.Status is not (InboundStatus.Pending or InboundStatus.Failed or InboundStatus.Duplicate))
+                Inbound.TryAdd(messageId, (inbound.Id, inbound.Source));
+        }
     }
 
     private async Task<string?> LoopLimitedAsync(InboundMessage inbound, InboundSettings rules, CancellationToken ct)
