@@ -32,7 +32,8 @@ public sealed class DovecotPeer : IAsyncDisposable
     public string Log => File.Exists(Path.Combine(Directory_, "dovecot.log")) ? ReadShared(Path.Combine(Directory_, "dovecot.log")) : "";
 
     /// <param name="users">user name (e.g. "support@x.test") → password.</param>
-    public static async Task<DovecotPeer> StartAsync(IReadOnlyDictionary<string, string> users, CancellationToken ct = default)
+    /// <param name="startTls">Offer STARTTLS with a fresh self-signed certificate (CN=localhost), made by openssl.</param>
+    public static async Task<DovecotPeer> StartAsync(IReadOnlyDictionary<string, string> users, CancellationToken ct = default, bool startTls = false)
     {
         var binary = PeerBinaries.Find("dovecot", "dovecot-imapd");
         var directory = Directory.CreateTempSubdirectory("parley-dovecot-").FullName;
@@ -45,6 +46,18 @@ public sealed class DovecotPeer : IAsyncDisposable
         }
         await File.WriteAllLinesAsync(Path.Combine(directory, "users"), users.Select(u => $"{u.Key}:{{PLAIN}}{u.Value}"), ct).ConfigureAwait(false);
 
+        var ssl = "ssl = no";
+        if (startTls)
+        {
+            var openssl = PeerBinaries.Find("openssl", "openssl");
+            var made = await PeerProcess.RunAsync(openssl,
+                ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+                 "-keyout", Path.Combine(directory, "key.pem"), "-out", Path.Combine(directory, "cert.pem")],
+                TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
+            if (made.ExitCode != 0) throw new InvalidOperationException($"openssl could not make a test certificate: {made.StandardError}");
+            ssl = $"ssl = yes\nssl_cert = <{directory}/cert.pem\nssl_key = <{directory}/key.pem";
+        }
+
         for (var attempt = 1; ; attempt++)
         {
             int imap = FreePort.Get(), pop3 = FreePort.Get();
@@ -55,7 +68,7 @@ public sealed class DovecotPeer : IAsyncDisposable
                 base_dir = {{directory}}/run
                 state_dir = {{directory}}/state
                 log_path = {{directory}}/dovecot.log
-                ssl = no
+                {{ssl}}
                 disable_plaintext_auth = no
                 auth_mechanisms = plain login
                 auth_failure_delay = 0

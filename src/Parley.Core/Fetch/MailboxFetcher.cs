@@ -159,22 +159,13 @@ public sealed partial class MailboxFetcher(
 
         var bytes = await download(ct); // a download error is the connection's problem: the whole poll fails and is retried
         string? subject = null;
+        long id;
         try
         {
             var headers = ParseHeaders(bytes);
             subject = headers?[HeaderId.Subject];
             var envelope = new InboundEnvelopeData(source, account.Host, null, Sender(headers), Recipients(headers), clock.GetUtcNow());
-            var id = await store.StoreAsync(envelope, new MemoryStream(bytes, writable: false), ct);
-            // The row is committed; now tie it to its place on the server so it is never fetched twice.
-            await db.Inbound.Where(i => i.Id == id)
-                .ExecuteUpdateAsync(s => s.SetProperty(i => i.FetchAccountId, account.Id).SetProperty(i => i.RemoteId, remoteId), ct);
-            if (failure is not null)
-            {
-                db.FetchFailures.Remove(failure);
-                await db.SaveChangesAsync(ct);
-            }
-            LogStored(account.Id, remoteId, id);
-            return Outcome.Stored;
+            id = await store.StoreAsync(envelope, new MemoryStream(bytes, writable: false), ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -182,6 +173,26 @@ public sealed partial class MailboxFetcher(
             await RecordFailureAsync(account, remoteId, subject, failure, e, ct);
             return Outcome.Failed;
         }
+
+        // The row is committed, so the message is safe whatever happens next. Tie it to its place on the server
+        // (the unique FetchAccountId + RemoteId), so a later poll knows it even if marking it seen fails.
+        try
+        {
+            await db.Inbound.Where(i => i.Id == id)
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.FetchAccountId, account.Id).SetProperty(i => i.RemoteId, remoteId), ct);
+            if (failure is not null)
+            {
+                db.FetchFailures.Remove(failure);
+                await db.SaveChangesAsync(ct);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Should it come again, the router recognises its Message-ID as a duplicate: still posted once.
+            LogTagFailed(e, account.Id, remoteId, id);
+        }
+        LogStored(account.Id, remoteId, id);
+        return Outcome.Stored;
     }
 
     private async Task RecordFailureAsync(FetchAccount account, string remoteId, string? subject, FetchFailure? failure, Exception e, CancellationToken ct)
@@ -257,6 +268,9 @@ public sealed partial class MailboxFetcher(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Fetch account {AccountId}: storing {RemoteId} failed; it stays on the server")]
     private partial void LogStoreFailed(Exception e, long accountId, string remoteId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Fetch account {AccountId}: {RemoteId} is stored as inbound {InboundId} but could not be tagged with its place on the server")]
+    private partial void LogTagFailed(Exception e, long accountId, string remoteId, long inboundId);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Fetch account {AccountId}: could not record the failure of {RemoteId}")]
     private partial void LogFailureNotRecorded(Exception e, long accountId, string remoteId);

@@ -210,3 +210,47 @@ public sealed class MailboxFetchTests() : DatabaseTest(SqliteDatabaseFactory.Ins
         Assert.Empty(await InboundAsync());
     }
 }
+
+/// <summary>STARTTLS against Dovecot with a self-signed certificate: refused with a clear reason while certificate checking is on (the default), fetched once it is turned off.</summary>
+public sealed class MailboxFetchTlsTests() : DatabaseTest(SqliteDatabaseFactory.Instance), IAsyncLifetime
+{
+    private const string User = "support@mail.test";
+    private const string Password = "s3cret-pass";
+    private DovecotPeer _dovecot = null!;
+
+    async Task IAsyncLifetime.InitializeAsync()
+    {
+        await InitializeAsync();
+        _dovecot = await DovecotPeer.StartAsync(new Dictionary<string, string> { [User] = Password }, startTls: true);
+    }
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await _dovecot.DisposeAsync();
+        await DisposeAsync();
+    }
+
+    [Theory]
+    [InlineData("imap")]
+    [InlineData("pop3")]
+    public async Task A_self_signed_certificate_is_refused_by_default_and_accepted_when_checking_is_off(string protocol)
+    {
+        _dovecot.Deliver(User, "From: ana@customer.test\nTo: support@mail.test\nSubject: Secure\nMessage-ID: <tls@customer.test>\n\nOver TLS.\n");
+        var port = protocol == "imap" ? _dovecot.ImapPort : _dovecot.Pop3Port;
+        var account = await Env.With<FetchAccountService, FetchAccount>(s => s.CreateAsync(new FetchAccountInput(
+            "Secure", protocol, _dovecot.Host, port, "starttls", User, Password), default));
+        Assert.True(account.ValidateCertificate);
+        var coordinator = Env.Services.GetRequiredService<FetchCoordinator>();
+
+        var refused = await coordinator.FetchNowAsync(account.Id, default);
+        Assert.False(refused.Ok);
+        Assert.Contains("secure connection", refused.Error);
+        Assert.Contains("certificate", refused.Error);
+
+        await Env.With<FetchAccountService, FetchAccount>(s => s.UpdateAsync(account.Id, new FetchAccountInput(
+            "Secure", protocol, _dovecot.Host, port, "starttls", User, null, AfterFetch: protocol == "pop3" ? "delete" : null, ValidateCertificate: false), default));
+        var fetched = await coordinator.FetchNowAsync(account.Id, default);
+        Assert.True(fetched.Ok, fetched.Error);
+        Assert.Equal(1, fetched.Stored);
+    }
+}
