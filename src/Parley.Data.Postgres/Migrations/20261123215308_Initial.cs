@@ -12,6 +12,58 @@ namespace Parley.Data.Postgres.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "Aliases",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    LocalPart = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    RecordType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ContactPolicy = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    CreatedAt = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Aliases", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Attachments",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    ChatterMessageId = table.Column<long>(type: "bigint", nullable: false),
+                    RawMimeId = table.Column<long>(type: "bigint", nullable: false),
+                    PartIndex = table.Column<int>(type: "integer", nullable: false),
+                    FileName = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    ContentType = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    ContentId = table.Column<string>(type: "character varying(998)", maxLength: 998, nullable: true),
+                    IsInline = table.Column<bool>(type: "boolean", nullable: false),
+                    Size = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Attachments", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "BounceCounters",
+                columns: table => new
+                {
+                    Address = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
+                    HardBounces = table.Column<int>(type: "integer", nullable: false),
+                    SoftBounces = table.Column<int>(type: "integer", nullable: false),
+                    LastStatus = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
+                    LastDiagnostic = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    LastBounceAt = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_BounceCounters", x => x.Address);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Contacts",
                 columns: table => new
                 {
@@ -28,6 +80,58 @@ namespace Parley.Data.Postgres.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Contacts", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "FetchAccounts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Protocol = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
+                    Host = table.Column<string>(type: "character varying(253)", maxLength: 253, nullable: false),
+                    Port = table.Column<int>(type: "integer", nullable: false),
+                    Security = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    ValidateCertificate = table.Column<bool>(type: "boolean", nullable: false),
+                    Username = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
+                    PasswordProtected = table.Column<string>(type: "text", nullable: true),
+                    Folder = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    AfterFetch = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    MoveToFolder = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    Enabled = table.Column<bool>(type: "boolean", nullable: false),
+                    IntervalSeconds = table.Column<int>(type: "integer", nullable: false),
+                    UidValidity = table.Column<long>(type: "bigint", nullable: true),
+                    LastUid = table.Column<long>(type: "bigint", nullable: true),
+                    LastRunAt = table.Column<long>(type: "bigint", nullable: true),
+                    LastSuccessAt = table.Column<long>(type: "bigint", nullable: true),
+                    LastError = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    ConsecutiveFailures = table.Column<int>(type: "integer", nullable: false),
+                    LastFetched = table.Column<int>(type: "integer", nullable: false),
+                    CreatedAt = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FetchAccounts", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Followers",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    RecordType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    RecordId = table.Column<long>(type: "bigint", nullable: false),
+                    ContactId = table.Column<long>(type: "bigint", nullable: true),
+                    UserId = table.Column<long>(type: "bigint", nullable: true),
+                    Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Email = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
+                    CreatedAt = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Followers", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -94,6 +198,22 @@ namespace Parley.Data.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "Suppressions",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Address = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: false),
+                    Reason = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Detail = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    CreatedAt = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Suppressions", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Templates",
                 columns: table => new
                 {
@@ -129,6 +249,32 @@ namespace Parley.Data.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "FetchFailures",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    FetchAccountId = table.Column<long>(type: "bigint", nullable: false),
+                    RemoteId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Subject = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    Attempts = table.Column<int>(type: "integer", nullable: false),
+                    GaveUp = table.Column<bool>(type: "boolean", nullable: false),
+                    Error = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
+                    FirstAttemptAt = table.Column<long>(type: "bigint", nullable: false),
+                    LastAttemptAt = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FetchFailures", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_FetchFailures_FetchAccounts_FetchAccountId",
+                        column: x => x.FetchAccountId,
+                        principalTable: "FetchAccounts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Messages",
                 columns: table => new
                 {
@@ -151,6 +297,7 @@ namespace Parley.Data.Postgres.Migrations
                     Error = table.Column<string>(type: "text", nullable: true),
                     ServerReply = table.Column<string>(type: "text", nullable: true),
                     Route = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    AuthenticationResults = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
                     RawMimeId = table.Column<long>(type: "bigint", nullable: true),
                     CreatedAt = table.Column<long>(type: "bigint", nullable: false)
                 },
@@ -183,6 +330,27 @@ namespace Parley.Data.Postgres.Migrations
                     table.PrimaryKey("PK_DkimKeys", x => x.Id);
                     table.ForeignKey(
                         name: "FK_DkimKeys_SendingDomains_SendingDomainId",
+                        column: x => x.SendingDomainId,
+                        principalTable: "SendingDomains",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DoctorRuns",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    SendingDomainId = table.Column<long>(type: "bigint", nullable: false),
+                    CheckedAt = table.Column<long>(type: "bigint", nullable: false),
+                    FindingsJson = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DoctorRuns", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_DoctorRuns_SendingDomains_SendingDomainId",
                         column: x => x.SendingDomainId,
                         principalTable: "SendingDomains",
                         principalColumn: "Id",
@@ -230,6 +398,11 @@ namespace Parley.Data.Postgres.Migrations
                     MessageId = table.Column<string>(type: "character varying(998)", maxLength: 998, nullable: true),
                     Status = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
                     Error = table.Column<string>(type: "text", nullable: true),
+                    AuthenticationResults = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    Sender = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: true),
+                    Route = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    FetchAccountId = table.Column<long>(type: "bigint", nullable: true),
+                    RemoteId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
                     ChatterMessageId = table.Column<long>(type: "bigint", nullable: true)
                 },
                 constraints: table =>
@@ -279,6 +452,12 @@ namespace Parley.Data.Postgres.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Aliases_LocalPart",
+                table: "Aliases",
+                column: "LocalPart",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ApiTokens_SecretHash",
                 table: "ApiTokens",
                 column: "SecretHash",
@@ -288,6 +467,11 @@ namespace Parley.Data.Postgres.Migrations
                 name: "IX_ApiTokens_UserId",
                 table: "ApiTokens",
                 column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Attachments_ChatterMessageId",
+                table: "Attachments",
+                column: "ChatterMessageId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Contacts_Email",
@@ -306,9 +490,37 @@ namespace Parley.Data.Postgres.Migrations
                 column: "SendingDomainId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_DoctorRuns_SendingDomainId_Id",
+                table: "DoctorRuns",
+                columns: new[] { "SendingDomainId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FetchFailures_FetchAccountId_RemoteId",
+                table: "FetchFailures",
+                columns: new[] { "FetchAccountId", "RemoteId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Followers_Email",
+                table: "Followers",
+                column: "Email");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Followers_RecordType_RecordId_Email",
+                table: "Followers",
+                columns: new[] { "RecordType", "RecordId", "Email" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Inbound_ChatterMessageId",
                 table: "Inbound",
                 column: "ChatterMessageId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Inbound_FetchAccountId_RemoteId",
+                table: "Inbound",
+                columns: new[] { "FetchAccountId", "RemoteId" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_Inbound_MessageId",
@@ -319,6 +531,11 @@ namespace Parley.Data.Postgres.Migrations
                 name: "IX_Inbound_RawMimeId",
                 table: "Inbound",
                 column: "RawMimeId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Inbound_Sender_ReceivedAt",
+                table: "Inbound",
+                columns: new[] { "Sender", "ReceivedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Inbound_Status_Id",
@@ -357,6 +574,12 @@ namespace Parley.Data.Postgres.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_Suppressions_Address",
+                table: "Suppressions",
+                column: "Address",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Users_Email",
                 table: "Users",
                 column: "Email",
@@ -367,13 +590,31 @@ namespace Parley.Data.Postgres.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "Aliases");
+
+            migrationBuilder.DropTable(
                 name: "ApiTokens");
+
+            migrationBuilder.DropTable(
+                name: "Attachments");
+
+            migrationBuilder.DropTable(
+                name: "BounceCounters");
 
             migrationBuilder.DropTable(
                 name: "Contacts");
 
             migrationBuilder.DropTable(
                 name: "DkimKeys");
+
+            migrationBuilder.DropTable(
+                name: "DoctorRuns");
+
+            migrationBuilder.DropTable(
+                name: "FetchFailures");
+
+            migrationBuilder.DropTable(
+                name: "Followers");
 
             migrationBuilder.DropTable(
                 name: "Inbound");
@@ -388,6 +629,9 @@ namespace Parley.Data.Postgres.Migrations
                 name: "Settings");
 
             migrationBuilder.DropTable(
+                name: "Suppressions");
+
+            migrationBuilder.DropTable(
                 name: "Templates");
 
             migrationBuilder.DropTable(
@@ -395,6 +639,9 @@ namespace Parley.Data.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "SendingDomains");
+
+            migrationBuilder.DropTable(
+                name: "FetchAccounts");
 
             migrationBuilder.DropTable(
                 name: "Messages");

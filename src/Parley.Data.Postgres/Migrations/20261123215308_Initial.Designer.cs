@@ -11,8 +11,8 @@ using Parley.Core.Data;
 namespace Parley.Data.Postgres.Migrations
 {
     [DbContext(typeof(ParleyDbContext))]
-    [Migration("20261123203709_InboundGateway")]
-    partial class InboundGateway
+    [Migration("20261123215308_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -260,6 +260,31 @@ namespace Parley.Data.Postgres.Migrations
                     b.ToTable("Contacts");
                 });
 
+            modelBuilder.Entity("Parley.Core.Doctor.DoctorRun", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("CheckedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("FindingsJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("SendingDomainId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SendingDomainId", "Id");
+
+                    b.ToTable("DoctorRuns");
+                });
+
             modelBuilder.Entity("Parley.Core.Domains.DkimKey", b =>
                 {
                     b.Property<long>("Id")
@@ -334,6 +359,14 @@ namespace Parley.Data.Postgres.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<string>("AfterFetch")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<int>("ConsecutiveFailures")
+                        .HasColumnType("integer");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("bigint");
 
@@ -363,6 +396,16 @@ namespace Parley.Data.Postgres.Migrations
                     b.Property<long?>("LastRunAt")
                         .HasColumnType("bigint");
 
+                    b.Property<long?>("LastSuccessAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("LastUid")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("MoveToFolder")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -384,14 +427,65 @@ namespace Parley.Data.Postgres.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.Property<long?>("UidValidity")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("Username")
                         .IsRequired()
                         .HasMaxLength(254)
                         .HasColumnType("character varying(254)");
 
+                    b.Property<bool>("ValidateCertificate")
+                        .HasColumnType("boolean");
+
                     b.HasKey("Id");
 
                     b.ToTable("FetchAccounts");
+                });
+
+            modelBuilder.Entity("Parley.Core.Fetch.FetchFailure", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Error")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<long>("FetchAccountId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("FirstAttemptAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("GaveUp")
+                        .HasColumnType("boolean");
+
+                    b.Property<long>("LastAttemptAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("RemoteId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Subject")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FetchAccountId", "RemoteId")
+                        .IsUnique();
+
+                    b.ToTable("FetchFailures");
                 });
 
             modelBuilder.Entity("Parley.Core.Followers.Follower", b =>
@@ -841,11 +935,29 @@ namespace Parley.Data.Postgres.Migrations
                     b.Navigation("RawMime");
                 });
 
+            modelBuilder.Entity("Parley.Core.Doctor.DoctorRun", b =>
+                {
+                    b.HasOne("Parley.Core.Domains.SendingDomain", null)
+                        .WithMany()
+                        .HasForeignKey("SendingDomainId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Parley.Core.Domains.DkimKey", b =>
                 {
                     b.HasOne("Parley.Core.Domains.SendingDomain", null)
                         .WithMany("Keys")
                         .HasForeignKey("SendingDomainId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Parley.Core.Fetch.FetchFailure", b =>
+                {
+                    b.HasOne("Parley.Core.Fetch.FetchAccount", null)
+                        .WithMany()
+                        .HasForeignKey("FetchAccountId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -11,6 +11,58 @@ namespace Parley.Data.Sqlite.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "Aliases",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    LocalPart = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    RecordType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ContactPolicy = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Aliases", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Attachments",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    ChatterMessageId = table.Column<long>(type: "INTEGER", nullable: false),
+                    RawMimeId = table.Column<long>(type: "INTEGER", nullable: false),
+                    PartIndex = table.Column<int>(type: "INTEGER", nullable: false),
+                    FileName = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    ContentType = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    ContentId = table.Column<string>(type: "TEXT", maxLength: 998, nullable: true),
+                    IsInline = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Size = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Attachments", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "BounceCounters",
+                columns: table => new
+                {
+                    Address = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    HardBounces = table.Column<int>(type: "INTEGER", nullable: false),
+                    SoftBounces = table.Column<int>(type: "INTEGER", nullable: false),
+                    LastStatus = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
+                    LastDiagnostic = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    LastBounceAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_BounceCounters", x => x.Address);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Contacts",
                 columns: table => new
                 {
@@ -27,6 +79,58 @@ namespace Parley.Data.Sqlite.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Contacts", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "FetchAccounts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Protocol = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    Host = table.Column<string>(type: "TEXT", maxLength: 253, nullable: false),
+                    Port = table.Column<int>(type: "INTEGER", nullable: false),
+                    Security = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    ValidateCertificate = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Username = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    PasswordProtected = table.Column<string>(type: "TEXT", nullable: true),
+                    Folder = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    AfterFetch = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    MoveToFolder = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    Enabled = table.Column<bool>(type: "INTEGER", nullable: false),
+                    IntervalSeconds = table.Column<int>(type: "INTEGER", nullable: false),
+                    UidValidity = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastUid = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastRunAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastSuccessAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    LastError = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    ConsecutiveFailures = table.Column<int>(type: "INTEGER", nullable: false),
+                    LastFetched = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FetchAccounts", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Followers",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    RecordType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    RecordId = table.Column<long>(type: "INTEGER", nullable: false),
+                    ContactId = table.Column<long>(type: "INTEGER", nullable: true),
+                    UserId = table.Column<long>(type: "INTEGER", nullable: true),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Followers", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -93,6 +197,22 @@ namespace Parley.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "Suppressions",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    Address = table.Column<string>(type: "TEXT", maxLength: 254, nullable: false),
+                    Reason = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    Detail = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Suppressions", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Templates",
                 columns: table => new
                 {
@@ -128,6 +248,32 @@ namespace Parley.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "FetchFailures",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    FetchAccountId = table.Column<long>(type: "INTEGER", nullable: false),
+                    RemoteId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Subject = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    GaveUp = table.Column<bool>(type: "INTEGER", nullable: false),
+                    Error = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: false),
+                    FirstAttemptAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    LastAttemptAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_FetchFailures", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_FetchFailures_FetchAccounts_FetchAccountId",
+                        column: x => x.FetchAccountId,
+                        principalTable: "FetchAccounts",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Messages",
                 columns: table => new
                 {
@@ -150,6 +296,7 @@ namespace Parley.Data.Sqlite.Migrations
                     Error = table.Column<string>(type: "TEXT", nullable: true),
                     ServerReply = table.Column<string>(type: "TEXT", nullable: true),
                     Route = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    AuthenticationResults = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
                     RawMimeId = table.Column<long>(type: "INTEGER", nullable: true),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },
@@ -182,6 +329,27 @@ namespace Parley.Data.Sqlite.Migrations
                     table.PrimaryKey("PK_DkimKeys", x => x.Id);
                     table.ForeignKey(
                         name: "FK_DkimKeys_SendingDomains_SendingDomainId",
+                        column: x => x.SendingDomainId,
+                        principalTable: "SendingDomains",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "DoctorRuns",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    SendingDomainId = table.Column<long>(type: "INTEGER", nullable: false),
+                    CheckedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    FindingsJson = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DoctorRuns", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_DoctorRuns_SendingDomains_SendingDomainId",
                         column: x => x.SendingDomainId,
                         principalTable: "SendingDomains",
                         principalColumn: "Id",
@@ -229,6 +397,11 @@ namespace Parley.Data.Sqlite.Migrations
                     MessageId = table.Column<string>(type: "TEXT", maxLength: 998, nullable: true),
                     Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                     Error = table.Column<string>(type: "TEXT", nullable: true),
+                    AuthenticationResults = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    Sender = table.Column<string>(type: "TEXT", maxLength: 254, nullable: true),
+                    Route = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    FetchAccountId = table.Column<long>(type: "INTEGER", nullable: true),
+                    RemoteId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
                     ChatterMessageId = table.Column<long>(type: "INTEGER", nullable: true)
                 },
                 constraints: table =>
@@ -278,6 +451,12 @@ namespace Parley.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateIndex(
+                name: "IX_Aliases_LocalPart",
+                table: "Aliases",
+                column: "LocalPart",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_ApiTokens_SecretHash",
                 table: "ApiTokens",
                 column: "SecretHash",
@@ -287,6 +466,11 @@ namespace Parley.Data.Sqlite.Migrations
                 name: "IX_ApiTokens_UserId",
                 table: "ApiTokens",
                 column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Attachments_ChatterMessageId",
+                table: "Attachments",
+                column: "ChatterMessageId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Contacts_Email",
@@ -305,9 +489,37 @@ namespace Parley.Data.Sqlite.Migrations
                 column: "SendingDomainId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_DoctorRuns_SendingDomainId_Id",
+                table: "DoctorRuns",
+                columns: new[] { "SendingDomainId", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_FetchFailures_FetchAccountId_RemoteId",
+                table: "FetchFailures",
+                columns: new[] { "FetchAccountId", "RemoteId" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Followers_Email",
+                table: "Followers",
+                column: "Email");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Followers_RecordType_RecordId_Email",
+                table: "Followers",
+                columns: new[] { "RecordType", "RecordId", "Email" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Inbound_ChatterMessageId",
                 table: "Inbound",
                 column: "ChatterMessageId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Inbound_FetchAccountId_RemoteId",
+                table: "Inbound",
+                columns: new[] { "FetchAccountId", "RemoteId" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_Inbound_MessageId",
@@ -318,6 +530,11 @@ namespace Parley.Data.Sqlite.Migrations
                 name: "IX_Inbound_RawMimeId",
                 table: "Inbound",
                 column: "RawMimeId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Inbound_Sender_ReceivedAt",
+                table: "Inbound",
+                columns: new[] { "Sender", "ReceivedAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Inbound_Status_Id",
@@ -356,6 +573,12 @@ namespace Parley.Data.Sqlite.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_Suppressions_Address",
+                table: "Suppressions",
+                column: "Address",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Users_Email",
                 table: "Users",
                 column: "Email",
@@ -366,13 +589,31 @@ namespace Parley.Data.Sqlite.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
+                name: "Aliases");
+
+            migrationBuilder.DropTable(
                 name: "ApiTokens");
+
+            migrationBuilder.DropTable(
+                name: "Attachments");
+
+            migrationBuilder.DropTable(
+                name: "BounceCounters");
 
             migrationBuilder.DropTable(
                 name: "Contacts");
 
             migrationBuilder.DropTable(
                 name: "DkimKeys");
+
+            migrationBuilder.DropTable(
+                name: "DoctorRuns");
+
+            migrationBuilder.DropTable(
+                name: "FetchFailures");
+
+            migrationBuilder.DropTable(
+                name: "Followers");
 
             migrationBuilder.DropTable(
                 name: "Inbound");
@@ -387,6 +628,9 @@ namespace Parley.Data.Sqlite.Migrations
                 name: "Settings");
 
             migrationBuilder.DropTable(
+                name: "Suppressions");
+
+            migrationBuilder.DropTable(
                 name: "Templates");
 
             migrationBuilder.DropTable(
@@ -394,6 +638,9 @@ namespace Parley.Data.Sqlite.Migrations
 
             migrationBuilder.DropTable(
                 name: "SendingDomains");
+
+            migrationBuilder.DropTable(
+                name: "FetchAccounts");
 
             migrationBuilder.DropTable(
                 name: "Messages");

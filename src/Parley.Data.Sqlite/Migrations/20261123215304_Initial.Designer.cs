@@ -10,8 +10,8 @@ using Parley.Core.Data;
 namespace Parley.Data.Sqlite.Migrations
 {
     [DbContext(typeof(ParleyDbContext))]
-    [Migration("20261123212221_FetchAccounts")]
-    partial class FetchAccounts
+    [Migration("20261123215304_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
