@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(postfix swaks dovecot-imapd dovecot-pop3d opendkim-tools python3-dkim python3-spf
-          postgresql chromium dnsmasq-base sqlite3)
+          postgresql chromium dnsmasq-base sqlite3 openssl util-linux)
 
 missing=()
 for p in "${packages[@]}"; do
