@@ -186,6 +186,19 @@ public sealed class ApiTests(ApiHostFixture fixture) : IClassFixture<ApiHostFixt
     }
 
     [Fact]
+    public async Task An_spf_include_may_have_underscore_labels_but_must_be_a_dns_name()
+    {
+        var created = await Json.ReadAsync(await _api.Post("/api/v1/outgoing-servers",
+            new { name = "Provider", host = "smtp.provider.test", port = 587, security = "starttls", spfInclude = "_SPF.Provider.test." }), HttpStatusCode.Created);
+        var listed = await Json.ReadAsync(await _api.GetAsync("/api/v1/outgoing-servers"), HttpStatusCode.OK);
+        var server = listed.EnumerateArray().Single(s => s.GetProperty("id").GetInt64() == created.GetProperty("id").GetInt64());
+        Assert.Equal("_spf.provider.test", server.GetProperty("spfInclude").GetString());
+
+        await Json.AssertValidationProblemAsync(await _api.Post("/api/v1/outgoing-servers",
+            new { name = "Provider", host = "smtp.provider.test", port = 587, security = "starttls", spfInclude = "not a domain" }), "spfInclude");
+    }
+
+    [Fact]
     public async Task The_alias_domain_is_set_normalised_and_validated()
     {
         var set = await Json.ReadAsync(await _api.PutAsJsonAsync("/api/v1/settings/alias-domain", new { domain = " Mail.Parley.TEST. " }), HttpStatusCode.OK);

@@ -37,15 +37,9 @@ public sealed partial class FetchCoordinator(IServiceScopeFactory scopes, TimePr
     internal Task<bool> WaitForChangeAsync(TimeSpan timeout, CancellationToken ct) => _changed.WaitAsync(timeout, ct);
 
     /// <summary>Connects, polls once, disconnects (POP3 deletions are applied by QUIT) and records the result.</summary>
-    public async Task<FetchRunResult> FetchNowAsync(long accountId, CancellationToken ct)
-    {
-        var gate = _locks.GetOrAdd(accountId, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(ct);
-        try
+    public Task<FetchRunResult> FetchNowAsync(long accountId, CancellationToken ct) =>
+        WithAccountLockedAsync(accountId, async (fetcher, account) =>
         {
-            await using var scope = scopes.CreateAsyncScope();
-            var fetcher = scope.ServiceProvider.GetRequiredService<MailboxFetcher>();
-            var account = await fetcher.FindAsync(accountId, ct) ?? throw new KeyNotFoundException($"There is no fetch account {accountId}.");
             try
             {
                 FetchPollResult result;
@@ -63,10 +57,26 @@ public sealed partial class FetchCoordinator(IServiceScopeFactory scopes, TimePr
                 }
                 return await RecordAsync(accountId, result, null, ct);
             }
-            catch (Exception e) when (!ct.IsCancellationRequested && e is not KeyNotFoundException)
+            catch (Exception e) when (!ct.IsCancellationRequested)
             {
                 return await RecordFailureAsync(account, e, ct);
             }
+        }, ct);
+
+    /// <summary>
+    /// Runs work on one account under its lock (one poll at a time per account in this process),
+    /// with a fresh scope and the account as stored now.
+    /// </summary>
+    private async Task<T> WithAccountLockedAsync<T>(long accountId, Func<MailboxFetcher, FetchAccount, Task<T>> work, CancellationToken ct)
+    {
+        var gate = _locks.GetOrAdd(accountId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct);
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var fetcher = scope.ServiceProvider.GetRequiredService<MailboxFetcher>();
+            var account = await fetcher.FindAsync(accountId, ct) ?? throw new KeyNotFoundException($"There is no fetch account {accountId}.");
+            return await work(fetcher, account);
         }
         finally
         {
@@ -124,22 +134,8 @@ public sealed partial class FetchCoordinator(IServiceScopeFactory scopes, TimePr
         }
     }
 
-    private async Task<(FetchPollResult, IMailFolder)> PollLockedAsync(long accountId, ImapClient client, CancellationToken ct)
-    {
-        var gate = _locks.GetOrAdd(accountId, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(ct);
-        try
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var fetcher = scope.ServiceProvider.GetRequiredService<MailboxFetcher>();
-            var account = await fetcher.FindAsync(accountId, ct) ?? throw new KeyNotFoundException($"There is no fetch account {accountId}.");
-            return await fetcher.PollImapFolderAsync(account, client, ct);
-        }
-        finally
-        {
-            gate.Release();
-        }
-    }
+    private Task<(FetchPollResult, IMailFolder)> PollLockedAsync(long accountId, ImapClient client, CancellationToken ct) =>
+        WithAccountLockedAsync(accountId, (fetcher, account) => fetcher.PollImapFolderAsync(account, client, ct), ct);
 
     /// <summary>Logs in and counts the messages in the folder (POP3: the maildrop); downloads nothing, changes nothing.</summary>
     public async Task<FetchTestResult> TestAsync(FetchAccount account, string? password, CancellationToken ct)

@@ -9,24 +9,16 @@ namespace Parley.Core.Fetch;
 /// <summary>Connects and logs in to a fetch account's server, and turns what goes wrong into words for the admin.</summary>
 public static class MailboxClients
 {
-    public static async Task<ImapClient> ConnectImapAsync(FetchAccount account, string? password, TimeSpan timeout, CancellationToken ct)
-    {
-        var client = new ImapClient();
-        try
-        {
-            await ConnectAsync(client, account, password, timeout, ct);
-            return client;
-        }
-        catch
-        {
-            client.Dispose();
-            throw;
-        }
-    }
+    public static Task<ImapClient> ConnectImapAsync(FetchAccount account, string? password, TimeSpan timeout, CancellationToken ct) =>
+        ConnectNewAsync(new ImapClient(), account, password, timeout, ct);
 
-    public static async Task<Pop3Client> ConnectPop3Async(FetchAccount account, string? password, TimeSpan timeout, CancellationToken ct)
+    public static Task<Pop3Client> ConnectPop3Async(FetchAccount account, string? password, TimeSpan timeout, CancellationToken ct) =>
+        ConnectNewAsync(new Pop3Client(), account, password, timeout, ct);
+
+    /// <summary>Connects and logs in a fresh client; a client that failed is disposed, not leaked.</summary>
+    private static async Task<TClient> ConnectNewAsync<TClient>(TClient client, FetchAccount account, string? password, TimeSpan timeout, CancellationToken ct)
+        where TClient : MailService
     {
-        var client = new Pop3Client();
         try
         {
             await ConnectAsync(client, account, password, timeout, ct);

@@ -1,3 +1,4 @@
+using Parley.Deliverability.Dns;
 using Microsoft.EntityFrameworkCore;
 using Parley.Core.Common;
 using Parley.Core.Data;
@@ -61,10 +62,10 @@ public sealed class OutgoingServerService(ParleyDbContext db, SecretProtector se
         var filter = NormalizeFilter(input.FromFilter, out var badEntry);
         if (badEntry is not null)
             errors["fromFilter"] = [$"\"{badEntry}\" is neither an email address nor a domain. List addresses and/or domains, separated by commas."];
-        // SPF includes are DNS names, not host names: labels such as _spf are normal there.
+        // An SPF include is a DNS name, not a host name: labels such as _spf are normal there.
         var spfInclude = string.IsNullOrWhiteSpace(input.SpfInclude) ? null
-            : EmailAddress.NormalizeDomain(input.SpfInclude.Replace('_', 'u')) is null ? null
-            : input.SpfInclude.Trim().TrimEnd('.').ToLowerInvariant();
+            : DnsName.TryNormalize(input.SpfInclude.Trim(), out var include) && include.Contains('.') && !include.Any(char.IsWhiteSpace) ? include
+            : null;
         if (!string.IsNullOrWhiteSpace(input.SpfInclude) && spfInclude is null)
             errors["spfInclude"] = ["The SPF include must be a domain, such as _spf.provider.example."];
         if (input.Priority is < 0 or > 1000) errors["priority"] = ["The priority must be between 0 and 1000 (lower goes first)."];

@@ -7,7 +7,7 @@ namespace Parley.Deliverability.Tests.Peers;
 /// <summary>Debian's python3-dkim (dkimpy), driven through JSON lines: sign with a key, verify with a DNS map.</summary>
 public static class PyDkim
 {
-    public const string Python = "/usr/bin/python3";
+    public const string Python = DebianPython.Path;
 
     private const string Script = """
         import sys, json, base64
@@ -113,29 +113,7 @@ public static class PyDkim
         }
     }
 
-    private static bool Probe()
-    {
-        if (!File.Exists(Python))
-        {
-            return false;
-        }
-
-        try
-        {
-            using var process = Process.Start(new ProcessStartInfo(Python)
-            {
-                ArgumentList = { "-I", "-c", "import dkim, nacl" },
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            })!;
-            process.WaitForExit(10_000);
-            return process.HasExited && process.ExitCode == 0;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return false;
-        }
-    }
+    private static bool Probe() => DebianPython.HasModules("dkim, nacl");
 }
 
 /// <summary>A fact that needs Debian's python3-dkim (with python3-nacl for Ed25519); skipped with that reason where missing.</summary>

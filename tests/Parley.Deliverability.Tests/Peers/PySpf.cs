@@ -6,7 +6,7 @@ namespace Parley.Deliverability.Tests.Peers;
 /// <summary>Debian's python3-spf (pyspf), driven in one process through JSON lines on stdin/stdout.</summary>
 public static class PySpf
 {
-    public const string Python = "/usr/bin/python3";
+    public const string Python = DebianPython.Path;
 
     // dnspython's default resolver is pointed at the test server; pyspf uses it for every query.
     private const string Script = """
@@ -85,27 +85,5 @@ public static class PySpf
         }
     }
 
-    private static bool Probe()
-    {
-        if (!File.Exists(Python))
-        {
-            return false;
-        }
-
-        try
-        {
-            using var process = Process.Start(new ProcessStartInfo(Python)
-            {
-                ArgumentList = { "-I", "-c", "import spf, dns.resolver" },
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            })!;
-            process.WaitForExit(10_000);
-            return process.HasExited && process.ExitCode == 0;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return false;
-        }
-    }
+    private static bool Probe() => DebianPython.HasModules("spf, dns.resolver");
 }
