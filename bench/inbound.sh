@@ -14,8 +14,7 @@ source_bin=$(command -v smtp-source || echo /usr/sbin/smtp-source)
 dnsmasq_bin=$(command -v dnsmasq || echo /usr/sbin/dnsmasq)
 for b in "$sink_bin" "$source_bin" "$dnsmasq_bin"; do [ -x "$b" ] || { echo "needs $b (postfix, dnsmasq-base)"; exit 1; }; done
 
-build_out=$(dotnet build src/Parley -c Release -v q -nologo 2>&1) || { echo "$build_out" | grep -E 'error' | sort -u; exit 1; }
-dll=src/Parley/bin/Release/net10.0/parley.dll
+dll=$(bash bench/publish-parley.sh)
 
 work=$(mktemp -d "${INBOUND_TMPDIR:-/tmp}/parley-inbound.XXXXXX")
 mkdir -p "$work/sink" "$work/data"; chmod 755 "$work"; chmod 777 "$work/sink"
@@ -76,10 +75,9 @@ as_nobody=(); [ "$(id -u)" -eq 0 ] && as_nobody=(-u nobody)
 "$sink_bin" "${as_nobody[@]}" -d "$work/sink/m." "127.0.0.1:$sink_port" 1000 2>"$work/sink.log" &
 sink_pid=$!
 until (exec 3<>"/dev/tcp/127.0.0.1/$sink_port") 2>/dev/null; do sleep 0.05; done
-start=$(date +%s.%N)
-sink_out=$("$source_bin" -c -s 20 -m "$n" -l 4096 -f bench@source.test -t bench@mail.bench.test "127.0.0.1:$sink_port" | tr '\r' '\n')
-sink_s=$(echo "$(date +%s.%N) - $start" | bc)
-sink_rate=$(echo "scale=1; $n / $sink_s" | bc)
-echo "smtp-sink: $n messages in ${sink_s}s = $sink_rate msgs/s (writes each to a file, no fsync)"
+# The same load against smtp-sink (writes each message to a file, no fsync; median of three runs).
+source bench/peer-median.sh
+peer_median smtp-sink "$n" "$sink_port" "$work/sink" bench@mail.bench.test
+sink_rate=$peer_rate
 ratio=$(awk -v a="$parley_rate" -v b="$sink_rate" 'BEGIN { printf "%.2f", a / b }')
 echo "inbound: parley=$parley_rate smtp-sink=$sink_rate ratio=$ratio"

@@ -14,10 +14,9 @@ sink_bin=$(command -v smtp-sink || echo /usr/sbin/smtp-sink)
 source_bin=$(command -v smtp-source || echo /usr/sbin/smtp-source)
 [ -x "$sink_bin" ] && [ -x "$source_bin" ] || { echo "needs smtp-sink and smtp-source (postfix)"; exit 1; }
 
-for project in src/Parley bench/outbound/DeliveryBench; do
-  build_out=$(dotnet build "$project" -c Release -v q -nologo 2>&1) || { echo "$build_out" | grep -E 'error' | sort -u; echo "build of $project failed"; exit 1; }
-done
-dll=src/Parley/bin/Release/net10.0/parley.dll
+build_out=$(dotnet build bench/outbound/DeliveryBench -c Release -v q -nologo 2>&1) \
+  || { echo "$build_out" | grep -E 'error' | sort -u; echo "build of DeliveryBench failed"; exit 1; }
+dll=$(bash bench/publish-parley.sh)
 
 # OUTBOUND_TMPDIR=/dev/shm puts the database on tmpfs (fsync costs nothing there): a diagnostic, not the default.
 work=$(mktemp -d "${OUTBOUND_TMPDIR:-/tmp}/parley-outbound.XXXXXX")
@@ -38,18 +37,14 @@ as_nobody=(); [ "$(id -u)" -eq 0 ] && as_nobody=(-u nobody)
 sink_pid=$!
 until (exec 3<>"/dev/tcp/127.0.0.1/$sink_port") 2>/dev/null; do sleep 0.05; done
 
-# 1. smtp-source: the same count and size to the same sink.
-start=$(date +%s.%N)
-source_out=$("$source_bin" -c -s 20 -m "$n" -l 4096 -f bench@source.test -t sink@customer.test "127.0.0.1:$sink_port" | tr '\r' '\n')
-source_s=$(echo "$(date +%s.%N) - $start" | bc)
-source_acked=$(echo "$source_out" | grep -E '^[0-9]+$' | tail -1)
-[ "${source_acked:-0}" -ge "$n" ] || { echo "smtp-source: only ${source_acked:-0} of $n acknowledged"; exit 1; }
-source_rate=$(echo "scale=1; $n / $source_s" | bc)
-echo "smtp-source: $n messages in ${source_s}s = $source_rate msgs/s"
-find "$work/sink" -name 'm.*' -delete
+# 1. smtp-source: the same count and size to the same sink (median of three runs).
+source bench/peer-median.sh
+peer_median smtp-source "$n" "$sink_port" "$work/sink" sink@customer.test
+source_rate=$peer_rate
 
-# 2. Parley's delivery layer alone: N pre-built messages through the pooled SmtpDeliveryClient (1 and 8 in parallel).
-for parallel in 1 8; do
+# 2. Diagnostic (OUTBOUND_LAYER=1): Parley's delivery layer alone, N pre-built messages through the pooled
+# SmtpDeliveryClient (1 and 8 in parallel).
+for parallel in $([ "${OUTBOUND_LAYER:-0}" = 1 ] && echo 1 8); do
   layer_out=$(dotnet bench/outbound/DeliveryBench/bin/Release/net10.0/DeliveryBench.dll "$sink_port" "$n" "$parallel")
   echo "delivery layer, $parallel in parallel: $(echo "$layer_out" | tr '\n' ' ')"
   find "$work/sink" -name 'm.*' -delete

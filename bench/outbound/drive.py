@@ -73,6 +73,7 @@ def main():
         with concurrent.futures.ThreadPoolExecutor(a.concurrency) as pool:
             list(pool.map(post, ids[: a.n]))
     posted = time.monotonic() - t0
+    delivered_when_posted = sum(1 for name in os.listdir(a.sink_dir) if name.startswith("m."))
 
     count = 0
     deadline = t0 + a.timeout
@@ -88,6 +89,7 @@ def main():
     text = open(sample, encoding="utf-8", errors="replace").read() if sample else ""
     print(f"parley_mode={a.mode}")
     print(f"parley_posted_s={posted:.2f}")
+    print(f"parley_delivered_while_queueing={delivered_when_posted}")
     print(f"parley_delivered={count}")
     print(f"parley_elapsed_s={elapsed:.2f}")
     print(f"parley_msgs_per_s={count / elapsed:.1f}")

@@ -25,6 +25,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ChatterEvents>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<InboundSignal>();
+        services.AddSingleton<Data.DatabaseWriteGate>();
         services.AddSingleton<InboundCommitQueue>();
         services.AddSingleton<ReplyAddressProvider>();
         services.AddSingleton<TemplateRenderer>();

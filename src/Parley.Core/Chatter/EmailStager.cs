@@ -24,21 +24,40 @@ public sealed class EmailStager(ParleyDbContext db, ReplyAddressProvider replyAd
         var lastInbound = !threadOnLastReply ? null : await db.Messages.AsNoTracking()
             .Where(m => m.RecordType == record.Type && m.RecordId == record.Id && m.Direction == MessageDirection.In && m.MessageId != null)
             .OrderByDescending(m => m.Id).Select(m => m.MessageId).FirstOrDefaultAsync(ct);
+        var email = Build(view, subject, body, user, aliasDomain, await replyAddresses.ForAsync(record, aliasDomain, ct), lastInbound, extraHeaders, now);
+        Add(email);
+        return email.Message;
+    }
+
+    /// <summary>
+    /// The chatter message, its raw MIME and its outbox row, built without touching the database (so a mailing can
+    /// build many in parallel); <see cref="Add"/> puts them in the unit of work.
+    /// </summary>
+    public static StagedEmail Build(RecordView view, string subject, string body, ActingUser user, string aliasDomain, string replyTo,
+        string? inReplyTo, IReadOnlyList<KeyValuePair<string, string>>? extraHeaders, DateTimeOffset now)
+    {
+        var record = view.Ref;
         var messageId = MimeComposer.NewMessageId(aliasDomain);
         var mime = MimeComposer.Compose(new OutboundEmail(
-            user.Name, user.Email, view.Title, view.Email!, await replyAddresses.ForAsync(record, aliasDomain, ct),
-            subject, body, messageId, lastInbound, now) { ExtraHeaders = extraHeaders ?? [] });
-
+            user.Name, user.Email, view.Title, view.Email!, replyTo, subject, body, messageId, inReplyTo, now) { ExtraHeaders = extraHeaders ?? [] });
         var message = new ChatterMessage
         {
             RecordType = record.Type, RecordId = record.Id, Kind = MessageKind.Email, Direction = MessageDirection.Out,
             AuthorUserId = user.Id, AuthorName = user.Name, From = mime.From.ToString(), To = view.Email,
             Subject = subject, BodyText = mime.TextBody ?? "", BodyHtml = mime.HtmlBody,
-            MessageId = messageId, InReplyTo = lastInbound, State = DeliveryState.Queued, CreatedAt = now,
+            MessageId = messageId, InReplyTo = inReplyTo, State = DeliveryState.Queued, CreatedAt = now,
             RawMime = new RawMime { Content = MimeComposer.ToBytes(mime), CreatedAt = now },
         };
-        db.Messages.Add(message);
-        db.Outbox.Add(new OutboxItem { ChatterMessage = message, Recipient = view.Email!, NextAttemptAt = now, CreatedAt = now });
-        return message;
+        return new StagedEmail(message, new OutboxItem { ChatterMessage = message, Recipient = view.Email!, NextAttemptAt = now, CreatedAt = now });
+    }
+
+    /// <summary>Adds a built email (message, raw MIME, outbox row) to the unit of work, unsaved.</summary>
+    public void Add(StagedEmail email)
+    {
+        db.Messages.Add(email.Message);
+        db.Outbox.Add(email.Delivery);
     }
 }
+
+/// <summary>One outgoing email ready for the unit of work: its chatter message (with raw MIME) and its outbox row.</summary>
+public sealed record StagedEmail(ChatterMessage Message, OutboxItem Delivery);

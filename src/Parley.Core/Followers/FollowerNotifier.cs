@@ -15,12 +15,12 @@ namespace Parley.Core.Followers;
 /// </summary>
 public sealed class FollowerNotifier(ParleyDbContext db, TimeProvider clock)
 {
-    public async Task<ChatterMessage?> ForwardAsync(RecordRef record, ChatterMessage posted, string authorAddress, string aliasDomain, string replyTo, CancellationToken ct)
+    /// <param name="recordFollowers">The record's followers, as the caller read them (the router reads them once per batch).</param>
+    public async Task<ChatterMessage?> ForwardAsync(RecordRef record, IReadOnlyList<Follower> recordFollowers, ChatterMessage posted,
+        string authorAddress, string aliasDomain, string replyTo, CancellationToken ct)
     {
         var author = authorAddress.ToLowerInvariant();
-        var followers = await db.Followers.AsNoTracking()
-            .Where(f => f.RecordType == record.Type && f.RecordId == record.Id && f.Email != author)
-            .OrderBy(f => f.Id).Take(500).ToListAsync(ct);
+        var followers = recordFollowers.Where(f => f.Email != author).Take(500).ToList();
         if (followers.Count == 0) return null;
         var emails = followers.Select(f => f.Email).ToList();
         var suppressed = await db.Suppressions.AsNoTracking().Where(s => emails.Contains(s.Address)).Select(s => s.Address).ToListAsync(ct);

@@ -23,11 +23,12 @@ public sealed partial class InboundCommitQueue : IAsyncDisposable
     private readonly InboundSignal _signal;
     private readonly ILogger<InboundCommitQueue> _logger;
     private readonly Task _writer;
-    private readonly SemaphoreSlim _writerGate = new(1, 1);
+    private readonly DatabaseWriteGate _writeGate;
 
-    public InboundCommitQueue(IServiceScopeFactory scopes, InboundSignal signal, ILogger<InboundCommitQueue> logger)
+    public InboundCommitQueue(IServiceScopeFactory scopes, InboundSignal signal, DatabaseWriteGate writeGate, ILogger<InboundCommitQueue> logger)
     {
         _scopes = scopes;
+        _writeGate = writeGate;
         _signal = signal;
         _logger = logger;
         _writer = Task.Run(WriteLoopAsync);
@@ -78,33 +79,11 @@ public sealed partial class InboundCommitQueue : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// Takes SQLite's single writer inside the process: the router's transactions and these group commits queue
-    /// here (first come, first served, awaiting without a thread) instead of meeting in SQLite's busy handler, which
-    /// polls with sleeps and blocks a thread pool thread while the other holds the lock. Dispose to leave.
-    /// </summary>
-    public async Task<IAsyncDisposable> EnterWriterAsync(CancellationToken ct)
-    {
-        await _writerGate.WaitAsync(ct);
-        return new WriterLease(_writerGate);
-    }
-
-    private sealed class WriterLease(SemaphoreSlim gate) : IAsyncDisposable
-    {
-        private int _released;
-
-        public ValueTask DisposeAsync()
-        {
-            if (Interlocked.Exchange(ref _released, 1) == 0) gate.Release();
-            return ValueTask.CompletedTask;
-        }
-    }
-
     private async Task SaveAsync(List<Pending> batch)
     {
-        await using var writer = await EnterWriterAsync(CancellationToken.None);
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ParleyDbContext>();
+        await using var writer = await _writeGate.EnterAsync(db, CancellationToken.None);
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         foreach (var p in batch) db.Inbound.Add(p.Row);
         await db.SaveChangesAsync(CancellationToken.None);

@@ -32,12 +32,14 @@ public sealed class InboundDestinations(ParleyDbContext db, ContactService conta
             .ToList();
         if (onDomain.Count > 0)
         {
-            var aliases = await db.Aliases.AsNoTracking().Where(a => onDomain.Contains(a.LocalPart)).ToListAsync(ct);
-            if (aliases.OrderBy(a => onDomain.IndexOf(a.LocalPart)).FirstOrDefault() is { } alias)
+            MailAlias? alias = null;
+            foreach (var localPart in onDomain)
+                if ((alias = await context.Lookups.AliasAsync(localPart, ct)) is not null) break;
+            if (alias is not null)
             {
                 if (automatic is not null)
                     return new Destination(null, $"An automatic message ({automatic}) to {alias.LocalPart}@; Parley does not start conversations from automatic mail.");
-                return await ForAliasAsync(alias, sender, ct);
+                return await ForAliasAsync(alias, sender, context.Lookups, ct);
             }
         }
 
@@ -46,20 +48,20 @@ public sealed class InboundDestinations(ParleyDbContext db, ContactService conta
             return new Destination(null, nothing + (onDomain.Count > 0 ? ", and no alias for " + string.Join(", ", onDomain.Distinct()) + "@." : "."));
         if (automatic is not null)
             return new Destination(null, $"{nothing}; an automatic message ({automatic}) does not start a contact thread.");
-        var contact = await FindOrCreateContactAsync(sender, create: true, ct);
+        var contact = await FindOrCreateContactAsync(sender, create: true, context.Lookups, ct);
         return contact is null
             ? new Destination(null, $"{nothing}; the sender's address is not usable for a contact thread.")
             : new Destination(new RecordRef(RecordDirectory.ContactType, contact.Value.Id), $"Catchall: {(contact.Value.Created ? "new" : "existing")} contact thread of {contact.Value.Email}.");
     }
 
-    private async Task<Destination> ForAliasAsync(MailAlias alias, MailboxAddress? sender, CancellationToken ct)
+    private async Task<Destination> ForAliasAsync(MailAlias alias, MailboxAddress? sender, RouteLookups lookups, CancellationToken ct)
     {
         var name = alias.LocalPart + "@";
         switch (alias.ContactPolicy)
         {
             case AliasContactPolicy.KnownContacts:
             {
-                var known = await FindOrCreateContactAsync(sender, create: false, ct);
+                var known = await FindOrCreateContactAsync(sender, create: false, lookups, ct);
                 return known is null
                     ? new Destination(null, $"The alias {name} accepts only known contacts, and {sender?.Address ?? "the sender"} is not one.")
                     : new Destination(new RecordRef(RecordDirectory.ContactType, known.Value.Id), $"Alias {name}: contact thread of {known.Value.Email}.");
@@ -72,23 +74,23 @@ public sealed class InboundDestinations(ParleyDbContext db, ContactService conta
                 break;
             }
         }
-        var contact = await FindOrCreateContactAsync(sender, create: true, ct);
+        var contact = await FindOrCreateContactAsync(sender, create: true, lookups, ct);
         return contact is null
             ? new Destination(null, $"The alias {name} needs a sender address that can become a contact; \"{sender?.Address}\" cannot.")
             : new Destination(new RecordRef(alias.RecordType, contact.Value.Id), $"Alias {name}: {(contact.Value.Created ? "new" : "existing")} contact {contact.Value.Email}.");
     }
 
-    private async Task<(long Id, string Email, bool Created)?> FindOrCreateContactAsync(MailboxAddress? sender, bool create, CancellationToken ct)
+    private async Task<(long Id, string Email, bool Created)?> FindOrCreateContactAsync(MailboxAddress? sender, bool create, RouteLookups lookups, CancellationToken ct)
     {
         var email = EmailAddress.Normalize(sender?.Address);
         if (email is null) return null;
-        var existing = await contacts.FindByEmailAsync(email, ct);
-        if (existing is not null) return (existing.Id, existing.Email, false);
+        if (await lookups.ContactAsync(email, ct) is { } existing) return (existing.Id, existing.Email, false);
         if (!create) return null;
         var name = string.IsNullOrWhiteSpace(sender!.Name) ? email[..email.IndexOf('@')] : sender.Name.Trim();
         try
         {
             var created = await contacts.CreateAsync(new ContactInput(name.Length > 200 ? name[..200] : name, email, null, null, null), ct);
+            lookups.ContactCreated(created.Id, created.Email);
             return (created.Id, created.Email, true);
         }
         catch (InvalidInputException)

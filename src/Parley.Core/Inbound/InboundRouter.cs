@@ -29,7 +29,7 @@ public sealed partial class InboundRouter(
     IEnumerable<IInboundMailbox> mailboxes,
     ChatterEvents events,
     Outbound.OutboxSignal outbox,
-    InboundCommitQueue commits,
+    DatabaseWriteGate writeGate,
     TimeProvider clock,
     ILogger<InboundRouter> logger)
 {
@@ -63,7 +63,7 @@ public sealed partial class InboundRouter(
         var queuedMail = false;
         foreach (var chunk in pending.Chunk(MessagesPerTransaction))
         {
-            await using var writer = await commits.EnterWriterAsync(ct);
+            await using var writer = await writeGate.EnterAsync(db, ct);
             await using (var tx = await db.Database.BeginTransactionAsync(ct))
             {
                 foreach (var inbound in chunk)
@@ -76,6 +76,7 @@ public sealed partial class InboundRouter(
                         await db.SaveChangesAsync(ct);
                         known.Routed(inbound);
                         changed.AddRange(result.Changed);
+                        changed.AddRange(result.Posted.Select(p => (p.Record, p.Message.Id)));
                         queuedMail |= result.QueuedMail;
                     }
                     catch (Exception e) when (e is not OperationCanceledException)
@@ -83,6 +84,7 @@ public sealed partial class InboundRouter(
                         // Keep the raw message and say why; one bad message must not stop the queue.
                         await tx.RollbackToSavepointAsync("inbound", ct);
                         db.ChangeTracker.Clear();
+                        context.Lookups.ForgetContacts();
                         var error = $"Processing failed: {e.Message}";
                         await db.Inbound.Where(i => i.Id == inbound.Id).ExecuteUpdateAsync(s => s
                             .SetProperty(i => i.Status, InboundStatus.Failed)
@@ -103,7 +105,8 @@ public sealed partial class InboundRouter(
     private async Task<RouteContext> LoadContextAsync(CancellationToken ct)
     {
         var aliasDomain = await settings.GetAliasDomainAsync(ct);
-        return new RouteContext(aliasDomain, await inboundSettings.GetAsync(ct), await replyAddresses.GetAsync(ct), await replyAddresses.GetBounceAsync(ct));
+        return new RouteContext(aliasDomain, await inboundSettings.GetAsync(ct), await replyAddresses.GetAsync(ct), await replyAddresses.GetBounceAsync(ct),
+            new RouteLookups(db));
     }
 
     private async Task<Dictionary<long, Prepared>> PrepareAsync(List<InboundMessage> pending, RouteContext context, CancellationToken ct)
@@ -163,7 +166,7 @@ public sealed partial class InboundRouter(
             inbound.Status = InboundStatus.Bounce;
             inbound.Route = Truncate(bounce.Description, 1000);
             inbound.Error = null;
-            return new RouteResult(bounce.Changed, false);
+            return new RouteResult(bounce.Changed, [], false);
         }
 
         var automatic = AutoSubmitted.Reason(mime);
@@ -194,22 +197,21 @@ public sealed partial class InboundRouter(
         var record = destination.Record.Value;
         var message = await poster.PostAsync(inbound, mime, record, inbound.AuthenticationResults, ct);
         inbound.Route = Truncate(destination.Why, 1000);
-        var result = new List<(RecordRef, long)>();
+        var posted = new List<(RecordRef, ChatterMessage)> { (record, message) };
         var queued = false;
-        if (automatic is null && context.AliasDomain is { } aliasDomain)
+        if (automatic is null && context.AliasDomain is { } aliasDomain
+            && await context.Lookups.FollowersAsync(record, ct) is { Count: > 0 } recordFollowers)
         {
-            await db.SaveChangesAsync(ct);
-            var forwarded = await followers.ForwardAsync(record, message, sender, aliasDomain, context.Replies.For(record, aliasDomain), ct);
+            await db.SaveChangesAsync(ct); // the reply gets its id before the forward, so the chatter keeps their order
+            var forwarded = await followers.ForwardAsync(record, recordFollowers, message, sender, aliasDomain, context.Replies.For(record, aliasDomain), ct);
             if (forwarded is not null)
             {
-                await db.SaveChangesAsync(ct);
-                result.Add((record, forwarded.Id));
+                posted.Add((record, forwarded));
                 queued = true;
             }
         }
-        await db.SaveChangesAsync(ct);
-        result.Insert(0, (record, message.Id));
-        return new RouteResult(result, queued);
+        // The caller saves: one SaveChanges per message.
+        return new RouteResult([], posted, queued);
     }
 
     /// <summary>
@@ -291,9 +293,11 @@ public sealed partial class InboundRouter(
 
     private sealed record Prepared(MimeMessage? Mime, string? ParseError, InboundAuthentication? Auth);
 
-    private sealed record RouteResult(IReadOnlyList<(RecordRef Record, long MessageId)> Changed, bool QueuedMail)
+    /// <summary>Chatter entries that changed: existing ones by id, new ones (ids known once saved) by reference.</summary>
+    private sealed record RouteResult(
+        IReadOnlyList<(RecordRef Record, long MessageId)> Changed, IReadOnlyList<(RecordRef Record, ChatterMessage Message)> Posted, bool QueuedMail)
     {
-        public static RouteResult None { get; } = new([], false);
+        public static RouteResult None { get; } = new([], [], false);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Routing inbound message {Id} failed; kept as failed")]
@@ -313,4 +317,4 @@ public sealed partial class InboundRouter(
 }
 
 /// <summary>What the router knows for a whole batch.</summary>
-public sealed record RouteContext(string? AliasDomain, InboundSettings Settings, ReplyAddress Replies, Outbound.BounceAddress Bounces);
+public sealed record RouteContext(string? AliasDomain, InboundSettings Settings, ReplyAddress Replies, Outbound.BounceAddress Bounces, RouteLookups Lookups);

@@ -23,9 +23,12 @@ public sealed class MailingService(
     TemplateRenderer renderer,
     SettingsService settings,
     ReplyAddressProvider tokens,
-    OutboxSignal outbox)
+    OutboxSignal outbox,
+    DatabaseWriteGate writeGate,
+    TimeProvider clock)
 {
-    public const int ChunkSize = 500;
+    /// <summary>Contacts per transaction: small enough that the delivery worker's commits are not kept waiting for long.</summary>
+    public const int ChunkSize = 100;
 
     /// <param name="publicBaseUrl">Where unsubscribe links point (this server as the internet reaches it).</param>
     public async Task<MailingResult> SendAsync(MailingRequest request, ActingUser user, string publicBaseUrl, CancellationToken ct)
@@ -41,6 +44,7 @@ public sealed class MailingService(
         var unsubscribe = new UnsubscribeToken(await tokens.GetSignerAsync(ct));
         var baseUrl = publicBaseUrl.TrimEnd('/');
 
+        var replies = await tokens.GetAsync(ct);
         var queued = 0;
         var skipped = new List<MailingSkip>();
         long lastId = 0;
@@ -52,39 +56,50 @@ public sealed class MailingService(
             var emails = chunk.Select(c => c.Email).ToList();
             var suppressed = (await db.Suppressions.AsNoTracking().Where(s => emails.Contains(s.Address)).Select(s => s.Address).ToListAsync(ct))
                 .ToHashSet(StringComparer.OrdinalIgnoreCase);
-            foreach (var contact in chunk)
+            // Rendering and composing are pure CPU work: done in parallel, then added to the unit of work in order.
+            var now = clock.GetUtcNow();
+            var built = new (StagedEmail? Email, MailingSkip? Skip)[chunk.Count];
+            await Parallel.ForAsync(0, chunk.Count, new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = Environment.ProcessorCount },
+                async (i, token) => built[i] = await BuildAsync(chunk[i], suppressed, parsed, unsubscribe, replies, user, aliasDomain, baseUrl, now, token));
+            foreach (var (email, skip) in built)
             {
-                if (suppressed.Contains(contact.Email))
+                if (skip is not null) skipped.Add(skip);
+                else
                 {
-                    skipped.Add(new MailingSkip(contact.Id, contact.Email, "The address is on the suppression list."));
-                    continue;
+                    stager.Add(email!);
+                    queued++;
                 }
-                RenderedTemplate rendered;
-                try
-                {
-                    rendered = await renderer.RenderAsync(parsed, RecordDirectory.ViewOf(contact), user, ct);
-                }
-                catch (InvalidInputException e)
-                {
-                    skipped.Add(new MailingSkip(contact.Id, contact.Email, e.Message));
-                    continue;
-                }
-                var token = unsubscribe.For(contact.Email);
-                await stager.StageAsync(RecordDirectory.ViewOf(contact), rendered.Subject, rendered.Body, user, aliasDomain,
-                [
-                    new("List-Unsubscribe", $"<{baseUrl}/unsubscribe/{token}>, <mailto:unsubscribe+{token}@{aliasDomain}>"),
-                    new("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
-                    new("Precedence", "bulk"),
-                ], ct, threadOnLastReply: false);
-                queued++;
             }
-            await db.SaveChangesAsync(ct);
+            await using (await writeGate.EnterAsync(db, ct)) await db.SaveChangesAsync(ct);
             db.ChangeTracker.Clear();
             outbox.Notify();
         }
         if (queued == 0 && skipped.Count == 0)
             throw new InvalidInputException("contactIds", "No contact matches this mailing.");
         return new MailingResult(queued, skipped);
+    }
+
+    private async Task<(StagedEmail?, MailingSkip?)> BuildAsync(Contact contact, HashSet<string> suppressed, ParsedTemplate template,
+        UnsubscribeToken unsubscribe, ReplyAddress replies, ActingUser user, string aliasDomain, string baseUrl, DateTimeOffset now, CancellationToken ct)
+    {
+        if (suppressed.Contains(contact.Email)) return (null, new MailingSkip(contact.Id, contact.Email, "The address is on the suppression list."));
+        var view = RecordDirectory.ViewOf(contact);
+        RenderedTemplate rendered;
+        try
+        {
+            rendered = await renderer.RenderAsync(template, view, user, ct);
+        }
+        catch (InvalidInputException e)
+        {
+            return (null, new MailingSkip(contact.Id, contact.Email, e.Message));
+        }
+        var token = unsubscribe.For(contact.Email);
+        return (EmailStager.Build(view, rendered.Subject, rendered.Body, user, aliasDomain, replies.For(view.Ref, aliasDomain), null,
+        [
+            new("List-Unsubscribe", $"<{baseUrl}/unsubscribe/{token}>, <mailto:unsubscribe+{token}@{aliasDomain}>"),
+            new("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+            new("Precedence", "bulk"),
+        ], now), null);
     }
 
     private IQueryable<Contact> Recipients(MailingRequest request)

@@ -10,6 +10,13 @@ public sealed class OutboxOptions
 
     public int BatchSize { get; set; } = 100;
 
+    /// <summary>
+    /// Batches in flight at once on this node. With two, one batch delivers while the other commits its results and
+    /// claims the next rows, so the database round trips between batches no longer leave the CPU idle. Each has
+    /// its own lease owner; the connection pool still caps sessions per destination.
+    /// </summary>
+    public int ConcurrentBatches { get; set; } = 2;
+
     /// <summary>Deliveries in flight at once within a batch (each on its own SMTP session or a pooled one).</summary>
     public int MaxParallelDeliveries { get; set; } = 8;
 

@@ -27,6 +27,8 @@ public sealed partial class OutboxProcessor(
     DkimSignerCache signers,
     ReplyAddressProvider addresses,
     ChatterEvents events,
+    OutboxSignal signal,
+    DatabaseWriteGate writeGate,
     IOptions<OutboxOptions> options,
     TimeProvider clock,
     ILogger<OutboxProcessor> logger)
@@ -36,18 +38,25 @@ public sealed partial class OutboxProcessor(
     /// <summary>How long results gather before a commit while deliveries are still running.</summary>
     private static readonly TimeSpan CommitWindow = TimeSpan.FromMilliseconds(25);
 
+    private static readonly SemaphoreSlim RegisteringAliasDomain = new(1, 1);
+
     private sealed record BatchContext(
         string? AliasDomain, List<OutgoingServer> Relays, Dictionary<string, SendingDomain> SendingDomains, BounceAddress Bounces);
 
     private sealed record Attempt(TransportResult Result, string? Route);
 
-    public async Task<int> ProcessDueAsync(CancellationToken ct)
+    public Task<int> ProcessDueAsync(CancellationToken ct) => ProcessDueAsync(_options.NodeName, ct);
+
+    /// <param name="leaseOwner">Who the claimed rows are leased to: this node, or one of its batch loops.</param>
+    public async Task<int> ProcessDueAsync(string leaseOwner, CancellationToken ct)
     {
         // Everything that can fail for reasons unrelated to one message happens before the
         // claim, so a failure never strands claimed rows under a lease.
         var context = await LoadContextAsync(ct);
-        var claimed = await ClaimAsync(ct);
+        var claimed = await ClaimAsync(leaseOwner, ct);
         if (claimed.Count == 0) return 0;
+        // A full batch suggests more is due: wake a sibling loop now, so it claims and delivers alongside this one.
+        if (claimed.Count >= _options.BatchSize) signal.Notify();
         var raws = await LoadRawMimeAsync(claimed, ct);
 
         // No delivery starts after half the lease: the rest are released untouched, so a slow
@@ -82,7 +91,7 @@ public sealed partial class OutboxProcessor(
                 else Release(result.Item);
                 recorded.Add(result.Item.ChatterMessage!);
             }
-            await db.SaveChangesAsync(ct);
+            await using (await writeGate.EnterAsync(db, ct)) await db.SaveChangesAsync(ct);
             foreach (var message in recorded.DistinctBy(m => m.Id))
                 events.Publish(new RecordRef(message.RecordType, message.RecordId), message.Id);
         }
@@ -90,33 +99,46 @@ public sealed partial class OutboxProcessor(
         return claimed.Count;
     }
 
-    private async Task<List<OutboxItem>> ClaimAsync(CancellationToken ct)
+    private async Task<List<OutboxItem>> ClaimAsync(string leaseOwner, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
-        var due = await db.Outbox.AsNoTracking()
-            .Where(o => (o.State == DeliveryState.Queued || o.State == DeliveryState.Deferred) && o.NextAttemptAt <= now
-                && (o.LeaseUntil == null || o.LeaseUntil < now))
-            .OrderBy(o => o.NextAttemptAt).ThenBy(o => o.Id)
-            .Select(o => o.Id).Take(_options.BatchSize).ToListAsync(ct);
-        if (due.Count == 0) return [];
-        var leaseUntil = now + _options.Lease;
-        // Every condition is checked again in the UPDATE itself: between our SELECT and this
-        // statement another node may have claimed, sent and released the same row.
-        await db.Outbox
-            .Where(o => due.Contains(o.Id) && (o.LeaseUntil == null || o.LeaseUntil < now)
-                && (o.State == DeliveryState.Queued || o.State == DeliveryState.Deferred) && o.NextAttemptAt <= now)
-            .ExecuteUpdateAsync(s => s.SetProperty(o => o.LeaseOwner, _options.NodeName).SetProperty(o => o.LeaseUntil, leaseUntil), ct);
-        return await db.Outbox.Include(o => o.ChatterMessage)
-            .Where(o => due.Contains(o.Id) && o.LeaseOwner == _options.NodeName && o.LeaseUntil == leaseUntil)
-            .OrderBy(o => o.Id).ToListAsync(ct);
+        // Another loop (or node) may claim the rows we picked between our SELECT and our UPDATE; then pick again
+        // rather than sleep until the next poll while mail is due.
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var now = clock.GetUtcNow();
+            var due = await db.Outbox.AsNoTracking()
+                .Where(o => (o.State == DeliveryState.Queued || o.State == DeliveryState.Deferred) && o.NextAttemptAt <= now
+                    && (o.LeaseUntil == null || o.LeaseUntil < now))
+                .OrderBy(o => o.NextAttemptAt).ThenBy(o => o.Id)
+                .Select(o => o.Id).Take(_options.BatchSize).ToListAsync(ct);
+            if (due.Count == 0) return [];
+            var leaseUntil = now + _options.Lease;
+            // Every condition is checked again in the UPDATE itself: between our SELECT and this
+            // statement another node may have claimed, sent and released the same row.
+            await using var writer = await writeGate.EnterAsync(db, ct);
+            var leased = await db.Outbox
+                .Where(o => due.Contains(o.Id) && (o.LeaseUntil == null || o.LeaseUntil < now)
+                    && (o.State == DeliveryState.Queued || o.State == DeliveryState.Deferred) && o.NextAttemptAt <= now)
+                .ExecuteUpdateAsync(s => s.SetProperty(o => o.LeaseOwner, leaseOwner).SetProperty(o => o.LeaseUntil, leaseUntil), ct);
+            if (leased == 0) continue;
+            return await db.Outbox.Include(o => o.ChatterMessage)
+                .Where(o => due.Contains(o.Id) && o.LeaseOwner == leaseOwner && o.LeaseUntil == leaseUntil)
+                .OrderBy(o => o.Id).ToListAsync(ct);
+        }
+        return [];
     }
 
     private async Task<BatchContext> LoadContextAsync(CancellationToken ct)
     {
         var aliasDomain = await settings.GetAliasDomainAsync(ct);
-        // The alias domain always signs: it is the From of every rewritten email.
+        // The alias domain always signs: it is the From of every rewritten email. One batch loop registers it, the
+        // others wait and find it (racing would be handled, but logs a failed INSERT).
         if (aliasDomain is not null && await domains.FindAsync(aliasDomain, ct) is null)
-            await domains.RegisterAsync(aliasDomain, ct);
+        {
+            await RegisteringAliasDomain.WaitAsync(ct);
+            try { await domains.RegisterAsync(aliasDomain, ct); }
+            finally { RegisteringAliasDomain.Release(); }
+        }
         var relays = await db.OutgoingServers.AsNoTracking().OrderBy(s => s.Priority).ThenBy(s => s.Id).ToListAsync(ct);
         var sending = (await domains.ListAsync(ct)).ToDictionary(d => d.Name, StringComparer.OrdinalIgnoreCase);
         return new BatchContext(aliasDomain, relays, sending, await addresses.GetBounceAsync(ct));

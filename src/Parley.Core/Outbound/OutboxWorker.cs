@@ -17,7 +17,14 @@ public sealed partial class OutboxWorker(
     IOptions<OutboxOptions> options,
     ILogger<OutboxWorker> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var opts = options.Value;
+        var loops = Math.Max(1, opts.ConcurrentBatches);
+        return Task.WhenAll(Enumerable.Range(1, loops).Select(i => RunLoopAsync(loops == 1 ? opts.NodeName : $"{opts.NodeName}/{i}", stoppingToken)));
+    }
+
+    private async Task RunLoopAsync(string leaseOwner, CancellationToken stoppingToken)
     {
         var opts = options.Value;
         while (!stoppingToken.IsCancellationRequested)
@@ -26,7 +33,7 @@ public sealed partial class OutboxWorker(
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                processed = await scope.ServiceProvider.GetRequiredService<OutboxProcessor>().ProcessDueAsync(stoppingToken);
+                processed = await scope.ServiceProvider.GetRequiredService<OutboxProcessor>().ProcessDueAsync(leaseOwner, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

@@ -1,0 +1,47 @@
+using Microsoft.EntityFrameworkCore;
+using Parley.Core.Aliases;
+using Parley.Core.Data;
+using Parley.Core.Followers;
+using Parley.Core.Records;
+
+namespace Parley.Core.Inbound;
+
+/// <summary>
+/// What routing looks up again and again within one batch — aliases, the contact of a sender address, a record's
+/// followers — read once per batch instead of once per message (a busy sender would otherwise cost the same three
+/// queries per message, inside the database's single writer). Lives for one batch only, so an alias or follower
+/// added meanwhile applies from the next batch on. Contacts created in a transaction that is rolled back are
+/// forgotten with <see cref="ForgetContacts"/>.
+/// </summary>
+public sealed class RouteLookups(ParleyDbContext db)
+{
+    private Dictionary<string, MailAlias>? _aliases;
+    private readonly Dictionary<string, (long Id, string Email)?> _contacts = new(StringComparer.Ordinal);
+    private readonly Dictionary<RecordRef, List<Follower>> _followers = [];
+
+    public async Task<MailAlias?> AliasAsync(string localPart, CancellationToken ct)
+    {
+        _aliases ??= (await db.Aliases.AsNoTracking().ToListAsync(ct)).ToDictionary(a => a.LocalPart, StringComparer.Ordinal);
+        return _aliases.GetValueOrDefault(localPart);
+    }
+
+    /// <summary>The contact with this (normalized) address, or null; remembered, absent ones too.</summary>
+    public async Task<(long Id, string Email)?> ContactAsync(string email, CancellationToken ct)
+    {
+        if (_contacts.TryGetValue(email, out var known)) return known;
+        var found = await db.Contacts.AsNoTracking().Where(c => c.Email == email).Select(c => new { c.Id, c.Email }).FirstOrDefaultAsync(ct);
+        return _contacts[email] = found is null ? null : (found.Id, found.Email);
+    }
+
+    public void ContactCreated(long id, string email) => _contacts[email] = (id, email);
+
+    /// <summary>After a rollback: contacts created by the undone work no longer exist.</summary>
+    public void ForgetContacts() => _contacts.Clear();
+
+    public async Task<IReadOnlyList<Follower>> FollowersAsync(RecordRef record, CancellationToken ct)
+    {
+        if (_followers.TryGetValue(record, out var followers)) return followers;
+        return _followers[record] = await db.Followers.AsNoTracking()
+            .Where(f => f.RecordType == record.Type && f.RecordId == record.Id).OrderBy(f => f.Id).Take(501).ToListAsync(ct);
+    }
+}
