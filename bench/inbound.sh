@@ -28,7 +28,8 @@ cleanup() {
 trap cleanup EXIT
 
 # DNS for the sender's domain, so SPF and DMARC are really evaluated (and answer quickly, as a warm resolver would).
-"$dnsmasq_bin" -k --port="$dns_port" --listen-address=127.0.0.1 --bind-interfaces --no-resolv --no-hosts --local=/test/ \
+# Records carry a TTL of 300 s, as published records do (dnsmasq's default for its own records is 0: never cache).
+"$dnsmasq_bin" -k --port="$dns_port" --listen-address=127.0.0.1 --bind-interfaces --no-resolv --no-hosts --local=/test/ --local-ttl=300 \
   --txt-record=source.test,"v=spf1 ip4:127.0.0.1 -all" --txt-record=_dmarc.source.test,"v=DMARC1; p=none" \
   --pid-file="$work/dnsmasq.pid" >"$work/dnsmasq.log" 2>&1 &
 dns_pid=$!

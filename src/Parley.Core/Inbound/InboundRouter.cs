@@ -12,8 +12,9 @@ namespace Parley.Core.Inbound;
 /// <summary>
 /// Routes stored inbound messages, in this order: duplicate? → authenticate → bounce → loop protection
 /// → reply (known Message-ID, else the signed reply address) → alias → special inboxes → catchall policy.
-/// A batch is one transaction (one commit, so routing keeps up with a busy listener); each message has
-/// its own savepoint, so one that throws is marked failed without undoing the others. Nothing is dropped:
+/// A batch is routed in chunks, each one transaction with one SaveChanges (so routing keeps up with a busy
+/// listener); if a chunk fails it is rolled back and routed again message by message, each under its own
+/// savepoint, so one that throws is marked failed without undoing the others. Nothing is dropped:
 /// what cannot be routed stays as unrouted (or failed) with the reason, raw bytes untouched.
 /// </summary>
 public sealed partial class InboundRouter(
@@ -64,42 +65,113 @@ public sealed partial class InboundRouter(
         foreach (var chunk in pending.Chunk(MessagesPerTransaction))
         {
             await using var writer = await writeGate.EnterAsync(db, ct);
-            await using (var tx = await db.Database.BeginTransactionAsync(ct))
-            {
-                foreach (var inbound in chunk)
-                {
-                    await tx.CreateSavepointAsync("inbound", ct);
-                    try
-                    {
-                        if (db.Entry(inbound).State == EntityState.Detached) db.Attach(inbound);
-                        var result = await RouteAsync(inbound, prepared[inbound.Id], context, known, ct);
-                        await db.SaveChangesAsync(ct);
-                        known.Routed(inbound);
-                        changed.AddRange(result.Changed);
-                        changed.AddRange(result.Posted.Select(p => (p.Record, p.Message.Id)));
-                        queuedMail |= result.QueuedMail;
-                    }
-                    catch (Exception e) when (e is not OperationCanceledException)
-                    {
-                        // Keep the raw message and say why; one bad message must not stop the queue.
-                        await tx.RollbackToSavepointAsync("inbound", ct);
-                        db.ChangeTracker.Clear();
-                        context.Lookups.ForgetContacts();
-                        var error = $"Processing failed: {e.Message}";
-                        await db.Inbound.Where(i => i.Id == inbound.Id).ExecuteUpdateAsync(s => s
-                            .SetProperty(i => i.Status, InboundStatus.Failed)
-                            .SetProperty(i => i.Error, error.Length > 2000 ? error[..2000] : error), ct);
-                        LogRoutingFailed(e, inbound.Id);
-                    }
-                }
-                await tx.CommitAsync(ct);
-            }
+            var outcome = await RouteTogetherAsync(chunk, prepared, context, known, ct)
+                ?? await RouteOneByOneAsync(chunk, prepared, context, known, ct);
+            changed.AddRange(outcome.Changed);
+            queuedMail |= outcome.QueuedMail;
             // What was committed needs no tracking; a smaller tracker keeps each SaveChanges' DetectChanges short.
             db.ChangeTracker.Clear();
         }
         foreach (var (record, id) in changed) events.Publish(record, id);
         if (queuedMail) outbox.Notify();
         return pending.Count;
+    }
+
+    private sealed record ChunkOutcome(List<(RecordRef Record, long MessageId)> Changed, bool QueuedMail);
+
+    /// <summary>
+    /// The fast path: the whole chunk in one transaction with one SaveChanges. If anything fails, the transaction is
+    /// rolled back, every row gets back the state it had before, and null sends the chunk down the one-by-one path,
+    /// which isolates the failing message.
+    /// </summary>
+    private async Task<ChunkOutcome?> RouteTogetherAsync(InboundMessage[] chunk, Dictionary<long, Prepared> prepared, RouteContext context,
+        KnownMessageIds known, CancellationToken ct)
+    {
+        var before = chunk.Select(RoutingState.Of).ToList();
+        var results = new List<RouteResult>(chunk.Length);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        try
+        {
+            foreach (var inbound in chunk)
+            {
+                db.Attach(inbound);
+                results.Add(await RouteAsync(inbound, prepared[inbound.Id], context, known, ct));
+                known.Routed(inbound);
+            }
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await tx.RollbackAsync(ct);
+            db.ChangeTracker.Clear();
+            context.Lookups.ForgetContacts();
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                known.Forget(chunk[i]);
+                before[i].RestoreTo(chunk[i]);
+            }
+            LogChunkRetry(e, chunk.Length);
+            return null;
+        }
+        return new ChunkOutcome(
+            results.SelectMany(r => r.Changed.Concat(r.Posted.Select(p => (p.Record, p.Message.Id)))).ToList(),
+            results.Any(r => r.QueuedMail));
+    }
+
+    /// <summary>Each message under its own savepoint: one that throws is marked failed, the others are routed.</summary>
+    private async Task<ChunkOutcome> RouteOneByOneAsync(InboundMessage[] chunk, Dictionary<long, Prepared> prepared, RouteContext context,
+        KnownMessageIds known, CancellationToken ct)
+    {
+        var outcome = new ChunkOutcome([], false);
+        var queuedMail = false;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        foreach (var inbound in chunk)
+        {
+            await tx.CreateSavepointAsync("inbound", ct);
+            try
+            {
+                if (db.Entry(inbound).State == EntityState.Detached) db.Attach(inbound);
+                var result = await RouteAsync(inbound, prepared[inbound.Id], context, known, ct);
+                await db.SaveChangesAsync(ct);
+                known.Routed(inbound);
+                outcome.Changed.AddRange(result.Changed);
+                outcome.Changed.AddRange(result.Posted.Select(p => (p.Record, p.Message.Id)));
+                queuedMail |= result.QueuedMail;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Keep the raw message and say why; one bad message must not stop the queue.
+                await tx.RollbackToSavepointAsync("inbound", ct);
+                db.ChangeTracker.Clear();
+                context.Lookups.ForgetContacts();
+                var error = $"Processing failed: {e.Message}";
+                await db.Inbound.Where(i => i.Id == inbound.Id).ExecuteUpdateAsync(s => s
+                    .SetProperty(i => i.Status, InboundStatus.Failed)
+                    .SetProperty(i => i.Error, error.Length > 2000 ? error[..2000] : error), ct);
+                LogRoutingFailed(e, inbound.Id);
+            }
+        }
+        await tx.CommitAsync(ct);
+        return outcome with { QueuedMail = queuedMail };
+    }
+
+    /// <summary>
+    /// What routing changes on a row, kept to undo an attempt: a row re-attached with the attempt's values would
+    /// look unchanged to EF when routed to the same values again, and never be written.
+    /// </summary>
+    private sealed record RoutingState(string? MessageId, InboundStatus Status, string? Error, string? AuthenticationResults,
+        string? Sender, string? Route, long? ChatterMessageId)
+    {
+        public static RoutingState Of(InboundMessage m) =>
+            new(m.MessageId, m.Status, m.Error, m.AuthenticationResults, m.Sender, m.Route, m.ChatterMessageId);
+
+        public void RestoreTo(InboundMessage m)
+        {
+            (m.MessageId, m.Status, m.Error, m.AuthenticationResults, m.Sender, m.Route, m.ChatterMessageId) =
+                (MessageId, Status, Error, AuthenticationResults, Sender, Route, ChatterMessageId);
+            m.ChatterMessage = null;
+        }
     }
 
     private async Task<RouteContext> LoadContextAsync(CancellationToken ct)
@@ -247,6 +319,13 @@ public sealed partial class InboundRouter(
             return Sent.Contains(messageId) ? "Parley's own email came back (its Message-ID is one Parley sent); not posted, to avoid a loop." : null;
         }
 
+        /// <summary>Undoes <see cref="Routed"/> for a row whose routing was rolled back.</summary>
+        public void Forget(InboundMessage inbound)
+        {
+            if (inbound.MessageId is { Length: > 0 } messageId && Inbound.TryGetValue(messageId, out var entry) && entry.Id == inbound.Id)
+                Inbound.Remove(messageId);
+        }
+
         public void Routed(InboundMessage inbound)
         {
             if (inbound.MessageId is { Length: > 0 } messageId
@@ -259,7 +338,10 @@ public sealed partial class InboundRouter(
     {
         if (rules.LoopLimit <= 0 || inbound.Sender is not { Length: > 0 } sender) return null;
         var since = clock.GetUtcNow() - TimeSpan.FromMinutes(rules.LoopWindowMinutes);
-        var recent = await db.Inbound.CountAsync(i => i.Sender == sender && i.ReceivedAt >= since && i.Status == InboundStatus.Routed, ct);
+        var recent = await db.Inbound.CountAsync(i => i.Sender == sender && i.ReceivedAt >= since && i.Status == InboundStatus.Routed, ct)
+            // Routed earlier in this chunk, not saved yet (a chunk saves once).
+            + db.ChangeTracker.Entries<InboundMessage>().Count(e => e.State == EntityState.Modified
+                && e.Entity.Sender == sender && e.Entity.ReceivedAt >= since && e.Entity.Status == InboundStatus.Routed);
         return recent < rules.LoopLimit ? null
             : $"Loop protection: {recent} messages from {sender} were already posted in the last {rules.LoopWindowMinutes} minutes (limit {rules.LoopLimit}); this one was kept but not posted.";
     }
@@ -299,6 +381,9 @@ public sealed partial class InboundRouter(
     {
         public static RouteResult None { get; } = new([], [], false);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Routing {Count} inbound messages together failed; routing them one by one")]
+    private partial void LogChunkRetry(Exception e, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Routing inbound message {Id} failed; kept as failed")]
     private partial void LogRoutingFailed(Exception e, long id);

@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore;
 using Parley.Core.Chatter;
 using Parley.Core.Contacts;
@@ -205,6 +206,48 @@ public abstract class InboundRoutingTests(IDatabaseFactory factory) : DatabaseTe
         var routed = await Inbound(id);
         Assert.True(subscription.Reader.TryRead(out var messageId));
         Assert.Equal(routed.ChatterMessageId, messageId);
+    }
+
+    [Fact]
+    public async Task A_message_that_cannot_be_saved_is_kept_as_failed_and_the_rest_of_its_chunk_is_routed()
+    {
+        await Env.SetAliasDomainAsync();
+        await Env.With<InboundSettingsService>(s => s.SetAsync(new InboundSettings(Catchall: CatchallPolicy.ContactThread), default));
+        var ids = new List<long>();
+        for (var i = 0; i < 5; i++)
+            ids.Add(await StoreAsync(
+                $"From: Ana Lima <ana@customer.test>\nTo: catchall@mail.parley.test\nSubject: {(i == 2 ? "poison" : $"question {i}")}\n" +
+                $"Message-ID: <q{i}@customer.test>\nMIME-Version: 1.0\nContent-Type: text/plain\n\nHello {i}\n"));
+
+        // A node whose database refuses to store the chatter entry of one message: the chunk's single save fails, the
+        // chunk is rolled back (the contact it created too) and routed again one by one.
+        var node = Env.Build(Env.Transport, "node-b", [new RefuseSubject("poison")]);
+        await using (var scope = node.CreateAsyncScope())
+            Assert.Equal(5, await scope.ServiceProvider.GetRequiredService<InboundRouter>().RoutePendingAsync(100, default));
+
+        var poisoned = await Inbound(ids[2]);
+        Assert.Equal(InboundStatus.Failed, poisoned.Status);
+        Assert.Contains("refused for the test", poisoned.Error);
+        Assert.Null(poisoned.ChatterMessageId);
+        var contact = await Env.Db(db => db.Contacts.AsNoTracking().SingleAsync(c => c.Email == "ana@customer.test"));
+        foreach (var id in ids.Where(id => id != ids[2]))
+        {
+            var message = await AssertRoutedAsync(id, new RecordRef("contact", contact.Id));
+            Assert.StartsWith("question", message.Subject);
+        }
+        Assert.Equal(4, await Env.Db(db => db.Messages.CountAsync(m => m.Direction == MessageDirection.In)));
+    }
+
+    private sealed class RefuseSubject(string subject) : Microsoft.EntityFrameworkCore.Diagnostics.SaveChangesInterceptor
+    {
+        public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int>> SavingChangesAsync(
+            Microsoft.EntityFrameworkCore.Diagnostics.DbContextEventData eventData,
+            Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> result, CancellationToken ct = default)
+        {
+            if (eventData.Context!.ChangeTracker.Entries<ChatterMessage>().Any(e => e.State == EntityState.Added && e.Entity.Subject == subject))
+                throw new InvalidOperationException("The database refused for the test.");
+            return base.SavingChangesAsync(eventData, result, ct);
+        }
     }
 }
 
