@@ -1,3 +1,5 @@
+using Parley.Core.Common;
+
 namespace Parley.Core.Data;
 
 /// <summary>
@@ -17,18 +19,7 @@ public sealed class DatabaseWriteGate
     {
         if (db.Database.ProviderName != SqliteProvider) return Open.Lease;
         await _gate.WaitAsync(ct);
-        return new Lease(_gate);
-    }
-
-    private sealed class Lease(SemaphoreSlim gate) : IAsyncDisposable
-    {
-        private int _released;
-
-        public ValueTask DisposeAsync()
-        {
-            if (Interlocked.Exchange(ref _released, 1) == 0) gate.Release();
-            return ValueTask.CompletedTask;
-        }
+        return new SemaphoreLease(_gate);
     }
 
     private sealed class Open : IAsyncDisposable

@@ -16,8 +16,8 @@ public sealed record FetchTestResult(bool Ok, int? Messages, string? Error);
 
 /// <summary>
 /// Runs polls of fetch accounts, one at a time per account (the worker's schedule, IMAP IDLE sessions and
-/// "fetch now" share a lock, so no message is downloaded by two of them at once), and records each result
-/// on the account.
+/// "fetch now" share a lock, and nodes sharing a PostgreSQL database share a <see cref="ClusterLock"/>, so no
+/// message is downloaded by two of them at once), and records each result on the account.
 /// </summary>
 public sealed partial class FetchCoordinator(IServiceScopeFactory scopes, TimeProvider clock, ILogger<FetchCoordinator> logger)
 {
@@ -74,6 +74,9 @@ public sealed partial class FetchCoordinator(IServiceScopeFactory scopes, TimePr
         try
         {
             await using var scope = scopes.CreateAsyncScope();
+            // Other nodes sharing a PostgreSQL database poll the same account: one at a time across all of them.
+            await using var polling = await ClusterLock.AcquireAsync(
+                scope.ServiceProvider.GetRequiredService<ParleyDbContext>(), ClusterLock.FetchAccount, (int)accountId, ct);
             var fetcher = scope.ServiceProvider.GetRequiredService<MailboxFetcher>();
             var account = await fetcher.FindAsync(accountId, ct) ?? throw new KeyNotFoundException($"There is no fetch account {accountId}.");
             return await work(fetcher, account);

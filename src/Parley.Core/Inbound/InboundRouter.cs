@@ -45,6 +45,12 @@ public sealed partial class InboundRouter(
 
     public async Task<int> RoutePendingAsync(int batch, CancellationToken ct)
     {
+        // One router at a time across the nodes that share a PostgreSQL database: two would read the same pending
+        // rows and post them twice. A node that does not get the lock skips its turn; the holder routes every
+        // node's pending rows (it reads them all, and goes on while any are left).
+        await using var routing = await ClusterLock.TryAcquireAsync(db, ClusterLock.InboundRouting, 0, ct);
+        if (routing is null) return 0;
+
         // Not tracked: the raw bytes are only read (parsing, DKIM), and tracking them would snapshot every byte[] and
         // compare it again on each SaveChanges. Each row is attached (without its raw bytes) when it is routed.
         var pending = await db.Inbound.AsNoTracking().Include(i => i.RawMime)

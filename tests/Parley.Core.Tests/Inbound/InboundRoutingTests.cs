@@ -238,6 +238,39 @@ public abstract class InboundRoutingTests(IDatabaseFactory factory) : DatabaseTe
         Assert.Equal(4, await Env.Db(db => db.Messages.CountAsync(m => m.Direction == MessageDirection.In)));
     }
 
+    [Fact]
+    public async Task Two_nodes_routing_at_once_post_each_message_once()
+    {
+        await Env.SetAliasDomainAsync();
+        await Env.With<InboundSettingsService>(s => s.SetAsync(new InboundSettings(Catchall: CatchallPolicy.ContactThread, LoopLimit: 0), default));
+        const int count = 60;
+        for (var i = 0; i < count; i++)
+            await StoreAsync($"From: Ana Lima <ana@customer.test>\nTo: catchall@mail.parley.test\nSubject: note {i}\n" +
+                             $"Message-ID: <n{i}@customer.test>\nMIME-Version: 1.0\nContent-Type: text/plain\n\nHello {i}\n");
+
+        // Two nodes on the same database, each routing small batches as fast as it can until nothing is pending.
+        var nodes = new[] { Env.Services, Env.Build(Env.Transport, "node-b", []) };
+        var routedBy = await Task.WhenAll(nodes.Select(node => Task.Run(async () =>
+        {
+            var total = 0;
+            for (var idle = 0; idle < 50; )
+            {
+                await using var scope = node.CreateAsyncScope();
+                var routed = await scope.ServiceProvider.GetRequiredService<InboundRouter>().RoutePendingAsync(7, default);
+                total += routed;
+                idle = routed == 0 && await Env.Db(db => db.Inbound.CountAsync(i => i.Status == InboundStatus.Pending)) == 0 ? 50 : idle + (routed == 0 ? 1 : 0);
+                if (routed == 0) await Task.Delay(10);
+            }
+            return total;
+        })));
+
+        Assert.Equal(count, routedBy.Sum());
+        var statuses = await Env.Db(db => db.Inbound.AsNoTracking().Select(i => i.Status).ToListAsync());
+        Assert.All(statuses, status => Assert.Equal(InboundStatus.Routed, status));
+        Assert.Equal(count, await Env.Db(db => db.Messages.CountAsync(m => m.Direction == MessageDirection.In)));
+        Assert.Equal(1, await Env.Db(db => db.Contacts.CountAsync(c => c.Email == "ana@customer.test")));
+    }
+
     private sealed class RefuseSubject(string subject) : Microsoft.EntityFrameworkCore.Diagnostics.SaveChangesInterceptor
     {
         public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int>> SavingChangesAsync(
