@@ -17,9 +17,9 @@ for b in "$sink_bin" "$source_bin" "$dnsmasq_bin"; do [ -x "$b" ] || { echo "nee
 dll=$(bash bench/publish-parley.sh)
 
 work=$(mktemp -d "${INBOUND_TMPDIR:-/tmp}/parley-inbound.XXXXXX")
-mkdir -p "$work/sink" "$work/data"; chmod 755 "$work"; chmod 777 "$work/sink"
+mkdir -p "$work/data"; chmod 755 "$work"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-http_port=$(free_port); smtp_port=$(free_port); sink_port=$(free_port); dns_port=$(free_port)
+http_port=$(free_port); smtp_port=$(free_port); dns_port=$(free_port)
 sink_pid=""; parley_pid=""; dns_pid=""; rss_pid=""
 cleanup() {
   for p in "$rss_pid" "$parley_pid" "$sink_pid" "$dns_pid"; do [ -n "$p" ] && kill "$p" 2>/dev/null && wait "$p" 2>/dev/null || true; done
@@ -73,12 +73,9 @@ warnings=$(grep -c -E '^\S+ (warn|fail):' "$work/parley.log" || true)
 echo "parley: log lines with warn/fail: $warnings"
 
 as_nobody=(); [ "$(id -u)" -eq 0 ] && as_nobody=(-u nobody)
-"$sink_bin" "${as_nobody[@]}" -d "$work/sink/m." "127.0.0.1:$sink_port" 1000 2>"$work/sink.log" &
-sink_pid=$!
-until (exec 3<>"/dev/tcp/127.0.0.1/$sink_port") 2>/dev/null; do sleep 0.05; done
-# The same load against smtp-sink (writes each message to a file, no fsync; median of three runs).
-source bench/peer-median.sh
-peer_median smtp-sink "$n" "$sink_port" "$work/sink" bench@mail.bench.test
+# The same load against smtp-sink (writes each message to a file, no fsync; median of three runs, each a fresh sink).
+source bench/sink.sh
+peer_median smtp-sink "$n" bench@mail.bench.test
 sink_rate=$peer_rate
 ratio=$(awk -v a="$parley_rate" -v b="$sink_rate" 'BEGIN { printf "%.2f", a / b }')
 echo "inbound: parley=$parley_rate smtp-sink=$sink_rate ratio=$ratio"

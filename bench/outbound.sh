@@ -20,10 +20,10 @@ dll=$(bash bench/publish-parley.sh)
 
 # OUTBOUND_TMPDIR=/dev/shm puts the database on tmpfs (fsync costs nothing there): a diagnostic, not the default.
 work=$(mktemp -d "${OUTBOUND_TMPDIR:-/tmp}/parley-outbound.XXXXXX")
-mkdir -p "$work/sink" "$work/data"
-chmod 755 "$work"; chmod 777 "$work/sink"
+mkdir -p "$work/data"
+chmod 755 "$work"
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-http_port=$(free_port); smtp_port=$(free_port); sink_port=$(free_port)
+http_port=$(free_port); smtp_port=$(free_port)
 sink_pid=""; parley_pid=""
 cleanup() {
   [ -n "$parley_pid" ] && kill "$parley_pid" 2>/dev/null && wait "$parley_pid" 2>/dev/null || true
@@ -33,25 +33,23 @@ cleanup() {
 trap cleanup EXIT
 
 as_nobody=(); [ "$(id -u)" -eq 0 ] && as_nobody=(-u nobody)
-"$sink_bin" "${as_nobody[@]}" -d "$work/sink/m." "127.0.0.1:$sink_port" 1000 2>"$work/sink.log" &
-sink_pid=$!
-until (exec 3<>"/dev/tcp/127.0.0.1/$sink_port") 2>/dev/null; do sleep 0.05; done
+source bench/sink.sh
 
-# 1. smtp-source: the same count and size to the same sink (median of three runs).
-source bench/peer-median.sh
-peer_median smtp-source "$n" "$sink_port" "$work/sink" sink@customer.test
+# 1. smtp-source: the same count and size into the same kind of sink (median of three runs, each a fresh sink).
+peer_median smtp-source "$n" sink@customer.test
 source_rate=$peer_rate
 
 # 2. Diagnostic (OUTBOUND_LAYER=1): Parley's delivery layer alone, N pre-built messages through the pooled
 # SmtpDeliveryClient (1 and 8 in parallel).
 for parallel in $([ "${OUTBOUND_LAYER:-0}" = 1 ] && echo 1 8); do
+  fresh_sink
   layer_out=$(dotnet bench/outbound/DeliveryBench/bin/Release/net10.0/DeliveryBench.dll "$sink_port" "$n" "$parallel")
   echo "delivery layer, $parallel in parallel: $(echo "$layer_out" | tr '\n' ' ')"
-  find "$work/sink" -name 'm.*' -delete
 done
 
-# 3. Parley: serve (demo data only for the first admin), configure, queue N templated emails, wait for the sink.
+# 3. Parley, into a fresh sink like each smtp-source run: serve (demo data only for the first admin), configure, queue N templated emails, wait for the sink.
 # Same concurrency as smtp-source's 20 sessions (defaults are 8, kinder to real relays).
+fresh_sink
 Outbox__MaxParallelDeliveries="${OUTBOUND_SESSIONS:-20}" SmtpDelivery__MaxConnectionsPerDestination="${OUTBOUND_SESSIONS:-20}" \
 dotnet "$dll" serve --demo --data-dir "$work/data" --urls "http://127.0.0.1:$http_port" --smtp-listen "127.0.0.1:$smtp_port" \
   >"$work/parley.log" 2>&1 &
@@ -59,7 +57,7 @@ parley_pid=$!
 for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$http_port/healthz" >/dev/null && break; sleep 0.05; done
 token=$(dotnet "$dll" token create --data-dir "$work/data" 2>/dev/null)
 parley_out=$(python3 bench/outbound/drive.py --api "http://127.0.0.1:$http_port" --token "$token" \
-  --sink-dir "$work/sink" --sink-port "$sink_port" --n "$n" --pid "$parley_pid" --concurrency "$concurrency" --mode "${OUTBOUND_MODE:-mailing}") \
+  --sink-dir "$sink_dir" --sink-port "$sink_port" --n "$n" --pid "$parley_pid" --concurrency "$concurrency" --mode "${OUTBOUND_MODE:-mailing}") \
   || { echo "$parley_out"; tail -20 "$work/parley.log"; exit 1; }
 echo "$parley_out" | sed 's/^/parley: /'
 parley_rate=$(echo "$parley_out" | sed -n 's/^parley_msgs_per_s=//p')
