@@ -20,14 +20,15 @@ public static class ClusterLock
     public const int FetchAccount = 0x50524C02;
 
     private const string PostgresProvider = "Npgsql.EntityFrameworkCore.PostgreSQL";
-    private static readonly ConcurrentDictionary<(int, int), SemaphoreSlim> Local = new();
+    /// <summary>Per database (several hosts can live in one process, as in the tests), per key.</summary>
+    private static readonly ConcurrentDictionary<(string, int, int), SemaphoreSlim> Local = new();
 
     /// <returns>The held lock (dispose to release), or null when another node or task holds it.</returns>
     public static async Task<IAsyncDisposable?> TryAcquireAsync(ParleyDbContext db, int space, int id, CancellationToken ct)
     {
         if (db.Database.ProviderName != PostgresProvider)
         {
-            var gate = Local.GetOrAdd((space, id), _ => new SemaphoreSlim(1, 1));
+            var gate = Local.GetOrAdd((db.Database.GetConnectionString() ?? "", space, id), _ => new SemaphoreSlim(1, 1));
             return await gate.WaitAsync(0, ct) ? new SemaphoreLease(gate) : null;
         }
         // The lock belongs to the session: keep this context's connection open until it is released.

@@ -2,15 +2,21 @@
 (() => {
   const timeline = document.getElementById('timeline');
   if (timeline && window.EventSource) {
-    let pending = false;
+    // A change announced while a fetch is under way may have been committed after that fetch read the
+    // timeline: fetch once more when it is done, rather than dropping the announcement.
+    let running = false;
+    let again = false;
     const refresh = async () => {
-      if (pending) return;
-      pending = true;
+      if (running) { again = true; return; }
+      running = true;
       try {
-        const res = await fetch(timeline.dataset.refresh, { headers: { 'X-Requested-With': 'fetch' } });
-        if (res.ok) timeline.innerHTML = await res.text();
+        do {
+          again = false;
+          const res = await fetch(timeline.dataset.refresh, { headers: { 'X-Requested-With': 'fetch' } });
+          if (res.ok) timeline.innerHTML = await res.text();
+        } while (again);
       } finally {
-        pending = false;
+        running = false;
       }
     };
     const source = new EventSource(timeline.dataset.live);
