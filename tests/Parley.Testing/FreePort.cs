@@ -33,6 +33,29 @@ public static class FreePort
         }
     }
 
+    /// <summary>
+    /// Waits until nothing accepts connections on 127.0.0.1:<paramref name="port"/> any more: a killed peer's listening
+    /// socket can outlive the kill by a moment, and a probe would otherwise find the old process instead of its successor.
+    /// </summary>
+    public static async Task WaitUntilClosedAsync(int port, TimeSpan timeout, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, port, ct).ConfigureAwait(false);
+            }
+            catch (SocketException)
+            {
+                return;
+            }
+            await Task.Delay(25, ct).ConfigureAwait(false);
+        }
+        throw new TimeoutException($"Port {port} still accepts connections {timeout.TotalSeconds:0} s after its peer was stopped.");
+    }
+
     /// <summary>A loopback port nothing listens on (for connection-refused tests).</summary>
     public static int GetClosed() => Get();
 }

@@ -110,6 +110,7 @@ public sealed class SmtpSinkPeer : IAsyncDisposable
     public async Task RestartAsync(CancellationToken ct = default)
     {
         await _process.DisposeAsync().ConfigureAwait(false);
+        await FreePort.WaitUntilClosedAsync(Port, TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
         _previousLog = Log;
         for (var attempt = 1; ; attempt++)
         {
