@@ -11,6 +11,8 @@ public sealed partial class AliasService(ParleyDbContext db, TimeProvider clock)
     /// <summary>Local parts Parley uses itself; an alias may not take them.</summary>
     public static readonly string[] Reserved = ["reply", "bounce", "notifications", "postmaster", "mailer-daemon"];
 
+    private const string ChoosePolicy = "Choose everyone, knownContacts or followers.";
+
     public Task<List<MailAlias>> ListAsync(CancellationToken ct) => db.Aliases.AsNoTracking().OrderBy(a => a.LocalPart).ToListAsync(ct);
 
     public async Task<MailAlias> CreateAsync(string? localPart, string? recordType, AliasContactPolicy policy, CancellationToken ct)
@@ -23,11 +25,21 @@ public sealed partial class AliasService(ParleyDbContext db, TimeProvider clock)
             errors["localPart"] = [$"\"{local}\" is used by Parley itself; choose another name."];
         var type = string.IsNullOrWhiteSpace(recordType) ? RecordDirectory.ContactType : recordType.Trim().ToLowerInvariant();
         if (!RecordDirectory.IsKnownType(type)) errors["recordType"] = [$"Aliases can create these record types: {string.Join(", ", RecordDirectory.KnownTypes)}."];
-        if (!Enum.IsDefined(policy)) errors["contactPolicy"] = ["Choose everyone, knownContacts or followers."];
+        if (!Enum.IsDefined(policy)) errors["contactPolicy"] = [ChoosePolicy];
         if (errors.Count == 0 && await db.Aliases.AnyAsync(a => a.LocalPart == local, ct)) errors["localPart"] = [$"The alias {local}@ already exists."];
         if (errors.Count > 0) throw new InvalidInputException(errors);
         var alias = new MailAlias { LocalPart = local, RecordType = type, ContactPolicy = policy, CreatedAt = clock.GetUtcNow() };
         db.Aliases.Add(alias);
+        await db.SaveChangesAsync(ct);
+        return alias;
+    }
+
+    /// <summary>Changes who may start a conversation through the alias.</summary>
+    public async Task<MailAlias> SetPolicyAsync(long id, AliasContactPolicy policy, CancellationToken ct)
+    {
+        if (!Enum.IsDefined(policy)) throw new InvalidInputException("contactPolicy", ChoosePolicy);
+        var alias = await db.Aliases.FirstOrDefaultAsync(a => a.Id == id, ct) ?? throw new NotFoundException($"Alias {id}");
+        alias.ContactPolicy = policy;
         await db.SaveChangesAsync(ct);
         return alias;
     }

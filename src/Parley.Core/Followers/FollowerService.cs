@@ -1,12 +1,13 @@
 using Microsoft.EntityFrameworkCore;
 using Parley.Core.Common;
+using Parley.Core.Contacts;
 using Parley.Core.Data;
 using Parley.Core.Records;
 
 namespace Parley.Core.Followers;
 
 /// <summary>Adds and removes a record's followers: contacts or users who get its discussion by email.</summary>
-public sealed class FollowerService(ParleyDbContext db, RecordDirectory records, TimeProvider clock)
+public sealed class FollowerService(ParleyDbContext db, RecordDirectory records, ContactService contacts, TimeProvider clock)
 {
     public async Task<List<Follower>> ListAsync(RecordRef record, CancellationToken ct)
     {
@@ -44,6 +45,23 @@ public sealed class FollowerService(ParleyDbContext db, RecordDirectory records,
         db.Followers.Add(follower);
         await db.SaveChangesAsync(ct);
         return follower;
+    }
+
+    /// <summary>
+    /// Adds whoever has this address: a user, else a contact, else a new contact named <paramref name="name"/>
+    /// (or the address's local part), so every follower stays a contact or a user.
+    /// </summary>
+    public async Task<Follower> AddByEmailAsync(RecordRef record, string? email, string? name, CancellationToken ct)
+    {
+        await records.GetAsync(record, ct);
+        var address = EmailAddress.Normalize(email)
+            ?? throw new InvalidInputException("email", "Enter one email address, such as ana@example.com.");
+        var key = address.ToLowerInvariant(); // one follower per address whatever its case; a new contact gets the same spelling
+        var userId = await db.Users.Where(u => u.Email.ToLower() == key).OrderBy(u => u.Id).Select(u => (long?)u.Id).FirstOrDefaultAsync(ct);
+        if (userId is not null) return await AddAsync(record, null, userId, ct);
+        var contactId = await db.Contacts.Where(c => c.Email.ToLower() == key).OrderBy(c => c.Id).Select(c => (long?)c.Id).FirstOrDefaultAsync(ct)
+            ?? (await contacts.CreateAsync(new ContactInput(string.IsNullOrWhiteSpace(name) ? key[..key.IndexOf('@')] : name, key), ct)).Id;
+        return await AddAsync(record, contactId, null, ct);
     }
 
     public async Task RemoveAsync(RecordRef record, long followerId, CancellationToken ct)

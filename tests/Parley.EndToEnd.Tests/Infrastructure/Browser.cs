@@ -21,6 +21,20 @@ public static class Browser
         return (playwright, browser);
     }
 
+    /// <summary>A new 1280×900 page on <paramref name="parley"/>, signed in as its admin through the login form.</summary>
+    public static async Task<IPage> SignedInPageAsync(IBrowser browser, ParleyInstance parley, float timeoutMs = 15_000)
+    {
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = parley.BaseUrl.ToString(), ViewportSize = new() { Width = 1280, Height = 900 } });
+        page.SetDefaultTimeout(timeoutMs);
+        Assertions.SetDefaultExpectTimeout(timeoutMs);
+        await page.GotoAsync("/login");
+        await page.FillAsync("input[name=Email]", ParleyInstance.AdminEmail);
+        await page.FillAsync("input[name=Password]", ParleyInstance.AdminPassword);
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync(url => !url.Contains("/login"));
+        return page;
+    }
+
     /// <summary>Where screenshots go, so a failing run (or a curious engineer) can look at the pages.</summary>
     public static string ScreenshotPath(string name)
     {

@@ -1,12 +1,13 @@
 using Microsoft.AspNetCore.Mvc;
 using Parley.Core.Chatter;
 using Parley.Core.Contacts;
+using Parley.Core.Followers;
 using Parley.Core.Records;
 using Parley.Core.Templates;
 
 namespace Parley.Pages.Contacts;
 
-public sealed class ViewModel(ContactService contacts, ChatterService chatter, TemplateService templates) : ParleyPageModel
+public sealed class ViewModel(ContactService contacts, ChatterService chatter, TemplateService templates, FollowerService followers) : ParleyPageModel
 {
     public const int TimelinePage = 50;
 
@@ -16,10 +17,12 @@ public sealed class ViewModel(ContactService contacts, ChatterService chatter, T
     [BindProperty] public string? Body { get; set; }
     [BindProperty] public long? TemplateId { get; set; }
     [BindProperty] public Parley.Pages.Contacts.IndexModel.ContactForm Edit { get; set; } = new();
+    [BindProperty] public FollowerForm Follower { get; set; } = new();
 
     public Contact Contact { get; private set; } = null!;
     public TimelineView Timeline { get; private set; } = null!;
     public List<MailTemplate> Templates { get; private set; } = [];
+    public List<Follower> Followers { get; private set; } = [];
     public bool Editing { get; private set; }
 
     private RecordRef Record => new(RecordDirectory.ContactType, Id);
@@ -69,6 +72,32 @@ public sealed class ViewModel(ContactService contacts, ChatterService chatter, T
         return Page();
     }
 
+    public async Task<IActionResult> OnPostAddFollowerAsync(CancellationToken ct)
+    {
+        Follower? added = null;
+        if (await TryAsync(async () => added = await followers.AddByEmailAsync(Record, Follower.Email, Follower.Name, ct), nameof(Follower)))
+        {
+            Flash($"{added!.Name} <{added.Email}> now follows this conversation.");
+            return Redirect($"/contacts/{Id}#followers");
+        }
+        await LoadAsync(null, ct);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostRemoveFollowerAsync(long followerId, string? name, CancellationToken ct)
+    {
+        try
+        {
+            await followers.RemoveAsync(Record, followerId, ct);
+            Flash($"{name} no longer follows this conversation.");
+        }
+        catch (Core.Common.NotFoundException)
+        {
+            Flash("That follower had already been removed.");
+        }
+        return Redirect($"/contacts/{Id}#followers");
+    }
+
     private async Task LoadAsync(long? before, CancellationToken ct)
     {
         Contact = await contacts.GetAsync(Id, ct);
@@ -76,7 +105,15 @@ public sealed class ViewModel(ContactService contacts, ChatterService chatter, T
             Edit = new() { Name = Contact.Name, Email = Contact.Email, Company = Contact.Company, Phone = Contact.Phone, Tags = Contact.Tags };
         Timeline = new TimelineView(Record, await chatter.ListAsync(Record, before, TimelinePage, ct), TimelinePage);
         Templates = await templates.ListAsync(RecordDirectory.ContactType, ct);
+        Followers = await followers.ListAsync(Record, ct);
     }
+}
+
+/// <summary>The form fields of "Add a follower".</summary>
+public sealed class FollowerForm
+{
+    public string? Email { get; set; }
+    public string? Name { get; set; }
 }
 
 public sealed record TimelineView(RecordRef Record, List<ChatterMessage> Messages, int PageSize);
