@@ -24,7 +24,8 @@ public sealed partial class AliasService(ParleyDbContext db, TimeProvider clock)
         else if (Reserved.Contains(local) || local.Contains('+'))
             errors["localPart"] = [$"\"{local}\" is used by Parley itself; choose another name."];
         var type = string.IsNullOrWhiteSpace(recordType) ? RecordDirectory.ContactType : recordType.Trim().ToLowerInvariant();
-        if (!RecordDirectory.IsKnownType(type)) errors["recordType"] = [$"Aliases can create these record types: {string.Join(", ", RecordDirectory.KnownTypes)}."];
+        // Routing turns the sender into a contact and posts to that contact's thread: no other record type fits.
+        if (type != RecordDirectory.ContactType) errors["recordType"] = ["Aliases start conversations in contact threads; the record type can only be contact."];
         if (!Enum.IsDefined(policy)) errors["contactPolicy"] = [ChoosePolicy];
         if (errors.Count == 0 && await db.Aliases.AnyAsync(a => a.LocalPart == local, ct)) errors["localPart"] = [$"The alias {local}@ already exists."];
         if (errors.Count > 0) throw new InvalidInputException(errors);

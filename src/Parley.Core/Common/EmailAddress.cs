@@ -6,8 +6,10 @@ namespace Parley.Core.Common;
 public static class EmailAddress
 {
     /// <summary>
-    /// Returns the address in canonical form (trimmed, domain lower-cased), or null when it is
-    /// not a single plain mailbox. CR and LF are refused outright: they are how header injection starts.
+    /// Returns the address in canonical form (trimmed, lower-cased), or null when it is not a single
+    /// plain mailbox. CR and LF are refused outright: they are how header injection starts. The local
+    /// part is lower-cased too: RFC 5321 lets a server treat it case-sensitively, but no mainstream
+    /// provider does, and a contact typed as Ana.Lima@ must be the one that mail from ana.lima@ finds.
     /// </summary>
     public static string? Normalize(string? input)
     {
@@ -17,7 +19,7 @@ public static class EmailAddress
         if (!MailboxAddress.TryParse(ParserOptions.Default, text, out var mailbox)) return null;
         var at = mailbox.Address.LastIndexOf('@');
         if (at <= 0 || at == mailbox.Address.Length - 1) return null;
-        var local = mailbox.Address[..at];
+        var local = mailbox.Address[..at].ToLowerInvariant();
         // International domains are kept in their ASCII (punycode) form, so both spellings are one mailbox.
         var domain = ToAsciiDomain(mailbox.Address[(at + 1)..].TrimEnd('.'));
         if (domain is null) return null;

@@ -15,7 +15,7 @@ public abstract class ContactServiceTests(IDatabaseFactory factory) : DatabaseTe
         Assert.True(created.Id > 0);
         var stored = await Env.Db(db => db.Contacts.AsNoTracking().SingleAsync(c => c.Id == created.Id));
         Assert.Equal("Ana Lima", stored.Name);
-        Assert.Equal("Ana@customer.test", stored.Email);
+        Assert.Equal("ana@customer.test", stored.Email);
         Assert.Equal("vip,lead", stored.Tags);
         Assert.Equal(TestEnv.Start, stored.CreatedAt);
     }

@@ -44,11 +44,11 @@ public sealed class ContactValidationTests
     }
 
     [Fact]
-    public void Fields_are_trimmed_tags_lower_cased_and_deduplicated_and_empty_optionals_are_null()
+    public void Fields_are_trimmed_email_and_tags_lower_cased_and_deduplicated_and_empty_optionals_are_null()
     {
         var valid = ContactService.Validate(new ContactInput("  Ana Lima ", " ANA@Customer.Test ", "  ", "", " VIP; lead ,vip,, "));
         Assert.Equal("Ana Lima", valid.Name);
-        Assert.Equal("ANA@customer.test", valid.Email);
+        Assert.Equal("ana@customer.test", valid.Email);
         Assert.Null(valid.Company);
         Assert.Null(valid.Phone);
         Assert.Equal("vip,lead", valid.Tags);

@@ -20,6 +20,19 @@ public abstract class AliasServiceTests(IDatabaseFactory factory) : DatabaseTest
     }
 
     [Fact]
+    public async Task An_alias_only_starts_contact_threads()
+    {
+        // Routing makes the sender a contact and posts to that contact's thread; another record type would post a
+        // contact's id into a record of another kind.
+        var e = await Assert.ThrowsAsync<InvalidInputException>(() =>
+            Env.With<AliasService, MailAlias>(s => s.CreateAsync("reports", "deliverability", AliasContactPolicy.Everyone, default)));
+        Assert.Equal(["recordType"], e.Errors.Keys.ToArray());
+        Assert.Equal(0, await Env.Db(db => db.Aliases.CountAsync()));
+        var contact = await Env.With<AliasService, MailAlias>(s => s.CreateAsync("help", "Contact", AliasContactPolicy.Everyone, default));
+        Assert.Equal("contact", contact.RecordType);
+    }
+
+    [Fact]
     public async Task An_unknown_policy_or_alias_is_refused()
     {
         var alias = await Env.With<AliasService, MailAlias>(s => s.CreateAsync("sales", null, AliasContactPolicy.KnownContacts, default));
