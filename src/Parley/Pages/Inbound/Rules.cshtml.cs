@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Mvc;
+using Parley.Core.Inbound;
+using Parley.Core.Settings;
+
+namespace Parley.Pages.Inbound;
+
+/// <summary>The fields of "Change the rules"; an empty number is left for the service to refuse.</summary>
+public sealed class InboundRulesForm
+{
+    public CatchallPolicy Catchall { get; set; }
+    public int? HardBounceThreshold { get; set; }
+    public int? LoopLimit { get; set; }
+    public int? LoopWindowMinutes { get; set; }
+
+    public static InboundRulesForm Of(InboundSettings s) => new()
+    {
+        Catchall = s.Catchall, HardBounceThreshold = s.HardBounceThreshold, LoopLimit = s.LoopLimit, LoopWindowMinutes = s.LoopWindowMinutes,
+    };
+
+    /// <summary>-1 is out of range for every number, so a missing one gets the service's own message.</summary>
+    public InboundSettings ToSettings() => new(Catchall, HardBounceThreshold ?? -1, LoopLimit ?? -1, LoopWindowMinutes ?? -1);
+}
+
+/// <summary>The inbound rules (catchall, loop protection, hard-bounce threshold) explained, and a form to change them.</summary>
+public sealed class RulesModel(InboundSettingsService service, SettingsService settings) : ParleyPageModel
+{
+    public InboundSettings Current { get; private set; } = InboundSettings.Default;
+    public string? AliasDomain { get; private set; }
+    [BindProperty] public InboundRulesForm Rules { get; set; } = new();
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        await LoadAsync(ct);
+        Rules = InboundRulesForm.Of(Current);
+    }
+
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    {
+        await LoadAsync(ct);
+        InboundSettings? saved = null;
+        if (ModelState.IsValid && await TryAsync(async () => saved = await service.SetAsync(Rules.ToSettings(), ct), nameof(Rules)))
+        {
+            Flash(InboundRulesText.Changes(Current, saved!));
+            return RedirectToPage();
+        }
+        return Page();
+    }
+
+    private async Task LoadAsync(CancellationToken ct)
+    {
+        Current = await service.GetAsync(ct);
+        AliasDomain = await settings.GetAliasDomainAsync(ct);
+    }
+}

@@ -1,0 +1,85 @@
+using Microsoft.Playwright;
+using Parley.EndToEnd.Tests.Infrastructure;
+using Parley.Testing;
+using Xunit.Abstractions;
+
+namespace Parley.EndToEnd.Tests;
+
+/// <summary>
+/// The inbound rules page in a real browser: read the rules in plain words, change the catchall and loop protection,
+/// see a bad value refused next to its field, and see "reject" refuse an unknown address at RCPT time.
+/// </summary>
+public sealed class InboundRulesPageTests(ITestOutputHelper output)
+{
+    private const string AliasDomain = "rules.parley.test";
+
+    [Fact]
+    public async Task Change_the_rules_in_the_browser_and_the_reject_catchall_refuses_unknown_addresses()
+    {
+        await using var parley = await ParleyInstance.StartAsync();
+        await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = AliasDomain });
+
+        var (playwright, browser) = await Browser.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await Browser.SignedInPageAsync(browser, parley);
+
+        // The Inbound page summarises the rules and links to the page that changes them (no more "use the API").
+        await page.GotoAsync("/inbound");
+        await Assertions.Expect(page.Locator("#rules")).ToContainTextAsync("is kept in Inbound mail for you to assign");
+        await Assertions.Expect(page.Locator("#rules")).Not.ToContainTextAsync("/api/v1");
+        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("inbound-rules-summary"), FullPage = true });
+        await page.ClickAsync("#rules-link");
+        await page.WaitForURLAsync("**/inbound/rules");
+        await Assertions.Expect(page.Locator("#now-catchall")).ToContainTextAsync($"({AliasDomain}) is kept in Inbound mail for you to assign");
+        await Assertions.Expect(page.Locator("#now-loop")).ToContainTextAsync("Loop protection stops posting after 20 messages from one sender within 120 minutes");
+        await Assertions.Expect(page.Locator("#now-bounces")).ToContainTextAsync("suppressed after 1 hard bounce");
+        await Assertions.Expect(page.Locator("input[name='Rules.Catchall'][value=KeepUnrouted]")).ToBeCheckedAsync();
+        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("inbound-rules"), FullPage = true });
+
+        // Refuse unknown addresses and tighten loop protection.
+        await page.GetByLabel("Refuse it during the SMTP conversation (550)").CheckAsync();
+        await page.FillAsync("input[name='Rules.LoopLimit']", "5");
+        await page.ClickAsync("#change-rules button[type=submit]");
+        var flash = page.Locator(".flash");
+        await Assertions.Expect(flash).ToContainTextAsync("mail to an unknown address on your alias domain is refused during the SMTP conversation (550)");
+        await Assertions.Expect(flash).ToContainTextAsync("loop protection stops posting after 5 messages from one sender within 120 minutes");
+        await Assertions.Expect(flash).Not.ToContainTextAsync("hard bounce");
+        await Assertions.Expect(page.Locator("#now-catchall strong")).ToHaveTextAsync("is refused during the SMTP conversation (550)");
+        await Assertions.Expect(page.Locator("input[name='Rules.Catchall'][value=Reject]")).ToBeCheckedAsync();
+        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("inbound-rules-saved"), FullPage = true });
+
+        var stored = await parley.GetAsync("/api/v1/inbound/settings");
+        output.WriteLine(stored.ToString());
+        Assert.Equal("reject", stored.GetProperty("catchall").GetString());
+        Assert.Equal(5, stored.GetProperty("loopLimit").GetInt32());
+        Assert.Equal(120, stored.GetProperty("loopWindowMinutes").GetInt32());
+        Assert.Equal(1, stored.GetProperty("hardBounceThreshold").GetInt32());
+
+        // A negative limit is refused next to its field, the typed value stays, and nothing is stored.
+        await page.FillAsync("input[name='Rules.LoopLimit']", "-3");
+        await page.GetByLabel("Start a contact thread for the sender").CheckAsync();
+        await page.ClickAsync("#change-rules button[type=submit]");
+        await Assertions.Expect(page.Locator("#loop .field-error")).ToHaveTextAsync("Use 0 (off) or a number of messages up to 1,000,000.");
+        await Assertions.Expect(page.Locator("#bounces .field-error")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("input[name='Rules.LoopLimit']")).ToHaveValueAsync("-3");
+        await Assertions.Expect(page.Locator(".flash")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#not-saved")).ToContainTextAsync("Nothing was saved yet");
+        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("inbound-rules-error"), FullPage = true });
+        stored = await parley.GetAsync("/api/v1/inbound/settings");
+        Assert.Equal(("reject", 5), (stored.GetProperty("catchall").GetString(), stored.GetProperty("loopLimit").GetInt32()));
+
+        // The rule acts: an unknown address on the alias domain is refused at RCPT (the policy caches rules for up to 10 s).
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        SwaksResult refused;
+        do
+        {
+            refused = await Swaks.SendAsync(new SwaksOptions { Port = parley.SmtpPort, From = "bruno@newco.test", To = [$"nobody@{AliasDomain}"], QuitAfter = "RCPT" });
+            if (refused.Transcript.Contains("550 5.1.1")) break;
+            await Task.Delay(500);
+        } while (DateTime.UtcNow < deadline);
+        output.WriteLine(refused.Transcript);
+        Assert.Contains("550 5.1.1", refused.Transcript);
+        Assert.Equal(0, (await parley.GetAsync("/api/v1/inbound/stats")).GetProperty("received").GetInt32());
+    }
+}
