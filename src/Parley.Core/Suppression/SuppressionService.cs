@@ -12,15 +12,16 @@ public sealed class SuppressionService(ParleyDbContext db, TimeProvider clock)
 {
     public static string Key(string address) => address.Trim().ToLowerInvariant();
 
-    public Task<List<SuppressedAddress>> ListAsync(string? query, int take, CancellationToken ct)
+    public Task<List<SuppressedAddress>> ListAsync(string? query, int take, CancellationToken ct) =>
+        Matching(query).OrderByDescending(s => s.Id).Take(Math.Clamp(take, 1, 1000)).ToListAsync(ct);
+
+    /// <summary>One page of the list, newest first, with how many addresses match in all.</summary>
+    public async Task<(List<SuppressedAddress> Page, int Total)> SearchAsync(string? query, int skip, int take, CancellationToken ct)
     {
-        var q = db.Suppressions.AsNoTracking();
-        if (!string.IsNullOrWhiteSpace(query))
-        {
-            var needle = query.Trim().ToLowerInvariant();
-            q = q.Where(s => s.Address.Contains(needle));
-        }
-        return q.OrderByDescending(s => s.Id).Take(Math.Clamp(take, 1, 1000)).ToListAsync(ct);
+        var q = Matching(query);
+        var total = await q.CountAsync(ct);
+        var page = await q.OrderByDescending(s => s.Id).Skip(Math.Max(0, skip)).Take(Math.Clamp(take, 1, 500)).ToListAsync(ct);
+        return (page, total);
     }
 
     public Task<SuppressedAddress?> FindAsync(string address, CancellationToken ct)
@@ -85,6 +86,14 @@ public sealed class SuppressionService(ParleyDbContext db, TimeProvider clock)
             Detail = Truncate($"{counter.HardBounces} hard bounce{(counter.HardBounces == 1 ? "" : "s")}; last: {status} {diagnostic}".Trim(), 2000),
         });
         return true;
+    }
+
+    private IQueryable<SuppressedAddress> Matching(string? query)
+    {
+        var q = db.Suppressions.AsNoTracking();
+        if (string.IsNullOrWhiteSpace(query)) return q;
+        var needle = query.Trim().ToLowerInvariant();
+        return q.Where(s => s.Address.Contains(needle));
     }
 
     private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];

@@ -3,11 +3,13 @@ using Parley.Core.Chatter;
 using Parley.Core.Contacts;
 using Parley.Core.Followers;
 using Parley.Core.Records;
+using Parley.Core.Suppression;
 using Parley.Core.Templates;
 
 namespace Parley.Pages.Contacts;
 
-public sealed class ViewModel(ContactService contacts, ChatterService chatter, TemplateService templates, FollowerService followers) : ParleyPageModel
+public sealed class ViewModel(ContactService contacts, ChatterService chatter, TemplateService templates, FollowerService followers,
+    SuppressionService suppressions) : ParleyPageModel
 {
     public const int TimelinePage = 50;
 
@@ -23,6 +25,7 @@ public sealed class ViewModel(ContactService contacts, ChatterService chatter, T
     public TimelineView Timeline { get; private set; } = null!;
     public List<MailTemplate> Templates { get; private set; } = [];
     public List<Follower> Followers { get; private set; } = [];
+    public SuppressedAddress? Suppressed { get; private set; }
     public bool Editing { get; private set; }
 
     private RecordRef Record => new(RecordDirectory.ContactType, Id);
@@ -106,6 +109,7 @@ public sealed class ViewModel(ContactService contacts, ChatterService chatter, T
         Timeline = new TimelineView(Record, await chatter.ListAsync(Record, before, TimelinePage, ct), TimelinePage);
         Templates = await templates.ListAsync(RecordDirectory.ContactType, ct);
         Followers = await followers.ListAsync(Record, ct);
+        Suppressed = await suppressions.FindAsync(Contact.Email, ct);
     }
 }
 
