@@ -1,0 +1,106 @@
+using Microsoft.EntityFrameworkCore;
+using Parley.Core.Chatter;
+using Parley.Core.Records;
+
+namespace Parley.Core.Inbound;
+
+/// <summary>Routing one chunk of a batch: all together in one save, or one by one when that fails.</summary>
+public sealed partial class InboundRouter
+{
+    private sealed record ChunkOutcome(List<(RecordRef Record, long MessageId)> Changed, bool QueuedMail);
+
+    /// <summary>
+    /// The fast path: the whole chunk in one transaction with one SaveChanges. If anything fails, the transaction is
+    /// rolled back, every row gets back the state it had before, and null sends the chunk down the one-by-one path,
+    /// which isolates the failing message.
+    /// </summary>
+    private async Task<ChunkOutcome?> RouteTogetherAsync(InboundMessage[] chunk, Dictionary<long, Prepared> prepared, RouteContext context,
+        KnownMessageIds known, CancellationToken ct)
+    {
+        var before = chunk.Select(RoutingState.Of).ToList();
+        var results = new List<RouteResult>(chunk.Length);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        try
+        {
+            foreach (var inbound in chunk)
+            {
+                db.Attach(inbound);
+                results.Add(await RouteAsync(inbound, prepared[inbound.Id], context, known, ct));
+                known.Routed(inbound);
+            }
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await tx.RollbackAsync(ct);
+            db.ChangeTracker.Clear();
+            context.Lookups.ForgetContacts();
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                known.Forget(chunk[i]);
+                before[i].RestoreTo(chunk[i]);
+            }
+            LogChunkRetry(e, chunk.Length);
+            return null;
+        }
+        return new ChunkOutcome(
+            results.SelectMany(r => r.Changed.Concat(r.Posted.Select(p => (p.Record, p.Message.Id)))).ToList(),
+            results.Any(r => r.QueuedMail));
+    }
+
+    /// <summary>Each message under its own savepoint: one that throws is marked failed, the others are routed.</summary>
+    private async Task<ChunkOutcome> RouteOneByOneAsync(InboundMessage[] chunk, Dictionary<long, Prepared> prepared, RouteContext context,
+        KnownMessageIds known, CancellationToken ct)
+    {
+        var outcome = new ChunkOutcome([], false);
+        var queuedMail = false;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        foreach (var inbound in chunk)
+        {
+            await tx.CreateSavepointAsync("inbound", ct);
+            try
+            {
+                if (db.Entry(inbound).State == EntityState.Detached) db.Attach(inbound);
+                var result = await RouteAsync(inbound, prepared[inbound.Id], context, known, ct);
+                await db.SaveChangesAsync(ct);
+                known.Routed(inbound);
+                outcome.Changed.AddRange(result.Changed);
+                outcome.Changed.AddRange(result.Posted.Select(p => (p.Record, p.Message.Id)));
+                queuedMail |= result.QueuedMail;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Keep the raw message and say why; one bad message must not stop the queue.
+                await tx.RollbackToSavepointAsync("inbound", ct);
+                db.ChangeTracker.Clear();
+                context.Lookups.ForgetContacts();
+                var error = $"Processing failed: {e.Message}";
+                await db.Inbound.Where(i => i.Id == inbound.Id).ExecuteUpdateAsync(s => s
+                    .SetProperty(i => i.Status, InboundStatus.Failed)
+                    .SetProperty(i => i.Error, error.Length > 2000 ? error[..2000] : error), ct);
+                LogRoutingFailed(e, inbound.Id);
+            }
+        }
+        await tx.CommitAsync(ct);
+        return outcome with { QueuedMail = queuedMail };
+    }
+
+    /// <summary>
+    /// What routing changes on a row, kept to undo an attempt: a row re-attached with the attempt's values would
+    /// look unchanged to EF when routed to the same values again, and never be written.
+    /// </summary>
+    private sealed record RoutingState(string? MessageId, InboundStatus Status, string? Error, string? AuthenticationResults,
+        string? Sender, string? Route, long? ChatterMessageId)
+    {
+        public static RoutingState Of(InboundMessage m) =>
+            new(m.MessageId, m.Status, m.Error, m.AuthenticationResults, m.Sender, m.Route, m.ChatterMessageId);
+
+        public void RestoreTo(InboundMessage m)
+        {
+            (m.MessageId, m.Status, m.Error, m.AuthenticationResults, m.Sender, m.Route, m.ChatterMessageId) =
+                (MessageId, Status, Error, AuthenticationResults, Sender, Route, ChatterMessageId);
+            m.ChatterMessage = null;
+        }
+    }
+}
