@@ -19,14 +19,13 @@ public static class ClusterLock
     public const int InboundRouting = 0x50524C01;
     public const int FetchAccount = 0x50524C02;
 
-    private const string PostgresProvider = "Npgsql.EntityFrameworkCore.PostgreSQL";
     /// <summary>Per database (several hosts can live in one process, as in the tests), per key.</summary>
     private static readonly ConcurrentDictionary<(string, int, int), SemaphoreSlim> Local = new();
 
     /// <returns>The held lock (dispose to release), or null when another node or task holds it.</returns>
     public static async Task<IAsyncDisposable?> TryAcquireAsync(ParleyDbContext db, int space, int id, CancellationToken ct)
     {
-        if (db.Database.ProviderName != PostgresProvider)
+        if (db.IsSqlite)
         {
             var gate = Local.GetOrAdd((db.Database.GetConnectionString() ?? "", space, id), _ => new SemaphoreSlim(1, 1));
             return await gate.WaitAsync(0, ct) ? new SemaphoreLease(gate) : null;

@@ -11,13 +11,11 @@ namespace Parley.Core.Data;
 /// </summary>
 public sealed class DatabaseWriteGate
 {
-    private const string SqliteProvider = "Microsoft.EntityFrameworkCore.Sqlite";
-
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     public async Task<IAsyncDisposable> EnterAsync(ParleyDbContext db, CancellationToken ct)
     {
-        if (db.Database.ProviderName != SqliteProvider) return Open.Lease;
+        if (!db.IsSqlite) return Open.Lease;
         await _gate.WaitAsync(ct);
         return new SemaphoreLease(_gate);
     }

@@ -15,6 +15,12 @@ namespace Parley.Core.Data;
 /// </summary>
 public sealed class ParleyDbContext(DbContextOptions<ParleyDbContext> options) : DbContext(options)
 {
+    /// <summary>
+    /// The embedded single-process database (one writer, no other nodes), as opposed to PostgreSQL shared by nodes.
+    /// Read from the provider's name, so Core needs no provider package.
+    /// </summary>
+    public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
+
     public DbSet<User> Users => Set<User>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<Contact> Contacts => Set<Contact>();

@@ -56,11 +56,11 @@ public sealed class FollowerService(ParleyDbContext db, RecordDirectory records,
         await records.GetAsync(record, ct);
         var address = EmailAddress.Normalize(email)
             ?? throw new InvalidInputException("email", "Enter one email address, such as ana@example.com.");
-        var key = address.ToLowerInvariant(); // one follower per address whatever its case; a new contact gets the same spelling
-        var userId = await db.Users.Where(u => u.Email.ToLower() == key).OrderBy(u => u.Id).Select(u => (long?)u.Id).FirstOrDefaultAsync(ct);
+        // Normalized addresses are lower case, as stored users and contacts are: a plain (indexed) comparison finds them.
+        var userId = await db.Users.Where(u => u.Email == address).OrderBy(u => u.Id).Select(u => (long?)u.Id).FirstOrDefaultAsync(ct);
         if (userId is not null) return await AddAsync(record, null, userId, ct);
-        var contactId = await db.Contacts.Where(c => c.Email.ToLower() == key).OrderBy(c => c.Id).Select(c => (long?)c.Id).FirstOrDefaultAsync(ct)
-            ?? (await contacts.CreateAsync(new ContactInput(string.IsNullOrWhiteSpace(name) ? key[..key.IndexOf('@')] : name, key), ct)).Id;
+        var contactId = await db.Contacts.Where(c => c.Email == address).OrderBy(c => c.Id).Select(c => (long?)c.Id).FirstOrDefaultAsync(ct)
+            ?? (await contacts.CreateAsync(new ContactInput(string.IsNullOrWhiteSpace(name) ? address[..address.IndexOf('@')] : name, address), ct)).Id;
         return await AddAsync(record, contactId, null, ct);
     }
 

@@ -42,6 +42,6 @@ public sealed class RouteLookups(ParleyDbContext db)
     {
         if (_followers.TryGetValue(record, out var followers)) return followers;
         return _followers[record] = await db.Followers.AsNoTracking()
-            .Where(f => f.RecordType == record.Type && f.RecordId == record.Id).OrderBy(f => f.Id).Take(501).ToListAsync(ct);
+            .Where(f => f.RecordType == record.Type && f.RecordId == record.Id).OrderBy(f => f.Id).ToListAsync(ct);
     }
 }
