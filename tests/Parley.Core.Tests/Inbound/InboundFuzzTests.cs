@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Parley.Core.Inbound;
@@ -9,7 +8,7 @@ namespace Parley.Core.Tests.Inbound;
 /// <summary>
 /// Random and mutated messages (real DSN samples truncated, byte-flipped, with random headers, deep multiparts,
 /// huge headers) through storing and routing: the router never throws, nothing stays pending, every raw message
-/// is kept byte for byte. Seeded, bounded in count and time.
+/// is kept byte for byte. Seeded and bounded in count.
 /// </summary>
 public sealed class InboundFuzzTests() : DatabaseTest(SqliteDatabaseFactory.Instance)
 {
@@ -68,7 +67,6 @@ public sealed class InboundFuzzTests() : DatabaseTest(SqliteDatabaseFactory.Inst
     {
         await Env.SetAliasDomainAsync();
         await Env.With<Aliases.AliasService, Aliases.MailAlias>(a => a.CreateAsync("support", "contact", Aliases.AliasContactPolicy.Everyone, default));
-        var clock = Stopwatch.StartNew();
         var stored = new Dictionary<long, byte[]>();
         foreach (var raw in Cases(new Random(4242)))
         {
@@ -76,13 +74,13 @@ public sealed class InboundFuzzTests() : DatabaseTest(SqliteDatabaseFactory.Inst
                 new InboundEnvelopeData("smtp", "127.0.0.1", "fuzz.test", "", ["support@mail.parley.test"], Env.Clock.GetUtcNow()), new MemoryStream(raw), default));
             stored[id] = raw;
         }
-        for (var round = 0; round < 10 && clock.Elapsed < TimeSpan.FromSeconds(20); round++)
+        // 120 messages in batches of 50: three rounds route them all; more means a message keeps coming back.
+        for (var round = 0; round < 10; round++)
             if (await Env.With<InboundRouter, int>(r => r.RoutePendingAsync(50, default)) == 0) break;
 
         var rows = await Env.Db(db => db.Inbound.AsNoTracking().Include(i => i.RawMime).ToListAsync());
         Assert.Equal(stored.Count, rows.Count);
         Assert.DoesNotContain(rows, r => r.Status == InboundStatus.Pending);
         foreach (var row in rows) Assert.Equal(stored[row.Id], row.RawMime!.Content);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
     }
 }

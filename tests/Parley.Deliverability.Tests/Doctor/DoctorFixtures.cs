@@ -6,18 +6,37 @@ using Parley.Deliverability.Doctor;
 
 namespace Parley.Deliverability.Tests.Doctor;
 
-/// <summary>A resolver that answers after a fixed delay, like a remote DNS server would; counts the queries that reached it.</summary>
+/// <summary>
+/// A resolver that answers after a fixed delay, like a remote DNS server would; counts the queries that reached it
+/// and how many rounds they took: a query started after another one answered is a round later than it. Rounds, not
+/// wall-clock time, say whether independent look-ups ran side by side (a busy machine stretches time, not rounds).
+/// </summary>
 public sealed class DelayedResolver(IDnsResolver inner, TimeSpan delay) : IDnsResolver
 {
     private int _queries;
+    private int _answeredRound;
+    private int _rounds;
 
     public int Queries => Volatile.Read(ref _queries);
+
+    /// <summary>The longest chain of queries where each started only after the one before it was answered.</summary>
+    public int Rounds => Volatile.Read(ref _rounds);
 
     public async Task<DnsAnswer> QueryAsync(string name, DnsRecordType type, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _queries);
+        int round = Volatile.Read(ref _answeredRound) + 1;
+        InterlockedMax(ref _rounds, round);
         await Task.Delay(delay, cancellationToken);
-        return await inner.QueryAsync(name, type, cancellationToken);
+        var answer = await inner.QueryAsync(name, type, cancellationToken);
+        InterlockedMax(ref _answeredRound, round);
+        return answer;
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int seen;
+        while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen) { }
     }
 }
 
