@@ -8,7 +8,7 @@ namespace Parley.Data.Postgres;
 public static class PostgresStorage
 {
     public static IServiceCollection AddParleyPostgres(this IServiceCollection services, string connectionString) =>
-        services.AddDbContext<ParleyDbContext>(o => Configure(o, connectionString));
+        services.AddDbContextPool<ParleyDbContext>(o => Configure(o, connectionString));
 
     public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, string connectionString) =>
         options.UseNpgsql(connectionString, pg => pg.MigrationsAssembly(typeof(PostgresStorage).Assembly.GetName().Name));

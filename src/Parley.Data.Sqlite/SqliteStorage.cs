@@ -8,7 +8,7 @@ namespace Parley.Data.Sqlite;
 public static class SqliteStorage
 {
     public static IServiceCollection AddParleySqlite(this IServiceCollection services, string connectionString) =>
-        services.AddDbContext<ParleyDbContext>(o => Configure(o, connectionString));
+        services.AddDbContextPool<ParleyDbContext>(o => Configure(o, connectionString));
 
     public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, string connectionString) =>
         options.UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly(typeof(SqliteStorage).Assembly.GetName().Name))

@@ -17,9 +17,12 @@ public sealed class ParleyDbContext(DbContextOptions<ParleyDbContext> options) :
 {
     /// <summary>
     /// The embedded single-process database (one writer, no other nodes), as opposed to PostgreSQL shared by nodes.
-    /// Read from the provider's name, so Core needs no provider package.
+    /// Read from the provider's name, so Core needs no provider package; once per context (contexts are pooled, and
+    /// the name is a service look-up that the busy write paths would otherwise pay on every call).
     /// </summary>
-    public bool IsSqlite => Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
+    public bool IsSqlite => _isSqlite ??= Database.ProviderName == "Microsoft.EntityFrameworkCore.Sqlite";
+
+    private bool? _isSqlite;
 
     public DbSet<User> Users => Set<User>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();

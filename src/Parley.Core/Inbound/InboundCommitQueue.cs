@@ -84,9 +84,12 @@ public sealed partial class InboundCommitQueue : IAsyncDisposable
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ParleyDbContext>();
         await using var writer = await _writeGate.EnterAsync(db, CancellationToken.None);
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
-        foreach (var p in batch) db.Inbound.Add(p.Row);
-        await db.SaveChangesAsync(CancellationToken.None);
+        // Plain inserts, not EF's change tracker: this is the listener's hot path, and the rows are not used afterwards.
+        await using var tx = await db.Database.BeginTransactionAsync(CancellationToken.None);
+        await RowInserter.InsertAsync(db, batch.Select(p => p.Row.RawMime!).ToList(), CancellationToken.None);
+        foreach (var p in batch) p.Row.RawMimeId = p.Row.RawMime!.Id;
+        await RowInserter.InsertAsync(db, batch.Select(p => p.Row).ToList(), CancellationToken.None);
+        await tx.CommitAsync(CancellationToken.None);
     }
 
     public async ValueTask DisposeAsync()

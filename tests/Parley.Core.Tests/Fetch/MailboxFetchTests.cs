@@ -183,9 +183,10 @@ public sealed class MailboxFetchTests() : DatabaseTest(SqliteDatabaseFactory.Ins
     {
         _dovecot.Deliver(User, Mail("broken@customer.test", "Cannot store me"));
         var account = await AccountAsync("imap");
-        var crash = new FailingCommand("INSERT INTO \"Inbound\"");
-        var failing = Env.Build(Env.Transport, "node-failing", [crash]);
-        var coordinator = failing.GetRequiredService<FetchCoordinator>();
+        // The database itself refuses the row (as a full disk or a broken file would).
+        await Env.Db(db => db.Database.ExecuteSqlRawAsync(
+            "CREATE TRIGGER refuse_inbound BEFORE INSERT ON \"Inbound\" BEGIN SELECT RAISE(ABORT, 'Simulated failure: the row was refused'); END;"));
+        var coordinator = Env.Services.GetRequiredService<FetchCoordinator>();
 
         for (var attempt = 1; attempt <= 3; attempt++)
         {
@@ -201,11 +202,10 @@ public sealed class MailboxFetchTests() : DatabaseTest(SqliteDatabaseFactory.Ins
         Assert.Contains("Simulated failure", failure.Error);
         Assert.Contains("could not be stored", (await ReloadAsync(account.Id)).LastError);
 
-        // Given up: not downloaded or stored again, still untouched on the server.
-        var before = crash.Failures;
+        // Given up: not downloaded or stored again (no fourth attempt), still untouched on the server.
         var fourth = await coordinator.FetchNowAsync(account.Id, default);
         Assert.Equal(0, fourth.Failed);
-        Assert.Equal(before, crash.Failures);
+        Assert.Equal(3, (await Env.Db(db => db.FetchFailures.AsNoTracking().SingleAsync())).Attempts);
         Assert.False(Seen(Assert.Single(_dovecot.MessageFiles(User))));
         Assert.Empty(await InboundAsync());
     }

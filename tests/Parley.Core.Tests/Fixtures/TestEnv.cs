@@ -59,7 +59,7 @@ public sealed class TestEnv : IAsyncDisposable
         services.AddSingleton<TimeProvider>(Clock);
         services.AddSingleton(transport);
         services.AddSingleton(_keys); // shared, as nodes share a key ring
-        services.AddDbContext<ParleyDbContext>(o =>
+        services.AddDbContextPool<ParleyDbContext>(o =>
         {
             Database.Configure(o);
             if (interceptors.Length > 0) o.AddInterceptors(interceptors);
