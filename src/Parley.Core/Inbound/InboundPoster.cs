@@ -10,7 +10,10 @@ namespace Parley.Core.Inbound;
 /// <summary>Turns a received message into a chatter entry with its attachments (tracked; the caller saves).</summary>
 public sealed class InboundPoster(ParleyDbContext db)
 {
-    public async Task<ChatterMessage> PostAsync(InboundMessage inbound, MimeMessage? mime, RecordRef record, string? authResults, CancellationToken ct)
+    /// <param name="beforeSave">Called before the save that gives a message with attachments its id (the router takes
+    /// the database's writer only when it first writes).</param>
+    public async Task<ChatterMessage> PostAsync(InboundMessage inbound, MimeMessage? mime, RecordRef record, string? authResults, CancellationToken ct,
+        Func<CancellationToken, Task>? beforeSave = null)
     {
         var sender = mime?.From.Mailboxes.FirstOrDefault();
         string text;
@@ -50,6 +53,7 @@ public sealed class InboundPoster(ParleyDbContext db)
             var attachments = AttachmentExtractor.Find(mime, 0, inbound.RawMimeId);
             if (attachments.Count > 0)
             {
+                if (beforeSave is not null) await beforeSave(ct);
                 await db.SaveChangesAsync(ct); // gives the message its id
                 foreach (var a in attachments) a.ChatterMessageId = message.Id;
                 db.Attachments.AddRange(attachments);

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Parley.Core.Chatter;
+using Parley.Core.Data;
 using Parley.Core.Records;
 
 namespace Parley.Core.Inbound;
@@ -10,30 +11,33 @@ public sealed partial class InboundRouter
     private sealed record ChunkOutcome(List<(RecordRef Record, long MessageId)> Changed, bool QueuedMail);
 
     /// <summary>
-    /// The fast path: the whole chunk in one transaction with one SaveChanges. If anything fails, the transaction is
-    /// rolled back, every row gets back the state it had before, and null sends the chunk down the one-by-one path,
-    /// which isolates the failing message.
+    /// The fast path: the whole chunk in one transaction with one SaveChanges. Routing only reads until then, so the
+    /// database's single writer (SQLite) is taken just for the save and the commit, not while the chunk is routed: the
+    /// listener's commits, which hold up SMTP replies, wait less. If anything fails, the transaction is rolled back,
+    /// every row gets back the state it had before, and null sends the chunk down the one-by-one path, which
+    /// isolates the failing message.
     /// </summary>
     private async Task<ChunkOutcome?> RouteTogetherAsync(InboundMessage[] chunk, Dictionary<long, Prepared> prepared, RouteContext context,
         KnownMessageIds known, CancellationToken ct)
     {
         var before = chunk.Select(RoutingState.Of).ToList();
         var results = new List<RouteResult>(chunk.Length);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var write = new LazyWrite(db, writeGate);
         try
         {
             foreach (var inbound in chunk)
             {
                 db.Attach(inbound);
-                results.Add(await RouteAsync(inbound, prepared[inbound.Id], context, known, ct));
+                results.Add(await RouteAsync(inbound, prepared[inbound.Id], context, known, write.BeginAsync, ct));
                 known.Routed(inbound);
             }
+            await write.BeginAsync(ct);
             await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
+            await write.CommitAsync(ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            await tx.RollbackAsync(ct);
+            await write.RollbackAsync();
             db.ChangeTracker.Clear();
             context.Lookups.ForgetContacts();
             for (var i = 0; i < chunk.Length; i++)
@@ -55,6 +59,7 @@ public sealed partial class InboundRouter
     {
         var outcome = new ChunkOutcome([], false);
         var queuedMail = false;
+        await using var writer = await writeGate.EnterAsync(db, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         foreach (var inbound in chunk)
         {
@@ -62,7 +67,7 @@ public sealed partial class InboundRouter
             try
             {
                 if (db.Entry(inbound).State == EntityState.Detached) db.Attach(inbound);
-                var result = await RouteAsync(inbound, prepared[inbound.Id], context, known, ct);
+                var result = await RouteAsync(inbound, prepared[inbound.Id], context, known, _ => Task.CompletedTask, ct);
                 await db.SaveChangesAsync(ct);
                 known.Routed(inbound);
                 outcome.Changed.AddRange(result.Changed);
@@ -84,6 +89,33 @@ public sealed partial class InboundRouter
         }
         await tx.CommitAsync(ct);
         return outcome with { QueuedMail = queuedMail };
+    }
+
+    /// <summary>The database's writer and a transaction, taken at the first write and held until the chunk commits or rolls back.</summary>
+    private sealed class LazyWrite(ParleyDbContext db, DatabaseWriteGate gate) : IAsyncDisposable
+    {
+        private IAsyncDisposable? _writer;
+        private Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? _tx;
+
+        public async Task BeginAsync(CancellationToken ct)
+        {
+            if (_tx is not null) return;
+            _writer = await gate.EnterAsync(db, ct);
+            _tx = await db.Database.BeginTransactionAsync(ct);
+        }
+
+        public Task CommitAsync(CancellationToken ct) => _tx!.CommitAsync(ct);
+
+        public async Task RollbackAsync()
+        {
+            if (_tx is not null) await _tx.RollbackAsync();
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_tx is not null) await _tx.DisposeAsync();
+            if (_writer is not null) await _writer.DisposeAsync();
+        }
     }
 
     /// <summary>
