@@ -22,6 +22,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 http_port=$(free_port); smtp_port=$(free_port); dns_port=$(free_port)
 sink_pid=""; parley_pid=""; dns_pid=""; rss_pid=""
 cleanup() {
+  if declare -F sink_cleanup >/dev/null; then sink_cleanup; fi
   for p in "$rss_pid" "$parley_pid" "$sink_pid" "$dns_pid"; do [ -n "$p" ] && kill "$p" 2>/dev/null && wait "$p" 2>/dev/null || true; done
   rm -rf "$work"
 }

@@ -26,6 +26,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 http_port=$(free_port); smtp_port=$(free_port)
 sink_pid=""; parley_pid=""
 cleanup() {
+  if declare -F sink_cleanup >/dev/null; then sink_cleanup; fi
   [ -n "$parley_pid" ] && kill "$parley_pid" 2>/dev/null && wait "$parley_pid" 2>/dev/null || true
   [ -n "$sink_pid" ] && kill "$sink_pid" 2>/dev/null && wait "$sink_pid" 2>/dev/null || true
   rm -rf "$work"
