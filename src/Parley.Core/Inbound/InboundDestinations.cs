@@ -19,7 +19,7 @@ public sealed record Destination(RecordRef? Record, string Why);
 public sealed class InboundDestinations(ParleyDbContext db, ContactService contacts)
 {
     public async Task<Destination> FindAsync(InboundMessage inbound, MimeMessage mime, IReadOnlyList<string> recipients, RouteContext context,
-        string? automatic, CancellationToken ct)
+        string? automatic, Func<CancellationToken, Task> beforeWrite, CancellationToken ct)
     {
         if (await FindThreadAsync(mime, recipients, context, ct) is { } reply) return reply;
 
@@ -39,7 +39,7 @@ public sealed class InboundDestinations(ParleyDbContext db, ContactService conta
             {
                 if (automatic is not null)
                     return new Destination(null, $"An automatic message ({automatic}) to {alias.LocalPart}@; Parley does not start conversations from automatic mail.");
-                return await ForAliasAsync(alias, sender, context.Lookups, ct);
+                return await ForAliasAsync(alias, sender, context.Lookups, beforeWrite, ct);
             }
         }
 
@@ -48,20 +48,21 @@ public sealed class InboundDestinations(ParleyDbContext db, ContactService conta
             return new Destination(null, nothing + (onDomain.Count > 0 ? ", and no alias for " + string.Join(", ", onDomain.Distinct()) + "@." : "."));
         if (automatic is not null)
             return new Destination(null, $"{nothing}; an automatic message ({automatic}) does not start a contact thread.");
-        var contact = await FindOrCreateContactAsync(sender, create: true, context.Lookups, ct);
+        var contact = await FindOrCreateContactAsync(sender, create: true, context.Lookups, beforeWrite, ct);
         return contact is null
             ? new Destination(null, $"{nothing}; the sender's address is not usable for a contact thread.")
             : new Destination(new RecordRef(RecordDirectory.ContactType, contact.Value.Id), $"Catchall: {(contact.Value.Created ? "new" : "existing")} contact thread of {contact.Value.Email}.");
     }
 
-    private async Task<Destination> ForAliasAsync(MailAlias alias, MailboxAddress? sender, RouteLookups lookups, CancellationToken ct)
+    private async Task<Destination> ForAliasAsync(MailAlias alias, MailboxAddress? sender, RouteLookups lookups, Func<CancellationToken, Task> beforeWrite,
+        CancellationToken ct)
     {
         var name = alias.LocalPart + "@";
         switch (alias.ContactPolicy)
         {
             case AliasContactPolicy.KnownContacts:
             {
-                var known = await FindOrCreateContactAsync(sender, create: false, lookups, ct);
+                var known = await FindOrCreateContactAsync(sender, create: false, lookups, beforeWrite, ct);
                 return known is null
                     ? new Destination(null, $"The alias {name} accepts only known contacts, and {sender?.Address ?? "the sender"} is not one.")
                     : new Destination(new RecordRef(RecordDirectory.ContactType, known.Value.Id), $"Alias {name}: contact thread of {known.Value.Email}.");
@@ -74,13 +75,15 @@ public sealed class InboundDestinations(ParleyDbContext db, ContactService conta
                 break;
             }
         }
-        var contact = await FindOrCreateContactAsync(sender, create: true, lookups, ct);
+        var contact = await FindOrCreateContactAsync(sender, create: true, lookups, beforeWrite, ct);
         return contact is null
             ? new Destination(null, $"The alias {name} needs a sender address that can become a contact; \"{sender?.Address}\" cannot.")
             : new Destination(new RecordRef(alias.RecordType, contact.Value.Id), $"Alias {name}: {(contact.Value.Created ? "new" : "existing")} contact {contact.Value.Email}.");
     }
 
-    private async Task<(long Id, string Email, bool Created)?> FindOrCreateContactAsync(MailboxAddress? sender, bool create, RouteLookups lookups, CancellationToken ct)
+    /// <param name="beforeWrite">Called before a new contact is saved: it joins the routing chunk's transaction.</param>
+    private async Task<(long Id, string Email, bool Created)?> FindOrCreateContactAsync(MailboxAddress? sender, bool create, RouteLookups lookups,
+        Func<CancellationToken, Task> beforeWrite, CancellationToken ct)
     {
         var email = EmailAddress.Normalize(sender?.Address);
         if (email is null) return null;
@@ -89,6 +92,7 @@ public sealed class InboundDestinations(ParleyDbContext db, ContactService conta
         var name = string.IsNullOrWhiteSpace(sender!.Name) ? email[..email.IndexOf('@')] : sender.Name.Trim();
         try
         {
+            await beforeWrite(ct);
             var created = await contacts.CreateAsync(new ContactInput(name.Length > 200 ? name[..200] : name, email, null, null, null), ct);
             lookups.ContactCreated(created.Id, created.Email);
             return (created.Id, created.Email, true);

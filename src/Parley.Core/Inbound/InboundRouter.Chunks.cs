@@ -11,8 +11,9 @@ public sealed partial class InboundRouter
     private sealed record ChunkOutcome(List<(RecordRef Record, long MessageId)> Changed, bool QueuedMail);
 
     /// <summary>
-    /// The fast path: the whole chunk in one transaction with one SaveChanges. Routing only reads until then, so the
-    /// database's single writer (SQLite) is taken just for the save and the commit, not while the chunk is routed: the
+    /// The fast path: the whole chunk in one transaction with one SaveChanges. Routing mostly only reads until then (a
+    /// new contact, attachments and follower forwards save earlier, and take the writer and begin the transaction
+    /// first), so the database's single writer (SQLite) is taken just for the save and the commit, not while the chunk is routed: the
     /// listener's commits, which hold up SMTP replies, wait less. If anything fails, the transaction is rolled back,
     /// every row gets back the state it had before, and null sends the chunk down the one-by-one path, which
     /// isolates the failing message.

@@ -165,7 +165,7 @@ public sealed partial class InboundRouter(
             return RouteResult.None;
         }
 
-        var destination = await destinations.FindAsync(inbound, mime, recipients, context, automatic, ct);
+        var destination = await destinations.FindAsync(inbound, mime, recipients, context, automatic, beforeWrite, ct);
         if (destination.Record is null)
         {
             foreach (var mailbox in mailboxes)

@@ -271,6 +271,26 @@ public abstract class InboundRoutingTests(IDatabaseFactory factory) : DatabaseTe
         Assert.Equal(1, await Env.Db(db => db.Contacts.CountAsync(c => c.Email == "ana@customer.test")));
     }
 
+    [Fact]
+    public async Task A_contact_created_for_a_message_that_cannot_be_saved_is_rolled_back_with_it()
+    {
+        await Env.SetAliasDomainAsync();
+        await Env.With<InboundSettingsService>(s => s.SetAsync(new InboundSettings(Catchall: CatchallPolicy.ContactThread), default));
+        var poisoned = await StoreAsync("From: Bo <bo@partner.test>\nTo: catchall@mail.parley.test\nSubject: poison\n" +
+                                        "Message-ID: <bo1@partner.test>\nMIME-Version: 1.0\nContent-Type: text/plain\n\nHello\n");
+        var fine = await StoreAsync("From: Cy <cy@partner.test>\nTo: catchall@mail.parley.test\nSubject: a question\n" +
+                                    "Message-ID: <cy1@partner.test>\nMIME-Version: 1.0\nContent-Type: text/plain\n\nHello\n");
+
+        var node = Env.Build(Env.Transport, "node-b", [new RefuseSubject("poison")]);
+        await using (var scope = node.CreateAsyncScope())
+            Assert.Equal(2, await scope.ServiceProvider.GetRequiredService<InboundRouter>().RoutePendingAsync(100, default));
+
+        Assert.Equal(InboundStatus.Failed, (await Inbound(poisoned)).Status);
+        Assert.False(await Env.Db(db => db.Contacts.AnyAsync(c => c.Email == "bo@partner.test")), "the failed message's new contact must not stay");
+        var cy = await Env.Db(db => db.Contacts.AsNoTracking().SingleAsync(c => c.Email == "cy@partner.test"));
+        await AssertRoutedAsync(fine, new RecordRef("contact", cy.Id));
+    }
+
     private sealed class RefuseSubject(string subject) : Microsoft.EntityFrameworkCore.Diagnostics.SaveChangesInterceptor
     {
         public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int>> SavingChangesAsync(
