@@ -98,9 +98,9 @@ public sealed partial class InboundCommitQueue : IAsyncDisposable
     private static async Task InsertAsync(ParleyDbContext db, List<Pending> batch)
     {
         await using var tx = await db.Database.BeginTransactionAsync(CancellationToken.None);
-        await RowInserter.InsertAsync(db, batch.Select(p => p.Row.RawMime!).ToList(), CancellationToken.None);
+        await RowWriter.InsertAsync(db, batch.Select(p => p.Row.RawMime!).ToList(), CancellationToken.None);
         foreach (var p in batch) p.Row.RawMimeId = p.Row.RawMime!.Id;
-        await RowInserter.InsertAsync(db, batch.Select(p => p.Row).ToList(), CancellationToken.None);
+        await RowWriter.InsertAsync(db, batch.Select(p => p.Row).ToList(), CancellationToken.None);
         await tx.CommitAsync(CancellationToken.None);
     }
 

@@ -219,11 +219,10 @@ public abstract class InboundRoutingTests(IDatabaseFactory factory) : DatabaseTe
                 $"From: Ana Lima <ana@customer.test>\nTo: catchall@mail.parley.test\nSubject: {(i == 2 ? "poison" : $"question {i}")}\n" +
                 $"Message-ID: <q{i}@customer.test>\nMIME-Version: 1.0\nContent-Type: text/plain\n\nHello {i}\n"));
 
-        // A node whose database refuses to store the chatter entry of one message: the chunk's single save fails, the
-        // chunk is rolled back (the contact it created too) and routed again one by one.
-        var node = Env.Build(Env.Transport, "node-b", [new RefuseSubject("poison")]);
-        await using (var scope = node.CreateAsyncScope())
-            Assert.Equal(5, await scope.ServiceProvider.GetRequiredService<InboundRouter>().RoutePendingAsync(100, default));
+        // The database refuses to store the chatter entry of one message: the chunk's save fails, the chunk is rolled
+        // back (the contact it created too) and routed again one by one.
+        await RefuseChatterEntriesAsync("poison");
+        Assert.Equal(5, await RouteAsync());
 
         var poisoned = await Inbound(ids[2]);
         Assert.Equal(InboundStatus.Failed, poisoned.Status);
@@ -281,9 +280,8 @@ public abstract class InboundRoutingTests(IDatabaseFactory factory) : DatabaseTe
         var fine = await StoreAsync("From: Cy <cy@partner.test>\nTo: catchall@mail.parley.test\nSubject: a question\n" +
                                     "Message-ID: <cy1@partner.test>\nMIME-Version: 1.0\nContent-Type: text/plain\n\nHello\n");
 
-        var node = Env.Build(Env.Transport, "node-b", [new RefuseSubject("poison")]);
-        await using (var scope = node.CreateAsyncScope())
-            Assert.Equal(2, await scope.ServiceProvider.GetRequiredService<InboundRouter>().RoutePendingAsync(100, default));
+        await RefuseChatterEntriesAsync("poison");
+        Assert.Equal(2, await RouteAsync());
 
         Assert.Equal(InboundStatus.Failed, (await Inbound(poisoned)).Status);
         Assert.False(await Env.Db(db => db.Contacts.AnyAsync(c => c.Email == "bo@partner.test")), "the failed message's new contact must not stay");
@@ -291,17 +289,13 @@ public abstract class InboundRoutingTests(IDatabaseFactory factory) : DatabaseTe
         await AssertRoutedAsync(fine, new RecordRef("contact", cy.Id));
     }
 
-    private sealed class RefuseSubject(string subject) : Microsoft.EntityFrameworkCore.Diagnostics.SaveChangesInterceptor
-    {
-        public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int>> SavingChangesAsync(
-            Microsoft.EntityFrameworkCore.Diagnostics.DbContextEventData eventData,
-            Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> result, CancellationToken ct = default)
-        {
-            if (eventData.Context!.ChangeTracker.Entries<ChatterMessage>().Any(e => e.State == EntityState.Added && e.Entity.Subject == subject))
-                throw new InvalidOperationException("The database refused for the test.");
-            return base.SavingChangesAsync(eventData, result, ct);
-        }
-    }
+    /// <summary>The database itself refuses a chatter entry with this subject (a trigger), as a full disk or a broken file would.</summary>
+    private Task RefuseChatterEntriesAsync(string subject) => Env.Db(db => db.Database.ExecuteSqlRawAsync(Env.Database.Provider == "postgres"
+        ? "CREATE FUNCTION refuse_entry() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN " +
+          $"IF NEW.\"Subject\" = '{subject}' THEN RAISE EXCEPTION 'The database refused for the test.'; END IF; RETURN NEW; END $$; " +
+          "CREATE TRIGGER refuse_entry BEFORE INSERT ON \"Messages\" FOR EACH ROW EXECUTE FUNCTION refuse_entry();"
+        : $"CREATE TRIGGER refuse_entry BEFORE INSERT ON \"Messages\" WHEN NEW.\"Subject\" = '{subject}' " +
+          "BEGIN SELECT RAISE(ABORT, 'The database refused for the test.'); END;"));
 }
 
 public sealed class InboundRoutingSqliteTests() : InboundRoutingTests(SqliteDatabaseFactory.Instance);
