@@ -51,6 +51,19 @@ public sealed class EmailStager(ParleyDbContext db, ReplyAddressProvider replyAd
         return new StagedEmail(message, new OutboxItem { ChatterMessage = message, Recipient = view.Email!, NextAttemptAt = now, CreatedAt = now });
     }
 
+    /// <summary>
+    /// Writes built emails (raw MIME, message, outbox row each) with plain statements, in the context's current
+    /// transaction: a mailing's chunk is hundreds of rows, and EF's change tracking cost more than the inserts.
+    /// </summary>
+    public static async Task InsertAsync(ParleyDbContext db, IReadOnlyList<StagedEmail> emails, CancellationToken ct)
+    {
+        await RowWriter.InsertAsync(db, emails.Select(e => e.Message.RawMime!).ToList(), ct);
+        foreach (var e in emails) e.Message.RawMimeId = e.Message.RawMime!.Id;
+        await RowWriter.InsertAsync(db, emails.Select(e => e.Message).ToList(), ct);
+        foreach (var e in emails) e.Delivery.ChatterMessageId = e.Message.Id;
+        await RowWriter.InsertAsync(db, emails.Select(e => e.Delivery).ToList(), ct);
+    }
+
     /// <summary>Adds a built email (message, raw MIME, outbox row) to the unit of work, unsaved.</summary>
     public void Add(StagedEmail email)
     {

@@ -19,7 +19,6 @@ namespace Parley.Core.Mailings;
 /// </summary>
 public sealed class MailingService(
     ParleyDbContext db,
-    EmailStager stager,
     TemplateRenderer renderer,
     SettingsService settings,
     ReplyAddressProvider tokens,
@@ -61,17 +60,19 @@ public sealed class MailingService(
             var built = new (StagedEmail? Email, MailingSkip? Skip)[chunk.Count];
             await Parallel.ForAsync(0, chunk.Count, new ParallelOptions { CancellationToken = ct, MaxDegreeOfParallelism = Environment.ProcessorCount },
                 async (i, token) => built[i] = await BuildAsync(chunk[i], suppressed, parsed, unsubscribe, replies, user, aliasDomain, baseUrl, now, token));
+            var staged = new List<StagedEmail>(chunk.Count);
             foreach (var (email, skip) in built)
             {
                 if (skip is not null) skipped.Add(skip);
-                else
-                {
-                    stager.Add(email!);
-                    queued++;
-                }
+                else staged.Add(email!);
             }
-            await using (await writeGate.EnterAsync(db, ct)) await db.SaveChangesAsync(ct);
-            db.ChangeTracker.Clear();
+            await using (await writeGate.EnterAsync(db, ct))
+            {
+                await using var tx = await db.Database.BeginTransactionAsync(ct);
+                await EmailStager.InsertAsync(db, staged, ct);
+                await tx.CommitAsync(ct);
+            }
+            queued += staged.Count;
             outbox.Notify();
         }
         if (queued == 0 && skipped.Count == 0)
