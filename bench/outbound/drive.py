@@ -30,6 +30,8 @@ def main():
     p.add_argument("--pid", type=int, required=True)
     p.add_argument("--concurrency", type=int, default=8)
     p.add_argument("--timeout", type=float, default=900)
+    p.add_argument("--warmup", type=int, default=0,
+                   help="first send a mailing to this many other contacts (not counted), then pause 3 s: a server runs for days")
     p.add_argument("--mode", choices=["mailing", "per-message"], default="mailing",
                    help="mailing: one POST /api/v1/mailings for all N; per-message: one POST per contact")
     a = p.parse_args()
@@ -38,7 +40,8 @@ def main():
     api.call("PUT", "/api/v1/settings/alias-domain", {"domain": "bench.parley.test"})
     api.call("POST", "/api/v1/outgoing-servers",
              {"name": "smtp-sink", "host": "127.0.0.1", "port": a.sink_port, "security": "none", "priority": 10})
-    csv = "name,email,tags\n" + "".join(f"Contact {i},contact{i}@customer.test,bench\n" for i in range(1, a.n + 1))
+    csv = "name,email,tags\n" + "".join(f"Contact {i},contact{i}@customer.test,bench\n" for i in range(1, a.n + 1)) \
+        + "".join(f"Warm-up {i},warmup{i}@customer.test,warmup\n" for i in range(1, a.warmup + 1))
     imported = api.call("POST", "/api/v1/contacts/import", csv.encode(), content_type="text/csv")
     ids, seen = [], 0
     while len(ids) < a.n:
@@ -46,12 +49,26 @@ def main():
         if not page["items"]:
             break
         seen += len(page["items"])
-        ids += [c["id"] for c in page["items"] if c["email"].endswith("@customer.test")]
+        ids += [c["id"] for c in page["items"] if c["email"].startswith("contact") and c["email"].endswith("@customer.test")]
     if len(ids) < a.n:
         sys.exit(f"only {len(ids)} contacts after import: {imported}")
     body = "Hello {{ record.name }},\n\n" + (FILLER * 7) + "\n\nYour reference: {{ record.email }}\n\nBest regards,\n{{ user.name }}\n"
     template = api.call("POST", "/api/v1/templates",
                         {"name": "Bench", "recordType": "contact", "subject": "Your order, {{ record.name }}", "body": body})
+
+    def delivered():
+        return sum(1 for name in os.listdir(a.sink_dir) if name.startswith("m."))
+
+    if a.warmup:
+        w0 = time.monotonic()
+        api.call("POST", "/api/v1/mailings", {"templateId": template["id"], "tag": "warmup"})
+        while delivered() < a.warmup:
+            if time.monotonic() - w0 > a.timeout:
+                sys.exit(f"warm-up timed out: {delivered()} of {a.warmup} delivered")
+            time.sleep(0.05)
+        print(f"parley_warmup={a.warmup} in {time.monotonic() - w0:.2f} s ({a.warmup / (time.monotonic() - w0):.1f} msgs/s, from a cold start)")
+        time.sleep(3)
+    base = delivered()
 
     rss = RssSampler(a.pid)
     rss.start()
@@ -73,12 +90,12 @@ def main():
         with concurrent.futures.ThreadPoolExecutor(a.concurrency) as pool:
             list(pool.map(post, ids[: a.n]))
     posted = time.monotonic() - t0
-    delivered_when_posted = sum(1 for name in os.listdir(a.sink_dir) if name.startswith("m."))
+    delivered_when_posted = delivered() - base
 
     count = 0
     deadline = t0 + a.timeout
     while time.monotonic() < deadline:
-        count = sum(1 for name in os.listdir(a.sink_dir) if name.startswith("m."))
+        count = delivered() - base
         if count >= a.n:
             break
         time.sleep(0.05)
