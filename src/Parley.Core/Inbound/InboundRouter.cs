@@ -203,8 +203,8 @@ public sealed partial class InboundRouter(
     }
 
     /// <summary>
-    /// The duplicate check for a whole batch in two queries: earlier inbound rows with the batch's Message-IDs (not
-    /// pending, failed or duplicate), and Message-IDs Parley sent. Rows routed in this batch are added as they commit,
+    /// The duplicate check for a whole batch in (at most) two queries: earlier inbound rows with the batch's Message-IDs
+    /// (not pending, failed or duplicate), and Message-IDs Parley sent. Rows routed in this batch are added as they commit,
     /// so a second copy within the batch is a duplicate of the first, as it was with one query per message.
     /// </summary>
     private async Task<KnownMessageIds> LoadKnownMessageIdsAsync(IEnumerable<Prepared> prepared, CancellationToken ct)
@@ -216,7 +216,10 @@ public sealed partial class InboundRouter(
             .Where(i => ids.Contains(i.MessageId!) && i.Status != InboundStatus.Pending && i.Status != InboundStatus.Failed && i.Status != InboundStatus.Duplicate)
             .OrderBy(i => i.Id).Select(i => new { i.Id, i.Source, i.MessageId }).ToListAsync(ct);
         foreach (var e in earlier) known.Inbound.TryAdd(e.MessageId!, (e.Id, e.Source));
-        var own = await db.Messages.AsNoTracking().Where(m => ids.Contains(m.MessageId!) && m.Direction == MessageDirection.Out)
+        // Only a Message-ID of Parley's own form can be one Parley sent; most batches have none, and skip the query.
+        var ours = ids.Where(Outbound.MimeComposer.IsParleyMessageId).ToList();
+        if (ours.Count == 0) return known;
+        var own = await db.Messages.AsNoTracking().Where(m => ours.Contains(m.MessageId!) && m.Direction == MessageDirection.Out)
             .Select(m => m.MessageId!).Distinct().ToListAsync(ct);
         known.Sent.UnionWith(own);
         return known;

@@ -52,7 +52,12 @@ public static class MimeComposer
 
     /// <summary>A new Message-ID on the alias domain (without angle brackets).</summary>
     public static string NewMessageId(string aliasDomain) =>
-        $"{Guid.CreateVersion7():N}.parley@{aliasDomain}";
+        $"{Guid.CreateVersion7():N}{ParleyMarker}{aliasDomain}";
+
+    /// <summary>Whether a Message-ID has the form Parley gives the emails it sends (whatever the alias domain was then).</summary>
+    public static bool IsParleyMessageId(string messageId) => messageId.Contains(ParleyMarker, StringComparison.Ordinal);
+
+    private const string ParleyMarker = ".parley@";
 
     private static string OneLine(string value) =>
         string.Join(' ', value.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).Trim();

@@ -224,6 +224,22 @@ public abstract class InboundGatewayTests(IDatabaseFactory factory) : DatabaseTe
     }
 
     [Fact]
+    public async Task Parleys_own_email_coming_back_is_not_posted()
+    {
+        var (_, _, _, sent, _) = await SentEmailAsync();
+        // A mailing list or a forwarding rule sends Parley's email back to one of its addresses, Message-ID unchanged.
+        var echo = await StoreAsync(Mail("ana@customer.test", "catchall@" + Domain, "Your quote", messageId: sent.MessageId!));
+        var stranger = await StoreAsync(Mail("ana@customer.test", "catchall@" + Domain, "Re", $"In-Reply-To: <{sent.MessageId}>\n",
+            messageId: "0123456789abcdef.parley@elsewhere.test"));
+        await RouteAsync();
+        var looped = await Inbound(echo);
+        Assert.Equal(InboundStatus.Duplicate, looped.Status);
+        Assert.Contains("Parley's own email came back", looped.Route);
+        // Parley's form of Message-ID, but not one it sent: an ordinary reply.
+        Assert.Equal(InboundStatus.Routed, (await Inbound(stranger)).Status);
+    }
+
+    [Fact]
     public async Task Attachments_and_inline_images_are_recorded_and_readable()
     {
         var (_, _, _, sent, _) = await SentEmailAsync();
