@@ -27,6 +27,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<InboundSignal>();
         services.AddSingleton<Data.DatabaseWriteGate>();
         services.AddSingleton<InboundCommitQueue>();
+        services.AddSingleton<RecentlyStored>();
         services.AddSingleton<ReplyAddressProvider>();
         services.AddSingleton<TemplateRenderer>();
         services.AddSingleton<HtmlCleaner>();

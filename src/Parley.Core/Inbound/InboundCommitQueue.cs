@@ -24,10 +24,13 @@ public sealed partial class InboundCommitQueue : IAsyncDisposable
     private readonly ILogger<InboundCommitQueue> _logger;
     private readonly Task _writer;
     private readonly DatabaseWriteGate _writeGate;
+    private readonly RecentlyStored _recent;
 
-    public InboundCommitQueue(IServiceScopeFactory scopes, InboundSignal signal, DatabaseWriteGate writeGate, ILogger<InboundCommitQueue> logger)
+    public InboundCommitQueue(IServiceScopeFactory scopes, InboundSignal signal, DatabaseWriteGate writeGate, RecentlyStored recent,
+        ILogger<InboundCommitQueue> logger)
     {
         _scopes = scopes;
+        _recent = recent;
         _writeGate = writeGate;
         _signal = signal;
         _logger = logger;
@@ -67,7 +70,7 @@ public sealed partial class InboundCommitQueue : IAsyncDisposable
         try
         {
             await InsertAsync(db, batch);
-            foreach (var p in batch) p.Done.TrySetResult(p.Row.Id);
+            foreach (var p in batch) Stored(p);
         }
         catch (Exception e) when (batch.Count > 1)
         {
@@ -80,7 +83,7 @@ public sealed partial class InboundCommitQueue : IAsyncDisposable
                     p.Row.RawMime!.Id = 0;
                     p.Row.RawMimeId = 0;
                     await InsertAsync(db, [p]);
-                    p.Done.TrySetResult(p.Row.Id);
+                    Stored(p);
                 }
                 catch (Exception one) { p.Done.TrySetException(one); }
             }
@@ -89,6 +92,13 @@ public sealed partial class InboundCommitQueue : IAsyncDisposable
         {
             foreach (var p in batch) p.Done.TrySetException(e);
         }
+    }
+
+    /// <summary>Committed: the router may take the bytes from memory, and the caller may acknowledge.</summary>
+    private void Stored(Pending p)
+    {
+        _recent.Add(p.Row.RawMimeId, p.Row.RawMime!.Content);
+        p.Done.TrySetResult(p.Row.Id);
     }
 
     /// <summary>

@@ -31,6 +31,7 @@ public sealed partial class InboundRouter(
     ChatterEvents events,
     Outbound.OutboxSignal outbox,
     DatabaseWriteGate writeGate,
+    RecentlyStored recentlyStored,
     TimeProvider clock,
     ILogger<InboundRouter> logger)
 {
@@ -53,9 +54,10 @@ public sealed partial class InboundRouter(
 
         // Not tracked: the raw bytes are only read (parsing, DKIM), and tracking them would snapshot every byte[] and
         // compare it again on each SaveChanges. Each row is attached (without its raw bytes) when it is routed.
-        var pending = await db.Inbound.AsNoTracking().Include(i => i.RawMime)
+        var pending = await db.Inbound.AsNoTracking()
             .Where(i => i.Status == InboundStatus.Pending).OrderBy(i => i.Id).Take(batch).ToListAsync(ct);
         if (pending.Count == 0) return 0;
+        await LoadRawBytesAsync(pending, ct);
 
         var context = await LoadContextAsync(ct);
         // Parsing and the DNS-bound checks run before the write transaction, in parallel, so the database's
@@ -84,6 +86,21 @@ public sealed partial class InboundRouter(
         foreach (var (record, id) in changed) events.Publish(record, id);
         if (queuedMail) outbox.Notify();
         return pending.Count;
+    }
+
+    /// <summary>Each row's raw bytes: from memory when this process just stored them, else from the database.</summary>
+    private async Task LoadRawBytesAsync(List<InboundMessage> pending, CancellationToken ct)
+    {
+        var missing = new List<long>();
+        foreach (var inbound in pending)
+        {
+            if (recentlyStored.Take(inbound.RawMimeId) is { } content)
+                inbound.RawMime = new RawMime { Id = inbound.RawMimeId, Content = content, CreatedAt = inbound.ReceivedAt };
+            else missing.Add(inbound.RawMimeId);
+        }
+        if (missing.Count == 0) return;
+        var loaded = await db.RawMimes.AsNoTracking().Where(r => missing.Contains(r.Id)).ToDictionaryAsync(r => r.Id, ct);
+        foreach (var inbound in pending) inbound.RawMime ??= loaded[inbound.RawMimeId];
     }
 
     private async Task<RouteContext> LoadContextAsync(CancellationToken ct)
