@@ -51,8 +51,9 @@ public sealed partial class InboundCommitQueue : IAsyncDisposable
         while (await _channel.Reader.WaitToReadAsync())
         {
             batch.Clear();
-            await using (var scope = _scopes.CreateAsyncScope())
+            try
             {
+                await using var scope = _scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<ParleyDbContext>();
                 // The batch is taken once the writer is ours, so whatever arrived while the router held it joins this
                 // commit: fewer, fuller commits (each one is an fsync) when the database is busiest.
@@ -60,6 +61,12 @@ public sealed partial class InboundCommitQueue : IAsyncDisposable
                 while (batch.Count < MaxBatch && _channel.Reader.TryRead(out var item)) batch.Add(item);
                 if (batch.Count == 0) continue;
                 await CommitBatchAsync(db, batch);
+            }
+            catch (Exception e)
+            {
+                // The loop must outlive any failure: a dead writer would leave every later sender waiting for a 250.
+                LogLoopFailed(e);
+                foreach (var p in batch) p.Done.TrySetException(e);
             }
             _signal.Notify();
         }
@@ -121,6 +128,9 @@ public sealed partial class InboundCommitQueue : IAsyncDisposable
     }
 
     private sealed record Pending(InboundMessage Row, TaskCompletionSource<long> Done);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The inbound commit loop hit an error; the messages it held were not acknowledged")]
+    private partial void LogLoopFailed(Exception e);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Committing {Count} inbound messages together failed; retrying them one by one")]
     private partial void LogBatchFailed(Exception e, int count);
