@@ -184,8 +184,7 @@ public sealed class MailboxFetchTests() : DatabaseTest(SqliteDatabaseFactory.Ins
         _dovecot.Deliver(User, Mail("broken@customer.test", "Cannot store me"));
         var account = await AccountAsync("imap");
         // The database itself refuses the row (as a full disk or a broken file would).
-        await Env.Db(db => db.Database.ExecuteSqlRawAsync(
-            "CREATE TRIGGER refuse_inbound BEFORE INSERT ON \"Inbound\" BEGIN SELECT RAISE(ABORT, 'Simulated failure: the row was refused'); END;"));
+        await Env.RefuseInsertsAsync("Inbound", "Simulated failure: the row was refused");
         var coordinator = Env.Services.GetRequiredService<FetchCoordinator>();
 
         for (var attempt = 1; attempt <= 3; attempt++)

@@ -41,7 +41,7 @@ public abstract class InboundCommitQueueTests(IDatabaseFactory factory) : Databa
     [Fact]
     public async Task A_row_the_database_refuses_fails_only_its_own_store()
     {
-        await Env.Db(db => db.Database.ExecuteSqlRawAsync(RefuseSql));
+        await Env.RefuseInsertsAsync("Inbound", "refused by the test", "MailFrom", "refused@customer.test");
         var stores = Enumerable.Range(0, 20)
             .Select(i => StoreAsync(i == 7 ? "refused@customer.test" : $"sender{i}@customer.test", $"Subject: {i}\r\n\r\nHello\r\n"))
             .ToList();
@@ -54,22 +54,9 @@ public abstract class InboundCommitQueueTests(IDatabaseFactory factory) : Databa
         // The refused message's raw bytes were rolled back with it.
         Assert.Equal(19, await Env.Db(db => db.RawMimes.CountAsync()));
     }
-
-    protected abstract string RefuseSql { get; }
 }
 
-public sealed class InboundCommitQueueSqliteTests() : InboundCommitQueueTests(SqliteDatabaseFactory.Instance)
-{
-    protected override string RefuseSql =>
-        "CREATE TRIGGER refuse BEFORE INSERT ON \"Inbound\" WHEN NEW.\"MailFrom\" = 'refused@customer.test' " +
-        "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;";
-}
+public sealed class InboundCommitQueueSqliteTests() : InboundCommitQueueTests(SqliteDatabaseFactory.Instance);
 
 [Collection(PostgresCollection.Name)]
-public sealed class InboundCommitQueuePostgresTests(PostgresFixture pg) : InboundCommitQueueTests(pg)
-{
-    protected override string RefuseSql =>
-        "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN " +
-        "IF NEW.\"MailFrom\" = 'refused@customer.test' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$; " +
-        "CREATE TRIGGER refuse BEFORE INSERT ON \"Inbound\" FOR EACH ROW EXECUTE FUNCTION refuse();";
-}
+public sealed class InboundCommitQueuePostgresTests(PostgresFixture pg) : InboundCommitQueueTests(pg);

@@ -289,13 +289,9 @@ public abstract class InboundRoutingTests(IDatabaseFactory factory) : DatabaseTe
         await AssertRoutedAsync(fine, new RecordRef("contact", cy.Id));
     }
 
-    /// <summary>The database itself refuses a chatter entry with this subject (a trigger), as a full disk or a broken file would.</summary>
-    private Task RefuseChatterEntriesAsync(string subject) => Env.Db(db => db.Database.ExecuteSqlRawAsync(Env.Database.Provider == "postgres"
-        ? "CREATE FUNCTION refuse_entry() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN " +
-          $"IF NEW.\"Subject\" = '{subject}' THEN RAISE EXCEPTION 'The database refused for the test.'; END IF; RETURN NEW; END $$; " +
-          "CREATE TRIGGER refuse_entry BEFORE INSERT ON \"Messages\" FOR EACH ROW EXECUTE FUNCTION refuse_entry();"
-        : $"CREATE TRIGGER refuse_entry BEFORE INSERT ON \"Messages\" WHEN NEW.\"Subject\" = '{subject}' " +
-          "BEGIN SELECT RAISE(ABORT, 'The database refused for the test.'); END;"));
+    /// <summary>The database itself refuses a chatter entry with this subject.</summary>
+    private Task RefuseChatterEntriesAsync(string subject) =>
+        Env.RefuseInsertsAsync("Messages", "The database refused for the test.", "Subject", subject);
 }
 
 public sealed class InboundRoutingSqliteTests() : InboundRoutingTests(SqliteDatabaseFactory.Instance);
