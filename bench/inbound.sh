@@ -81,10 +81,18 @@ if [ "$warmup" -gt 0 ]; then
   echo "parley warm-up: $warmup messages routed in ${routed_s}s ($(echo "scale=1; $warmup / $routed_s" | bc) msgs/s, from a cold start)"
   sleep 3
 fi
+# CPU seconds (user + system) the Parley process spent, from /proc (clock ticks).
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$parley_pid/stat"; }
+# INBOUND_ON_MEASURE: a command run in the background, with PARLEY_PID set, when the measured run starts (e.g. a
+# profiler: INBOUND_ON_MEASURE='perf record -e cpu-clock -g -p $PARLEY_PID -o /tmp/p.data -- sleep 5').
+if [ -n "${INBOUND_ON_MEASURE:-}" ]; then PARLEY_PID=$parley_pid bash -c "$INBOUND_ON_MEASURE" & fi
+ticks_before=$(cpu_ticks)
 send "$n" $(( warmup + n ))
+cpu_ms_per_msg=$(awk -v t="$(( $(cpu_ticks) - ticks_before ))" -v hz="$(getconf CLK_TCK)" -v n="$n" 'BEGIN { printf "%.3f", t / hz * 1000 / n }')
 accept_rate=$(echo "scale=1; $n / $accepted_s" | bc)
 parley_rate=$(echo "scale=1; $n / $routed_s" | bc)
 echo "parley: $n messages acknowledged in ${accepted_s}s ($accept_rate msgs/s), all routed and posted in ${routed_s}s ($parley_rate msgs/s)"
+echo "parley: $cpu_ms_per_msg ms of CPU per message (user + system, whole process, while receiving and routing)"
 echo "parley: peak RSS $(( $(peak_rss) / 1024 )) MB; RSS samples (MB) first/mid/last: $(awk 'NR==1{f=$1} {a[NR]=$1} END {printf "%d/%d/%d", f/1024, a[int(NR/2)+1]/1024, a[NR]/1024}' "$work/rss.txt")"
 warnings=$(grep -c -E '^\S+ (warn|fail):' "$work/parley.log" || true)
 echo "parley: log lines with warn/fail: $warnings"

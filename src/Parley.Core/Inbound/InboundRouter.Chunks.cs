@@ -62,21 +62,10 @@ public sealed partial class InboundRouter
     /// </summary>
     private async Task SaveChunkAsync(InboundMessage[] chunk, CancellationToken ct)
     {
-        var posted = new List<ChatterMessage>();
-        foreach (var entry in db.ChangeTracker.Entries()) // detects changes first
+        if (PostedOnly() is not { } posted)
         {
-            switch (entry.State, entry.Entity)
-            {
-                case (EntityState.Unchanged or EntityState.Detached, _):
-                case (EntityState.Modified, InboundMessage):
-                    continue;
-                case (EntityState.Added, ChatterMessage message):
-                    posted.Add(message);
-                    continue;
-                default:
-                    await db.SaveChangesAsync(ct);
-                    return;
-            }
+            await db.SaveChangesAsync(ct);
+            return;
         }
         await RowWriter.InsertAsync(db, posted, ct);
         foreach (var inbound in chunk)
@@ -84,6 +73,38 @@ public sealed partial class InboundRouter
         await RowWriter.UpdateAsync(db, chunk, RoutingState.Columns, ct);
         // Written behind EF's back: what it tracks (temporary keys, "modified") no longer describes the database.
         db.ChangeTracker.Clear();
+    }
+
+    /// <summary>
+    /// The chatter entries to insert when that and the rows' routing columns are all the chunk changed; null when
+    /// anything else changed. The rows themselves are not compared (their routing columns are written whatever EF
+    /// thinks), which spares a whole-tracker DetectChanges — most of it spent comparing the rows' long strings.
+    /// </summary>
+    private List<ChatterMessage>? PostedOnly()
+    {
+        var posted = new List<ChatterMessage>();
+        var detect = db.ChangeTracker.AutoDetectChangesEnabled;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            foreach (var entry in db.ChangeTracker.Entries())
+            {
+                if (entry.State == EntityState.Detached
+                    || (entry.Entity is InboundMessage && entry.State is EntityState.Unchanged or EntityState.Modified)) continue;
+                if (entry.State == EntityState.Added && entry.Entity is ChatterMessage message)
+                {
+                    posted.Add(message);
+                    continue;
+                }
+                if (entry.State == EntityState.Unchanged) entry.DetectChanges();
+                if (entry.State != EntityState.Unchanged) return null;
+            }
+            return posted;
+        }
+        finally
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = detect;
+        }
     }
 
     /// <summary>Each message under its own savepoint: one that throws is marked failed, the others are routed.</summary>

@@ -54,8 +54,7 @@ public sealed partial class InboundRouter(
 
         // Not tracked: the raw bytes are only read (parsing, DKIM), and tracking them would snapshot every byte[] and
         // compare it again on each SaveChanges. Each row is attached (without its raw bytes) when it is routed.
-        var pending = await db.Inbound.AsNoTracking()
-            .Where(i => i.Status == InboundStatus.Pending).OrderBy(i => i.Id).Take(batch).ToListAsync(ct);
+        var pending = await InboundQueries.For(db).Pending(db, batch).ToListAsync(ct);
         if (pending.Count == 0) return 0;
         await LoadRawBytesAsync(pending, ct);
 
@@ -113,7 +112,8 @@ public sealed partial class InboundRouter(
     private async Task<Dictionary<long, Prepared>> PrepareAsync(List<InboundMessage> pending, RouteContext context, CancellationToken ct)
     {
         using var gate = new SemaphoreSlim(8);
-        var tasks = pending.Select(async inbound =>
+        // On the pool, not on the router's own thread (InboundWorker): parsing and the checks use every core.
+        var tasks = pending.Select(inbound => Task.Run(async () =>
         {
             await gate.WaitAsync(ct);
             try
@@ -138,7 +138,7 @@ public sealed partial class InboundRouter(
             {
                 gate.Release();
             }
-        });
+        }, ct));
         return (await Task.WhenAll(tasks)).ToDictionary(x => x.Item1, x => x.Item2);
     }
 
@@ -229,10 +229,7 @@ public sealed partial class InboundRouter(
         var ids = prepared.Select(p => Truncate(p.Mime?.MessageId, 998)).OfType<string>().Where(id => id.Length > 0).Distinct().ToList();
         var known = new KnownMessageIds();
         if (ids.Count == 0) return known;
-        var earlier = await db.Inbound.AsNoTracking()
-            .Where(i => ids.Contains(i.MessageId!) && i.Status != InboundStatus.Pending && i.Status != InboundStatus.Failed && i.Status != InboundStatus.Duplicate)
-            .OrderBy(i => i.Id).Select(i => new { i.Id, i.Source, i.MessageId }).ToListAsync(ct);
-        foreach (var e in earlier) known.Inbound.TryAdd(e.MessageId!, (e.Id, e.Source));
+        await foreach (var e in InboundQueries.For(db).Earlier(db, ids).WithCancellation(ct)) known.Inbound.TryAdd(e.MessageId, (e.Id, e.Source));
         // Only a Message-ID of Parley's own form can be one Parley sent; most batches have none, and skip the query.
         var ours = ids.Where(Outbound.MimeComposer.IsParleyMessageId).ToList();
         if (ours.Count == 0) return known;

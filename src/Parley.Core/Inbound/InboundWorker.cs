@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Parley.Core.Common;
 
 namespace Parley.Core.Inbound;
 
@@ -9,7 +10,14 @@ public sealed partial class InboundWorker(IServiceScopeFactory scopes, InboundSi
 {
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(10);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// On a thread of its own: a routing pass is mostly synchronous work between a few real waits, and each wait's
+    /// continuation would otherwise queue on the thread pool behind the SMTP sessions' work.
+    /// </summary>
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        DedicatedThread.Run("Parley inbound router", () => RouteLoopAsync(stoppingToken));
+
+    private async Task RouteLoopAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -29,7 +29,7 @@ public sealed class RouteLookups(ParleyDbContext db)
     public async Task<(long Id, string Email)?> ContactAsync(string email, CancellationToken ct)
     {
         if (_contacts.TryGetValue(email, out var known)) return known;
-        var found = await db.Contacts.AsNoTracking().Where(c => c.Email == email).Select(c => new { c.Id, c.Email }).FirstOrDefaultAsync(ct);
+        var found = await InboundQueries.For(db).ContactByEmail(db, email, ct);
         return _contacts[email] = found is null ? null : (found.Id, found.Email);
     }
 
@@ -41,7 +41,6 @@ public sealed class RouteLookups(ParleyDbContext db)
     public async Task<IReadOnlyList<Follower>> FollowersAsync(RecordRef record, CancellationToken ct)
     {
         if (_followers.TryGetValue(record, out var followers)) return followers;
-        return _followers[record] = await db.Followers.AsNoTracking()
-            .Where(f => f.RecordType == record.Type && f.RecordId == record.Id).OrderBy(f => f.Id).ToListAsync(ct);
+        return _followers[record] = await InboundQueries.For(db).FollowersOf(db, record.Type, record.Id).ToListAsync(ct);
     }
 }
