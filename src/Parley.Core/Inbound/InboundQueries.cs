@@ -39,4 +39,5 @@ internal sealed class InboundQueries
 
 internal sealed record KnownInbound(long Id, string Source, string MessageId);
 
-internal sealed record ContactKey(long Id, string Email);
+/// <summary>A contact as routing needs it: its id and normalized address.</summary>
+public sealed record ContactKey(long Id, string Email);

@@ -16,7 +16,7 @@ namespace Parley.Core.Inbound;
 public sealed class RouteLookups(ParleyDbContext db)
 {
     private Dictionary<string, MailAlias>? _aliases;
-    private readonly Dictionary<string, (long Id, string Email)?> _contacts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ContactKey?> _contacts = new(StringComparer.Ordinal);
     private readonly Dictionary<RecordRef, List<Follower>> _followers = [];
 
     public async Task<MailAlias?> AliasAsync(string localPart, CancellationToken ct)
@@ -26,14 +26,13 @@ public sealed class RouteLookups(ParleyDbContext db)
     }
 
     /// <summary>The contact with this (normalized) address, or null; remembered, absent ones too.</summary>
-    public async Task<(long Id, string Email)?> ContactAsync(string email, CancellationToken ct)
+    public async Task<ContactKey?> ContactAsync(string email, CancellationToken ct)
     {
         if (_contacts.TryGetValue(email, out var known)) return known;
-        var found = await InboundQueries.For(db).ContactByEmail(db, email, ct);
-        return _contacts[email] = found is null ? null : (found.Id, found.Email);
+        return _contacts[email] = await InboundQueries.For(db).ContactByEmail(db, email, ct);
     }
 
-    public void ContactCreated(long id, string email) => _contacts[email] = (id, email);
+    public void ContactCreated(long id, string email) => _contacts[email] = new ContactKey(id, email);
 
     /// <summary>After a rollback: contacts created by the undone work no longer exist.</summary>
     public void ForgetContacts() => _contacts.Clear();
