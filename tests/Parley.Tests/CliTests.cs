@@ -73,6 +73,22 @@ public sealed class CliTests
     }
 
     [Theory]
+    [InlineData("--smtp-tls-cert", "/nonexistent/parley-test-cert.pem", "The SMTP TLS certificate could not be loaded from /nonexistent/parley-test-cert.pem")]
+    [InlineData("--smtp-listen", "nonsense", "--smtp-listen must look like 127.0.0.1:2525")]
+    public async Task Serve_with_a_setting_that_cannot_work_says_which_and_exits_78(string option, string value, string expected)
+    {
+        var dataDir = ParleyHost.NewDataDir();
+        string[] listen = option == "--smtp-listen" ? [] : ["--smtp-listen", "127.0.0.1:0"];
+        var (exit, stdout, stderr) = await RunParleyAsync(["serve", "--data-dir", dataDir, "--urls", "http://127.0.0.1:0", .. listen, option, value]);
+        if (Directory.Exists(dataDir)) Directory.Delete(dataDir, recursive: true);
+
+        Assert.True(exit == 78, $"exit {exit}: {stdout} {stderr}");
+        Assert.StartsWith("parley serve: " + expected, stderr.Trim());
+        Assert.DoesNotContain("Unhandled exception", stderr + stdout);
+        Assert.DoesNotContain("   at ", stderr + stdout); // no stack trace
+    }
+
+    [Theory]
     [InlineData("serve")]
     [InlineData("migrate")]
     [InlineData("token")]

@@ -11,20 +11,38 @@ public static class ServeCommand
         var database = CommonOptions.Database();
         var urls = new Option<string>("--urls") { Description = "Where the web UI and API listen", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var smtp = new Option<string>("--smtp-listen") { Description = "Where the SMTP listener accepts replies (HOST:PORT)", DefaultValueFactory = _ => "127.0.0.1:2525" };
+        var tlsCert = new Option<string?>("--smtp-tls-cert")
+        {
+            Description = "Certificate the SMTP listener offers with STARTTLS: a PEM file (its chain may follow) or a PKCS#12 file without a password. Default: a self-signed one, made on first run and kept in the data directory",
+        };
+        var tlsKey = new Option<string?>("--smtp-tls-key") { Description = "The PEM private key of --smtp-tls-cert, when it is in a file of its own" };
         var dns = new Option<string?>("--dns") { Description = "DNS server for MX look-ups and checks (HOST:PORT); default: the system's resolvers" };
         var directPort = new Option<int>("--direct-port") { Description = "Port that direct delivery connects to on MX hosts (25; change only for tests)", DefaultValueFactory = _ => 25 };
         var demo = new Option<bool>("--demo") { Description = "Load a demo data set (an admin, contacts, a template, a conversation) into an empty database" };
-        var command = new Command("serve", "Run Parley: web UI, REST API, SMTP listener and delivery workers") { dataDir, database, urls, smtp, dns, directPort, demo };
-        command.SetAction(async (parse, ct) => await ParleyServer.RunAsync(new ServeOptions
+        var command = new Command("serve", "Run Parley: web UI, REST API, SMTP listener and delivery workers") { dataDir, database, urls, smtp, tlsCert, tlsKey, dns, directPort, demo };
+        command.SetAction(async (parse, ct) =>
         {
-            DataDir = parse.GetValue(dataDir)!,
-            Database = parse.GetValue(database),
-            Urls = parse.GetValue(urls)!,
-            SmtpListen = parse.GetValue(smtp)!,
-            Demo = parse.GetValue(demo),
-            Dns = parse.GetValue(dns),
-            DirectDeliveryPort = parse.GetValue(directPort),
-        }, ct));
+            try
+            {
+                return await ParleyServer.RunAsync(new ServeOptions
+                {
+                    DataDir = parse.GetValue(dataDir)!,
+                    Database = parse.GetValue(database),
+                    Urls = parse.GetValue(urls)!,
+                    SmtpListen = parse.GetValue(smtp)!,
+                    SmtpTlsCertificate = parse.GetValue(tlsCert),
+                    SmtpTlsKey = parse.GetValue(tlsKey),
+                    Demo = parse.GetValue(demo),
+                    Dns = parse.GetValue(dns),
+                    DirectDeliveryPort = parse.GetValue(directPort),
+                }, ct);
+            }
+            catch (Exception e) when (StartupConfigurationException.Find(e) is { } configuration)
+            {
+                await Console.Error.WriteLineAsync($"parley serve: {configuration.Message}");
+                return StartupConfigurationException.ExitCode;
+            }
+        });
         return command;
     }
 }

@@ -62,6 +62,9 @@ public static class ParleyServer
     public static async Task<int> RunAsync(ServeOptions options, CancellationToken ct)
     {
         var app = Build(options);
+        // Settings that cannot work (an unreadable TLS certificate) fail here, with their own message, before the host
+        // starts and reports them as a start-up crash.
+        _ = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Smtp.Listener.SmtpListenerOptions>>().Value;
         await StorageSetup.MigrateAsync(app.Services, ct);
         if (options.Demo) await Demo.DemoData.SeedAsync(app.Services, ct);
         await app.RunAsync(ct);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Parley.Core.Outbound;
 using Parley.Deliverability.Dns;
 using Parley.Smtp;
@@ -21,6 +22,7 @@ public static class SmtpIntegration
             // faster than we count its last one closed, so 20 would refuse a well-behaved peer.
             o.MaxConnectionsPerIp = 50;
         });
+        services.AddSingleton<IConfigureOptions<SmtpListenerOptions>, SmtpTlsSetup>();
         services.AddParleySmtpDelivery(o => o.DirectDeliveryPort = options.DirectDeliveryPort);
         if (options.Dns is { Length: > 0 } dns)
             services.Configure<DnsOptions>(o => o.Servers = [dns]);
@@ -39,7 +41,7 @@ public static class SmtpIntegration
     {
         var colon = value.LastIndexOf(':');
         if (colon <= 0 || !int.TryParse(value[(colon + 1)..], out var port) || port is < 0 or > 65535)
-            throw new ArgumentException($"--smtp-listen must look like 127.0.0.1:2525, not \"{value}\".");
+            throw new StartupConfigurationException($"--smtp-listen must look like 127.0.0.1:2525, not \"{value}\".");
         return (value[..colon].Trim('[', ']'), port);
     }
 }

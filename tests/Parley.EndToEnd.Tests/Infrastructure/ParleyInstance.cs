@@ -40,7 +40,9 @@ public sealed class ParleyInstance : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <param name="seedAdmin">False for a second node on a database whose admin already exists (it gets its own token).</param>
-    public static async Task<ParleyInstance> StartAsync(string? database = null, string? dns = null, int directDeliveryPort = 25, bool seedAdmin = true)
+    /// <param name="smtpTlsCertificate">The listener's STARTTLS certificate file (serve's --smtp-tls-cert); null: self-signed.</param>
+    public static async Task<ParleyInstance> StartAsync(string? database = null, string? dns = null, int directDeliveryPort = 25, bool seedAdmin = true,
+        string? smtpTlsCertificate = null, string? smtpTlsKey = null)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "parley-e2e-" + Guid.NewGuid().ToString("N")[..8]);
         var app = ParleyServer.Build(new ServeOptions
@@ -51,6 +53,8 @@ public sealed class ParleyInstance : IAsyncDisposable
             SmtpListen = "127.0.0.1:0",
             Dns = dns,
             DirectDeliveryPort = directDeliveryPort,
+            SmtpTlsCertificate = smtpTlsCertificate,
+            SmtpTlsKey = smtpTlsKey,
         }, builder =>
         {
             builder.Configuration["Doctor:Schedule:Enabled"] = "false"; // no surprise doctor runs and admin emails mid-test

@@ -1,0 +1,133 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
+using Parley.Smtp.Listener;
+
+namespace Parley.Hosting;
+
+/// <summary>
+/// The certificate the SMTP listener offers with STARTTLS: the operator's (<c>--smtp-tls-cert</c>, and
+/// <c>--smtp-tls-key</c> for a PEM key in its own file), else a self-signed one made on first run and kept, encrypted
+/// with the data-protection keys, in the data directory. Mail servers encrypt opportunistically and do not check the
+/// certificate (RFC 3207 §4.1, RFC 7435), so a self-signed one still keeps replies private in transit; senders that
+/// enforce MTA-STS or DANE need the operator's certificate for the MX name.
+/// </summary>
+internal sealed partial class SmtpTlsSetup(ServeOptions serve, IDataProtectionProvider protection, TimeProvider clock, ILogger<SmtpTlsSetup> logger)
+    : IConfigureOptions<SmtpListenerOptions>
+{
+    public const string SelfSignedFile = "smtp-tls-self-signed.pfx.protected";
+
+    /// <summary>A self-signed certificate is made again this long before it expires.</summary>
+    private static readonly TimeSpan RenewBefore = TimeSpan.FromDays(30);
+
+    public void Configure(SmtpListenerOptions options) =>
+        options.Certificate = serve.SmtpTlsCertificate is { Length: > 0 } path ? LoadOperators(path, serve.SmtpTlsKey) : SelfSigned(options.ServerName);
+
+    private X509Certificate2 LoadOperators(string certificatePath, string? keyPath)
+    {
+        X509Certificate2 certificate;
+        try
+        {
+            certificate = IsPkcs12(certificatePath)
+                ? X509CertificateLoader.LoadPkcs12FromFile(certificatePath, password: null)
+                // Re-imported as PKCS#12: a key read from PEM is ephemeral, which some platforms' TLS stacks refuse.
+                : Reimport(X509Certificate2.CreateFromPemFile(certificatePath, keyPath is { Length: > 0 } ? keyPath : null));
+        }
+        catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            throw new StartupConfigurationException(
+                $"The SMTP TLS certificate could not be loaded from {certificatePath}{(keyPath is { Length: > 0 } ? $" with the key in {keyPath}" : "")}: {e.Message} "
+                + "Give a PEM certificate (its chain may follow it) with --smtp-tls-cert and its PEM private key with --smtp-tls-key, "
+                + "or a PKCS#12 file without a password with --smtp-tls-cert alone.", e);
+        }
+        if (!certificate.HasPrivateKey)
+            throw new StartupConfigurationException($"The SMTP TLS certificate in {certificatePath} has no private key; give the key's file with --smtp-tls-key.");
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (certificate.NotAfter.ToUniversalTime() < now)
+            LogOperatorsExpired(certificate.Subject, certificate.NotAfter.ToUniversalTime(), certificatePath);
+        else if (certificate.NotAfter.ToUniversalTime() < now + TimeSpan.FromDays(14))
+            LogOperatorsExpiring(certificate.Subject, certificate.NotAfter.ToUniversalTime(), certificatePath);
+        else
+            LogOperators(certificate.Subject, certificate.NotAfter.ToUniversalTime(), certificatePath);
+        return certificate;
+    }
+
+    private X509Certificate2 SelfSigned(string serverName)
+    {
+        var path = Path.Combine(serve.DataDir, SelfSignedFile);
+        var protector = protection.CreateProtector("Parley.SmtpTls.SelfSigned.v1");
+        var now = clock.GetUtcNow();
+        if (File.Exists(path))
+        {
+            try
+            {
+                var kept = X509CertificateLoader.LoadPkcs12(protector.Unprotect(File.ReadAllBytes(path)), password: null);
+                if (kept.NotAfter.ToUniversalTime() > (now + RenewBefore).UtcDateTime && kept.GetNameInfo(X509NameType.SimpleName, false) == serverName)
+                {
+                    LogSelfSigned(serverName, kept.NotAfter.ToUniversalTime());
+                    return kept;
+                }
+            }
+            catch (CryptographicException e)
+            {
+                // The data-protection keys changed (or the file is damaged): a new certificate costs nothing.
+                LogSelfSignedUnreadable(e, path);
+            }
+        }
+
+        var pkcs12 = CreateSelfSigned(serverName, now);
+        Directory.CreateDirectory(serve.DataDir);
+        var temporary = path + ".tmp";
+        File.WriteAllBytes(temporary, protector.Protect(pkcs12));
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.Move(temporary, path, overwrite: true);
+        var created = X509CertificateLoader.LoadPkcs12(pkcs12, password: null);
+        LogSelfSignedCreated(serverName, created.NotAfter.ToUniversalTime(), path);
+        return created;
+    }
+
+    /// <summary>RSA 2048, for the widest range of sending servers; a server certificate for the listener's name, 2 years.</summary>
+    private static byte[] CreateSelfSigned(string serverName, DateTimeOffset now)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest(new X500DistinguishedName($"CN={serverName}"), key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        if (Uri.CheckHostName(serverName) == UriHostNameType.Dns)
+        {
+            var names = new SubjectAlternativeNameBuilder();
+            names.AddDnsName(serverName);
+            request.CertificateExtensions.Add(names.Build());
+        }
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1", "Server Authentication")], false));
+        using var certificate = request.CreateSelfSigned(now.AddDays(-1), now.AddYears(2));
+        return certificate.Export(X509ContentType.Pkcs12);
+    }
+
+    private static X509Certificate2 Reimport(X509Certificate2 fromPem)
+    {
+        using (fromPem) return X509CertificateLoader.LoadPkcs12(fromPem.Export(X509ContentType.Pkcs12), password: null);
+    }
+
+    private static bool IsPkcs12(string path) =>
+        path.EndsWith(".pfx", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".p12", StringComparison.OrdinalIgnoreCase);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "STARTTLS: self-signed certificate for {Name}, valid until {NotAfter:yyyy-MM-dd} (give --smtp-tls-cert and --smtp-tls-key for one that senders can verify)")]
+    private partial void LogSelfSigned(string name, DateTime notAfter);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "STARTTLS: made a self-signed certificate for {Name}, valid until {NotAfter:yyyy-MM-dd}, kept encrypted in {Path}")]
+    private partial void LogSelfSignedCreated(string name, DateTime notAfter, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "STARTTLS: the self-signed certificate in {Path} could not be read (were the data-protection keys replaced?); making a new one")]
+    private partial void LogSelfSignedUnreadable(Exception e, string path);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "STARTTLS: certificate {Subject} from {Path}, valid until {NotAfter:yyyy-MM-dd}")]
+    private partial void LogOperators(string subject, DateTime notAfter, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "STARTTLS: the certificate {Subject} from {Path} expires on {NotAfter:yyyy-MM-dd}; renew it and restart Parley")]
+    private partial void LogOperatorsExpiring(string subject, DateTime notAfter, string path);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "STARTTLS: the certificate {Subject} from {Path} expired on {NotAfter:yyyy-MM-dd}; senders that check it will not deliver over TLS. Renew it and restart Parley")]
+    private partial void LogOperatorsExpired(string subject, DateTime notAfter, string path);
+}

@@ -1,0 +1,114 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Parley.EndToEnd.Tests.Infrastructure;
+using Parley.Smtp.Listener;
+using Parley.Testing;
+using Xunit.Abstractions;
+
+namespace Parley.EndToEnd.Tests;
+
+/// <summary>STARTTLS on a whole Parley as `parley serve` runs it: a self-signed certificate by default, the operator's when given.</summary>
+public sealed class SmtpTlsEndToEndTests(ITestOutputHelper output)
+{
+    private const string AliasDomain = "in.parley.test";
+
+    /// <summary>Connects with STARTTLS (as a sending MTA does) and returns the certificate the listener offered.</summary>
+    private static async Task<X509Certificate2> OfferedCertificateAsync(int port)
+    {
+        X509Certificate2? offered = null;
+        using var client = new SmtpClient
+        {
+            ServerCertificateValidationCallback = (_, certificate, _, _) =>
+            {
+                offered = X509CertificateLoader.LoadCertificate(certificate!.GetRawCertData());
+                return true;
+            },
+        };
+        await client.ConnectAsync("127.0.0.1", port, SecureSocketOptions.StartTls);
+        Assert.True(client.IsSecure);
+        Assert.True(client.Capabilities.HasFlag(SmtpCapabilities.Pipelining));
+        await client.DisconnectAsync(quit: true);
+        return offered!;
+    }
+
+    [Fact]
+    public async Task A_new_server_offers_STARTTLS_with_a_self_signed_certificate_and_takes_mail_over_it()
+    {
+        await using var parley = await ParleyInstance.StartAsync();
+        await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = AliasDomain });
+        await parley.PostAsync("/api/v1/inbound/aliases", new { localPart = "support", contactPolicy = "everyone" });
+
+        var certificate = await OfferedCertificateAsync(parley.SmtpPort);
+        var serverName = parley.Services.GetRequiredService<IOptions<SmtpListenerOptions>>().Value.ServerName;
+        Assert.Equal(serverName, certificate.GetNameInfo(X509NameType.SimpleName, false));
+        Assert.Equal(certificate.Subject, certificate.Issuer);
+
+        var swaks = await Swaks.SendAsync(new SwaksOptions
+        {
+            Port = parley.SmtpPort, From = "bruno@newco.test", To = ["support@" + AliasDomain], StartTls = true,
+            Data = "From: Bruno <bruno@newco.test>\nTo: support@in.parley.test\nSubject: Over TLS\nMessage-ID: <tls1@newco.test>\n\nPrivate.\n",
+        });
+        output.WriteLine(swaks.Transcript);
+        Assert.Equal(0, swaks.ExitCode);
+        Assert.Contains("TLS started", swaks.Transcript);
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while ((await parley.GetAsync("/api/v1/inbound/stats")).GetProperty("routed").GetInt32() < 1)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the message sent over TLS was never routed");
+            await Task.Delay(100);
+        }
+        await using var scope = parley.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Parley.Core.Data.ParleyDbContext>();
+        var rawId = db.Inbound.Single().RawMimeId;
+        var received = System.Text.Encoding.UTF8.GetString(db.RawMimes.Single(r => r.Id == rawId).Content);
+        Assert.Contains("with ESMTPS", received); // RFC 3848: the Received header records that TLS was used
+    }
+
+    [Fact]
+    public async Task The_certificate_given_to_serve_is_the_one_offered()
+    {
+        var dir = Directory.CreateTempSubdirectory("parley-tls-");
+        try
+        {
+            using var key = RSA.Create(2048);
+            var request = new CertificateRequest("CN=mx.customer.test", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            using var made = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(90));
+            var certPath = Path.Combine(dir.FullName, "fullchain.pem");
+            var keyPath = Path.Combine(dir.FullName, "privkey.pem");
+            await File.WriteAllTextAsync(certPath, made.ExportCertificatePem());
+            await File.WriteAllTextAsync(keyPath, key.ExportPkcs8PrivateKeyPem());
+
+            await using var parley = await ParleyInstance.StartAsync(smtpTlsCertificate: certPath, smtpTlsKey: keyPath);
+
+            Assert.Equal(made.Thumbprint, (await OfferedCertificateAsync(parley.SmtpPort)).Thumbprint);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_certificate_that_cannot_be_read_stops_start_up_with_an_error_that_names_the_file()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), "parley-no-such-cert-" + Guid.NewGuid().ToString("N")[..8] + ".pem");
+
+        var error = await Record.ExceptionAsync(() => ParleyInstance.StartAsync(smtpTlsCertificate: missing));
+
+        Assert.NotNull(error);
+        var messages = string.Join(" | ", Flatten(error));
+        output.WriteLine(messages);
+        Assert.Contains(missing, messages);
+        Assert.Contains("--smtp-tls-cert", messages);
+    }
+
+    private static IEnumerable<string> Flatten(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException) yield return x.Message;
+    }
+}
