@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
 using Parley.Core.Chatter;
+using Parley.Core.Common;
 using Parley.Core.Data;
 using Parley.Core.Outbound;
 using Parley.Core.Records;
@@ -41,8 +42,9 @@ public sealed class BounceProcessor(ParleyDbContext db, SuppressionService suppr
         var matchedAny = false;
         foreach (var recipient in report.Recipients)
         {
-            var item = await FindOutboxItemAsync(verpId, report, recipient, ct);
-            var address = recipient.Address ?? item?.Recipient ?? report.OriginalRecipients.FirstOrDefault();
+            var reported = Canonical(recipient.Address);
+            var item = await FindOutboxItemAsync(verpId, report, reported, ct);
+            var address = reported ?? item?.Recipient ?? Canonical(report.OriginalRecipients.FirstOrDefault());
             var status = recipient.Status ?? "";
             var words = recipient.Diagnostic ?? "no diagnostic given";
             if (item is not null)
@@ -75,7 +77,7 @@ public sealed class BounceProcessor(ParleyDbContext db, SuppressionService suppr
         return new BounceOutcome($"Bounce for {where} ({summary}).", changed);
     }
 
-    private async Task<OutboxItem?> FindOutboxItemAsync(long? verpId, DeliveryReport report, DsnRecipient recipient, CancellationToken ct)
+    private async Task<OutboxItem?> FindOutboxItemAsync(long? verpId, DeliveryReport report, string? address, CancellationToken ct)
     {
         if (verpId is { } id)
             return await db.Outbox.Include(o => o.ChatterMessage).FirstOrDefaultAsync(o => o.Id == id, ct);
@@ -83,16 +85,23 @@ public sealed class BounceProcessor(ParleyDbContext db, SuppressionService suppr
         {
             var items = await db.Outbox.Include(o => o.ChatterMessage)
                 .Where(o => o.ChatterMessage!.MessageId == messageId).ToListAsync(ct);
-            var match = recipient.Address is null ? items.FirstOrDefault()
-                : items.FirstOrDefault(o => string.Equals(o.Recipient, recipient.Address, StringComparison.OrdinalIgnoreCase)) ?? (items.Count == 1 ? items[0] : null);
+            var match = address is null ? items.FirstOrDefault()
+                : items.FirstOrDefault(o => Canonical(o.Recipient) == address) ?? (items.Count == 1 ? items[0] : null);
             if (match is not null) return match;
         }
-        if (recipient.Address is { } address)
+        if (address is not null)
             return await db.Outbox.Include(o => o.ChatterMessage)
                 .Where(o => o.Recipient == address && (o.State == DeliveryState.Sent || o.State == DeliveryState.Deferred))
                 .OrderByDescending(o => o.Id).FirstOrDefaultAsync(ct);
         return null;
     }
+
+    /// <summary>
+    /// The address as Parley stores recipients (<see cref="EmailAddress.Normalize"/>: lower case, ASCII domain), so
+    /// <c>Ana@Customer.TEST</c> in a report finds the row sent to <c>ana@customer.test</c> with a plain comparison.
+    /// </summary>
+    private static string? Canonical(string? address) =>
+        string.IsNullOrWhiteSpace(address) ? null : EmailAddress.Normalize(address) ?? SuppressionService.Key(address);
 
     private static string Status(string status) => status.Length == 0 ? "no status code" : status;
 
