@@ -43,6 +43,12 @@ public sealed class BounceProcessor(ParleyDbContext db, SuppressionService suppr
         foreach (var recipient in report.Recipients)
         {
             var reported = Canonical(recipient.Address);
+            if (recipient.IsSuccess)
+            {
+                // Asked-for success notices (NOTIFY=SUCCESS) and relays' "relayed": the email is fine, nothing to count.
+                notes.Add($"{reported ?? "a recipient"}: {recipient.Action} {Status(recipient.Status ?? "")}");
+                continue;
+            }
             var item = await FindOutboxItemAsync(verpId, report, reported, ct);
             var address = reported ?? item?.Recipient ?? Canonical(report.OriginalRecipients.FirstOrDefault());
             var status = recipient.Status ?? "";

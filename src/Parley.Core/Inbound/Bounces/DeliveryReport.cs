@@ -8,6 +8,9 @@ public sealed record DsnRecipient(string? Address, string Action, string? Status
 
     /// <summary>The delivery was given up (as opposed to "delayed", which only warns).</summary>
     public bool IsFailure => Action is "failed" or "" || Status is ['5', ..];
+
+    /// <summary>A success notice (RFC 3464 delivered, relayed or expanded, status 2.x.x): not a bounce at all.</summary>
+    public bool IsSuccess => !IsFailure && (Action is "delivered" or "relayed" or "expanded" || Status is ['2', ..]);
 }
 
 /// <summary>What a bounce says: per-recipient outcomes and the Message-ID of the email that bounced, when it carries one.</summary>

@@ -106,6 +106,25 @@ public abstract class BounceWithoutVerpTests(IDatabaseFactory factory) : Databas
         Assert.Equal(("ana@customer.test", SuppressionReason.HardBounce), (suppressed.Address, suppressed.Reason));
     }
 
+    [Fact]
+    public async Task A_success_notice_neither_marks_the_email_nor_counts_as_a_bounce()
+    {
+        var (record, user) = await ContactAsync("ana@customer.test");
+        var (sent, rowId) = await SendAsync(record, user, "Your quote");
+
+        var id = await StoreAsync(Sample("postfix-delivered", "Ana@Customer.TEST", sent.MessageId!));
+        await RouteAsync();
+
+        var inbound = await Env.Db(db => db.Inbound.AsNoTracking().SingleAsync(i => i.Id == id));
+        Assert.Equal(InboundStatus.Bounce, inbound.Status); // a delivery report, kept with the reports, never posted
+        Assert.Contains("delivered", inbound.Route);
+        var row = await RowAsync(rowId);
+        Assert.Equal(DeliveryState.Sent, row.State);
+        Assert.Null(row.LastError);
+        Assert.Equal(0, await Env.Db(db => db.BounceCounters.CountAsync()));
+        Assert.Equal(0, await Env.Db(db => db.Suppressions.CountAsync()));
+    }
+
     [Theory]
     [InlineData("qmail-text", "stranger@customer.test")] // An address Parley never mailed.
     [InlineData("bare-no-final-recipient", "ana@customer.test")] // No recipient, no original: nothing to go on.
