@@ -162,9 +162,9 @@ public sealed partial class MailboxFetcher(
         long id;
         try
         {
-            var headers = ParseHeaders(bytes);
+            var headers = DeliveryHeaders.Peek(bytes);
             subject = headers?[HeaderId.Subject];
-            var envelope = new InboundEnvelopeData(source, account.Host, null, Sender(headers), Recipients(headers), clock.GetUtcNow());
+            var envelope = new InboundEnvelopeData(source, account.Host, null, Sender(headers), DeliveryHeaders.Recipients(headers, includeToAndCc: true), clock.GetUtcNow());
             id = await store.StoreAsync(envelope, new MemoryStream(bytes, writable: false), ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
@@ -228,39 +228,10 @@ public sealed partial class MailboxFetcher(
         return buffer.ToArray();
     }
 
-    private static HeaderList? ParseHeaders(byte[] bytes)
-    {
-        try
-        {
-            using var stream = new MemoryStream(bytes, 0, Math.Min(bytes.Length, InboundStore.MaxPeekHeaderBytes), writable: false);
-            return HeaderList.Load(stream);
-        }
-        catch (FormatException)
-        {
-            return null; // malformed: stored raw all the same
-        }
-    }
-
     private static string Sender(HeaderList? headers)
     {
         var from = headers?[HeaderId.ReturnPath] ?? headers?[HeaderId.From];
         return from is not null && MailboxAddress.TryParse(from, out var address) ? address.Address : "";
-    }
-
-    /// <summary>Where the message was addressed: the delivery headers a mailbox server adds, else To and Cc.</summary>
-    private static List<string> Recipients(HeaderList? headers)
-    {
-        var result = new List<string>();
-        if (headers is null) return result;
-        foreach (var header in headers)
-        {
-            var delivery = header.Field.Equals("Delivered-To", StringComparison.OrdinalIgnoreCase) || header.Field.Equals("X-Original-To", StringComparison.OrdinalIgnoreCase);
-            if (!delivery && header.Id is not (HeaderId.To or HeaderId.Cc)) continue;
-            if (!InternetAddressList.TryParse(header.Value, out var list)) continue;
-            foreach (var mailbox in list.Mailboxes)
-                if (!result.Contains(mailbox.Address, StringComparer.OrdinalIgnoreCase)) result.Add(mailbox.Address);
-        }
-        return result;
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Fetch account {AccountId}: stored {RemoteId} as inbound {InboundId}")]

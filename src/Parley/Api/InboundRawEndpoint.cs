@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Features;
 using Parley.Core.Inbound;
 
 namespace Parley.Api;
@@ -6,6 +7,9 @@ namespace Parley.Api;
 /// <c>POST /api/v1/inbound/raw</c>: the way in for <c>parley mailgate</c>. The body is one message
 /// (message/rfc822); it is committed exactly as sent before 202 is returned, and routed afterwards like
 /// mail from the listener. Empty → 400; too big → 413; a database problem → 503 so the MTA retries.
+/// Without X-Parley-Envelope-To the recipients are those of the X-Original-To and Delivered-To headers, which
+/// Postfix's local delivery adds when an aliases entry pipes to mailgate (To and Cc are not used: they name
+/// addresses this copy was not delivered to).
 /// </summary>
 public static partial class InboundRawEndpoint
 {
@@ -16,6 +20,9 @@ public static partial class InboundRawEndpoint
         var type = request.ContentType ?? "";
         if (!type.StartsWith("message/rfc822", StringComparison.OrdinalIgnoreCase) && !type.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase))
             return Results.Problem(title: "Unsupported content type", detail: "Send the message as Content-Type: message/rfc822.", statusCode: StatusCodes.Status415UnsupportedMediaType);
+        // Kestrel's own 30 MB default would answer 413 first, with no explanation, for mail this endpoint accepts;
+        // the loop below enforces MaxBytes instead.
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = null;
         if (request.ContentLength > MaxBytes)
             return Results.Problem(title: "Message too big", detail: $"Messages up to {MaxBytes / 1024 / 1024} MB are accepted.", statusCode: StatusCodes.Status413PayloadTooLarge);
 
@@ -32,8 +39,9 @@ public static partial class InboundRawEndpoint
             return Results.Problem(title: "Empty message", detail: "The request body is empty; send one whole message.", statusCode: StatusCodes.Status400BadRequest);
 
         var sender = request.Headers["X-Parley-Envelope-From"].ToString();
-        var recipients = request.Headers["X-Parley-Envelope-To"].ToString()
+        IReadOnlyList<string> recipients = request.Headers["X-Parley-Envelope-To"].ToString()
             .Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (recipients.Count == 0) recipients = DeliveryHeaders.Recipients(DeliveryHeaders.Peek(buffer.TryGetBuffer(out var written) ? written : buffer.ToArray()), includeToAndCc: false);
         try
         {
             buffer.Position = 0;

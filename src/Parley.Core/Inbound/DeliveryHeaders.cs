@@ -1,0 +1,42 @@
+using MimeKit;
+
+namespace Parley.Core.Inbound;
+
+/// <summary>
+/// Recipients read from a message's headers, for mail that reaches Parley without its SMTP envelope: fetched
+/// from a mailbox, or piped by Postfix's local delivery to <c>parley mailgate</c>. Delivering servers prepend
+/// X-Original-To and Delivered-To; header order is kept, so the topmost (the last hop's) comes first and
+/// wins when the router tries aliases in order.
+/// </summary>
+public static class DeliveryHeaders
+{
+    /// <summary>The headers at the start of a raw message (at most <see cref="InboundStore.MaxPeekHeaderBytes"/>); null when malformed.</summary>
+    public static HeaderList? Peek(ArraySegment<byte> raw)
+    {
+        try
+        {
+            using var stream = new MemoryStream(raw.Array ?? [], raw.Offset, Math.Min(raw.Count, InboundStore.MaxPeekHeaderBytes), writable: false);
+            return HeaderList.Load(stream);
+        }
+        catch (FormatException)
+        {
+            return null; // malformed: stored raw all the same
+        }
+    }
+
+    /// <summary>Addresses in X-Original-To and Delivered-To, plus To and Cc when asked, in header order without repeats.</summary>
+    public static List<string> Recipients(HeaderList? headers, bool includeToAndCc)
+    {
+        var result = new List<string>();
+        if (headers is null) return result;
+        foreach (var header in headers)
+        {
+            var delivery = header.Field.Equals("Delivered-To", StringComparison.OrdinalIgnoreCase) || header.Field.Equals("X-Original-To", StringComparison.OrdinalIgnoreCase);
+            if (!delivery && !(includeToAndCc && header.Id is (HeaderId.To or HeaderId.Cc))) continue;
+            if (!InternetAddressList.TryParse(header.Value, out var list)) continue;
+            foreach (var mailbox in list.Mailboxes)
+                if (!result.Contains(mailbox.Address, StringComparer.OrdinalIgnoreCase)) result.Add(mailbox.Address);
+        }
+        return result;
+    }
+}
