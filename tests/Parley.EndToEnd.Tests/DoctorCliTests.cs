@@ -1,9 +1,9 @@
-using System.Diagnostics;
 using System.Text.Json;
 using MimeKit;
 using MimeKit.Cryptography;
 using Org.BouncyCastle.Security;
 using Parley.Core.Domains;
+using Parley.EndToEnd.Tests.Infrastructure;
 using Parley.Testing;
 using Xunit.Abstractions;
 
@@ -140,28 +140,5 @@ public sealed class DoctorCliTests(ITestOutputHelper output)
         return Lines(stdout)[0];
     }
 
-    /// <summary>parley.dll as built next to this test assembly (the project reference copies it with its runtimeconfig).</summary>
-    private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] args)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "parley.dll");
-        Assert.True(File.Exists(Path.Combine(AppContext.BaseDirectory, "parley.runtimeconfig.json")), $"{dll} is not runnable");
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(dll);
-        foreach (var a in args) info.ArgumentList.Add(a);
-        info.Environment["NO_COLOR"] = "1";
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] args) => ParleyCli.RunAsync(args);
 }
