@@ -18,6 +18,13 @@ public sealed class SmtpListenerOptions
     /// <summary>Largest message accepted, counted after dot-unstuffing, without the Received header.</summary>
     public long MaxMessageSize { get; set; } = 25L * 1024 * 1024;
 
+    /// <summary>
+    /// Largest header section (up to the first empty line), counted like <see cref="MaxMessageSize"/>. Lines are
+    /// limited, but one header folded over many lines is not; larger sections are refused with 552 5.3.4 rather
+    /// than truncated (as Postfix's header_size_limit of 100 KiB does), because the raw bytes are kept exactly.
+    /// </summary>
+    public int MaxHeaderSize { get; set; } = 256 * 1024;
+
     /// <summary>Recipients per transaction; more get 452 4.5.3 (RFC 5321 requires at least 100).</summary>
     public int MaxRecipients { get; set; } = 100;
 

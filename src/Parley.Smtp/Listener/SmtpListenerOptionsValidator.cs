@@ -28,6 +28,11 @@ internal sealed class SmtpListenerOptionsValidator : IValidateOptions<SmtpListen
             failures.Add("MaxLineLength must be at least 1000 (RFC 5321 §4.5.3.1.6).");
         }
 
+        if (options.MaxHeaderSize < options.MaxLineLength)
+        {
+            failures.Add("MaxHeaderSize must be at least MaxLineLength, so that one full header line fits.");
+        }
+
         if (options.MaxRecipients < 1 || options.MaxMessageSize < 1 || options.MaxConnectionsPerIp < 1 || options.MaxConnections < 1 || options.MaxErrors < 1)
         {
             failures.Add("MaxRecipients, MaxMessageSize, MaxConnectionsPerIp, MaxConnections and MaxErrors must be positive.");

@@ -12,19 +12,61 @@ public sealed class MessageDataReaderTests
     [InlineData("a\r\n.\r\n", "a\r\n", DataVerdict.Complete)]
     [InlineData("..\r\n.a\r\n..b\r\n.\r\n", ".\r\na\r\n.b\r\n", DataVerdict.Complete)]
     [InlineData("a\r\n.\rb\r\n.\r\n", null, DataVerdict.BareCarriageReturn)]
+    [InlineData("a\r\n.\nb\r\n.\r\n", null, DataVerdict.BareLineFeed)]
     [InlineData("a\n.\nb\r\n.\r\n", null, DataVerdict.BareLineFeed)]
     [InlineData("a\n.\r\n.\r\n", null, DataVerdict.BareLineFeed)]
     [InlineData("a\r.\rb\r\n.\r\n", null, DataVerdict.BareCarriageReturn)]
     [InlineData("a\r.\r\n.\r\n", null, DataVerdict.BareCarriageReturn)]
     [InlineData("a\r\r\n.\r\n", null, DataVerdict.BareCarriageReturn)]
-    internal void Parses_the_same_whatever_the_split(string wire, string? expected, DataVerdict verdict)
+    internal void Parses_the_same_whatever_the_split(string wire, string? expected, DataVerdict verdict) =>
+        AssertParsesAtEverySplit(wire, expected, verdict, maxHeaderSize: 1000);
+
+    // Limit of 30 bytes: "Subject: " (9) + 19 letters + CRLF is exactly 30.
+    [Theory]
+    [InlineData("Subject: abcdefghijklmnopqrs\r\n\r\nA body much longer than the header limit.\r\n.\r\n", DataVerdict.Complete)]
+    [InlineData("Subject: abcdefghijklmnopqrst\r\n\r\nbody\r\n.\r\n", DataVerdict.HeaderTooBig)]
+    [InlineData("Subject: a\r\n b\r\n c\r\n\r\nA body much longer than the header limit.\r\n.\r\n", DataVerdict.Complete)]
+    [InlineData("Subject: a\r\n b\r\n c\r\n d\r\n e\r\n f\r\n g\r\n\r\nbody\r\n.\r\n", DataVerdict.HeaderTooBig)]
+    [InlineData("Subject: abcdefghijklmnopqrs\r\n.\r\n", DataVerdict.Complete)]
+    [InlineData("Subject: abcdefghijklmnopqrst\r\n.\r\n", DataVerdict.HeaderTooBig)]
+    [InlineData("\r\nNo header at all, and a body much longer than the header limit.\r\n.\r\n", DataVerdict.Complete)]
+    internal void Header_section_is_limited_up_to_the_first_empty_line(string wire, DataVerdict verdict) =>
+        AssertParsesAtEverySplit(wire, verdict == DataVerdict.Complete ? wire[..^3] : null, verdict, maxHeaderSize: 30);
+
+    [Fact]
+    public void Header_limit_counts_unstuffed_content()
+    {
+        // 30 bytes after unstuffing ("..x" is stored as ".x"), 31 on the wire.
+        using var spool = new MessageSpool(4096, null);
+        var reader = new MessageDataReader(spool, maxMessageSize: 1000, maxLineLength: 1000, maxHeaderSize: 30);
+
+        Assert.True(reader.TryConsume(Sequence(Encoding.ASCII.GetBytes("X: a\r\n..bcdefghijklmnopqrstuv\r\n\r\nbody\r\n.\r\n")), out _));
+
+        Assert.Equal(DataVerdict.Complete, reader.Verdict);
+    }
+
+    [Fact]
+    public void Header_over_the_limit_is_not_spooled_further()
+    {
+        using var spool = new MessageSpool(1024 * 1024, null);
+        var reader = new MessageDataReader(spool, maxMessageSize: 10_000_000, maxLineLength: 1000, maxHeaderSize: 1000);
+        var wire = "Subject: x\r\n" + string.Concat(Enumerable.Repeat(" folded\r\n", 100_000)) + "\r\nbody\r\n.\r\n";
+
+        Assert.True(reader.TryConsume(Sequence(Encoding.ASCII.GetBytes(wire)), out _));
+
+        Assert.Equal(DataVerdict.HeaderTooBig, reader.Verdict);
+        Assert.Equal(wire.Length - 3, reader.MessageSize);
+        Assert.True(spool.Length < 2000, $"spooled {spool.Length} bytes");
+    }
+
+    private static void AssertParsesAtEverySplit(string wire, string? expected, DataVerdict verdict, int maxHeaderSize)
     {
         var bytes = Encoding.ASCII.GetBytes(wire + "TRAILING");
         for (var split = 0; split < wire.Length; split++)
         {
             // Two reads: the end mark's last byte is never in the first one.
             using var spool = new MessageSpool(4096, null);
-            var reader = new MessageDataReader(spool, maxMessageSize: 1000, maxLineLength: 1000);
+            var reader = new MessageDataReader(spool, maxMessageSize: 1000, maxLineLength: 1000, maxHeaderSize);
             Assert.False(reader.TryConsume(Sequence(bytes.AsMemory(0, split)), out _), $"ended early at split {split}");
             var rest = Sequence(bytes.AsMemory(split, 1), bytes.AsMemory(split + 1));
             Assert.True(reader.TryConsume(rest, out var end), $"no end at split {split}");
@@ -32,7 +74,7 @@ public sealed class MessageDataReaderTests
 
             // One read of a two-segment sequence.
             using var spool2 = new MessageSpool(4096, null);
-            var reader2 = new MessageDataReader(spool2, maxMessageSize: 1000, maxLineLength: 1000);
+            var reader2 = new MessageDataReader(spool2, maxMessageSize: 1000, maxLineLength: 1000, maxHeaderSize);
             var whole = Sequence(bytes.AsMemory(0, split), bytes.AsMemory(split));
             Assert.True(reader2.TryConsume(whole, out var end2), $"no end in one read at split {split}");
             AssertParsed(whole.Slice(end2), reader2, spool2);
@@ -53,7 +95,7 @@ public sealed class MessageDataReaderTests
     public void Size_limit_counts_unstuffed_content_and_reading_goes_on_to_the_end()
     {
         using var spool = new MessageSpool(4096, null);
-        var reader = new MessageDataReader(spool, maxMessageSize: 10, maxLineLength: 1000);
+        var reader = new MessageDataReader(spool, maxMessageSize: 10, maxLineLength: 1000, maxHeaderSize: 1000);
 
         Assert.True(reader.TryConsume(Sequence(Encoding.ASCII.GetBytes("123456789\r\n..\r\n.\r\n")), out _));
 
@@ -64,9 +106,9 @@ public sealed class MessageDataReaderTests
     public void Large_message_spools_to_a_temp_file_and_reads_back_exactly()
     {
         using var spool = new MessageSpool(4096, null);
-        var reader = new MessageDataReader(spool, maxMessageSize: 10_000_000, maxLineLength: 1000);
+        var reader = new MessageDataReader(spool, maxMessageSize: 10_000_000, maxLineLength: 1000, maxHeaderSize: 1000);
         var line = new string('z', 998) + "\r\n";
-        var wire = string.Concat(Enumerable.Repeat(line, 1000)) + ".\r\n";
+        var wire = "Subject: big\r\n\r\n" + string.Concat(Enumerable.Repeat(line, 1000)) + ".\r\n";
 
         Assert.True(reader.TryConsume(Sequence(Encoding.ASCII.GetBytes(wire)), out _));
 

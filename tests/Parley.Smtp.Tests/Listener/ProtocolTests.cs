@@ -89,6 +89,32 @@ public sealed class ProtocolTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Header_section_over_the_limit_is_read_to_its_end_refused_and_the_next_message_is_accepted()
+    {
+        await using var server = await TestServer.StartAsync(output, o => o.MaxHeaderSize = 2000);
+        await using var client = await server.ConnectAsync(output);
+
+        await client.CommandAsync("EHLO client.test");
+        await client.CommandAsync("MAIL FROM:<a@client.test>");
+        await client.CommandAsync("RCPT TO:<a@parley.test>");
+        AssertReply(354, null, await client.CommandAsync("DATA"));
+        // One Subject folded over 300 short lines: no line is long, the section is (about 3000 bytes).
+        var folded = "Subject: x\r\n" + string.Concat(Enumerable.Repeat(" folded\r\n", 300));
+        await client.SendAsync(folded + "\r\nbody\r\n.\r\n");
+        AssertReply(552, "5.3.4 Error: message header section too large (limit 2000 bytes)", await client.ReadReplyAsync());
+        Assert.Empty(server.Store.Messages);
+
+        // Same session: a small header with a body far over the header limit is fine.
+        AssertReply(250, "2.1.0 Ok", await client.CommandAsync("MAIL FROM:<a@client.test>"));
+        AssertReply(250, "2.1.5 Ok", await client.CommandAsync("RCPT TO:<a@parley.test>"));
+        AssertReply(354, null, await client.CommandAsync("DATA"));
+        var body = string.Concat(Enumerable.Repeat(new string('b', 98) + "\r\n", 50));
+        await client.SendAsync("Subject: second\r\n\r\n" + body + ".\r\n");
+        Assert.Equal(250, (await client.ReadReplyAsync()).Code);
+        Assert.Equal("Subject: second\r\n\r\n" + body, Assert.Single(server.Store.Messages).Content);
+    }
+
+    [Fact]
     public async Task Recipients_beyond_the_limit_get_452_4_5_3_and_the_others_get_the_message()
     {
         await using var server = await TestServer.StartAsync(output, o => o.MaxRecipients = 3);

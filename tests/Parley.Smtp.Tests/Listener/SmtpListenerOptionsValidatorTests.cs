@@ -26,4 +26,16 @@ public sealed class SmtpListenerOptionsValidatorTests
         Assert.True(result.Failed);
         Assert.Equal(6, result.Failures!.Count());
     }
+
+    [Fact]
+    public void Header_limit_smaller_than_one_line_is_refused()
+    {
+        var validator = new SmtpListenerOptionsValidator();
+
+        var tooSmall = validator.Validate(null, new SmtpListenerOptions { ServerName = "mx.parley.test", MaxHeaderSize = 999 });
+        var oneLine = validator.Validate(null, new SmtpListenerOptions { ServerName = "mx.parley.test", MaxHeaderSize = 1000 });
+
+        Assert.Contains("MaxHeaderSize", Assert.Single(tooSmall.Failures!), StringComparison.Ordinal);
+        Assert.True(oneLine.Succeeded);
+    }
 }

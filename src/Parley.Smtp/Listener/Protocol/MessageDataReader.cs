@@ -10,6 +10,7 @@ internal enum DataVerdict
     BareCarriageReturn,
     LineTooLong,
     TooBig,
+    HeaderTooBig,
 }
 
 /// <summary>
@@ -21,8 +22,10 @@ internal enum DataVerdict
 /// "\n.\r\n", "\r.\r", "\r\n.\r", "\r.\r\n") can end the message early; the message that contains one is
 /// then rejected as a whole (Postfix's smtpd_forbid_bare_newline=reject), rather than normalised, so what
 /// was stored is always exactly what the client meant to send.
+/// The header section (up to the first empty line, or the whole message when there is none) is limited
+/// separately, checked once per line so the per-byte loop stays as it was.
 /// </remarks>
-internal sealed class MessageDataReader(MessageSpool spool, long maxMessageSize, int maxLineLength)
+internal sealed class MessageDataReader(MessageSpool spool, long maxMessageSize, int maxLineLength, int maxHeaderSize)
 {
     private enum State
     {
@@ -42,6 +45,8 @@ internal sealed class MessageDataReader(MessageSpool spool, long maxMessageSize,
     private bool _bareCr;
     private bool _lineTooLong;
     private bool _tooBig;
+    private bool _inHeader = true;
+    private bool _headerTooBig;
 
     public long MessageSize => _size;
 
@@ -49,6 +54,7 @@ internal sealed class MessageDataReader(MessageSpool spool, long maxMessageSize,
         _bareLf ? DataVerdict.BareLineFeed
         : _bareCr ? DataVerdict.BareCarriageReturn
         : _tooBig ? DataVerdict.TooBig
+        : _headerTooBig ? DataVerdict.HeaderTooBig
         : _lineTooLong ? DataVerdict.LineTooLong
         : DataVerdict.Complete;
 
@@ -124,6 +130,11 @@ internal sealed class MessageDataReader(MessageSpool spool, long maxMessageSize,
                     {
                         Emit(span[runStart..(i + 1)]);
                         runStart = i + 1;
+                        if (_inHeader)
+                        {
+                            EndHeaderLine();
+                        }
+
                         _lineLength = 0;
                         _state = State.LineStart;
                     }
@@ -154,6 +165,20 @@ internal sealed class MessageDataReader(MessageSpool spool, long maxMessageSize,
         return false;
     }
 
+    /// <summary>At the end of a line of the header section: the empty line ends it, any other line counts.</summary>
+    private void EndHeaderLine()
+    {
+        if (_lineLength == 2)
+        {
+            _inHeader = false; // only CR LF on this line
+        }
+        else if (_size > maxHeaderSize)
+        {
+            _headerTooBig = true; // everything emitted so far is header
+            _inHeader = false;
+        }
+    }
+
     private void Emit(ReadOnlySpan<byte> data)
     {
         if (data.IsEmpty)
@@ -168,7 +193,7 @@ internal sealed class MessageDataReader(MessageSpool spool, long maxMessageSize,
             return;
         }
 
-        if (!_bareCr && !_bareLf)
+        if (!_bareCr && !_bareLf && !_headerTooBig)
         {
             spool.Write(data);
         }

@@ -21,7 +21,7 @@ internal sealed partial class SmtpSession
             _options.ServerName, _helo, _client.Address, _extended, _transport.IsTls, _smtpUtf8, traceId, _recipients, receivedAt));
         var headerLength = spool.Length;
 
-        var data = new MessageDataReader(spool, _options.MaxMessageSize, _options.MaxLineLength);
+        var data = new MessageDataReader(spool, _options.MaxMessageSize, _options.MaxLineLength, _options.MaxHeaderSize);
         if (!await ReadDataAsync(data).ConfigureAwait(false))
         {
             _quit = true; // the client hung up in the middle of the message: nothing is stored
@@ -32,6 +32,7 @@ internal sealed partial class SmtpSession
         {
             DataVerdict.Complete => (SmtpReply?)null,
             DataVerdict.TooBig => SmtpReply.MessageTooBig,
+            DataVerdict.HeaderTooBig => new SmtpReply(552, "5.3.4", $"Error: message header section too large (limit {_options.MaxHeaderSize} bytes)"),
             DataVerdict.BareLineFeed => new SmtpReply(550, "5.5.2", "Error: bare <LF> received; lines must end with <CR><LF>"),
             DataVerdict.BareCarriageReturn => new SmtpReply(550, "5.5.2", "Error: bare <CR> received; lines must end with <CR><LF>"),
             DataVerdict.LineTooLong => new SmtpReply(554, "5.6.0", $"Error: message line longer than {_options.MaxLineLength} characters"),
