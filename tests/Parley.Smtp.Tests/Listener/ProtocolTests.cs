@@ -26,6 +26,34 @@ public sealed class ProtocolTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Ehlo_advertises_size_8bitmime_enhancedstatuscodes_and_pipelining_but_no_starttls_without_a_certificate()
+    {
+        await using var server = await TestServer.StartAsync(output, o => o.MaxMessageSize = 12345);
+        await using var client = await server.ConnectAsync(output);
+
+        var keywords = Keywords(await client.CommandAsync("EHLO client.test"));
+
+        Assert.Equal("mx.parley.test", keywords[0]);
+        Assert.Contains("SIZE 12345", keywords);
+        Assert.Contains("8BITMIME", keywords);
+        Assert.Contains("ENHANCEDSTATUSCODES", keywords);
+        Assert.Contains("PIPELINING", keywords);
+        Assert.DoesNotContain(keywords, k => k.StartsWith("STARTTLS", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Ehlo_advertises_starttls_when_a_certificate_is_configured()
+    {
+        await using var server = await TestServer.StartAsync(output, o => o.Certificate = TestCertificates.SelfSigned);
+        await using var client = await server.ConnectAsync(output);
+
+        var keywords = Keywords(await client.CommandAsync("EHLO client.test"));
+
+        Assert.Contains("STARTTLS", keywords);
+        Assert.Contains($"SIZE {new SmtpListenerOptions().MaxMessageSize}", keywords);
+    }
+
+    [Fact]
     public async Task Syntax_errors_and_unknown_commands_are_refused()
     {
         await using var server = await TestServer.StartAsync(output);
@@ -241,6 +269,13 @@ public sealed class ProtocolTests(ITestOutputHelper output)
         AssertReply(421, "4.3.2 mx.parley.test Service shutting down", await client.ReadReplyAsync());
         Assert.True(await client.IsClosedAsync(TimeSpan.FromSeconds(5)));
         await server.DisposeAsync();
+    }
+
+    /// <summary>The text of each line of a 250 EHLO reply, without "250-" / "250 ".</summary>
+    private static string[] Keywords(RawReply reply)
+    {
+        Assert.Equal(250, reply.Code);
+        return reply.Lines.Select(line => line[4..]).ToArray();
     }
 
     internal static void AssertReply(int code, string? text, RawReply reply)

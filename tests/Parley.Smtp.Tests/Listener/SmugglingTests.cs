@@ -16,6 +16,7 @@ public sealed class SmugglingTests(ITestOutputHelper output)
         { "LF.CRLF", "\n.\r\n" },
         { "CR.CR", "\r.\r" },
         { "CRLF.CR", "\r\n.\r" },
+        { "CRLF.LF", "\r\n.\n" },
         { "CR.CRLF", "\r.\r\n" },
     };
 
