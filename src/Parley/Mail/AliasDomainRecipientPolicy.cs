@@ -10,7 +10,7 @@ namespace Parley.Mail;
 /// <summary>
 /// Parley accepts mail only for its alias domain: anything else is refused at RCPT time with
 /// 550 5.7.1, so the listener is never an open relay. With the catchall policy "reject", an address on
-/// the alias domain must also be known — an alias, a valid reply or bounce address, or postmaster@ —
+/// the alias domain must also be known — an alias, a valid reply or bounce address, or postmaster@ (or a bare postmaster) —
 /// and anything else is refused with 550 5.1.1 while the sender is still connected.
 /// </summary>
 public sealed class AliasDomainRecipientPolicy(IServiceScopeFactory scopes, ReplyAddressProvider addresses, TimeProvider clock) : IRecipientPolicy
@@ -21,6 +21,8 @@ public sealed class AliasDomainRecipientPolicy(IServiceScopeFactory scopes, Repl
 
     public async ValueTask<RecipientDecision> CheckRecipientAsync(SmtpSessionInfo session, string address, CancellationToken ct)
     {
+        // RFC 5321 §4.5.1: "RCPT TO:<Postmaster>" without a domain must be accepted, whatever the settings.
+        if (address.Equals("postmaster", StringComparison.OrdinalIgnoreCase)) return RecipientDecision.Accept;
         var at = address.LastIndexOf('@');
         if (at <= 0) return RecipientDecision.Reject(501, "5.1.3", $"<{address}>: Bad recipient address syntax");
         var domain = address[(at + 1)..].TrimEnd('.');
