@@ -30,12 +30,15 @@ public sealed class ViewModel(ContactService contacts, ChatterService chatter, T
 
     private RecordRef Record => new(RecordDirectory.ContactType, Id);
 
+    /// <summary>The message whose remote images the reader chose to load (<c>?images=</c>); none by default.</summary>
+    [BindProperty(SupportsGet = true, Name = "images")] public long? ShowImagesOf { get; set; }
+
     public async Task OnGetAsync(long? before, CancellationToken ct) => await LoadAsync(before, ct);
 
     public async Task<IActionResult> OnGetTimelineAsync(long? before, CancellationToken ct)
     {
         var messages = await chatter.ListAsync(Record, before, TimelinePage, ct);
-        return Partial("_Timeline", new TimelineView(Record, messages, TimelinePage));
+        return Partial("_Timeline", new TimelineView(Record, messages, TimelinePage, before, ShowImagesOf));
     }
 
     public async Task<IActionResult> OnGetPreviewAsync(long templateId, CancellationToken ct)
@@ -106,7 +109,7 @@ public sealed class ViewModel(ContactService contacts, ChatterService chatter, T
         Contact = await contacts.GetAsync(Id, ct);
         if (!Editing)
             Edit = new() { Name = Contact.Name, Email = Contact.Email, Company = Contact.Company, Phone = Contact.Phone, Tags = Contact.Tags };
-        Timeline = new TimelineView(Record, await chatter.ListAsync(Record, before, TimelinePage, ct), TimelinePage);
+        Timeline = new TimelineView(Record, await chatter.ListAsync(Record, before, TimelinePage, ct), TimelinePage, before, ShowImagesOf);
         Templates = await templates.ListAsync(RecordDirectory.ContactType, ct);
         Followers = await followers.ListAsync(Record, ct);
         Suppressed = await suppressions.FindAsync(Contact.Email, ct);
@@ -120,4 +123,6 @@ public sealed class FollowerForm
     public string? Name { get; set; }
 }
 
-public sealed record TimelineView(RecordRef Record, List<ChatterMessage> Messages, int PageSize);
+/// <param name="Before">The paging cursor the page was opened with, kept by links that reload it.</param>
+/// <param name="ShowImagesOf">The one message whose remote images are loaded.</param>
+public sealed record TimelineView(RecordRef Record, List<ChatterMessage> Messages, int PageSize, long? Before = null, long? ShowImagesOf = null);

@@ -20,12 +20,12 @@ public sealed class ViewModel(ChatterService chatter, DoctorRunService doctor) :
 
     private RecordRef Record => new(RecordDirectory.DeliverabilityType, Id);
 
-    public async Task OnGetAsync(long? before, CancellationToken ct)
+    public async Task OnGetAsync(long? before, long? images, CancellationToken ct)
     {
         Domain = await doctor.GetDomainAsync(Id, ct);
         var last = await doctor.LastAsync(Id, ct);
         Report = new DoctorReportView(Id, Domain.Name, last?.Report, ShowHistoryLink: false);
-        Timeline = new TimelineView(Record, await chatter.ListAsync(Record, before, TimelinePage, ct), TimelinePage);
+        Timeline = new TimelineView(Record, await chatter.ListAsync(Record, before, TimelinePage, ct), TimelinePage, before, images);
     }
 
     public async Task<IActionResult> OnPostCheckAsync(CancellationToken ct)
