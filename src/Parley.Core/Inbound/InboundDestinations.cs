@@ -16,7 +16,7 @@ public sealed record Destination(RecordRef? Record, string Why);
 /// else the signed reply address), then an alias (subject to its contact policy), then the catchall policy.
 /// Automatic mail (auto-replies, bulk) threads onto existing conversations but never starts a new one.
 /// </summary>
-public sealed class InboundDestinations(ParleyDbContext db, ContactService contacts)
+public sealed class InboundDestinations(ParleyDbContext db, ContactService contacts, RecordDirectory records)
 {
     public async Task<Destination> FindAsync(InboundMessage inbound, MimeMessage mime, IReadOnlyList<string> recipients, RouteContext context,
         string? automatic, Func<CancellationToken, Task> beforeWrite, CancellationToken ct)
@@ -123,8 +123,7 @@ public sealed class InboundDestinations(ParleyDbContext db, ContactService conta
         // Providers that rewrite Message-IDs still keep the address the customer replied to.
         foreach (var address in recipients.Concat(mime.To.Mailboxes.Concat(mime.Cc.Mailboxes).Select(m => m.Address)))
         {
-            if (context.Replies.Parse(address) is { } record && RecordDirectory.IsKnownType(record.Type)
-                && await db.Contacts.AnyAsync(c => c.Id == record.Id, ct))
+            if (context.Replies.Parse(address) is { } record && await records.ExistsAsync(record, ct))
                 return new Destination(record, $"Reply in {record.Type} {record.Id}, by the reply address.");
         }
         return null;

@@ -28,6 +28,14 @@ public sealed class RecordDirectory(ParleyDbContext db)
         return ViewOf(c);
     }
 
+    /// <summary>Whether the record exists, in its own type's table (a reply address names any type).</summary>
+    public Task<bool> ExistsAsync(RecordRef record, CancellationToken ct) => record.Type switch
+    {
+        ContactType => db.Contacts.AnyAsync(c => c.Id == record.Id, ct),
+        DeliverabilityType => db.SendingDomains.AnyAsync(d => d.Id == record.Id, ct),
+        _ => Task.FromResult(false),
+    };
+
     /// <summary>A contact as the chatter and templates see it (also used in bulk, without a query per contact).</summary>
     public static RecordView ViewOf(Contacts.Contact c)
     {

@@ -118,6 +118,32 @@ public abstract class InboundRoutingTests(IDatabaseFactory factory) : DatabaseTe
     }
 
     [Fact]
+    public async Task A_reply_address_of_a_deliverability_record_routes_there_and_only_while_its_domain_exists()
+    {
+        await SentEmailAsync(); // sets up the alias domain and a contact whose id the domain's id may equal
+        var domain = await Env.Db(async db =>
+        {
+            var d = new Parley.Core.Domains.SendingDomain { Name = "parley.test", CreatedAt = Env.Clock.GetUtcNow() };
+            db.SendingDomains.Add(d);
+            await db.SaveChangesAsync();
+            return d;
+        });
+        var replies = await Env.Services.GetRequiredService<Parley.Core.Chatter.ReplyAddressProvider>().GetAsync(default);
+        var record = new RecordRef(RecordDirectory.DeliverabilityType, domain.Id);
+        var id = await StoreAsync(Reply(""), replies.For(record, "mail.parley.test"));
+        await RouteAsync();
+        await AssertRoutedAsync(id, record);
+
+        // A deliverability record with no such domain is not routed, even though a contact has that id.
+        var bob = await Env.CreateContactAsync("Bob", "bob@customer.test");
+        Assert.NotEqual(domain.Id, bob.Id);
+        var gone = new RecordRef(RecordDirectory.DeliverabilityType, bob.Id);
+        var orphan = await StoreAsync(Reply("").Replace("reply-1@", "reply-2@"), replies.For(gone, "mail.parley.test"));
+        await RouteAsync();
+        Assert.Equal(InboundStatus.Unrouted, (await Inbound(orphan)).Status);
+    }
+
+    [Fact]
     public async Task A_forged_reply_address_does_not_route()
     {
         var (_, _, record, _, replyTo) = await SentEmailAsync();
