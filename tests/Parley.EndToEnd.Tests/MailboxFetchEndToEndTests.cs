@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Parley.EndToEnd.Tests.Infrastructure;
 using Parley.Testing;
@@ -173,5 +175,48 @@ public sealed class MailboxFetchEndToEndTests(ITestOutputHelper output) : IAsync
         await page.GotoAsync("/inbound/mailboxes");
         Assert.Contains("refused the user name or password", await page.InnerTextAsync($"#mailbox-{badId}"));
         await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("inbound-mailboxes"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task A_message_that_could_not_be_stored_is_listed_and_fetched_again_with_try_again_once_the_cause_is_gone()
+    {
+        _dovecot.Deliver(MailboxUser, Reply("Dora <dora@customer.test>", "replies@mail.test", "unknown@x.test", "d1@customer.test", "Please store me."));
+        var id = (await AddAccountAsync("pop3", afterFetch: "keep")).GetProperty("id").GetInt64();
+        // The database refuses inbound rows, as a full disk would.
+        await SqlAsync("CREATE TRIGGER refuse_inbound BEFORE INSERT ON \"Inbound\" BEGIN SELECT RAISE(ABORT, 'Simulated: the disk is full'); END;");
+        // Three tries, then given up (the worker's first poll of a new mailbox may be one of them).
+        for (var attempt = 0; attempt < 5 && !(await FailuresAsync(id)).Any(f => f.GetProperty("gaveUp").GetBoolean()); attempt++)
+            await _parley.PostAsync($"/api/v1/fetch-accounts/{id}/fetch-now", new { });
+        var failure = Assert.Single(await FailuresAsync(id));
+        Assert.Equal((3, true), (failure.GetProperty("attempts").GetInt32(), failure.GetProperty("gaveUp").GetBoolean()));
+        Assert.Equal(0, (await _parley.GetAsync("/api/v1/inbound/stats")).GetProperty("received").GetInt32());
+
+        var (playwright, browser) = await Browser.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await Browser.SignedInPageAsync(browser, _parley);
+        await page.GotoAsync("/inbound/mailboxes");
+        var failures = page.Locator("#fetch-failures");
+        await Assertions.Expect(failures).ToContainTextAsync("3 — given up");
+        await Assertions.Expect(failures).ToContainTextAsync("Simulated: the disk is full");
+        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("inbound-mailboxes-failure"), FullPage = true });
+
+        await SqlAsync("DROP TRIGGER refuse_inbound");
+        await failures.Locator("button:has-text('Try again')").ClickAsync();
+        await Assertions.Expect(page.Locator("#fetch-result")).ToContainTextAsync("fetched 1 new message");
+        await Assertions.Expect(failures).ToContainTextAsync("None: every fetched message was stored.");
+        Assert.Equal(1, (await _parley.GetAsync("/api/v1/inbound/stats")).GetProperty("received").GetInt32());
+        Assert.Empty(await FailuresAsync(id));
+        using var unknown = await _parley.Api.PostAsync($"/api/v1/fetch-accounts/{id}/failures/{failure.GetProperty("id").GetInt64()}/retry", null);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, unknown.StatusCode); // already retried: nothing to try again
+    }
+
+    private async Task<List<JsonElement>> FailuresAsync(long accountId) =>
+        (await _parley.GetAsync($"/api/v1/fetch-accounts/{accountId}/failures")).EnumerateArray().ToList();
+
+    private async Task SqlAsync(string sql)
+    {
+        await using var scope = _parley.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<Parley.Core.Data.ParleyDbContext>().Database.ExecuteSqlRawAsync(sql);
     }
 }

@@ -82,6 +82,12 @@ public sealed class MailboxesModel(FetchAccountService accounts, FetchCoordinato
         return Page();
     }
 
+    public async Task<IActionResult> OnPostRetryAsync(long failureId, CancellationToken ct)
+    {
+        var accountId = await accounts.RetryFailureAsync(failureId, ct);
+        return await OnPostFetchAsync(accountId, ct);
+    }
+
     public static string Every(int seconds) => seconds switch
     {
         < 60 => $"{seconds} seconds",
