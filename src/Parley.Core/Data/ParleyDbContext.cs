@@ -100,6 +100,8 @@ public sealed class ParleyDbContext(DbContextOptions<ParleyDbContext> options) :
         {
             e.HasIndex(o => new { o.State, o.NextAttemptAt });
             e.HasIndex(o => o.ChatterMessageId);
+            // Bounces without VERP find the email by its recipient: after a mailing, a scan per bounce would add up.
+            e.HasIndex(o => o.Recipient);
             e.Property(o => o.State).HasConversion<string>().HasMaxLength(16);
             e.Property(o => o.Recipient).HasMaxLength(254);
             e.Property(o => o.LeaseOwner).HasMaxLength(64);

@@ -750,6 +750,8 @@ namespace Parley.Data.Postgres.Migrations
 
                     b.HasIndex("ChatterMessageId");
 
+                    b.HasIndex("Recipient");
+
                     b.HasIndex("State", "NextAttemptAt");
 
                     b.ToTable("Outbox");

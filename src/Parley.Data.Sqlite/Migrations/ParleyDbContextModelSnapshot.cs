@@ -715,6 +715,8 @@ namespace Parley.Data.Sqlite.Migrations
 
                     b.HasIndex("ChatterMessageId");
 
+                    b.HasIndex("Recipient");
+
                     b.HasIndex("State", "NextAttemptAt");
 
                     b.ToTable("Outbox");
