@@ -30,6 +30,9 @@ public sealed class MessageDataReaderTests
     [InlineData("Subject: abcdefghijklmnopqrs\r\n.\r\n", DataVerdict.Complete)]
     [InlineData("Subject: abcdefghijklmnopqrst\r\n.\r\n", DataVerdict.HeaderTooBig)]
     [InlineData("\r\nNo header at all, and a body much longer than the header limit.\r\n.\r\n", DataVerdict.Complete)]
+    [InlineData("Subject: a\r\nNo empty line, and this line is not a field; so the body starts here and may be long.\r\n.\r\n", DataVerdict.Complete)]
+    [InlineData("Subject: abcdefghijklmnopqrstuvwxyz\r\nno colon, but the header was already too big\r\n.\r\n", DataVerdict.HeaderTooBig)]
+    [InlineData("Subject: a\r\n\tfolded with a tab\r\n c\r\n\r\nbody\r\n.\r\n", DataVerdict.HeaderTooBig)]
     internal void Header_section_is_limited_up_to_the_first_empty_line(string wire, DataVerdict verdict) =>
         AssertParsesAtEverySplit(wire, verdict == DataVerdict.Complete ? wire[..^3] : null, verdict, maxHeaderSize: 30);
 

@@ -22,7 +22,7 @@ internal enum DataVerdict
 /// "\n.\r\n", "\r.\r", "\r\n.\r", "\r.\r\n") can end the message early; the message that contains one is
 /// then rejected as a whole (Postfix's smtpd_forbid_bare_newline=reject), rather than normalised, so what
 /// was stored is always exactly what the client meant to send.
-/// The header section (up to the first empty line, or the whole message when there is none) is limited
+/// The header section (up to the first empty line, or the first line that is not a header field) is limited
 /// separately, checked once per line so the per-byte loop stays as it was.
 /// </remarks>
 internal sealed class MessageDataReader(MessageSpool spool, long maxMessageSize, int maxLineLength, int maxHeaderSize)
@@ -47,6 +47,8 @@ internal sealed class MessageDataReader(MessageSpool spool, long maxMessageSize,
     private bool _tooBig;
     private bool _inHeader = true;
     private bool _headerTooBig;
+    private bool _colonSeen;
+    private bool _continuation;
 
     public long MessageSize => _size;
 
@@ -151,6 +153,12 @@ internal sealed class MessageDataReader(MessageSpool spool, long maxMessageSize,
                         _bareCr = true;
                     }
 
+                    if (_inHeader)
+                    {
+                        if (b == (byte)':') _colonSeen = true;
+                        else if (_lineLength == 1 && b is (byte)' ' or (byte)'\t') _continuation = true;
+                    }
+
                     _state = State.InLine;
                     break;
             }
@@ -165,18 +173,24 @@ internal sealed class MessageDataReader(MessageSpool spool, long maxMessageSize,
         return false;
     }
 
-    /// <summary>At the end of a line of the header section: the empty line ends it, any other line counts.</summary>
+    /// <summary>
+    /// At the end of a line of the header section: the empty line ends it, and so does a line that is neither a field
+    /// ("Name: value") nor a folded continuation — a sender that forgot the empty line has started its body there, as
+    /// Postfix's cleanup also reads it. Any other line counts toward the limit.
+    /// </summary>
     private void EndHeaderLine()
     {
-        if (_lineLength == 2)
+        if (_lineLength == 2 || !(_colonSeen || _continuation))
         {
-            _inHeader = false; // only CR LF on this line
+            _inHeader = false; // only CR LF on this line, or the body began without one
         }
         else if (_size > maxHeaderSize)
         {
             _headerTooBig = true; // everything emitted so far is header
             _inHeader = false;
         }
+
+        _colonSeen = _continuation = false;
     }
 
     private void Emit(ReadOnlySpan<byte> data)
