@@ -8,15 +8,16 @@ using Parley.Core.Records;
 
 namespace Parley.Core.Inbound;
 
-/// <summary>Where a message goes (a record), or why it goes nowhere.</summary>
-public sealed record Destination(RecordRef? Record, string Why);
+/// <summary>Where a message goes (a record), or why it goes nowhere; <paramref name="TakenBy"/>: a special inbox took it.</summary>
+public sealed record Destination(RecordRef? Record, string Why, string? TakenBy = null);
 
 /// <summary>
 /// Finds the record for a message: a reply (a Message-ID Parley sent or received in In-Reply-To/References,
-/// else the signed reply address), then an alias (subject to its contact policy), then the catchall policy.
+/// else the signed reply address), then an alias (subject to its contact policy), then a special inbox
+/// (<see cref="IInboundMailbox"/>, e.g. the spam-test inbox), then the catchall policy.
 /// Automatic mail (auto-replies, bulk) threads onto existing conversations but never starts a new one.
 /// </summary>
-public sealed class InboundDestinations(ParleyDbContext db, ContactService contacts, RecordDirectory records)
+public sealed class InboundDestinations(ParleyDbContext db, ContactService contacts, RecordDirectory records, IEnumerable<IInboundMailbox> mailboxes)
 {
     public async Task<Destination> FindAsync(InboundMessage inbound, MimeMessage mime, IReadOnlyList<string> recipients, RouteContext context,
         string? automatic, Func<CancellationToken, Task> beforeWrite, CancellationToken ct)
@@ -42,6 +43,11 @@ public sealed class InboundDestinations(ParleyDbContext db, ContactService conta
                 return await ForAliasAsync(alias, sender, context.Lookups, beforeWrite, ct);
             }
         }
+
+        // Special inboxes come before the catchall policy, which would otherwise take every address on the domain.
+        foreach (var mailbox in mailboxes)
+            if (await mailbox.TryTakeAsync(inbound, mime, recipients, ct) is { } taken)
+                return new Destination(null, taken, TakenBy: taken);
 
         var nothing = "No thread matched: neither a known Message-ID in In-Reply-To/References nor a reply address";
         if (context.Settings.Catchall != CatchallPolicy.ContactThread)

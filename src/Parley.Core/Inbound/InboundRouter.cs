@@ -11,7 +11,8 @@ namespace Parley.Core.Inbound;
 
 /// <summary>
 /// Routes stored inbound messages, in this order: duplicate? → authenticate → bounce → loop protection
-/// → reply (known Message-ID, else the signed reply address) → alias → special inboxes → catchall policy.
+/// → reply (known Message-ID, else the signed reply address) → alias → special inboxes → catchall policy
+/// (the last four in <see cref="InboundDestinations"/>).
 /// A batch is routed in chunks, each one transaction with one SaveChanges (so routing keeps up with a busy
 /// listener); if a chunk fails it is rolled back and routed again message by message, each under its own
 /// savepoint, so one that throws is marked failed without undoing the others. Nothing is dropped:
@@ -27,7 +28,6 @@ public sealed partial class InboundRouter(
     InboundDestinations destinations,
     InboundPoster poster,
     Followers.FollowerNotifier followers,
-    IEnumerable<IInboundMailbox> mailboxes,
     ChatterEvents events,
     Outbound.OutboxSignal outbox,
     DatabaseWriteGate writeGate,
@@ -183,17 +183,14 @@ public sealed partial class InboundRouter(
         }
 
         var destination = await destinations.FindAsync(inbound, mime, recipients, context, automatic, beforeWrite, ct);
+        if (destination.TakenBy is { } taken)
+        {
+            inbound.Status = InboundStatus.Routed;
+            inbound.Route = Truncate(taken, 1000);
+            return RouteResult.None;
+        }
         if (destination.Record is null)
         {
-            foreach (var mailbox in mailboxes)
-            {
-                if (await mailbox.TryTakeAsync(inbound, mime, recipients, ct) is { } taken)
-                {
-                    inbound.Status = InboundStatus.Routed;
-                    inbound.Route = Truncate(taken, 1000);
-                    return RouteResult.None;
-                }
-            }
             LogUnrouted(inbound.Id, mime.MessageId);
             return Unrouted(inbound, destination.Why);
         }

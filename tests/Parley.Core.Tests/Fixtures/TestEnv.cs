@@ -51,7 +51,9 @@ public sealed class TestEnv : IAsyncDisposable
     public static async Task<TestEnv> CreateAsync(IDatabaseFactory factory) => new(await factory.CreateAsync());
 
     /// <summary>Another set of services on the same database (a second node), optionally with interceptors on its DbContext.</summary>
-    public ServiceProvider Build(IMailTransport transport, string nodeName, IInterceptor[] interceptors, Action<OutboxOptions>? outbox = null)
+    /// <param name="configure">More services, e.g. a special inbox (registered after Parley's own).</param>
+    public ServiceProvider Build(IMailTransport transport, string nodeName, IInterceptor[] interceptors, Action<OutboxOptions>? outbox = null,
+        Action<IServiceCollection>? configure = null)
     {
         var services = new ServiceCollection();
         services.AddLogging();
@@ -69,6 +71,7 @@ public sealed class TestEnv : IAsyncDisposable
             o.NodeName = nodeName;
             outbox?.Invoke(o);
         });
+        configure?.Invoke(services);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
         _providers.Add(provider);
         return provider;

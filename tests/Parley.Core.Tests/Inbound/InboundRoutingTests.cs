@@ -144,6 +144,35 @@ public abstract class InboundRoutingTests(IDatabaseFactory factory) : DatabaseTe
     }
 
     [Fact]
+    public async Task A_special_inbox_takes_mail_after_aliases_and_before_the_catchall_policy()
+    {
+        await Env.SetAliasDomainAsync();
+        await Env.With<InboundSettingsService>(s => s.SetAsync(new InboundSettings(Catchall: CatchallPolicy.ContactThread), default));
+        await Env.With<Parley.Core.Aliases.AliasService, Parley.Core.Aliases.MailAlias>(a =>
+            a.CreateAsync("test-sales", "contact", Parley.Core.Aliases.AliasContactPolicy.Everyone, default));
+        await using var node = Env.Build(Env.Transport, "node-b", [], configure: s => s.AddSingleton<IInboundMailbox, TestAddressInbox>());
+
+        var toInbox = await StoreAsync(Reply("").Replace("reply-1@", "inbox-1@"), "test-7f3a@mail.parley.test");
+        var toAlias = await StoreAsync(Reply("").Replace("reply-1@", "alias-1@"), "test-sales@mail.parley.test");
+        await using (var scope = node.CreateAsyncScope())
+            Assert.Equal(2, await scope.ServiceProvider.GetRequiredService<InboundRouter>().RoutePendingAsync(100, default));
+
+        var taken = await Inbound(toInbox);
+        Assert.Equal(InboundStatus.Routed, taken.Status);
+        Assert.Equal("Test inbox: test-7f3a@mail.parley.test", taken.Route);
+        Assert.Null(taken.ChatterMessageId); // not a catchall contact thread
+        Assert.StartsWith("Alias test-sales@", (await Inbound(toAlias)).Route);
+        Assert.Equal(1, await Env.Db(db => db.Messages.CountAsync(m => m.Direction == MessageDirection.In)));
+    }
+
+    /// <summary>A special inbox for the test: takes test-*@ addresses, as the spam-test inbox takes its own.</summary>
+    private sealed class TestAddressInbox : IInboundMailbox
+    {
+        public Task<string?> TryTakeAsync(InboundMessage inbound, MimeKit.MimeMessage message, IReadOnlyList<string> recipients, CancellationToken ct) =>
+            Task.FromResult(recipients.FirstOrDefault(r => r.StartsWith("test-", StringComparison.Ordinal)) is { } address ? $"Test inbox: {address}" : null);
+    }
+
+    [Fact]
     public async Task A_forged_reply_address_does_not_route()
     {
         var (_, _, record, _, replyTo) = await SentEmailAsync();
