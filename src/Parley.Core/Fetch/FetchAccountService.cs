@@ -27,24 +27,6 @@ public sealed class FetchAccountService(ParleyDbContext db, SecretProtector secr
         db.FetchFailures.AsNoTracking().Where(f => accountId == null || f.FetchAccountId == accountId)
             .OrderByDescending(f => f.LastAttemptAt).Take(200).ToListAsync(ct);
 
-    /// <summary>
-    /// Forgets a message that could not be stored (given up or not), so the next fetch of its account tries it again
-    /// with a fresh count: for after the cause (a full disk, a bug since fixed) is gone. Returns its account's id.
-    /// </summary>
-    public async Task<long> RetryFailureAsync(long failureId, CancellationToken ct)
-    {
-        var failure = await db.FetchFailures.FirstOrDefaultAsync(f => f.Id == failureId, ct) ?? throw new NotFoundException($"Fetch failure {failureId}");
-        db.FetchFailures.Remove(failure);
-        // IMAP polls ask only for UIDs above the last one done, and a given-up message counted as done: step back to it.
-        var account = await db.FetchAccounts.FirstAsync(a => a.Id == failure.FetchAccountId, ct);
-        var parts = failure.RemoteId.Split(':');
-        if (parts.Length == 2 && uint.TryParse(parts[0], out var validity) && uint.TryParse(parts[1], out var uid)
-            && account.UidValidity == validity && account.LastUid >= uid)
-            account.LastUid = uid - 1;
-        await db.SaveChangesAsync(ct);
-        return failure.FetchAccountId;
-    }
-
     public async Task<FetchAccount> CreateAsync(FetchAccountInput input, CancellationToken ct)
     {
         var account = new FetchAccount { Name = "", Host = "", Username = "", CreatedAt = clock.GetUtcNow() };

@@ -6,6 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Parley.Core.Data;
 
+using Parley.Core.Common;
+
 namespace Parley.Core.Fetch;
 
 /// <summary>The outcome of a fetch run, as shown to the admin.</summary>
@@ -62,6 +64,17 @@ public sealed partial class FetchCoordinator(IServiceScopeFactory scopes, TimePr
                 return await RecordFailureAsync(account, e, ct);
             }
         }, ct);
+
+    /// <summary>
+    /// Tries a message that could not be stored again, now (after its cause is fixed): forgets the failure under the
+    /// account's lock — so a poll running meanwhile cannot move past the message again — then fetches.
+    /// </summary>
+    public async Task<FetchRunResult> RetryAsync(long accountId, long failureId, CancellationToken ct)
+    {
+        if (!await WithAccountLockedAsync(accountId, (fetcher, account) => fetcher.ForgetFailureAsync(account, failureId, ct), ct))
+            throw new NotFoundException($"Fetch failure {failureId} of mailbox {accountId}");
+        return await FetchNowAsync(accountId, ct);
+    }
 
     /// <summary>
     /// Runs work on one account under its lock (one poll at a time per account in this process),

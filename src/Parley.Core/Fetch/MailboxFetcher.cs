@@ -33,6 +33,27 @@ public sealed partial class MailboxFetcher(
 
     public Task<FetchAccount?> FindAsync(long id, CancellationToken ct) => db.FetchAccounts.SingleOrDefaultAsync(a => a.Id == id, ct);
 
+    /// <summary>
+    /// Forgets a message of <paramref name="account"/> that could not be stored, so the next poll tries it again with a
+    /// fresh count; IMAP steps back to its UID, as polls ask only for UIDs above the last one done and a given-up
+    /// message counted as done. False when there is no such failure. Call under the account's lock.
+    /// </summary>
+    public async Task<bool> ForgetFailureAsync(FetchAccount account, long failureId, CancellationToken ct)
+    {
+        var failure = await db.FetchFailures.SingleOrDefaultAsync(f => f.Id == failureId && f.FetchAccountId == account.Id, ct);
+        if (failure is null) return false;
+        db.FetchFailures.Remove(failure);
+        var parts = failure.RemoteId.Split(':');
+        if (parts.Length == 2 && long.TryParse(parts[0], out var validity) && long.TryParse(parts[1], out var uid)
+            && account.UidValidity == validity && account.LastUid >= uid)
+            account.LastUid = uid - 1;
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
+    /// <summary>An IMAP message's id across polls (parsed back by <see cref="ForgetFailureAsync"/>).</summary>
+    private static string ImapRemoteId(long uidValidity, uint uid) => $"{uidValidity}:{uid}";
+
     public string? PasswordOf(FetchAccount account) => secrets.Unprotect(account.PasswordProtected);
 
     public TimeSpan CommandTimeout => _options.CommandTimeout;
@@ -76,7 +97,7 @@ public sealed partial class MailboxFetcher(
             foreach (var uid in uids)
             {
                 ct.ThrowIfCancellationRequested();
-                var remoteId = $"{validity}:{uid.Id}";
+                var remoteId = ImapRemoteId(validity, uid.Id);
                 var outcome = await TakeAsync(account, "imap", remoteId, async token =>
                 {
                     await using var stream = await folder.GetStreamAsync(uid, token); // BODY.PEEK[]: does not set \Seen

@@ -75,10 +75,8 @@ public static class FetchAccountsApi
         accounts.MapPost("/{id:long}/failures/{failureId:long}/retry", async (long id, long failureId, FetchAccountService service,
             FetchCoordinator coordinator, CancellationToken ct) =>
         {
-            if (!(await service.FailuresAsync(id, ct)).Any(f => f.Id == failureId))
-                throw new Core.Common.NotFoundException($"Fetch failure {failureId} of mailbox {id}");
-            await service.RetryFailureAsync(failureId, ct);
-            return await coordinator.FetchNowAsync(id, ct);
+            await service.GetAsync(id, ct);
+            return await coordinator.RetryAsync(id, failureId, ct);
         }).WithSummary("Try a message that could not be stored again, now (after fixing the cause); returns the fetch's result");
     }
 }

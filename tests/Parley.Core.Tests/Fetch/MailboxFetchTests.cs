@@ -211,8 +211,7 @@ public sealed class MailboxFetchTests() : DatabaseTest(SqliteDatabaseFactory.Ins
         // The cause is fixed and the admin asks for another try: stored, then marked seen, and the failure is gone.
         await Env.Db(db => db.Database.ExecuteSqlRawAsync(Env.Database.Provider == "postgres"
             ? "DROP TRIGGER refuse_inbound ON \"Inbound\"" : "DROP TRIGGER refuse_inbound"));
-        await Env.With<FetchAccountService, long>(s => s.RetryFailureAsync(failure.Id, default));
-        var retried = await coordinator.FetchNowAsync(account.Id, default);
+        var retried = await coordinator.RetryAsync(account.Id, failure.Id, default);
         Assert.Equal((1, 0), (retried.Stored, retried.Failed));
         Assert.Single(await InboundAsync());
         Assert.True(Seen(Assert.Single(_dovecot.MessageFiles(User))));

@@ -73,7 +73,11 @@ public sealed class MailboxesModel(FetchAccountService accounts, FetchCoordinato
     public async Task<IActionResult> OnPostFetchAsync(long accountId, CancellationToken ct)
     {
         var account = await accounts.GetAsync(accountId, ct);
-        var result = await coordinator.FetchNowAsync(accountId, ct);
+        return await ReportAsync(account, await coordinator.FetchNowAsync(accountId, ct), ct);
+    }
+
+    private async Task<IActionResult> ReportAsync(FetchAccount account, FetchRunResult result, CancellationToken ct)
+    {
         ResultOk = result.Ok && result.Failed == 0;
         ResultText = !result.Ok ? $"“{account.Name}”: {result.Error}"
             : $"“{account.Name}”: fetched {result.Stored} new message{(result.Stored == 1 ? "" : "s")}" +
@@ -82,10 +86,10 @@ public sealed class MailboxesModel(FetchAccountService accounts, FetchCoordinato
         return Page();
     }
 
-    public async Task<IActionResult> OnPostRetryAsync(long failureId, CancellationToken ct)
+    public async Task<IActionResult> OnPostRetryAsync(long accountId, long failureId, CancellationToken ct)
     {
-        var accountId = await accounts.RetryFailureAsync(failureId, ct);
-        return await OnPostFetchAsync(accountId, ct);
+        var account = await accounts.GetAsync(accountId, ct);
+        return await ReportAsync(account, await coordinator.RetryAsync(accountId, failureId, ct), ct);
     }
 
     public static string Every(int seconds) => seconds switch
