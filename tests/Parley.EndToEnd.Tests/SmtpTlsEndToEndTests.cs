@@ -17,14 +17,20 @@ public sealed class SmtpTlsEndToEndTests(ITestOutputHelper output)
     private const string AliasDomain = "in.parley.test";
 
     /// <summary>Connects with STARTTLS (as a sending MTA does) and returns the certificate the listener offered.</summary>
-    private static async Task<X509Certificate2> OfferedCertificateAsync(int port)
+    private static async Task<X509Certificate2> OfferedCertificateAsync(int port) => (await OfferedAsync(port)).Certificate;
+
+    /// <summary>The offered certificate, and the thumbprints of the certificates the client's chain could use (sent along).</summary>
+    private static async Task<(X509Certificate2 Certificate, HashSet<string> Chain)> OfferedAsync(int port)
     {
         X509Certificate2? offered = null;
+        var chainSeen = new HashSet<string>();
         using var client = new SmtpClient
         {
-            ServerCertificateValidationCallback = (_, certificate, _, _) =>
+            ServerCertificateValidationCallback = (_, certificate, chain, _) =>
             {
                 offered = X509CertificateLoader.LoadCertificate(certificate!.GetRawCertData());
+                foreach (var element in chain!.ChainElements) chainSeen.Add(element.Certificate.Thumbprint);
+                foreach (var extra in chain.ChainPolicy.ExtraStore) chainSeen.Add(extra.Thumbprint);
                 return true;
             },
         };
@@ -32,7 +38,7 @@ public sealed class SmtpTlsEndToEndTests(ITestOutputHelper output)
         Assert.True(client.IsSecure);
         Assert.True(client.Capabilities.HasFlag(SmtpCapabilities.Pipelining));
         await client.DisconnectAsync(quit: true);
-        return offered!;
+        return (offered!, chainSeen);
     }
 
     [Fact]
@@ -70,22 +76,31 @@ public sealed class SmtpTlsEndToEndTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task The_certificate_given_to_serve_is_the_one_offered()
+    public async Task The_certificate_given_to_serve_is_offered_with_the_intermediate_that_follows_it_in_the_file()
     {
         var dir = Directory.CreateTempSubdirectory("parley-tls-");
         try
         {
+            // A CA, an intermediate it signed, and the server's certificate the intermediate signed: a fullchain.pem as
+            // Let's Encrypt writes it holds the last two.
+            var now = DateTimeOffset.UtcNow;
+            using var rootKey = RSA.Create(2048);
+            using var root = Authority("CN=Test Root", rootKey).CreateSelfSigned(now.AddDays(-1), now.AddDays(365));
+            using var intermediateKey = RSA.Create(2048);
+            using var intermediate = Authority("CN=Test Intermediate", intermediateKey).Create(root, now.AddDays(-1), now.AddDays(180), [1]);
             using var key = RSA.Create(2048);
             var request = new CertificateRequest("CN=mx.customer.test", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-            using var made = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(90));
+            using var made = request.Create(intermediate.CopyWithPrivateKey(intermediateKey), now.AddDays(-1), now.AddDays(90), [2]);
             var certPath = Path.Combine(dir.FullName, "fullchain.pem");
             var keyPath = Path.Combine(dir.FullName, "privkey.pem");
-            await File.WriteAllTextAsync(certPath, made.ExportCertificatePem());
+            await File.WriteAllTextAsync(certPath, made.ExportCertificatePem() + "\n" + intermediate.ExportCertificatePem());
             await File.WriteAllTextAsync(keyPath, key.ExportPkcs8PrivateKeyPem());
 
             await using var parley = await ParleyInstance.StartAsync(smtpTlsCertificate: certPath, smtpTlsKey: keyPath);
 
-            Assert.Equal(made.Thumbprint, (await OfferedCertificateAsync(parley.SmtpPort)).Thumbprint);
+            var (offered, chain) = await OfferedAsync(parley.SmtpPort);
+            Assert.Equal(made.Thumbprint, offered.Thumbprint);
+            Assert.Contains(intermediate.Thumbprint, chain); // sent along: a verifying sender needs nothing else
         }
         finally
         {
@@ -105,6 +120,14 @@ public sealed class SmtpTlsEndToEndTests(ITestOutputHelper output)
         output.WriteLine(messages);
         Assert.Contains(missing, messages);
         Assert.Contains("--smtp-tls-cert", messages);
+    }
+
+    private static CertificateRequest Authority(string name, RSA key)
+    {
+        var request = new CertificateRequest(name, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        return request;
     }
 
     private static IEnumerable<string> Flatten(Exception e)

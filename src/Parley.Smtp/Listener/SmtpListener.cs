@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -23,6 +24,7 @@ public sealed class SmtpListener : IAsyncDisposable
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly ILogger _sessionLogger;
+    private readonly SslStreamCertificateContext? _tls;
     private readonly ConcurrentDictionary<IPAddress, int> _connectionsPerIp = new();
     private readonly ConcurrentDictionary<Task, byte> _sessions = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -43,6 +45,8 @@ public sealed class SmtpListener : IAsyncDisposable
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = loggerFactory.CreateLogger<SmtpListener>();
         _sessionLogger = loggerFactory.CreateLogger("Parley.Smtp.Listener.SmtpSession");
+        // Built once (it resolves the chain): offline, so the chain is what was given and no handshake downloads anything.
+        _tls = _options.Certificate is { } certificate ? SslStreamCertificateContext.Create(certificate, _options.CertificateChain, offline: true) : null;
     }
 
     /// <summary>The bound address, once started.</summary>
@@ -162,7 +166,7 @@ public sealed class SmtpListener : IAsyncDisposable
                 return;
             }
 
-            var session = new SmtpSession(client, _options, _recipientPolicy, _store, _timeProvider, _sessionLogger);
+            var session = new SmtpSession(client, _options, _tls, _recipientPolicy, _store, _timeProvider, _sessionLogger);
             await session.RunAsync(ct).ConfigureAwait(false);
         }
         catch (Exception ex)

@@ -55,6 +55,12 @@ public sealed class SmtpListenerOptions
     /// <summary>Certificate for STARTTLS; STARTTLS is advertised only when set.</summary>
     public X509Certificate2? Certificate { get; set; }
 
+    /// <summary>
+    /// The intermediate certificates sent after <see cref="Certificate"/> (a fullchain.pem's), so senders that verify
+    /// can build the chain without fetching anything.
+    /// </summary>
+    public X509Certificate2Collection CertificateChain { get; set; } = [];
+
     /// <summary>Directory for spooling large messages while they arrive; the system temp directory when null.</summary>
     public string? SpoolDirectory { get; set; }
 

@@ -21,18 +21,35 @@ internal sealed partial class SmtpTlsSetup(ServeOptions serve, IDataProtectionPr
     /// <summary>A self-signed certificate is made again this long before it expires.</summary>
     private static readonly TimeSpan RenewBefore = TimeSpan.FromDays(30);
 
-    public void Configure(SmtpListenerOptions options) =>
-        options.Certificate = serve.SmtpTlsCertificate is { Length: > 0 } path ? LoadOperators(path, serve.SmtpTlsKey) : SelfSigned(options.ServerName);
+    public void Configure(SmtpListenerOptions options)
+    {
+        if (serve.SmtpTlsCertificate is { Length: > 0 } path)
+            (options.Certificate, options.CertificateChain) = LoadOperators(path, serve.SmtpTlsKey);
+        else
+            options.Certificate = SelfSigned(options.ServerName);
+    }
 
-    private X509Certificate2 LoadOperators(string certificatePath, string? keyPath)
+    /// <summary>The certificate with its key, and the intermediates that follow it in the file (sent with it).</summary>
+    private (X509Certificate2 Certificate, X509Certificate2Collection Chain) LoadOperators(string certificatePath, string? keyPath)
     {
         X509Certificate2 certificate;
+        var chain = new X509Certificate2Collection();
         try
         {
-            certificate = IsPkcs12(certificatePath)
-                ? X509CertificateLoader.LoadPkcs12FromFile(certificatePath, password: null)
+            if (IsPkcs12(certificatePath))
+            {
+                var all = X509CertificateLoader.LoadPkcs12CollectionFromFile(certificatePath, password: null);
+                certificate = all.FirstOrDefault(c => c.HasPrivateKey) ?? all[0];
+                chain.AddRange(all.Where(c => c != certificate).ToArray());
+            }
+            else
+            {
                 // Re-imported as PKCS#12: a key read from PEM is ephemeral, which some platforms' TLS stacks refuse.
-                : Reimport(X509Certificate2.CreateFromPemFile(certificatePath, keyPath is { Length: > 0 } ? keyPath : null));
+                certificate = Reimport(X509Certificate2.CreateFromPemFile(certificatePath, keyPath is { Length: > 0 } ? keyPath : null));
+                var all = new X509Certificate2Collection();
+                all.ImportFromPemFile(certificatePath);
+                chain.AddRange(all.Where(c => c.Thumbprint != certificate.Thumbprint).ToArray());
+            }
         }
         catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException or ArgumentException)
         {
@@ -49,8 +66,8 @@ internal sealed partial class SmtpTlsSetup(ServeOptions serve, IDataProtectionPr
         else if (certificate.NotAfter.ToUniversalTime() < now + TimeSpan.FromDays(14))
             LogOperatorsExpiring(certificate.Subject, certificate.NotAfter.ToUniversalTime(), certificatePath);
         else
-            LogOperators(certificate.Subject, certificate.NotAfter.ToUniversalTime(), certificatePath);
-        return certificate;
+            LogOperators(certificate.Subject, certificate.NotAfter.ToUniversalTime(), certificatePath, chain.Count);
+        return (certificate, chain);
     }
 
     private X509Certificate2 SelfSigned(string serverName)
@@ -77,11 +94,21 @@ internal sealed partial class SmtpTlsSetup(ServeOptions serve, IDataProtectionPr
         }
 
         var pkcs12 = CreateSelfSigned(serverName, now);
-        Directory.CreateDirectory(serve.DataDir);
-        var temporary = path + ".tmp";
-        File.WriteAllBytes(temporary, protector.Protect(pkcs12));
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        File.Move(temporary, path, overwrite: true);
+        try
+        {
+            Directory.CreateDirectory(serve.DataDir);
+            var temporary = path + ".tmp";
+            // Readable by Parley's user only from its first byte (the data-protection keys sit in the same directory).
+            var owner = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows()) owner.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            using (var file = new FileStream(temporary, owner)) file.Write(protector.Protect(pkcs12));
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StartupConfigurationException(
+                $"The SMTP listener's self-signed certificate could not be kept in {serve.DataDir}: {e.Message} Make the data directory writable by Parley, or give a certificate with --smtp-tls-cert.", e);
+        }
         var created = X509CertificateLoader.LoadPkcs12(pkcs12, password: null);
         LogSelfSignedCreated(serverName, created.NotAfter.ToUniversalTime(), path);
         return created;
@@ -122,8 +149,8 @@ internal sealed partial class SmtpTlsSetup(ServeOptions serve, IDataProtectionPr
     [LoggerMessage(Level = LogLevel.Warning, Message = "STARTTLS: the self-signed certificate in {Path} could not be read (were the data-protection keys replaced?); making a new one")]
     private partial void LogSelfSignedUnreadable(Exception e, string path);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "STARTTLS: certificate {Subject} from {Path}, valid until {NotAfter:yyyy-MM-dd}")]
-    private partial void LogOperators(string subject, DateTime notAfter, string path);
+    [LoggerMessage(Level = LogLevel.Information, Message = "STARTTLS: certificate {Subject} from {Path}, valid until {NotAfter:yyyy-MM-dd}, with {Intermediates} intermediate certificate(s)")]
+    private partial void LogOperators(string subject, DateTime notAfter, string path, int intermediates);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "STARTTLS: the certificate {Subject} from {Path} expires on {NotAfter:yyyy-MM-dd}; renew it and restart Parley")]
     private partial void LogOperatorsExpiring(string subject, DateTime notAfter, string path);

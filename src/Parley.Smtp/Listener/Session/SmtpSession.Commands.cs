@@ -32,7 +32,7 @@ internal sealed partial class SmtpSession
             "ENHANCEDSTATUSCODES",
             "SMTPUTF8",
         };
-        if (_options.Certificate is not null && !_transport.IsTls)
+        if (_tls is not null && !_transport.IsTls)
         {
             lines.Add("STARTTLS");
         }
@@ -42,7 +42,7 @@ internal sealed partial class SmtpSession
 
     internal async ValueTask HandleStartTlsAsync(string arguments, CancellationToken ct)
     {
-        if (_options.Certificate is null || _transport.IsTls)
+        if (_tls is null || _transport.IsTls)
         {
             await ErrorAsync(SmtpReply.NotImplemented).ConfigureAwait(false);
             return;
@@ -55,7 +55,7 @@ internal sealed partial class SmtpSession
         }
 
         await ReplyAsync(new SmtpReply(220, "2.0.0", "Ready to start TLS")).ConfigureAwait(false);
-        await _transport.StartTlsAsync(_options.Certificate, _options.CommandTimeout).ConfigureAwait(false);
+        await _transport.StartTlsAsync(_tls, _options.CommandTimeout).ConfigureAwait(false);
         Log.TlsStarted(_logger, Id, _transport.TlsProtocol.ToString());
 
         // RFC 3207 §4.2: forget everything learnt before TLS; the client must EHLO again.

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Text;
@@ -25,6 +26,7 @@ internal sealed partial class SmtpSession
     private readonly IInboundMessageStore _store;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly SslStreamCertificateContext? _tls;
     private readonly Socket _socket;
     private readonly IPEndPoint _client;
     private readonly List<string> _recipients = [];
@@ -38,10 +40,12 @@ internal sealed partial class SmtpSession
     private int _messageCount;
     private bool _quit;
 
+    /// <param name="tls">The STARTTLS certificate with its chain; null: STARTTLS is not offered.</param>
     public SmtpSession(
-        Socket socket, SmtpListenerOptions options, IRecipientPolicy recipientPolicy, IInboundMessageStore store,
+        Socket socket, SmtpListenerOptions options, SslStreamCertificateContext? tls, IRecipientPolicy recipientPolicy, IInboundMessageStore store,
         TimeProvider timeProvider, ILogger logger)
     {
+        _tls = tls;
         _socket = socket;
         _options = options;
         _recipientPolicy = recipientPolicy;

@@ -68,7 +68,7 @@ internal sealed class SmtpTransport : IAsyncDisposable
     /// Switches to TLS after "220 Ready to start TLS". Input the client pipelined after STARTTLS was read in
     /// plaintext and is dropped, so it cannot be injected into the TLS session (CVE-2011-0411).
     /// </summary>
-    public async ValueTask StartTlsAsync(X509Certificate2 certificate, TimeSpan timeout)
+    public async ValueTask StartTlsAsync(SslStreamCertificateContext certificate, TimeSpan timeout)
     {
         await FlushAsync(timeout).ConfigureAwait(false);
         if (Reader.TryRead(out var leftover))
@@ -84,7 +84,7 @@ internal sealed class SmtpTransport : IAsyncDisposable
         await _tls.AuthenticateAsServerAsync(
             new SslServerAuthenticationOptions
             {
-                ServerCertificate = certificate,
+                ServerCertificateContext = certificate,
                 ClientCertificateRequired = false,
                 CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
             },
