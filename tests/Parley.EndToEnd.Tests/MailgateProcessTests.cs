@@ -66,7 +66,8 @@ public sealed class MailgateProcessTests(ITestOutputHelper output) : IAsyncLifet
         await WaitForStatsAsync(s => s.GetProperty("routed").GetInt32() == 1);
         var routed = (await _parley.GetAsync("/api/v1/inbound?status=routed"))[0];
         Assert.Equal("mailgate", routed.GetProperty("source").GetString());
-        Assert.Equal($"support@{AliasDomain},sales@{AliasDomain}", routed.GetProperty("recipients").GetString());
+        // Only the delivery headers Postfix put on top count: a lower one could have been written by the sender.
+        Assert.Equal($"support@{AliasDomain}", routed.GetProperty("recipients").GetString());
         Assert.StartsWith("Alias support@:", routed.GetProperty("route").GetString());
     }
 

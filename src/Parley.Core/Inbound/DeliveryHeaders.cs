@@ -24,14 +24,24 @@ public static class DeliveryHeaders
         }
     }
 
-    /// <summary>Addresses in X-Original-To and Delivered-To, plus To and Cc when asked, in header order without repeats.</summary>
-    public static List<string> Recipients(HeaderList? headers, bool includeToAndCc)
+    /// <summary>
+    /// Addresses in X-Original-To and Delivered-To, plus To and Cc when asked, in header order without repeats. With
+    /// <paramref name="topmostOnly"/>, only the first header of each delivery kind: the one the delivering server
+    /// prepended, above anything the sender wrote — so a sender cannot pick the alias by adding its own.
+    /// </summary>
+    public static List<string> Recipients(HeaderList? headers, bool includeToAndCc, bool topmostOnly = false)
     {
         var result = new List<string>();
         if (headers is null) return result;
+        bool sawDeliveredTo = false, sawOriginalTo = false;
         foreach (var header in headers)
         {
-            var delivery = header.Field.Equals("Delivered-To", StringComparison.OrdinalIgnoreCase) || header.Field.Equals("X-Original-To", StringComparison.OrdinalIgnoreCase);
+            var deliveredTo = header.Field.Equals("Delivered-To", StringComparison.OrdinalIgnoreCase);
+            var originalTo = header.Field.Equals("X-Original-To", StringComparison.OrdinalIgnoreCase);
+            if (topmostOnly && ((deliveredTo && sawDeliveredTo) || (originalTo && sawOriginalTo))) continue;
+            sawDeliveredTo |= deliveredTo;
+            sawOriginalTo |= originalTo;
+            var delivery = deliveredTo || originalTo;
             if (!delivery && !(includeToAndCc && header.Id is (HeaderId.To or HeaderId.Cc))) continue;
             if (!InternetAddressList.TryParse(header.Value, out var list)) continue;
             foreach (var mailbox in list.Mailboxes)

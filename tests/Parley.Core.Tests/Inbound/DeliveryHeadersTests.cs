@@ -26,6 +26,13 @@ public sealed class DeliveryHeadersTests
     }
 
     [Fact]
+    public void Topmost_only_takes_the_first_header_of_each_delivery_kind_which_the_delivering_server_prepended()
+    {
+        Assert.Equal(["help@company.test", "Support@in.test"],
+            DeliveryHeaders.Recipients(DeliveryHeaders.Peek(Piped), includeToAndCc: false, topmostOnly: true));
+    }
+
+    [Fact]
     public void Only_the_written_part_of_a_buffer_is_read()
     {
         // As a MemoryStream's buffer is: a message in the middle, other bytes before and after it.
