@@ -23,7 +23,8 @@ internal enum DataVerdict
 /// then rejected as a whole (Postfix's smtpd_forbid_bare_newline=reject), rather than normalised, so what
 /// was stored is always exactly what the client meant to send.
 /// The header section (up to the first empty line, or the first line that is not a header field) is limited
-/// separately, checked once per line so the per-byte loop stays as it was.
+/// separately: its size is checked once per line, and a line's kind (field, continuation, or the body's first line)
+/// costs one test per byte only while still in the header section.
 /// </remarks>
 internal sealed class MessageDataReader(MessageSpool spool, long maxMessageSize, int maxLineLength, int maxHeaderSize)
 {
