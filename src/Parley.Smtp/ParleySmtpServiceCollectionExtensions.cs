@@ -20,8 +20,8 @@ public static class ParleySmtpServiceCollectionExtensions
         Action<SmtpDeliveryOptions>? configureDelivery = null) =>
         services.AddParleySmtpListener(configureListener).AddParleySmtpDelivery(configureDelivery);
 
-    /// <summary>Adds <see cref="SmtpListener"/> and <see cref="SmtpListenerHostedService"/>.</summary>
-    public static IServiceCollection AddParleySmtpListener(this IServiceCollection services, Action<SmtpListenerOptions>? configure = null)
+    /// <summary>Adds <see cref="SmtpListener"/> with validated options and, when <paramref name="run"/>, <see cref="SmtpListenerHostedService"/>.</summary>
+    public static IServiceCollection AddParleySmtpListener(this IServiceCollection services, Action<SmtpListenerOptions>? configure = null, bool run = true)
     {
         var options = services.AddOptions<SmtpListenerOptions>();
         if (configure is not null)
@@ -32,7 +32,11 @@ public static class ParleySmtpServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SmtpListenerOptions>, SmtpListenerOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SmtpListener>();
-        services.AddHostedService<SmtpListenerHostedService>();
+        if (run)
+        {
+            services.AddHostedService<SmtpListenerHostedService>();
+        }
+
         return services;
     }
 

@@ -14,14 +14,14 @@ public static class SmtpIntegration
     public static IServiceCollection AddParleySmtpIntegration(this IServiceCollection services, ServeOptions options)
     {
         var (host, port) = ParseListen(options.SmtpListen);
-        services.Configure<SmtpListenerOptions>(o =>
+        services.AddParleySmtpListener(o =>
         {
             o.Host = host;
             o.Port = port;
             // Postfix's smtpd_client_connection_count_limit: a relay that keeps 20 sessions open reconnects
             // faster than we count its last one closed, so 20 would refuse a well-behaved peer.
             o.MaxConnectionsPerIp = 50;
-        });
+        }, run: options.RunWorkers);
         services.AddSingleton<IConfigureOptions<SmtpListenerOptions>, SmtpTlsSetup>();
         services.AddParleySmtpDelivery(o => o.DirectDeliveryPort = options.DirectDeliveryPort);
         if (options.Dns is { Length: > 0 } dns)
@@ -31,8 +31,6 @@ public static class SmtpIntegration
         services.AddSingleton<Parley.Core.Inbound.IInboundAuthenticator, DeliverabilityInboundAuthenticator>();
         services.AddSingleton<IMailTransport, SmtpMailTransport>();
         services.AddScoped<RelayConnectionTester>();
-        services.AddSingleton<SmtpListener>();
-        if (options.RunWorkers) services.AddHostedService<SmtpListenerHostedService>();
         return services;
     }
 

@@ -9,11 +9,17 @@ public sealed class StartupConfigurationException(string message, Exception? inn
     /// <summary>EX_CONFIG from sysexits.h: what service managers and scripts read as "fix the configuration".</summary>
     public const int ExitCode = 78;
 
-    /// <summary>The configuration error in <paramref name="e"/> or its inner exceptions (the host may wrap it).</summary>
+    /// <summary>
+    /// The configuration error in <paramref name="e"/> or its inner exceptions (the host may wrap it); options that
+    /// failed their validation count too.
+    /// </summary>
     public static StartupConfigurationException? Find(Exception e)
     {
         for (Exception? x = e; x is not null; x = x.InnerException)
+        {
             if (x is StartupConfigurationException found) return found;
+            if (x is Microsoft.Extensions.Options.OptionsValidationException invalid) return new StartupConfigurationException(invalid.Message, invalid);
+        }
         return null;
     }
 }
