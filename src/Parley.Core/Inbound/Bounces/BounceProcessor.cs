@@ -50,7 +50,8 @@ public sealed class BounceProcessor(ParleyDbContext db, SuppressionService suppr
                 continue;
             }
             var item = await FindOutboxItemAsync(verpId, report, reported, ct);
-            var address = reported ?? item?.Recipient ?? Canonical(report.OriginalRecipients.FirstOrDefault());
+            // The address Parley sent to counts the bounce (a forwarder may report where it forwarded to).
+            var address = item?.Recipient ?? reported ?? Canonical(report.OriginalRecipients.FirstOrDefault());
             var status = recipient.Status ?? "";
             var words = recipient.Diagnostic ?? "no diagnostic given";
             if (item is not null)

@@ -7,7 +7,7 @@ public sealed record DsnRecipient(string? Address, string Action, string? Status
     public bool IsHard => Status is { Length: > 0 } s ? s[0] == '5' : Action == "failed";
 
     /// <summary>The delivery was given up (as opposed to "delayed", which only warns).</summary>
-    public bool IsFailure => Action is "failed" or "" || Status is ['5', ..];
+    public bool IsFailure => Status is ['5', ..] || Action == "failed" || (Action == "" && Status is not (['2', ..] or ['4', ..]));
 
     /// <summary>A success notice (RFC 3464 delivered, relayed or expanded, status 2.x.x): not a bounce at all.</summary>
     public bool IsSuccess => !IsFailure && (Action is "delivered" or "relayed" or "expanded" || Status is ['2', ..]);

@@ -107,6 +107,23 @@ public abstract class BounceWithoutVerpTests(IDatabaseFactory factory) : Databas
     }
 
     [Fact]
+    public async Task A_bounce_from_where_the_mail_was_forwarded_counts_against_the_address_Parley_sent_to()
+    {
+        var (record, user) = await ContactAsync("ana@customer.test");
+        var (sent, rowId) = await SendAsync(record, user, "Your quote");
+
+        // The customer's server forwarded it; the forward target's server bounced and reports its own address.
+        await StoreAsync(Sample("postfix", "ana@old-job.test", sent.MessageId!));
+        await RouteAsync();
+
+        Assert.Equal(DeliveryState.Bounced, (await RowAsync(rowId)).State);
+        var counter = await Env.Db(db => db.BounceCounters.AsNoTracking().SingleAsync());
+        Assert.Equal(("ana@customer.test", 1), (counter.Address, counter.HardBounces));
+        var suppressed = await Env.Db(db => db.Suppressions.AsNoTracking().SingleAsync());
+        Assert.Equal("ana@customer.test", suppressed.Address);
+    }
+
+    [Fact]
     public async Task A_success_notice_neither_marks_the_email_nor_counts_as_a_bounce()
     {
         var (record, user) = await ContactAsync("ana@customer.test");

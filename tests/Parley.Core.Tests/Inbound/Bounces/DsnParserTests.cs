@@ -189,4 +189,19 @@ public sealed class DsnParserTests
         Assert.All(report.Recipients, r => Assert.Null(r.Address));
         Assert.All(report.Recipients, r => Assert.Null(r.Status));
     }
+
+    [Theory]
+    [InlineData("failed", "5.1.1", true, false)]
+    [InlineData("", "5.1.1", true, false)]
+    [InlineData("", "", true, false)] // a report that says nothing else is a failure report
+    [InlineData("", "4.2.2", false, false)] // no Action, a transient status: a warning, not a failure
+    [InlineData("", "2.0.0", false, true)] // no Action, a success status
+    [InlineData("delayed", "4.4.1", false, false)]
+    [InlineData("delivered", "2.0.0", false, true)]
+    [InlineData("relayed", "", false, true)]
+    public void A_recipients_outcome_follows_its_action_and_status(string action, string status, bool failure, bool success)
+    {
+        var recipient = new DsnRecipient("ana@customer.test", action, status.Length == 0 ? null : status, null);
+        Assert.Equal((failure, success), (recipient.IsFailure, recipient.IsSuccess));
+    }
 }
