@@ -35,7 +35,11 @@ trap cleanup EXIT
 # Loopback only, and nothing leaves: every transport is discard, no DNS. in_flow_delay 0: Postfix's smtpd would
 # otherwise pause before each message while deliveries lag behind arrivals (its flow control), which caps the rate
 # it accepts at the rate it delivers — here the point is how fast it stores.
-truncate -s 4G "$work/queue.img" && mkfs.ext4 -q -F "$work/queue.img" && mount -o loop "$work/queue.img" "$queue" && queue_mounted=1
+if truncate -s 4G "$work/queue.img" && mkfs.ext4 -q -F "$work/queue.img" && mount -o loop "$work/queue.img" "$queue"; then
+  queue_mounted=1
+else
+  echo "warning: Postfix's queue is on $queue, a file system with a history (the loop mount failed); its rate may be depressed"
+fi
 chown postfix:postfix "$work/data"
 cat >"$conf/main.cf" <<EOF
 compatibility_level = 3.6
@@ -71,7 +75,8 @@ awk -v port="$smtp_port" 'BEGIN { OFS = "  " }
 /etc/postfix/post-install config_directory="$conf" daemon_directory=/usr/lib/postfix/sbin command_directory=/usr/sbin \
   queue_directory="$queue" meta_directory=/etc/postfix create-missing >/dev/null 2>&1
 postfix -c "$conf" start >/dev/null 2>&1 && postfix_up=1 || { echo "postfix did not start (postfix -c $conf check)"; postfix -c "$conf" check; exit 1; }
-until (exec 3<>"/dev/tcp/127.0.0.1/$smtp_port") 2>/dev/null; do sleep 0.05; done
+for _ in $(seq 1 200); do (exec 3<>"/dev/tcp/127.0.0.1/$smtp_port") 2>/dev/null && break; sleep 0.05; done
+(exec 3<>"/dev/tcp/127.0.0.1/$smtp_port") 2>/dev/null || { echo "postfix is not listening on 127.0.0.1:$smtp_port after 10 s"; exit 1; }
 
 queued() { find "$queue/incoming" "$queue/active" "$queue/deferred" "$queue/hold" "$queue/maildrop" -type f 2>/dev/null | wc -l; }
 # postfix_run COUNT: smtp-source sends COUNT messages to Postfix, then waits until its queue is empty; sets $rate.

@@ -28,11 +28,30 @@ public sealed class MailgateProcessTests(ITestOutputHelper output) : IAsyncLifet
 
     private string Token => _parley.Api.DefaultRequestHeaders.Authorization!.Parameter!;
 
-    private async Task<(int Exit, string Stderr)> MailgateAsync(byte[] message, string? url = null)
+    /// <summary>Runs the real `parley mailgate` as the README's aliases line does: the token in a file of its own.</summary>
+    private async Task<(int Exit, string Stderr)> MailgateAsync(byte[] message, string? url = null, string? tokenFile = null)
     {
-        var (exit, stdout, stderr) = await ParleyCli.RunAsync(message, "mailgate", "--url", url ?? _parley.BaseUrl.ToString(), "--token", Token, "--timeout", "30");
-        output.WriteLine($"mailgate → {exit}\n{stdout}{stderr}");
-        return (exit, stderr);
+        var file = tokenFile ?? Path.Combine(Path.GetTempPath(), "parley-mailgate-" + Guid.NewGuid().ToString("N")[..8] + ".token");
+        if (tokenFile is null) await File.WriteAllTextAsync(file, Token + "\n");
+        try
+        {
+            var (exit, stdout, stderr) = await ParleyCli.RunAsync(message, "mailgate", "--url", url ?? _parley.BaseUrl.ToString(), "--token-file", file, "--timeout", "30");
+            output.WriteLine($"mailgate → {exit}\n{stdout}{stderr}");
+            return (exit, stderr);
+        }
+        finally
+        {
+            if (tokenFile is null) File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task A_token_file_that_cannot_be_read_exits_75_and_names_the_file()
+    {
+        var (exit, stderr) = await MailgateAsync("From: a@newco.test\r\nSubject: x\r\n\r\nx\r\n"u8.ToArray(), tokenFile: "/nonexistent/parley.token");
+        Assert.Equal(MailgateCommand.TempFail, exit);
+        Assert.Contains("/nonexistent/parley.token", stderr);
+        Assert.Equal(0, (await _parley.GetAsync("/api/v1/inbound/stats")).GetProperty("received").GetInt32());
     }
 
     private async Task<JsonElement> WaitForStatsAsync(Func<JsonElement, bool> condition)

@@ -29,6 +29,10 @@ public static class MailgateCommand
             Description = "An API token (parley token create); default: $PARLEY_TOKEN",
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("PARLEY_TOKEN"),
         };
+        var tokenFile = new Option<string?>("--token-file")
+        {
+            Description = "A file holding the API token (its first line): keeps the token out of /etc/aliases and the process list",
+        };
         var sender = new Option<string?>("--sender") { Description = "The envelope sender, e.g. ${sender} in a Postfix pipe" };
         var recipient = new Option<string?>("--recipient")
         {
@@ -39,12 +43,26 @@ public static class MailgateCommand
         var timeout = new Option<int>("--timeout") { Description = "Seconds to wait for the server", DefaultValueFactory = _ => 60 };
         var command = new Command("mailgate", "Read one email on stdin and hand it to the running Parley (exit 0 once stored, 75 to make the MTA retry)")
         {
-            url, token, sender, recipient, timeout,
+            url, token, tokenFile, sender, recipient, timeout,
         };
         command.SetAction(async (parse, ct) =>
         {
+            var given = parse.GetValue(token);
+            if (string.IsNullOrWhiteSpace(given) && parse.GetValue(tokenFile) is { Length: > 0 } path)
+            {
+                try
+                {
+                    given = File.ReadLines(path).FirstOrDefault()?.Trim();
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // Not the message's fault: the MTA keeps it and tries again once the file is readable.
+                    await Console.Error.WriteLineAsync($"mailgate: the token file {path} cannot be read ({e.Message}); the mail server will try again later.");
+                    return TempFail;
+                }
+            }
             using var input = Console.OpenStandardInput();
-            return await RunAsync(input, parse.GetValue(url)!, parse.GetValue(token), parse.GetValue(sender), parse.GetValue(recipient),
+            return await RunAsync(input, parse.GetValue(url)!, given, parse.GetValue(sender), parse.GetValue(recipient),
                 TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(timeout), 1, 3600)), Console.Error, ct);
         });
         return command;
@@ -59,7 +77,7 @@ public static class MailgateCommand
         }
         if (string.IsNullOrWhiteSpace(token))
         {
-            await errors.WriteLineAsync("mailgate: give an API token with --token or $PARLEY_TOKEN (create one with 'parley token create').");
+            await errors.WriteLineAsync("mailgate: give an API token with --token-file, --token or $PARLEY_TOKEN (create one with 'parley token create').");
             return Usage;
         }
         using var buffer = new MemoryStream();
