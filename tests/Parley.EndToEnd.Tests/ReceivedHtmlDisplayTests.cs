@@ -98,6 +98,7 @@ public sealed class ReceivedHtmlDisplayTests(ReceivedEmailFixture fixture) : ICl
         await Assertions.Expect(page.Locator(".entry.note")).ToContainTextAsync("Menu checked.");
         await Assertions.Expect(entry.Locator("img[src='https://tracker.test/open.gif?u=ana']")).ToHaveCountAsync(1);
         Assert.Contains(fetchedElsewhere, url => url.StartsWith("https://tracker.test/open.gif"));
+        Assert.Empty(_referersElsewhere); // the tracker learns nothing about the Parley page it was opened from
     }
 
     [Fact]
@@ -166,6 +167,9 @@ public sealed class ReceivedHtmlDisplayTests(ReceivedEmailFixture fixture) : ICl
         return message;
     }
 
+    /// <summary>Referer headers sent with requests to anywhere but Parley (Parley's Referrer-Policy should leave none).</summary>
+    private readonly ConcurrentQueue<string> _referersElsewhere = new();
+
     /// <summary>A signed-in page whose requests to anywhere but Parley are answered by the test (with a GIF) and listed.</summary>
     private async Task<(IPage Page, ConcurrentQueue<string> FetchedElsewhere)> OpenAsync()
     {
@@ -175,6 +179,7 @@ public sealed class ReceivedHtmlDisplayTests(ReceivedEmailFixture fixture) : ICl
         await page.RouteAsync(url => !url.StartsWith(parley, StringComparison.Ordinal), async route =>
         {
             elsewhere.Enqueue(route.Request.Url);
+            if (route.Request.Headers.TryGetValue("referer", out var referer)) _referersElsewhere.Enqueue(referer);
             await route.FulfillAsync(new() { Status = 200, ContentType = "image/gif", BodyBytes = Gif });
         });
         return (page, elsewhere);
