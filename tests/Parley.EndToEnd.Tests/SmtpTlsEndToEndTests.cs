@@ -44,13 +44,13 @@ public sealed class SmtpTlsEndToEndTests(ITestOutputHelper output)
     [Fact]
     public async Task A_new_server_offers_STARTTLS_with_a_self_signed_certificate_and_takes_mail_over_it()
     {
-        await using var parley = await ParleyInstance.StartAsync();
+        await using var parley = await ParleyInstance.StartAsync(smtpName: "mx.in.parley.test"); // serve's --smtp-name
         await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = AliasDomain });
         await parley.PostAsync("/api/v1/inbound/aliases", new { localPart = "support", contactPolicy = "everyone" });
 
         var certificate = await OfferedCertificateAsync(parley.SmtpPort);
-        var serverName = parley.Services.GetRequiredService<IOptions<SmtpListenerOptions>>().Value.ServerName;
-        Assert.Equal(serverName, certificate.GetNameInfo(X509NameType.SimpleName, false));
+        Assert.Equal("mx.in.parley.test", parley.Services.GetRequiredService<IOptions<SmtpListenerOptions>>().Value.ServerName);
+        Assert.Equal("mx.in.parley.test", certificate.GetNameInfo(X509NameType.SimpleName, false));
         Assert.Equal(certificate.Subject, certificate.Issuer);
 
         var swaks = await Swaks.SendAsync(new SwaksOptions
@@ -72,7 +72,7 @@ public sealed class SmtpTlsEndToEndTests(ITestOutputHelper output)
         var db = scope.ServiceProvider.GetRequiredService<Parley.Core.Data.ParleyDbContext>();
         var rawId = db.Inbound.Single().RawMimeId;
         var received = System.Text.Encoding.UTF8.GetString(db.RawMimes.Single(r => r.Id == rawId).Content);
-        Assert.Contains("with ESMTPS", received); // RFC 3848: the Received header records that TLS was used
+        Assert.Contains("by mx.in.parley.test (Parley) with ESMTPS", received); // RFC 3848: the Received header records that TLS was used
     }
 
     [Fact]

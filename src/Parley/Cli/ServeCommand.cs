@@ -11,6 +11,10 @@ public static class ServeCommand
         var database = CommonOptions.Database();
         var urls = new Option<string>("--urls") { Description = "Where the web UI and API listen", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var smtp = new Option<string>("--smtp-listen") { Description = "Where the SMTP listener accepts replies (HOST:PORT)", DefaultValueFactory = _ => "127.0.0.1:2525" };
+        var smtpName = new Option<string?>("--smtp-name")
+        {
+            Description = "The name the SMTP listener greets with and writes in Received headers: your MX host name (default: this machine's host name)",
+        };
         var tlsCert = new Option<string?>("--smtp-tls-cert")
         {
             Description = "Certificate the SMTP listener offers with STARTTLS: a PEM file (its chain may follow) or a PKCS#12 file without a password. Default: a self-signed one, made on first run and kept in the data directory",
@@ -19,7 +23,7 @@ public static class ServeCommand
         var dns = new Option<string?>("--dns") { Description = "DNS server for MX look-ups and checks (HOST:PORT); default: the system's resolvers" };
         var directPort = new Option<int>("--direct-port") { Description = "Port that direct delivery connects to on MX hosts (25; change only for tests)", DefaultValueFactory = _ => 25 };
         var demo = new Option<bool>("--demo") { Description = "Load a demo data set (an admin, contacts, a template, a conversation) into an empty database" };
-        var command = new Command("serve", "Run Parley: web UI, REST API, SMTP listener and delivery workers") { dataDir, database, urls, smtp, tlsCert, tlsKey, dns, directPort, demo };
+        var command = new Command("serve", "Run Parley: web UI, REST API, SMTP listener and delivery workers") { dataDir, database, urls, smtp, smtpName, tlsCert, tlsKey, dns, directPort, demo };
         command.SetAction(async (parse, ct) =>
         {
             try
@@ -30,6 +34,7 @@ public static class ServeCommand
                     Database = parse.GetValue(database),
                     Urls = parse.GetValue(urls)!,
                     SmtpListen = parse.GetValue(smtp)!,
+                    SmtpName = parse.GetValue(smtpName),
                     SmtpTlsCertificate = parse.GetValue(tlsCert),
                     SmtpTlsKey = parse.GetValue(tlsKey),
                     Demo = parse.GetValue(demo),

@@ -6,6 +6,8 @@ public sealed record ServeOptions
     public string DataDir { get; init; } = "./parley-data";
     public string Urls { get; init; } = "http://127.0.0.1:5080";
     public string SmtpListen { get; init; } = "127.0.0.1:2525";
+    /// <summary>The name the SMTP listener greets with and writes in Received headers (the MX name); null: the machine's host name.</summary>
+    public string? SmtpName { get; init; }
     /// <summary>The SMTP listener's STARTTLS certificate: a PEM file (chain after it) or a PKCS#12 file; null makes a self-signed one.</summary>
     public string? SmtpTlsCertificate { get; init; }
     /// <summary>The PEM private key of <see cref="SmtpTlsCertificate"/>, when it is not in the same file.</summary>

@@ -18,6 +18,7 @@ public static class SmtpIntegration
         {
             o.Host = host;
             o.Port = port;
+            if (options.SmtpName is { Length: > 0 } name) o.ServerName = name;
             // Postfix's smtpd_client_connection_count_limit: a relay that keeps 20 sessions open reconnects
             // faster than we count its last one closed, so 20 would refuse a well-behaved peer.
             o.MaxConnectionsPerIp = 50;

@@ -42,7 +42,7 @@ public sealed class ParleyInstance : IAsyncDisposable
     /// <param name="seedAdmin">False for a second node on a database whose admin already exists (it gets its own token).</param>
     /// <param name="smtpTlsCertificate">The listener's STARTTLS certificate file (serve's --smtp-tls-cert); null: self-signed.</param>
     public static async Task<ParleyInstance> StartAsync(string? database = null, string? dns = null, int directDeliveryPort = 25, bool seedAdmin = true,
-        string? smtpTlsCertificate = null, string? smtpTlsKey = null)
+        string? smtpTlsCertificate = null, string? smtpTlsKey = null, string? smtpName = null)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "parley-e2e-" + Guid.NewGuid().ToString("N")[..8]);
         var app = ParleyServer.Build(new ServeOptions
@@ -53,6 +53,7 @@ public sealed class ParleyInstance : IAsyncDisposable
             SmtpListen = "127.0.0.1:0",
             Dns = dns,
             DirectDeliveryPort = directDeliveryPort,
+            SmtpName = smtpName,
             SmtpTlsCertificate = smtpTlsCertificate,
             SmtpTlsKey = smtpTlsKey,
         }, builder =>
