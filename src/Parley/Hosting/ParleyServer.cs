@@ -72,7 +72,15 @@ public static class ParleyServer
         // Settings that cannot work (an unreadable TLS certificate) fail here, with their own message, before the host
         // starts and reports them as a start-up crash.
         _ = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Smtp.Listener.SmtpListenerOptions>>().Value;
-        await StorageSetup.MigrateAsync(app.Services, ct);
+        try
+        {
+            await StorageSetup.MigrateAsync(app.Services, ct);
+        }
+        catch (System.Data.Common.DbException e)
+        {
+            var where = options.Database is { Length: > 0 } ? "the PostgreSQL database given with --database" : $"the SQLite database in {options.DataDir}";
+            throw new StartupConfigurationException($"Parley could not open {where}: {e.Message.TrimEnd('.')}. Check that it is reachable and writable, then start Parley again.", e);
+        }
         if (options.Demo) await Demo.DemoData.SeedAsync(app.Services, ct);
         await app.RunAsync(ct);
         return 0;
