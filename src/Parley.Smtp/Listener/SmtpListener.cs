@@ -166,7 +166,8 @@ public sealed class SmtpListener : IAsyncDisposable
                 return;
             }
 
-            var session = new SmtpSession(client, _options, _tls, _recipientPolicy, _store, _timeProvider, _sessionLogger);
+            var tls = _tls is null ? null : _options.CertificateSource?.Invoke() ?? _tls;
+            var session = new SmtpSession(client, _options, tls, _recipientPolicy, _store, _timeProvider, _sessionLogger);
             await session.RunAsync(ct).ConfigureAwait(false);
         }
         catch (Exception ex)

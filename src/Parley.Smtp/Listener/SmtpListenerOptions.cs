@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 
 namespace Parley.Smtp.Listener;
@@ -60,6 +61,12 @@ public sealed class SmtpListenerOptions
     /// can build the chain without fetching anything.
     /// </summary>
     public X509Certificate2Collection CertificateChain { get; set; } = [];
+
+    /// <summary>
+    /// When set, asked once per session for the certificate to offer instead of <see cref="Certificate"/> (which still
+    /// decides whether STARTTLS is offered): lets the host swap in a renewed certificate without a restart.
+    /// </summary>
+    public Func<SslStreamCertificateContext>? CertificateSource { get; set; }
 
     /// <summary>Directory for spooling large messages while they arrive; the system temp directory when null.</summary>
     public string? SpoolDirectory { get; set; }

@@ -24,7 +24,12 @@ internal sealed partial class SmtpTlsSetup(ServeOptions serve, IDataProtectionPr
     public void Configure(SmtpListenerOptions options)
     {
         if (serve.SmtpTlsCertificate is { Length: > 0 } path)
-            (options.Certificate, options.CertificateChain) = LoadOperators(path, serve.SmtpTlsKey);
+        {
+            var keyPath = serve.SmtpTlsKey is { Length: > 0 } key ? key : null;
+            var renewed = new RenewedCertificate(() => LoadOperators(path, keyPath), keyPath is null ? [path] : [path, keyPath], clock, logger);
+            (options.Certificate, options.CertificateChain) = (renewed.Current.TargetCertificate, []);
+            options.CertificateSource = () => renewed.Current;
+        }
         else
             options.Certificate = SelfSigned(options.ServerName);
     }
