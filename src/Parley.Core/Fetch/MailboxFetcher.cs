@@ -43,16 +43,18 @@ public sealed partial class MailboxFetcher(
         var failure = await db.FetchFailures.SingleOrDefaultAsync(f => f.Id == failureId && f.FetchAccountId == account.Id, ct);
         if (failure is null) return false;
         db.FetchFailures.Remove(failure);
-        var parts = failure.RemoteId.Split(':');
-        if (parts.Length == 2 && long.TryParse(parts[0], out var validity) && long.TryParse(parts[1], out var uid)
+        if (account.Protocol == FetchProtocol.Imap && TryParseImapRemoteId(failure.RemoteId) is var (validity, uid)
             && account.UidValidity == validity && account.LastUid >= uid)
             account.LastUid = uid - 1;
         await db.SaveChangesAsync(ct);
         return true;
     }
 
-    /// <summary>An IMAP message's id across polls (parsed back by <see cref="ForgetFailureAsync"/>).</summary>
+    /// <summary>An IMAP message's id across polls: the folder's UIDVALIDITY and the message's UID.</summary>
     private static string ImapRemoteId(long uidValidity, uint uid) => $"{uidValidity}:{uid}";
+
+    private static (long UidValidity, long Uid)? TryParseImapRemoteId(string remoteId) =>
+        remoteId.Split(':') is [var validity, var uid] && long.TryParse(validity, out var v) && long.TryParse(uid, out var u) ? (v, u) : null;
 
     public string? PasswordOf(FetchAccount account) => secrets.Unprotect(account.PasswordProtected);
 

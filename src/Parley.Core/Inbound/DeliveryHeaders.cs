@@ -10,12 +10,15 @@ namespace Parley.Core.Inbound;
 /// </summary>
 public static class DeliveryHeaders
 {
-    /// <summary>The headers at the start of a raw message (at most <see cref="InboundStore.MaxPeekHeaderBytes"/>); null when malformed.</summary>
+    /// <summary>How much of a message is read for its headers: more is a body, or a header section no one sends.</summary>
+    public const int MaxPeekBytes = 64 * 1024;
+
+    /// <summary>The headers at the start of a raw message (at most <see cref="MaxPeekBytes"/>); null when malformed.</summary>
     public static HeaderList? Peek(ArraySegment<byte> raw)
     {
         try
         {
-            using var stream = new MemoryStream(raw.Array ?? [], raw.Offset, Math.Min(raw.Count, InboundStore.MaxPeekHeaderBytes), writable: false);
+            using var stream = new MemoryStream(raw.Array ?? [], raw.Offset, Math.Min(raw.Count, MaxPeekBytes), writable: false);
             return HeaderList.Load(stream);
         }
         catch (FormatException)

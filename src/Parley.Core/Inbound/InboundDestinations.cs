@@ -8,8 +8,11 @@ using Parley.Core.Records;
 
 namespace Parley.Core.Inbound;
 
-/// <summary>Where a message goes (a record), or why it goes nowhere; <paramref name="TakenBy"/>: a special inbox took it.</summary>
-public sealed record Destination(RecordRef? Record, string Why, string? TakenBy = null);
+/// <summary>Where a message goes (a record), or why it goes nowhere; or that a special inbox took it, saying how in <paramref name="Why"/>.</summary>
+public sealed record Destination(RecordRef? Record, string Why, bool TakenBySpecialInbox = false)
+{
+    public static Destination Taken(string how) => new(null, how, TakenBySpecialInbox: true);
+}
 
 /// <summary>
 /// Finds the record for a message: a reply (a Message-ID Parley sent or received in In-Reply-To/References,
@@ -47,7 +50,7 @@ public sealed class InboundDestinations(ParleyDbContext db, ContactService conta
         // Special inboxes come before the catchall policy, which would otherwise take every address on the domain.
         foreach (var mailbox in mailboxes)
             if (await mailbox.TryTakeAsync(inbound, mime, recipients, ct) is { } taken)
-                return new Destination(null, taken, TakenBy: taken);
+                return Destination.Taken(taken);
 
         var nothing = "No thread matched: neither a known Message-ID in In-Reply-To/References nor a reply address";
         if (context.Settings.Catchall != CatchallPolicy.ContactThread)

@@ -183,10 +183,10 @@ public sealed partial class InboundRouter(
         }
 
         var destination = await destinations.FindAsync(inbound, mime, recipients, context, automatic, beforeWrite, ct);
-        if (destination.TakenBy is { } taken)
+        if (destination.TakenBySpecialInbox)
         {
             inbound.Status = InboundStatus.Routed;
-            inbound.Route = Truncate(taken, 1000);
+            inbound.Route = Truncate(destination.Why, 1000);
             return RouteResult.None;
         }
         if (destination.Record is null)

@@ -9,8 +9,6 @@ namespace Parley.Core.Inbound;
 /// </summary>
 public sealed class InboundStore(InboundCommitQueue queue)
 {
-    public const int MaxPeekHeaderBytes = 64 * 1024;
-
     public async Task<long> StoreAsync(InboundEnvelopeData envelope, Stream raw, CancellationToken ct)
     {
         using var buffer = new MemoryStream();

@@ -41,7 +41,7 @@ public static partial class InboundRawEndpoint
         var sender = request.Headers["X-Parley-Envelope-From"].ToString();
         IReadOnlyList<string> recipients = request.Headers["X-Parley-Envelope-To"].ToString()
             .Split([',', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (recipients.Count == 0) recipients = DeliveryHeaders.Recipients(DeliveryHeaders.Peek(buffer.TryGetBuffer(out var written) ? written : buffer.ToArray()), includeToAndCc: false, topmostOnly: true);
+        if (recipients.Count == 0) recipients = DeliveryHeaders.Recipients(DeliveryHeaders.Peek(new ArraySegment<byte>(buffer.GetBuffer(), 0, (int)buffer.Length)), includeToAndCc: false, topmostOnly: true);
         try
         {
             buffer.Position = 0;

@@ -90,6 +90,7 @@ internal sealed partial class SmtpTlsSetup(ServeOptions serve, IDataProtectionPr
                     LogSelfSigned(serverName, kept.NotAfter.ToUniversalTime());
                     return kept;
                 }
+                kept.Dispose(); // near expiry, or made for another name
             }
             catch (CryptographicException e)
             {
@@ -157,9 +158,9 @@ internal sealed partial class SmtpTlsSetup(ServeOptions serve, IDataProtectionPr
     [LoggerMessage(Level = LogLevel.Information, Message = "STARTTLS: certificate {Subject} from {Path}, valid until {NotAfter:yyyy-MM-dd}, with {Intermediates} intermediate certificate(s)")]
     private partial void LogOperators(string subject, DateTime notAfter, string path, int intermediates);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "STARTTLS: the certificate {Subject} from {Path} expires on {NotAfter:yyyy-MM-dd}; renew it and restart Parley")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "STARTTLS: the certificate {Subject} from {Path} expires on {NotAfter:yyyy-MM-dd}; renew it (Parley reads the renewed files within a minute)")]
     private partial void LogOperatorsExpiring(string subject, DateTime notAfter, string path);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "STARTTLS: the certificate {Subject} from {Path} expired on {NotAfter:yyyy-MM-dd}; senders that check it will not deliver over TLS. Renew it and restart Parley")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "STARTTLS: the certificate {Subject} from {Path} expired on {NotAfter:yyyy-MM-dd}; senders that check it will not deliver over TLS. Renew it (Parley reads the renewed files within a minute)")]
     private partial void LogOperatorsExpired(string subject, DateTime notAfter, string path);
 }
