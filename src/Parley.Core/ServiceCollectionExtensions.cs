@@ -46,6 +46,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<ContactImporter>();
         services.AddScoped<TemplateService>();
         services.AddScoped<ChatterService>();
+        services.AddScoped<TimelineReader>();
         services.AddScoped<EmailStager>();
         services.AddScoped<Mailings.MailingService>();
         services.AddScoped<Mailings.UnsubscribeService>();

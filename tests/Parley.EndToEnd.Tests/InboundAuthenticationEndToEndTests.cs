@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -70,12 +71,79 @@ public sealed class InboundAuthenticationEndToEndTests(ITestOutputHelper output)
         return message;
     }
 
-    private static async Task SendAsync(int port, MimeMessage message, string mailFrom)
+    private static async Task SendAsync(int port, MimeMessage message, string mailFrom, string? rcptTo = null)
     {
         using var client = new SmtpClient { LocalDomain = "mx.newco.test" };
         await client.ConnectAsync("127.0.0.1", port, SecureSocketOptions.None);
-        await client.SendAsync(message, MailboxAddress.Parse(mailFrom), [MailboxAddress.Parse("support@" + AliasDomain)]);
+        await client.SendAsync(message, MailboxAddress.Parse(mailFrom), [MailboxAddress.Parse(rcptTo ?? "support@" + AliasDomain)]);
         await client.DisconnectAsync(quit: true);
+    }
+
+    [Fact]
+    public async Task Mail_that_fails_its_domains_dmarc_never_lands_in_that_contacts_thread_but_a_reply_to_our_own_email_threads_flagged()
+    {
+        await using var dns = await DnsmasqPeer.StartAsync(
+        [
+            "txt-record=bank.test,\"v=spf1 ip4:192.0.2.1 -all\"",
+            "txt-record=_dmarc.bank.test,\"v=DMARC1; p=reject\"",
+            "txt-record=quiet.test,\"v=spf1 ip4:192.0.2.1 -all\"",
+            "txt-record=_dmarc.quiet.test,\"v=DMARC1; p=none\"",
+        ]);
+        await using var parley = await ParleyInstance.StartAsync(dns: dns.Server);
+        await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = AliasDomain });
+        await parley.PostAsync("/api/v1/inbound/aliases", new { localPart = "support", contactPolicy = "everyone" });
+        await parley.PutAsync("/api/v1/inbound/settings", new { catchall = "contactThread" });
+        var ceo = (await parley.PostAsync("/api/v1/contacts", new { name = "The CEO", email = "ceo@bank.test" })).GetProperty("id").GetInt64();
+
+        // From a stranger's server, claiming to be the CEO: to an alias, and to an unknown address (the catchall).
+        await SendAsync(parley.SmtpPort, Message("CEO <ceo@bank.test>", "<bec-1@bank.test>", "Urgent wire transfer"), "ceo@bank.test");
+        var toCatchall = Message("CEO <ceo@bank.test>", "<bec-2@bank.test>", "New bank details");
+        toCatchall.To.Clear();
+        toCatchall.To.Add(MailboxAddress.Parse("accounts@" + AliasDomain));
+        await SendAsync(parley.SmtpPort, toCatchall, "ceo@bank.test", "accounts@" + AliasDomain);
+        // p=none is a published policy too: the forged From is not trusted either.
+        await SendAsync(parley.SmtpPort, Message("Ops <ops@quiet.test>", "<bec-3@quiet.test>", "Password reset"), "ops@quiet.test");
+
+        var settled = await SettledAsync(parley, 3);
+        foreach (var id in new[] { "bec-1@bank.test", "bec-2@bank.test", "bec-3@quiet.test" })
+        {
+            var row = settled[id];
+            Assert.Equal("unrouted", row.GetProperty("status").GetString());
+            Assert.StartsWith("Suspected spoofing: the From domain's DMARC check failed", row.GetProperty("error").GetString());
+            Assert.StartsWith("Suspected spoofing", row.GetProperty("senderDoubt").GetString());
+        }
+        Assert.Contains("(its policy: reject)", settled["bec-1@bank.test"].GetProperty("error").GetString());
+        Assert.Empty((await parley.GetAsync($"/api/v1/records/contact/{ceo}/messages")).EnumerateArray());
+        var quiet = await parley.GetAsync("/api/v1/contacts?q=quiet.test");
+        Assert.Equal(0, (quiet.ValueKind == JsonValueKind.Array ? quiet : quiet.GetProperty("items")).GetArrayLength()); // no contact made for the forged sender
+
+        // A reply to an email Parley sent proves it answers that email, so it threads, and the timeline says what failed.
+        var sent = await parley.PostAsync($"/api/v1/records/contact/{ceo}/messages", new { kind = "email", subject = "Quarterly figures", body = "Attached." });
+        var ourMessageId = sent.GetProperty("messageId").GetString()!;
+        var reply = Message("CEO <ceo@bank.test>", "<reply-1@bank.test>", "Re: Quarterly figures");
+        reply.InReplyTo = ourMessageId;
+        await SendAsync(parley.SmtpPort, reply, "ceo@bank.test");
+        var threaded = await parley.WaitForMessageAsync($"/api/v1/records/contact/{ceo}", m => m.GetProperty("subject").GetString() == "Re: Quarterly figures");
+        await using var scope = parley.Services.CreateAsyncScope();
+        var timeline = await scope.ServiceProvider.GetRequiredService<Core.Chatter.TimelineReader>()
+            .ReadAsync(new Core.Records.RecordRef("contact", ceo), null, 50, default);
+        var entry = timeline.Single(e => e.Message.Id == threaded.GetProperty("id").GetInt64());
+        Assert.StartsWith("Suspected spoofing: the From domain's DMARC check failed (its policy: reject)", entry.SenderDoubt);
+        Assert.Null(timeline.Single(e => e.Message.Subject == "Quarterly figures").SenderDoubt);
+    }
+
+    /// <summary>Every received message once none is pending, by Message-ID without brackets.</summary>
+    private static async Task<Dictionary<string, JsonElement>> SettledAsync(ParleyInstance parley, int count)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (true)
+        {
+            var rows = (await parley.GetAsync("/api/v1/inbound")).EnumerateArray().ToList();
+            if (rows.Count >= count && rows.All(r => r.GetProperty("status").GetString() != "pending"))
+                return rows.ToDictionary(r => r.GetProperty("messageId").GetString()!.Trim('<', '>'));
+            Assert.True(DateTime.UtcNow < deadline, $"{rows.Count} of {count} messages arrived or some are pending: {await parley.GetAsync("/api/v1/inbound")}");
+            await Task.Delay(100);
+        }
     }
 
     /// <summary>The recorded Authentication-Results of each routed message, by Message-ID, once <paramref name="count"/> are routed.</summary>
@@ -84,7 +152,7 @@ public sealed class InboundAuthenticationEndToEndTests(ITestOutputHelper output)
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
         while (true)
         {
-            var routed = (await parley.GetAsync("/api/v1/inbound?status=routed")).EnumerateArray().ToList();
+            var routed = (await parley.GetAsync("/api/v1/inbound")).EnumerateArray().Where(r => r.GetProperty("status").GetString() != "pending").ToList();
             if (routed.Count >= count)
             {
                 foreach (var r in routed) output.WriteLine($"{r.GetProperty("messageId")}: {r.GetProperty("authenticationResults")}");

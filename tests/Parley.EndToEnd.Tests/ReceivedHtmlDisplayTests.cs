@@ -118,16 +118,20 @@ public sealed class ReceivedHtmlDisplayTests(ReceivedEmailFixture fixture) : ICl
         await page.GotoAsync($"/contacts/{contact}");
         var entry = page.Locator($"#m-{id}");
         var logo = entry.Locator("img[alt='Lima Bakery logo']");
-        await Assertions.Expect(logo).ToHaveAttributeAsync("src", $"/attachments/{logoFile.Id}?inline=true");
+        await Assertions.Expect(logo).ToHaveAttributeAsync("src", Core.Chatter.ReceivedHtml.InlineUrl(id, logoFile.PartIndex));
         await Assertions.Expect(logo).ToHaveJSPropertyAsync("naturalWidth", 48);
         await Assertions.Expect(entry.Locator(".attachments a[download]")).ToHaveTextAsync(["invoice.html", "drawing.svg"]);
 
         // Signed in (the page's cookie): the stored bytes, never rendered by the browser in Parley's origin.
-        var inlineLogo = await page.APIRequest.GetAsync($"/attachments/{logoFile.Id}?inline=true");
-        Assert.Equal(200, inlineLogo.Status);
-        Assert.Equal("image/png", inlineLogo.Headers["content-type"]);
-        Assert.Equal("nosniff", inlineLogo.Headers["x-content-type-options"]);
-        Assert.Equal(Logo, await inlineLogo.BodyAsync());
+        foreach (var url in new[] { $"/attachments/{logoFile.Id}?inline=true", Core.Chatter.ReceivedHtml.InlineUrl(id, logoFile.PartIndex) })
+        {
+            var inlineLogo = await page.APIRequest.GetAsync(url);
+            Assert.Equal(200, inlineLogo.Status);
+            Assert.Equal("image/png", inlineLogo.Headers["content-type"]);
+            Assert.Equal("nosniff", inlineLogo.Headers["x-content-type-options"]);
+            Assert.Contains("sandbox", inlineLogo.Headers["content-security-policy"]);
+            Assert.Equal(Logo, await inlineLogo.BodyAsync());
+        }
         foreach (var (file, bytes) in new[] { (invoiceFile, invoice), (drawingFile, drawing) })
         {
             foreach (var query in new[] { "", "?inline=true" })
@@ -145,13 +149,78 @@ public sealed class ReceivedHtmlDisplayTests(ReceivedEmailFixture fixture) : ICl
 
         // Not signed in: no bytes, only a challenge or the way to the login page.
         using var anonymous = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = Parley.BaseUrl };
-        foreach (var file in new[] { logoFile, invoiceFile, drawingFile })
+        foreach (var (file, url) in new[] { logoFile, invoiceFile, drawingFile }.Select(f => (f, $"/attachments/{f.Id}?inline=true"))
+                     .Append((logoFile, Core.Chatter.ReceivedHtml.InlineUrl(id, logoFile.PartIndex))))
         {
-            using var refused = await anonymous.GetAsync($"/attachments/{file.Id}?inline=true");
+            using var refused = await anonymous.GetAsync(url);
             var status = (int)refused.StatusCode;
             Assert.True(status == 401 || (status == 302 && refused.Headers.Location!.ToString().Contains("/login")), $"{file.FileName}: {status}");
             Assert.DoesNotContain("<script", await refused.Content.ReadAsStringAsync());
         }
+    }
+
+    [Fact]
+    public async Task A_content_id_chosen_to_close_the_src_attribute_runs_no_script_and_every_page_carries_the_csp()
+    {
+        // The security review's attack: Content-ID <Q.">ZZ"> and an HTML part whose text after the <img> became an
+        // onerror attribute when cid: was replaced on the serialized HTML. The part is not an image, so the img fails to load.
+        const string contentId = "Q.\">ZZ\"";
+        var builder = new BodyBuilder
+        {
+            HtmlBody = "<p>Please see below.</p><img src=\"cid:Q.\">ZZ\"\">/onerror=window.pwned=document.cookie//<p>Regards</p>",
+            TextBody = "Please see below.",
+        };
+        var part = builder.LinkedResources.Add("x.bin", Encoding.ASCII.GetBytes("not an image"), ContentType.Parse("application/octet-stream"));
+        part.Headers.Replace(HeaderId.ContentId, "<" + contentId + ">");
+        var message = new MimeMessage { Subject = "Your invoice", Body = builder.ToMessageBody() };
+        message.From.Add(MailboxAddress.Parse("attacker@stranger.test"));
+        var (contact, id) = await fixture.ReceiveAsync(message);
+        Assert.Contains(await FilesOfAsync(id), f => f.ContentId == contentId); // the Content-ID arrived as the attacker wrote it
+
+        var (page, _) = await OpenAsync();
+        var violations = new ConcurrentQueue<string>();
+        page.Console += (_, m) => { if (m.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase)) violations.Enqueue(page.Url + ": " + m.Text); };
+        var response = await page.GotoAsync($"/contacts/{contact}");
+        await Assertions.Expect(page.Locator($"#m-{id} .body.html")).ToContainTextAsync("Regards");
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+
+        Assert.Null(await page.EvaluateAsync<string?>("() => window.pwned ?? null"));
+        Assert.Equal(0, await page.Locator($"#m-{id} [onerror], #m-{id} [onload]").CountAsync());
+        var csp = response!.Headers["content-security-policy"];
+        foreach (var directive in new[] { "default-src 'self'", "script-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'" })
+            Assert.Contains(directive, csp);
+        Assert.DoesNotContain("unsafe-inline", csp);
+        Assert.Equal("nosniff", response.Headers["x-content-type-options"]);
+
+        // Parley's own pages keep working under that policy: no inline script or handler is blocked on any of them.
+        foreach (var path in new[] { "/contacts", "/templates", "/templates/edit", "/outbox", "/outbox/suppressed", "/inbound", "/inbound/rules",
+                     "/inbound/aliases", "/inbound/mailboxes", "/domains", "/settings" })
+        {
+            var each = await page.GotoAsync(path);
+            Assert.True(each!.Ok, $"{path}: {each.Status}");
+            Assert.Equal(SecurityHeadersPolicy, each.Headers["content-security-policy"]);
+            Assert.Equal("nosniff", each.Headers["x-content-type-options"]);
+            Assert.Equal(0, await page.Locator("script:not([src]), [onclick], [onsubmit], [onchange], [onload]").CountAsync());
+        }
+        Assert.True(violations.IsEmpty, string.Join("\n", violations));
+    }
+
+    private static string SecurityHeadersPolicy => global::Parley.Hosting.SecurityHeaders.ContentSecurityPolicy;
+
+    [Fact]
+    public async Task Fifty_thousand_nested_elements_are_shown_as_text_at_once_instead_of_stalling_every_view()
+    {
+        var html = new StringBuilder().Insert(0, "<div>", 50_000).Append("Deeply nested offer").ToString();
+        var (contact, id) = await fixture.ReceiveAsync(Html("nested@stranger.test", "Nested offer", html));
+
+        var (page, _) = await OpenAsync();
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        await page.GotoAsync($"/contacts/{contact}");
+        var entry = page.Locator($"#m-{id}");
+        await Assertions.Expect(entry.Locator(".remote-notice")).ToContainTextAsync("nests more than 256 elements deep, so Parley shows its text instead");
+        await Assertions.Expect(entry.Locator(".body.text")).ToContainTextAsync("See the HTML version.");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"the page took {watch.Elapsed}");
+        Assert.Equal(0, await entry.Locator(".body.html").CountAsync());
     }
 
     private static MimeMessage Html(string from, string subject, string html, bool withLogo = false,

@@ -42,6 +42,7 @@ public sealed class ParleyDbContext(DbContextOptions<ParleyDbContext> options) :
     public DbSet<Aliases.MailAlias> Aliases => Set<Aliases.MailAlias>();
     public DbSet<Followers.Follower> Followers => Set<Followers.Follower>();
     public DbSet<Attachments.MessageAttachment> Attachments => Set<Attachments.MessageAttachment>();
+    public DbSet<ReceivedHtml> ReceivedHtml => Set<ReceivedHtml>();
     public DbSet<Fetch.FetchAccount> FetchAccounts => Set<Fetch.FetchAccount>();
     public DbSet<Fetch.FetchFailure> FetchFailures => Set<Fetch.FetchFailure>();
 
@@ -149,6 +150,12 @@ public sealed class ParleyDbContext(DbContextOptions<ParleyDbContext> options) :
             e.Property(f => f.RecordType).HasMaxLength(64);
             e.Property(f => f.Name).HasMaxLength(200);
             e.Property(f => f.Email).HasMaxLength(254);
+        });
+        b.Entity<ReceivedHtml>(e =>
+        {
+            e.HasKey(r => r.ChatterMessageId);
+            e.HasOne(r => r.Message).WithOne().HasForeignKey<ReceivedHtml>(r => r.ChatterMessageId).OnDelete(DeleteBehavior.Cascade);
+            e.Property(r => r.WithheldBecause).HasMaxLength(500);
         });
         b.Entity<Attachments.MessageAttachment>(e =>
         {

@@ -19,13 +19,17 @@ public sealed record Destination(RecordRef? Record, string Why, bool TakenBySpec
 /// else the signed reply address), then an alias (subject to its contact policy), then a special inbox
 /// (<see cref="IInboundMailbox"/>, e.g. the spam-test inbox), then the catchall policy.
 /// Automatic mail (auto-replies, bulk) threads onto existing conversations but never starts a new one.
+/// A header From that its domain's DMARC does not back (<see cref="SenderTrust"/>) never picks a contact: such a message
+/// stays unrouted, marked as suspected spoofing; a reply that proves itself (our Message-ID, our signed reply address)
+/// still threads, and the timeline shows the doubt.
 /// </summary>
 public sealed class InboundDestinations(ParleyDbContext db, ContactService contacts, RecordDirectory records, IEnumerable<IInboundMailbox> mailboxes)
 {
     public async Task<Destination> FindAsync(InboundMessage inbound, MimeMessage mime, IReadOnlyList<string> recipients, RouteContext context,
-        string? automatic, Func<CancellationToken, Task> beforeWrite, CancellationToken ct)
+        string? automatic, string? senderDoubt, Func<CancellationToken, Task> beforeWrite, CancellationToken ct)
     {
         if (await FindThreadAsync(mime, recipients, context, ct) is { } reply) return reply;
+        var kept = " It is kept in the unrouted list: assign it to a record if you know it is genuine.";
 
         var sender = mime.From.Mailboxes.FirstOrDefault();
         var aliasDomain = context.AliasDomain;
@@ -43,6 +47,7 @@ public sealed class InboundDestinations(ParleyDbContext db, ContactService conta
             {
                 if (automatic is not null)
                     return new Destination(null, $"An automatic message ({automatic}) to {alias.LocalPart}@; Parley does not start conversations from automatic mail.");
+                if (senderDoubt is not null) return new Destination(null, senderDoubt + kept);
                 return await ForAliasAsync(alias, sender, context.Lookups, beforeWrite, ct);
             }
         }
@@ -57,6 +62,7 @@ public sealed class InboundDestinations(ParleyDbContext db, ContactService conta
             return new Destination(null, nothing + (onDomain.Count > 0 ? ", and no alias for " + string.Join(", ", onDomain.Distinct()) + "@." : "."));
         if (automatic is not null)
             return new Destination(null, $"{nothing}; an automatic message ({automatic}) does not start a contact thread.");
+        if (senderDoubt is not null) return new Destination(null, senderDoubt + kept);
         var contact = await FindOrCreateContactAsync(sender, create: true, context.Lookups, beforeWrite, ct);
         return contact is null
             ? new Destination(null, $"{nothing}; the sender's address is not usable for a contact thread.")

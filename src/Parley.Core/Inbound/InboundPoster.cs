@@ -8,7 +8,7 @@ using Parley.Core.Records;
 namespace Parley.Core.Inbound;
 
 /// <summary>Turns a received message into a chatter entry with its attachments (tracked; the caller saves).</summary>
-public sealed class InboundPoster(ParleyDbContext db)
+public sealed class InboundPoster(ParleyDbContext db, HtmlCleaner cleaner)
 {
     /// <param name="beforeSave">Called before the save that gives a message with attachments its id (the router takes
     /// the database's writer only when it first writes).</param>
@@ -48,17 +48,16 @@ public sealed class InboundPoster(ParleyDbContext db)
         inbound.ChatterMessage = message;
         inbound.Status = InboundStatus.Routed;
         inbound.Error = null;
-        if (mime is not null)
+        List<MessageAttachment> attachments = mime is null ? [] : AttachmentExtractor.Find(mime, 0, inbound.RawMimeId);
+        if (attachments.Count > 0)
         {
-            var attachments = AttachmentExtractor.Find(mime, 0, inbound.RawMimeId);
-            if (attachments.Count > 0)
-            {
-                if (beforeSave is not null) await beforeSave(ct);
-                await db.SaveChangesAsync(ct); // gives the message its id
-                foreach (var a in attachments) a.ChatterMessageId = message.Id;
-                db.Attachments.AddRange(attachments);
-            }
+            if (beforeSave is not null) await beforeSave(ct);
+            await db.SaveChangesAsync(ct); // gives the message its id
+            foreach (var a in attachments) a.ChatterMessageId = message.Id;
+            db.Attachments.AddRange(attachments);
         }
+        // Sanitized once, here, so showing the record costs nothing and a hostile message cannot stall every view of it.
+        if (message.BodyHtml is { } body) db.ReceivedHtml.Add(ReceivedHtml.Make(cleaner, message, body, attachments, ct));
         return message;
     }
 

@@ -182,7 +182,8 @@ public sealed partial class InboundRouter(
             return RouteResult.None;
         }
 
-        var destination = await destinations.FindAsync(inbound, mime, recipients, context, automatic, beforeWrite, ct);
+        var doubt = SenderTrust.Doubt(prepared.Auth, context.Settings.SenderVerification);
+        var destination = await destinations.FindAsync(inbound, mime, recipients, context, automatic, doubt, beforeWrite, ct);
         if (destination.TakenBySpecialInbox)
         {
             inbound.Status = InboundStatus.Routed;

@@ -21,13 +21,15 @@ public enum CatchallPolicy
 /// <summary>
 /// Run-time inbound rules an admin changes in the UI or API. <see cref="LoopLimit"/> messages from one
 /// sender within <see cref="LoopWindowMinutes"/> stop record creation and posting (Odoo's loop
-/// threshold); 0 turns the protection off.
+/// threshold); 0 turns the protection off. <see cref="SenderVerification"/> says how much a header From must be
+/// proven before it picks a contact.
 /// </summary>
 public sealed record InboundSettings(
     CatchallPolicy Catchall = CatchallPolicy.KeepUnrouted,
     int HardBounceThreshold = 1,
     int LoopLimit = 20,
-    int LoopWindowMinutes = 120)
+    int LoopWindowMinutes = 120,
+    SenderVerification SenderVerification = SenderVerification.DmarcPolicy)
 {
     public static InboundSettings Default { get; } = new();
 }
@@ -52,6 +54,7 @@ public sealed class InboundSettingsService(ParleyDbContext db)
         if (!Enum.IsDefined(value.Catchall)) errors["catchall"] = ["Choose keepUnrouted, contactThread or reject."];
         if (value.HardBounceThreshold is < 1 or > 100) errors["hardBounceThreshold"] = ["Use a number of hard bounces from 1 to 100."];
         if (value.LoopLimit is < 0 or > 1_000_000) errors["loopLimit"] = ["Use 0 (off) or a number of messages up to 1,000,000."];
+        if (!Enum.IsDefined(value.SenderVerification)) errors["senderVerification"] = ["Choose dmarcPolicy, requireDmarcPass or off."];
         if (value.LoopWindowMinutes is < 1 or > 7 * 24 * 60) errors["loopWindowMinutes"] = ["Use a window from 1 minute to 7 days (10080 minutes)."];
         if (errors.Count > 0) throw new InvalidInputException(errors);
         var text = JsonSerializer.Serialize(value, Json);

@@ -210,6 +210,29 @@ namespace Parley.Data.Postgres.Migrations
                     b.ToTable("RawMimes");
                 });
 
+            modelBuilder.Entity("Parley.Core.Chatter.ReceivedHtml", b =>
+                {
+                    b.Property<long>("ChatterMessageId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Html")
+                        .HasColumnType("text");
+
+                    b.Property<string>("HtmlWithRemote")
+                        .HasColumnType("text");
+
+                    b.Property<int>("RemoteBlocked")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("WithheldBecause")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.HasKey("ChatterMessageId");
+
+                    b.ToTable("ReceivedHtml");
+                });
+
             modelBuilder.Entity("Parley.Core.Contacts.Contact", b =>
                 {
                     b.Property<long>("Id")
@@ -932,6 +955,17 @@ namespace Parley.Data.Postgres.Migrations
                         .HasForeignKey("RawMimeId");
 
                     b.Navigation("RawMime");
+                });
+
+            modelBuilder.Entity("Parley.Core.Chatter.ReceivedHtml", b =>
+                {
+                    b.HasOne("Parley.Core.Chatter.ChatterMessage", "Message")
+                        .WithOne()
+                        .HasForeignKey("Parley.Core.Chatter.ReceivedHtml", "ChatterMessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Message");
                 });
 
             modelBuilder.Entity("Parley.Core.Doctor.DoctorRun", b =>

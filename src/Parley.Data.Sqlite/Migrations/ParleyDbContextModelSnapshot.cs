@@ -197,6 +197,29 @@ namespace Parley.Data.Sqlite.Migrations
                     b.ToTable("RawMimes");
                 });
 
+            modelBuilder.Entity("Parley.Core.Chatter.ReceivedHtml", b =>
+                {
+                    b.Property<long>("ChatterMessageId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Html")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HtmlWithRemote")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("RemoteBlocked")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("WithheldBecause")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ChatterMessageId");
+
+                    b.ToTable("ReceivedHtml");
+                });
+
             modelBuilder.Entity("Parley.Core.Contacts.Contact", b =>
                 {
                     b.Property<long>("Id")
@@ -891,6 +914,17 @@ namespace Parley.Data.Sqlite.Migrations
                         .HasForeignKey("RawMimeId");
 
                     b.Navigation("RawMime");
+                });
+
+            modelBuilder.Entity("Parley.Core.Chatter.ReceivedHtml", b =>
+                {
+                    b.HasOne("Parley.Core.Chatter.ChatterMessage", "Message")
+                        .WithOne()
+                        .HasForeignKey("Parley.Core.Chatter.ReceivedHtml", "ChatterMessageId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Message");
                 });
 
             modelBuilder.Entity("Parley.Core.Doctor.DoctorRun", b =>

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Parley.Core.Aliases;
 using Parley.Core.Common;
 using Parley.Core.Inbound;
@@ -6,16 +7,17 @@ namespace Parley.Api;
 
 public sealed record InboundItemDto(
     long Id, DateTimeOffset ReceivedAt, string Source, string? ClientAddress, string MailFrom, string Recipients, string? MessageId,
-    string Status, string? Error, string? Route, string? AuthenticationResults, long? ChatterMessageId)
+    string Status, string? Error, string? Route, string? AuthenticationResults, long? ChatterMessageId, string? SenderDoubt)
 {
     public static InboundItemDto Of(InboundMessage i) => new(
         i.Id, i.ReceivedAt, i.Source, i.ClientAddress, i.MailFrom, i.Recipients, i.MessageId, InboundApi.Spell(i.Status),
-        i.Error, i.Route, i.AuthenticationResults, i.ChatterMessageId);
+        i.Error, i.Route, i.AuthenticationResults, i.ChatterMessageId,
+        SenderTrust.Doubt(InboundAuthentication.Parse(i.AuthenticationResults), SenderVerification.DmarcPolicy));
 }
 
 public sealed record AssignBody(string? RecordType, long? RecordId);
 
-public sealed record InboundSettingsBody(string? Catchall, int? HardBounceThreshold, int? LoopLimit, int? LoopWindowMinutes);
+public sealed record InboundSettingsBody(string? Catchall, int? HardBounceThreshold, int? LoopLimit, int? LoopWindowMinutes, string? SenderVerification = null);
 
 public sealed record AliasBody(string? LocalPart, string? RecordType, string? ContactPolicy);
 
@@ -56,7 +58,7 @@ public static class InboundApi
         }).WithSummary("Post an unrouted, failed or loop-limited message to a record's chatter");
 
         inbound.MapGet("/settings", async (InboundSettingsService service, CancellationToken ct) => ToBody(await service.GetAsync(ct)))
-            .WithSummary("Catchall policy, hard-bounce threshold and loop protection");
+            .WithSummary("Catchall policy, hard-bounce threshold, loop protection and sender verification (DMARC)");
 
         inbound.MapPut("/settings", async (InboundSettingsBody body, InboundSettingsService service, CancellationToken ct) =>
         {
@@ -64,8 +66,11 @@ public static class InboundApi
             var catchall = current.Catchall;
             if (body.Catchall is { } text && !Enum.TryParse(text.Replace("-", ""), ignoreCase: true, out catchall))
                 throw new InvalidInputException("catchall", "catchall must be keepUnrouted, contactThread or reject.");
+            var verification = current.SenderVerification;
+            if (body.SenderVerification is { } mode && !Enum.TryParse(mode.Replace("-", ""), ignoreCase: true, out verification))
+                throw new InvalidInputException("senderVerification", "senderVerification must be dmarcPolicy, requireDmarcPass or off.");
             var saved = await service.SetAsync(new InboundSettings(catchall, body.HardBounceThreshold ?? current.HardBounceThreshold,
-                body.LoopLimit ?? current.LoopLimit, body.LoopWindowMinutes ?? current.LoopWindowMinutes), ct);
+                body.LoopLimit ?? current.LoopLimit, body.LoopWindowMinutes ?? current.LoopWindowMinutes, verification), ct);
             return ToBody(saved);
         }).WithSummary("Change the catchall policy, hard-bounce threshold or loop protection (omitted fields keep their value)");
 
@@ -98,5 +103,5 @@ public static class InboundApi
 
     private static InboundSettingsBody ToBody(InboundSettings s) => new(
         s.Catchall switch { CatchallPolicy.ContactThread => "contactThread", CatchallPolicy.Reject => "reject", _ => "keepUnrouted" },
-        s.HardBounceThreshold, s.LoopLimit, s.LoopWindowMinutes);
+        s.HardBounceThreshold, s.LoopLimit, s.LoopWindowMinutes, JsonNamingPolicy.CamelCase.ConvertName(s.SenderVerification.ToString()));
 }

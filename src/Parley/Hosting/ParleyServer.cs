@@ -44,14 +44,8 @@ public static class ParleyServer
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseParleySecurityHeaders();
         app.UseExceptionHandler();
-        // Links and images in received mail (once the reader shows them) must not tell their servers which Parley page,
-        // contact or message they were opened from.
-        app.Use((context, next) =>
-        {
-            context.Response.Headers["Referrer-Policy"] = "same-origin";
-            return next(context);
-        });
         app.UseStaticFiles();
         app.UseMiddleware<FirstRunRedirect>();
         app.UseAuthentication();

@@ -8,7 +8,7 @@ using Parley.Core.Templates;
 
 namespace Parley.Pages.Contacts;
 
-public sealed class ViewModel(ContactService contacts, ChatterService chatter, TemplateService templates, FollowerService followers,
+public sealed class ViewModel(ContactService contacts, ChatterService chatter, TimelineReader timeline, TemplateService templates, FollowerService followers,
     SuppressionService suppressions) : ParleyPageModel
 {
     public const int TimelinePage = 50;
@@ -37,8 +37,8 @@ public sealed class ViewModel(ContactService contacts, ChatterService chatter, T
 
     public async Task<IActionResult> OnGetTimelineAsync(long? before, CancellationToken ct)
     {
-        var messages = await chatter.ListAsync(Record, before, TimelinePage, ct);
-        return Partial("_Timeline", new TimelineView(Record, messages, TimelinePage, before, ShowImagesOf));
+        var entries = await timeline.ReadAsync(Record, before, TimelinePage, ct);
+        return Partial("_Timeline", new TimelineView(Record, entries, TimelinePage, before, ShowImagesOf));
     }
 
     public async Task<IActionResult> OnGetPreviewAsync(long templateId, CancellationToken ct)
@@ -109,7 +109,7 @@ public sealed class ViewModel(ContactService contacts, ChatterService chatter, T
         Contact = await contacts.GetAsync(Id, ct);
         if (!Editing)
             Edit = new() { Name = Contact.Name, Email = Contact.Email, Company = Contact.Company, Phone = Contact.Phone, Tags = Contact.Tags };
-        Timeline = new TimelineView(Record, await chatter.ListAsync(Record, before, TimelinePage, ct), TimelinePage, before, ShowImagesOf);
+        Timeline = new TimelineView(Record, await timeline.ReadAsync(Record, before, TimelinePage, ct), TimelinePage, before, ShowImagesOf);
         Templates = await templates.ListAsync(RecordDirectory.ContactType, ct);
         Followers = await followers.ListAsync(Record, ct);
         Suppressed = await suppressions.FindAsync(Contact.Email, ct);
@@ -125,4 +125,4 @@ public sealed class FollowerForm
 
 /// <param name="Before">The paging cursor the page was opened with, kept by links that reload it.</param>
 /// <param name="ShowImagesOf">The one message whose remote images are loaded.</param>
-public sealed record TimelineView(RecordRef Record, List<ChatterMessage> Messages, int PageSize, long? Before = null, long? ShowImagesOf = null);
+public sealed record TimelineView(RecordRef Record, List<TimelineEntry> Entries, int PageSize, long? Before = null, long? ShowImagesOf = null);

@@ -9,7 +9,7 @@ using Parley.Pages.Domains;
 namespace Parley.Pages.Deliverability;
 
 /// <summary>The Deliverability record of a sending domain: its last doctor report and the timeline of changes.</summary>
-public sealed class ViewModel(ChatterService chatter, DoctorRunService doctor) : ParleyPageModel
+public sealed class ViewModel(TimelineReader timeline, DoctorRunService doctor) : ParleyPageModel
 {
     public const int TimelinePage = 50;
 
@@ -25,7 +25,7 @@ public sealed class ViewModel(ChatterService chatter, DoctorRunService doctor) :
         Domain = await doctor.GetDomainAsync(Id, ct);
         var last = await doctor.LastAsync(Id, ct);
         Report = new DoctorReportView(Id, Domain.Name, last?.Report, ShowHistoryLink: false);
-        Timeline = new TimelineView(Record, await chatter.ListAsync(Record, before, TimelinePage, ct), TimelinePage, before, images);
+        Timeline = new TimelineView(Record, await timeline.ReadAsync(Record, before, TimelinePage, ct), TimelinePage, before, images);
     }
 
     public async Task<IActionResult> OnPostCheckAsync(CancellationToken ct)

@@ -33,6 +33,28 @@ public static class InboundRulesText
         ? $"loop protection stops posting after {Count(rules.LoopLimit, "message")} from one sender within {Count(rules.LoopWindowMinutes, "minute")}; later ones are kept in Inbound mail"
         : "loop protection is off";
 
+    /// <summary>The sender-verification choice, as offered in the form.</summary>
+    public static string SenderChoice(SenderVerification mode) => mode switch
+    {
+        SenderVerification.RequireDmarcPass => "Trust only senders that pass DMARC",
+        SenderVerification.Off => "Trust the From line as it is (not recommended)",
+        _ => "Trust a sender unless its domain's DMARC says otherwise (recommended)",
+    };
+
+    public static string SenderExplained(SenderVerification mode) => mode switch
+    {
+        SenderVerification.RequireDmarcPass => "Mail from a domain without DMARC is kept in Inbound mail too. Safest, but most small domains publish no DMARC.",
+        SenderVerification.Off => "Anyone can write a customer's address on the From line: their mail would land in that customer's thread.",
+        _ => "A message that fails its domain's DMARC check (a forged From) never lands in a contact's thread: it is kept in Inbound mail, marked as suspected spoofing. Replies to Parley's own emails still thread, with a warning.",
+    };
+
+    public static string Sender(InboundSettings rules) => rules.SenderVerification switch
+    {
+        SenderVerification.RequireDmarcPass => "only mail that passes DMARC reaches a contact's thread by its From address",
+        SenderVerification.Off => "the From line is trusted as it is, even when DMARC fails",
+        _ => "mail whose From fails its domain's DMARC is kept in Inbound mail as suspected spoofing",
+    };
+
     public static string Bounces(InboundSettings rules) => $"an address is suppressed after {Count(rules.HardBounceThreshold, "hard bounce")}";
 
     /// <summary>"Saved. From now on, …" naming only what changed.</summary>
@@ -42,6 +64,7 @@ public static class InboundRulesText
         if (before.Catchall != after.Catchall) changes.Add($"mail to an unknown address on your alias domain {CatchallDoes(after.Catchall)}");
         if (before.LoopLimit != after.LoopLimit || (after.LoopLimit > 0 && before.LoopWindowMinutes != after.LoopWindowMinutes)) changes.Add(Loop(after));
         if (before.HardBounceThreshold != after.HardBounceThreshold) changes.Add(Bounces(after));
+        if (before.SenderVerification != after.SenderVerification) changes.Add(Sender(after));
         return changes.Count == 0
             ? "Saved. Nothing changed: the rules were already set this way."
             : $"Saved. From now on, {string.Join("; ", changes)}.";

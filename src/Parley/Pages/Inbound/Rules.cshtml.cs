@@ -11,14 +11,16 @@ public sealed class InboundRulesForm
     public int? HardBounceThreshold { get; set; }
     public int? LoopLimit { get; set; }
     public int? LoopWindowMinutes { get; set; }
+    public SenderVerification SenderVerification { get; set; }
 
     public static InboundRulesForm Of(InboundSettings s) => new()
     {
         Catchall = s.Catchall, HardBounceThreshold = s.HardBounceThreshold, LoopLimit = s.LoopLimit, LoopWindowMinutes = s.LoopWindowMinutes,
+        SenderVerification = s.SenderVerification,
     };
 
     /// <summary>-1 is out of range for every number, so a missing one gets the service's own message.</summary>
-    public InboundSettings ToSettings() => new(Catchall, HardBounceThreshold ?? -1, LoopLimit ?? -1, LoopWindowMinutes ?? -1);
+    public InboundSettings ToSettings() => new(Catchall, HardBounceThreshold ?? -1, LoopLimit ?? -1, LoopWindowMinutes ?? -1, SenderVerification);
 }
 
 /// <summary>The inbound rules (catchall, loop protection, hard-bounce threshold) explained, and a form to change them.</summary>

@@ -1,0 +1,52 @@
+using Microsoft.EntityFrameworkCore;
+using Parley.Core.Attachments;
+using Parley.Core.Common;
+using Parley.Core.Data;
+using Parley.Core.Inbound;
+using Parley.Core.Records;
+
+namespace Parley.Core.Chatter;
+
+/// <param name="Html">The display form of a received HTML body; null for other messages.</param>
+/// <param name="SenderDoubt">Why the header From of a received message is not proven (a DMARC failure); null when it is.</param>
+public sealed record TimelineEntry(ChatterMessage Message, ReceivedHtml? Html, IReadOnlyList<MessageAttachment> Files, string? SenderDoubt);
+
+/// <summary>One page of a record's timeline with what the page shows beside each message: its files and its sanitized HTML.</summary>
+public sealed class TimelineReader(ParleyDbContext db, ChatterService chatter, HtmlCleaner cleaner)
+{
+    public async Task<List<TimelineEntry>> ReadAsync(RecordRef record, long? beforeId, int take, CancellationToken ct)
+    {
+        var messages = await chatter.ListAsync(record, beforeId, take, ct);
+        var inbound = messages.Where(m => m.Direction == MessageDirection.In).Select(m => m.Id).ToList();
+        if (inbound.Count == 0) return messages.Select(m => new TimelineEntry(m, null, [], null)).ToList();
+
+        var files = (await db.Attachments.AsNoTracking().Where(a => inbound.Contains(a.ChatterMessageId)).OrderBy(a => a.PartIndex).ToListAsync(ct))
+            .ToLookup(a => a.ChatterMessageId);
+        var html = await db.ReceivedHtml.AsNoTracking().Where(r => inbound.Contains(r.ChatterMessageId)).ToDictionaryAsync(r => r.ChatterMessageId, ct);
+        await CleanOlderMessagesAsync(messages, html, files, ct);
+        return messages.Select(m => new TimelineEntry(m, html.GetValueOrDefault(m.Id), files[m.Id].ToList(),
+            m.Direction == MessageDirection.In ? SenderTrust.Doubt(InboundAuthentication.Parse(m.AuthenticationResults), SenderVerification.DmarcPolicy) : null))
+            .ToList();
+    }
+
+    // Messages received before Parley kept their display form are sanitized (bounded, like at routing) the first time
+    // they are shown, and kept.
+    private async Task CleanOlderMessagesAsync(List<ChatterMessage> messages, Dictionary<long, ReceivedHtml> html, ILookup<long, MessageAttachment> files,
+        CancellationToken ct)
+    {
+        var added = false;
+        foreach (var m in messages)
+        {
+            if (m.Direction != MessageDirection.In || m.BodyHtml is not { } body || html.ContainsKey(m.Id)) continue;
+            var made = ReceivedHtml.Make(cleaner, m, body, files[m.Id].ToList(), ct);
+            made.Message = null;
+            made.ChatterMessageId = m.Id;
+            db.ReceivedHtml.Add(made);
+            html[m.Id] = made;
+            added = true;
+        }
+        if (!added) return;
+        try { await db.SaveChangesAsync(ct); }
+        catch (DbUpdateException) { db.ChangeTracker.Clear(); } // another view kept it first; ours is the same
+    }
+}
