@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Logging;
 using System.Text.RegularExpressions;
 using Parley.Tests.Fixtures;
 
