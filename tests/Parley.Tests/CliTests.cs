@@ -77,6 +77,7 @@ public sealed class CliTests
     [Theory]
     [InlineData("--smtp-tls-cert", "/nonexistent/parley-test-cert.pem", "The SMTP TLS certificate could not be loaded from /nonexistent/parley-test-cert.pem")]
     [InlineData("--smtp-listen", "nonsense", "--smtp-listen must look like 127.0.0.1:2525")]
+    [InlineData("--trusted-proxy", "proxy.example", "--trusted-proxy must be an IP address like 10.0.0.5 or a network like 10.0.0.0/8, not 'proxy.example'.")]
     [InlineData("--database", "Host=127.0.0.1;Port=1;Username=parley;Password=x;Database=parley;Timeout=3", "Parley could not open the PostgreSQL database given with --database")]
     public async Task Serve_with_a_setting_that_cannot_work_says_which_and_exits_78(string option, string value, string expected)
     {
