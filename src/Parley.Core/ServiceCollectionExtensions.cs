@@ -38,6 +38,7 @@ public static class ServiceCollectionExtensions
         services.AddOptions<OutboxOptions>();
 
         services.AddScoped<UserService>();
+        services.AddScoped<SetupCode>();
         services.AddScoped<ApiTokenService>();
         services.AddScoped<SettingsService>();
         services.AddScoped<SecretSettings>();

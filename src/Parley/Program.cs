@@ -5,6 +5,7 @@ var root = new RootCommand("Parley: talk to your customers by email, and make su
 {
     ServeCommand.Create(),
     MigrateCommand.Create(),
+    AdminCommand.Create(),
     TokenCommand.Create(),
     DoctorCommand.Create(),
     SpfCommand.Create(),

@@ -23,11 +23,13 @@ public sealed class CliTests
 
     private static async Task<(int Exit, string Stdout, string Stderr)> RunParleyAsync(params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // Stdin is an empty pipe, never the terminal the tests may run in: a verb that would prompt must say what to give instead.
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(ParleyDll());
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment.Remove("PARLEY_DATABASE");
         using var process = Process.Start(info)!;
+        process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -75,6 +77,7 @@ public sealed class CliTests
     [Theory]
     [InlineData("--smtp-tls-cert", "/nonexistent/parley-test-cert.pem", "The SMTP TLS certificate could not be loaded from /nonexistent/parley-test-cert.pem")]
     [InlineData("--smtp-listen", "nonsense", "--smtp-listen must look like 127.0.0.1:2525")]
+    [InlineData("--trusted-proxy", "proxy.example", "--trusted-proxy must be an IP address like 10.0.0.5 or a network like 10.0.0.0/8, not 'proxy.example'.")]
     [InlineData("--database", "Host=127.0.0.1;Port=1;Username=parley;Password=x;Database=parley;Timeout=3", "Parley could not open the PostgreSQL database given with --database")]
     public async Task Serve_with_a_setting_that_cannot_work_says_which_and_exits_78(string option, string value, string expected)
     {
@@ -89,7 +92,40 @@ public sealed class CliTests
         Assert.DoesNotContain("   at ", stderr + stdout); // no stack trace
     }
 
+    [Fact]
+    public async Task Admin_create_makes_the_first_admin_and_refuses_a_second_run_clearly()
+    {
+        var dataDir = ParleyHost.NewDataDir();
+        var passwordFile = Path.Combine(dataDir, "admin.password");
+        await File.WriteAllTextAsync(passwordFile, "correct horse battery\n");
+
+        var (exit, stdout, stderr) = await RunParleyAsync("admin", "create", "--data-dir", dataDir, "--email", "Ada@Parley.test", "--name", "Ada Admin", "--password-file", passwordFile);
+        Assert.True(exit == 0, $"exit {exit}: {stdout} {stderr}");
+        Assert.Contains("ada@parley.test", stdout);
+
+        var (again, _, refused) = await RunParleyAsync("admin", "create", "--data-dir", dataDir, "--email", "eve@parley.test", "--name", "Eve", "--password-file", passwordFile);
+        Assert.Equal(1, again);
+        Assert.StartsWith("parley admin create: This installation already has an admin", refused.Trim());
+
+        await using var host = await ParleyHost.StartAsync(dataDir);
+        Assert.Equal(1, await host.UserCountAsync());
+        using var browser = new FormClient(host.Address);
+        Assert.Equal("/contacts", (await browser.SignInAsync("ada@parley.test", "correct horse battery")).Headers.Location?.OriginalString);
+    }
+
+    [Fact]
+    public async Task Admin_create_without_a_password_file_or_a_terminal_says_what_to_give()
+    {
+        var dataDir = ParleyHost.NewDataDir();
+        var (exit, _, stderr) = await RunParleyAsync("admin", "create", "--data-dir", dataDir, "--email", "ada@parley.test", "--name", "Ada");
+        Directory.Delete(dataDir, recursive: true);
+        Assert.Equal(1, exit);
+        Assert.Contains("--password-file", stderr);
+        Assert.DoesNotContain("   at ", stderr);
+    }
+
     [Theory]
+    [InlineData("admin")]
     [InlineData("serve")]
     [InlineData("migrate")]
     [InlineData("token")]

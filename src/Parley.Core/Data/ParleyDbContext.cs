@@ -53,6 +53,7 @@ public sealed class ParleyDbContext(DbContextOptions<ParleyDbContext> options) :
             e.HasIndex(u => u.Email).IsUnique();
             e.Property(u => u.Email).HasMaxLength(254);
             e.Property(u => u.Name).HasMaxLength(200);
+            e.Property(u => u.SecurityStamp).HasMaxLength(64);
         });
         b.Entity<ApiToken>(e =>
         {

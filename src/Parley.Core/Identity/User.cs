@@ -9,4 +9,8 @@ public sealed class User
     public required string PasswordHash { get; set; }
     public bool IsAdmin { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>Copied into each session cookie; a new one (at sign-out or a password change) ends every session issued before.</summary>
+    public string SecurityStamp { get; set; } = NewSecurityStamp();
+
+    public static string NewSecurityStamp() => Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
 }

@@ -5,7 +5,7 @@ using Parley.Core.Data;
 
 namespace Parley.Core.Identity;
 
-/// <summary>First-run admin creation, password checks and user look-ups.</summary>
+/// <summary>First-run admin creation, password checks and changes, session stamps and user look-ups.</summary>
 public sealed class UserService(ParleyDbContext db, TimeProvider clock)
 {
     private static readonly PasswordHasher<User> Hasher = new();
@@ -16,28 +16,86 @@ public sealed class UserService(ParleyDbContext db, TimeProvider clock)
     /// <summary>Creates a user; the first user of an installation is always an admin.</summary>
     public async Task<User> CreateAsync(string name, string email, string password, bool isAdmin, CancellationToken ct)
     {
+        var user = NewUser(name, email, password);
+        if (await db.Users.AnyAsync(u => u.Email == user.Email, ct))
+            throw new InvalidInputException("email", "A user with this email address already exists.");
+        user.IsAdmin = isAdmin || !await db.Users.AnyAsync(ct);
+        db.Users.Add(user);
+        await db.SaveChangesAsync(ct);
+        return user;
+    }
+
+    /// <summary>
+    /// Creates the installation's first admin, or returns null when it has a user already. Two requests at once cannot
+    /// both succeed: the same transaction writes a settings row whose key is fixed, and the key is the table's primary
+    /// key, so the database lets one of them through (SQLite's write lock; PostgreSQL's unique index) and the other fails.
+    /// </summary>
+    public async Task<User?> CreateFirstAdminAsync(string name, string email, string password, CancellationToken ct)
+    {
+        var user = NewUser(name, email, password);
+        user.IsAdmin = true;
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (await db.Users.AnyAsync(ct)) return null;
+        db.Settings.Add(new Settings.Setting { Key = FirstAdminKey, Value = user.Email });
+        db.Users.Add(user);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+            return null;
+        }
+        await db.Settings.Where(s => s.Key == SetupCode.Key).ExecuteDeleteAsync(ct);
+        await transaction.CommitAsync(ct);
+        return user;
+    }
+
+    private const string FirstAdminKey = "identity:first-admin";
+
+    private User NewUser(string name, string email, string password)
+    {
         var errors = new Dictionary<string, string[]>();
         var normalized = EmailAddress.Normalize(email);
         if (string.IsNullOrWhiteSpace(name)) errors["name"] = ["Please enter a name."];
         if (normalized is null) errors["email"] = ["Please enter a valid email address, like ana@example.com."];
-        if (password is null || password.Length < MinPasswordLength)
-            errors["password"] = [$"The password needs at least {MinPasswordLength} characters."];
+        if (PasswordProblem(password) is { } problem) errors["password"] = [problem];
         if (errors.Count > 0) throw new InvalidInputException(errors);
-        if (await db.Users.AnyAsync(u => u.Email == normalized, ct))
-            throw new InvalidInputException("email", "A user with this email address already exists.");
+        var user = new User { Name = name.Trim(), Email = normalized!, PasswordHash = "", CreatedAt = clock.GetUtcNow() };
+        user.PasswordHash = Hasher.HashPassword(user, password);
+        return user;
+    }
 
-        var user = new User
-        {
-            Name = name.Trim(),
-            Email = normalized!,
-            PasswordHash = "",
-            IsAdmin = isAdmin || !await db.Users.AnyAsync(ct),
-            CreatedAt = clock.GetUtcNow(),
-        };
-        user.PasswordHash = Hasher.HashPassword(user, password!);
-        db.Users.Add(user);
+    private static string? PasswordProblem(string? password) =>
+        password is null || password.Length < MinPasswordLength ? $"The password needs at least {MinPasswordLength} characters." : null;
+
+    /// <summary>
+    /// Changes the user's password after checking the current one, and ends every session they have (a new security
+    /// stamp); returns the user with the new stamp so the caller can sign the person who changed it in again.
+    /// </summary>
+    public async Task<User> ChangePasswordAsync(long userId, string? current, string? next, string? confirm, CancellationToken ct)
+    {
+        var user = await db.Users.FirstAsync(u => u.Id == userId, ct);
+        if (string.IsNullOrEmpty(current) || Hasher.VerifyHashedPassword(user, user.PasswordHash, current) == PasswordVerificationResult.Failed)
+            throw new InvalidInputException("currentPassword", "Your current password is not right.");
+        if (PasswordProblem(next) is { } problem) throw new InvalidInputException("newPassword", problem);
+        if (next != confirm) throw new InvalidInputException("confirmPassword", "The two new passwords do not match.");
+        user.PasswordHash = Hasher.HashPassword(user, next!);
+        user.SecurityStamp = User.NewSecurityStamp();
         await db.SaveChangesAsync(ct);
         return user;
+    }
+
+    /// <summary>The stamp a session cookie must carry to be valid; null when the user is gone.</summary>
+    public Task<string?> SecurityStampAsync(long userId, CancellationToken ct) =>
+        db.Users.Where(u => u.Id == userId).Select(u => u.SecurityStamp).FirstOrDefaultAsync(ct);
+
+    /// <summary>Signs the user out everywhere: every session cookie issued so far stops working.</summary>
+    public async Task EndSessionsAsync(long userId, CancellationToken ct)
+    {
+        var stamp = User.NewSecurityStamp();
+        await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(s => s.SetProperty(u => u.SecurityStamp, stamp), ct);
     }
 
     /// <summary>Returns the user when the password matches, else null (without saying which part was wrong).</summary>

@@ -10,24 +10,30 @@ namespace Parley.Core.Settings;
 /// </summary>
 public sealed class SecretSettings(ParleyDbContext db)
 {
-    public async Task<byte[]> GetOrCreateKeyAsync(string name, CancellationToken ct)
+    public async Task<byte[]> GetOrCreateKeyAsync(string name, CancellationToken ct) =>
+        Convert.FromBase64String(await GetOrCreateAsync(name, () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), ct));
+
+    /// <summary>The secret's value, made with <paramref name="make"/> the first time; every node gets the same one.</summary>
+    public async Task<string> GetOrCreateAsync(string name, Func<string> make, CancellationToken ct)
     {
-        var key = "secret:" + name;
+        var key = KeyFor(name);
         var row = await db.Settings.AsNoTracking().FirstOrDefaultAsync(s => s.Key == key, ct);
-        if (row is not null) return Convert.FromBase64String(row.Value);
-        var value = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        if (row is not null) return row.Value;
+        var value = make();
         db.Settings.Add(new Setting { Key = key, Value = value });
         try
         {
             await db.SaveChangesAsync(ct);
-            return Convert.FromBase64String(value);
+            return value;
         }
         catch (DbUpdateException)
         {
             // Another node created it first: use theirs.
             db.ChangeTracker.Clear();
             row = await db.Settings.AsNoTracking().FirstAsync(s => s.Key == key, ct);
-            return Convert.FromBase64String(row.Value);
+            return row.Value;
         }
     }
+
+    internal static string KeyFor(string name) => "secret:" + name;
 }

@@ -20,6 +20,9 @@ public static class AuthSetup
                 o.Cookie.SameSite = SameSiteMode.Lax;
                 o.SlidingExpiration = true;
                 o.ExpireTimeSpan = TimeSpan.FromDays(7);
+                // Secure whenever the request is HTTPS, directly or through a trusted proxy (ForwardedHeadersSetup).
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                o.Events.OnValidatePrincipal = CookieSession.ValidateAsync;
             })
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthenticationHandler>(ApiTokenAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()

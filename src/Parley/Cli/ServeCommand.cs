@@ -22,8 +22,13 @@ public static class ServeCommand
         var tlsKey = new Option<string?>("--smtp-tls-key") { Description = "The PEM private key of --smtp-tls-cert, when it is in a file of its own" };
         var dns = new Option<string?>("--dns") { Description = "DNS server for MX look-ups and checks (HOST:PORT); default: the system's resolvers" };
         var directPort = new Option<int>("--direct-port") { Description = "Port that direct delivery connects to on MX hosts (25; change only for tests)", DefaultValueFactory = _ => 25 };
+        var trustedProxy = new Option<string[]>("--trusted-proxy")
+        {
+            Description = "A reverse proxy (IP address, or network like 10.0.0.0/8) whose X-Forwarded-For and X-Forwarded-Proto Parley believes; repeat for more. Default: none",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
         var demo = new Option<bool>("--demo") { Description = "Load a demo data set (an admin, contacts, a template, a conversation) into an empty database" };
-        var command = new Command("serve", "Run Parley: web UI, REST API, SMTP listener and delivery workers") { dataDir, database, urls, smtp, smtpName, tlsCert, tlsKey, dns, directPort, demo };
+        var command = new Command("serve", "Run Parley: web UI, REST API, SMTP listener and delivery workers") { dataDir, database, urls, smtp, smtpName, tlsCert, tlsKey, dns, directPort, trustedProxy, demo };
         command.SetAction(async (parse, ct) =>
         {
             try
@@ -40,6 +45,7 @@ public static class ServeCommand
                     Demo = parse.GetValue(demo),
                     Dns = parse.GetValue(dns),
                     DirectDeliveryPort = parse.GetValue(directPort),
+                    TrustedProxies = parse.GetValue(trustedProxy) ?? [],
                 }, ct);
             }
             catch (Exception e) when (StartupConfigurationException.Find(e) is { } configuration)

@@ -33,6 +33,10 @@ public static class ParleyServer
         if (options.RunWorkers) builder.Services.AddParleyWorkers();
         builder.Services.AddParleySmtpIntegration(options);
         builder.Services.AddParleyAuth();
+        builder.Services.AddParleyForwardedHeaders(options.TrustedProxies);
+        builder.Services.Configure<LoginThrottleOptions>(builder.Configuration.GetSection("LoginThrottle"));
+        builder.Services.AddSingleton<LoginThrottle>();
+        builder.Services.AddHostedService<SetupCodeAnnouncer>();
         builder.Services.AddParleyApi();
         builder.Services.AddRazorPages(o =>
         {
@@ -44,6 +48,8 @@ public static class ParleyServer
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        // Without trusted proxies it stays out: with none listed, the middleware would believe any sender.
+        if (options.TrustedProxies.Count > 0) app.UseForwardedHeaders();
         app.UseParleySecurityHeaders();
         app.UseExceptionHandler();
         app.UseStaticFiles();

@@ -19,6 +19,8 @@ public sealed record ServeOptions
     public string? Dns { get; init; }
     /// <summary>The port direct delivery connects to on MX hosts: 25, except in tests on loopback.</summary>
     public int DirectDeliveryPort { get; init; } = 25;
+    /// <summary>Reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (addresses or networks like 10.0.0.0/8); none by default.</summary>
+    public IReadOnlyList<string> TrustedProxies { get; init; } = [];
     /// <summary>Off for verbs that only need the database (token, migrate).</summary>
     public bool RunWorkers { get; init; } = true;
 }

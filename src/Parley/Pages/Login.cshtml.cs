@@ -1,13 +1,10 @@
-using System.Security.Claims;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
 using Parley.Auth;
 using Parley.Core.Identity;
 
 namespace Parley.Pages;
 
-public sealed class LoginModel(UserService users, Hosting.ServeOptions serve) : ParleyPageModel
+public sealed class LoginModel(UserService users, LoginThrottle throttle, Hosting.ServeOptions serve) : ParleyPageModel
 {
     public bool Demo => serve.Demo;
 
@@ -22,14 +19,27 @@ public sealed class LoginModel(UserService users, Hosting.ServeOptions serve) : 
 
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
+        using var attempt = throttle.Begin(Email, HttpContext.Connection.RemoteIpAddress);
+        if (attempt.MustWait is { } wait)
+        {
+            // The same answer whether the email has an account or not.
+            Error = $"Too many failed sign-ins. Please wait {Describe(wait)} and try again.";
+            Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Page();
+        }
         var user = await users.VerifyPasswordAsync(Email, Password, ct);
         if (user is null)
         {
             Error = "That email and password do not match an account.";
             return Page();
         }
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(UserClaims.For(user), CookieAuthenticationDefaults.AuthenticationScheme));
-        await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal);
+        attempt.Succeeded();
+        await CookieSession.SignInAsync(HttpContext, user);
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/contacts");
     }
+
+    private static string Describe(TimeSpan wait) => wait.TotalSeconds <= 60
+        ? $"{Math.Ceiling(wait.TotalSeconds):0} second{(wait.TotalSeconds > 1 ? "s" : "")}"
+        : $"{Math.Ceiling(wait.TotalMinutes):0} minutes";
 }

@@ -1,16 +1,16 @@
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
+using Parley.Auth;
 
 namespace Parley.Pages;
 
+/// <summary>Signs out everywhere: every session of the user ends, including cookies copied elsewhere.</summary>
 public sealed class LogoutModel : ParleyPageModel
 {
     public IActionResult OnGet() => Redirect("/contacts");
 
-    public async Task<IActionResult> OnPostAsync()
+    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
-        await HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        await CookieSession.SignOutEverywhereAsync(HttpContext, Acting.Id, ct);
         return Redirect("/login");
     }
 }

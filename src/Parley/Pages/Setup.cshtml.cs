@@ -1,18 +1,22 @@
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
-using System.Security.Claims;
 using Parley.Auth;
 using Parley.Core.Identity;
 
 namespace Parley.Pages;
 
-/// <summary>First run: create the admin account. Closed once any user exists.</summary>
-public sealed class SetupModel(UserService users) : ParleyPageModel
+/// <summary>
+/// First run: create the admin account. From another machine (or through a proxy) it asks for the set-up code that
+/// serve prints in its log, so whoever reaches a new server first cannot take it. Closed once any user exists.
+/// </summary>
+public sealed class SetupModel(UserService users, SetupCode setupCode, IConfiguration configuration) : ParleyPageModel
 {
     [BindProperty] public string Name { get; set; } = "";
     [BindProperty] public string Email { get; set; } = "";
     [BindProperty] public string Password { get; set; } = "";
+    [BindProperty] public string? Code { get; set; }
+
+    /// <summary>Setup:AlwaysAskCode=true asks on this machine too, for a local proxy that does not send X-Forwarded-For.</summary>
+    public bool AsksCode => configuration.GetValue<bool>("Setup:AlwaysAskCode") || !RequestOrigin.IsThisMachine(HttpContext);
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct) =>
         await users.AnyUserAsync(ct) ? Redirect("/login") : Page();
@@ -20,11 +24,21 @@ public sealed class SetupModel(UserService users) : ParleyPageModel
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         if (await users.AnyUserAsync(ct)) return Redirect("/login");
+        if (AsksCode && !await setupCode.MatchesAsync(Code, ct))
+        {
+            ModelState.AddModelError("code", "That set-up code is not right. Copy it from the log of 'parley serve': the line that says \"set-up code\".");
+            Response.StatusCode = StatusCodes.Status403Forbidden;
+            return Page();
+        }
         User? created = null;
-        if (!await TryAsync(async () => created = await users.CreateAsync(Name, Email, Password, isAdmin: true, ct))) return Page();
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(UserClaims.For(created!), CookieAuthenticationDefaults.AuthenticationScheme));
-        await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, principal);
-        Flash($"Welcome, {created!.Name}. Next: set the alias domain and an outgoing server in Settings.");
+        if (!await TryAsync(async () => created = await users.CreateFirstAdminAsync(Name, Email, Password, ct))) return Page();
+        if (created is null)
+        {
+            Flash("This installation already has an admin account. Please sign in.");
+            return Redirect("/login");
+        }
+        await CookieSession.SignInAsync(HttpContext, created);
+        Flash($"Welcome, {created.Name}. Next: set the alias domain and an outgoing server in Settings.");
         return Redirect("/settings");
     }
 }

@@ -39,7 +39,8 @@ public sealed class ParleyInstance : IAsyncDisposable
     public HttpClient Api { get; }
     public IServiceProvider Services => _app.Services;
 
-    /// <param name="seedAdmin">False for a second node on a database whose admin already exists (it gets its own token).</param>
+    /// <param name="seedAdmin">False for a second node on a database whose admin already exists (it gets its own token),
+    /// or for an installation not set up yet (then <see cref="Api"/> has no token).</param>
     /// <param name="smtpTlsCertificate">The listener's STARTTLS certificate file (serve's --smtp-tls-cert); null: self-signed.</param>
     public static async Task<ParleyInstance> StartAsync(string? database = null, string? dns = null, int directDeliveryPort = 25, bool seedAdmin = true,
         string? smtpTlsCertificate = null, string? smtpTlsKey = null, string? smtpName = null)
@@ -66,17 +67,17 @@ public sealed class ParleyInstance : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var smtpPort = app.Services.GetRequiredService<SmtpListener>().Port;
 
-        string secret;
+        string? secret;
         await using (var scope = app.Services.CreateAsyncScope())
         {
             var users = scope.ServiceProvider.GetRequiredService<UserService>();
             var admin = seedAdmin
                 ? await users.CreateAsync("Alice Admin", AdminEmail, AdminPassword, true, default)
-                : (await users.VerifyPasswordAsync(AdminEmail, AdminPassword, default))!;
-            (_, secret) = await scope.ServiceProvider.GetRequiredService<ApiTokenService>().CreateAsync(admin.Id, "e2e", default);
+                : await users.VerifyPasswordAsync(AdminEmail, AdminPassword, default);
+            secret = admin is null ? null : (await scope.ServiceProvider.GetRequiredService<ApiTokenService>().CreateAsync(admin.Id, "e2e", default)).Secret;
         }
         var api = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
-        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+        if (secret is not null) api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
         return new ParleyInstance(app, dataDir, new Uri(address), smtpPort, api);
     }
 

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Parley.Core.Identity;
 using Parley.Core.Settings;
 using Parley.Hosting;
@@ -14,29 +15,42 @@ namespace Parley.Tests.Fixtures;
 /// </summary>
 public sealed class ParleyHost : IAsyncDisposable
 {
-    private ParleyHost(WebApplication app, string dataDir, Uri address)
+    private readonly bool _keepDataDir;
+
+    private ParleyHost(WebApplication app, string dataDir, Uri address, bool keepDataDir)
     {
+        _keepDataDir = keepDataDir;
         App = app;
         DataDir = dataDir;
         Address = address;
     }
 
+    /// <summary>The password of users made with <see cref="CreateUserAsync"/>.</summary>
+    public const string Password = "correct horse battery";
+
     public WebApplication App { get; }
     public string DataDir { get; }
     public Uri Address { get; }
 
-    public static async Task<ParleyHost> StartAsync(string? dataDir = null)
+    /// <param name="options">Changes to serve's options (e.g. trusted proxies).</param>
+    /// <param name="configure">Configuration or services to set on the host (e.g. a fake clock).</param>
+    /// <param name="keepDataDir">True to start another host on the same data directory later (a restart).</param>
+    public static async Task<ParleyHost> StartAsync(string? dataDir = null, Func<ServeOptions, ServeOptions>? options = null,
+        Action<WebApplicationBuilder>? configure = null, bool keepDataDir = false)
     {
         dataDir ??= NewDataDir();
-        var app = ParleyServer.Build(
-            new ServeOptions { DataDir = dataDir, Urls = "http://127.0.0.1:0", SmtpListen = "127.0.0.1:0", RunWorkers = false },
+        var serve = new ServeOptions { DataDir = dataDir, Urls = "http://127.0.0.1:0", SmtpListen = "127.0.0.1:0", RunWorkers = false };
+        var app = ParleyServer.Build(options?.Invoke(serve) ?? serve, builder =>
+        {
             // The test runner, not parley, is the entry assembly: point MVC at parley's pages.
-            builder => builder.Services.AddRazorPages().AddApplicationPart(typeof(ParleyServer).Assembly));
+            builder.Services.AddRazorPages().AddApplicationPart(typeof(ParleyServer).Assembly);
+            configure?.Invoke(builder);
+        });
         await StorageSetup.MigrateAsync(app.Services, default);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         Assert.StartsWith("http://127.0.0.1:", address);
-        return new ParleyHost(app, dataDir, new Uri(address));
+        return new ParleyHost(app, dataDir, new Uri(address), keepDataDir);
     }
 
     public static string NewDataDir()
@@ -49,7 +63,13 @@ public sealed class ParleyHost : IAsyncDisposable
     public async Task<User> CreateUserAsync(string email = "ada@parley.test", string name = "Ada Admin")
     {
         await using var scope = App.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<UserService>().CreateAsync(name, email, "correct horse battery", true, default);
+        return await scope.ServiceProvider.GetRequiredService<UserService>().CreateAsync(name, email, Password, true, default);
+    }
+
+    public async Task<int> UserCountAsync()
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<Parley.Core.Data.ParleyDbContext>().Users.CountAsync();
     }
 
     public async Task<string> CreateTokenAsync(long userId)
@@ -77,6 +97,7 @@ public sealed class ParleyHost : IAsyncDisposable
         await App.StopAsync();
         await App.DisposeAsync();
         SqliteConnection.ClearAllPools();
+        if (_keepDataDir) return;
         try { Directory.Delete(DataDir, recursive: true); }
         catch (IOException) { }
     }
