@@ -46,10 +46,10 @@ public sealed class ParleyHost : IAsyncDisposable
         return dir;
     }
 
-    public async Task<User> CreateUserAsync(string email = "ada@parley.test", string name = "Ada Admin")
+    public async Task<User> CreateUserAsync(string email = "ada@parley.test", string name = "Ada Admin", bool isAdmin = true)
     {
         await using var scope = App.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<UserService>().CreateAsync(name, email, "correct horse battery", true, default);
+        return await scope.ServiceProvider.GetRequiredService<UserService>().CreateAsync(name, email, "correct horse battery", isAdmin, default);
     }
 
     public async Task<string> CreateTokenAsync(long userId)
