@@ -31,6 +31,6 @@ public static class InboundAttachments
                 : Results.File(bytes, "application/octet-stream", file.FileName);
         }).RequireAuthorization(p => p.AddAuthenticationSchemes(
             Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationDefaults.AuthenticationScheme,
-            Auth.ApiTokenAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
+            Auth.ApiTokenAuthenticationHandler.SchemeName).RequireAuthenticatedUser()).RequireAuthorization(Auth.ParleyPolicies.Member);
     }
 }

@@ -52,10 +52,10 @@ public sealed class ParleyHost : IAsyncDisposable
         return await scope.ServiceProvider.GetRequiredService<UserService>().CreateAsync(name, email, "correct horse battery", isAdmin, default);
     }
 
-    public async Task<string> CreateTokenAsync(long userId)
+    public async Task<string> CreateTokenAsync(long userId, ApiTokenScope scope = ApiTokenScope.Full, DateTimeOffset? expiresAt = null)
     {
-        await using var scope = App.Services.CreateAsyncScope();
-        var (_, secret) = await scope.ServiceProvider.GetRequiredService<ApiTokenService>().CreateAsync(userId, "tests", default);
+        await using var services = App.Services.CreateAsyncScope();
+        var (_, secret) = await services.ServiceProvider.GetRequiredService<ApiTokenService>().CreateAsync(userId, $"tests ({scope})", scope, expiresAt, default);
         return secret;
     }
 
