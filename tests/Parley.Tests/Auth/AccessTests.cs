@@ -219,6 +219,30 @@ public sealed class AccessTests(AccessFixture fixture) : IClassFixture<AccessFix
     }
 
     [Fact]
+    public async Task A_tokens_last_use_is_recorded_soon_after_it_is_used()
+    {
+        var secret = await fixture.Host.CreateTokenAsync(fixture.Member.Id);
+        var id = await IdOfAsync(secret, secret); // this call is the token's first use
+
+        // Recorded in the background: wait for it (up to 10 s), checking with another token so as not to add uses.
+        var lastUsed = await LastUsedAsync(id);
+        for (var tries = 0; lastUsed is null && tries < 100; tries++)
+        {
+            await Task.Delay(100);
+            lastUsed = await LastUsedAsync(id);
+        }
+        Assert.NotNull(lastUsed);
+        Assert.InRange(lastUsed.Value, DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddSeconds(1));
+    }
+
+    private async Task<DateTimeOffset?> LastUsedAsync(long tokenId)
+    {
+        var tokens = await Json.ReadAsync(await fixture.Client(fixture.AdminToken).GetAsync("/api/v1/tokens"), HttpStatusCode.OK);
+        var used = tokens.EnumerateArray().Single(t => t.GetProperty("id").GetInt64() == tokenId).GetProperty("lastUsedAt");
+        return used.ValueKind == System.Text.Json.JsonValueKind.Null ? null : used.GetDateTimeOffset();
+    }
+
+    [Fact]
     public async Task A_members_token_cannot_be_a_mailgate_token()
     {
         await using var scope = fixture.Host.App.Services.CreateAsyncScope();
