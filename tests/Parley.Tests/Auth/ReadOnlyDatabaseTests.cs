@@ -28,8 +28,11 @@ public sealed class ReadOnlyDatabaseTests
             await begin.ExecuteNonQueryAsync();
         }
 
+        // The token's first use: its last-use write waits for the lock in the background, not in this request.
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var read = await api.GetAsync("/api/v1/contacts");
         await Json.ReadAsync(read, HttpStatusCode.OK);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"The read took {clock.Elapsed}: it waited for the write lock");
 
         var write = await api.Post("/api/v1/contacts", new { name = "Ana Lima", email = "ana@customer.test" });
         var problem = await Json.ReadAsync(write, HttpStatusCode.ServiceUnavailable);
