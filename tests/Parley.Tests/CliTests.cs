@@ -64,6 +64,44 @@ public sealed class CliTests
     }
 
     [Fact]
+    public async Task Token_create_scope_mailgate_makes_a_token_that_only_hands_in_mail_and_expires()
+    {
+        var dataDir = ParleyHost.NewDataDir();
+        await CreateAdminAsync(dataDir);
+
+        var (exit, stdout, stderr) = await RunParleyAsync("token", "create", "--data-dir", dataDir, "--name", "postfix", "--scope", "mailgate", "--expires-in", "90d");
+        Assert.True(exit == 0, $"exit {exit}: {stderr}");
+        Assert.Contains("mailgate token for ada@parley.test, until", stderr);
+        var token = stdout.Trim();
+
+        await using var host = await ParleyHost.StartAsync(dataDir);
+        using var api = host.Client(token);
+        var raw = await api.PostAsync("/api/v1/inbound/raw", new StringContent("From: a@customer.test\r\nSubject: hi\r\n\r\nhello\r\n", System.Text.Encoding.ASCII, "message/rfc822"));
+        Assert.Equal(HttpStatusCode.Accepted, raw.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await api.GetAsync("/api/v1/contacts")).StatusCode);
+        using var admin = host.Client(await host.CreateTokenAsync(1));
+        var listed = await Json.ReadAsync(await admin.GetAsync("/api/v1/tokens"), HttpStatusCode.OK);
+        var postfix = listed.EnumerateArray().Single(t => t.GetProperty("name").GetString() == "postfix");
+        Assert.Equal("mailgate", postfix.GetProperty("scope").GetString());
+        Assert.InRange(postfix.GetProperty("expiresAt").GetDateTimeOffset(), DateTimeOffset.UtcNow.AddDays(89), DateTimeOffset.UtcNow.AddDays(91));
+    }
+
+    [Theory]
+    [InlineData("--expires-in", "soon")]
+    [InlineData("--expires-in", "0d")]
+    [InlineData("--scope", "everything")]
+    public async Task Token_create_with_a_bad_scope_or_expiry_prints_no_token(string option, string value)
+    {
+        var dataDir = ParleyHost.NewDataDir();
+        await CreateAdminAsync(dataDir);
+        var (exit, stdout, stderr) = await RunParleyAsync("token", "create", "--data-dir", dataDir, option, value);
+        Directory.Delete(dataDir, recursive: true);
+        Assert.NotEqual(0, exit);
+        Assert.DoesNotContain("pk_", stdout); // a parse error prints the verb's help there, never a token
+        Assert.Contains(option, stderr);
+    }
+
+    [Fact]
     public async Task Token_create_without_an_admin_fails_and_prints_no_token()
     {
         var dataDir = ParleyHost.NewDataDir();

@@ -61,6 +61,8 @@ public sealed class ParleyDbContext(DbContextOptions<ParleyDbContext> options) :
             e.Property(t => t.Name).HasMaxLength(200);
             e.Property(t => t.Prefix).HasMaxLength(32);
             e.Property(t => t.SecretHash).HasMaxLength(64);
+            // Tokens made before scopes existed act fully as their user, as they always did.
+            e.Property(t => t.Scope).HasConversion<string>().HasMaxLength(16).HasDefaultValue(ApiTokenScope.Full);
         });
         b.Entity<Contact>(e =>
         {

@@ -15,4 +15,9 @@ public sealed class ApiToken
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? LastUsedAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
+    public ApiTokenScope Scope { get; set; }
+    /// <summary>After this the token no longer authenticates; null means it does not expire.</summary>
+    public DateTimeOffset? ExpiresAt { get; set; }
+
+    public bool IsExpired(DateTimeOffset now) => ExpiresAt <= now;
 }

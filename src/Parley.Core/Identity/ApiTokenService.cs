@@ -6,14 +6,21 @@ using Parley.Core.Data;
 
 namespace Parley.Core.Identity;
 
-/// <summary>Issues and checks API bearer tokens. The secret is shown once and stored only as a hash.</summary>
+/// <summary>Issues, checks, lists and revokes API bearer tokens. The secret is shown once and stored only as a hash.</summary>
 public sealed class ApiTokenService(ParleyDbContext db, TimeProvider clock)
 {
     private const string TokenPrefix = "pk_";
 
-    public async Task<(ApiToken Token, string Secret)> CreateAsync(long userId, string? name, CancellationToken ct)
+    public Task<(ApiToken Token, string Secret)> CreateAsync(long userId, string? name, CancellationToken ct) =>
+        CreateAsync(userId, name, ApiTokenScope.Full, null, ct);
+
+    public async Task<(ApiToken Token, string Secret)> CreateAsync(long userId, string? name, ApiTokenScope scope, DateTimeOffset? expiresAt, CancellationToken ct)
     {
-        if (!await db.Users.AnyAsync(u => u.Id == userId, ct)) throw new NotFoundException("The user");
+        var owner = await db.Users.FirstOrDefaultAsync(u => u.Id == userId, ct) ?? throw new NotFoundException("The user");
+        var now = clock.GetUtcNow();
+        if (scope == ApiTokenScope.Mailgate && !owner.IsAdmin)
+            throw new InvalidInputException("scope", "Only an administrator's token can hand in mail; ask an administrator to create the mailgate token.");
+        if (expiresAt <= now) throw new InvalidInputException("expiresAt", "The expiry must be in the future.");
         var secret = TokenPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
         var token = new ApiToken
         {
@@ -21,41 +28,46 @@ public sealed class ApiTokenService(ParleyDbContext db, TimeProvider clock)
             Name = string.IsNullOrWhiteSpace(name) ? "API token" : name.Trim(),
             Prefix = secret[..10],
             SecretHash = Hash(secret),
-            CreatedAt = clock.GetUtcNow(),
+            CreatedAt = now,
+            Scope = scope,
+            ExpiresAt = expiresAt,
         };
         db.ApiTokens.Add(token);
         await db.SaveChangesAsync(ct);
         return (token, secret);
     }
 
-    /// <summary>Returns the token's owner, or null for an unknown or revoked token.</summary>
-    public async Task<User?> AuthenticateAsync(string secret, CancellationToken ct)
+    /// <summary>
+    /// Returns the token with its owner, or null for an unknown, revoked or expired token. Only reads: a database
+    /// that takes no writes must not stop every API call (last use is recorded elsewhere, off the request).
+    /// </summary>
+    public async Task<ApiToken?> AuthenticateAsync(string secret, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(secret) || !secret.StartsWith(TokenPrefix, StringComparison.Ordinal)) return null;
         var hash = Hash(secret);
-        var token = await db.ApiTokens.Include(t => t.User)
+        var token = await db.ApiTokens.AsNoTracking().Include(t => t.User)
             .FirstOrDefaultAsync(t => t.SecretHash == hash && t.RevokedAt == null, ct);
-        if (token?.User is null) return null;
-        var now = clock.GetUtcNow();
-        // Touch at most once a minute: token checks are on every API call.
-        if (token.LastUsedAt is null || now - token.LastUsedAt > TimeSpan.FromMinutes(1))
-        {
-            token.LastUsedAt = now;
-            await db.SaveChangesAsync(ct);
-        }
-        return token.User;
+        return token?.User is null || token.IsExpired(clock.GetUtcNow()) ? null : token;
     }
 
-    public Task<List<ApiToken>> ListAsync(long userId, CancellationToken ct) =>
-        db.ApiTokens.Where(t => t.UserId == userId && t.RevokedAt == null).OrderByDescending(t => t.Id).ToListAsync(ct);
+    public Task RecordUseAsync(long tokenId, DateTimeOffset usedAt, CancellationToken ct) =>
+        db.ApiTokens.Where(t => t.Id == tokenId).ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, usedAt), ct);
 
-    public async Task RevokeAsync(long userId, long tokenId, CancellationToken ct)
+    /// <summary>Tokens that are not revoked (expired ones included, so they can be seen and cleared): an admin sees everyone's.</summary>
+    public Task<List<ApiToken>> ListAsync(ActingUser acting, CancellationToken ct) =>
+        Visible(acting).Include(t => t.User).Where(t => t.RevokedAt == null).OrderByDescending(t => t.Id).ToListAsync(ct);
+
+    /// <summary>Revokes one of the acting user's tokens (an admin may revoke anyone's); others' tokens are "not found".</summary>
+    public async Task RevokeAsync(ActingUser acting, long tokenId, CancellationToken ct)
     {
-        var token = await db.ApiTokens.FirstOrDefaultAsync(t => t.Id == tokenId && t.UserId == userId, ct)
+        var token = await Visible(acting).FirstOrDefaultAsync(t => t.Id == tokenId && t.RevokedAt == null, ct)
             ?? throw new NotFoundException("The token");
         token.RevokedAt = clock.GetUtcNow();
         await db.SaveChangesAsync(ct);
     }
+
+    private IQueryable<ApiToken> Visible(ActingUser acting) =>
+        acting.IsAdmin ? db.ApiTokens : db.ApiTokens.Where(t => t.UserId == acting.Id);
 
     private static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 

@@ -120,6 +120,8 @@ public sealed class UserService(ParleyDbContext db, TimeProvider clock)
         return user;
     }
 
+    public Task<List<User>> ListAdminsAsync(CancellationToken ct) => db.Users.Where(u => u.IsAdmin).OrderBy(u => u.Name).ToListAsync(ct);
+
     public Task<User?> FindAsync(long id, CancellationToken ct) => db.Users.FirstOrDefaultAsync(u => u.Id == id, ct);
 
     private static readonly string DummyHash = Hasher.HashPassword(new User { Email = "", Name = "", PasswordHash = "" }, "not-a-real-password");

@@ -564,6 +564,9 @@ namespace Parley.Data.Postgres.Migrations
                     b.Property<long>("CreatedAt")
                         .HasColumnType("bigint");
 
+                    b.Property<long?>("ExpiresAt")
+                        .HasColumnType("bigint");
+
                     b.Property<long?>("LastUsedAt")
                         .HasColumnType("bigint");
 
@@ -579,6 +582,13 @@ namespace Parley.Data.Postgres.Migrations
 
                     b.Property<long?>("RevokedAt")
                         .HasColumnType("bigint");
+
+                    b.Property<string>("Scope")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("Full");
 
                     b.Property<string>("SecretHash")
                         .IsRequired()

@@ -1,9 +1,17 @@
+using System.Data.Common;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using Parley.Core.Common;
 
 namespace Parley.Api;
 
-/// <summary>Turns domain errors into ProblemDetails: bad input → 400 with per-field messages, missing → 404.</summary>
+/// <summary>
+/// Turns domain errors into ProblemDetails: bad input → 400 with per-field messages, missing → 404, a database that
+/// cannot take the request right now (read-only, locked, full, unreachable) → 503, so callers retry instead of
+/// reporting a bug.
+/// </summary>
 public sealed class ApiExceptionHandler : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
@@ -15,12 +23,28 @@ public sealed class ApiExceptionHandler : IExceptionHandler
                 e.Errors.ToDictionary(kv => kv.Key, kv => kv.Value), detail: e.Message, title: "The request has invalid values."),
             NotFoundException e => Results.Problem(title: "Not found", detail: e.Message, statusCode: StatusCodes.Status404NotFound),
             BadHttpRequestException e => Results.Problem(title: "Bad request", detail: Describe(e), statusCode: e.StatusCode),
+            _ when IsStorageOutage(exception) => Results.Problem(title: "Storage unavailable",
+                detail: "Parley cannot write to its database right now (it may be read-only, full, locked or unreachable). Nothing was changed; try again later.",
+                statusCode: StatusCodes.Status503ServiceUnavailable),
             _ => null,
         };
         if (result is null) return false;
         await result.ExecuteAsync(context);
         return true;
     }
+
+    private static bool IsStorageOutage(Exception e) => e switch
+    {
+        DbUpdateConcurrencyException => false,
+        DbUpdateException { InnerException: DbException inner } => !IsConflict(inner),
+        DbException db => !IsConflict(db),
+        _ => false,
+    };
+
+    /// <summary>A unique or foreign-key violation is a conflict in the request itself, not storage that is unavailable.</summary>
+    private static bool IsConflict(DbException e) =>
+        e is SqliteException { SqliteErrorCode: 19 } // SQLITE_CONSTRAINT
+        || e is PostgresException p && p.SqlState.StartsWith("23", StringComparison.Ordinal); // integrity constraint violation
 
     private static string Describe(BadHttpRequestException e) =>
         e.InnerException is System.Text.Json.JsonException json

@@ -74,9 +74,6 @@ public static class InboundApi
             return ToBody(saved);
         }).WithSummary("Change the catchall policy, hard-bounce threshold or loop protection (omitted fields keep their value)");
 
-        inbound.MapPost("/raw", InboundRawEndpoint.HandleAsync)
-            .WithSummary("Store one raw message (Content-Type: message/rfc822), as `parley mailgate` does; 202 only once it is committed");
-
         var aliases = inbound.MapGroup("/aliases");
         aliases.MapGet("", async (AliasService service, Core.Settings.SettingsService settings, CancellationToken ct) =>
         {
@@ -97,6 +94,11 @@ public static class InboundApi
             return Results.NoContent();
         }).WithSummary("Delete an alias");
     }
+
+    /// <summary>The way in for <c>parley mailgate</c>, apart from the rest of /inbound because a mailgate token may use only this.</summary>
+    public static void MapInboundRawApi(this RouteGroupBuilder api) =>
+        api.MapPost("/inbound/raw", InboundRawEndpoint.HandleAsync).WithTags("Inbound")
+            .WithSummary("Store one raw message (Content-Type: message/rfc822), as `parley mailgate` does; 202 only once it is committed");
 
     private static AliasDto ToDto(MailAlias a, string? domain) => new(a.Id, $"{a.LocalPart}@{domain ?? "(alias domain not set)"}", a.LocalPart, a.RecordType,
         a.ContactPolicy == AliasContactPolicy.KnownContacts ? "knownContacts" : a.ContactPolicy.ToString().ToLowerInvariant());

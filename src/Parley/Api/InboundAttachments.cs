@@ -17,7 +17,7 @@ public static class InboundAttachments
     {
         var downloads = app.MapGroup("/attachments").RequireAuthorization(p => p.AddAuthenticationSchemes(
             Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationDefaults.AuthenticationScheme,
-            Auth.ApiTokenAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
+            Auth.ApiTokenAuthenticationHandler.SchemeName).RequireAuthenticatedUser()).RequireAuthorization(Auth.ParleyPolicies.Member);
         downloads.MapGet("/{id:long}", async (long id, bool? inline, ParleyDbContext db, HttpResponse response, CancellationToken ct) =>
             await SendAsync(await db.Attachments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct), inline == true, db, response, ct));
         // The cid: images of sanitized HTML point here (ReceivedHtml.InlineUrl): the message and part are Parley's own numbers.

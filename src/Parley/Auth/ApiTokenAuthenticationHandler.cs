@@ -6,12 +6,13 @@ using Parley.Core.Identity;
 
 namespace Parley.Auth;
 
-/// <summary>Authenticates <c>Authorization: Bearer pk_…</c> API calls as the user who owns the token.</summary>
+/// <summary>Authenticates <c>Authorization: Bearer pk_…</c> API calls as the user who owns the token, within the token's scope.</summary>
 public sealed class ApiTokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    ApiTokenService tokens) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    ApiTokenService tokens,
+    TokenUseRecorder uses) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ApiToken";
 
@@ -21,9 +22,10 @@ public sealed class ApiTokenAuthenticationHandler(
         if (string.IsNullOrEmpty(header)) return AuthenticateResult.NoResult();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             return AuthenticateResult.Fail("Use an Authorization: Bearer <token> header.");
-        var user = await tokens.AuthenticateAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
-        if (user is null) return AuthenticateResult.Fail("The API token is unknown or revoked.");
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(UserClaims.For(user), SchemeName));
+        var token = await tokens.AuthenticateAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
+        if (token is null) return AuthenticateResult.Fail("The API token is unknown, expired or revoked.");
+        uses.Note(token);
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(UserClaims.For(token), SchemeName));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 
@@ -33,7 +35,7 @@ public sealed class ApiTokenAuthenticationHandler(
         Response.Headers.WWWAuthenticate = "Bearer";
         await Results.Problem(
             title: "Authentication required",
-            detail: "Send an API token as 'Authorization: Bearer <token>'. Create one with 'parley token create' or in Settings.",
+            detail: "Send a valid API token as 'Authorization: Bearer <token>' (this one is missing, unknown, expired or revoked). Create one with 'parley token create' or under API tokens in the web UI.",
             statusCode: StatusCodes.Status401Unauthorized).ExecuteAsync(Context);
     }
 }

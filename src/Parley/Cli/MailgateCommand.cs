@@ -26,7 +26,7 @@ public static class MailgateCommand
         };
         var token = new Option<string?>("--token")
         {
-            Description = "An API token (parley token create); default: $PARLEY_TOKEN",
+            Description = "A mailgate API token (parley token create --scope mailgate); default: $PARLEY_TOKEN",
             DefaultValueFactory = _ => Environment.GetEnvironmentVariable("PARLEY_TOKEN"),
         };
         var tokenFile = new Option<string?>("--token-file")

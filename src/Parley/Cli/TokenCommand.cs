@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.EntityFrameworkCore;
+using Parley.Core.Common;
 using Parley.Core.Data;
 using Parley.Core.Identity;
 using Parley.Hosting;
@@ -14,9 +15,21 @@ public static class TokenCommand
         var database = CommonOptions.Database();
         var name = new Option<string?>("--name") { Description = "A label to recognise the token by" };
         var user = new Option<string?>("--user") { Description = "Email of the user the token acts as (default: the first admin)" };
-        var create = new Command("create", "Create an API token and print it on stdout (it is shown only once)") { dataDir, database, name, user };
+        var tokenScope = new Option<ApiTokenScope>("--scope")
+        {
+            Description = "full (acts as its user), read (GET only) or mailgate (only hands in mail, for 'parley mailgate'; admins only)",
+            DefaultValueFactory = _ => ApiTokenScope.Full,
+        };
+        var expiresIn = new Option<string?>("--expires-in") { Description = "How long the token works, e.g. 90d or 12h (default: it does not expire)" };
+        var create = new Command("create", "Create an API token and print it on stdout (it is shown only once)") { dataDir, database, name, user, tokenScope, expiresIn };
         create.SetAction(async (parse, ct) =>
         {
+            var lifetime = parse.GetValue(expiresIn) is { } text ? Lifetime(text) : TimeSpan.Zero;
+            if (lifetime is null)
+            {
+                await Console.Error.WriteLineAsync($"--expires-in takes a number of days or hours, like 90d or 12h (not \"{parse.GetValue(expiresIn)}\").");
+                return 2;
+            }
             var app = ParleyServer.Build(new ServeOptions { DataDir = parse.GetValue(dataDir)!, Database = parse.GetValue(database), RunWorkers = false });
             await StorageSetup.MigrateAsync(app.Services, ct);
             await using var scope = app.Services.CreateAsyncScope();
@@ -32,11 +45,31 @@ public static class TokenCommand
                     : $"No user has the email {email}.");
                 return 1;
             }
-            var (_, secret) = await scope.ServiceProvider.GetRequiredService<ApiTokenService>().CreateAsync(owner.Id, parse.GetValue(name), ct);
+            var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
+            DateTimeOffset? expiresAt = lifetime == TimeSpan.Zero ? null : clock.GetUtcNow() + lifetime;
+            string secret;
+            try
+            {
+                (_, secret) = await scope.ServiceProvider.GetRequiredService<ApiTokenService>().CreateAsync(owner.Id, parse.GetValue(name), parse.GetValue(tokenScope), expiresAt, ct);
+            }
+            catch (InvalidInputException e)
+            {
+                await Console.Error.WriteLineAsync(e.Message);
+                return 1;
+            }
             Console.WriteLine(secret);
-            await Console.Error.WriteLineAsync($"Token for {owner.Email}. Use it as 'Authorization: Bearer <token>'; it is not shown again.");
+            var until = expiresAt is { } at ? $", until {at.UtcDateTime:yyyy-MM-dd HH:mm} UTC" : "";
+            await Console.Error.WriteLineAsync($"A {parse.GetValue(tokenScope).ToString().ToLowerInvariant()} token for {owner.Email}{until}. Use it as 'Authorization: Bearer <token>'; it is not shown again.");
             return 0;
         });
         return new Command("token", "Manage API tokens") { create };
+    }
+
+    /// <summary>"90d" or "12h" as a positive time span; null for anything else.</summary>
+    private static TimeSpan? Lifetime(string text)
+    {
+        var trimmed = text.Trim().ToLowerInvariant();
+        if (trimmed.Length < 2 || !int.TryParse(trimmed[..^1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) || n <= 0) return null;
+        return trimmed[^1] switch { 'd' => TimeSpan.FromDays(n), 'h' => TimeSpan.FromHours(n), _ => null };
     }
 }

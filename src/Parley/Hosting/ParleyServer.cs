@@ -40,7 +40,14 @@ public static class ParleyServer
         builder.Services.AddParleyApi();
         builder.Services.AddRazorPages(o =>
         {
-            o.Conventions.AuthorizeFolder("/");
+            // Members work with records, templates and the outbox; what changes how this installation sends and
+            // receives mail is for admins (Auth/ParleyPolicies.cs). A test checks every page names one of them.
+            o.Conventions.AuthorizeFolder("/", ParleyPolicies.Member);
+            o.Conventions.AuthorizeFolder("/Domains", ParleyPolicies.Admin);
+            o.Conventions.AuthorizeFolder("/Deliverability", ParleyPolicies.Admin);
+            o.Conventions.AuthorizeFolder("/Inbound", ParleyPolicies.Admin);
+            o.Conventions.AuthorizePage("/Outbox/Suppressed", ParleyPolicies.Admin);
+            o.Conventions.AuthorizePage("/Settings/Index", ParleyPolicies.Admin);
             o.Conventions.AllowAnonymousToPage("/Login");
             o.Conventions.AllowAnonymousToPage("/Setup");
             o.Conventions.AllowAnonymousToFolder("/Unsubscribe");

@@ -41,6 +41,6 @@ public static class ChatterStream
             {
                 // The tab closed.
             }
-        }).RequireAuthorization().ExcludeFromDescription();
+        }).RequireAuthorization(Auth.ParleyPolicies.Member).ExcludeFromDescription();
     }
 }

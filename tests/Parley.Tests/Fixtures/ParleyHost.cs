@@ -60,10 +60,10 @@ public sealed class ParleyHost : IAsyncDisposable
         return dir;
     }
 
-    public async Task<User> CreateUserAsync(string email = "ada@parley.test", string name = "Ada Admin")
+    public async Task<User> CreateUserAsync(string email = "ada@parley.test", string name = "Ada Admin", bool isAdmin = true)
     {
         await using var scope = App.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<UserService>().CreateAsync(name, email, Password, true, default);
+        return await scope.ServiceProvider.GetRequiredService<UserService>().CreateAsync(name, email, Password, isAdmin, default);
     }
 
     public async Task<int> UserCountAsync()
@@ -72,10 +72,10 @@ public sealed class ParleyHost : IAsyncDisposable
         return await scope.ServiceProvider.GetRequiredService<Parley.Core.Data.ParleyDbContext>().Users.CountAsync();
     }
 
-    public async Task<string> CreateTokenAsync(long userId)
+    public async Task<string> CreateTokenAsync(long userId, ApiTokenScope scope = ApiTokenScope.Full, DateTimeOffset? expiresAt = null)
     {
-        await using var scope = App.Services.CreateAsyncScope();
-        var (_, secret) = await scope.ServiceProvider.GetRequiredService<ApiTokenService>().CreateAsync(userId, "tests", default);
+        await using var services = App.Services.CreateAsyncScope();
+        var (_, secret) = await services.ServiceProvider.GetRequiredService<ApiTokenService>().CreateAsync(userId, $"tests ({scope})", scope, expiresAt, default);
         return secret;
     }
 

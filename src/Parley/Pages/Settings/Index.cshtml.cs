@@ -1,11 +1,11 @@
 using Microsoft.AspNetCore.Mvc;
-using Parley.Core.Identity;
 using Parley.Core.Outbound;
 using Parley.Core.Settings;
 
 namespace Parley.Pages.Settings;
 
-public sealed class IndexModel(SettingsService settings, OutgoingServerService servers, ApiTokenService tokens, Mail.RelayConnectionTester tester) : ParleyPageModel
+/// <summary>The installation's settings (admins only): alias domain, this server's name and IP, outgoing servers.</summary>
+public sealed class IndexModel(SettingsService settings, OutgoingServerService servers, Mail.RelayConnectionTester tester) : ParleyPageModel
 {
     [BindProperty] public string? AliasDomain { get; set; }
     [BindProperty] public string? Hostname { get; set; }
@@ -19,10 +19,7 @@ public sealed class IndexModel(SettingsService settings, OutgoingServerService s
 
     public string TestTranscript => TestResult is null ? "" : string.Join("\n", TestResult.Transcript);
     [BindProperty] public ServerForm Server { get; set; } = new();
-    [BindProperty] public string? TokenName { get; set; }
     public List<OutgoingServer> Servers { get; private set; } = [];
-    public List<ApiToken> Tokens { get; private set; } = [];
-    public string? NewTokenSecret { get; private set; }
 
     public sealed class ServerForm
     {
@@ -88,26 +85,10 @@ public sealed class IndexModel(SettingsService settings, OutgoingServerService s
         return Redirect("/settings");
     }
 
-    public async Task<IActionResult> OnPostTokenAsync(CancellationToken ct)
-    {
-        var (_, secret) = await tokens.CreateAsync(Acting.Id, TokenName, ct);
-        NewTokenSecret = secret;
-        await LoadAsync(ct, loadAlias: true);
-        return Page();
-    }
-
-    public async Task<IActionResult> OnPostRevokeTokenAsync(long tokenId, CancellationToken ct)
-    {
-        await tokens.RevokeAsync(Acting.Id, tokenId, ct);
-        Flash("Token revoked.");
-        return Redirect("/settings");
-    }
-
     private async Task LoadAsync(CancellationToken ct, bool loadAlias, bool loadHost = true)
     {
         if (loadAlias) AliasDomain = await settings.GetAliasDomainAsync(ct);
         if (loadHost) (Hostname, PublicIp) = await settings.GetHostSettingsAsync(ct);
         Servers = await servers.ListAsync(ct);
-        Tokens = await tokens.ListAsync(Acting.Id, ct);
     }
 }

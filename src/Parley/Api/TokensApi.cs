@@ -1,0 +1,32 @@
+using System.Security.Claims;
+using Parley.Auth;
+using Parley.Core.Identity;
+
+namespace Parley.Api;
+
+/// <summary>A token as listed: never its secret, only the prefix it starts with.</summary>
+public sealed record TokenDto(
+    long Id, string Name, string Prefix, string Scope, string Owner, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, DateTimeOffset? ExpiresAt)
+{
+    public static TokenDto Of(ApiToken t) => new(t.Id, t.Name, t.Prefix, ScopeName(t.Scope), t.User?.Email ?? "", t.CreatedAt, t.LastUsedAt, t.ExpiresAt);
+
+    public static string ScopeName(ApiTokenScope scope) => scope.ToString().ToLowerInvariant();
+}
+
+public static class TokensApi
+{
+    public static void MapTokensApi(this RouteGroupBuilder api)
+    {
+        var tokens = api.MapGroup("/tokens").WithTags("API tokens");
+
+        tokens.MapGet("", async (ApiTokenService service, ClaimsPrincipal user, CancellationToken ct) =>
+            (await service.ListAsync(user.ToActingUser(), ct)).Select(TokenDto.Of))
+            .WithSummary("Tokens that are not revoked: your own, or everyone's for an admin (last use is recorded to the minute)");
+
+        tokens.MapDelete("/{id:long}", async (long id, ApiTokenService service, ClaimsPrincipal user, CancellationToken ct) =>
+        {
+            await service.RevokeAsync(user.ToActingUser(), id, ct);
+            return Results.NoContent();
+        }).WithSummary("Revoke a token (yours, or anyone's for an admin); it stops working at once");
+    }
+}
