@@ -25,13 +25,18 @@ public sealed class ParleyHost : IAsyncDisposable
     public string DataDir { get; }
     public Uri Address { get; }
 
-    public static async Task<ParleyHost> StartAsync(string? dataDir = null)
+    /// <param name="configure">More set-up of the host, e.g. options a test needs.</param>
+    public static async Task<ParleyHost> StartAsync(string? dataDir = null, Action<WebApplicationBuilder>? configure = null)
     {
         dataDir ??= NewDataDir();
         var app = ParleyServer.Build(
             new ServeOptions { DataDir = dataDir, Urls = "http://127.0.0.1:0", SmtpListen = "127.0.0.1:0", RunWorkers = false },
-            // The test runner, not parley, is the entry assembly: point MVC at parley's pages.
-            builder => builder.Services.AddRazorPages().AddApplicationPart(typeof(ParleyServer).Assembly));
+            builder =>
+            {
+                // The test runner, not parley, is the entry assembly: point MVC at parley's pages.
+                builder.Services.AddRazorPages().AddApplicationPart(typeof(ParleyServer).Assembly);
+                configure?.Invoke(builder);
+            });
         await StorageSetup.MigrateAsync(app.Services, default);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
