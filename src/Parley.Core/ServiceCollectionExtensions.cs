@@ -30,6 +30,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<RecentlyStored>();
         services.AddSingleton<ReplyAddressProvider>();
         services.AddSingleton<TemplateRenderer>();
+        services.AddOptions<TemplateLimits>();
         services.AddSingleton<HtmlCleaner>();
         services.AddSingleton<SecretProtector>();
         services.AddSingleton<Fetch.FetchCoordinator>();

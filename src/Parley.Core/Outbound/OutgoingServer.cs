@@ -16,6 +16,11 @@ public sealed class OutgoingServer
     public int Priority { get; set; } = 10;
     public bool ValidateCertificate { get; set; } = true;
     /// <summary>
+    /// Log in even when the connection is not encrypted (security "none", or a relay without STARTTLS): anyone on the
+    /// network path can read the password. Off by default; a loopback relay never needs it.
+    /// </summary>
+    public bool AllowPlainTextLogin { get; set; }
+    /// <summary>
     /// Addresses and/or domains this relay may send as, comma-separated (Odoo's from_filter);
     /// empty means any. Parley rewrites From to its notifications address when no route matches.
     /// </summary>

@@ -74,6 +74,7 @@ public sealed class OutgoingServerService(ParleyDbContext db, SecretProtector se
         server.FromFilter = filter;
         server.SpfInclude = spfInclude;
         server.ValidateCertificate = input.ValidateCertificate ?? server.ValidateCertificate;
+        server.AllowPlainTextLogin = input.AllowPlainTextLogin ?? server.AllowPlainTextLogin;
         server.Name = input.Name!.Trim();
         server.Host = host!;
         server.Port = input.Port!.Value;

@@ -56,7 +56,14 @@ public sealed class RecordDirectory(ParleyDbContext db)
     {
         var domain = await db.SendingDomains.AsNoTracking().FirstOrDefaultAsync(d => d.Id == record.Id, ct)
             ?? throw new NotFoundException($"Sending domain {record.Id}");
-        var fields = new Dictionary<string, object?> { ["id"] = domain.Id, ["domain"] = domain.Name };
-        return new RecordView(record, $"Deliverability of {domain.Name}", null, fields);
+        return DeliverabilityView(domain.Id, domain.Name);
     }
+
+    private static RecordView DeliverabilityView(long id, string domain) =>
+        new(new RecordRef(DeliverabilityType, id), $"Deliverability of {domain}", null, new Dictionary<string, object?> { ["id"] = id, ["domain"] = domain });
+
+    /// <summary>A made-up record of a known type with every field filled, for checking a template before it is saved.</summary>
+    public static RecordView SampleOf(string type) => type == DeliverabilityType
+        ? DeliverabilityView(0, "example.com")
+        : ViewOf(new Contacts.Contact { Name = "Sample Contact", Email = "sample@example.com", Company = "Sample Company", Phone = "+1 555 0100", Tags = "sample" });
 }

@@ -17,7 +17,7 @@ public sealed class TemplateService(ParleyDbContext db, RecordDirectory records,
 
     public async Task<MailTemplate> CreateAsync(TemplateInput input, CancellationToken ct)
     {
-        Validate(input);
+        await ValidateAsync(input, ct);
         var now = clock.GetUtcNow();
         var template = new MailTemplate
         {
@@ -32,7 +32,7 @@ public sealed class TemplateService(ParleyDbContext db, RecordDirectory records,
     public async Task<MailTemplate> UpdateAsync(long id, TemplateInput input, CancellationToken ct)
     {
         var template = await GetAsync(id, ct);
-        Validate(input);
+        await ValidateAsync(input, ct);
         template.Name = input.Name!.Trim();
         template.RecordType = input.RecordType!;
         template.Subject = input.Subject!;
@@ -58,12 +58,20 @@ public sealed class TemplateService(ParleyDbContext db, RecordDirectory records,
     /// <summary>Renders unsaved text (the editor's live preview) against a record.</summary>
     public async Task<RenderedTemplate> PreviewDraftAsync(TemplateInput input, long recordId, ActingUser user, CancellationToken ct)
     {
-        Validate(input);
+        ValidateSyntax(input);
         var record = await records.GetAsync(new RecordRef(input.RecordType!, recordId), ct);
         return await renderer.RenderAsync(input.Subject!, input.Body!, record, user, ct);
     }
 
-    private static void Validate(TemplateInput input)
+    /// <summary>Syntax, then a render against a sample record, so a template past a limit whatever the record is never saved.</summary>
+    private async Task ValidateAsync(TemplateInput input, CancellationToken ct)
+    {
+        ValidateSyntax(input);
+        var errors = await renderer.FindBoundErrorsAsync(input.Subject!, input.Body!, RecordDirectory.SampleOf(input.RecordType!), ct);
+        if (errors.Count > 0) throw new InvalidInputException(errors);
+    }
+
+    private static void ValidateSyntax(TemplateInput input)
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(input.Name)) errors["name"] = ["Please give the template a name."];

@@ -803,6 +803,9 @@ namespace Parley.Data.Postgres.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
+                    b.Property<bool>("AllowPlainTextLogin")
+                        .HasColumnType("boolean");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("bigint");
 

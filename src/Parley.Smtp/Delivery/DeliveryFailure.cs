@@ -21,6 +21,8 @@ internal readonly partial record struct DeliveryFailure(DeliveryOutcome Outcome,
             // 530: the relay wants AUTH and none is configured; retrying will not change that.
             ServiceNotAuthenticatedException e => new(DeliveryOutcome.PermanentFailure, 530, "5.7.0", e.Message),
             AuthenticationException e => new(DeliveryOutcome.PermanentFailure, 535, "5.7.8", e.Message),
+            // Deferred, not failed: once the admin fixes the relay's security, the queued mail goes out by itself.
+            PlainTextLoginRefusedException e => new(DeliveryOutcome.TransientFailure, 0, "4.7.0", e.Message),
             SmtpProtocolException e => Transient(e.Message),
             SslHandshakeException e => Transient(e.Message),
             SocketException e => Transient(e.Message),

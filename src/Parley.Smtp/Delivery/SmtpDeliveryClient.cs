@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MimeKit;
@@ -55,7 +56,7 @@ public sealed partial class SmtpDeliveryClient : ISmtpDeliveryClient, IAsyncDisp
             return RateLimited(limited, recipients);
         }
 
-        var endpoint = EndpointKey.For(relay);
+        var endpoint = EndpointKey.For(relay, RelayAddress(relay.Host));
         var result = await SendPooledAsync("relay " + endpoint, endpoint, message, envelopeFrom, recipients, ct).ConfigureAwait(false);
         LogDelivery(result);
         return result;
@@ -186,7 +187,7 @@ public sealed partial class SmtpDeliveryClient : ISmtpDeliveryClient, IAsyncDisp
         var stage = DeliveryStage.Connect;
         try
         {
-            await SmtpTransaction.ConnectAsync(client, EndpointKey.For(relay), _options.Timeout, s => stage = s, ct).ConfigureAwait(false);
+            await SmtpTransaction.ConnectAsync(client, EndpointKey.For(relay, RelayAddress(relay.Host)), _options.Timeout, s => stage = s, ct).ConfigureAwait(false);
             stage = DeliveryStage.MailFrom;
             var reply = await client.SendRawCommandAsync($"MAIL FROM:<{envelopeFrom}>", ct).ConfigureAwait(false);
             if ((int)reply.StatusCode is >= 200 and < 300)
@@ -240,6 +241,10 @@ public sealed partial class SmtpDeliveryClient : ISmtpDeliveryClient, IAsyncDisp
 
         return client;
     }
+
+    /// <summary>The configured address for a relay host (<see cref="SmtpDeliveryOptions.RelayHostAddresses"/>), else null: resolve it.</summary>
+    private IPAddress? RelayAddress(string host) =>
+        _options.RelayHostAddresses.TryGetValue(host.TrimEnd('.'), out var text) && IPAddress.TryParse(text, out var address) ? address : null;
 
     private static void Validate(MimeMessage message, IReadOnlyList<string> recipients)
     {

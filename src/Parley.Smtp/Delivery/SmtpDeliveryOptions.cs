@@ -42,6 +42,13 @@ public sealed class SmtpDeliveryOptions
     /// <summary>TCP port of direct MX delivery. 25 on the Internet; tests point it at a loopback peer.</summary>
     public int DirectDeliveryPort { get; set; } = 25;
 
+    /// <summary>
+    /// Addresses to connect to for named relay hosts instead of asking DNS, like lines of a hosts file (host name, lower
+    /// case, to IP); for split-horizon setups and for tests that must reach a loopback peer under a real-looking name.
+    /// Whether a plain-text login is safe is still judged by the name the admin configured.
+    /// </summary>
+    public Dictionary<string, string> RelayHostAddresses { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>Ports for named MX hosts (lower case) that differ from <see cref="DirectDeliveryPort"/>; for tests and split setups.</summary>
     public Dictionary<string, int> DirectDeliveryPortOverrides { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 }

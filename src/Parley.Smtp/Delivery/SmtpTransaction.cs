@@ -39,6 +39,7 @@ internal static class SmtpTransaction
         if (endpoint.Username is not null)
         {
             stage(DeliveryStage.Authenticate);
+            PlainTextLoginRefusedException.ThrowIfUnsafe(client.IsSecure, endpoint);
             await client.AuthenticateAsync(endpoint.Username, endpoint.Password ?? string.Empty, ct).ConfigureAwait(false);
         }
     }

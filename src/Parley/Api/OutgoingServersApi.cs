@@ -4,17 +4,17 @@ namespace Parley.Api;
 
 public sealed record OutgoingServerBody(
     string? Name, string? Host, int? Port, string? Security, string? Username, string? Password, int? Priority,
-    string? FromFilter = null, string? SpfInclude = null, bool? ValidateCertificate = null);
+    string? FromFilter = null, string? SpfInclude = null, bool? ValidateCertificate = null, bool? AllowPlainTextLogin = null);
 
 public sealed record ConnectionTestBody(string? From, string? To);
 
 public sealed record OutgoingServerDto(
     long Id, string Name, string Host, int Port, string Security, string? Username, bool HasPassword, int Priority,
-    string FromFilter, string? SpfInclude, bool ValidateCertificate)
+    string FromFilter, string? SpfInclude, bool ValidateCertificate, bool AllowPlainTextLogin)
 {
     public static OutgoingServerDto From(OutgoingServer s) => new(
         s.Id, s.Name, s.Host, s.Port, SecurityName(s.Security), s.Username, s.ProtectedPassword is not null, s.Priority,
-        s.FromFilter, s.SpfInclude, s.ValidateCertificate);
+        s.FromFilter, s.SpfInclude, s.ValidateCertificate, s.AllowPlainTextLogin);
 
     public static string SecurityName(ServerSecurity security) => security switch
     {
@@ -54,5 +54,6 @@ public static class OutgoingServersApi
     }
 
     private static OutgoingServerInput ToInput(OutgoingServerBody b) =>
-        new(b.Name, b.Host, b.Port, b.Security, b.Username, b.Password, b.Priority, b.FromFilter, b.SpfInclude, b.ValidateCertificate);
+        new(b.Name, b.Host, b.Port, b.Security, b.Username, b.Password, b.Priority, b.FromFilter, b.SpfInclude, b.ValidateCertificate,
+            b.AllowPlainTextLogin);
 }

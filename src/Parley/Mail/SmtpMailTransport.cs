@@ -33,6 +33,6 @@ public sealed class SmtpMailTransport(ISmtpDeliveryClient client) : IMailTranspo
             ServerSecurity.None => SmtpSecurity.None,
             ServerSecurity.StartTls => SmtpSecurity.StartTlsRequired,
             _ => SmtpSecurity.Tls,
-        }, server.Username, relay.Password, server.ValidateCertificate);
+        }, server.Username, relay.Password, server.ValidateCertificate, server.AllowPlainTextLogin);
     }
 }

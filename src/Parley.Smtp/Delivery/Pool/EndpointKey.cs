@@ -8,10 +8,12 @@ namespace Parley.Smtp.Delivery.Pool;
 /// </summary>
 /// <param name="Address">The IP to connect to (direct delivery); null lets MailKit resolve <see cref="Host"/>.</param>
 internal readonly record struct EndpointKey(
-    string Host, IPAddress? Address, int Port, SmtpSecurity Security, string? Username, string? Password, bool ValidateCertificate)
+    string Host, IPAddress? Address, int Port, SmtpSecurity Security, string? Username, string? Password, bool ValidateCertificate,
+    bool AllowPlainTextLogin = false)
 {
     public static EndpointKey For(RelayEndpoint relay, IPAddress? address = null) =>
-        new(relay.Host.ToLowerInvariant(), address, relay.Port, relay.Security, relay.Username, relay.Password, relay.ValidateCertificate);
+        new(relay.Host.ToLowerInvariant(), address, relay.Port, relay.Security, relay.Username, relay.Password, relay.ValidateCertificate,
+            relay.AllowPlainTextLogin);
 
     public override string ToString() =>
         $"{Host}{(Address is null ? string.Empty : $"[{Address}]")}:{Port} ({Security}{(Username is null ? string.Empty : $", user {Username}")})";

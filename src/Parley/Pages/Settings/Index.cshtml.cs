@@ -32,6 +32,7 @@ public sealed class IndexModel(SettingsService settings, OutgoingServerService s
         public string? FromFilter { get; set; }
         public string? SpfInclude { get; set; }
         public int? Priority { get; set; } = 10;
+        public bool AllowPlainTextLogin { get; set; }
     }
 
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct, loadAlias: true);
@@ -48,7 +49,7 @@ public sealed class IndexModel(SettingsService settings, OutgoingServerService s
     {
         var ok = await TryAsync(() => servers.CreateAsync(
             new OutgoingServerInput(Server.Name, Server.Host, Server.Port, Server.Security, Server.Username, Server.Password,
-                Server.Priority, Server.FromFilter, Server.SpfInclude), ct), "Server");
+                Server.Priority, Server.FromFilter, Server.SpfInclude, AllowPlainTextLogin: Server.AllowPlainTextLogin), ct), "Server");
         if (ok)
         {
             Flash($"Outgoing server \"{Server.Name}\" added.");
