@@ -194,7 +194,7 @@ public sealed class ReceivedHtmlDisplayTests(ReceivedEmailFixture fixture) : ICl
 
         // Parley's own pages keep working under that policy: no inline script or handler is blocked on any of them.
         foreach (var path in new[] { "/contacts", "/templates", "/templates/edit", "/outbox", "/outbox/suppressed", "/inbound", "/inbound/rules",
-                     "/inbound/aliases", "/inbound/mailboxes", "/domains", "/settings" })
+                     "/inbound/aliases", "/inbound/mailboxes", "/domains", "/settings", "/settings/tokens", "/account" })
         {
             var each = await page.GotoAsync(path);
             Assert.True(each!.Ok, $"{path}: {each.Status}");
