@@ -3,7 +3,8 @@
 # messages of SIZE bytes (default 40 × 24 MB, from one address) to a `parley serve`, and Parley's RSS is sampled every
 # 0.2 s until every message is stored and routed. A lab measurement, not a test; figures go to docs/lab/.
 # Usage: bench/large-messages.sh [PARLEY_DLL] [SESSIONS] [SIZE]
-# Last line: "large-messages: sessions=<n> size=<bytes> acked=<n> rss_start_mb=<n> rss_peak_mb=<n> seconds=<s>".
+# Last line: "large-messages: sessions=<n> size=<bytes> acked=<n> rss_start_mb=<n> rss_peak_mb=<n> rss_anon_peak_mb=<n> seconds=<s>"
+# (RssAnon: the process's own memory, without the file pages it maps).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dll="${1:-}"
@@ -21,6 +22,11 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 http_port=$(free_port); smtp_port=$(free_port)
 parley_pid=""; rss_pid=""
 cleanup() {
+  local rc=$?
+  if [ "$rc" -ne 0 ] && [ -f "$work/parley.log" ]; then
+    echo "large-messages: failed (exit $rc); parley alive: $(kill -0 "$parley_pid" 2>/dev/null && echo yes || echo no); its log ends:"
+    grep -vE 'Doctor|Outbox|SmtpDeliveryClient' "$work/parley.log" | tail -5 | cut -c1-300
+  fi
   for p in "$rss_pid" "$parley_pid"; do [ -n "$p" ] && kill "$p" 2>/dev/null && wait "$p" 2>/dev/null || true; done
   rm -rf "$work"
 }
@@ -36,8 +42,9 @@ api -X PUT "$base/settings/alias-domain" -d '{"domain":"mail.lab.test"}' >/dev/n
 api -X PUT "$base/inbound/settings" -d '{"loopLimit":0}' >/dev/null
 sleep 2
 rss() { awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$parley_pid/status"; }
+anon() { awk '/RssAnon/ {print int($2 / 1024)}' "/proc/$parley_pid/status"; }
 start_rss=$(rss)
-( while kill -0 "$parley_pid" 2>/dev/null; do rss >>"$work/rss.txt" 2>/dev/null || true; sleep 0.2; done ) &
+( while kill -0 "$parley_pid" 2>/dev/null; do rss >>"$work/rss.txt" 2>/dev/null || true; anon >>"$work/anon.txt" 2>/dev/null || true; sleep 0.2; done ) &
 rss_pid=$!
 
 start=$(date +%s.%N)
@@ -53,5 +60,6 @@ done
 seconds=$(echo "$(date +%s.%N) - $start" | bc)
 sleep 1
 peak=$(sort -n "$work/rss.txt" | tail -1)
+peak_anon=$(sort -n "$work/anon.txt" | tail -1)
 grep -E 'fail|error' -i "$work/parley.log" | head -5 || true
-echo "large-messages: sessions=$sessions size=$size acked=${acked:-0} rss_start_mb=$start_rss rss_peak_mb=$peak seconds=$seconds"
+echo "large-messages: sessions=$sessions size=$size acked=${acked:-0} rss_start_mb=$start_rss rss_peak_mb=$peak rss_anon_peak_mb=$peak_anon seconds=$seconds"

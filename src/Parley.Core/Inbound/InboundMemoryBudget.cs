@@ -7,7 +7,7 @@ namespace Parley.Core.Inbound;
 /// </summary>
 public sealed class InboundMemoryBudget(long limit = InboundMemoryBudget.DefaultLimit)
 {
-    public const long DefaultLimit = 128L * 1024 * 1024;
+    public const long DefaultLimit = 64L * 1024 * 1024;
 
     private readonly Lock _lock = new();
     private readonly LinkedList<(long Bytes, TaskCompletionSource Granted)> _waiting = new();

@@ -46,9 +46,9 @@ public sealed partial class InboundRouter(
 
     /// <summary>
     /// Raw bytes one pass holds (each message is parsed and kept until its chunk is routed); the rest of the batch
-    /// waits for the next pass, so forty 24 MB messages are not all in memory at once. A larger message goes alone.
+    /// waits for the next pass, so forty 24 MB messages are routed one at a time, not all at once. A larger message goes alone.
     /// </summary>
-    public const long MaxBytesPerPass = 64L * 1024 * 1024;
+    public const long MaxBytesPerPass = 32L * 1024 * 1024;
 
     public async Task<int> RoutePendingAsync(int batch, CancellationToken ct)
     {
