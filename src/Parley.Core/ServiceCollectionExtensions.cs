@@ -28,6 +28,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Data.DatabaseWriteGate>();
         services.AddSingleton<InboundCommitQueue>();
         services.AddSingleton<RecentlyStored>();
+        services.AddSingleton(_ => new InboundMemoryBudget());
         services.AddSingleton<ReplyAddressProvider>();
         services.AddSingleton<TemplateRenderer>();
         services.AddOptions<TemplateLimits>();

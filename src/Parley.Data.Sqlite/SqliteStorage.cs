@@ -14,6 +14,9 @@ public static class SqliteStorage
         options.UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly(typeof(SqliteStorage).Assembly.GetName().Name))
             .AddInterceptors(SqlitePragmas.Instance);
 
+    /// <summary>The database's file name in the data directory.</summary>
+    public const string FileName = "parley.db";
+
     public static string ConnectionStringFor(string dataDirectory) =>
-        $"Data Source={Path.Combine(dataDirectory, "parley.db")};Pooling=True;Default Timeout=30";
+        $"Data Source={Path.Combine(dataDirectory, FileName)};Pooling=True;Default Timeout=30";
 }

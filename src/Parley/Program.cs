@@ -1,5 +1,9 @@
 using System.CommandLine;
 using Parley.Cli;
+using Parley.Hosting;
+
+// Every verb writes into the data directory (serve, migrate, token create…): what it creates is its user's only.
+DataDirectory.RestrictNewFiles();
 
 var root = new RootCommand("Parley: talk to your customers by email, and make sure the mail arrives.")
 {

@@ -44,6 +44,12 @@ public sealed partial class InboundRouter(
     /// </summary>
     public const int MessagesPerTransaction = 10;
 
+    /// <summary>
+    /// Raw bytes one pass holds (each message is parsed and kept until its chunk is routed); the rest of the batch
+    /// waits for the next pass, so forty 24 MB messages are routed one at a time, not all at once. A larger message goes alone.
+    /// </summary>
+    public const long MaxBytesPerPass = 32L * 1024 * 1024;
+
     public async Task<int> RoutePendingAsync(int batch, CancellationToken ct)
     {
         // One router at a time across the nodes that share a PostgreSQL database: two would read the same pending
@@ -56,7 +62,7 @@ public sealed partial class InboundRouter(
         // compare it again on each SaveChanges. Each row is attached (without its raw bytes) when it is routed.
         var pending = await InboundQueries.For(db).Pending(db, batch).ToListAsync(ct);
         if (pending.Count == 0) return 0;
-        await LoadRawBytesAsync(pending, ct);
+        pending = await LoadRawBytesAsync(pending, ct);
 
         var context = await LoadContextAsync(ct);
         // Parsing and the DNS-bound checks run before the write transaction, in parallel, so the database's
@@ -87,19 +93,38 @@ public sealed partial class InboundRouter(
         return pending.Count;
     }
 
-    /// <summary>Each row's raw bytes: from memory when this process just stored them, else from the database.</summary>
-    private async Task LoadRawBytesAsync(List<InboundMessage> pending, CancellationToken ct)
+    /// <summary>
+    /// Each row's raw bytes, from memory when this process just stored them, else from the database; returns the rows
+    /// that fit in <see cref="MaxBytesPerPass"/> (at least the first), in order.
+    /// </summary>
+    private async Task<List<InboundMessage>> LoadRawBytesAsync(List<InboundMessage> pending, CancellationToken ct)
     {
-        var missing = new List<long>();
+        var inMemory = new Dictionary<long, byte[]>();
+        foreach (var inbound in pending)
+            if (recentlyStored.Take(inbound.RawMimeId) is { } content) inMemory[inbound.RawMimeId] = content;
+        var missing = pending.Select(i => i.RawMimeId).Where(id => !inMemory.ContainsKey(id)).ToList();
+        var sizes = missing.Count == 0 ? []
+            : await db.RawMimes.Where(r => missing.Contains(r.Id)).Select(r => new { r.Id, Size = (long)r.Content.Length }).ToDictionaryAsync(r => r.Id, r => r.Size, ct);
+        var taken = new List<InboundMessage>();
+        long bytes = 0;
         foreach (var inbound in pending)
         {
-            if (recentlyStored.Take(inbound.RawMimeId) is { } content)
-                inbound.RawMime = new RawMime { Id = inbound.RawMimeId, Content = content, CreatedAt = inbound.ReceivedAt };
-            else missing.Add(inbound.RawMimeId);
+            var size = inMemory.TryGetValue(inbound.RawMimeId, out var held) ? held.Length : sizes.GetValueOrDefault(inbound.RawMimeId);
+            if (taken.Count > 0 && bytes + size > MaxBytesPerPass) break;
+            bytes += size;
+            taken.Add(inbound);
         }
-        if (missing.Count == 0) return;
-        var loaded = await db.RawMimes.AsNoTracking().Where(r => missing.Contains(r.Id)).ToDictionaryAsync(r => r.Id, ct);
-        foreach (var inbound in pending) inbound.RawMime ??= loaded[inbound.RawMimeId];
+        // What did not fit goes back for the next pass, which takes it from memory again.
+        foreach (var inbound in pending.Skip(taken.Count))
+            if (inMemory.TryGetValue(inbound.RawMimeId, out var held)) recentlyStored.Add(inbound.RawMimeId, held);
+
+        var load = taken.Select(i => i.RawMimeId).Where(id => !inMemory.ContainsKey(id)).ToList();
+        var loaded = load.Count == 0 ? [] : await db.RawMimes.AsNoTracking().Where(r => load.Contains(r.Id)).ToDictionaryAsync(r => r.Id, ct);
+        foreach (var inbound in taken)
+            inbound.RawMime = inMemory.TryGetValue(inbound.RawMimeId, out var held)
+                ? new RawMime { Id = inbound.RawMimeId, Content = held, CreatedAt = inbound.ReceivedAt }
+                : loaded[inbound.RawMimeId];
+        return taken;
     }
 
     private async Task<RouteContext> LoadContextAsync(CancellationToken ct)
@@ -121,8 +146,8 @@ public sealed partial class InboundRouter(
                 MimeMessage mime;
                 try
                 {
-                    using var stream = new MemoryStream(inbound.RawMime!.Content, writable: false);
-                    mime = await MimeMessage.LoadAsync(stream, ct);
+                    // Persistent: the parts read their content from the raw bytes when asked, instead of a copy of them.
+                    mime = await MimeMessage.LoadAsync(new MemoryStream(inbound.RawMime!.Content, writable: false), persistent: true, ct);
                 }
                 catch (FormatException e)
                 {

@@ -5,15 +5,26 @@ namespace Parley.Core.Inbound;
 /// <summary>
 /// Writes a received message, raw, in one committed transaction. Callers acknowledge the
 /// sender (SMTP 250, mailgate exit 0) only after this returns; routing happens later from the row.
-/// Concurrent stores share one commit (<see cref="InboundCommitQueue"/>).
+/// Concurrent stores share one commit (<see cref="InboundCommitQueue"/>), and the bytes they hold until then share one
+/// <see cref="InboundMemoryBudget"/>.
 /// </summary>
-public sealed class InboundStore(InboundCommitQueue queue)
+public sealed class InboundStore(InboundCommitQueue queue, InboundMemoryBudget memory)
 {
     public async Task<long> StoreAsync(InboundEnvelopeData envelope, Stream raw, CancellationToken ct)
     {
-        using var buffer = new MemoryStream();
-        await raw.CopyToAsync(buffer, ct);
-        var bytes = buffer.ToArray();
+        if (!raw.CanSeek)
+        {
+            // A pipe (mailgate's stdin): its length is known only once read.
+            using var buffer = new MemoryStream();
+            await raw.CopyToAsync(buffer, ct);
+            buffer.Position = 0;
+            return await StoreAsync(envelope, buffer, ct);
+        }
+
+        // Read once into an array of the exact size: the row's content, with no growing buffer and no second copy.
+        using var lease = await memory.AcquireAsync(raw.Length - raw.Position, ct);
+        var bytes = new byte[raw.Length - raw.Position];
+        await raw.ReadExactlyAsync(bytes, ct);
         var rawMime = new RawMime { Content = bytes, CreatedAt = envelope.ReceivedAt };
         var row = new InboundMessage
         {

@@ -1,19 +1,29 @@
 using System.Security.Cryptography;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Parley.Core.Data;
 
 namespace Parley.Core.Settings;
 
 /// <summary>
-/// Random keys the installation generates once and keeps in the database (so every node of a
-/// PostgreSQL cluster shares them), e.g. the key that signs reply-address tokens.
+/// Values the installation generates once and keeps in the database (so every node of a PostgreSQL cluster
+/// shares them): the keys that sign reply-address and unsubscribe tokens, the first-run setup code. Keys are stored
+/// encrypted with Data Protection (the keys in DATA-DIR/keys), like relay passwords: a copy of the database alone
+/// cannot forge a token. A key an older version stored in clear is encrypted the first time it is read, and keeps its value.
 /// </summary>
-public sealed class SecretSettings(ParleyDbContext db)
+public sealed class SecretSettings(ParleyDbContext db, IDataProtectionProvider protection)
 {
-    public async Task<byte[]> GetOrCreateKeyAsync(string name, CancellationToken ct) =>
-        Convert.FromBase64String(await GetOrCreateAsync(name, () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)), ct));
+    private const string Protected = "dp:";
 
-    /// <summary>The secret's value, made with <paramref name="make"/> the first time; every node gets the same one.</summary>
+    private readonly IDataProtector _protector = protection.CreateProtector("Parley.Settings.SecretKey.v1");
+
+    public async Task<byte[]> GetOrCreateKeyAsync(string name, CancellationToken ct)
+    {
+        var stored = await GetOrCreateAsync(name, () => Protect(RandomNumberGenerator.GetBytes(32)), ct);
+        return await ReadKeyAsync(KeyFor(name), stored, ct);
+    }
+
+    /// <summary>The value, made with <paramref name="make"/> the first time; every node gets the same one.</summary>
     public async Task<string> GetOrCreateAsync(string name, Func<string> make, CancellationToken ct)
     {
         var key = KeyFor(name);
@@ -36,4 +46,28 @@ public sealed class SecretSettings(ParleyDbContext db)
     }
 
     internal static string KeyFor(string name) => "secret:" + name;
+
+    private async Task<byte[]> ReadKeyAsync(string key, string stored, CancellationToken ct)
+    {
+        if (!stored.StartsWith(Protected, StringComparison.Ordinal))
+        {
+            var clear = Convert.FromBase64String(stored);
+            // Only if still in clear: another node may have encrypted it meanwhile (with the same value).
+            await db.Settings.Where(s => s.Key == key && s.Value == stored)
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.Value, Protect(clear)), ct);
+            return clear;
+        }
+        try
+        {
+            return _protector.Unprotect(Convert.FromBase64String(stored[Protected.Length..]));
+        }
+        catch (CryptographicException e)
+        {
+            throw new InvalidOperationException(
+                $"The stored key {key} cannot be decrypted: the data-protection keys in the data directory's keys folder are not the ones " +
+                "that encrypted it. Restore that folder from the backup taken with the database (every node of a cluster needs the same one).", e);
+        }
+    }
+
+    private string Protect(byte[] value) => Protected + Convert.ToBase64String(_protector.Protect(value));
 }

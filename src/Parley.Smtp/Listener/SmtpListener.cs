@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Parley.Smtp.Listener.Protocol;
 using Parley.Smtp.Listener.Session;
 
 namespace Parley.Smtp.Listener;
@@ -25,10 +26,10 @@ public sealed class SmtpListener : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ILogger _sessionLogger;
     private readonly SslStreamCertificateContext? _tls;
-    private readonly ConcurrentDictionary<IPAddress, int> _connectionsPerIp = new();
+    private readonly ConnectionSlots _slots;
+    private readonly SpoolMemoryBudget _spoolMemory;
     private readonly ConcurrentDictionary<Task, byte> _sessions = new();
     private readonly CancellationTokenSource _stopping = new();
-    private int _connections;
     private Socket? _socket;
     private Task? _acceptLoop;
 
@@ -40,6 +41,8 @@ public sealed class SmtpListener : IAsyncDisposable
         TimeProvider? timeProvider = null)
     {
         _options = options.Value;
+        _slots = new ConnectionSlots(_options);
+        _spoolMemory = new SpoolMemoryBudget(_options.MaxSpoolMemory);
         _recipientPolicy = recipientPolicy;
         _store = store;
         _timeProvider = timeProvider ?? TimeProvider.System;
@@ -55,12 +58,20 @@ public sealed class SmtpListener : IAsyncDisposable
     /// <summary>The bound port, once started (useful when <see cref="SmtpListenerOptions.Port"/> is 0).</summary>
     public int Port => (EndPoint as IPEndPoint)?.Port ?? 0;
 
+    /// <summary>Memory the sessions hold for arriving messages, within <see cref="SmtpListenerOptions.MaxSpoolMemory"/>.</summary>
+    internal SpoolMemoryBudget SpoolMemory => _spoolMemory;
+
     /// <summary>Binds and starts accepting; returns once the socket listens.</summary>
     public async Task StartAsync(CancellationToken ct)
     {
         if (_socket is not null)
         {
             throw new InvalidOperationException("The SMTP listener is already started.");
+        }
+
+        if (_options.SpoolDirectory is { } spool)
+        {
+            PrepareSpoolDirectory(spool);
         }
 
         var address = IPAddress.TryParse(_options.Host, out var parsed)
@@ -152,22 +163,19 @@ public sealed class SmtpListener : IAsyncDisposable
 
     private async Task RunConnectionAsync(Socket client, CancellationToken ct)
     {
-        var remote = (IPEndPoint)client.RemoteEndPoint!;
-        var address = remote.Address.IsIPv4MappedToIPv6 ? remote.Address.MapToIPv4() : remote.Address;
-        var fromThisAddress = _connectionsPerIp.AddOrUpdate(address, 1, static (_, n) => n + 1);
-        var total = Interlocked.Increment(ref _connections);
+        var remote = ((IPEndPoint)client.RemoteEndPoint!).Address;
+        var address = remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote;
+        if (_slots.Acquire(address) is { } reason)
+        {
+            Log.ConnectionRefused(_logger, address, reason);
+            await RefuseAsync(client, $"421 4.7.0 {_options.ServerName} Error: {reason}\r\n").ConfigureAwait(false);
+            return;
+        }
+
         try
         {
-            if (fromThisAddress > _options.MaxConnectionsPerIp || total > _options.MaxConnections)
-            {
-                var reason = fromThisAddress > _options.MaxConnectionsPerIp ? "too many connections from your address" : "too many connections";
-                Log.ConnectionRefused(_logger, address, reason);
-                await RefuseAsync(client, $"421 4.7.0 {_options.ServerName} Error: {reason}\r\n").ConfigureAwait(false);
-                return;
-            }
-
             var tls = _tls is null ? null : _options.CertificateSource?.Invoke() ?? _tls;
-            var session = new SmtpSession(client, _options, tls, _recipientPolicy, _store, _timeProvider, _sessionLogger);
+            var session = new SmtpSession(client, _options, tls, _recipientPolicy, _store, _slots, _spoolMemory, _timeProvider, _sessionLogger);
             await session.RunAsync(ct).ConfigureAwait(false);
         }
         catch (Exception ex)
@@ -177,11 +185,37 @@ public sealed class SmtpListener : IAsyncDisposable
         }
         finally
         {
-            Interlocked.Decrement(ref _connections);
-            if (_connectionsPerIp.AddOrUpdate(address, 0, static (_, n) => n - 1) <= 0)
+            _slots.Release(address);
+        }
+    }
+
+    /// <summary>Makes the spool directory Parley's alone, and removes the spool files a crash left (each one an unanswered DATA).</summary>
+    private void PrepareSpoolDirectory(string directory)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(directory);
+        }
+        else
+        {
+            const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+            Directory.CreateDirectory(directory, ownerOnly);
+            if (File.GetUnixFileMode(directory) != ownerOnly)
             {
-                _connectionsPerIp.TryRemove(KeyValuePair.Create(address, 0));
+                File.SetUnixFileMode(directory, ownerOnly);
             }
+        }
+
+        var leftovers = 0;
+        foreach (var file in Directory.EnumerateFiles(directory, $"{MessageSpool.FilePrefix}*{MessageSpool.FileSuffix}"))
+        {
+            File.Delete(file);
+            leftovers++;
+        }
+
+        if (leftovers > 0)
+        {
+            Log.SpoolLeftoversRemoved(_logger, leftovers, directory);
         }
     }
 

@@ -38,6 +38,16 @@ public sealed class SmtpListenerOptions
     /// <summary>Time a client may stay silent while the server waits for a command.</summary>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Time a client may stay silent before its first MAIL (and between transactions): much shorter than
+    /// <see cref="CommandTimeout"/>, as RFC 5321 §4.5.3.2 lets a server under pressure do, so idle connections cannot
+    /// hold the slots.
+    /// </summary>
+    public TimeSpan IdleTimeoutBeforeMail { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The same, while more than half of <see cref="MaxConnections"/> are in use.</summary>
+    public TimeSpan IdleTimeoutBeforeMailWhenBusy { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Time a client may stay silent while sending message content.</summary>
     public TimeSpan DataTimeout { get; set; } = TimeSpan.FromMinutes(10);
 
@@ -46,6 +56,12 @@ public sealed class SmtpListenerOptions
 
     /// <summary>Concurrent sessions in total; more get 421 4.7.0.</summary>
     public int MaxConnections { get; set; } = 1000;
+
+    /// <summary>
+    /// Share of <see cref="MaxConnections"/> kept for clients that hold no connection yet (a client is an IPv4 address
+    /// or an IPv6 /64), so a few clients with many idle connections cannot take every slot.
+    /// </summary>
+    public double ReservedShareForNewAddresses { get; set; } = 0.10;
 
     /// <summary>Upper bound on a whole session, so drip-feeding clients cannot hold a slot forever.</summary>
     public TimeSpan MaxSessionTime { get; set; } = TimeSpan.FromMinutes(30);
@@ -68,9 +84,18 @@ public sealed class SmtpListenerOptions
     /// </summary>
     public Func<SslStreamCertificateContext>? CertificateSource { get; set; }
 
-    /// <summary>Directory for spooling large messages while they arrive; the system temp directory when null.</summary>
+    /// <summary>
+    /// Directory for spooling large messages while they arrive (files 0600; created 0700 and emptied of a crash's
+    /// leftovers at start); the system temp directory when null.
+    /// </summary>
     public string? SpoolDirectory { get; set; }
 
-    /// <summary>Messages up to this size are spooled in memory, larger ones in a temp file.</summary>
+    /// <summary>Messages up to this size are spooled in memory, larger ones in a spool file.</summary>
     public int InMemorySpoolLimit { get; set; } = 256 * 1024;
+
+    /// <summary>
+    /// Memory all sessions together may hold for arriving messages; past it, a message goes to its spool file from its
+    /// first byte, and when not even a file can be made, DATA is answered 452 4.3.1.
+    /// </summary>
+    public long MaxSpoolMemory { get; set; } = 64L * 1024 * 1024;
 }

@@ -38,9 +38,15 @@ internal sealed class SmtpListenerOptionsValidator : IValidateOptions<SmtpListen
             failures.Add("MaxRecipients, MaxMessageSize, MaxConnectionsPerIp, MaxConnections and MaxErrors must be positive.");
         }
 
-        if (options.CommandTimeout <= TimeSpan.Zero || options.DataTimeout <= TimeSpan.Zero || options.MaxSessionTime <= TimeSpan.Zero)
+        if (options.CommandTimeout <= TimeSpan.Zero || options.DataTimeout <= TimeSpan.Zero || options.MaxSessionTime <= TimeSpan.Zero
+            || options.IdleTimeoutBeforeMail <= TimeSpan.Zero || options.IdleTimeoutBeforeMailWhenBusy <= TimeSpan.Zero)
         {
-            failures.Add("CommandTimeout, DataTimeout and MaxSessionTime must be positive.");
+            failures.Add("CommandTimeout, IdleTimeoutBeforeMail, IdleTimeoutBeforeMailWhenBusy, DataTimeout and MaxSessionTime must be positive.");
+        }
+
+        if (options.ReservedShareForNewAddresses is < 0 or >= 1)
+        {
+            failures.Add("ReservedShareForNewAddresses must be at least 0 and less than 1.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -77,6 +77,7 @@ public static class ParleyServer
     public static async Task<int> RunAsync(ServeOptions options, CancellationToken ct)
     {
         var app = Build(options);
+        StorageSetup.LogDataDirectoryFixes(app.Services);
         // Settings that cannot work (an unreadable TLS certificate) fail here, with their own message, before the host
         // starts and reports them as a start-up crash.
         _ = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Smtp.Listener.SmtpListenerOptions>>().Value;

@@ -22,6 +22,8 @@ public static class SmtpIntegration
             // Postfix's smtpd_client_connection_count_limit: a relay that keeps 20 sessions open reconnects
             // faster than we count its last one closed, so 20 would refuse a well-behaved peer.
             o.MaxConnectionsPerIp = 50;
+            // Large messages arriving are spooled beside the database, Parley's alone (0600 in a 0700 folder), not in /tmp.
+            o.SpoolDirectory = Path.Combine(Path.GetFullPath(options.DataDir), "spool");
         }, run: options.RunWorkers);
         services.AddSingleton<IConfigureOptions<SmtpListenerOptions>, SmtpTlsSetup>();
         services.AddParleySmtpDelivery(o => o.DirectDeliveryPort = options.DirectDeliveryPort);

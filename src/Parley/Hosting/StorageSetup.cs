@@ -12,7 +12,10 @@ public static class StorageSetup
     public static IServiceCollection AddParleyStorage(this IServiceCollection services, ServeOptions options)
     {
         var dataDir = Path.GetFullPath(options.DataDir);
-        Directory.CreateDirectory(dataDir);
+        var embedded = !PostgresStorage.IsPostgresConnectionString(options.Database) && options.Database is not { Length: > 0 };
+        // The database file exists (0600) before SQLite opens it: its -wal and -shm take the database's mode.
+        var fixes = DataDirectory.Secure(dataDir, embedded ? [SqliteStorage.FileName] : []);
+        services.AddSingleton(new DataDirectoryFixes(dataDir, fixes));
         if (PostgresStorage.IsPostgresConnectionString(options.Database))
             services.AddParleyPostgres(options.Database!);
         else
@@ -20,11 +23,21 @@ public static class StorageSetup
                 ? $"Data Source={path};Pooling=True;Default Timeout=30"
                 : SqliteStorage.ConnectionStringFor(dataDir));
 
-        // Relay passwords are encrypted with these keys; losing them means re-entering passwords.
+        // Relay passwords and signing keys are encrypted with these keys; losing them means re-entering passwords.
         services.AddDataProtection()
             .SetApplicationName("Parley")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDir, "keys")));
+            .PersistKeysToFileSystem(DataDirectory.Folder(Path.Combine(dataDir, "keys")));
         return services;
+    }
+
+    /// <summary>Tells the operator what <see cref="DataDirectory.Secure"/> had to fix; nothing when nothing was.</summary>
+    public static void LogDataDirectoryFixes(IServiceProvider services)
+    {
+        var fixes = services.GetRequiredService<DataDirectoryFixes>();
+        if (fixes.Fixed.Count == 0) return;
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DataDirectory));
+        logger.LogWarning("The data directory {DataDir} was readable by other users; Parley made {Count} file(s) and folder(s) its own: {Fixes}",
+            fixes.DataDir, fixes.Fixed.Count, string.Join("; ", fixes.Fixed));
     }
 
     public static async Task MigrateAsync(IServiceProvider services, CancellationToken ct)
@@ -34,3 +47,6 @@ public static class StorageSetup
         await db.Database.MigrateAsync(ct);
     }
 }
+
+/// <summary>What <see cref="DataDirectory.Secure"/> changed at start, logged once the host can log.</summary>
+public sealed record DataDirectoryFixes(string DataDir, IReadOnlyList<string> Fixed);

@@ -21,6 +21,8 @@ public sealed class ParleyProcess : IAsyncDisposable
     }
 
     public string DataDir { get; }
+    /// <summary>Everything the process wrote to stdout and stderr so far, line by line.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> Output { get; } = new();
     public int HttpPort { get; }
     public int SmtpPort { get; }
     public Uri BaseUrl => new($"http://127.0.0.1:{HttpPort}/");
@@ -39,11 +41,11 @@ public sealed class ParleyProcess : IAsyncDisposable
         if (demo) start.ArgumentList.Add("--demo");
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var parley = new ParleyProcess(process, dataDir, http, smtp);
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) parley.Output.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) parley.Output.Enqueue(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var parley = new ParleyProcess(process, dataDir, http, smtp);
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (DateTime.UtcNow < deadline)

@@ -43,7 +43,7 @@ public sealed class MessageDataReaderTests
     [InlineData("X: a\r\n..b: cdefghijklmnopqrstu\r\n\r\nbody\r\n.\r\n", DataVerdict.HeaderTooBig)]
     internal void Header_limit_counts_unstuffed_content(string wire, DataVerdict verdict)
     {
-        using var spool = new MessageSpool(4096, null);
+        using var spool = MessageSpool.TryCreate(4096, Path.GetTempPath(), new SpoolMemoryBudget(long.MaxValue))!;
         var reader = new MessageDataReader(spool, maxMessageSize: 1000, maxLineLength: 1000, maxHeaderSize: 30);
 
         Assert.True(reader.TryConsume(Sequence(Encoding.ASCII.GetBytes(wire)), out _));
@@ -54,7 +54,7 @@ public sealed class MessageDataReaderTests
     [Fact]
     public void Header_over_the_limit_is_not_spooled_further()
     {
-        using var spool = new MessageSpool(1024 * 1024, null);
+        using var spool = MessageSpool.TryCreate(1024 * 1024, Path.GetTempPath(), new SpoolMemoryBudget(long.MaxValue))!;
         var reader = new MessageDataReader(spool, maxMessageSize: 10_000_000, maxLineLength: 1000, maxHeaderSize: 1000);
         var wire = "Subject: x\r\n" + string.Concat(Enumerable.Repeat(" folded\r\n", 100_000)) + "\r\nbody\r\n.\r\n";
 
@@ -71,7 +71,7 @@ public sealed class MessageDataReaderTests
         for (var split = 0; split < wire.Length; split++)
         {
             // Two reads: the end mark's last byte is never in the first one.
-            using var spool = new MessageSpool(4096, null);
+            using var spool = MessageSpool.TryCreate(4096, Path.GetTempPath(), new SpoolMemoryBudget(long.MaxValue))!;
             var reader = new MessageDataReader(spool, maxMessageSize: 1000, maxLineLength: 1000, maxHeaderSize);
             Assert.False(reader.TryConsume(Sequence(bytes.AsMemory(0, split)), out _), $"ended early at split {split}");
             var rest = Sequence(bytes.AsMemory(split, 1), bytes.AsMemory(split + 1));
@@ -79,7 +79,7 @@ public sealed class MessageDataReaderTests
             AssertParsed(rest.Slice(end), reader, spool);
 
             // One read of a two-segment sequence.
-            using var spool2 = new MessageSpool(4096, null);
+            using var spool2 = MessageSpool.TryCreate(4096, Path.GetTempPath(), new SpoolMemoryBudget(long.MaxValue))!;
             var reader2 = new MessageDataReader(spool2, maxMessageSize: 1000, maxLineLength: 1000, maxHeaderSize);
             var whole = Sequence(bytes.AsMemory(0, split), bytes.AsMemory(split));
             Assert.True(reader2.TryConsume(whole, out var end2), $"no end in one read at split {split}");
@@ -100,7 +100,7 @@ public sealed class MessageDataReaderTests
     [Fact]
     public void Size_limit_counts_unstuffed_content_and_reading_goes_on_to_the_end()
     {
-        using var spool = new MessageSpool(4096, null);
+        using var spool = MessageSpool.TryCreate(4096, Path.GetTempPath(), new SpoolMemoryBudget(long.MaxValue))!;
         var reader = new MessageDataReader(spool, maxMessageSize: 10, maxLineLength: 1000, maxHeaderSize: 1000);
 
         Assert.True(reader.TryConsume(Sequence(Encoding.ASCII.GetBytes("123456789\r\n..\r\n.\r\n")), out _));
@@ -111,7 +111,7 @@ public sealed class MessageDataReaderTests
     [Fact]
     public void Large_message_spools_to_a_temp_file_and_reads_back_exactly()
     {
-        using var spool = new MessageSpool(4096, null);
+        using var spool = MessageSpool.TryCreate(4096, Path.GetTempPath(), new SpoolMemoryBudget(long.MaxValue))!;
         var reader = new MessageDataReader(spool, maxMessageSize: 10_000_000, maxLineLength: 1000, maxHeaderSize: 1000);
         var line = new string('z', 998) + "\r\n";
         var wire = "Subject: big\r\n\r\n" + string.Concat(Enumerable.Repeat(line, 1000)) + ".\r\n";

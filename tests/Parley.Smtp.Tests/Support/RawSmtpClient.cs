@@ -31,10 +31,18 @@ public sealed class RawSmtpClient : IAsyncDisposable
         _output = output;
     }
 
-    public static async Task<RawSmtpClient> ConnectAsync(int port, ITestOutputHelper output)
+    /// <param name="from">The local address to connect from (e.g. 127.0.0.2, another loopback client); 127.0.0.1 when null.</param>
+    /// <param name="to">The server's address; 127.0.0.1 when null.</param>
+    public static async Task<RawSmtpClient> ConnectAsync(int port, ITestOutputHelper output, IPAddress? from = null, IPAddress? to = null)
     {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
+        to ??= IPAddress.Loopback;
+        var socket = new Socket(to.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        if (from is not null)
+        {
+            socket.Bind(new IPEndPoint(from, 0));
+        }
+
+        await socket.ConnectAsync(new IPEndPoint(to, port));
         return new RawSmtpClient(socket, output);
     }
 

@@ -37,9 +37,9 @@ public sealed class TestServer : IAsyncDisposable
         return new TestServer(listener, store, logs);
     }
 
-    public async Task<RawSmtpClient> ConnectAsync(ITestOutputHelper output, bool readGreeting = true)
+    public async Task<RawSmtpClient> ConnectAsync(ITestOutputHelper output, bool readGreeting = true, System.Net.IPAddress? from = null)
     {
-        var client = await RawSmtpClient.ConnectAsync(Port, output);
+        var client = await RawSmtpClient.ConnectAsync(Port, output, from, (Listener.EndPoint as System.Net.IPEndPoint)?.Address);
         if (readGreeting)
         {
             var greeting = await client.ReadReplyAsync();

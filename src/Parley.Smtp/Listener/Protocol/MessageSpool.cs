@@ -3,61 +3,142 @@ using System.Buffers;
 namespace Parley.Smtp.Listener.Protocol;
 
 /// <summary>
-/// Holds one incoming message while it arrives: in a pooled buffer up to a limit, then in a temp file
-/// that deletes itself, so a 25 MB message never becomes a 25 MB string or array.
+/// Holds one incoming message while it arrives: in a pooled buffer up to a limit, then in a file readable by Parley's
+/// user only, that deletes itself, so a 25 MB message never becomes a 25 MB string or array. The buffers of all
+/// sessions together stay within a <see cref="SpoolMemoryBudget"/>; past it, a message goes to its file at once.
 /// </summary>
 internal sealed class MessageSpool : IDisposable
 {
+    /// <summary>How spool files are named, so a start-up can remove the ones a crash left behind.</summary>
+    public const string FilePrefix = "parley-smtp-";
+
+    public const string FileSuffix = ".spool";
+
+    private const int FirstBufferSize = 16 * 1024;
+
     private readonly int _memoryLimit;
     private readonly string _directory;
-    private byte[] _buffer;
+    private readonly SpoolMemoryBudget _budget;
+    private byte[] _buffer = [];
+    private int _reserved;
     private int _buffered;
     private FileStream? _file;
 
-    public MessageSpool(int memoryLimit, string? directory)
+    private MessageSpool(int memoryLimit, string directory, SpoolMemoryBudget budget)
     {
         _memoryLimit = Math.Max(memoryLimit, 4096);
-        _directory = directory ?? Path.GetTempPath();
-        _buffer = ArrayPool<byte>.Shared.Rent(Math.Min(16 * 1024, _memoryLimit));
+        _directory = directory;
+        _budget = budget;
     }
 
     public long Length => _file?.Length ?? _buffered;
 
+    /// <summary>
+    /// Something written could not be kept (its file could not be created or written): the message is incomplete and
+    /// must not be stored.
+    /// </summary>
+    public bool Failed { get; private set; }
+
+    /// <returns>Null when the message cannot be held at all: no memory left in the budget, and no file either.</returns>
+    public static MessageSpool? TryCreate(int memoryLimit, string directory, SpoolMemoryBudget budget)
+    {
+        var spool = new MessageSpool(memoryLimit, directory, budget);
+        if (spool.TryGrow(FirstBufferSize) || spool.TryMoveToFile())
+        {
+            return spool;
+        }
+
+        spool.Dispose();
+        return null;
+    }
+
     public void Write(ReadOnlySpan<byte> data)
     {
-        if (data.IsEmpty)
+        if (data.IsEmpty || Failed)
         {
             return;
         }
 
-        if (_file is not null)
+        if (_file is null && _buffered + data.Length > _buffer.Length && !TryGrow(_buffered + data.Length) && !TryMoveToFile())
         {
-            _file.Write(data);
-            return;
-        }
-
-        if (_buffered + data.Length > _memoryLimit)
-        {
-            // Page-cache writes of a local temp file; the file is never read back before DATA ends.
-            _file = new FileStream(
-                Path.Combine(_directory, $"parley-smtp-{Guid.NewGuid():N}.spool"),
-                FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
-            _file.Write(_buffer, 0, _buffered);
-            _file.Write(data);
+            Failed = true;
             ReturnBuffer();
             return;
         }
 
-        if (_buffered + data.Length > _buffer.Length)
+        if (_file is null)
         {
-            var larger = ArrayPool<byte>.Shared.Rent(Math.Min(_memoryLimit, Math.Max(_buffer.Length * 2, _buffered + data.Length)));
-            _buffer.AsSpan(0, _buffered).CopyTo(larger);
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = larger;
+            data.CopyTo(_buffer.AsSpan(_buffered));
+            _buffered += data.Length;
+            return;
         }
 
-        data.CopyTo(_buffer.AsSpan(_buffered));
-        _buffered += data.Length;
+        try
+        {
+            _file.Write(data);
+        }
+        catch (IOException)
+        {
+            Failed = true; // e.g. the disk is full; the client is told to try again later
+        }
+    }
+
+    /// <summary>A larger buffer for <paramref name="needed"/> bytes, when the per-message limit and the budget allow.</summary>
+    private bool TryGrow(int needed)
+    {
+        if (needed > _memoryLimit)
+        {
+            return false;
+        }
+
+        var size = Math.Min(_memoryLimit, Math.Max(Math.Max(_buffer.Length * 2, FirstBufferSize), needed));
+        if (!_budget.TryReserve(size - _reserved))
+        {
+            return false;
+        }
+
+        _reserved = size;
+        var larger = ArrayPool<byte>.Shared.Rent(size);
+        _buffer.AsSpan(0, _buffered).CopyTo(larger);
+        if (_buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+        }
+
+        _buffer = larger;
+        return true;
+    }
+
+    private bool TryMoveToFile()
+    {
+        try
+        {
+            // Page-cache writes of a local file; it is never read back before DATA ends.
+            var options = new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.ReadWrite,
+                Share = FileShare.None,
+                BufferSize = 64 * 1024,
+                Options = FileOptions.DeleteOnClose,
+            };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite; // a message is private from its first byte
+            }
+
+            _file = new FileStream(Path.Combine(_directory, $"{FilePrefix}{Guid.NewGuid():N}{FileSuffix}"), options);
+            _file.Write(_buffer, 0, _buffered);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _file?.Dispose();
+            _file = null;
+            return false;
+        }
+
+        ReturnBuffer();
+        return true;
     }
 
     /// <summary>A read-only view of everything written, from the start; valid until the spool is disposed.</summary>
@@ -88,6 +169,9 @@ internal sealed class MessageSpool : IDisposable
             _buffer = [];
             _buffered = 0;
         }
+
+        _budget.Release(_reserved);
+        _reserved = 0;
     }
 
     /// <summary>Lets the store read the spool file without being able to write to or close it.</summary>

@@ -38,5 +38,6 @@ internal readonly record struct SmtpReply(int Code, string? EnhancedCode, string
     public static readonly SmtpReply NestedMail = new(503, "5.5.1", "Error: nested MAIL command");
     public static readonly SmtpReply TooManyRecipients = new(452, "4.5.3", "Error: too many recipients");
     public static readonly SmtpReply MessageTooBig = new(552, "5.3.4", "Error: message file too big");
+    public static readonly SmtpReply InsufficientStorage = new(452, "4.3.1", "Insufficient system storage, try again later");
     public static readonly SmtpReply StoreFailed = new(451, "4.3.0", "Error: queue file write error, try again later");
 }

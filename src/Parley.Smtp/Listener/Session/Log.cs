@@ -56,4 +56,7 @@ internal static partial class Log
 
     [LoggerMessage(1023, LogLevel.Error, "SMTP listener failed to accept a connection")]
     public static partial void AcceptFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1024, LogLevel.Information, "SMTP listener removed {Count} spool file(s) of messages a previous run did not finish receiving, in {Directory}")]
+    public static partial void SpoolLeftoversRemoved(ILogger logger, int count, string directory);
 }

@@ -13,10 +13,16 @@ internal sealed partial class SmtpSession
             return;
         }
 
+        using var spool = MessageSpool.TryCreate(_options.InMemorySpoolLimit, _options.SpoolDirectory ?? Path.GetTempPath(), _spoolMemory);
+        if (spool is null)
+        {
+            await ReplyAsync(SmtpReply.InsufficientStorage).ConfigureAwait(false);
+            return;
+        }
+
         await ReplyAsync(SmtpReply.StartMailInput).ConfigureAwait(false);
         var receivedAt = _timeProvider.GetUtcNow();
         var traceId = $"{Id}.{++_messageCount}";
-        using var spool = new MessageSpool(_options.InMemorySpoolLimit, _options.SpoolDirectory);
         spool.Write(ReceivedHeader.Build(
             _options.ServerName, _helo, _client.Address, _extended, _transport.IsTls, _smtpUtf8, traceId, _recipients, receivedAt));
         var headerLength = spool.Length;
@@ -30,6 +36,7 @@ internal sealed partial class SmtpSession
 
         var rejection = data.Verdict switch
         {
+            DataVerdict.Complete when spool.Failed => SmtpReply.InsufficientStorage,
             DataVerdict.Complete => (SmtpReply?)null,
             DataVerdict.TooBig => SmtpReply.MessageTooBig,
             DataVerdict.HeaderTooBig => new SmtpReply(552, "5.3.4", $"Error: message header section too large (limit {_options.MaxHeaderSize} bytes)"),
@@ -40,7 +47,7 @@ internal sealed partial class SmtpSession
         };
         if (rejection is { } reply)
         {
-            Log.MessageRejected(_logger, Id, data.Verdict.ToString(), data.MessageSize);
+            Log.MessageRejected(_logger, Id, spool.Failed ? "the spool file could not be written" : data.Verdict.ToString(), data.MessageSize);
             await ReplyAsync(reply).ConfigureAwait(false);
             ResetTransaction();
             return;

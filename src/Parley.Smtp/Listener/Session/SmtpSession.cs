@@ -24,6 +24,8 @@ internal sealed partial class SmtpSession
     private readonly SmtpListenerOptions _options;
     private readonly IRecipientPolicy _recipientPolicy;
     private readonly IInboundMessageStore _store;
+    private readonly ConnectionSlots _slots;
+    private readonly SpoolMemoryBudget _spoolMemory;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly SslStreamCertificateContext? _tls;
@@ -39,12 +41,15 @@ internal sealed partial class SmtpSession
     private int _errors;
     private int _messageCount;
     private bool _quit;
+    private bool _waitingIdle;
 
     /// <param name="tls">The STARTTLS certificate with its chain; null: STARTTLS is not offered.</param>
     public SmtpSession(
         Socket socket, SmtpListenerOptions options, SslStreamCertificateContext? tls, IRecipientPolicy recipientPolicy, IInboundMessageStore store,
-        TimeProvider timeProvider, ILogger logger)
+        ConnectionSlots slots, SpoolMemoryBudget spoolMemory, TimeProvider timeProvider, ILogger logger)
     {
+        _slots = slots;
+        _spoolMemory = spoolMemory;
         _tls = tls;
         _socket = socket;
         _options = options;
@@ -111,6 +116,11 @@ internal sealed partial class SmtpSession
             Log.SessionTimedOut(_logger, Id, "session time limit");
             await CloseWithAsync(new SmtpReply(421, "4.4.2", $"{_options.ServerName} Error: session time limit exceeded")).ConfigureAwait(false);
         }
+        catch (OperationCanceledException) when (_waitingIdle)
+        {
+            Log.SessionTimedOut(_logger, Id, "idle before MAIL");
+            await CloseWithAsync(new SmtpReply(421, "4.4.2", $"{_options.ServerName} Error: idle too long, closing connection")).ConfigureAwait(false);
+        }
         catch (OperationCanceledException)
         {
             Log.SessionTimedOut(_logger, Id, _state.ToString());
@@ -159,7 +169,8 @@ internal sealed partial class SmtpSession
         var discarding = false;
         while (true)
         {
-            var result = await _transport.ReadAsync(_options.CommandTimeout).ConfigureAwait(false);
+            var result = await _transport.ReadAsync(CommandTimeout()).ConfigureAwait(false);
+            _waitingIdle = false;
             var buffer = result.Buffer;
             var lineFeed = buffer.PositionOf((byte)'\n');
             if (lineFeed is { } end)
@@ -185,6 +196,22 @@ internal sealed partial class SmtpSession
                 return null;
             }
         }
+    }
+
+    /// <summary>
+    /// The wait for the next command: the full <see cref="SmtpListenerOptions.CommandTimeout"/> inside a transaction,
+    /// the idle timeout before MAIL (shorter still while the listener is busy), so idle clients give their slot back.
+    /// </summary>
+    private TimeSpan CommandTimeout()
+    {
+        if (_state is SessionState.MailGiven or SessionState.RecipientGiven)
+        {
+            return _options.CommandTimeout;
+        }
+
+        var idle = _slots.IsBusy ? _options.IdleTimeoutBeforeMailWhenBusy : _options.IdleTimeoutBeforeMail;
+        _waitingIdle = idle < _options.CommandTimeout;
+        return _waitingIdle ? idle : _options.CommandTimeout;
     }
 
     private static string Decode(ReadOnlySequence<byte> content)
