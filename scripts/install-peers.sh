@@ -21,6 +21,7 @@ packages=(
   openssl                                   # test certificates (dovecot STARTTLS); brings libssl3, which .NET's SslStream loads
   util-linux mount coreutils                # runuser, unshare; mount --bind (opendkim-testmsg); timeout, chown
   sqlite3 ca-certificates
+  systemd                                   # systemd-analyze verify checks deploy/parley.service
   tzdata                                    # .NET's TimeZoneInfo reads /usr/share/zoneinfo (optional priority from Debian 13 on)
 )
 
@@ -74,6 +75,7 @@ need "/etc/resolv.conf, which opendkim-testmsg's private mount namespace binds o
 need ".NET's native libraries (libicu72 libssl3 zlib1g libgssapi-krb5-2)" sh -c \
   'ldconfig -p | grep -q "libicuuc\.so\.[0-9]" && ldconfig -p | grep -q "libssl\.so\.3 " && ldconfig -p | grep -q "libz\.so\.1 " && ldconfig -p | grep -q "libgssapi_krb5\.so\.2 "'
 need ".NET's time-zone database (tzdata)" test -f /usr/share/zoneinfo/UTC
+need "systemd-analyze (checks deploy/parley.service)" systemd-analyze --version
 if [ "$fail" -ne 0 ]; then
   echo "install-peers: a peer the tests need is missing (see above)." >&2
   exit 1

@@ -46,6 +46,7 @@ public sealed class ParleyInstance : IAsyncDisposable
         string? smtpTlsCertificate = null, string? smtpTlsKey = null, string? smtpName = null)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "parley-e2e-" + Guid.NewGuid().ToString("N")[..8]);
+        if (database is not null) ShareKeysOfDatabase(dataDir, database);
         var app = ParleyServer.Build(new ServeOptions
         {
             DataDir = dataDir,
@@ -79,6 +80,18 @@ public sealed class ParleyInstance : IAsyncDisposable
         var api = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(30) };
         if (secret is not null) api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
         return new ParleyInstance(app, dataDir, new Uri(address), smtpPort, api);
+    }
+
+    /// <summary>
+    /// Nodes of one database share the Data Protection keys folder, as the README asks of a cluster: the signing keys
+    /// and relay passwords in the database are encrypted with them. Each node keeps its own data directory otherwise.
+    /// </summary>
+    private static void ShareKeysOfDatabase(string dataDir, string database)
+    {
+        var id = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(database)))[..16];
+        var shared = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "parley-e2e-keys-" + id));
+        Directory.CreateDirectory(dataDir);
+        Directory.CreateSymbolicLink(Path.Combine(dataDir, "keys"), shared.FullName);
     }
 
     public async Task<JsonElement> PostAsync(string path, object body)
