@@ -186,6 +186,7 @@ public sealed class ReceivedHtmlDisplayTests(ReceivedEmailFixture fixture) : ICl
 
         Assert.Null(await page.EvaluateAsync<string?>("() => window.pwned ?? null"));
         Assert.Equal(0, await page.Locator($"#m-{id} [onerror], #m-{id} [onload]").CountAsync());
+        await page.ScreenshotAsync(new() { Path = Infrastructure.Browser.ScreenshotPath("chatter-hostile-content-id"), FullPage = true });
         var csp = response!.Headers["content-security-policy"];
         foreach (var directive in new[] { "default-src 'self'", "script-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'" })
             Assert.Contains(directive, csp);
@@ -201,6 +202,8 @@ public sealed class ReceivedHtmlDisplayTests(ReceivedEmailFixture fixture) : ICl
             Assert.Equal(SecurityHeadersPolicy, each.Headers["content-security-policy"]);
             Assert.Equal("nosniff", each.Headers["x-content-type-options"]);
             Assert.Equal(0, await page.Locator("script:not([src]), [onclick], [onsubmit], [onchange], [onload]").CountAsync());
+            if (path == "/inbound/rules")
+                await page.ScreenshotAsync(new() { Path = Infrastructure.Browser.ScreenshotPath("inbound-rules"), FullPage = true });
         }
         Assert.True(violations.IsEmpty, string.Join("\n", violations));
     }
@@ -220,6 +223,7 @@ public sealed class ReceivedHtmlDisplayTests(ReceivedEmailFixture fixture) : ICl
         await Assertions.Expect(entry.Locator(".remote-notice")).ToContainTextAsync("nests more than 256 elements deep, so Parley shows its text instead");
         await Assertions.Expect(entry.Locator(".body.text")).ToContainTextAsync("See the HTML version.");
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"the page took {watch.Elapsed}");
+        await page.ScreenshotAsync(new() { Path = Infrastructure.Browser.ScreenshotPath("chatter-html-withheld"), FullPage = true });
         Assert.Equal(0, await entry.Locator(".body.html").CountAsync());
     }
 
