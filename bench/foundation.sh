@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Foundation figures for docs/BENCHMARKS.md: start-up time (process start → /healthz answers),
+# Foundation figures for docs/PERFORMANCE.md: start-up time (process start → /healthz answers),
 # memory at idle, and the time to open a chatter that holds 10,000 messages (the contact page,
 # server-rendered, and the API timeline). Runs Parley in Release on loopback, cleans up.
 set -euo pipefail
