@@ -1,11 +1,7 @@
 using MimeKit;
+using Parley.Smtp.Delivery;
 
 namespace Parley.Core.Outbound;
-
-public enum TransportOutcome { Sent, Transient, Permanent }
-
-/// <summary>The result of one delivery attempt, with the remote server's own code and words.</summary>
-public sealed record TransportResult(TransportOutcome Outcome, int? Code, string Text);
 
 /// <summary>A relay as the transport needs it: the stored server with its password decrypted.</summary>
 public sealed record RelayRoute(OutgoingServer Server, string? Password);
@@ -17,5 +13,5 @@ public sealed record RelayRoute(OutgoingServer Server, string? Password);
 /// </summary>
 public interface IMailTransport
 {
-    Task<TransportResult> SendAsync(RelayRoute? relay, MimeMessage message, string envelopeFrom, IReadOnlyList<string> recipients, CancellationToken ct);
+    Task<DeliveryResult> SendAsync(RelayRoute? relay, MimeMessage message, string envelopeFrom, IReadOnlyList<string> recipients, CancellationToken ct);
 }

@@ -9,6 +9,7 @@ using Parley.Core.Data;
 using Parley.Core.Domains;
 using Parley.Core.Records;
 using Parley.Core.Settings;
+using Parley.Smtp.Delivery;
 
 namespace Parley.Core.Outbound;
 
@@ -43,7 +44,7 @@ public sealed partial class OutboxProcessor(
     private sealed record BatchContext(
         string? AliasDomain, List<OutgoingServer> Relays, Dictionary<string, SendingDomain> SendingDomains, BounceAddress Bounces);
 
-    private sealed record Attempt(TransportResult Result, string? Route);
+    private sealed record Attempt(DeliveryResult Result, string? Route);
 
     public Task<int> ProcessDueAsync(CancellationToken ct) => ProcessDueAsync(_options.NodeName, ct);
 
@@ -153,9 +154,9 @@ public sealed partial class OutboxProcessor(
     private async Task<Attempt> DeliverAsync(OutboxItem item, byte[]? raw, BatchContext context, CancellationToken ct)
     {
         if (context.AliasDomain is not { } aliasDomain)
-            return new Attempt(new TransportResult(TransportOutcome.Transient, null, "No alias domain is set. Set it in Settings; Parley will try again."), null);
+            return new Attempt(NotSent(DeliveryOutcome.TransientFailure, "No alias domain is set. Set it in Settings; Parley will try again.", item), null);
         if (raw is null)
-            return new Attempt(new TransportResult(TransportOutcome.Permanent, null, "The message content is missing from the store."), null);
+            return new Attempt(NotSent(DeliveryOutcome.PermanentFailure, "The message content is missing from the store.", item), null);
 
         MimeMessage message;
         using (var stream = new MemoryStream(raw, writable: false)) message = await MimeMessage.LoadAsync(stream, ct);
@@ -178,9 +179,12 @@ public sealed partial class OutboxProcessor(
         }
         catch (InvalidOperationException e)
         {
-            return new Attempt(new TransportResult(TransportOutcome.Transient, null, e.Message), route.Explanation);
+            return new Attempt(NotSent(DeliveryOutcome.TransientFailure, e.Message, item), route.Explanation);
         }
     }
+
+    private static DeliveryResult NotSent(DeliveryOutcome outcome, string reason, OutboxItem item) =>
+        DeliveryResult.NotAttempted(outcome, null, reason, [item.Recipient]);
 
     private static void Release(OutboxItem item)
     {
@@ -191,27 +195,29 @@ public sealed partial class OutboxProcessor(
     private void Record(OutboxItem item, Attempt attempt)
     {
         var result = attempt.Result;
+        int? code = result.StatusCode == 0 ? null : result.StatusCode;
+        var text = result.ReplyText;
         var now = clock.GetUtcNow();
         item.Attempts++;
-        item.LastCode = result.Code;
-        item.LastError = result.Outcome == TransportOutcome.Sent ? null : result.Text;
+        item.LastCode = code;
+        item.LastError = result.IsSent ? null : text;
         item.Route = attempt.Route;
         item.LeaseOwner = null;
         item.LeaseUntil = null;
         switch (result.Outcome)
         {
-            case TransportOutcome.Sent:
+            case DeliveryOutcome.Sent:
                 item.State = DeliveryState.Sent;
                 item.SentAt = now;
                 break;
-            case TransportOutcome.Permanent:
+            case DeliveryOutcome.PermanentFailure:
                 item.State = DeliveryState.Failed;
                 break;
             default:
                 if (now - item.CreatedAt >= _options.GiveUpAfter)
                 {
                     item.State = DeliveryState.Failed;
-                    item.LastError = $"Gave up after {item.Attempts} attempts. Last answer: {result.Text}";
+                    item.LastError = $"Gave up after {item.Attempts} attempts. Last answer: {text}";
                 }
                 else
                 {
@@ -226,8 +232,8 @@ public sealed partial class OutboxProcessor(
         message.State = item.State;
         message.Error = item.LastError;
         message.Route = attempt.Route;
-        message.ServerReply = result.Code is { } code ? $"{code} {result.Text}" : result.Text;
-        LogDelivery(item.Id, item.Recipient, item.State, result.Code, result.Text);
+        message.ServerReply = code is null ? text : $"{code} {text}";
+        LogDelivery(item.Id, item.Recipient, item.State, code, text);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Outbox {Id} to {Recipient}: {State} ({Code} {Text})")]

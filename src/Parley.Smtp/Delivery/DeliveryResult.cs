@@ -51,6 +51,17 @@ public sealed record DeliveryResult(
 
     /// <summary>The relay or MX host of the deciding attempt; null when none was tried (DNS failure, rate limit).</summary>
     public string? Host { get; init; }
+
+    /// <summary>The reply as people read it: the RFC 3463 code (unless the words already start with it), then the words.</summary>
+    public string ReplyText =>
+        (string.IsNullOrEmpty(EnhancedStatus) || Response.StartsWith(EnhancedStatus, StringComparison.Ordinal)
+            ? Response
+            : $"{EnhancedStatus} {Response}").Trim();
+
+    /// <summary>A failure decided before any server spoke (DNS, rate limit, nothing to send): every recipient shares it.</summary>
+    public static DeliveryResult NotAttempted(DeliveryOutcome outcome, string? enhancedStatus, string text, IReadOnlyList<string> recipients) =>
+        new(outcome, 0, enhancedStatus, text, DeliveryStage.Connect,
+            recipients.Select(r => new RecipientDeliveryResult(r, outcome, 0, enhancedStatus, text)).ToList());
 }
 
 /// <summary>The outcome of <see cref="ISmtpDeliveryClient.TestConnectionAsync"/>.</summary>

@@ -29,7 +29,7 @@ public sealed partial class SmtpDeliveryClient
         if (route.Status != MxRouteStatus.Found)
         {
             var outcome = route.Status == MxRouteStatus.PermanentFailure ? DeliveryOutcome.PermanentFailure : DeliveryOutcome.TransientFailure;
-            var noRoute = SmtpTransaction.NotAttempted(outcome, route.EnhancedStatus, route.Reason ?? $"No route to {domain}.", recipients);
+            var noRoute = DeliveryResult.NotAttempted(outcome, route.EnhancedStatus, route.Reason ?? $"No route to {domain}.", recipients);
             LogDelivery(noRoute);
             return noRoute;
         }

@@ -265,7 +265,7 @@ public sealed partial class SmtpDeliveryClient : ISmtpDeliveryClient, IAsyncDisp
     private DeliveryResult RateLimited(string domain, IReadOnlyList<string> recipients)
     {
         LogRateLimited(_logger, domain);
-        return SmtpTransaction.NotAttempted(
+        return DeliveryResult.NotAttempted(
             DeliveryOutcome.TransientFailure, "4.7.0",
             $"Parley's rate limit for {domain} ({_options.RateLimitPerDomain:0.##} messages/s) is reached; deferred locally.", recipients);
     }

@@ -99,11 +99,6 @@ internal static class SmtpTransaction
         return new DeliveryResult(deciding.Outcome, deciding.StatusCode, deciding.EnhancedStatus, deciding.Response, DeliveryStage.RcptTo, perRecipient);
     }
 
-    /// <summary>A failure decided before any server spoke (DNS, rate limit): every recipient shares it.</summary>
-    public static DeliveryResult NotAttempted(DeliveryOutcome outcome, string? enhancedStatus, string text, IReadOnlyList<string> recipients) =>
-        new(outcome, 0, enhancedStatus, text, DeliveryStage.Connect,
-            recipients.Select(r => new RecipientDeliveryResult(r, outcome, 0, enhancedStatus, text)).ToList());
-
     public static RecipientDeliveryResult ToRecipient(string address, DeliveryFailure failure) =>
         new(address, failure.Outcome, failure.StatusCode, failure.EnhancedStatus, failure.Response);
 

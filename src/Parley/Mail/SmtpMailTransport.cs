@@ -7,22 +7,10 @@ namespace Parley.Mail;
 /// <summary>Core's delivery seam implemented with Parley.Smtp's pooled MailKit client: a relay, or direct to MX.</summary>
 public sealed class SmtpMailTransport(ISmtpDeliveryClient client) : IMailTransport
 {
-    public async Task<TransportResult> SendAsync(RelayRoute? relay, MimeMessage message, string envelopeFrom, IReadOnlyList<string> recipients, CancellationToken ct)
-    {
-        var result = relay is null
-            ? await client.SendDirectAsync(message, envelopeFrom, recipients, ct)
-            : await client.SendAsync(ToEndpoint(relay), message, envelopeFrom, recipients, ct);
-        var outcome = result.Outcome switch
-        {
-            DeliveryOutcome.Sent => TransportOutcome.Sent,
-            DeliveryOutcome.PermanentFailure => TransportOutcome.Permanent,
-            _ => TransportOutcome.Transient,
-        };
-        var text = string.IsNullOrEmpty(result.EnhancedStatus) || result.Response.StartsWith(result.EnhancedStatus, StringComparison.Ordinal)
-            ? result.Response
-            : $"{result.EnhancedStatus} {result.Response}";
-        return new TransportResult(outcome, result.StatusCode == 0 ? null : result.StatusCode, text.Trim());
-    }
+    public Task<DeliveryResult> SendAsync(RelayRoute? relay, MimeMessage message, string envelopeFrom, IReadOnlyList<string> recipients, CancellationToken ct) =>
+        relay is null
+            ? client.SendDirectAsync(message, envelopeFrom, recipients, ct)
+            : client.SendAsync(ToEndpoint(relay), message, envelopeFrom, recipients, ct);
 
     /// <summary>A relay configured with STARTTLS requires it: silently falling back to plain text would leak the password.</summary>
     public static RelayEndpoint ToEndpoint(RelayRoute relay)

@@ -4,6 +4,7 @@ using Parley.Core.Chatter;
 using Parley.Core.Outbound;
 using Parley.Core.Records;
 using Parley.Core.Tests.Fixtures;
+using Parley.Smtp.Delivery;
 
 namespace Parley.Core.Tests.Outbound;
 
@@ -38,8 +39,6 @@ public abstract class OutboxProcessorTests(IDatabaseFactory factory) : DatabaseT
     private Task<OutboxItem> Row() => Env.Db(db => db.Outbox.AsNoTracking().SingleAsync());
 
     private Task<ChatterMessage> Message(long id) => Env.Db(db => db.Messages.AsNoTracking().SingleAsync(m => m.Id == id));
-
-    private static TransportResult Answer(TransportOutcome outcome, int code, string text) => new(outcome, code, text);
 
     [Fact]
     public async Task A_sent_email_is_marked_sent_with_the_servers_reply()
@@ -82,7 +81,7 @@ public abstract class OutboxProcessorTests(IDatabaseFactory factory) : DatabaseT
     {
         var queued = await QueueAsync();
         var node = NodeWith(o => o.RetryDelays = Delays);
-        Env.Transport.Respond = _ => Answer(TransportOutcome.Transient, 451, "4.7.1 Try again later");
+        Env.Transport.Respond = _ => FakeMailTransport.Answer(DeliveryOutcome.TransientFailure, 451, "4.7.1 Try again later");
 
         Assert.Equal(1, await ProcessAsync(node));
         var row = await Row();
@@ -110,7 +109,7 @@ public abstract class OutboxProcessorTests(IDatabaseFactory factory) : DatabaseT
         Assert.Equal(Env.Clock.GetUtcNow() + Delays[1], row.NextAttemptAt);
 
         // Then the server accepts it.
-        Env.Transport.Respond = _ => Answer(TransportOutcome.Sent, 250, "2.0.0 Ok");
+        Env.Transport.Respond = _ => FakeMailTransport.Answer(DeliveryOutcome.Sent, 250, "2.0.0 Ok");
         Env.Clock.Advance(Delays[1]);
         Assert.Equal(1, await ProcessAsync(node));
         Assert.Equal(DeliveryState.Sent, (await Row()).State);
@@ -124,7 +123,7 @@ public abstract class OutboxProcessorTests(IDatabaseFactory factory) : DatabaseT
     public async Task A_permanent_failure_fails_at_once_with_the_servers_words_and_is_not_retried()
     {
         var queued = await QueueAsync();
-        Env.Transport.Respond = _ => Answer(TransportOutcome.Permanent, 550, "5.1.1 <ana@customer.test>: Recipient address rejected: User unknown");
+        Env.Transport.Respond = _ => FakeMailTransport.Answer(DeliveryOutcome.PermanentFailure, 550, "5.1.1 <ana@customer.test>: Recipient address rejected: User unknown");
         Assert.Equal(1, await ProcessAsync());
 
         var row = await Row();
@@ -148,7 +147,7 @@ public abstract class OutboxProcessorTests(IDatabaseFactory factory) : DatabaseT
             o.RetryDelays = Delays;
             o.GiveUpAfter = TimeSpan.FromMinutes(10);
         });
-        Env.Transport.Respond = _ => Answer(TransportOutcome.Transient, 421, "4.3.2 Service shutting down");
+        Env.Transport.Respond = _ => FakeMailTransport.Answer(DeliveryOutcome.TransientFailure, 421, "4.3.2 Service shutting down");
 
         // Attempts at 0, 1, 6 and 11 minutes; the one at 11 is past the 10-minute limit.
         foreach (var wait in new[] { TimeSpan.Zero, Delays[0], Delays[1], Delays[1] })
