@@ -21,7 +21,7 @@ namespace Parley.Core.Outbound;
 /// </summary>
 public sealed partial class OutboxProcessor(
     ParleyDbContext db,
-    IMailTransport transport,
+    ISmtpDeliveryClient smtp,
     SecretProtector secrets,
     SettingsService settings,
     SendingDomainService domains,
@@ -173,8 +173,10 @@ public sealed partial class OutboxProcessor(
             // instead of failing the whole batch.
             if (context.SendingDomains.TryGetValue(EmailAddress.DomainOf(route.FromAddress), out var sendingDomain))
                 signers.Sign(message, sendingDomain.Name, sendingDomain.Keys);
-            var relay = route.Relay is null ? null : new RelayRoute(route.Relay, secrets.Unprotect(route.Relay.ProtectedPassword));
-            var result = await transport.SendAsync(relay, message, context.Bounces.For(item.Id, aliasDomain), [item.Recipient], ct);
+            var envelopeFrom = context.Bounces.For(item.Id, aliasDomain);
+            var result = route.Relay is { } relay
+                ? await smtp.SendAsync(relay.ToEndpoint(secrets.Unprotect(relay.ProtectedPassword)), message, envelopeFrom, [item.Recipient], ct)
+                : await smtp.SendDirectAsync(message, envelopeFrom, [item.Recipient], ct);
             return new Attempt(result, route.Explanation);
         }
         catch (InvalidOperationException e)

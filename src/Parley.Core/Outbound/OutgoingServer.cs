@@ -1,6 +1,6 @@
-namespace Parley.Core.Outbound;
+using Parley.Smtp.Delivery;
 
-public enum ServerSecurity { None, StartTls, Tls }
+namespace Parley.Core.Outbound;
 
 /// <summary>An SMTP relay Parley may send through. The password is stored encrypted (Data Protection).</summary>
 public sealed class OutgoingServer
@@ -9,7 +9,7 @@ public sealed class OutgoingServer
     public required string Name { get; set; }
     public required string Host { get; set; }
     public int Port { get; set; }
-    public ServerSecurity Security { get; set; }
+    public SmtpSecurity Security { get; set; }
     public string? Username { get; set; }
     public string? ProtectedPassword { get; set; }
     /// <summary>Lower runs first.</summary>
@@ -28,4 +28,8 @@ public sealed class OutgoingServer
     /// <summary>The relay's SPF include (e.g. <c>_spf.provider.example</c>), for the records Parley suggests.</summary>
     public string? SpfInclude { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>Where and how to connect, as the SMTP client takes it; the caller decrypts the password.</summary>
+    public RelayEndpoint ToEndpoint(string? password) =>
+        new(Host, Port, Security, Username, password, ValidateCertificate, AllowPlainTextLogin);
 }

@@ -2,6 +2,7 @@ using Parley.Deliverability.Dns;
 using Microsoft.EntityFrameworkCore;
 using Parley.Core.Common;
 using Parley.Core.Data;
+using Parley.Smtp.Delivery;
 
 namespace Parley.Core.Outbound;
 
@@ -39,11 +40,11 @@ public sealed class OutgoingServerService(ParleyDbContext db, SecretProtector se
         await db.SaveChangesAsync(ct);
     }
 
-    public static ServerSecurity? ParseSecurity(string? value) => value?.Trim().ToLowerInvariant() switch
+    public static SmtpSecurity? ParseSecurity(string? value) => value?.Trim().ToLowerInvariant() switch
     {
-        "none" => ServerSecurity.None,
-        "starttls" => ServerSecurity.StartTls,
-        "tls" or "ssl" => ServerSecurity.Tls,
+        "none" => SmtpSecurity.None,
+        "starttls" => SmtpSecurity.StartTls,
+        "tls" or "ssl" => SmtpSecurity.Tls,
         _ => null,
     };
 

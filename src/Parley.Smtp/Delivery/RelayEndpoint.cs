@@ -1,22 +1,25 @@
 namespace Parley.Smtp.Delivery;
 
-/// <summary>How the connection to a relay or MX is secured.</summary>
+/// <summary>
+/// How the connection to an outgoing server is secured, as the admin chose it (stored by name on the server's row).
+/// Direct MX delivery always uses opportunistic STARTTLS, which no relay is given.
+/// </summary>
 public enum SmtpSecurity
 {
     /// <summary>Plain text, never STARTTLS.</summary>
     None,
 
-    /// <summary>STARTTLS when the server offers it, plain otherwise (opportunistic; typical for MX delivery).</summary>
+    /// <summary>
+    /// STARTTLS, and fail (transiently) when the server does not offer it: falling back to plain text would give the
+    /// password and the mail to anyone on the path.
+    /// </summary>
     StartTls,
-
-    /// <summary>STARTTLS, and fail (transiently) when the server does not offer it.</summary>
-    StartTlsRequired,
 
     /// <summary>TLS from the first byte (implicit TLS, usually port 465).</summary>
     Tls,
 }
 
-/// <summary>Where and how to deliver: an outgoing server, or a recipient domain's MX.</summary>
+/// <summary>Where and how to connect to an outgoing server: what the route planner chose, as the SMTP client takes it.</summary>
 /// <param name="ValidateCertificate">False accepts any certificate (self-signed relays); the connection is still encrypted.</param>
 /// <param name="AllowPlainTextLogin">
 /// Log in even when the connection is not encrypted (the admin accepted that anyone on the network path can read the

@@ -143,7 +143,7 @@ public sealed partial class SmtpDeliveryClient : ISmtpDeliveryClient, IAsyncDisp
         }
         catch (NotSupportedException ex) when (stage == DeliveryStage.Connect)
         {
-            // StartTlsRequired and the server offers no STARTTLS: defer, as MTA-STS does (RFC 8461 §5).
+            // A relay set to STARTTLS whose server offers none: defer, as MTA-STS does (RFC 8461 §5).
             client.Dispose();
             return (null, SmtpTransaction.Failed(DeliveryFailure.Transient(ex.Message), stage, recipients, client.RecipientReplies));
         }

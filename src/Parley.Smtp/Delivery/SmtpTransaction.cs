@@ -16,8 +16,7 @@ internal static class SmtpTransaction
         var socketOptions = endpoint.Security switch
         {
             SmtpSecurity.None => SecureSocketOptions.None,
-            SmtpSecurity.StartTls => SecureSocketOptions.StartTlsWhenAvailable,
-            SmtpSecurity.StartTlsRequired => SecureSocketOptions.StartTls,
+            SmtpSecurity.StartTls => endpoint.TlsOptional ? SecureSocketOptions.StartTlsWhenAvailable : SecureSocketOptions.StartTls,
             SmtpSecurity.Tls => SecureSocketOptions.SslOnConnect,
             _ => throw new ArgumentOutOfRangeException(nameof(endpoint), endpoint.Security, "Unknown SMTP security."),
         };

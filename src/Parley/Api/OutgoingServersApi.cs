@@ -1,4 +1,5 @@
 using Parley.Core.Outbound;
+using Parley.Smtp.Delivery;
 
 namespace Parley.Api;
 
@@ -16,10 +17,10 @@ public sealed record OutgoingServerDto(
         s.Id, s.Name, s.Host, s.Port, SecurityName(s.Security), s.Username, s.ProtectedPassword is not null, s.Priority,
         s.FromFilter, s.SpfInclude, s.ValidateCertificate, s.AllowPlainTextLogin);
 
-    public static string SecurityName(ServerSecurity security) => security switch
+    public static string SecurityName(SmtpSecurity security) => security switch
     {
-        ServerSecurity.None => "none",
-        ServerSecurity.StartTls => "starttls",
+        SmtpSecurity.None => "none",
+        SmtpSecurity.StartTls => "starttls",
         _ => "tls",
     };
 }

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Parley.Core.Outbound;
 using Parley.Deliverability.Dns;
 using Parley.Smtp;
 using Parley.Mail;
@@ -32,7 +31,6 @@ public static class SmtpIntegration
         services.AddSingleton<IRecipientPolicy, AliasDomainRecipientPolicy>();
         services.AddSingleton<IInboundMessageStore, DatabaseInboundStore>();
         services.AddSingleton<Parley.Core.Inbound.IInboundAuthenticator, DeliverabilityInboundAuthenticator>();
-        services.AddSingleton<IMailTransport, SmtpMailTransport>();
         services.AddScoped<RelayConnectionTester>();
         return services;
     }

@@ -22,7 +22,7 @@ public sealed class RelayConnectionTester(ISmtpDeliveryClient client, SecretProt
             return new ConnectionTestDto(false, "Authenticate", 0, e.Message, false, []);
         }
         var result = await client.TestConnectionAsync(
-            SmtpMailTransport.ToEndpoint(new RelayRoute(server, password)),
+            server.ToEndpoint(password),
             string.IsNullOrWhiteSpace(from) ? $"{RoutePlanner.NotificationsLocalPart}@{alias}" : from.Trim(),
             string.IsNullOrWhiteSpace(to) ? $"postmaster@{alias}" : to.Trim(), ct);
         return new ConnectionTestDto(result.Success, result.Stage.ToString(), result.StatusCode, result.Response, result.Secure, result.Transcript);

@@ -9,6 +9,7 @@ using Parley.Core.Data;
 using Parley.Core.Identity;
 using Parley.Core.Outbound;
 using Parley.Core.Settings;
+using Parley.Smtp.Delivery;
 
 namespace Parley.Core.Tests.Fixtures;
 
@@ -28,7 +29,7 @@ public interface IDatabaseFactory
 
 /// <summary>
 /// Core's services as the host wires them (AddParleyCore), on a real database, with a fake clock,
-/// a fake mail transport and ephemeral data-protection keys.
+/// a fake SMTP client and ephemeral data-protection keys.
 /// </summary>
 public sealed class TestEnv : IAsyncDisposable
 {
@@ -45,14 +46,14 @@ public sealed class TestEnv : IAsyncDisposable
 
     public ITestDatabase Database { get; }
     public FakeTimeProvider Clock { get; } = new(Start);
-    public FakeMailTransport Transport { get; } = new();
+    public FakeDeliveryClient Transport { get; } = new();
     public ServiceProvider Services { get; }
 
     public static async Task<TestEnv> CreateAsync(IDatabaseFactory factory) => new(await factory.CreateAsync());
 
     /// <summary>Another set of services on the same database (a second node), optionally with interceptors on its DbContext.</summary>
     /// <param name="configure">More services, e.g. a special inbox (registered after Parley's own).</param>
-    public ServiceProvider Build(IMailTransport transport, string nodeName, IInterceptor[] interceptors, Action<OutboxOptions>? outbox = null,
+    public ServiceProvider Build(ISmtpDeliveryClient transport, string nodeName, IInterceptor[] interceptors, Action<OutboxOptions>? outbox = null,
         Action<IServiceCollection>? configure = null)
     {
         var services = new ServiceCollection();

@@ -51,9 +51,10 @@ public abstract class OutboxProcessorTests(IDatabaseFactory factory) : DatabaseT
         // VERP: the envelope sender names this very outbox row, so a bounce can be matched back.
         Assert.Matches(@"^bounce\+\d+-[0-9a-f]{12}@mail\.parley\.test$", attempt.EnvelopeFrom);
         Assert.Equal(["ana@customer.test"], attempt.Recipients);
-        Assert.NotNull(attempt.Route);
-        Assert.Equal("smtp.relay.test", attempt.Route.Server.Host);
-        Assert.Equal("s3cret", attempt.Route.Password); // decrypted for the transport, encrypted at rest
+        Assert.NotNull(attempt.Relay);
+        Assert.Equal("smtp.relay.test", attempt.Relay.Host);
+        Assert.Equal(SmtpSecurity.StartTls, attempt.Relay.Security);
+        Assert.Equal("s3cret", attempt.Relay.Password); // decrypted for the SMTP client, encrypted at rest
         Assert.NotEqual("s3cret", await Env.Db(db => db.OutgoingServers.Select(s => s.ProtectedPassword).SingleAsync()));
         var raw = await Env.Db(db => db.RawMimes.Where(r => r.Id == queued.RawMimeId).Select(r => r.Content).SingleAsync());
         Assert.Equal(Load(raw).MessageId, Load(attempt.RawMime).MessageId);
@@ -81,7 +82,7 @@ public abstract class OutboxProcessorTests(IDatabaseFactory factory) : DatabaseT
     {
         var queued = await QueueAsync();
         var node = NodeWith(o => o.RetryDelays = Delays);
-        Env.Transport.Respond = _ => FakeMailTransport.Answer(DeliveryOutcome.TransientFailure, 451, "4.7.1 Try again later");
+        Env.Transport.Respond = _ => FakeDeliveryClient.Answer(DeliveryOutcome.TransientFailure, 451, "4.7.1 Try again later");
 
         Assert.Equal(1, await ProcessAsync(node));
         var row = await Row();
@@ -109,7 +110,7 @@ public abstract class OutboxProcessorTests(IDatabaseFactory factory) : DatabaseT
         Assert.Equal(Env.Clock.GetUtcNow() + Delays[1], row.NextAttemptAt);
 
         // Then the server accepts it.
-        Env.Transport.Respond = _ => FakeMailTransport.Answer(DeliveryOutcome.Sent, 250, "2.0.0 Ok");
+        Env.Transport.Respond = _ => FakeDeliveryClient.Answer(DeliveryOutcome.Sent, 250, "2.0.0 Ok");
         Env.Clock.Advance(Delays[1]);
         Assert.Equal(1, await ProcessAsync(node));
         Assert.Equal(DeliveryState.Sent, (await Row()).State);
@@ -123,7 +124,7 @@ public abstract class OutboxProcessorTests(IDatabaseFactory factory) : DatabaseT
     public async Task A_permanent_failure_fails_at_once_with_the_servers_words_and_is_not_retried()
     {
         var queued = await QueueAsync();
-        Env.Transport.Respond = _ => FakeMailTransport.Answer(DeliveryOutcome.PermanentFailure, 550, "5.1.1 <ana@customer.test>: Recipient address rejected: User unknown");
+        Env.Transport.Respond = _ => FakeDeliveryClient.Answer(DeliveryOutcome.PermanentFailure, 550, "5.1.1 <ana@customer.test>: Recipient address rejected: User unknown");
         Assert.Equal(1, await ProcessAsync());
 
         var row = await Row();
@@ -147,7 +148,7 @@ public abstract class OutboxProcessorTests(IDatabaseFactory factory) : DatabaseT
             o.RetryDelays = Delays;
             o.GiveUpAfter = TimeSpan.FromMinutes(10);
         });
-        Env.Transport.Respond = _ => FakeMailTransport.Answer(DeliveryOutcome.TransientFailure, 421, "4.3.2 Service shutting down");
+        Env.Transport.Respond = _ => FakeDeliveryClient.Answer(DeliveryOutcome.TransientFailure, 421, "4.3.2 Service shutting down");
 
         // Attempts at 0, 1, 6 and 11 minutes; the one at 11 is past the 10-minute limit.
         foreach (var wait in new[] { TimeSpan.Zero, Delays[0], Delays[1], Delays[1] })
@@ -174,7 +175,7 @@ public abstract class OutboxProcessorTests(IDatabaseFactory factory) : DatabaseT
         var queued = await QueueAsync(withServer: false);
         Assert.Equal(1, await ProcessAsync());
         var attempt = Assert.Single(Env.Transport.Attempts);
-        Assert.Null(attempt.Route); // direct to the recipient's MX
+        Assert.Null(attempt.Relay); // direct to the recipient's MX
         // The author's domain has no DKIM keys here, so Parley may not send as the author: From is its own.
         Assert.Equal("notifications@mail.parley.test", Assert.Single(Load(attempt.RawMime).From.Mailboxes).Address);
         var message = await Message(queued.Id);

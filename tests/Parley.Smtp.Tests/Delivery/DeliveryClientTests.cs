@@ -118,7 +118,7 @@ public sealed class DeliveryClientTests(ITestOutputHelper output)
     {
         await using var sink = await SmtpSinkPeer.StartAsync();
 
-        var result = await Client().SendAsync(Relay(sink) with { Security = SmtpSecurity.StartTlsRequired }, Message("x"), "sender@parley.test", ["a@customer.test"], CancellationToken.None);
+        var result = await Client().SendAsync(Relay(sink) with { Security = SmtpSecurity.StartTls }, Message("x"), "sender@parley.test", ["a@customer.test"], CancellationToken.None);
 
         Assert.Equal(DeliveryOutcome.TransientFailure, result.Outcome);
         Assert.Equal(DeliveryStage.Connect, result.Stage);

@@ -33,7 +33,7 @@ public sealed class DeliveryToListenerTests(ITestOutputHelper output)
     public async Task StartTls_required_with_a_self_signed_relay_certificate()
     {
         await using var server = await TestServer.StartAsync(output, o => o.Certificate = TestCertificates.SelfSigned);
-        var relay = new RelayEndpoint("127.0.0.1", server.Port, SmtpSecurity.StartTlsRequired, null, null, ValidateCertificate: false);
+        var relay = new RelayEndpoint("127.0.0.1", server.Port, SmtpSecurity.StartTls, null, null, ValidateCertificate: false);
 
         var result = await _helpers.Client().SendAsync(relay, DeliveryClientTests.Message("tls"), "sender@client.test", ["ok@parley.test"], CancellationToken.None);
 
@@ -45,7 +45,7 @@ public sealed class DeliveryToListenerTests(ITestOutputHelper output)
     public async Task Untrusted_certificate_is_a_transient_failure_when_validation_is_on()
     {
         await using var server = await TestServer.StartAsync(output, o => o.Certificate = TestCertificates.SelfSigned);
-        var relay = new RelayEndpoint("127.0.0.1", server.Port, SmtpSecurity.StartTlsRequired, null, null);
+        var relay = new RelayEndpoint("127.0.0.1", server.Port, SmtpSecurity.StartTls, null, null);
 
         var result = await _helpers.Client().SendAsync(relay, DeliveryClientTests.Message("tls"), "sender@client.test", ["ok@parley.test"], CancellationToken.None);
 

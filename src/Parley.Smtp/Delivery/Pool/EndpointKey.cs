@@ -7,14 +7,15 @@ namespace Parley.Smtp.Delivery.Pool;
 /// the key so changed credentials never reuse a session authenticated with the old ones; ToString leaves it out.
 /// </summary>
 /// <param name="Address">The IP to connect to (direct delivery); null lets MailKit resolve <see cref="Host"/>.</param>
+/// <param name="TlsOptional">STARTTLS when offered, plain text otherwise: opportunistic TLS of direct MX delivery.</param>
 internal readonly record struct EndpointKey(
     string Host, IPAddress? Address, int Port, SmtpSecurity Security, string? Username, string? Password, bool ValidateCertificate,
-    bool AllowPlainTextLogin = false)
+    bool AllowPlainTextLogin = false, bool TlsOptional = false)
 {
     public static EndpointKey For(RelayEndpoint relay, IPAddress? address = null) =>
         new(relay.Host.ToLowerInvariant(), address, relay.Port, relay.Security, relay.Username, relay.Password, relay.ValidateCertificate,
             relay.AllowPlainTextLogin);
 
     public override string ToString() =>
-        $"{Host}{(Address is null ? string.Empty : $"[{Address}]")}:{Port} ({Security}{(Username is null ? string.Empty : $", user {Username}")})";
+        $"{Host}{(Address is null ? string.Empty : $"[{Address}]")}:{Port} ({Security}{(TlsOptional ? " if offered" : string.Empty)}{(Username is null ? string.Empty : $", user {Username}")})";
 }
