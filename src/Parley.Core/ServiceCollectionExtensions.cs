@@ -55,6 +55,10 @@ public static class ServiceCollectionExtensions
         services.AddScoped<Mailings.UnsubscribeService>();
         services.AddScoped<OutgoingServerService>();
         services.AddScoped<Domains.SendingDomainService>();
+        services.AddScoped<SendContextReader>();
+        services.AddScoped<OutboxClaimer>();
+        services.AddScoped<OutboxSender>();
+        services.AddScoped<OutboxRecorder>();
         services.AddScoped<OutboxProcessor>();
         services.AddScoped<OutboxService>();
         services.AddScoped<InboundStore>();

@@ -1,50 +1,23 @@
 using System.Threading.Channels;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using MimeKit;
-using Parley.Core.Chatter;
-using Parley.Core.Common;
-using Parley.Core.Data;
-using Parley.Core.Domains;
-using Parley.Core.Records;
-using Parley.Core.Settings;
-using Parley.Smtp.Delivery;
 
 namespace Parley.Core.Outbound;
 
 /// <summary>
-/// One pass of the delivery worker: claim due rows, then for each choose the route, rewrite
-/// From if no route may send as the author, DKIM-sign, send with a VERP envelope sender, and
-/// record what the server said. Deliveries of a batch run concurrently; the database is only
-/// touched before and after them.
+/// One pass of the delivery worker, in three steps: claim due rows (<see cref="OutboxClaimer"/>), send each
+/// (<see cref="OutboxSender"/>, concurrently, touching no database), and record each outcome on the row and its
+/// chatter message as it arrives (<see cref="OutboxRecorder"/>).
 /// </summary>
-public sealed partial class OutboxProcessor(
-    ParleyDbContext db,
-    ISmtpDeliveryClient smtp,
-    SecretProtector secrets,
-    SettingsService settings,
-    SendingDomainService domains,
-    DkimSignerCache signers,
-    ReplyAddressProvider addresses,
-    ChatterEvents events,
+public sealed class OutboxProcessor(
+    SendContextReader contexts,
+    OutboxClaimer claimer,
+    OutboxSender sender,
+    OutboxRecorder recorder,
     OutboxSignal signal,
-    DatabaseWriteGate writeGate,
     IOptions<OutboxOptions> options,
-    TimeProvider clock,
-    ILogger<OutboxProcessor> logger)
+    TimeProvider clock)
 {
     private readonly OutboxOptions _options = options.Value;
-
-    /// <summary>How long results gather before a commit while deliveries are still running.</summary>
-    private static readonly TimeSpan CommitWindow = TimeSpan.FromMilliseconds(25);
-
-    private static readonly SemaphoreSlim RegisteringAliasDomain = new(1, 1);
-
-    private sealed record BatchContext(
-        string? AliasDomain, List<OutgoingServer> Relays, Dictionary<string, SendingDomain> SendingDomains, BounceAddress Bounces);
-
-    private sealed record Attempt(DeliveryResult Result, string? Route);
 
     public Task<int> ProcessDueAsync(CancellationToken ct) => ProcessDueAsync(_options.NodeName, ct);
 
@@ -53,17 +26,17 @@ public sealed partial class OutboxProcessor(
     {
         // Everything that can fail for reasons unrelated to one message happens before the
         // claim, so a failure never strands claimed rows under a lease.
-        var context = await LoadContextAsync(ct);
-        var claimed = await ClaimAsync(leaseOwner, ct);
+        var context = await contexts.ReadAsync(ct);
+        var claimed = await claimer.ClaimAsync(leaseOwner, ct);
         if (claimed.Count == 0) return 0;
         // A full batch suggests more is due: wake a sibling loop now, so it claims and delivers alongside this one.
         if (claimed.Count >= _options.BatchSize) signal.Notify();
-        var raws = await LoadRawMimeAsync(claimed, ct);
+        var content = await claimer.LoadContentAsync(claimed, ct);
 
         // No delivery starts after half the lease: the rest are released untouched, so a slow
         // batch never outlives its lease and lets another node send the same row again.
         using var startWindow = new CancellationTokenSource(_options.Lease / 2, clock);
-        var results = Channel.CreateUnbounded<(OutboxItem Item, Attempt? Attempt)>(new UnboundedChannelOptions { SingleReader = true });
+        var results = Channel.CreateUnbounded<(OutboxItem Item, DeliveryAttempt? Attempt)>(new UnboundedChannelOptions { SingleReader = true });
         var deliveries = Task.Run(async () =>
         {
             try
@@ -71,7 +44,7 @@ public sealed partial class OutboxProcessor(
                 await Parallel.ForEachAsync(claimed,
                     new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelDeliveries, CancellationToken = ct },
                     async (item, token) => await results.Writer.WriteAsync((item, startWindow.IsCancellationRequested ? null
-                        : await DeliverAsync(item, raws.GetValueOrDefault(item.ChatterMessage!.RawMimeId ?? 0), context, token)), token));
+                        : await sender.SendAsync(item, content.GetValueOrDefault(item.ChatterMessage!.RawMimeId ?? 0), context, token)), token));
             }
             finally
             {
@@ -79,165 +52,8 @@ public sealed partial class OutboxProcessor(
             }
         }, ct);
 
-        // Outcomes are committed as they come in, not at the end of the batch: a crash then
-        // re-sends only the deliveries that were between the server's 250 and this commit. A
-        // short gathering window turns a stream of results into few commits (each one an fsync).
-        while (await results.Reader.WaitToReadAsync(ct))
-        {
-            if (!deliveries.IsCompleted) await Task.Delay(CommitWindow, ct); // wall time, not business time
-            var recorded = new List<ChatterMessage>();
-            while (results.Reader.TryRead(out var result))
-            {
-                if (result.Attempt is { } attempt) Record(result.Item, attempt);
-                else Release(result.Item);
-                recorded.Add(result.Item.ChatterMessage!);
-            }
-            await using (await writeGate.EnterAsync(db, ct)) await db.SaveChangesAsync(ct);
-            foreach (var message in recorded.DistinctBy(m => m.Id))
-                events.Publish(new RecordRef(message.RecordType, message.RecordId), message.Id);
-        }
+        await recorder.RecordAsync(results.Reader, deliveries, ct);
         await deliveries;
         return claimed.Count;
     }
-
-    private async Task<List<OutboxItem>> ClaimAsync(string leaseOwner, CancellationToken ct)
-    {
-        // Another loop (or node) may claim the rows we picked between our SELECT and our UPDATE; then pick again
-        // rather than sleep until the next poll while mail is due.
-        for (var attempt = 0; attempt < 3; attempt++)
-        {
-            var now = clock.GetUtcNow();
-            var due = await db.Outbox.AsNoTracking()
-                .Where(o => (o.State == DeliveryState.Queued || o.State == DeliveryState.Deferred) && o.NextAttemptAt <= now
-                    && (o.LeaseUntil == null || o.LeaseUntil < now))
-                .OrderBy(o => o.NextAttemptAt).ThenBy(o => o.Id)
-                .Select(o => o.Id).Take(_options.BatchSize).ToListAsync(ct);
-            if (due.Count == 0) return [];
-            var leaseUntil = now + _options.Lease;
-            // Every condition is checked again in the UPDATE itself: between our SELECT and this
-            // statement another node may have claimed, sent and released the same row.
-            await using var writer = await writeGate.EnterAsync(db, ct);
-            var leased = await db.Outbox
-                .Where(o => due.Contains(o.Id) && (o.LeaseUntil == null || o.LeaseUntil < now)
-                    && (o.State == DeliveryState.Queued || o.State == DeliveryState.Deferred) && o.NextAttemptAt <= now)
-                .ExecuteUpdateAsync(s => s.SetProperty(o => o.LeaseOwner, leaseOwner).SetProperty(o => o.LeaseUntil, leaseUntil), ct);
-            if (leased == 0) continue;
-            return await db.Outbox.Include(o => o.ChatterMessage)
-                .Where(o => due.Contains(o.Id) && o.LeaseOwner == leaseOwner && o.LeaseUntil == leaseUntil)
-                .OrderBy(o => o.Id).ToListAsync(ct);
-        }
-        return [];
-    }
-
-    private async Task<BatchContext> LoadContextAsync(CancellationToken ct)
-    {
-        var aliasDomain = await settings.GetAliasDomainAsync(ct);
-        // The alias domain always signs: it is the From of every rewritten email. One batch loop registers it, the
-        // others wait and find it (racing would be handled, but logs a failed INSERT).
-        if (aliasDomain is not null && await domains.FindAsync(aliasDomain, ct) is null)
-        {
-            await RegisteringAliasDomain.WaitAsync(ct);
-            try { await domains.RegisterAsync(aliasDomain, ct); }
-            finally { RegisteringAliasDomain.Release(); }
-        }
-        var relays = await db.OutgoingServers.AsNoTracking().OrderBy(s => s.Priority).ThenBy(s => s.Id).ToListAsync(ct);
-        var sending = (await domains.ListAsync(ct)).ToDictionary(d => d.Name, StringComparer.OrdinalIgnoreCase);
-        return new BatchContext(aliasDomain, relays, sending, await addresses.GetBounceAsync(ct));
-    }
-
-    private async Task<Dictionary<long, byte[]>> LoadRawMimeAsync(List<OutboxItem> items, CancellationToken ct)
-    {
-        var ids = items.Select(i => i.ChatterMessage!.RawMimeId).OfType<long>().Distinct().ToList();
-        return await db.RawMimes.AsNoTracking().Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, r => r.Content, ct);
-    }
-
-    private async Task<Attempt> DeliverAsync(OutboxItem item, byte[]? raw, BatchContext context, CancellationToken ct)
-    {
-        if (context.AliasDomain is not { } aliasDomain)
-            return new Attempt(NotSent(DeliveryOutcome.TransientFailure, "No alias domain is set. Set it in Settings; Parley will try again.", item), null);
-        if (raw is null)
-            return new Attempt(NotSent(DeliveryOutcome.PermanentFailure, "The message content is missing from the store.", item), null);
-
-        MimeMessage message;
-        using (var stream = new MemoryStream(raw, writable: false)) message = await MimeMessage.LoadAsync(stream, ct);
-        var author = message.From.Mailboxes.First();
-        var route = RoutePlanner.Choose(author.Address, context.Relays, context.SendingDomains.Keys.ToHashSet(StringComparer.OrdinalIgnoreCase), aliasDomain);
-        if (route.FromRewritten)
-        {
-            message.From.Clear();
-            message.From.Add(new MailboxAddress(author.Name, route.FromAddress));
-        }
-        try
-        {
-            // Inside the try: a DKIM key that cannot be decrypted defers this email with the reason,
-            // instead of failing the whole batch.
-            if (context.SendingDomains.TryGetValue(EmailAddress.DomainOf(route.FromAddress), out var sendingDomain))
-                signers.Sign(message, sendingDomain.Name, sendingDomain.Keys);
-            var envelopeFrom = context.Bounces.For(item.Id, aliasDomain);
-            var result = route.Relay is { } relay
-                ? await smtp.SendAsync(relay.ToEndpoint(secrets.Unprotect(relay.ProtectedPassword)), message, envelopeFrom, [item.Recipient], ct)
-                : await smtp.SendDirectAsync(message, envelopeFrom, [item.Recipient], ct);
-            return new Attempt(result, route.Explanation);
-        }
-        catch (InvalidOperationException e)
-        {
-            return new Attempt(NotSent(DeliveryOutcome.TransientFailure, e.Message, item), route.Explanation);
-        }
-    }
-
-    private static DeliveryResult NotSent(DeliveryOutcome outcome, string reason, OutboxItem item) =>
-        DeliveryResult.NotAttempted(outcome, null, reason, [item.Recipient]);
-
-    private static void Release(OutboxItem item)
-    {
-        item.LeaseOwner = null;
-        item.LeaseUntil = null;
-    }
-
-    private void Record(OutboxItem item, Attempt attempt)
-    {
-        var result = attempt.Result;
-        int? code = result.StatusCode == 0 ? null : result.StatusCode;
-        var text = result.ReplyText;
-        var now = clock.GetUtcNow();
-        item.Attempts++;
-        item.LastCode = code;
-        item.LastError = result.IsSent ? null : text;
-        item.Route = attempt.Route;
-        item.LeaseOwner = null;
-        item.LeaseUntil = null;
-        switch (result.Outcome)
-        {
-            case DeliveryOutcome.Sent:
-                item.State = DeliveryState.Sent;
-                item.SentAt = now;
-                break;
-            case DeliveryOutcome.PermanentFailure:
-                item.State = DeliveryState.Failed;
-                break;
-            default:
-                if (now - item.CreatedAt >= _options.GiveUpAfter)
-                {
-                    item.State = DeliveryState.Failed;
-                    item.LastError = $"Gave up after {item.Attempts} attempts. Last answer: {text}";
-                }
-                else
-                {
-                    item.State = DeliveryState.Deferred;
-                    var delays = _options.RetryDelays;
-                    item.NextAttemptAt = now + delays[Math.Min(item.Attempts - 1, delays.Length - 1)];
-                }
-                break;
-        }
-
-        var message = item.ChatterMessage!;
-        message.State = item.State;
-        message.Error = item.LastError;
-        message.Route = attempt.Route;
-        message.ServerReply = code is null ? text : $"{code} {text}";
-        LogDelivery(item.Id, item.Recipient, item.State, code, text);
-    }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox {Id} to {Recipient}: {State} ({Code} {Text})")]
-    private partial void LogDelivery(long id, string recipient, DeliveryState state, int? code, string text);
 }

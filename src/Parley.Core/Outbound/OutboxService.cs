@@ -22,12 +22,7 @@ public sealed class OutboxService(ParleyDbContext db, OutboxSignal signal, Chatt
         var item = await GetAsync(id, ct);
         if (item.State is DeliveryState.Sent or DeliveryState.Bounced)
             throw new InvalidInputException("state", $"This email was already {item.State.ToString().ToLowerInvariant()}; there is nothing to retry.");
-        item.State = DeliveryState.Queued;
-        item.NextAttemptAt = clock.GetUtcNow();
-        item.LeaseOwner = null;
-        item.LeaseUntil = null;
-        // A retry by hand starts a fresh give-up window.
-        item.CreatedAt = clock.GetUtcNow();
+        OutboxTransitions.Requeue(item, clock.GetUtcNow());
         await SaveAndNotifyAsync(item, ct);
         signal.Notify();
     }
@@ -37,8 +32,7 @@ public sealed class OutboxService(ParleyDbContext db, OutboxSignal signal, Chatt
         var item = await GetAsync(id, ct);
         if (item.State is not (DeliveryState.Queued or DeliveryState.Deferred))
             throw new InvalidInputException("state", $"Only queued or deferred emails can be cancelled; this one is {item.State.ToString().ToLowerInvariant()}.");
-        item.State = DeliveryState.Failed;
-        item.LastError = "Cancelled by hand.";
+        OutboxTransitions.Cancel(item);
         await SaveAndNotifyAsync(item, ct);
     }
 
@@ -48,8 +42,6 @@ public sealed class OutboxService(ParleyDbContext db, OutboxSignal signal, Chatt
     private async Task SaveAndNotifyAsync(OutboxItem item, CancellationToken ct)
     {
         var message = item.ChatterMessage!;
-        message.State = item.State;
-        message.Error = item.State == DeliveryState.Queued ? null : item.LastError;
         await db.SaveChangesAsync(ct);
         events.Publish(new RecordRef(message.RecordType, message.RecordId), message.Id);
     }
