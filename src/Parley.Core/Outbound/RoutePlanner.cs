@@ -50,7 +50,8 @@ public static class RoutePlanner
             if (Filter(relay).Contains(address, StringComparer.OrdinalIgnoreCase))
                 return (relay, $"Sent via relay \"{relay.Name}\" because its from filter lists {address}.");
         foreach (var relay in relays)
-            if (Filter(relay).Any(f => !f.Contains('@') && (string.Equals(f, domain, StringComparison.OrdinalIgnoreCase) || string.Equals("@" + domain, f, StringComparison.OrdinalIgnoreCase))))
+            // A stored filter lists a domain bare: OutgoingServerService drops the "@" of "@example.com".
+            if (Filter(relay).Any(f => !f.Contains('@') && string.Equals(f, domain, StringComparison.OrdinalIgnoreCase)))
                 return (relay, $"Sent via relay \"{relay.Name}\" because its from filter lists the domain {domain}.");
         foreach (var relay in relays)
             if (Filter(relay).Length == 0)
