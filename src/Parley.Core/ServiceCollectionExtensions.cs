@@ -7,6 +7,7 @@ using Parley.Core.Doctor;
 using Parley.Core.Identity;
 using Parley.Core.Inbound;
 using Parley.Core.Outbound;
+using Parley.Core.Outbox;
 using Parley.Core.Records;
 using Parley.Core.Settings;
 using Parley.Core.Templates;

@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Parley.Core.Common;
 using Parley.Core.Data;
 using Parley.Core.Identity;
-using Parley.Core.Outbound;
+using Parley.Core.Outbox;
 using Parley.Core.Records;
 using Parley.Core.Settings;
 using Parley.Core.Templates;

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Parley.Core.Data;
 using Parley.Core.Identity;
-using Parley.Core.Outbound;
+using Parley.Core.Outbox;
 using Parley.Core.Records;
 
 namespace Parley.Core.Chatter;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Parley.Core.Common;
-using Parley.Core.Outbound;
+using Parley.Core.Outbox;
 using Parley.Core.Records;
 using Parley.Core.Settings;
 

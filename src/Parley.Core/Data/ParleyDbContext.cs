@@ -3,7 +3,7 @@ using Parley.Core.Chatter;
 using Parley.Core.Contacts;
 using Parley.Core.Identity;
 using Parley.Core.Inbound;
-using Parley.Core.Outbound;
+using Parley.Core.Outbox;
 using Parley.Core.Settings;
 using Parley.Core.Templates;
 

@@ -4,7 +4,7 @@ using MimeKit;
 using Parley.Core.Chatter;
 using Parley.Core.Data;
 using Parley.Core.Domains;
-using Parley.Core.Outbound;
+using Parley.Core.Outbox;
 using Parley.Core.Records;
 using Parley.Core.Settings;
 using Parley.Deliverability.Doctor;

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Parley.Core.Common;
 using Parley.Core.Data;
 using Parley.Core.Outbound;
+using Parley.Core.Outbox;
 using Parley.Core.Settings;
 
 namespace Parley.Core.Domains;

@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using MimeKit;
 using Parley.Core.Chatter;
 using Parley.Core.Data;
-using Parley.Core.Outbound;
+using Parley.Core.Outbox;
 using Parley.Core.Records;
 
 namespace Parley.Core.Followers;

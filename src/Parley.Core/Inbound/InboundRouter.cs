@@ -29,7 +29,7 @@ public sealed partial class InboundRouter(
     InboundPoster poster,
     Followers.FollowerNotifier followers,
     ChatterEvents events,
-    Outbound.OutboxSignal outbox,
+    Outbox.OutboxSignal outbox,
     DatabaseWriteGate writeGate,
     RecentlyStored recentlyStored,
     TimeProvider clock,
@@ -254,7 +254,7 @@ public sealed partial class InboundRouter(
         if (ids.Count == 0) return known;
         await foreach (var e in InboundQueries.For(db).Earlier(db, ids).WithCancellation(ct)) known.Inbound.TryAdd(e.MessageId, (e.Id, e.Source));
         // Only a Message-ID of Parley's own form can be one Parley sent; most batches have none, and skip the query.
-        var ours = ids.Where(Outbound.MimeComposer.IsParleyMessageId).ToList();
+        var ours = ids.Where(Outbox.MimeComposer.IsParleyMessageId).ToList();
         if (ours.Count == 0) return known;
         var own = await db.Messages.AsNoTracking().Where(m => ours.Contains(m.MessageId!) && m.Direction == MessageDirection.Out)
             .Select(m => m.MessageId!).Distinct().ToListAsync(ct);
@@ -358,4 +358,4 @@ public sealed partial class InboundRouter(
 }
 
 /// <summary>What the router knows for a whole batch.</summary>
-public sealed record RouteContext(string? AliasDomain, InboundSettings Settings, ReplyAddress Replies, Outbound.BounceAddress Bounces, RouteLookups Lookups);
+public sealed record RouteContext(string? AliasDomain, InboundSettings Settings, ReplyAddress Replies, Outbox.BounceAddress Bounces, RouteLookups Lookups);

@@ -4,7 +4,7 @@ using Parley.Core.Common;
 using Parley.Core.Contacts;
 using Parley.Core.Data;
 using Parley.Core.Identity;
-using Parley.Core.Outbound;
+using Parley.Core.Outbox;
 using Parley.Core.Records;
 using Parley.Core.Settings;
 using Parley.Core.Templates;

@@ -734,7 +734,7 @@ namespace Parley.Data.Postgres.Migrations
                     b.ToTable("Inbound");
                 });
 
-            modelBuilder.Entity("Parley.Core.Outbound.OutboxItem", b =>
+            modelBuilder.Entity("Parley.Core.Outbox.OutboxItem", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -795,7 +795,7 @@ namespace Parley.Data.Postgres.Migrations
                     b.ToTable("Outbox");
                 });
 
-            modelBuilder.Entity("Parley.Core.Outbound.OutgoingServer", b =>
+            modelBuilder.Entity("Parley.Core.Outbox.OutgoingServer", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -1041,7 +1041,7 @@ namespace Parley.Data.Postgres.Migrations
                     b.Navigation("RawMime");
                 });
 
-            modelBuilder.Entity("Parley.Core.Outbound.OutboxItem", b =>
+            modelBuilder.Entity("Parley.Core.Outbox.OutboxItem", b =>
                 {
                     b.HasOne("Parley.Core.Chatter.ChatterMessage", "ChatterMessage")
                         .WithMany()

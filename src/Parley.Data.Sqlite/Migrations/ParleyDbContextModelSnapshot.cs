@@ -701,7 +701,7 @@ namespace Parley.Data.Sqlite.Migrations
                     b.ToTable("Inbound");
                 });
 
-            modelBuilder.Entity("Parley.Core.Outbound.OutboxItem", b =>
+            modelBuilder.Entity("Parley.Core.Outbox.OutboxItem", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -760,7 +760,7 @@ namespace Parley.Data.Sqlite.Migrations
                     b.ToTable("Outbox");
                 });
 
-            modelBuilder.Entity("Parley.Core.Outbound.OutgoingServer", b =>
+            modelBuilder.Entity("Parley.Core.Outbox.OutgoingServer", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
@@ -1000,7 +1000,7 @@ namespace Parley.Data.Sqlite.Migrations
                     b.Navigation("RawMime");
                 });
 
-            modelBuilder.Entity("Parley.Core.Outbound.OutboxItem", b =>
+            modelBuilder.Entity("Parley.Core.Outbox.OutboxItem", b =>
                 {
                     b.HasOne("Parley.Core.Chatter.ChatterMessage", "ChatterMessage")
                         .WithMany()

@@ -1,5 +1,5 @@
 using Parley.Core.Chatter;
-using Parley.Core.Outbound;
+using Parley.Core.Outbox;
 
 namespace Parley.Api;
 

@@ -1,4 +1,4 @@
-using Parley.Core.Outbound;
+using Parley.Core.Outbox;
 using Parley.Smtp.Delivery;
 
 namespace Parley.Api;

@@ -28,7 +28,7 @@ public static class ParleyServer
         builder.Services.AddParleyStorage(options);
         builder.Services.AddParleyCore();
         // Queue tuning from configuration, e.g. the environment variable Outbox__Lease=00:01:00.
-        builder.Services.Configure<Core.Outbound.OutboxOptions>(builder.Configuration.GetSection("Outbox"));
+        builder.Services.Configure<Core.Outbox.OutboxOptions>(builder.Configuration.GetSection("Outbox"));
         builder.Services.Configure<Smtp.Delivery.SmtpDeliveryOptions>(builder.Configuration.GetSection("SmtpDelivery"));
         builder.Services.Configure<Core.Templates.TemplateLimits>(builder.Configuration.GetSection("Templates"));
         if (options.RunWorkers) builder.Services.AddParleyWorkers();

@@ -1,4 +1,5 @@
 using Parley.Core.Outbound;
+using Parley.Core.Outbox;
 using Parley.Core.Settings;
 using Parley.Smtp.Delivery;
 

@@ -7,7 +7,7 @@ using Parley.Core;
 using Parley.Core.Contacts;
 using Parley.Core.Data;
 using Parley.Core.Identity;
-using Parley.Core.Outbound;
+using Parley.Core.Outbox;
 using Parley.Core.Settings;
 using Parley.Smtp.Delivery;
 

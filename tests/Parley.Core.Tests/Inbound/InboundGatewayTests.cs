@@ -8,7 +8,7 @@ using Parley.Core.Contacts;
 using Parley.Core.Followers;
 using Parley.Core.Identity;
 using Parley.Core.Inbound;
-using Parley.Core.Outbound;
+using Parley.Core.Outbox;
 using Parley.Core.Records;
 using Parley.Core.Suppression;
 using Parley.Core.Tests.Fixtures;

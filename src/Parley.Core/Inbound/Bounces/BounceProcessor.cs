@@ -3,7 +3,7 @@ using MimeKit;
 using Parley.Core.Chatter;
 using Parley.Core.Common;
 using Parley.Core.Data;
-using Parley.Core.Outbound;
+using Parley.Core.Outbox;
 using Parley.Core.Records;
 using Parley.Core.Suppression;
 

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Parley.Core.Chatter;
-using Parley.Core.Outbound;
+using Parley.Core.Outbox;
 
 namespace Parley.Pages.Outbox;
 

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
-using Parley.Core.Outbound;
+using Parley.Core.Outbox;
 using Parley.Core.Settings;
 
 namespace Parley.Pages.Settings;

@@ -2,7 +2,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Parley.Core.Chatter;
 using Parley.Core.Inbound;
-using Parley.Core.Outbound;
+using Parley.Core.Outbox;
 using Parley.Core.Records;
 using Parley.Core.Suppression;
 using Parley.Core.Tests.Fixtures;

@@ -1,9 +1,10 @@
 using MimeKit;
 using Parley.Core.Common;
 using Parley.Core.Domains;
+using Parley.Core.Outbound;
 using Parley.Smtp.Delivery;
 
-namespace Parley.Core.Outbound;
+namespace Parley.Core.Outbox;
 
 /// <summary>What one delivery attempt gave, and why it took its route (for the chatter).</summary>
 public sealed record DeliveryAttempt(DeliveryResult Result, string? Route);

@@ -1,4 +1,4 @@
-namespace Parley.Core.Outbound;
+namespace Parley.Core.Outbox;
 
 /// <summary>Everything needed to build one outgoing email's MIME.</summary>
 public sealed record OutboundEmail(

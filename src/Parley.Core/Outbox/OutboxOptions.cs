@@ -1,4 +1,4 @@
-namespace Parley.Core.Outbound;
+namespace Parley.Core.Outbox;
 
 public sealed class OutboxOptions
 {

@@ -1,6 +1,6 @@
 using Parley.Core.Chatter;
 
-namespace Parley.Core.Outbound;
+namespace Parley.Core.Outbox;
 
 /// <summary>
 /// One recipient of one outgoing email: the unit the delivery worker claims, retries and

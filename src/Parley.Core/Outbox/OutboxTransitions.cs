@@ -1,7 +1,7 @@
 using Parley.Core.Chatter;
 using Parley.Smtp.Delivery;
 
-namespace Parley.Core.Outbound;
+namespace Parley.Core.Outbox;
 
 /// <summary>
 /// Every change of an outbox row's delivery state, and the same change shown on its chatter message: the one place

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 using Parley.Core.Chatter;
 using Parley.Core.Data;
 
-namespace Parley.Core.Outbound;
+namespace Parley.Core.Outbox;
 
 /// <summary>
 /// The claim step: leases due rows to one owner with an UPDATE that checks every condition again, so two loops or

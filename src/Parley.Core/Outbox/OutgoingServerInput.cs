@@ -1,4 +1,4 @@
-namespace Parley.Core.Outbound;
+namespace Parley.Core.Outbox;
 
 public sealed record OutgoingServerInput(
     string? Name, string? Host, int? Port, string? Security, string? Username, string? Password, int? Priority = null,

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Parley.Core.Common;
 
-namespace Parley.Core.Outbound;
+namespace Parley.Core.Outbox;
 
 /// <summary>
 /// The VERP envelope sender, <c>bounce+1234-9f2c1a7b0c3d@alias-domain</c>: each outbox row (one

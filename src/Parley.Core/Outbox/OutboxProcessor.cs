@@ -1,7 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
 
-namespace Parley.Core.Outbound;
+namespace Parley.Core.Outbox;
 
 /// <summary>
 /// One pass of the delivery worker, in three steps: claim due rows (<see cref="OutboxClaimer"/>), send each

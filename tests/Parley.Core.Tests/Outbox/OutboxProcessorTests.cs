@@ -1,12 +1,12 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Parley.Core.Chatter;
-using Parley.Core.Outbound;
+using Parley.Core.Outbox;
 using Parley.Core.Records;
 using Parley.Core.Tests.Fixtures;
 using Parley.Smtp.Delivery;
 
-namespace Parley.Core.Tests.Outbound;
+namespace Parley.Core.Tests.Outbox;
 
 public abstract class OutboxProcessorTests(IDatabaseFactory factory) : DatabaseTest(factory)
 {

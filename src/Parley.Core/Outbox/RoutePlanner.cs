@@ -1,6 +1,6 @@
 using Parley.Core.Common;
 
-namespace Parley.Core.Outbound;
+namespace Parley.Core.Outbox;
 
 /// <summary>How one email leaves: through which relay (or directly to MX) and as which From.</summary>
 /// <param name="Relay">Null means direct delivery to the recipient domain's MX.</param>

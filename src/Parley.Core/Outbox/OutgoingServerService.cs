@@ -2,9 +2,10 @@ using Parley.Deliverability.Dns;
 using Microsoft.EntityFrameworkCore;
 using Parley.Core.Common;
 using Parley.Core.Data;
+using Parley.Core.Outbound;
 using Parley.Smtp.Delivery;
 
-namespace Parley.Core.Outbound;
+namespace Parley.Core.Outbox;
 
 /// <summary>Adds, lists and removes SMTP relays; passwords are encrypted before they are stored.</summary>
 public sealed class OutgoingServerService(ParleyDbContext db, SecretProtector secrets, TimeProvider clock)

@@ -1,7 +1,7 @@
 using MimeKit;
 using Parley.Core.Common;
 
-namespace Parley.Core.Outbound;
+namespace Parley.Core.Outbox;
 
 /// <summary>
 /// Builds the MIME of an outgoing email: Message-ID, Date, Reply-To that routes back, and a

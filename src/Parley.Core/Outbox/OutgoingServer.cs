@@ -1,6 +1,6 @@
 using Parley.Smtp.Delivery;
 
-namespace Parley.Core.Outbound;
+namespace Parley.Core.Outbox;
 
 /// <summary>An SMTP relay Parley may send through. The password is stored encrypted (Data Protection).</summary>
 public sealed class OutgoingServer

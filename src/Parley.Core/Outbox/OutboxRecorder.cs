@@ -5,7 +5,7 @@ using Parley.Core.Chatter;
 using Parley.Core.Data;
 using Parley.Core.Records;
 
-namespace Parley.Core.Outbound;
+namespace Parley.Core.Outbox;
 
 /// <summary>
 /// The record-outcome step: applies each outcome as it arrives (<see cref="OutboxTransitions"/>), commits them in short

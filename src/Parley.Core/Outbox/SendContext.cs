@@ -2,7 +2,7 @@ using Parley.Core.Chatter;
 using Parley.Core.Domains;
 using Parley.Core.Settings;
 
-namespace Parley.Core.Outbound;
+namespace Parley.Core.Outbox;
 
 /// <summary>What every send of a batch reads once: the alias domain, the relays by priority, the sending domains (with their DKIM keys) and the bounce address.</summary>
 public sealed record SendContext(

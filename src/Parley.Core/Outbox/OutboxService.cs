@@ -4,7 +4,7 @@ using Parley.Core.Common;
 using Parley.Core.Data;
 using Parley.Core.Records;
 
-namespace Parley.Core.Outbound;
+namespace Parley.Core.Outbox;
 
 /// <summary>The queue as an admin sees it: counts, failures, and retry or cancel by hand.</summary>
 public sealed class OutboxService(ParleyDbContext db, OutboxSignal signal, ChatterEvents events, TimeProvider clock)
