@@ -22,7 +22,7 @@ public sealed class FetchAccount
     /// <summary>Check the server's TLS certificate (on unless the admin turns it off for a self-signed server).</summary>
     public bool ValidateCertificate { get; set; } = true;
     public required string Username { get; set; }
-    /// <summary>Encrypted with <see cref="Outbound.SecretProtector"/>.</summary>
+    /// <summary>Encrypted with <see cref="Settings.SecretProtector"/>.</summary>
     public string? PasswordProtected { get; set; }
     /// <summary>IMAP folder; ignored for POP3.</summary>
     public string Folder { get; set; } = "INBOX";

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using MimeKit;
 using Parley.Core.Data;
 using Parley.Core.Inbound;
-using Parley.Core.Outbound;
+using Parley.Core.Settings;
 
 namespace Parley.Core.Fetch;
 
@@ -52,7 +52,7 @@ public sealed partial class MailboxFetcher(
     private static (long UidValidity, long Uid)? TryParseImapRemoteId(string remoteId) =>
         remoteId.Split(':') is [var validity, var uid] && long.TryParse(validity, out var v) && long.TryParse(uid, out var u) ? (v, u) : null;
 
-    public string? PasswordOf(FetchAccount account) => secrets.Unprotect(account.PasswordProtected);
+    public string? PasswordOf(FetchAccount account) => secrets.Unprotect(account.PasswordProtected, StoredSecret.MailboxPassword(account.Name));
 
     public TimeSpan CommandTimeout => _options.CommandTimeout;
 

@@ -172,7 +172,7 @@ public sealed partial class OutboxProcessor(
             // instead of failing the whole batch.
             if (context.SendingDomains.TryGetValue(EmailAddress.DomainOf(route.FromAddress), out var sendingDomain))
                 signers.Sign(message, sendingDomain.Name, sendingDomain.Keys);
-            var relay = route.Relay is null ? null : new RelayRoute(route.Relay, secrets.Unprotect(route.Relay.ProtectedPassword));
+            var relay = route.Relay is null ? null : new RelayRoute(route.Relay, secrets.Unprotect(route.Relay.ProtectedPassword, StoredSecret.RelayPassword(route.Relay.Name)));
             var result = await transport.SendAsync(relay, message, context.Bounces.For(item.Id, aliasDomain), [item.Recipient], ct);
             return new Attempt(result, route.Explanation);
         }

@@ -2,6 +2,7 @@ using Parley.Deliverability.Dns;
 using Microsoft.EntityFrameworkCore;
 using Parley.Core.Common;
 using Parley.Core.Data;
+using Parley.Core.Settings;
 
 namespace Parley.Core.Outbound;
 

@@ -15,7 +15,7 @@ public sealed class RelayConnectionTester(ISmtpDeliveryClient client, SecretProt
         string? password;
         try
         {
-            password = secrets.Unprotect(server.ProtectedPassword);
+            password = secrets.Unprotect(server.ProtectedPassword, StoredSecret.RelayPassword(server.Name));
         }
         catch (InvalidOperationException e)
         {
