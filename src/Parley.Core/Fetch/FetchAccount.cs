@@ -1,8 +1,11 @@
+using System.Text.Json.Serialization;
+
 namespace Parley.Core.Fetch;
 
 public enum FetchProtocol { Imap, Pop3 }
 
-public enum FetchSecurity { None, StartTls, Tls }
+/// <summary>The API spells StartTls "starttls", as the admin writes it (and as Core reads it in <see cref="FetchAccountService"/>).</summary>
+public enum FetchSecurity { None, [JsonStringEnumMemberName("starttls")] StartTls, Tls }
 
 /// <summary>
 /// What happens on the server to a message once Parley has stored it. IMAP: MarkSeen (default), Move, Delete.

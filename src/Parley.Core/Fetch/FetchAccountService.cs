@@ -61,22 +61,7 @@ public sealed class FetchAccountService(ParleyDbContext db, SecretProtector secr
         coordinator.AccountsChanged();
     }
 
-    public static string ProtocolName(FetchProtocol p) => p == FetchProtocol.Imap ? "imap" : "pop3";
-
-    public static string SecurityName(FetchSecurity s) => s switch
-    {
-        FetchSecurity.None => "none",
-        FetchSecurity.StartTls => "starttls",
-        _ => "tls",
-    };
-
-    public static string AfterFetchName(FetchAfterAction a) => a switch
-    {
-        FetchAfterAction.Move => "move",
-        FetchAfterAction.Delete => "delete",
-        FetchAfterAction.Keep => "keep",
-        _ => "markSeen",
-    };
+    private static string ProtocolName(FetchProtocol p) => p == FetchProtocol.Imap ? "imap" : "pop3";
 
     private void Apply(FetchAccount account, FetchAccountInput input, bool keepPassword)
     {

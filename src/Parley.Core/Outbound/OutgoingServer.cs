@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace Parley.Core.Outbound;
 
-public enum ServerSecurity { None, StartTls, Tls }
+/// <summary>The API spells StartTls "starttls", as the admin writes it (and as Core reads it in <see cref="OutgoingServerService"/>).</summary>
+public enum ServerSecurity { None, [JsonStringEnumMemberName("starttls")] StartTls, Tls }
 
 /// <summary>An SMTP relay Parley may send through. The password is stored encrypted (Data Protection).</summary>
 public sealed class OutgoingServer
