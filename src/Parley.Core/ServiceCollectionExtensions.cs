@@ -6,7 +6,6 @@ using Parley.Core.Contacts;
 using Parley.Core.Doctor;
 using Parley.Core.Identity;
 using Parley.Core.Inbound;
-using Parley.Core.Outbound;
 using Parley.Core.Outbox;
 using Parley.Core.Records;
 using Parley.Core.Settings;

@@ -1,6 +1,9 @@
+using System.Text.Json.Serialization;
+
 namespace Parley.Core.Domains;
 
-public enum DkimAlgorithm { RsaSha256, Ed25519Sha256 }
+/// <summary>The algorithms by the a= names they carry in a signature (and in the API).</summary>
+public enum DkimAlgorithm { [JsonStringEnumMemberName("rsa-sha256")] RsaSha256, [JsonStringEnumMemberName("ed25519-sha256")] Ed25519Sha256 }
 
 /// <summary>
 /// One DKIM key pair of a sending domain. The private key (PKCS#8) is stored encrypted; the public

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using MimeKit;
 using MimeKit.Cryptography;
 using Org.BouncyCastle.Security;
-using Parley.Core.Outbound;
+using Parley.Core.Settings;
 
 namespace Parley.Core.Domains;
 
@@ -49,7 +49,7 @@ public sealed class DkimSignerCache(SecretProtector secrets)
 
     private DkimSigner Create(DkimKey key, string domain)
     {
-        var pkcs8 = Convert.FromBase64String(secrets.Unprotect(key.ProtectedPrivateKey)!);
+        var pkcs8 = Convert.FromBase64String(secrets.Unprotect(key.ProtectedPrivateKey, StoredSecret.DkimKey(domain, key.Selector))!);
         return CreateSigner(pkcs8, key.Algorithm, domain, key.Selector);
     }
 }

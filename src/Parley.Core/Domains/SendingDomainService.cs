@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Parley.Core.Common;
 using Parley.Core.Data;
-using Parley.Core.Outbound;
 using Parley.Core.Outbox;
 using Parley.Core.Settings;
 

@@ -1,8 +1,11 @@
+using System.Text.Json.Serialization;
+
 namespace Parley.Core.Fetch;
 
 public enum FetchProtocol { Imap, Pop3 }
 
-public enum FetchSecurity { None, StartTls, Tls }
+/// <summary>The API spells StartTls "starttls", as the admin writes it (and as Core reads it in <see cref="FetchAccountService"/>).</summary>
+public enum FetchSecurity { None, [JsonStringEnumMemberName("starttls")] StartTls, Tls }
 
 /// <summary>
 /// What happens on the server to a message once Parley has stored it. IMAP: MarkSeen (default), Move, Delete.
@@ -22,7 +25,7 @@ public sealed class FetchAccount
     /// <summary>Check the server's TLS certificate (on unless the admin turns it off for a self-signed server).</summary>
     public bool ValidateCertificate { get; set; } = true;
     public required string Username { get; set; }
-    /// <summary>Encrypted with <see cref="Outbound.SecretProtector"/>.</summary>
+    /// <summary>Encrypted with <see cref="Settings.SecretProtector"/>.</summary>
     public string? PasswordProtected { get; set; }
     /// <summary>IMAP folder; ignored for POP3.</summary>
     public string Folder { get; set; } = "INBOX";

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Parley.Core.Common;
 using Parley.Core.Data;
-using Parley.Core.Outbound;
+using Parley.Core.Settings;
 
 namespace Parley.Core.Fetch;
 
@@ -20,7 +20,7 @@ public sealed class FetchAccountService(ParleyDbContext db, SecretProtector secr
     public async Task<FetchAccount> GetAsync(long id, CancellationToken ct) =>
         await db.FetchAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct) ?? throw new NotFoundException($"Fetch account {id}");
 
-    public string? PasswordOf(FetchAccount account) => secrets.Unprotect(account.PasswordProtected);
+    public string? PasswordOf(FetchAccount account) => secrets.Unprotect(account.PasswordProtected, StoredSecret.MailboxPassword(account.Name));
 
     /// <summary>Messages of the account that could not be stored, newest first.</summary>
     public Task<List<FetchFailure>> FailuresAsync(long? accountId, CancellationToken ct) =>
@@ -61,22 +61,7 @@ public sealed class FetchAccountService(ParleyDbContext db, SecretProtector secr
         coordinator.AccountsChanged();
     }
 
-    public static string ProtocolName(FetchProtocol p) => p == FetchProtocol.Imap ? "imap" : "pop3";
-
-    public static string SecurityName(FetchSecurity s) => s switch
-    {
-        FetchSecurity.None => "none",
-        FetchSecurity.StartTls => "starttls",
-        _ => "tls",
-    };
-
-    public static string AfterFetchName(FetchAfterAction a) => a switch
-    {
-        FetchAfterAction.Move => "move",
-        FetchAfterAction.Delete => "delete",
-        FetchAfterAction.Keep => "keep",
-        _ => "markSeen",
-    };
+    private static string ProtocolName(FetchProtocol p) => p == FetchProtocol.Imap ? "imap" : "pop3";
 
     private void Apply(FetchAccount account, FetchAccountInput input, bool keepPassword)
     {

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using MailKit;
-using MailKit.Net.Imap;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -21,7 +19,7 @@ public sealed record FetchTestResult(bool Ok, int? Messages, string? Error);
 /// "fetch now" share a lock, and nodes sharing a PostgreSQL database share a <see cref="ClusterLock"/>, so no
 /// message is downloaded by two of them at once), and records each result on the account.
 /// </summary>
-public sealed partial class FetchCoordinator(IServiceScopeFactory scopes, TimeProvider clock, ILogger<FetchCoordinator> logger)
+public sealed partial class FetchCoordinator(IServiceScopeFactory scopes, IMailboxConnector mailboxes, TimeProvider clock, ILogger<FetchCoordinator> logger)
 {
     /// <summary>RFC 2177 asks clients to re-issue IDLE at least every 29 minutes; stay well inside.</summary>
     public static readonly TimeSpan MaxIdle = TimeSpan.FromMinutes(9);
@@ -47,15 +45,15 @@ public sealed partial class FetchCoordinator(IServiceScopeFactory scopes, TimePr
                 FetchPollResult result;
                 if (account.Protocol == FetchProtocol.Imap)
                 {
-                    using var client = await MailboxClients.ConnectImapAsync(account, fetcher.PasswordOf(account), fetcher.CommandTimeout, ct);
-                    result = await fetcher.PollImapAsync(account, client, ct);
-                    await client.DisconnectAsync(true, ct);
+                    using var session = await mailboxes.ConnectImapAsync(ServerOf(fetcher, account), fetcher.CommandTimeout, ct);
+                    result = await fetcher.PollImapAsync(account, session, ct);
+                    await session.DisconnectAsync(ct);
                 }
                 else
                 {
-                    using var client = await MailboxClients.ConnectPop3Async(account, fetcher.PasswordOf(account), fetcher.CommandTimeout, ct);
-                    result = await fetcher.PollPop3Async(account, client, ct);
-                    await client.DisconnectAsync(true, ct);
+                    using var session = await mailboxes.ConnectPop3Async(ServerOf(fetcher, account), fetcher.CommandTimeout, ct);
+                    result = await fetcher.PollPop3Async(account, session, ct);
+                    await session.DisconnectAsync(ct);
                 }
                 return await RecordAsync(accountId, result, null, ct);
             }
@@ -64,6 +62,8 @@ public sealed partial class FetchCoordinator(IServiceScopeFactory scopes, TimePr
                 return await RecordFailureAsync(account, e, ct);
             }
         }, ct);
+
+    private static MailboxServer ServerOf(MailboxFetcher fetcher, FetchAccount account) => MailboxServer.Of(account, fetcher.PasswordOf(account));
 
     /// <summary>
     /// Tries a message that could not be stored again, now (after its cause is fixed): forgets the failure under the
@@ -109,37 +109,25 @@ public sealed partial class FetchCoordinator(IServiceScopeFactory scopes, TimePr
         FetchAccount? account = null;
         try
         {
-            ImapClient client;
+            IImapSession session;
             await using (var scope = scopes.CreateAsyncScope())
             {
                 var fetcher = scope.ServiceProvider.GetRequiredService<MailboxFetcher>();
                 account = await fetcher.FindAsync(accountId, ct) ?? throw new KeyNotFoundException($"There is no fetch account {accountId}.");
-                client = await MailboxClients.ConnectImapAsync(account, fetcher.PasswordOf(account), fetcher.CommandTimeout, ct);
+                session = await mailboxes.ConnectImapAsync(ServerOf(fetcher, account), fetcher.CommandTimeout, ct);
             }
-            using (client)
+            using (session)
             {
                 for (var round = 0; ; round++)
                 {
-                    var (result, folder) = await PollLockedAsync(accountId, client, ct);
+                    var (result, folder) = await PollLockedAsync(accountId, session, ct);
                     var recorded = await RecordAsync(accountId, result, null, ct);
-                    if (!client.Capabilities.HasFlag(ImapCapabilities.Idle))
+                    if (!session.CanIdle)
                     {
-                        await client.DisconnectAsync(true, ct);
+                        await session.DisconnectAsync(ct);
                         return recorded;
                     }
-
-                    using var done = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                    done.CancelAfter(interval < MaxIdle ? interval : MaxIdle);
-                    void Arrived(object? sender, EventArgs e) => done.Cancel();
-                    folder.CountChanged += Arrived;
-                    try
-                    {
-                        await client.IdleAsync(done.Token, ct);
-                    }
-                    finally
-                    {
-                        folder.CountChanged -= Arrived;
-                    }
+                    await folder.IdleAsync(interval < MaxIdle ? interval : MaxIdle, ct);
                     ct.ThrowIfCancellationRequested();
                 }
             }
@@ -150,8 +138,8 @@ public sealed partial class FetchCoordinator(IServiceScopeFactory scopes, TimePr
         }
     }
 
-    private Task<(FetchPollResult, IMailFolder)> PollLockedAsync(long accountId, ImapClient client, CancellationToken ct) =>
-        WithAccountLockedAsync(accountId, (fetcher, account) => fetcher.PollImapFolderAsync(account, client, ct), ct);
+    private Task<(FetchPollResult, IImapFolder)> PollLockedAsync(long accountId, IImapSession session, CancellationToken ct) =>
+        WithAccountLockedAsync(accountId, (fetcher, account) => fetcher.PollImapFolderAsync(account, session, ct), ct);
 
     /// <summary>Logs in and counts the messages in the folder (POP3: the maildrop); downloads nothing, changes nothing.</summary>
     public async Task<FetchTestResult> TestAsync(FetchAccount account, string? password, CancellationToken ct)
@@ -159,26 +147,27 @@ public sealed partial class FetchCoordinator(IServiceScopeFactory scopes, TimePr
         var timeout = TimeSpan.FromSeconds(30);
         try
         {
+            var server = MailboxServer.Of(account, password);
             if (account.Protocol == FetchProtocol.Imap)
             {
-                using var client = await MailboxClients.ConnectImapAsync(account, password, timeout, ct);
-                var folder = await client.GetFolderAsync(account.Folder, ct);
-                var status = await folder.OpenAsync(FolderAccess.ReadOnly, ct);
+                using var session = await mailboxes.ConnectImapAsync(server, timeout, ct);
+                var folder = await session.GetFolderAsync(account.Folder, ct);
+                await folder.OpenAsync(readWrite: false, ct);
                 var count = folder.Count;
-                await client.DisconnectAsync(true, ct);
+                await session.DisconnectAsync(ct);
                 return new FetchTestResult(true, count, null);
             }
             else
             {
-                using var client = await MailboxClients.ConnectPop3Async(account, password, timeout, ct);
-                var count = await client.GetMessageCountAsync(ct);
-                await client.DisconnectAsync(true, ct);
+                using var session = await mailboxes.ConnectPop3Async(server, timeout, ct);
+                var count = await session.CountAsync(ct);
+                await session.DisconnectAsync(ct);
                 return new FetchTestResult(true, count, null);
             }
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
-            return new FetchTestResult(false, null, MailboxClients.Describe(account, e));
+            return new FetchTestResult(false, null, mailboxes.Describe(MailboxServer.Of(account, password: null), e));
         }
     }
 
@@ -198,7 +187,7 @@ public sealed partial class FetchCoordinator(IServiceScopeFactory scopes, TimePr
 
     private async Task<FetchRunResult> RecordFailureAsync(FetchAccount account, Exception e, CancellationToken ct)
     {
-        var message = MailboxClients.Describe(account, e);
+        var message = mailboxes.Describe(MailboxServer.Of(account, password: null), e);
         LogPollFailed(e, account.Id, message);
         var now = clock.GetUtcNow();
         try

@@ -1,14 +1,10 @@
-using MailKit;
-using MailKit.Net.Imap;
-using MailKit.Net.Pop3;
-using MailKit.Search;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using Parley.Core.Data;
 using Parley.Core.Inbound;
-using Parley.Core.Outbound;
+using Parley.Core.Settings;
 
 namespace Parley.Core.Fetch;
 
@@ -16,7 +12,7 @@ namespace Parley.Core.Fetch;
 public sealed record FetchPollResult(int Stored, int Failed, int Skipped);
 
 /// <summary>
-/// One poll of one mailbox, on an open connection: download what is new, store each message through
+/// One poll of one mailbox, on an open session (<see cref="IMailboxConnector"/>): download what is new, store each message through
 /// <see cref="InboundStore"/> (committed), and only then mark it seen / move / delete it on the server.
 /// A message that cannot be stored stays untouched on the server; after <see cref="FetchOptions.MaxStoreAttempts"/>
 /// tries it is recorded as failed (<see cref="FetchFailure"/>) and left alone.
@@ -56,55 +52,50 @@ public sealed partial class MailboxFetcher(
     private static (long UidValidity, long Uid)? TryParseImapRemoteId(string remoteId) =>
         remoteId.Split(':') is [var validity, var uid] && long.TryParse(validity, out var v) && long.TryParse(uid, out var u) ? (v, u) : null;
 
-    public string? PasswordOf(FetchAccount account) => secrets.Unprotect(account.PasswordProtected);
+    public string? PasswordOf(FetchAccount account) => secrets.Unprotect(account.PasswordProtected, StoredSecret.MailboxPassword(account.Name));
 
     public TimeSpan CommandTimeout => _options.CommandTimeout;
 
-    public async Task<FetchPollResult> PollImapAsync(FetchAccount account, ImapClient client, CancellationToken ct) =>
-        (await PollImapFolderAsync(account, client, ct)).Result;
+    public async Task<FetchPollResult> PollImapAsync(FetchAccount account, IImapSession session, CancellationToken ct) =>
+        (await PollImapFolderAsync(account, session, ct)).Result;
 
     /// <summary>Polls and leaves the folder selected (read-write), so the caller can IDLE on it.</summary>
-    internal async Task<(FetchPollResult Result, IMailFolder Folder)> PollImapFolderAsync(FetchAccount account, ImapClient client, CancellationToken ct)
+    internal async Task<(FetchPollResult Result, IImapFolder Folder)> PollImapFolderAsync(FetchAccount account, IImapSession session, CancellationToken ct)
     {
-        var folder = await client.GetFolderAsync(account.Folder, ct);
-        await folder.OpenAsync(FolderAccess.ReadWrite, ct);
+        var folder = await session.GetFolderAsync(account.Folder, ct);
+        await folder.OpenAsync(readWrite: true, ct);
         {
-            IMailFolder? moveTo = null;
+            IImapFolder? moveTo = null;
             if (account.AfterFetch == FetchAfterAction.Move)
             {
                 if (string.IsNullOrWhiteSpace(account.MoveToFolder)) throw new InvalidOperationException("Choose the folder fetched messages are moved to.");
-                moveTo = await client.GetFolderAsync(account.MoveToFolder, ct);
+                moveTo = await session.GetFolderAsync(account.MoveToFolder, ct);
             }
 
             var validity = (long)folder.UidValidity;
-            IList<UniqueId> found;
+            IEnumerable<uint> found;
             var sameMailbox = account.UidValidity == validity && account.LastUid is not null;
             if (sameMailbox)
             {
-                var from = new UniqueId(folder.UidValidity, (uint)Math.Min(uint.MaxValue - 1, account.LastUid!.Value + 1));
-                found = (await folder.SearchAsync(SearchQuery.Uids(new UniqueIdRange(from, UniqueId.MaxValue)), ct))
-                    .Where(u => u.Id > account.LastUid!.Value).ToList();
+                var from = (uint)Math.Min(uint.MaxValue - 1, account.LastUid!.Value + 1);
+                found = (await folder.SearchFromUidAsync(from, ct)).Where(u => u > account.LastUid!.Value);
             }
             else
             {
                 // First poll, or the folder was recreated (new UIDVALIDITY): what nobody has read yet.
-                found = await folder.SearchAsync(SearchQuery.NotSeen, ct);
+                found = await folder.SearchUnseenAsync(ct);
             }
 
-            var uids = found.OrderBy(u => u.Id).Take(_options.MaxMessagesPerPoll).ToList();
+            var uids = found.Order().Take(_options.MaxMessagesPerPoll).ToList();
             int stored = 0, failed = 0, skipped = 0;
             long? lastDone = sameMailbox ? account.LastUid : null;
             var prefixDone = true;
-            var toDelete = new List<UniqueId>();
+            var toDelete = new List<uint>();
             foreach (var uid in uids)
             {
                 ct.ThrowIfCancellationRequested();
-                var remoteId = ImapRemoteId(validity, uid.Id);
-                var outcome = await TakeAsync(account, "imap", remoteId, async token =>
-                {
-                    await using var stream = await folder.GetStreamAsync(uid, token); // BODY.PEEK[]: does not set \Seen
-                    return await ReadAllAsync(stream, token);
-                }, ct);
+                var remoteId = ImapRemoteId(validity, uid);
+                var outcome = await TakeAsync(account, "imap", remoteId, token => folder.DownloadAsync(uid, token), ct);
                 if (outcome is Outcome.Stored or Outcome.AlreadyStored)
                 {
                     switch (account.AfterFetch)
@@ -113,13 +104,13 @@ public sealed partial class MailboxFetcher(
                             await folder.MoveToAsync(uid, moveTo!, ct);
                             break;
                         case FetchAfterAction.Delete:
-                            await folder.AddFlagsAsync(uid, MessageFlags.Deleted | MessageFlags.Seen, true, ct);
+                            await folder.MarkDeletedAsync(uid, ct);
                             toDelete.Add(uid);
                             break;
                         case FetchAfterAction.Keep:
                             break;
                         default:
-                            await folder.AddFlagsAsync(uid, MessageFlags.Seen, true, ct);
+                            await folder.MarkSeenAsync(uid, ct);
                             break;
                     }
                 }
@@ -129,13 +120,9 @@ public sealed partial class MailboxFetcher(
 
                 // LastUid moves only over a run of finished messages, so a message still being retried is asked for again.
                 if (outcome == Outcome.Failed) prefixDone = false;
-                if (prefixDone) lastDone = uid.Id;
+                if (prefixDone) lastDone = uid;
             }
-            if (toDelete.Count > 0)
-            {
-                if (client.Capabilities.HasFlag(ImapCapabilities.UidPlus)) await folder.ExpungeAsync(toDelete, ct);
-                else await folder.ExpungeAsync(ct);
-            }
+            if (toDelete.Count > 0) await folder.ExpungeAsync(toDelete, ct);
 
             account.UidValidity = validity;
             account.LastUid = lastDone ?? (sameMailbox ? account.LastUid : null);
@@ -144,26 +131,22 @@ public sealed partial class MailboxFetcher(
         }
     }
 
-    public async Task<FetchPollResult> PollPop3Async(FetchAccount account, Pop3Client client, CancellationToken ct)
+    public async Task<FetchPollResult> PollPop3Async(FetchAccount account, IPop3Session session, CancellationToken ct)
     {
-        if (!client.Capabilities.HasFlag(Pop3Capabilities.UIDL))
+        if (!session.HasUidl)
             throw new NotSupportedException("This POP3 server does not offer UIDL, so Parley cannot tell which messages it has already fetched. Use IMAP instead.");
-        var count = await client.GetMessageCountAsync(ct);
+        var count = await session.CountAsync(ct);
         if (count == 0) return new FetchPollResult(0, 0, 0);
-        var uidls = await client.GetMessageUidsAsync(ct);
+        var uidls = await session.UidsAsync(ct);
         int stored = 0, failed = 0, skipped = 0, downloaded = 0;
         for (var index = 0; index < uidls.Count; index++)
         {
             ct.ThrowIfCancellationRequested();
             var remoteId = uidls[index];
             var i = index;
-            var outcome = await TakeAsync(account, "pop3", remoteId, async token =>
-            {
-                await using var stream = await client.GetStreamAsync(i, false, token);
-                return await ReadAllAsync(stream, token);
-            }, ct);
+            var outcome = await TakeAsync(account, "pop3", remoteId, token => session.DownloadAsync(i, token), ct);
             if (outcome is Outcome.Stored or Outcome.AlreadyStored && account.AfterFetch == FetchAfterAction.Delete)
-                await client.DeleteMessageAsync(index, ct); // applied by QUIT, after the store committed
+                await session.DeleteAsync(index, ct); // applied by QUIT, after the store committed
             if (outcome == Outcome.Stored) stored++;
             else if (outcome == Outcome.Failed) failed++;
             else skipped++;
@@ -242,13 +225,6 @@ public sealed partial class MailboxFetcher(
             if (failure is not null) db.Entry(failure).State = EntityState.Detached;
             LogFailureNotRecorded(second, account.Id, remoteId);
         }
-    }
-
-    private static async Task<byte[]> ReadAllAsync(Stream stream, CancellationToken ct)
-    {
-        using var buffer = new MemoryStream();
-        await stream.CopyToAsync(buffer, ct);
-        return buffer.ToArray();
     }
 
     private static string Sender(HeaderList? headers)

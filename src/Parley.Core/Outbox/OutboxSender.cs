@@ -1,7 +1,7 @@
 using MimeKit;
 using Parley.Core.Common;
 using Parley.Core.Domains;
-using Parley.Core.Outbound;
+using Parley.Core.Settings;
 using Parley.Smtp.Delivery;
 
 namespace Parley.Core.Outbox;
@@ -39,7 +39,7 @@ public sealed class OutboxSender(ISmtpDeliveryClient smtp, SecretProtector secre
                 signers.Sign(message, sendingDomain.Name, sendingDomain.Keys);
             var envelopeFrom = context.Bounces.For(item.Id, aliasDomain);
             var result = route.Relay is { } relay
-                ? await smtp.SendAsync(relay.ToEndpoint(secrets.Unprotect(relay.ProtectedPassword)), message, envelopeFrom, [item.Recipient], ct)
+                ? await smtp.SendAsync(relay.ToEndpoint(secrets.Unprotect(relay.ProtectedPassword, StoredSecret.RelayPassword(relay.Name))), message, envelopeFrom, [item.Recipient], ct)
                 : await smtp.SendDirectAsync(message, envelopeFrom, [item.Recipient], ct);
             return new DeliveryAttempt(result, route.Explanation);
         }

@@ -2,8 +2,8 @@ using Parley.Deliverability.Dns;
 using Microsoft.EntityFrameworkCore;
 using Parley.Core.Common;
 using Parley.Core.Data;
-using Parley.Core.Outbound;
 using Parley.Smtp.Delivery;
+using Parley.Core.Settings;
 
 namespace Parley.Core.Outbox;
 

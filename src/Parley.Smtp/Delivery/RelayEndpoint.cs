@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Parley.Smtp.Delivery;
 
 /// <summary>
@@ -13,6 +15,8 @@ public enum SmtpSecurity
     /// STARTTLS, and fail (transiently) when the server does not offer it: falling back to plain text would give the
     /// password and the mail to anyone on the path.
     /// </summary>
+    /// <remarks>The API spells it "starttls", as admins write it.</remarks>
+    [JsonStringEnumMemberName("starttls")]
     StartTls,
 
     /// <summary>TLS from the first byte (implicit TLS, usually port 465).</summary>

@@ -15,7 +15,11 @@ public static class ApiSetup
             doc.Info.Description = "Records, chatter, templates and delivery. Authenticate with 'Authorization: Bearer <token>'.";
             return Task.CompletedTask;
         }));
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never);
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+            o.SerializerOptions.Converters.Add(ApiEnums.Converter);
+        });
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         return services;
     }

@@ -4,12 +4,12 @@ namespace Parley.Api;
 
 public sealed record DomainBody(string? Name);
 
-public sealed record DkimKeyDto(string Selector, string Algorithm, bool Active, DateTimeOffset CreatedAt, DateTimeOffset? RetiredAt, string Record);
+public sealed record DkimKeyDto(string Selector, DkimAlgorithm Algorithm, bool Active, DateTimeOffset CreatedAt, DateTimeOffset? RetiredAt, string Record);
 
 public sealed record DomainDto(long Id, string Name, DateTimeOffset CreatedAt, IEnumerable<DkimKeyDto> DkimKeys)
 {
     public static DomainDto From(SendingDomain d) => new(d.Id, d.Name, d.CreatedAt, d.Keys.OrderBy(k => k.RetiredAt.HasValue).ThenBy(k => k.Algorithm).Select(k =>
-        new DkimKeyDto(k.Selector, k.Algorithm == DkimAlgorithm.RsaSha256 ? "rsa-sha256" : "ed25519-sha256", k.IsActive, k.CreatedAt, k.RetiredAt, k.RecordValue)));
+        new DkimKeyDto(k.Selector, k.Algorithm, k.IsActive, k.CreatedAt, k.RetiredAt, k.RecordValue)));
 }
 
 public static class DomainsApi

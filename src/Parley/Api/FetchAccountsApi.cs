@@ -12,13 +12,13 @@ public sealed record FetchAccountBody(
 }
 
 public sealed record FetchAccountDto(
-    long Id, string Name, string Protocol, string Host, int Port, string Security, bool ValidateCertificate, string Username, bool HasPassword,
-    string Folder, string AfterFetch, string? MoveToFolder, int IntervalSeconds, bool Enabled,
+    long Id, string Name, FetchProtocol Protocol, string Host, int Port, FetchSecurity Security, bool ValidateCertificate, string Username, bool HasPassword,
+    string Folder, FetchAfterAction AfterFetch, string? MoveToFolder, int IntervalSeconds, bool Enabled,
     DateTimeOffset? LastRunAt, DateTimeOffset? LastSuccessAt, string? LastError, int LastFetched, int ConsecutiveFailures)
 {
     public static FetchAccountDto From(FetchAccount a) => new(
-        a.Id, a.Name, FetchAccountService.ProtocolName(a.Protocol), a.Host, a.Port, FetchAccountService.SecurityName(a.Security), a.ValidateCertificate,
-        a.Username, a.PasswordProtected is not null, a.Folder, FetchAccountService.AfterFetchName(a.AfterFetch), a.MoveToFolder, a.IntervalSeconds,
+        a.Id, a.Name, a.Protocol, a.Host, a.Port, a.Security, a.ValidateCertificate,
+        a.Username, a.PasswordProtected is not null, a.Folder, a.AfterFetch, a.MoveToFolder, a.IntervalSeconds,
         a.Enabled, a.LastRunAt, a.LastSuccessAt, a.LastError, a.LastFetched, a.ConsecutiveFailures);
 }
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Parley.Core.Aliases;
 using Parley.Core.Common;
 using Parley.Core.Inbound;
@@ -7,30 +6,25 @@ namespace Parley.Api;
 
 public sealed record InboundItemDto(
     long Id, DateTimeOffset ReceivedAt, string Source, string? ClientAddress, string MailFrom, string Recipients, string? MessageId,
-    string Status, string? Error, string? Route, string? AuthenticationResults, long? ChatterMessageId, string? SenderDoubt)
+    InboundStatus Status, string? Error, string? Route, string? AuthenticationResults, long? ChatterMessageId, string? SenderDoubt)
 {
     public static InboundItemDto Of(InboundMessage i) => new(
-        i.Id, i.ReceivedAt, i.Source, i.ClientAddress, i.MailFrom, i.Recipients, i.MessageId, InboundApi.Spell(i.Status),
+        i.Id, i.ReceivedAt, i.Source, i.ClientAddress, i.MailFrom, i.Recipients, i.MessageId, i.Status,
         i.Error, i.Route, i.AuthenticationResults, i.ChatterMessageId,
         SenderTrust.Doubt(InboundAuthentication.Parse(i.AuthenticationResults), SenderVerification.DmarcPolicy));
 }
 
 public sealed record AssignBody(string? RecordType, long? RecordId);
 
-public sealed record InboundSettingsBody(string? Catchall, int? HardBounceThreshold, int? LoopLimit, int? LoopWindowMinutes, string? SenderVerification = null);
+public sealed record InboundSettingsBody(
+    CatchallPolicy? Catchall, int? HardBounceThreshold, int? LoopLimit, int? LoopWindowMinutes, SenderVerification? SenderVerification = null);
 
-public sealed record AliasBody(string? LocalPart, string? RecordType, string? ContactPolicy);
+public sealed record AliasBody(string? LocalPart, string? RecordType, AliasContactPolicy? ContactPolicy);
 
-public sealed record AliasDto(long Id, string Address, string LocalPart, string RecordType, string ContactPolicy);
+public sealed record AliasDto(long Id, string Address, string LocalPart, string RecordType, AliasContactPolicy ContactPolicy);
 
 public static class InboundApi
 {
-    public static string Spell(InboundStatus status) => status switch
-    {
-        InboundStatus.LoopLimited => "loopLimited",
-        _ => status.ToString().ToLowerInvariant(),
-    };
-
     public static void MapInboundApi(this RouteGroupBuilder api)
     {
         var inbound = api.MapGroup("/inbound").WithTags("Inbound");
@@ -44,9 +38,7 @@ public static class InboundApi
 
         inbound.MapGet("", async (string? status, int? take, InboundAdminService service, CancellationToken ct) =>
         {
-            InboundStatus? filter = status is null ? null
-                : Enum.TryParse<InboundStatus>(status, ignoreCase: true, out var parsed) ? parsed
-                : throw new InvalidInputException("status", "status must be one of pending, routed, unrouted, failed, bounce, duplicate, loopLimited.");
+            var filter = ApiEnums.ParseQuery<InboundStatus>(status, "status");
             return (await service.ListAsync(filter, take ?? 100, ct)).Select(InboundItemDto.Of);
         }).WithSummary("Received messages, newest first, optionally of one status");
 
@@ -63,14 +55,8 @@ public static class InboundApi
         inbound.MapPut("/settings", async (InboundSettingsBody body, InboundSettingsService service, CancellationToken ct) =>
         {
             var current = await service.GetAsync(ct);
-            var catchall = current.Catchall;
-            if (body.Catchall is { } text && !Enum.TryParse(text.Replace("-", ""), ignoreCase: true, out catchall))
-                throw new InvalidInputException("catchall", "catchall must be keepUnrouted, contactThread or reject.");
-            var verification = current.SenderVerification;
-            if (body.SenderVerification is { } mode && !Enum.TryParse(mode.Replace("-", ""), ignoreCase: true, out verification))
-                throw new InvalidInputException("senderVerification", "senderVerification must be dmarcPolicy, requireDmarcPass or off.");
-            var saved = await service.SetAsync(new InboundSettings(catchall, body.HardBounceThreshold ?? current.HardBounceThreshold,
-                body.LoopLimit ?? current.LoopLimit, body.LoopWindowMinutes ?? current.LoopWindowMinutes, verification), ct);
+            var saved = await service.SetAsync(new InboundSettings(body.Catchall ?? current.Catchall, body.HardBounceThreshold ?? current.HardBounceThreshold,
+                body.LoopLimit ?? current.LoopLimit, body.LoopWindowMinutes ?? current.LoopWindowMinutes, body.SenderVerification ?? current.SenderVerification), ct);
             return ToBody(saved);
         }).WithSummary("Change the catchall policy, hard-bounce threshold or loop protection (omitted fields keep their value)");
 
@@ -82,10 +68,7 @@ public static class InboundApi
         }).WithSummary("Aliases on the alias domain that start conversations");
         aliases.MapPost("", async (AliasBody body, AliasService service, Core.Settings.SettingsService settings, CancellationToken ct) =>
         {
-            var policy = AliasContactPolicy.Everyone;
-            if (body.ContactPolicy is { } text && !Enum.TryParse(text.Replace("-", ""), ignoreCase: true, out policy))
-                throw new InvalidInputException("contactPolicy", "contactPolicy must be everyone, knownContacts or followers.");
-            var alias = await service.CreateAsync(body.LocalPart, body.RecordType, policy, ct);
+            var alias = await service.CreateAsync(body.LocalPart, body.RecordType, body.ContactPolicy ?? AliasContactPolicy.Everyone, ct);
             return Results.Created($"/api/v1/inbound/aliases/{alias.Id}", ToDto(alias, await settings.GetAliasDomainAsync(ct)));
         }).WithSummary("Create an alias (local part, record type, contact policy)");
         aliases.MapDelete("/{id:long}", async (long id, AliasService service, CancellationToken ct) =>
@@ -100,10 +83,9 @@ public static class InboundApi
         api.MapPost("/inbound/raw", InboundRawEndpoint.HandleAsync).WithTags("Inbound")
             .WithSummary("Store one raw message (Content-Type: message/rfc822), as `parley mailgate` does; 202 only once it is committed");
 
-    private static AliasDto ToDto(MailAlias a, string? domain) => new(a.Id, $"{a.LocalPart}@{domain ?? "(alias domain not set)"}", a.LocalPart, a.RecordType,
-        a.ContactPolicy == AliasContactPolicy.KnownContacts ? "knownContacts" : a.ContactPolicy.ToString().ToLowerInvariant());
+    private static AliasDto ToDto(MailAlias a, string? domain) =>
+        new(a.Id, $"{a.LocalPart}@{domain ?? "(alias domain not set)"}", a.LocalPart, a.RecordType, a.ContactPolicy);
 
-    private static InboundSettingsBody ToBody(InboundSettings s) => new(
-        s.Catchall switch { CatchallPolicy.ContactThread => "contactThread", CatchallPolicy.Reject => "reject", _ => "keepUnrouted" },
-        s.HardBounceThreshold, s.LoopLimit, s.LoopWindowMinutes, JsonNamingPolicy.CamelCase.ConvertName(s.SenderVerification.ToString()));
+    private static InboundSettingsBody ToBody(InboundSettings s) =>
+        new(s.Catchall, s.HardBounceThreshold, s.LoopLimit, s.LoopWindowMinutes, s.SenderVerification);
 }

@@ -6,17 +6,20 @@ using Parley.Core.Records;
 
 namespace Parley.Api;
 
-public sealed record PostMessageBody(string? Kind, string? Subject, string? Body, long? TemplateId);
+public sealed record PostMessageBody(PostedKind? Kind, string? Subject, string? Body, long? TemplateId);
+
+/// <summary>What a client may post: events are written by Parley itself.</summary>
+public enum PostedKind { Email, Note }
 
 public sealed record PostedMessageDto(long Id, string? MessageId);
 
 public sealed record MessageDto(
-    long Id, string Kind, string? Direction, string? From, string? To, string? Subject, string Text,
-    string? MessageId, string? State, string? Error, string? ServerReply, string? Route, string Author, DateTimeOffset CreatedAt)
+    long Id, MessageKind Kind, MessageDirection? Direction, string? From, string? To, string? Subject, string Text,
+    string? MessageId, DeliveryState? State, string? Error, string? ServerReply, string? Route, string Author, DateTimeOffset CreatedAt)
 {
     public static MessageDto Of(ChatterMessage m) => new(
-        m.Id, m.Kind.ToString().ToLowerInvariant(), m.Direction?.ToString().ToLowerInvariant(), m.From, m.To, m.Subject,
-        m.BodyText, m.MessageId, m.State?.ToString().ToLowerInvariant(), m.Error, m.ServerReply, m.Route, m.AuthorName, m.CreatedAt);
+        m.Id, m.Kind, m.Direction, m.From, m.To, m.Subject,
+        m.BodyText, m.MessageId, m.State, m.Error, m.ServerReply, m.Route, m.AuthorName, m.CreatedAt);
 }
 
 public static class MessagesApi
@@ -27,11 +30,11 @@ public static class MessagesApi
 
         messages.MapPost("", async (string type, long id, PostMessageBody body, ChatterService chatter, ClaimsPrincipal user, CancellationToken ct) =>
         {
-            var kind = body.Kind?.Trim().ToLowerInvariant() switch
+            var kind = body.Kind switch
             {
-                "email" => MessageKind.Email,
-                "note" => MessageKind.Note,
-                _ => throw new InvalidInputException("kind", "kind must be \"email\" or \"note\"."),
+                PostedKind.Email => MessageKind.Email,
+                PostedKind.Note => MessageKind.Note,
+                _ => throw new InvalidInputException("kind", $"kind must be {ApiEnums.Allowed<PostedKind>()}."),
             };
             var message = await chatter.PostAsync(new RecordRef(type, id), new ComposeRequest(kind, body.Subject, body.Body, body.TemplateId), user.ToActingUser(), ct);
             return Results.Accepted($"/api/v1/records/{type}/{id}/messages", new PostedMessageDto(message.Id, message.MessageId));

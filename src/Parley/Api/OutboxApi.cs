@@ -4,7 +4,7 @@ using Parley.Core.Outbox;
 namespace Parley.Api;
 
 public sealed record OutboxItemDto(
-    long Id, long MessageId, string RecordType, long RecordId, string Recipient, string? Subject, string State,
+    long Id, long MessageId, string RecordType, long RecordId, string Recipient, string? Subject, DeliveryState State,
     int Attempts, DateTimeOffset NextAttemptAt, int? LastCode, string? LastError, string? Route, DateTimeOffset CreatedAt);
 
 public static class OutboxApi
@@ -17,17 +17,15 @@ public static class OutboxApi
         {
             var counts = await service.CountsAsync(ct);
             return Enum.GetValues<DeliveryState>().Where(s => s != DeliveryState.Received)
-                .ToDictionary(s => s.ToString().ToLowerInvariant(), s => counts.GetValueOrDefault(s));
+                .ToDictionary(s => s, s => counts.GetValueOrDefault(s));
         }).WithSummary("How many outgoing deliveries are in each state");
 
         outbox.MapGet("", async (string? state, int? take, OutboxService service, CancellationToken ct) =>
         {
-            DeliveryState? filter = state is null ? null
-                : Enum.TryParse<DeliveryState>(state, ignoreCase: true, out var parsed) ? parsed
-                : throw new Core.Common.InvalidInputException("state", "state must be one of queued, sent, deferred, failed, bounced.");
+            var filter = ApiEnums.ParseQuery<DeliveryState>(state, "state");
             return (await service.ListAsync(filter, take ?? 100, ct)).Select(i => new OutboxItemDto(
                 i.Id, i.ChatterMessageId, i.ChatterMessage!.RecordType, i.ChatterMessage.RecordId, i.Recipient, i.ChatterMessage.Subject,
-                i.State.ToString().ToLowerInvariant(), i.Attempts, i.NextAttemptAt, i.LastCode, i.LastError, i.Route, i.CreatedAt));
+                i.State, i.Attempts, i.NextAttemptAt, i.LastCode, i.LastError, i.Route, i.CreatedAt));
         }).WithSummary("Outgoing deliveries, newest first, optionally of one state");
 
         outbox.MapPost("/{id:long}/retry", async (long id, OutboxService service, CancellationToken ct) =>

@@ -10,19 +10,12 @@ public sealed record OutgoingServerBody(
 public sealed record ConnectionTestBody(string? From, string? To);
 
 public sealed record OutgoingServerDto(
-    long Id, string Name, string Host, int Port, string Security, string? Username, bool HasPassword, int Priority,
+    long Id, string Name, string Host, int Port, SmtpSecurity Security, string? Username, bool HasPassword, int Priority,
     string FromFilter, string? SpfInclude, bool ValidateCertificate, bool AllowPlainTextLogin)
 {
     public static OutgoingServerDto From(OutgoingServer s) => new(
-        s.Id, s.Name, s.Host, s.Port, SecurityName(s.Security), s.Username, s.ProtectedPassword is not null, s.Priority,
+        s.Id, s.Name, s.Host, s.Port, s.Security, s.Username, s.ProtectedPassword is not null, s.Priority,
         s.FromFilter, s.SpfInclude, s.ValidateCertificate, s.AllowPlainTextLogin);
-
-    public static string SecurityName(SmtpSecurity security) => security switch
-    {
-        SmtpSecurity.None => "none",
-        SmtpSecurity.StartTls => "starttls",
-        _ => "tls",
-    };
 }
 
 public static class OutgoingServersApi

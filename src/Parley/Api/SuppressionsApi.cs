@@ -4,10 +4,9 @@ namespace Parley.Api;
 
 public sealed record SuppressionBody(string? Address, string? Reason);
 
-public sealed record SuppressionDto(long Id, string Address, string Reason, string? Detail, DateTimeOffset CreatedAt)
+public sealed record SuppressionDto(long Id, string Address, SuppressionReason Reason, string? Detail, DateTimeOffset CreatedAt)
 {
-    public static SuppressionDto Of(SuppressedAddress s) => new(s.Id, s.Address,
-        s.Reason switch { SuppressionReason.HardBounce => "hardBounce", _ => s.Reason.ToString().ToLowerInvariant() }, s.Detail, s.CreatedAt);
+    public static SuppressionDto Of(SuppressedAddress s) => new(s.Id, s.Address, s.Reason, s.Detail, s.CreatedAt);
 }
 
 public static class SuppressionsApi

@@ -6,11 +6,9 @@ namespace Parley.Api;
 
 /// <summary>A token as listed: never its secret, only the prefix it starts with.</summary>
 public sealed record TokenDto(
-    long Id, string Name, string Prefix, string Scope, string Owner, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, DateTimeOffset? ExpiresAt)
+    long Id, string Name, string Prefix, ApiTokenScope Scope, string Owner, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, DateTimeOffset? ExpiresAt)
 {
-    public static TokenDto Of(ApiToken t) => new(t.Id, t.Name, t.Prefix, ScopeName(t.Scope), t.User?.Email ?? "", t.CreatedAt, t.LastUsedAt, t.ExpiresAt);
-
-    public static string ScopeName(ApiTokenScope scope) => scope.ToString().ToLowerInvariant();
+    public static TokenDto Of(ApiToken t) => new(t.Id, t.Name, t.Prefix, t.Scope, t.User?.Email ?? "", t.CreatedAt, t.LastUsedAt, t.ExpiresAt);
 }
 
 public static class TokensApi

@@ -2,6 +2,7 @@ using Parley.Api;
 using Parley.Auth;
 using Parley.Core;
 using Parley.Live;
+using Parley.Mailboxes;
 
 namespace Parley.Hosting;
 
@@ -27,6 +28,7 @@ public static class ParleyServer
         builder.Services.AddSingleton(options);
         builder.Services.AddParleyStorage(options);
         builder.Services.AddParleyCore();
+        builder.Services.AddParleyMailboxes();
         // Queue tuning from configuration, e.g. the environment variable Outbox__Lease=00:01:00.
         builder.Services.Configure<Core.Outbox.OutboxOptions>(builder.Configuration.GetSection("Outbox"));
         builder.Services.Configure<Smtp.Delivery.SmtpDeliveryOptions>(builder.Configuration.GetSection("SmtpDelivery"));

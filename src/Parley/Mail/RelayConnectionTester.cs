@@ -1,4 +1,3 @@
-using Parley.Core.Outbound;
 using Parley.Core.Outbox;
 using Parley.Core.Settings;
 using Parley.Smtp.Delivery;
@@ -16,7 +15,7 @@ public sealed class RelayConnectionTester(ISmtpDeliveryClient client, SecretProt
         string? password;
         try
         {
-            password = secrets.Unprotect(server.ProtectedPassword);
+            password = secrets.Unprotect(server.ProtectedPassword, StoredSecret.RelayPassword(server.Name));
         }
         catch (InvalidOperationException e)
         {

@@ -9,6 +9,7 @@ using Parley.Core.Data;
 using Parley.Core.Identity;
 using Parley.Core.Outbox;
 using Parley.Core.Settings;
+using Parley.Mailboxes;
 using Parley.Smtp.Delivery;
 
 namespace Parley.Core.Tests.Fixtures;
@@ -28,8 +29,8 @@ public interface IDatabaseFactory
 }
 
 /// <summary>
-/// Core's services as the host wires them (AddParleyCore), on a real database, with a fake clock,
-/// a fake SMTP client and ephemeral data-protection keys.
+/// Core's services as the host wires them (AddParleyCore, and the mailbox clients), on a real database, with a fake
+/// clock, a fake SMTP client and ephemeral data-protection keys.
 /// </summary>
 public sealed class TestEnv : IAsyncDisposable
 {
@@ -59,6 +60,7 @@ public sealed class TestEnv : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddParleyCore();
+        services.AddParleyMailboxes();
         services.AddSingleton<TimeProvider>(Clock);
         services.AddSingleton(transport);
         services.AddSingleton(_keys); // shared, as nodes share a key ring

@@ -8,7 +8,8 @@ using Parley.Core.Templates;
 
 namespace Parley.Pages.Contacts;
 
-public sealed class ViewModel(ContactService contacts, ChatterService chatter, TimelineReader timeline, TemplateService templates, FollowerService followers,
+/// <summary>A contact's page: details, followers, the composer and the chatter timeline.</summary>
+public sealed class ContactPageModel(ContactService contacts, ChatterService chatter, TimelineReader timeline, TemplateService templates, FollowerService followers,
     SuppressionService suppressions) : ParleyPageModel
 {
     public const int TimelinePage = 50;

@@ -9,7 +9,7 @@ using Parley.Pages.Domains;
 namespace Parley.Pages.Deliverability;
 
 /// <summary>The Deliverability record of a sending domain: its last doctor report and the timeline of changes.</summary>
-public sealed class ViewModel(TimelineReader timeline, DoctorRunService doctor) : ParleyPageModel
+public sealed class DeliverabilityPageModel(TimelineReader timeline, DoctorRunService doctor) : ParleyPageModel
 {
     public const int TimelinePage = 50;
 

@@ -1,0 +1,18 @@
+using MailKit.Net.Imap;
+using Parley.Core.Fetch;
+using IImapFolder = Parley.Core.Fetch.IImapFolder;
+
+namespace Parley.Mailboxes.Imap;
+
+/// <summary>A logged-in MailKit <see cref="ImapClient"/>.</summary>
+internal sealed class MailKitImapSession(ImapClient client) : IImapSession
+{
+    public bool CanIdle => client.Capabilities.HasFlag(ImapCapabilities.Idle);
+
+    public async Task<IImapFolder> GetFolderAsync(string name, CancellationToken ct) =>
+        new MailKitImapFolder(client, await client.GetFolderAsync(name, ct));
+
+    public Task DisconnectAsync(CancellationToken ct) => client.DisconnectAsync(quit: true, ct);
+
+    public void Dispose() => client.Dispose();
+}
