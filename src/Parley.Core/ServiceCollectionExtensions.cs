@@ -30,6 +30,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<RecentlyStored>();
         services.AddSingleton(_ => new InboundMemoryBudget());
         services.AddSingleton<ReplyAddressProvider>();
+        services.AddSingleton<RecipientAcceptance>();
         services.AddSingleton<TemplateRenderer>();
         services.AddOptions<TemplateLimits>();
         services.AddSingleton<HtmlCleaner>();

@@ -12,7 +12,7 @@ namespace Parley.Tests;
 /// <summary>
 /// The alias domain's recipient policy, asked through the real listener at RCPT time: with the catchall "reject",
 /// the addresses Parley hands out itself (signed reply and VERP bounce addresses) and postmaster must still be
-/// accepted, while anything unknown or forged is refused before the message is sent.
+/// accepted, and so must an address a special inbox has, while anything unknown or forged is refused before the message is sent.
 /// </summary>
 public sealed class RecipientPolicyTests : IAsyncLifetime
 {
@@ -23,7 +23,7 @@ public sealed class RecipientPolicyTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _host = await ParleyHost.StartAsync();
+        _host = await ParleyHost.StartAsync(configure: b => b.Services.AddScoped<IInboundMailbox, TestInbox>());
         await _host.SetAliasDomainAsync(Domain);
         await using (var scope = _host.App.Services.CreateAsyncScope())
         {
@@ -78,6 +78,15 @@ public sealed class RecipientPolicyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Reject_catchall_still_accepts_the_address_of_a_special_inbox()
+    {
+        await using var smtp = await SmtpConversation.OpenAsync(_listener.Port);
+
+        Assert.Equal("250 2.1.5 Ok", await smtp.RcptAsync($"test-7f3a@{Domain}"));
+        Assert.Equal($"550 5.1.1 <best-7f3a@{Domain}>: no such address here (unknown alias)", await smtp.RcptAsync($"best-7f3a@{Domain}"));
+    }
+
+    [Fact]
     public async Task Reject_catchall_refuses_forged_reply_and_bounce_addresses()
     {
         var provider = _host.App.Services.GetRequiredService<ReplyAddressProvider>();
@@ -106,6 +115,15 @@ public sealed class RecipientPolicyTests : IAsyncLifetime
 
         Assert.Equal($"550 5.1.1 <nobody@{Domain}>: no such address here (unknown alias)", await smtp.RcptAsync($"nobody@{Domain}"));
         Assert.Equal("550 5.7.1 <postmaster@elsewhere.test>: Relay access denied", await smtp.RcptAsync("postmaster@elsewhere.test"));
+    }
+
+    /// <summary>A special inbox with the test-* addresses, as the spam-test inbox has its own.</summary>
+    private sealed class TestInbox : IInboundMailbox
+    {
+        public ValueTask<bool> HasAddressAsync(string localPart, CancellationToken ct) => ValueTask.FromResult(localPart.StartsWith("test-", StringComparison.Ordinal));
+
+        public Task<string?> TryTakeAsync(InboundMessage inbound, MimeKit.MimeMessage message, IReadOnlyList<string> recipients, CancellationToken ct) =>
+            Task.FromResult<string?>(null);
     }
 
     /// <summary>One SMTP session up to RCPT over a plain socket, so each reply is seen exactly as a client sees it.</summary>

@@ -127,12 +127,8 @@ public sealed partial class InboundRouter(
         return taken;
     }
 
-    private async Task<RouteContext> LoadContextAsync(CancellationToken ct)
-    {
-        var aliasDomain = await settings.GetAliasDomainAsync(ct);
-        return new RouteContext(aliasDomain, await inboundSettings.GetAsync(ct), await replyAddresses.GetAsync(ct), await replyAddresses.GetBounceAsync(ct),
-            new RouteLookups(db));
-    }
+    private async Task<RouteContext> LoadContextAsync(CancellationToken ct) =>
+        new(await AliasDomainAddresses.ReadAsync(db, settings, replyAddresses, ct), await inboundSettings.GetAsync(ct), new RouteLookups(db));
 
     private async Task<Dictionary<long, Prepared>> PrepareAsync(List<InboundMessage> pending, RouteContext context, CancellationToken ct)
     {
@@ -190,7 +186,7 @@ public sealed partial class InboundRouter(
 
         inbound.AuthenticationResults = Truncate(prepared.Auth!.Header, 2000);
 
-        if (await bounces.TryProcessAsync(inbound, mime, recipients, context.Bounces, context.Settings.HardBounceThreshold, ct) is { } bounce)
+        if (await bounces.TryProcessAsync(inbound, mime, recipients, context.Addresses, context.Settings.HardBounceThreshold, ct) is { } bounce)
         {
             inbound.Status = InboundStatus.Bounce;
             inbound.Route = Truncate(bounce.Description, 1000);
@@ -226,12 +222,12 @@ public sealed partial class InboundRouter(
         inbound.Route = Truncate(destination.Why, 1000);
         var posted = new List<(RecordRef, ChatterMessage)> { (record, message) };
         var queued = false;
-        if (automatic is null && context.AliasDomain is { } aliasDomain
+        if (automatic is null && context.Addresses.Domain is { } aliasDomain
             && await context.Lookups.FollowersAsync(record, ct) is { Count: > 0 } recordFollowers)
         {
             await beforeWrite(ct);
             await db.SaveChangesAsync(ct); // the reply gets its id before the forward, so the chatter keeps their order
-            var forwarded = await followers.ForwardAsync(record, recordFollowers, message, sender, aliasDomain, context.Replies.For(record, aliasDomain), ct);
+            var forwarded = await followers.ForwardAsync(record, recordFollowers, message, sender, aliasDomain, context.Addresses.ReplyAddressFor(record), ct);
             if (forwarded is not null)
             {
                 posted.Add((record, forwarded));
@@ -304,7 +300,7 @@ public sealed partial class InboundRouter(
 
     private async Task<InboundAuthentication> AuthenticateAsync(InboundMessage inbound, MimeMessage mime, RouteContext context, CancellationToken ct)
     {
-        var authServId = context.AliasDomain ?? "parley";
+        var authServId = context.Addresses.Domain ?? "parley";
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(AuthTimeout);
         try
@@ -358,4 +354,4 @@ public sealed partial class InboundRouter(
 }
 
 /// <summary>What the router knows for a whole batch.</summary>
-public sealed record RouteContext(string? AliasDomain, InboundSettings Settings, ReplyAddress Replies, Outbound.BounceAddress Bounces, RouteLookups Lookups);
+public sealed record RouteContext(AliasDomainAddresses Addresses, InboundSettings Settings, RouteLookups Lookups);

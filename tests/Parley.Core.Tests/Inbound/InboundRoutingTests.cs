@@ -168,6 +168,8 @@ public abstract class InboundRoutingTests(IDatabaseFactory factory) : DatabaseTe
     /// <summary>A special inbox for the test: takes test-*@ addresses, as the spam-test inbox takes its own.</summary>
     private sealed class TestAddressInbox : IInboundMailbox
     {
+        public ValueTask<bool> HasAddressAsync(string localPart, CancellationToken ct) => ValueTask.FromResult(localPart.StartsWith("test-", StringComparison.Ordinal));
+
         public Task<string?> TryTakeAsync(InboundMessage inbound, MimeKit.MimeMessage message, IReadOnlyList<string> recipients, CancellationToken ct) =>
             Task.FromResult(recipients.FirstOrDefault(r => r.StartsWith("test-", StringComparison.Ordinal)) is { } address ? $"Test inbox: {address}" : null);
     }
