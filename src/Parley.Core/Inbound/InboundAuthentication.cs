@@ -3,7 +3,7 @@ using MimeKit;
 namespace Parley.Core.Inbound;
 
 /// <summary>What the authenticator needs: the parsed message, its raw bytes, and the envelope stored with it.</summary>
-public sealed record InboundAuthInput(MimeMessage Message, byte[] Raw, string Source, string? ClientAddress, string? Helo, string MailFrom, string AuthServId);
+public sealed record InboundAuthInput(MimeMessage Message, byte[] Raw, InboundEnvelope Envelope, string AuthServId);
 
 /// <summary>
 /// The verdicts of one message, and the RFC 8601 Authentication-Results value that records them

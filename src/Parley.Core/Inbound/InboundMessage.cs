@@ -15,7 +15,7 @@ public sealed class InboundMessage
 {
     public long Id { get; set; }
     public DateTimeOffset ReceivedAt { get; set; }
-    public string Source { get; set; } = "smtp";
+    public string Source { get; set; } = InboundEnvelope.Smtp;
     public string? ClientAddress { get; set; }
     public string? Helo { get; set; }
     public string MailFrom { get; set; } = "";

@@ -306,7 +306,7 @@ public sealed partial class InboundRouter(
         try
         {
             return await authenticator.AuthenticateAsync(
-                new InboundAuthInput(mime, inbound.RawMime!.Content, inbound.Source, inbound.ClientAddress, inbound.Helo, inbound.MailFrom, authServId), timeout.Token);
+                new InboundAuthInput(mime, inbound.RawMime!.Content, InboundEnvelope.Of(inbound), authServId), timeout.Token);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {

@@ -44,7 +44,7 @@ public static partial class InboundRawEndpoint
         try
         {
             buffer.Position = 0;
-            var id = await store.StoreAsync(new InboundEnvelopeData("mailgate", null, null, sender, recipients, clock.GetUtcNow()), buffer, ct);
+            var id = await store.StoreAsync(new InboundEnvelope(InboundEnvelope.Mailgate, null, null, sender, recipients, clock.GetUtcNow()), buffer, ct);
             return Results.Accepted($"/api/v1/inbound?status=pending", new { id });
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -25,7 +25,7 @@ public abstract class InboundRoutingTests(IDatabaseFactory factory) : DatabaseTe
 
     private Task<long> StoreAsync(byte[] raw, params string[] recipients) =>
         Env.With<InboundStore, long>(s => s.StoreAsync(
-            new InboundEnvelopeData("smtp", "127.0.0.1", "client.customer.test", "ana@customer.test",
+            new InboundEnvelope("smtp", "127.0.0.1", "client.customer.test", "ana@customer.test",
                 recipients.Length == 0 ? ["catchall@mail.parley.test"] : recipients, Env.Clock.GetUtcNow()),
             new MemoryStream(raw), default));
 
