@@ -34,7 +34,7 @@ public static class SmtpIntegration
             services.Configure<DnsOptions>(o => o.Servers = [dns]);
         services.AddSingleton<IRecipientPolicy, AliasDomainRecipientPolicy>();
         services.AddSingleton<IInboundMessageStore, DatabaseInboundStore>();
-        services.AddSingleton<Parley.Core.Inbound.IInboundAuthenticator, DeliverabilityInboundAuthenticator>();
+        services.AddSingleton<IInboundAuthenticator, DeliverabilityInboundAuthenticator>();
         services.AddSingleton<IMailTransport, SmtpMailTransport>();
         services.AddScoped<RelayConnectionTester>();
         return services;

@@ -1,17 +1,18 @@
 using System.Net;
-using Parley.Core.Inbound;
 using Parley.Deliverability.Arc;
 using Parley.Deliverability.Dkim;
 using Parley.Deliverability.Dmarc;
 using Parley.Deliverability.Dns;
 using Parley.Deliverability.Spf;
 
-namespace Parley.Mail;
+namespace Parley.Core.Inbound;
 
 /// <summary>
 /// SPF (connecting IP and MAIL FROM, or HELO for a null sender — only for mail received by the listener),
 /// DKIM, DMARC and ARC through Parley.Deliverability, written as an RFC 8601 Authentication-Results value.
 /// Every check runs on its own guard: DNS trouble or a bug in one check is that check's temperror, never an exception.
+/// The host registers it over its DNS resolver; without it (Core's tests) <see cref="UncheckedInboundAuthenticator"/> says
+/// that nothing was checked.
 /// </summary>
 public sealed class DeliverabilityInboundAuthenticator(IDnsResolver dns, TimeProvider clock) : IInboundAuthenticator
 {
