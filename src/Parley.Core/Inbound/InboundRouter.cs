@@ -6,6 +6,7 @@ using Parley.Core.Data;
 using Parley.Core.Inbound.Bounces;
 using Parley.Core.Records;
 using Parley.Core.Settings;
+using static Parley.Core.Common.TextLimit;
 
 namespace Parley.Core.Inbound;
 
@@ -322,8 +323,6 @@ public sealed partial class InboundRouter(
         inbound.Error = why;
         return RouteResult.None;
     }
-
-    private static string? Truncate(string? value, int max) => value is null || value.Length <= max ? value : value[..max];
 
     private sealed record Prepared(MimeMessage? Mime, string? ParseError, InboundAuthentication? Auth);
 
