@@ -66,6 +66,8 @@ public static class ServiceCollectionExtensions
         services.AddScoped<Fetch.MailboxFetcher>();
         services.AddScoped<Fetch.FetchAccountService>();
         services.AddScoped<InboundRouter>();
+        services.AddScoped<RoutingSteps>();
+        services.AddScoped<RoutingChunks>();
         services.AddScoped<InboundSettingsService>();
         services.AddScoped<InboundDestinations>();
         services.AddScoped<InboundPoster>();

@@ -13,6 +13,9 @@ public enum InboundStatus { Pending, Routed, Unrouted, Failed, Bounce, Duplicate
 /// </summary>
 public sealed class InboundMessage
 {
+    /// <summary>RFC 5322's longest line: what <see cref="MessageId"/> keeps of a longer one.</summary>
+    public const int MaxMessageIdLength = 998;
+
     public long Id { get; set; }
     public DateTimeOffset ReceivedAt { get; set; }
     public string Source { get; set; } = InboundEnvelope.Smtp;
