@@ -29,7 +29,12 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<InboundCommitQueue>();
         services.AddSingleton<RecentlyStored>();
         services.AddSingleton(_ => new InboundMemoryBudget());
+        services.AddOptions<InboundOptions>().BindConfiguration(InboundOptions.Section)
+            .Validate(o => o.MaxMessageSize is >= 1 and <= InboundOptions.LargestStorable,
+                $"Inbound:MaxMessageSize must be a number of bytes from 1 to {InboundOptions.LargestStorable} (the largest value the database stores).")
+            .ValidateOnStart();
         services.AddSingleton<ReplyAddressProvider>();
+        services.AddSingleton<RecipientAcceptance>();
         services.AddSingleton<TemplateRenderer>();
         services.AddOptions<TemplateLimits>();
         services.AddSingleton<HtmlCleaner>();
@@ -65,6 +70,8 @@ public static class ServiceCollectionExtensions
         services.AddScoped<Fetch.MailboxFetcher>();
         services.AddScoped<Fetch.FetchAccountService>();
         services.AddScoped<InboundRouter>();
+        services.AddScoped<RoutingSteps>();
+        services.AddScoped<RoutingChunks>();
         services.AddScoped<InboundSettingsService>();
         services.AddScoped<InboundDestinations>();
         services.AddScoped<InboundPoster>();

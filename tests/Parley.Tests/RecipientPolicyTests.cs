@@ -1,5 +1,3 @@
-using System.Net.Sockets;
-using System.Text;
 using Parley.Core.Aliases;
 using Parley.Core.Chatter;
 using Parley.Core.Inbound;
@@ -12,7 +10,7 @@ namespace Parley.Tests;
 /// <summary>
 /// The alias domain's recipient policy, asked through the real listener at RCPT time: with the catchall "reject",
 /// the addresses Parley hands out itself (signed reply and VERP bounce addresses) and postmaster must still be
-/// accepted, while anything unknown or forged is refused before the message is sent.
+/// accepted, and so must an address a special inbox has, while anything unknown or forged is refused before the message is sent.
 /// </summary>
 public sealed class RecipientPolicyTests : IAsyncLifetime
 {
@@ -23,7 +21,7 @@ public sealed class RecipientPolicyTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _host = await ParleyHost.StartAsync();
+        _host = await ParleyHost.StartAsync(configure: b => b.Services.AddScoped<IInboundMailbox, TestInbox>());
         await _host.SetAliasDomainAsync(Domain);
         await using (var scope = _host.App.Services.CreateAsyncScope())
         {
@@ -31,16 +29,10 @@ public sealed class RecipientPolicyTests : IAsyncLifetime
             await scope.ServiceProvider.GetRequiredService<AliasService>().CreateAsync("sales", RecordDirectory.ContactType, AliasContactPolicy.Everyone, default);
         }
 
-        // Workers are off in the test host, so the listener is started here (on a free loopback port).
-        _listener = _host.App.Services.GetRequiredService<SmtpListener>();
-        await _listener.StartAsync(default);
+        _listener = await _host.StartSmtpListenerAsync();
     }
 
-    public async Task DisposeAsync()
-    {
-        await _listener.StopAsync(default);
-        await _host.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _host.DisposeAsync();
 
     [Fact]
     public async Task Reject_catchall_still_accepts_a_signed_reply_address()
@@ -78,6 +70,15 @@ public sealed class RecipientPolicyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Reject_catchall_still_accepts_the_address_of_a_special_inbox()
+    {
+        await using var smtp = await SmtpConversation.OpenAsync(_listener.Port);
+
+        Assert.Equal("250 2.1.5 Ok", await smtp.RcptAsync($"test-7f3a@{Domain}"));
+        Assert.Equal($"550 5.1.1 <best-7f3a@{Domain}>: no such address here (unknown alias)", await smtp.RcptAsync($"best-7f3a@{Domain}"));
+    }
+
+    [Fact]
     public async Task Reject_catchall_refuses_forged_reply_and_bounce_addresses()
     {
         var provider = _host.App.Services.GetRequiredService<ReplyAddressProvider>();
@@ -108,54 +109,12 @@ public sealed class RecipientPolicyTests : IAsyncLifetime
         Assert.Equal("550 5.7.1 <postmaster@elsewhere.test>: Relay access denied", await smtp.RcptAsync("postmaster@elsewhere.test"));
     }
 
-    /// <summary>One SMTP session up to RCPT over a plain socket, so each reply is seen exactly as a client sees it.</summary>
-    private sealed class SmtpConversation : IAsyncDisposable
+    /// <summary>A special inbox with the test-* addresses, as the spam-test inbox has its own.</summary>
+    private sealed class TestInbox : IInboundMailbox
     {
-        private readonly TcpClient _tcp;
-        private readonly StreamReader _reader;
-        private readonly Stream _stream;
+        public ValueTask<bool> HasAddressAsync(string localPart, CancellationToken ct) => ValueTask.FromResult(localPart.StartsWith("test-", StringComparison.Ordinal));
 
-        private SmtpConversation(TcpClient tcp)
-        {
-            _tcp = tcp;
-            _stream = tcp.GetStream();
-            _reader = new StreamReader(_stream, Encoding.ASCII);
-        }
-
-        public static async Task<SmtpConversation> OpenAsync(int port)
-        {
-            var tcp = new TcpClient();
-            await tcp.ConnectAsync("127.0.0.1", port);
-            var smtp = new SmtpConversation(tcp);
-            Assert.StartsWith("220 ", await smtp.ReadReplyAsync());
-            Assert.StartsWith("250 ", await smtp.CommandAsync("EHLO client.test"));
-            Assert.Equal("250 2.1.0 Ok", await smtp.CommandAsync("MAIL FROM:<ana@customer.test>"));
-            return smtp;
-        }
-
-        public Task<string> RcptAsync(string address) => CommandAsync($"RCPT TO:<{address}>");
-
-        public async ValueTask DisposeAsync()
-        {
-            await CommandAsync("QUIT");
-            _tcp.Dispose();
-        }
-
-        private async Task<string> CommandAsync(string command)
-        {
-            await _stream.WriteAsync(Encoding.ASCII.GetBytes(command + "\r\n"));
-            return await ReadReplyAsync();
-        }
-
-        /// <summary>The last line of a reply (the one without "-" after the code).</summary>
-        private async Task<string> ReadReplyAsync()
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            while (true)
-            {
-                var line = await _reader.ReadLineAsync(timeout.Token) ?? throw new IOException("The server closed the connection.");
-                if (line.Length < 4 || line[3] != '-') return line;
-            }
-        }
+        public Task<string?> TryTakeAsync(InboundMessage inbound, MimeKit.MimeMessage message, IReadOnlyList<string> recipients, CancellationToken ct) =>
+            Task.FromResult<string?>(null);
     }
 }

@@ -8,9 +8,6 @@ namespace Parley.Core.Aliases;
 /// <summary>Aliases on the alias domain (<c>support@</c>, <c>sales@</c>…) that start conversations.</summary>
 public sealed partial class AliasService(ParleyDbContext db, TimeProvider clock)
 {
-    /// <summary>Local parts Parley uses itself; an alias may not take them.</summary>
-    public static readonly string[] Reserved = ["reply", "bounce", "notifications", "postmaster", "mailer-daemon"];
-
     private const string ChoosePolicy = "Choose everyone, knownContacts or followers.";
 
     public Task<List<MailAlias>> ListAsync(CancellationToken ct) => db.Aliases.AsNoTracking().OrderBy(a => a.LocalPart).ToListAsync(ct);
@@ -21,7 +18,7 @@ public sealed partial class AliasService(ParleyDbContext db, TimeProvider clock)
         var errors = new Dictionary<string, string[]>();
         if (local.Length is 0 or > 64 || !LocalPartPattern().IsMatch(local))
             errors["localPart"] = ["Use letters, digits, dots, hyphens or underscores, such as support or sales-eu (at most 64)."];
-        else if (Reserved.Contains(local) || local.Contains('+'))
+        else if (Inbound.AliasDomainAddresses.IsReserved(local))
             errors["localPart"] = [$"\"{local}\" is used by Parley itself; choose another name."];
         var type = string.IsNullOrWhiteSpace(recordType) ? RecordDirectory.ContactType : recordType.Trim().ToLowerInvariant();
         // Routing turns the sender into a contact and posts to that contact's thread: no other record type fits.

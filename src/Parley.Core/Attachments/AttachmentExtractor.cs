@@ -1,4 +1,5 @@
 using MimeKit;
+using static Parley.Core.Common.TextLimit;
 
 namespace Parley.Core.Attachments;
 
@@ -81,6 +82,4 @@ public static class AttachmentExtractor
         catch (NotSupportedException) { }
         return 0;
     }
-
-    private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
 }

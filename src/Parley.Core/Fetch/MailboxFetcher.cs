@@ -170,7 +170,7 @@ public sealed partial class MailboxFetcher(
         {
             var headers = DeliveryHeaders.Peek(bytes);
             subject = headers?[HeaderId.Subject];
-            var envelope = new InboundEnvelopeData(source, account.Host, null, Sender(headers), DeliveryHeaders.Recipients(headers, includeToAndCc: true), clock.GetUtcNow());
+            var envelope = new InboundEnvelope(source, account.Host, null, Sender(headers), DeliveryHeaders.Recipients(headers, includeToAndCc: true), clock.GetUtcNow());
             id = await store.StoreAsync(envelope, new MemoryStream(bytes, writable: false), ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)

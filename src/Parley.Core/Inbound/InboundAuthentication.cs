@@ -3,7 +3,7 @@ using MimeKit;
 namespace Parley.Core.Inbound;
 
 /// <summary>What the authenticator needs: the parsed message, its raw bytes, and the envelope stored with it.</summary>
-public sealed record InboundAuthInput(MimeMessage Message, byte[] Raw, string Source, string? ClientAddress, string? Helo, string MailFrom, string AuthServId);
+public sealed record InboundAuthInput(MimeMessage Message, byte[] Raw, InboundEnvelope Envelope, string AuthServId);
 
 /// <summary>
 /// The verdicts of one message, and the RFC 8601 Authentication-Results value that records them
@@ -35,8 +35,8 @@ public sealed record InboundAuthentication(string Spf, string Dkim, string Dmarc
 
 /// <summary>
 /// SPF, DKIM, DMARC and ARC for one received message. Implementations never throw for DNS trouble or bad
-/// input: a check that cannot finish is <c>temperror</c>. The host provides the real one (Parley.Deliverability);
-/// without it every verdict is "none".
+/// input: a check that cannot finish is <c>temperror</c>. The real one is <see cref="DeliverabilityInboundAuthenticator"/>,
+/// which the host registers; without it every verdict is "none".
 /// </summary>
 public interface IInboundAuthenticator
 {

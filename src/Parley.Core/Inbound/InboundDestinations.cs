@@ -21,7 +21,8 @@ public sealed record Destination(RecordRef? Record, string Why, bool TakenBySpec
 /// Automatic mail (auto-replies, bulk) threads onto existing conversations but never starts a new one.
 /// A header From that its domain's DMARC does not back (<see cref="SenderTrust"/>) never picks a contact: such a message
 /// stays unrouted, marked as suspected spoofing; a reply that proves itself (our Message-ID, our signed reply address)
-/// still threads, and the timeline shows the doubt.
+/// still threads, and the timeline shows the doubt. Which addresses exist on the alias domain, and what each one is, comes
+/// from <see cref="AliasDomainAddresses"/>, as it does at RCPT time.
 /// </summary>
 public sealed class InboundDestinations(ParleyDbContext db, ContactService contacts, RecordDirectory records, IEnumerable<IInboundMailbox> mailboxes)
 {
@@ -32,18 +33,10 @@ public sealed class InboundDestinations(ParleyDbContext db, ContactService conta
         var kept = " It is kept in the unrouted list: assign it to a record if you know it is genuine.";
 
         var sender = mime.From.Mailboxes.FirstOrDefault();
-        var aliasDomain = context.AliasDomain;
-        var onDomain = aliasDomain is null ? [] : recipients
-            .Select(r => r.Trim())
-            .Where(r => r.EndsWith("@" + aliasDomain, StringComparison.OrdinalIgnoreCase))
-            .Select(r => r[..r.LastIndexOf('@')].ToLowerInvariant())
-            .ToList();
+        var onDomain = recipients.Select(context.Addresses.LocalPartOf).OfType<string>().ToList();
         if (onDomain.Count > 0)
         {
-            MailAlias? alias = null;
-            foreach (var localPart in onDomain)
-                if ((alias = await context.Lookups.AliasAsync(localPart, ct)) is not null) break;
-            if (alias is not null)
+            if (onDomain.Select(context.Addresses.AliasOf).FirstOrDefault(a => a is not null) is { } alias)
             {
                 if (automatic is not null)
                     return new Destination(null, $"An automatic message ({automatic}) to {alias.LocalPart}@; Parley does not start conversations from automatic mail.");
@@ -138,7 +131,7 @@ public sealed class InboundDestinations(ParleyDbContext db, ContactService conta
         // Providers that rewrite Message-IDs still keep the address the customer replied to.
         foreach (var address in recipients.Concat(mime.To.Mailboxes.Concat(mime.Cc.Mailboxes).Select(m => m.Address)))
         {
-            if (context.Replies.Parse(address) is { } record && await records.ExistsAsync(record, ct))
+            if (context.Addresses.ThreadOf(address) is { } record && await records.ExistsAsync(record, ct))
                 return new Destination(record, $"Reply in {record.Type} {record.Id}, by the reply address.");
         }
         return null;

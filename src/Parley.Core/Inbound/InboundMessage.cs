@@ -13,9 +13,12 @@ public enum InboundStatus { Pending, Routed, Unrouted, Failed, Bounce, Duplicate
 /// </summary>
 public sealed class InboundMessage
 {
+    /// <summary>RFC 5322's longest line: what <see cref="MessageId"/> keeps of a longer one.</summary>
+    public const int MaxMessageIdLength = 998;
+
     public long Id { get; set; }
     public DateTimeOffset ReceivedAt { get; set; }
-    public string Source { get; set; } = "smtp";
+    public string Source { get; set; } = InboundEnvelope.Smtp;
     public string? ClientAddress { get; set; }
     public string? Helo { get; set; }
     public string MailFrom { get; set; } = "";

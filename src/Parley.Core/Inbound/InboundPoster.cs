@@ -4,6 +4,7 @@ using Parley.Core.Chatter;
 using Parley.Core.Common;
 using Parley.Core.Data;
 using Parley.Core.Records;
+using static Parley.Core.Common.TextLimit;
 
 namespace Parley.Core.Inbound;
 
@@ -60,6 +61,4 @@ public sealed class InboundPoster(ParleyDbContext db, HtmlCleaner cleaner)
         if (message.BodyHtml is { } body) db.ReceivedHtml.Add(ReceivedHtml.Make(cleaner, message, body, attachments, ct));
         return message;
     }
-
-    private static string? Truncate(string? value, int max) => value is null || value.Length <= max ? value : value[..max];
 }

@@ -10,7 +10,7 @@ namespace Parley.Core.Inbound;
 /// </summary>
 public sealed class InboundStore(InboundCommitQueue queue, InboundMemoryBudget memory)
 {
-    public async Task<long> StoreAsync(InboundEnvelopeData envelope, Stream raw, CancellationToken ct)
+    public async Task<long> StoreAsync(InboundEnvelope envelope, Stream raw, CancellationToken ct)
     {
         if (!raw.CanSeek)
         {

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Parley.Core.Aliases;
 using Parley.Core.Data;
 using Parley.Core.Followers;
 using Parley.Core.Records;
@@ -7,23 +6,16 @@ using Parley.Core.Records;
 namespace Parley.Core.Inbound;
 
 /// <summary>
-/// What routing looks up again and again within one batch — aliases, the contact of a sender address, a record's
-/// followers — read once per batch instead of once per message (a busy sender would otherwise cost the same three
-/// queries per message, inside the database's single writer). Lives for one batch only, so an alias or follower
-/// added meanwhile applies from the next batch on. Contacts created in a transaction that is rolled back are
+/// What routing looks up again and again within one batch — the contact of a sender address, a record's followers —
+/// read once per batch instead of once per message (a busy sender would otherwise cost the same queries per message,
+/// inside the database's single writer); aliases come with <see cref="AliasDomainAddresses"/>. Lives for one batch
+/// only, so a follower added meanwhile applies from the next batch on. Contacts created in a transaction that is rolled back are
 /// forgotten with <see cref="ForgetContacts"/>.
 /// </summary>
 public sealed class RouteLookups(ParleyDbContext db)
 {
-    private Dictionary<string, MailAlias>? _aliases;
     private readonly Dictionary<string, ContactKey?> _contacts = new(StringComparer.Ordinal);
     private readonly Dictionary<RecordRef, List<Follower>> _followers = [];
-
-    public async Task<MailAlias?> AliasAsync(string localPart, CancellationToken ct)
-    {
-        _aliases ??= (await db.Aliases.AsNoTracking().ToListAsync(ct)).ToDictionary(a => a.LocalPart, StringComparer.Ordinal);
-        return _aliases.GetValueOrDefault(localPart);
-    }
 
     /// <summary>The contact with this (normalized) address, or null; remembered, absent ones too.</summary>
     public async Task<ContactKey?> ContactAsync(string email, CancellationToken ct)

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Parley.Core.Common;
 using Parley.Core.Data;
+using static Parley.Core.Common.TextLimit;
 
 namespace Parley.Core.Suppression;
 
@@ -95,6 +96,4 @@ public sealed class SuppressionService(ParleyDbContext db, TimeProvider clock)
         var needle = query.Trim().ToLowerInvariant();
         return q.Where(s => s.Address.Contains(needle));
     }
-
-    private static string Truncate(string value, int max) => value.Length <= max ? value : value[..max];
 }

@@ -12,11 +12,14 @@ public interface IInboundMessageStore
     /// The message as received: the listener's Received header, then the DATA bytes after dot-unstuffing,
     /// CRLF line endings. Readable once; only valid until the returned task completes.
     /// </param>
-    ValueTask<StoreResult> StoreAsync(InboundEnvelope envelope, Stream rawMessage, CancellationToken ct);
+    ValueTask<StoreResult> StoreAsync(SmtpEnvelope envelope, Stream rawMessage, CancellationToken ct);
 }
 
-/// <summary>The SMTP envelope of one accepted transaction.</summary>
-public sealed record InboundEnvelope(
+/// <summary>
+/// The SMTP envelope of one accepted transaction, as the listener saw it (Parley's host maps it to Core's inbound envelope,
+/// in one place).
+/// </summary>
+public sealed record SmtpEnvelope(
     IPAddress ClientAddress,
     int ClientPort,
     string Helo,

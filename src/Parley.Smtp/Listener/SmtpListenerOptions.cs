@@ -16,7 +16,10 @@ public sealed class SmtpListenerOptions
     /// <summary>Name in the greeting, EHLO reply and Received header.</summary>
     public string ServerName { get; set; } = Dns.GetHostName();
 
-    /// <summary>Largest message accepted, counted after dot-unstuffing, without the Received header.</summary>
+    /// <summary>
+    /// Largest message accepted, counted after dot-unstuffing, without the Received header (Parley's host sets it from
+    /// its one inbound limit, which mailgate reads too).
+    /// </summary>
     public long MaxMessageSize { get; set; } = 25L * 1024 * 1024;
 
     /// <summary>

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
 using Parley.Core.Inbound;
 
 namespace Parley.Api;
@@ -13,18 +14,17 @@ namespace Parley.Api;
 /// </summary>
 public static partial class InboundRawEndpoint
 {
-    public const long MaxBytes = 50 * 1024 * 1024;
-
-    public static async Task<IResult> HandleAsync(HttpRequest request, InboundStore store, TimeProvider clock, ILoggerFactory loggers, CancellationToken ct)
+    public static async Task<IResult> HandleAsync(HttpRequest request, InboundStore store, IOptions<InboundOptions> options, TimeProvider clock,
+        ILoggerFactory loggers, CancellationToken ct)
     {
         var type = request.ContentType ?? "";
         if (!type.StartsWith("message/rfc822", StringComparison.OrdinalIgnoreCase) && !type.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase))
             return Results.Problem(title: "Unsupported content type", detail: "Send the message as Content-Type: message/rfc822.", statusCode: StatusCodes.Status415UnsupportedMediaType);
         // Kestrel's own 30 MB default would answer 413 first, with no explanation, for mail this endpoint accepts;
-        // the loop below enforces MaxBytes instead.
+        // the loop below enforces the inbound limit instead.
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = null;
-        if (request.ContentLength > MaxBytes)
-            return Results.Problem(title: "Message too big", detail: $"Messages up to {MaxBytes / 1024 / 1024} MB are accepted.", statusCode: StatusCodes.Status413PayloadTooLarge);
+        var maxBytes = options.Value.MaxMessageSize;
+        if (request.ContentLength > maxBytes) return TooBig(options.Value);
 
         using var buffer = new MemoryStream();
         var chunk = new byte[81920];
@@ -32,8 +32,7 @@ public static partial class InboundRawEndpoint
         while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
         {
             buffer.Write(chunk, 0, read);
-            if (buffer.Length > MaxBytes)
-                return Results.Problem(title: "Message too big", detail: $"Messages up to {MaxBytes / 1024 / 1024} MB are accepted.", statusCode: StatusCodes.Status413PayloadTooLarge);
+            if (buffer.Length > maxBytes) return TooBig(options.Value);
         }
         if (buffer.Length == 0)
             return Results.Problem(title: "Empty message", detail: "The request body is empty; send one whole message.", statusCode: StatusCodes.Status400BadRequest);
@@ -45,7 +44,7 @@ public static partial class InboundRawEndpoint
         try
         {
             buffer.Position = 0;
-            var id = await store.StoreAsync(new InboundEnvelopeData("mailgate", null, null, sender, recipients, clock.GetUtcNow()), buffer, ct);
+            var id = await store.StoreAsync(new InboundEnvelope(InboundEnvelope.Mailgate, null, null, sender, recipients, clock.GetUtcNow()), buffer, ct);
             return Results.Accepted($"/api/v1/inbound?status=pending", new { id });
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -54,6 +53,9 @@ public static partial class InboundRawEndpoint
             return Results.Problem(title: "Not stored", detail: "The message could not be stored right now; try again later.", statusCode: StatusCodes.Status503ServiceUnavailable);
         }
     }
+
+    private static IResult TooBig(InboundOptions options) =>
+        Results.Problem(title: "Message too big", detail: $"Messages up to {options.MaxMessageSizeInWords()} are accepted.", statusCode: StatusCodes.Status413PayloadTooLarge);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "A message posted to /api/v1/inbound/raw could not be stored; answered 503")]
     private static partial void LogStoreFailed(ILogger logger, Exception e);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Parley.Core.Inbound;
 using Parley.Deliverability.Dns;
 using Parley.Smtp;
 using Parley.Mail;
@@ -25,12 +26,14 @@ public static class SmtpIntegration
             o.SpoolDirectory = Path.Combine(Path.GetFullPath(options.DataDir), "spool");
         }, run: options.RunWorkers);
         services.AddSingleton<IConfigureOptions<SmtpListenerOptions>, SmtpTlsSetup>();
+        // One limit for every way in (mailgate reads the same one).
+        services.AddOptions<SmtpListenerOptions>().Configure<IOptions<InboundOptions>>((o, inbound) => o.MaxMessageSize = inbound.Value.MaxMessageSize);
         services.AddParleySmtpDelivery(o => o.DirectDeliveryPort = options.DirectDeliveryPort);
         if (options.Dns is { Length: > 0 } dns)
             services.Configure<DnsOptions>(o => o.Servers = [dns]);
         services.AddSingleton<IRecipientPolicy, AliasDomainRecipientPolicy>();
         services.AddSingleton<IInboundMessageStore, DatabaseInboundStore>();
-        services.AddSingleton<Parley.Core.Inbound.IInboundAuthenticator, DeliverabilityInboundAuthenticator>();
+        services.AddSingleton<IInboundAuthenticator, DeliverabilityInboundAuthenticator>();
         services.AddScoped<RelayConnectionTester>();
         return services;
     }

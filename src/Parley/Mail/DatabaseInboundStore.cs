@@ -9,14 +9,13 @@ namespace Parley.Mail;
 /// </summary>
 public sealed partial class DatabaseInboundStore(IServiceScopeFactory scopes, ILogger<DatabaseInboundStore> logger) : IInboundMessageStore
 {
-    public async ValueTask<StoreResult> StoreAsync(InboundEnvelope envelope, Stream rawMessage, CancellationToken ct)
+    public async ValueTask<StoreResult> StoreAsync(SmtpEnvelope envelope, Stream rawMessage, CancellationToken ct)
     {
         try
         {
             await using var scope = scopes.CreateAsyncScope();
             var store = scope.ServiceProvider.GetRequiredService<InboundStore>();
-            var id = await store.StoreAsync(new InboundEnvelopeData(
-                "smtp", envelope.ClientAddress.ToString(), envelope.Helo, envelope.MailFrom, envelope.Recipients, envelope.ReceivedAt), rawMessage, ct);
+            var id = await store.StoreAsync(ToInbound(envelope), rawMessage, ct);
             return StoreResult.Stored($"P{id}");
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -25,6 +24,13 @@ public sealed partial class DatabaseInboundStore(IServiceScopeFactory scopes, IL
             return StoreResult.TemporaryFailure("Temporary local problem storing the message; please try again later");
         }
     }
+
+    /// <summary>
+    /// The one mapping from the listener's envelope to Core's. What Core does not keep — the client's port, TLS, the
+    /// session id — is in the Received header the listener put on top of the message.
+    /// </summary>
+    private static InboundEnvelope ToInbound(SmtpEnvelope envelope) =>
+        new(InboundEnvelope.Smtp, envelope.ClientAddress.ToString(), envelope.Helo, envelope.MailFrom, envelope.Recipients, envelope.ReceivedAt);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not store a message from SMTP session {SessionId}; answered 451")]
     private partial void LogStoreFailed(Exception e, string sessionId);

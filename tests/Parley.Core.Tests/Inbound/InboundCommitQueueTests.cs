@@ -14,7 +14,7 @@ public abstract class InboundCommitQueueTests(IDatabaseFactory factory) : Databa
 {
     private Task<long> StoreAsync(string mailFrom, string body) =>
         Env.With<InboundStore, long>(s => s.StoreAsync(
-            new InboundEnvelopeData("smtp", "127.0.0.1", "client.test", mailFrom, ["support@mail.parley.test", "sales@mail.parley.test"], Env.Clock.GetUtcNow()),
+            new InboundEnvelope("smtp", "127.0.0.1", "client.test", mailFrom, ["support@mail.parley.test", "sales@mail.parley.test"], Env.Clock.GetUtcNow()),
             new MemoryStream(Encoding.UTF8.GetBytes(body)), default));
 
     [Fact]

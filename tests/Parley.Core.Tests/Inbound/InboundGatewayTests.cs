@@ -37,7 +37,7 @@ public abstract class InboundGatewayTests(IDatabaseFactory factory) : DatabaseTe
 
     private Task<long> StoreAsync(string mime, string mailFrom = "ana@customer.test", params string[] recipients) =>
         Env.With<InboundStore, long>(s => s.StoreAsync(
-            new InboundEnvelopeData("smtp", "127.0.0.1", "client.customer.test", mailFrom,
+            new InboundEnvelope("smtp", "127.0.0.1", "client.customer.test", mailFrom,
                 recipients.Length == 0 ? ["catchall@" + Domain] : recipients, Env.Clock.GetUtcNow()),
             new MemoryStream(Encoding.UTF8.GetBytes(mime.Replace("\r\n", "\n").Replace("\n", "\r\n"))), default));
 

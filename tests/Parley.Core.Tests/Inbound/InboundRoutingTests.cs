@@ -25,7 +25,7 @@ public abstract class InboundRoutingTests(IDatabaseFactory factory) : DatabaseTe
 
     private Task<long> StoreAsync(byte[] raw, params string[] recipients) =>
         Env.With<InboundStore, long>(s => s.StoreAsync(
-            new InboundEnvelopeData("smtp", "127.0.0.1", "client.customer.test", "ana@customer.test",
+            new InboundEnvelope("smtp", "127.0.0.1", "client.customer.test", "ana@customer.test",
                 recipients.Length == 0 ? ["catchall@mail.parley.test"] : recipients, Env.Clock.GetUtcNow()),
             new MemoryStream(raw), default));
 
@@ -168,6 +168,8 @@ public abstract class InboundRoutingTests(IDatabaseFactory factory) : DatabaseTe
     /// <summary>A special inbox for the test: takes test-*@ addresses, as the spam-test inbox takes its own.</summary>
     private sealed class TestAddressInbox : IInboundMailbox
     {
+        public ValueTask<bool> HasAddressAsync(string localPart, CancellationToken ct) => ValueTask.FromResult(localPart.StartsWith("test-", StringComparison.Ordinal));
+
         public Task<string?> TryTakeAsync(InboundMessage inbound, MimeKit.MimeMessage message, IReadOnlyList<string> recipients, CancellationToken ct) =>
             Task.FromResult(recipients.FirstOrDefault(r => r.StartsWith("test-", StringComparison.Ordinal)) is { } address ? $"Test inbox: {address}" : null);
     }

@@ -11,9 +11,9 @@ public sealed class InMemoryMessageStore : IInboundMessageStore
     public ConcurrentQueue<StoredMessage> Messages { get; } = new();
 
     /// <summary>Called before storing; return a result to answer instead, throw to simulate a crash.</summary>
-    public Func<InboundEnvelope, StoreResult?>? Behaviour { get; set; }
+    public Func<SmtpEnvelope, StoreResult?>? Behaviour { get; set; }
 
-    public async ValueTask<StoreResult> StoreAsync(InboundEnvelope envelope, Stream rawMessage, CancellationToken ct)
+    public async ValueTask<StoreResult> StoreAsync(SmtpEnvelope envelope, Stream rawMessage, CancellationToken ct)
     {
         if (Behaviour?.Invoke(envelope) is { } answer)
         {
@@ -28,7 +28,7 @@ public sealed class InMemoryMessageStore : IInboundMessageStore
     }
 }
 
-public sealed record StoredMessage(string QueueId, InboundEnvelope Envelope, byte[] Raw)
+public sealed record StoredMessage(string QueueId, SmtpEnvelope Envelope, byte[] Raw)
 {
     public string Text => System.Text.Encoding.UTF8.GetString(Raw);
 

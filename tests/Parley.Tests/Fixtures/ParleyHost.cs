@@ -16,6 +16,7 @@ namespace Parley.Tests.Fixtures;
 public sealed class ParleyHost : IAsyncDisposable
 {
     private readonly bool _keepDataDir;
+    private Smtp.Listener.SmtpListener? _listener;
 
     private ParleyHost(WebApplication app, string dataDir, Uri address, bool keepDataDir)
     {
@@ -85,6 +86,14 @@ public sealed class ParleyHost : IAsyncDisposable
         await scope.ServiceProvider.GetRequiredService<SettingsService>().SetAliasDomainAsync(domain, default);
     }
 
+    /// <summary>Starts the SMTP listener (workers are off in the test host) on a free loopback port; stopped on dispose.</summary>
+    public async Task<Smtp.Listener.SmtpListener> StartSmtpListenerAsync()
+    {
+        _listener = App.Services.GetRequiredService<Smtp.Listener.SmtpListener>();
+        await _listener.StartAsync(default);
+        return _listener;
+    }
+
     public HttpClient Client(string? token = null)
     {
         var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(30) };
@@ -94,6 +103,7 @@ public sealed class ParleyHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_listener is not null) await _listener.StopAsync(default);
         await App.StopAsync();
         await App.DisposeAsync();
         SqliteConnection.ClearAllPools();

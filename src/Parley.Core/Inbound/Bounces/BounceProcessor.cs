@@ -21,11 +21,11 @@ public sealed class BounceProcessor(ParleyDbContext db, SuppressionService suppr
 {
     /// <summary>Null when the message is not a bounce (it then goes on to reply and alias routing).</summary>
     public async Task<BounceOutcome?> TryProcessAsync(InboundMessage inbound, MimeMessage mime, IReadOnlyList<string> recipients,
-        BounceAddress bounceAddresses, int hardBounceThreshold, CancellationToken ct)
+        AliasDomainAddresses addresses, int hardBounceThreshold, CancellationToken ct)
     {
         long? verpId = null;
         foreach (var address in recipients.Concat(mime.To.Mailboxes.Select(m => m.Address)))
-            if (bounceAddresses.Parse(address) is { } id) { verpId = id; break; }
+            if (addresses.BouncedOutboxItemOf(address) is { } id) { verpId = id; break; }
 
         var report = DsnParser.Parse(mime);
         if (report is null)

@@ -53,7 +53,7 @@ internal sealed partial class SmtpSession
             return;
         }
 
-        var envelope = new InboundEnvelope(
+        var envelope = new SmtpEnvelope(
             _client.Address, _client.Port, _helo, _mailFrom, _recipients.ToArray(), receivedAt, _transport.IsTls, traceId);
         var stored = await StoreAsync(envelope, spool, ct).ConfigureAwait(false);
         Log.MessageReceived(_logger, Id, _mailFrom, _recipients.Count, spool.Length - headerLength, stored.Code);
@@ -81,7 +81,7 @@ internal sealed partial class SmtpSession
         }
     }
 
-    private async ValueTask<SmtpReply> StoreAsync(InboundEnvelope envelope, MessageSpool spool, CancellationToken ct)
+    private async ValueTask<SmtpReply> StoreAsync(SmtpEnvelope envelope, MessageSpool spool, CancellationToken ct)
     {
         try
         {

@@ -189,7 +189,7 @@ public abstract class BounceWithoutVerpTests(IDatabaseFactory factory) : Databas
 
     private Task<long> StoreAsync(string mime) =>
         Env.With<InboundStore, long>(s => s.StoreAsync(
-            new InboundEnvelopeData("smtp", "127.0.0.1", "mx.customer.test", "", [PlainBounce], Env.Clock.GetUtcNow()),
+            new InboundEnvelope("smtp", "127.0.0.1", "mx.customer.test", "", [PlainBounce], Env.Clock.GetUtcNow()),
             MimeText.Stream(mime), default));
 
     private Task<int> RouteAsync() => Env.With<InboundRouter, int>(r => r.RoutePendingAsync(100, default));

@@ -1,17 +1,18 @@
 using System.Net;
-using Parley.Core.Inbound;
 using Parley.Deliverability.Arc;
 using Parley.Deliverability.Dkim;
 using Parley.Deliverability.Dmarc;
 using Parley.Deliverability.Dns;
 using Parley.Deliverability.Spf;
 
-namespace Parley.Mail;
+namespace Parley.Core.Inbound;
 
 /// <summary>
 /// SPF (connecting IP and MAIL FROM, or HELO for a null sender — only for mail received by the listener),
 /// DKIM, DMARC and ARC through Parley.Deliverability, written as an RFC 8601 Authentication-Results value.
 /// Every check runs on its own guard: DNS trouble or a bug in one check is that check's temperror, never an exception.
+/// The host registers it over its DNS resolver; without it (Core's tests) <see cref="UncheckedInboundAuthenticator"/> says
+/// that nothing was checked.
 /// </summary>
 public sealed class DeliverabilityInboundAuthenticator(IDnsResolver dns, TimeProvider clock) : IInboundAuthenticator
 {
@@ -53,13 +54,14 @@ public sealed class DeliverabilityInboundAuthenticator(IDnsResolver dns, TimePro
 
     private async Task<(SpfVerdict Verdict, string? Domain, string Text)> SpfAsync(InboundAuthInput input, CancellationToken ct)
     {
-        if (input.Source != "smtp" || !IPAddress.TryParse(input.ClientAddress, out var ip))
-            return (SpfVerdict.None, null, $"spf=none (received by {input.Source}, no connecting IP to check)");
-        var helo = input.Helo ?? "";
-        var result = await Guard(() => _spf.CheckMailFromAsync(ip, input.MailFrom, helo, ct), new SpfResult { Verdict = SpfVerdict.TempError }, ct);
-        var nullSender = string.IsNullOrEmpty(input.MailFrom);
-        var domain = nullSender ? helo : input.MailFrom[(input.MailFrom.LastIndexOf('@') + 1)..];
-        var property = nullSender ? $"smtp.helo={Safe(helo)}" : $"smtp.mailfrom={Safe(input.MailFrom)}";
+        var envelope = input.Envelope;
+        if (envelope.Source != InboundEnvelope.Smtp || !IPAddress.TryParse(envelope.ClientAddress, out var ip))
+            return (SpfVerdict.None, null, $"spf=none (received by {envelope.Source}, no connecting IP to check)");
+        var helo = envelope.Helo ?? "";
+        var result = await Guard(() => _spf.CheckMailFromAsync(ip, envelope.MailFrom, helo, ct), new SpfResult { Verdict = SpfVerdict.TempError }, ct);
+        var nullSender = string.IsNullOrEmpty(envelope.MailFrom);
+        var domain = nullSender ? helo : envelope.MailFrom[(envelope.MailFrom.LastIndexOf('@') + 1)..];
+        var property = nullSender ? $"smtp.helo={Safe(helo)}" : $"smtp.mailfrom={Safe(envelope.MailFrom)}";
         return (result.Verdict, domain, $"spf={result.Verdict.ToToken()} {property}");
     }
 

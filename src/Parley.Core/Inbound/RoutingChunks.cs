@@ -1,25 +1,69 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Logging;
 using Parley.Core.Chatter;
 using Parley.Core.Data;
 using Parley.Core.Records;
 
 namespace Parley.Core.Inbound;
 
-/// <summary>Routing one chunk of a batch: all together in one save, or one by one when that fails.</summary>
-public sealed partial class InboundRouter
+/// <summary>
+/// Routes one message with its changes tracked (saved with its chunk); <paramref name="beforeWrite"/> is awaited before any
+/// save of its own.
+/// </summary>
+public delegate Task<RouteResult> RouteOne(InboundMessage inbound, Func<CancellationToken, Task> beforeWrite, CancellationToken ct);
+
+/// <summary>What a batch changed: the chatter entries to announce, and whether mail was queued.</summary>
+public sealed record RoutedBatch(IReadOnlyList<(RecordRef Record, long MessageId)> Changed, bool QueuedMail);
+
+/// <summary>
+/// How a routing batch is written, whatever the rules: in chunks of <see cref="MessagesPerTransaction"/>, each one
+/// transaction with one save, so routing keeps up with a busy listener and the listener's group commits get in between.
+/// If a chunk fails, it is rolled back, its rows get their values from before the attempt, and it is routed again message
+/// by message, each under its own savepoint, so one that throws is marked failed without undoing the others.
+/// </summary>
+public sealed partial class RoutingChunks(ParleyDbContext db, DatabaseWriteGate writeGate, ILogger<RoutingChunks> logger)
 {
-    private sealed record ChunkOutcome(List<(RecordRef Record, long MessageId)> Changed, bool QueuedMail);
+    /// <summary>
+    /// Messages routed per write transaction. The listener's group commits need SQLite's single writer too; short
+    /// routing transactions let them in between (a 250 waits for its commit), instead of the listener stalling for
+    /// the whole batch.
+    /// </summary>
+    public const int MessagesPerTransaction = 10;
+
+    /// <param name="rows">Rows read without tracking; each is attached when it is routed.</param>
+    /// <param name="rolledBack">Told about each row whose routing was undone, to forget what it taught the batch.</param>
+    public async Task<RoutedBatch> RouteAsync(IReadOnlyList<InboundMessage> rows, RouteOne route, Action<InboundMessage> rolledBack, CancellationToken ct)
+    {
+        // Our own savepoint per message is enough; EF's automatic one around every SaveChanges would add two
+        // statements per call, several calls per message.
+        db.Database.AutoSavepointsEnabled = false;
+        var changed = new List<(RecordRef Record, long MessageId)>();
+        var queuedMail = false;
+        // Routing results are derived from rows the listener already made durable: a power loss that undid the last
+        // chunks would leave their rows pending, and they would be routed again. So they commit without an fsync each,
+        // which is most of a chunk's time in the database's single writer.
+        await using var derived = await DerivedWrites.BeginAsync(db, ct);
+        foreach (var chunk in rows.Chunk(MessagesPerTransaction))
+        {
+            var outcome = await RouteTogetherAsync(chunk, route, rolledBack, ct) ?? await RouteOneByOneAsync(chunk, route, rolledBack, ct);
+            changed.AddRange(outcome.Changed);
+            queuedMail |= outcome.QueuedMail;
+            // What was committed needs no tracking; a smaller tracker keeps each SaveChanges' DetectChanges short.
+            db.ChangeTracker.Clear();
+        }
+        return new RoutedBatch(changed, queuedMail);
+    }
 
     /// <summary>
     /// The fast path: the whole chunk in one transaction with one SaveChanges. Routing mostly only reads until then (a
     /// new contact, attachments and follower forwards save earlier, and take the writer and begin the transaction
-    /// first), so the database's single writer (SQLite) is taken just for the save and the commit, not while the chunk is routed: the
-    /// listener's commits, which hold up SMTP replies, wait less. If anything fails, the transaction is rolled back,
-    /// every row gets back the state it had before, and null sends the chunk down the one-by-one path, which
+    /// first), so the database's single writer (SQLite) is taken just for the save and the commit, not while the chunk is
+    /// routed: the listener's commits, which hold up SMTP replies, wait less. If anything fails, the transaction is rolled
+    /// back, every row gets back the state it had before, and null sends the chunk down the one-by-one path, which
     /// isolates the failing message.
     /// </summary>
-    private async Task<ChunkOutcome?> RouteTogetherAsync(InboundMessage[] chunk, Dictionary<long, Prepared> prepared, RouteContext context,
-        KnownMessageIds known, CancellationToken ct)
+    private async Task<RoutedBatch?> RouteTogetherAsync(InboundMessage[] chunk, RouteOne route, Action<InboundMessage> rolledBack, CancellationToken ct)
     {
         var before = chunk.Select(RoutingState.Of).ToList();
         var results = new List<RouteResult>(chunk.Length);
@@ -29,8 +73,7 @@ public sealed partial class InboundRouter
             foreach (var inbound in chunk)
             {
                 db.Attach(inbound);
-                results.Add(await RouteAsync(inbound, prepared[inbound.Id], context, known, write.BeginAsync, ct));
-                known.Routed(inbound);
+                results.Add(await route(inbound, write.BeginAsync, ct));
             }
             await write.BeginAsync(ct);
             await SaveChunkAsync(chunk, ct);
@@ -40,18 +83,15 @@ public sealed partial class InboundRouter
         {
             await write.RollbackAsync();
             db.ChangeTracker.Clear();
-            context.Lookups.ForgetContacts();
             for (var i = 0; i < chunk.Length; i++)
             {
-                known.Forget(chunk[i]);
+                rolledBack(chunk[i]);
                 before[i].RestoreTo(chunk[i]);
             }
             LogChunkRetry(e, chunk.Length);
             return null;
         }
-        return new ChunkOutcome(
-            results.SelectMany(r => r.Changed.Concat(r.Posted.Select(p => (p.Record, p.Message.Id)))).ToList(),
-            results.Any(r => r.QueuedMail));
+        return new RoutedBatch(results.SelectMany(ChangedBy).ToList(), results.Any(r => r.QueuedMail));
     }
 
     /// <summary>
@@ -108,10 +148,9 @@ public sealed partial class InboundRouter
     }
 
     /// <summary>Each message under its own savepoint: one that throws is marked failed, the others are routed.</summary>
-    private async Task<ChunkOutcome> RouteOneByOneAsync(InboundMessage[] chunk, Dictionary<long, Prepared> prepared, RouteContext context,
-        KnownMessageIds known, CancellationToken ct)
+    private async Task<RoutedBatch> RouteOneByOneAsync(InboundMessage[] chunk, RouteOne route, Action<InboundMessage> rolledBack, CancellationToken ct)
     {
-        var outcome = new ChunkOutcome([], false);
+        var changed = new List<(RecordRef Record, long MessageId)>();
         var queuedMail = false;
         await using var writer = await writeGate.EnterAsync(db, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -121,11 +160,9 @@ public sealed partial class InboundRouter
             try
             {
                 if (db.Entry(inbound).State == EntityState.Detached) db.Attach(inbound);
-                var result = await RouteAsync(inbound, prepared[inbound.Id], context, known, _ => Task.CompletedTask, ct);
+                var result = await route(inbound, _ => Task.CompletedTask, ct);
                 await db.SaveChangesAsync(ct);
-                known.Routed(inbound);
-                outcome.Changed.AddRange(result.Changed);
-                outcome.Changed.AddRange(result.Posted.Select(p => (p.Record, p.Message.Id)));
+                changed.AddRange(ChangedBy(result));
                 queuedMail |= result.QueuedMail;
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -133,7 +170,7 @@ public sealed partial class InboundRouter
                 // Keep the raw message and say why; one bad message must not stop the queue.
                 await tx.RollbackToSavepointAsync("inbound", ct);
                 db.ChangeTracker.Clear();
-                context.Lookups.ForgetContacts();
+                rolledBack(inbound);
                 // The database's own words, not EF's "see the inner exception".
                 var error = $"Processing failed: {e.GetBaseException().Message}";
                 await db.Inbound.Where(i => i.Id == inbound.Id).ExecuteUpdateAsync(s => s
@@ -143,14 +180,18 @@ public sealed partial class InboundRouter
             }
         }
         await tx.CommitAsync(ct);
-        return outcome with { QueuedMail = queuedMail };
+        return new RoutedBatch(changed, queuedMail);
     }
+
+    /// <summary>Existing entries by id, and the new ones, whose ids are known once saved.</summary>
+    private static IEnumerable<(RecordRef Record, long MessageId)> ChangedBy(RouteResult result) =>
+        result.Changed.Concat(result.Posted.Select(p => (p.Record, p.Message.Id)));
 
     /// <summary>The database's writer and a transaction, taken at the first write and held until the chunk commits or rolls back.</summary>
     private sealed class LazyWrite(ParleyDbContext db, DatabaseWriteGate gate) : IAsyncDisposable
     {
         private IAsyncDisposable? _writer;
-        private Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? _tx;
+        private IDbContextTransaction? _tx;
 
         public async Task BeginAsync(CancellationToken ct)
         {
@@ -197,4 +238,10 @@ public sealed partial class InboundRouter
             m.ChatterMessage = null;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Routing {Count} inbound messages together failed; routing them one by one")]
+    private partial void LogChunkRetry(Exception e, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Routing inbound message {Id} failed; kept as failed")]
+    private partial void LogRoutingFailed(Exception e, long id);
 }

@@ -1,0 +1,165 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using MimeKit;
+using Parley.Core.Chatter;
+using Parley.Core.Data;
+using Parley.Core.Followers;
+using Parley.Core.Inbound.Bounces;
+using Parley.Core.Records;
+using static Parley.Core.Common.TextLimit;
+
+namespace Parley.Core.Inbound;
+
+/// <summary>What the router knows for a whole batch.</summary>
+public sealed record RouteContext(AliasDomainAddresses Addresses, InboundSettings Settings, RouteLookups Lookups, KnownMessageIds Known);
+
+/// <summary>A message as the router prepared it before any write: parsed (else why not) and authenticated.</summary>
+public sealed record PreparedMessage(MimeMessage? Mime, string? ParseError, InboundAuthentication? Auth);
+
+/// <summary>Chatter entries that routing one message changed: existing ones by id, new ones (ids known once saved) by reference.</summary>
+public sealed record RouteResult(
+    IReadOnlyList<(RecordRef Record, long MessageId)> Changed, IReadOnlyList<(RecordRef Record, ChatterMessage Message)> Posted, bool QueuedMail)
+{
+    public static RouteResult None { get; } = new([], [], false);
+}
+
+/// <summary>
+/// The routing rules for one stored message, in order: duplicate? → bounce? → loop protection → destination (reply,
+/// alias, special inbox, catchall: <see cref="InboundDestinations"/>) → post to the chatter → forward to followers. The
+/// first step that decides ends it; every outcome is written on the row (status, route or reason), raw bytes untouched.
+/// Changes are tracked and saved by the caller. A step that has to save earlier (a new contact, attachments, the post
+/// before a forward) awaits <c>beforeWrite</c> first, which is all it knows of how the caller writes.
+/// </summary>
+public sealed partial class RoutingSteps(
+    ParleyDbContext db,
+    BounceProcessor bounces,
+    InboundDestinations destinations,
+    InboundPoster poster,
+    FollowerNotifier followers,
+    TimeProvider clock,
+    ILogger<RoutingSteps> logger)
+{
+    public async Task<RouteResult> RouteAsync(InboundMessage inbound, PreparedMessage prepared, RouteContext context,
+        Func<CancellationToken, Task> beforeWrite, CancellationToken ct)
+    {
+        var result = await StepsAsync(inbound, prepared, context, beforeWrite, ct);
+        context.Known.Routed(inbound);
+        return result;
+    }
+
+    /// <summary>The routing of <paramref name="inbound"/> was rolled back: what it taught the batch is forgotten.</summary>
+    public static void RolledBack(InboundMessage inbound, RouteContext context)
+    {
+        context.Lookups.ForgetContacts();
+        context.Known.Forget(inbound);
+    }
+
+    private async Task<RouteResult> StepsAsync(InboundMessage inbound, PreparedMessage prepared, RouteContext context,
+        Func<CancellationToken, Task> beforeWrite, CancellationToken ct)
+    {
+        if (prepared.Mime is not { } mime) return Unrouted(inbound, prepared.ParseError!);
+        var recipients = inbound.Recipients.Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var sender = Identify(inbound, mime);
+
+        if (IsDuplicate(inbound, context.Known)) return RouteResult.None;
+        inbound.AuthenticationResults = Truncate(prepared.Auth!.Header, 2000);
+        if (await BounceAsync(inbound, mime, recipients, context, ct) is { } bounce) return bounce;
+        if (await IsLoopLimitedAsync(inbound, context.Settings, ct)) return RouteResult.None;
+
+        var automatic = AutoSubmitted.Reason(mime);
+        var doubt = SenderTrust.Doubt(prepared.Auth, context.Settings.SenderVerification);
+        var destination = await destinations.FindAsync(inbound, mime, recipients, context, automatic, doubt, beforeWrite, ct);
+        if (destination.TakenBySpecialInbox) return Taken(inbound, destination.Why);
+        if (destination.Record is not { } record)
+        {
+            LogUnrouted(inbound.Id, mime.MessageId);
+            return Unrouted(inbound, destination.Why);
+        }
+
+        var message = await poster.PostAsync(inbound, mime, record, inbound.AuthenticationResults, ct, beforeWrite);
+        inbound.Route = Truncate(destination.Why, 1000);
+        var forward = automatic is null ? await ForwardToFollowersAsync(record, message, sender, context, beforeWrite, ct) : null;
+        return forward is null
+            ? new RouteResult([], [(record, message)], false)
+            : new RouteResult([], [(record, message), (record, forward)], true);
+    }
+
+    /// <summary>The row's Message-ID and sender (the From address, else MAIL FROM), as loop protection counts it.</summary>
+    private static string Identify(InboundMessage inbound, MimeMessage mime)
+    {
+        inbound.MessageId = Truncate(mime.MessageId, InboundMessage.MaxMessageIdLength);
+        var sender = mime.From.Mailboxes.FirstOrDefault()?.Address ?? inbound.MailFrom;
+        inbound.Sender = Truncate(sender.ToLowerInvariant(), 254);
+        return sender;
+    }
+
+    private bool IsDuplicate(InboundMessage inbound, KnownMessageIds known)
+    {
+        if (known.DuplicateOf(inbound) is not { } duplicate) return false;
+        inbound.Status = InboundStatus.Duplicate;
+        inbound.Route = duplicate;
+        inbound.Error = null;
+        LogDuplicate(inbound.Id, inbound.MessageId);
+        return true;
+    }
+
+    private async Task<RouteResult?> BounceAsync(InboundMessage inbound, MimeMessage mime, IReadOnlyList<string> recipients, RouteContext context,
+        CancellationToken ct)
+    {
+        if (await bounces.TryProcessAsync(inbound, mime, recipients, context.Addresses, context.Settings.HardBounceThreshold, ct) is not { } bounce)
+            return null;
+        inbound.Status = InboundStatus.Bounce;
+        inbound.Route = Truncate(bounce.Description, 1000);
+        inbound.Error = null;
+        return new RouteResult(bounce.Changed, [], false);
+    }
+
+    private async Task<bool> IsLoopLimitedAsync(InboundMessage inbound, InboundSettings rules, CancellationToken ct)
+    {
+        if (rules.LoopLimit <= 0 || inbound.Sender is not { Length: > 0 } sender) return false;
+        var since = clock.GetUtcNow() - TimeSpan.FromMinutes(rules.LoopWindowMinutes);
+        var recent = await db.Inbound.CountAsync(i => i.Sender == sender && i.ReceivedAt >= since && i.Status == InboundStatus.Routed, ct)
+            // Rows routed but not saved yet count too (the caller may save several at once).
+            + db.ChangeTracker.Entries<InboundMessage>().Count(e => e.State == EntityState.Modified
+                && e.Entity.Sender == sender && e.Entity.ReceivedAt >= since && e.Entity.Status == InboundStatus.Routed);
+        if (recent < rules.LoopLimit) return false;
+        inbound.Status = InboundStatus.LoopLimited;
+        inbound.Error = $"Loop protection: {recent} messages from {sender} were already posted in the last {rules.LoopWindowMinutes} minutes (limit {rules.LoopLimit}); this one was kept but not posted.";
+        LogLoopLimited(inbound.Id, sender, rules.LoopLimit, rules.LoopWindowMinutes);
+        return true;
+    }
+
+    /// <summary>The copy sent to the record's followers (never for automatic mail), or null when nobody gets one.</summary>
+    private async Task<ChatterMessage?> ForwardToFollowersAsync(RecordRef record, ChatterMessage message, string sender, RouteContext context,
+        Func<CancellationToken, Task> beforeWrite, CancellationToken ct)
+    {
+        if (context.Addresses.Domain is not { } aliasDomain || await context.Lookups.FollowersAsync(record, ct) is not { Count: > 0 } recordFollowers)
+            return null;
+        await beforeWrite(ct);
+        await db.SaveChangesAsync(ct); // the reply gets its id before the forward, so the chatter keeps their order
+        return await followers.ForwardAsync(record, recordFollowers, message, sender, aliasDomain, context.Addresses.ReplyAddressFor(record), ct);
+    }
+
+    private static RouteResult Taken(InboundMessage inbound, string how)
+    {
+        inbound.Status = InboundStatus.Routed;
+        inbound.Route = Truncate(how, 1000);
+        return RouteResult.None;
+    }
+
+    private static RouteResult Unrouted(InboundMessage inbound, string why)
+    {
+        inbound.Status = InboundStatus.Unrouted;
+        inbound.Error = why;
+        return RouteResult.None;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Inbound message {Id} ({MessageId}) matched no thread; kept as unrouted")]
+    private partial void LogUnrouted(long id, string? messageId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Inbound message {Id} ({MessageId}) is a duplicate; not posted again")]
+    private partial void LogDuplicate(long id, string? messageId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Loop protection stopped inbound message {Id} from {Sender}: over {Limit} messages in {Minutes} minutes")]
+    private partial void LogLoopLimited(long id, string sender, int limit, int minutes);
+}
