@@ -22,7 +22,7 @@ public sealed class KnownMessageIds
         if (ids.Count == 0) return known;
         await foreach (var e in InboundQueries.For(db).Earlier(db, ids).WithCancellation(ct)) known._inbound.TryAdd(e.MessageId, (e.Id, e.Source));
         // Only a Message-ID of Parley's own form can be one Parley sent; most batches have none, and skip the query.
-        var ours = ids.Where(Outbound.MimeComposer.IsParleyMessageId).ToList();
+        var ours = ids.Where(Outbox.MimeComposer.IsParleyMessageId).ToList();
         if (ours.Count == 0) return known;
         var own = await db.Messages.AsNoTracking().Where(m => ours.Contains(m.MessageId!) && m.Direction == MessageDirection.Out)
             .Select(m => m.MessageId!).Distinct().ToListAsync(ct);
