@@ -29,7 +29,7 @@ public sealed class FollowerNotifier(ParleyDbContext db, TimeProvider clock)
 
         var now = clock.GetUtcNow();
         var mime = new MimeMessage();
-        mime.From.Add(new MailboxAddress($"{OneLine(posted.AuthorName)} (via Parley)", $"notifications@{aliasDomain}"));
+        mime.From.Add(new MailboxAddress($"{OneLine(posted.AuthorName)} (via Parley)", $"{RoutePlanner.NotificationsLocalPart}@{aliasDomain}"));
         foreach (var f in followers) mime.To.Add(new MailboxAddress(OneLine(f.Name), f.Email));
         mime.ReplyTo.Add(new MailboxAddress(OneLine(posted.AuthorName), replyTo));
         mime.Subject = OneLine(posted.Subject ?? "New message");

@@ -14,7 +14,7 @@ public sealed class InboundStore(InboundCommitQueue queue, InboundMemoryBudget m
     {
         if (!raw.CanSeek)
         {
-            // A pipe (mailgate's stdin): its length is known only once read.
+            // A stream of unknown length (today's callers all hand a buffer or the listener's spool file): read it whole first.
             using var buffer = new MemoryStream();
             await raw.CopyToAsync(buffer, ct);
             buffer.Position = 0;

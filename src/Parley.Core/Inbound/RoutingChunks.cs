@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Parley.Core.Chatter;
 using Parley.Core.Data;
 using Parley.Core.Records;
+using static Parley.Core.Common.TextLimit;
 
 namespace Parley.Core.Inbound;
 
@@ -172,10 +173,10 @@ public sealed partial class RoutingChunks(ParleyDbContext db, DatabaseWriteGate 
                 db.ChangeTracker.Clear();
                 rolledBack(inbound);
                 // The database's own words, not EF's "see the inner exception".
-                var error = $"Processing failed: {e.GetBaseException().Message}";
+                var error = Truncate($"Processing failed: {e.GetBaseException().Message}", 2000);
                 await db.Inbound.Where(i => i.Id == inbound.Id).ExecuteUpdateAsync(s => s
                     .SetProperty(i => i.Status, InboundStatus.Failed)
-                    .SetProperty(i => i.Error, error.Length > 2000 ? error[..2000] : error), ct);
+                    .SetProperty(i => i.Error, error), ct);
                 LogRoutingFailed(e, inbound.Id);
             }
         }
