@@ -29,7 +29,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<InboundCommitQueue>();
         services.AddSingleton<RecentlyStored>();
         services.AddSingleton(_ => new InboundMemoryBudget());
-        services.AddOptions<InboundOptions>().BindConfiguration(InboundOptions.Section)
+        // Bound from configuration by the host with every other section (Parley.Hosting.ParleyOptions).
+        services.AddOptions<InboundOptions>()
             .Validate(o => o.MaxMessageSize is >= 1 and <= InboundOptions.LargestStorable,
                 $"Inbound:MaxMessageSize must be a number of bytes from 1 to {InboundOptions.LargestStorable} (the largest value the database stores).")
             .ValidateOnStart();

@@ -12,7 +12,7 @@ public static class DoctorServiceCollectionExtensions
     {
         services.AddParleyDns();
         services.AddOptions<DoctorOptions>();
-        services.AddOptions<DoctorScheduleOptions>().BindConfiguration("Doctor:Schedule");
+        services.AddOptions<DoctorScheduleOptions>();
         services.AddSingleton(sp => new DomainDoctor(
             sp.GetRequiredService<IDnsResolver>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<DoctorOptions>>().Value));
         services.AddScoped<DoctorSetupBuilder>();

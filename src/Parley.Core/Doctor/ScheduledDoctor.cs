@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -9,9 +10,12 @@ namespace Parley.Core.Doctor;
 /// <summary>When the scheduled doctor runs ("Doctor:Schedule" configuration section).</summary>
 public sealed class DoctorScheduleOptions
 {
+    public const string Section = "Doctor:Schedule";
+
     public bool Enabled { get; set; } = true;
 
     /// <summary>Time between two runs over every sending domain.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
     public TimeSpan Interval { get; set; } = TimeSpan.FromHours(6);
 
     /// <summary>The first run after the server starts (late enough not to slow the start).</summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 
 namespace Parley.Core.Fetch;
@@ -69,20 +70,26 @@ public sealed class FetchFailure
 /// <summary>Mailbox fetch settings (configuration section "Fetch").</summary>
 public sealed class FetchOptions
 {
+    public const string Section = "Fetch";
+
     public const int DefaultIntervalSeconds = 60;
 
     /// <summary>Attempts to store one message before it is recorded as failed and left alone.</summary>
+    [Range(1, 100)]
     public int MaxStoreAttempts { get; set; } = 3;
 
     /// <summary>Messages downloaded per poll at most; the rest come on the next poll.</summary>
+    [Range(1, 100_000)]
     public int MaxMessagesPerPoll { get; set; } = 200;
 
     /// <summary>The longest wait after repeated failures.</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>How often the worker notices added, changed or removed accounts.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
     public TimeSpan AccountRefresh { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Network timeout of one server command.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(60);
 }

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Parley.Core.Templates;
 
 /// <summary>
@@ -7,21 +9,29 @@ namespace Parley.Core.Templates;
 /// </summary>
 public sealed class TemplateLimits
 {
+    public const string Section = "Templates";
+
     /// <summary>Statements and loop turns per field (subject, body).</summary>
+    [Range(1, int.MaxValue)]
     public int MaxSteps { get; set; } = 100_000;
 
     /// <summary>Characters of the subject and body together; also the most any one value may have on the way.</summary>
+    [Range(1, int.MaxValue)]
     public int MaxOutputLength { get; set; } = 1_000_000;
 
     /// <summary>Characters kept in variables (assign, capture) at once, which no single value's bound covers.</summary>
+    [Range(1, int.MaxValue)]
     public int MaxVariablesLength { get; set; } = 4_000_000;
 
     /// <summary>Items in any list a template makes: a range such as (1..n), a split, a concat.</summary>
+    [Range(1, int.MaxValue)]
     public int MaxListItems { get; set; } = 10_000;
 
     /// <summary>How deep loops and blocks may nest.</summary>
+    [Range(1, int.MaxValue)]
     public int MaxNesting { get; set; } = 20;
 
     /// <summary>Wall-clock time for the subject and body together.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")]
     public TimeSpan RenderTimeout { get; set; } = TimeSpan.FromSeconds(2);
 }

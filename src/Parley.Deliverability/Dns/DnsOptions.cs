@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Net;
 
@@ -6,13 +7,17 @@ namespace Parley.Deliverability.Dns;
 /// <summary>How Parley reaches DNS. Bound from configuration ("Dns" section) or set by <c>--dns HOST:PORT</c>.</summary>
 public sealed class DnsOptions
 {
+    public const string Section = "Dns";
+
     /// <summary>Servers as "HOST", "HOST:PORT", "[V6]" or "[V6]:PORT" (IP literals). Empty: the system's resolvers.</summary>
     public List<string> Servers { get; set; } = [];
 
     /// <summary>Per-attempt timeout.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>Extra attempts after the first one times out.</summary>
+    [Range(0, 10)]
     public int Retries { get; set; } = 2;
 
     /// <summary>Retry over TCP when a UDP answer comes back truncated (TC bit). Long SPF/DKIM records need it.</summary>
@@ -24,6 +29,7 @@ public sealed class DnsOptions
     /// <summary>Keep answers for their TTL (negative answers too, RFC 2308).</summary>
     public bool EnableCache { get; set; } = true;
 
+    [Range(1, int.MaxValue)]
     public int MaxCacheEntries { get; set; } = 10_000;
 
     public TimeSpan MinimumCacheTtl { get; set; } = TimeSpan.Zero;

@@ -1,12 +1,17 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Parley.Smtp.Delivery;
 
 /// <summary>Settings of outbound SMTP delivery: the dialogue, the connection pool and direct MX delivery.</summary>
 public sealed class SmtpDeliveryOptions
 {
+    public const string Section = "SmtpDelivery";
+
     /// <summary>Name sent in EHLO; should match the sending IP's PTR record. The local IP literal when null.</summary>
     public string? HeloName { get; set; }
 
     /// <summary>Limit for each network operation (connect, each command, the message upload).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>Check certificate revocation when validating server certificates (needs network access to CRL/OCSP).</summary>
@@ -16,12 +21,14 @@ public sealed class SmtpDeliveryOptions
     /// Open connections (busy and idle) per destination: a relay endpoint, or a recipient domain for direct
     /// delivery. Receivers throttle clients that open many sessions; Postfix's default is 20.
     /// </summary>
+    [Range(1, 1_000)]
     public int MaxConnectionsPerDestination { get; set; } = 8;
 
     /// <summary>An unused pooled connection is closed (QUIT) after this. Relays commonly drop idle clients after 60 s or more.</summary>
     public TimeSpan ConnectionIdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Transactions on one connection before it is closed and replaced (1 turns reuse off).</summary>
+    [Range(1, int.MaxValue)]
     public int MaxMessagesPerConnection { get; set; } = 100;
 
     /// <summary>Messages per second per recipient domain; null for no limit. Enforced as a token bucket.</summary>
@@ -37,6 +44,7 @@ public sealed class SmtpDeliveryOptions
     public TimeSpan MaxRateLimitWait { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How many sends <see cref="ISmtpDeliveryClient.SendManyAsync"/> runs at once.</summary>
+    [Range(1, 1_000)]
     public int MaxParallelSends { get; set; } = 16;
 
     /// <summary>TCP port of direct MX delivery. 25 on the Internet; tests point it at a loopback peer.</summary>

@@ -7,6 +7,9 @@ namespace Parley.Smtp.Listener;
 /// <summary>Settings of the inbound SMTP listener. Limits follow RFC 5321 §4.5.3 unless noted.</summary>
 public sealed class SmtpListenerOptions
 {
+    /// <summary>Its configuration section; <see cref="SmtpListenerOptionsValidator"/> checks the values.</summary>
+    public const string Section = "SmtpListener";
+
     /// <summary>Address to bind; loopback by default so nothing is exposed until the host says so.</summary>
     public string Host { get; set; } = "127.0.0.1";
 

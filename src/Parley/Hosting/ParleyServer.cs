@@ -29,15 +29,12 @@ public static class ParleyServer
         builder.Services.AddParleyStorage(options);
         builder.Services.AddParleyCore();
         builder.Services.AddParleyMailboxes();
-        // Queue tuning from configuration, e.g. the environment variable Outbox__Lease=00:01:00.
-        builder.Services.Configure<Core.Outbox.OutboxOptions>(builder.Configuration.GetSection("Outbox"));
-        builder.Services.Configure<Smtp.Delivery.SmtpDeliveryOptions>(builder.Configuration.GetSection("SmtpDelivery"));
-        builder.Services.Configure<Core.Templates.TemplateLimits>(builder.Configuration.GetSection("Templates"));
         if (options.RunWorkers) builder.Services.AddParleyWorkers();
         builder.Services.AddParleySmtpIntegration(options);
+        // After the integration's defaults (configuration overrides them); its flags are applied after this.
+        builder.Services.AddParleyOptions(builder.Configuration);
         builder.Services.AddParleyAuth();
         builder.Services.AddParleyForwardedHeaders(options.TrustedProxies);
-        builder.Services.Configure<LoginThrottleOptions>(builder.Configuration.GetSection("LoginThrottle"));
         builder.Services.AddSingleton<LoginThrottle>();
         builder.Services.AddHostedService<SetupCodeAnnouncer>();
         builder.Services.AddParleyApi();

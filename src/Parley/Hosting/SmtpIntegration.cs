@@ -14,23 +14,31 @@ public static class SmtpIntegration
     public static IServiceCollection AddParleySmtpIntegration(this IServiceCollection services, ServeOptions options)
     {
         var (host, port) = ParseListen(options.SmtpListen);
+        // Parley's defaults for the listener, registered before the configuration is bound (ParleyOptions), which may change them.
         services.AddParleySmtpListener(o =>
         {
-            o.Host = host;
-            o.Port = port;
-            if (options.SmtpName is { Length: > 0 } name) o.ServerName = name;
             // Postfix's smtpd_client_connection_count_limit: a relay that keeps 20 sessions open reconnects
             // faster than we count its last one closed, so 20 would refuse a well-behaved peer.
             o.MaxConnectionsPerIp = 50;
             // Large messages arriving are spooled beside the database, Parley's alone (0600 in a 0700 folder), not in /tmp.
             o.SpoolDirectory = Path.Combine(Path.GetFullPath(options.DataDir), "spool");
         }, run: options.RunWorkers);
-        services.AddSingleton<IConfigureOptions<SmtpListenerOptions>, SmtpTlsSetup>();
-        // One limit for every way in (mailgate reads the same one).
-        services.AddOptions<SmtpListenerOptions>().Configure<IOptions<InboundOptions>>((o, inbound) => o.MaxMessageSize = inbound.Value.MaxMessageSize);
-        services.AddParleySmtpDelivery(o => o.DirectDeliveryPort = options.DirectDeliveryPort);
+        services.AddParleySmtpDelivery();
+
+        // serve's flags, after the configuration: they win.
+        services.PostConfigure<SmtpListenerOptions>(o =>
+        {
+            o.Host = host;
+            o.Port = port;
+            if (options.SmtpName is { Length: > 0 } name) o.ServerName = name;
+        });
+        // One size limit for every way in: the listener takes Inbound:MaxMessageSize, which mailgate reads too.
+        services.AddOptions<SmtpListenerOptions>().PostConfigure<IOptions<InboundOptions>>((o, inbound) => o.MaxMessageSize = inbound.Value.MaxMessageSize);
+        services.PostConfigure<SmtpDeliveryOptions>(o => o.DirectDeliveryPort = options.DirectDeliveryPort);
         if (options.Dns is { Length: > 0 } dns)
-            services.Configure<DnsOptions>(o => o.Servers = [dns]);
+            services.PostConfigure<DnsOptions>(o => o.Servers = [dns]);
+        // Last: the self-signed certificate is made for the final ServerName.
+        services.AddSingleton<IPostConfigureOptions<SmtpListenerOptions>, SmtpTlsSetup>();
         services.AddSingleton<IRecipientPolicy, AliasDomainRecipientPolicy>();
         services.AddSingleton<IInboundMessageStore, DatabaseInboundStore>();
         services.AddSingleton<IInboundAuthenticator, DeliverabilityInboundAuthenticator>();

@@ -14,12 +14,14 @@ namespace Parley.Hosting;
 /// enforce MTA-STS or DANE need the operator's certificate for the MX name.
 /// </summary>
 internal sealed partial class SmtpTlsSetup(ServeOptions serve, IDataProtectionProvider protection, TimeProvider clock, ILogger<SmtpTlsSetup> logger)
-    : IConfigureOptions<SmtpListenerOptions>
+    : IPostConfigureOptions<SmtpListenerOptions>
 {
     public const string SelfSignedFile = "smtp-tls-self-signed.pfx.protected";
 
     /// <summary>A self-signed certificate is made again this long before it expires.</summary>
     private static readonly TimeSpan RenewBefore = TimeSpan.FromDays(30);
+
+    public void PostConfigure(string? name, SmtpListenerOptions options) => Configure(options);
 
     public void Configure(SmtpListenerOptions options)
     {

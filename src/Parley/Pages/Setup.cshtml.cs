@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Parley.Auth;
 using Parley.Core.Identity;
 
@@ -8,15 +9,15 @@ namespace Parley.Pages;
 /// First run: create the admin account. From another machine (or through a proxy) it asks for the set-up code that
 /// serve prints in its log, so whoever reaches a new server first cannot take it. Closed once any user exists.
 /// </summary>
-public sealed class SetupModel(UserService users, SetupCode setupCode, IConfiguration configuration) : ParleyPageModel
+public sealed class SetupModel(UserService users, SetupCode setupCode, IOptions<SetupOptions> options) : ParleyPageModel
 {
     [BindProperty] public string Name { get; set; } = "";
     [BindProperty] public string Email { get; set; } = "";
     [BindProperty] public string Password { get; set; } = "";
     [BindProperty] public string? Code { get; set; }
 
-    /// <summary>Setup:AlwaysAskCode=true asks on this machine too, for a local proxy that does not send X-Forwarded-For.</summary>
-    public bool AsksCode => configuration.GetValue<bool>("Setup:AlwaysAskCode") || !RequestOrigin.IsThisMachine(HttpContext);
+    /// <summary><see cref="SetupOptions.AlwaysAskCode"/> asks on this machine too.</summary>
+    public bool AsksCode => options.Value.AlwaysAskCode || !RequestOrigin.IsThisMachine(HttpContext);
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct) =>
         await users.AnyUserAsync(ct) ? Redirect("/login") : Page();
