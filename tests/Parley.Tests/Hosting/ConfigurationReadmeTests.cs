@@ -4,7 +4,7 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
-using Parley.Core.Outbound;
+using Parley.Core.Outbox;
 using Parley.Deliverability.Dns;
 using Parley.Hosting;
 using Parley.Smtp.Listener;
