@@ -34,6 +34,8 @@ public sealed class RelayFaultTests
         Assert.Equal(expectedState, message.GetProperty("state").GetString());
         var error = message.GetProperty("error").GetString();
         Assert.False(string.IsNullOrWhiteSpace(error));
+        // The route says which relay was tried, not that the email was sent through it.
+        Assert.Equal("Tried relay \"faulty\", which may send as any address.", message.GetProperty("route").GetString());
         if (fault != "hangup")
         {
             // smtp-sink answers its faults with "Error: command failed"; the user must see those words.

@@ -52,6 +52,13 @@ public sealed record DeliveryResult(
     /// <summary>The relay or MX host of the deciding attempt; null when none was tried (DNS failure, rate limit).</summary>
     public string? Host { get; init; }
 
+    /// <summary>
+    /// No session could be had with <see cref="Host"/> (no connection, a 4xx greeting, TLS, EHLO or login trouble), so
+    /// nothing of the message was sent: another server may take it without risk of a duplicate.
+    /// </summary>
+    public bool FailedBeforeTransaction =>
+        Outcome == DeliveryOutcome.TransientFailure && Stage is (DeliveryStage.Connect or DeliveryStage.Authenticate) && Host is not null;
+
     /// <summary>The reply as people read it: the RFC 3463 code (unless the words already start with it), then the words.</summary>
     public string ReplyText =>
         (string.IsNullOrEmpty(EnhancedStatus) || Response.StartsWith(EnhancedStatus, StringComparison.Ordinal)

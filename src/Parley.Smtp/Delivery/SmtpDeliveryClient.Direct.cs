@@ -55,7 +55,7 @@ public sealed partial class SmtpDeliveryClient
             // Opportunistic TLS as MTAs do it (RFC 3207 §4.1, RFC 7435): encrypt when offered, accept any certificate.
             var endpoint = new EndpointKey(host.Name, address, port, SmtpSecurity.StartTls, null, null, ValidateCertificate: false, TlsOptional: true);
             var result = await SendPooledAsync(destination, endpoint, message, envelopeFrom, recipients, ct).ConfigureAwait(false);
-            if (result.Stage != DeliveryStage.Connect || result.Outcome != DeliveryOutcome.TransientFailure)
+            if (!result.FailedBeforeTransaction)
             {
                 return result;
             }
