@@ -23,6 +23,7 @@ public static class ServiceCollectionExtensions
     {
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ChatterEvents>();
+        services.AddSingleton<WorkerHeartbeats>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<InboundSignal>();
         services.AddSingleton<Data.DatabaseWriteGate>();

@@ -15,6 +15,7 @@ public sealed partial class OutboxWorker(
     IServiceScopeFactory scopes,
     OutboxSignal signal,
     IOptions<OutboxOptions> options,
+    Common.WorkerHeartbeats heartbeats,
     ILogger<OutboxWorker> logger) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
@@ -26,9 +27,16 @@ public sealed partial class OutboxWorker(
 
     private async Task RunLoopAsync(string leaseOwner, CancellationToken stoppingToken)
     {
+        try { await DeliverUntilStoppedAsync(leaseOwner, stoppingToken); }
+        finally { heartbeats.Stopped(Common.WorkerHeartbeats.Outbox, leaseOwner); }
+    }
+
+    private async Task DeliverUntilStoppedAsync(string leaseOwner, CancellationToken stoppingToken)
+    {
         var opts = options.Value;
         while (!stoppingToken.IsCancellationRequested)
         {
+            heartbeats.Beat(Common.WorkerHeartbeats.Outbox, leaseOwner);
             int processed;
             try
             {

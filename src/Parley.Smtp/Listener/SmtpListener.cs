@@ -58,6 +58,9 @@ public sealed class SmtpListener : IAsyncDisposable
     /// <summary>The bound port, once started (useful when <see cref="SmtpListenerOptions.Port"/> is 0).</summary>
     public int Port => (EndPoint as IPEndPoint)?.Port ?? 0;
 
+    /// <summary>Bound and accepting connections: started, and not stopping.</summary>
+    public bool IsAccepting => _socket is not null && !_stopping.IsCancellationRequested;
+
     /// <summary>Memory the sessions hold for arriving messages, within <see cref="SmtpListenerOptions.MaxSpoolMemory"/>.</summary>
     internal SpoolMemoryBudget SpoolMemory => _spoolMemory;
 

@@ -2,6 +2,7 @@ using Parley.Api;
 using Parley.Auth;
 using Parley.Core;
 using Parley.Live;
+using Parley.Operations;
 
 namespace Parley.Hosting;
 
@@ -39,6 +40,7 @@ public static class ParleyServer
         builder.Services.AddSingleton<LoginThrottle>();
         builder.Services.AddHostedService<SetupCodeAnnouncer>();
         builder.Services.AddParleyApi();
+        builder.Services.AddParleyHealth(options, builder.Configuration);
         builder.Services.AddRazorPages(o =>
         {
             // Members work with records, templates and the outbox; what changes how this installation sends and
@@ -69,7 +71,7 @@ public static class ParleyServer
         app.MapRazorPages();
         app.MapChatterStream();
         app.MapAttachmentDownloads();
-        app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
+        app.MapParleyHealth();
         return app;
     }
 
