@@ -32,6 +32,7 @@ public sealed partial class InboundRouter(
     Outbound.OutboxSignal outbox,
     DatabaseWriteGate writeGate,
     RecentlyStored recentlyStored,
+    InboundMetrics metrics,
     TimeProvider clock,
     ILogger<InboundRouter> logger)
 {
@@ -85,6 +86,13 @@ public sealed partial class InboundRouter(
                 ?? await RouteOneByOneAsync(chunk, prepared, context, known, ct);
             changed.AddRange(outcome.Changed);
             queuedMail |= outcome.QueuedMail;
+            var routedAt = clock.GetUtcNow();
+            foreach (var inbound in chunk)
+            {
+                // Once committed: the decision as it stands, with the message's ids, one line per message.
+                metrics.Routed(inbound.Status, routedAt - inbound.ReceivedAt);
+                LogDecision(inbound.Id, inbound.MessageId, inbound.Status, inbound.Route ?? inbound.Error);
+            }
             // What was committed needs no tracking; a smaller tracker keeps each SaveChanges' DetectChanges short.
             db.ChangeTracker.Clear();
         }
@@ -184,7 +192,6 @@ public sealed partial class InboundRouter(
             inbound.Status = InboundStatus.Duplicate;
             inbound.Route = duplicate;
             inbound.Error = null;
-            LogDuplicate(inbound.Id, inbound.MessageId);
             return RouteResult.None;
         }
 
@@ -215,11 +222,7 @@ public sealed partial class InboundRouter(
             inbound.Route = Truncate(destination.Why, 1000);
             return RouteResult.None;
         }
-        if (destination.Record is null)
-        {
-            LogUnrouted(inbound.Id, mime.MessageId);
-            return Unrouted(inbound, destination.Why);
-        }
+        if (destination.Record is null) return Unrouted(inbound, destination.Why);
 
         var record = destination.Record.Value;
         var message = await poster.PostAsync(inbound, mime, record, inbound.AuthenticationResults, ct, beforeWrite);
@@ -344,11 +347,8 @@ public sealed partial class InboundRouter(
     [LoggerMessage(Level = LogLevel.Error, Message = "Routing inbound message {Id} failed; kept as failed")]
     private partial void LogRoutingFailed(Exception e, long id);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Inbound message {Id} ({MessageId}) matched no thread; kept as unrouted")]
-    private partial void LogUnrouted(long id, string? messageId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Inbound message {Id} ({MessageId}) is a duplicate; not posted again")]
-    private partial void LogDuplicate(long id, string? messageId);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Inbound message {InboundId} <{MessageId}>: {Status}; {Why}")]
+    private partial void LogDecision(long inboundId, string? messageId, InboundStatus status, string? why);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Loop protection stopped inbound message {Id} from {Sender}: over {Limit} messages in {Minutes} minutes")]
     private partial void LogLoopLimited(long id, string sender, int limit, int minutes);

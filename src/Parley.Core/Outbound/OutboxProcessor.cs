@@ -29,6 +29,7 @@ public sealed partial class OutboxProcessor(
     ChatterEvents events,
     OutboxSignal signal,
     DatabaseWriteGate writeGate,
+    OutboundMetrics metrics,
     IOptions<OutboxOptions> options,
     TimeProvider clock,
     ILogger<OutboxProcessor> logger)
@@ -48,11 +49,14 @@ public sealed partial class OutboxProcessor(
     public Task<int> ProcessDueAsync(CancellationToken ct) => ProcessDueAsync(_options.NodeName, ct);
 
     /// <param name="leaseOwner">Who the claimed rows are leased to: this node, or one of its batch loops.</param>
-    public async Task<int> ProcessDueAsync(string leaseOwner, CancellationToken ct)
+    /// <param name="stopStarting">The process is stopping: no delivery starts from then on (the rest of the batch is
+    /// released), while those in flight run on under <paramref name="ct"/> and their outcome is committed.</param>
+    public async Task<int> ProcessDueAsync(string leaseOwner, CancellationToken ct, CancellationToken stopStarting = default)
     {
         // Everything that can fail for reasons unrelated to one message happens before the
         // claim, so a failure never strands claimed rows under a lease.
         var context = await LoadContextAsync(ct);
+        if (stopStarting.IsCancellationRequested) return 0;
         var claimed = await ClaimAsync(leaseOwner, ct);
         if (claimed.Count == 0) return 0;
         // A full batch suggests more is due: wake a sibling loop now, so it claims and delivers alongside this one.
@@ -62,6 +66,7 @@ public sealed partial class OutboxProcessor(
         // No delivery starts after half the lease: the rest are released untouched, so a slow
         // batch never outlives its lease and lets another node send the same row again.
         using var startWindow = new CancellationTokenSource(_options.Lease / 2, clock);
+        using var stopping = stopStarting.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), startWindow);
         var results = Channel.CreateUnbounded<(OutboxItem Item, Attempt? Attempt)>(new UnboundedChannelOptions { SingleReader = true });
         var deliveries = Task.Run(async () =>
         {
@@ -173,7 +178,9 @@ public sealed partial class OutboxProcessor(
             if (context.SendingDomains.TryGetValue(EmailAddress.DomainOf(route.FromAddress), out var sendingDomain))
                 signers.Sign(message, sendingDomain.Name, sendingDomain.Keys);
             var relay = route.Relay is null ? null : new RelayRoute(route.Relay, secrets.Unprotect(route.Relay.ProtectedPassword));
+            var started = clock.GetTimestamp();
             var result = await transport.SendAsync(relay, message, context.Bounces.For(item.Id, aliasDomain), [item.Recipient], ct);
+            metrics.Delivered(result.Outcome, clock.GetElapsedTime(started));
             return new Attempt(result, route.Explanation);
         }
         catch (InvalidOperationException e)
@@ -227,9 +234,10 @@ public sealed partial class OutboxProcessor(
         message.Error = item.LastError;
         message.Route = attempt.Route;
         message.ServerReply = result.Code is { } code ? $"{code} {result.Text}" : result.Text;
-        LogDelivery(item.Id, item.Recipient, item.State, result.Code, result.Text);
+        metrics.Attempted(item.State, item.Recipient);
+        LogDelivery(item.Id, message.Id, message.MessageId, item.Recipient, item.State, result.Code, result.Text, attempt.Route);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox {Id} to {Recipient}: {State} ({Code} {Text})")]
-    private partial void LogDelivery(long id, string recipient, DeliveryState state, int? code, string text);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox {OutboxId} to {Recipient}: {State} ({Code} {Text}); chatter message {ChatterMessageId} <{MessageId}>, route: {Route}")]
+    private partial void LogDelivery(long outboxId, long chatterMessageId, string? messageId, string recipient, DeliveryState state, int? code, string text, string? route);
 }

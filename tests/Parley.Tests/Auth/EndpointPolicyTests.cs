@@ -61,6 +61,7 @@ public sealed class EndpointPolicyTests(AccessFixture fixture) : IClassFixture<A
         ["/live/records/{type}/{id:long}"] = ParleyPolicies.Member,
         ["/healthz"] = Anonymous,
         ["/readyz"] = Anonymous,
+        ["/metrics"] = ParleyPolicies.Metrics,
         ["/openapi/{documentName}.json"] = Anonymous,
     };
 
