@@ -15,6 +15,8 @@ var root = new RootCommand("Parley: talk to your customers by email, and make su
     SpfCommand.Create(),
     DkimCommand.Create(),
     MailgateCommand.Create(),
+    BackupCommand.Create(),
+    BackupCommand.CreateRestore(),
 };
 var parsed = root.Parse(args);
 // serve stops by itself on SIGTERM and SIGINT (the host drains within --shutdown-timeout); System.CommandLine's own

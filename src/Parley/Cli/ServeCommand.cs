@@ -29,6 +29,7 @@ public static class ServeCommand
         };
         var metricsListen = new Option<string?>("--metrics-listen")
         {
+            HelpName = "HOST:PORT",
             Description = "Also serve /metrics, without a login, on this loopback or private address (HOST:PORT, e.g. 127.0.0.1:9464). Default: /metrics only on --urls, for an admin's token or login",
         };
         var logFormat = new Option<string>("--log-format")
@@ -39,6 +40,7 @@ public static class ServeCommand
         logFormat.AcceptOnlyFromAmong(Operations.ConsoleLogging.Text, Operations.ConsoleLogging.Json);
         var shutdownTimeout = new Option<int>("--shutdown-timeout")
         {
+            HelpName = "SECONDS",
             Description = "Seconds a stop (SIGTERM) may take: the listener stops accepting and answers new commands 421, messages being received and deliveries in flight finish; then what is left is cancelled",
             DefaultValueFactory = _ => 30,
         };
