@@ -23,6 +23,11 @@ public static class ServiceCollectionExtensions
     {
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ChatterEvents>();
+        services.AddSingleton<WorkerHeartbeats>();
+        services.AddSingleton<OutboundMetrics>();
+        services.AddSingleton<InboundMetrics>();
+        services.AddSingleton<Fetch.FetchMetrics>();
+        services.AddSingleton<Doctor.DoctorMetrics>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<InboundSignal>();
         services.AddSingleton<Data.DatabaseWriteGate>();

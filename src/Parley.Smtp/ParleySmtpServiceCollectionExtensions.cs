@@ -31,6 +31,7 @@ public static class ParleySmtpServiceCollectionExtensions
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SmtpListenerOptions>, SmtpListenerOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ListenerMetrics>();
         services.TryAddSingleton<SmtpListener>();
         if (run)
         {

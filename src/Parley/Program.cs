@@ -15,8 +15,14 @@ var root = new RootCommand("Parley: talk to your customers by email, and make su
     SpfCommand.Create(),
     DkimCommand.Create(),
     MailgateCommand.Create(),
+    BackupCommand.Create(),
+    BackupCommand.CreateRestore(),
 };
-return await root.Parse(args).InvokeAsync();
+var parsed = root.Parse(args);
+// serve stops by itself on SIGTERM and SIGINT (the host drains within --shutdown-timeout); System.CommandLine's own
+// handling would end the process 2 seconds after the signal, in the middle of that.
+var invocation = parsed.CommandResult.Command.Name == "serve" ? new InvocationConfiguration { ProcessTerminationTimeout = null } : new InvocationConfiguration();
+return await parsed.InvokeAsync(invocation);
 
 /// <summary>Exposed so tests can find the entry assembly.</summary>
 public partial class Program;

@@ -32,6 +32,8 @@ public sealed class DeployUnitTests
     [InlineData("CapabilityBoundingSet=CAP_NET_BIND_SERVICE")]
     [InlineData("UMask=0077")]
     [InlineData("RestartPreventExitStatus=78")]
+    [InlineData("Type=notify")]
+    [InlineData("WatchdogSec=120")]
     public void The_unit_keeps_its_hardening(string line) =>
         Assert.Contains(line, File.ReadAllLines(UnitPath()).Select(l => l.Trim()));
 }

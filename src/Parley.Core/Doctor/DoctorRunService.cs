@@ -20,7 +20,8 @@ public sealed class DoctorRunService(
     SendingDomainService domains,
     DoctorSetupBuilder setups,
     DomainDoctor doctor,
-    DoctorNotifier notifier)
+    DoctorNotifier notifier,
+    DoctorMetrics metrics)
 {
     /// <summary>The sending domain behind a Deliverability record (its id is the domain's id).</summary>
     public async Task<SendingDomain> GetDomainAsync(long id, CancellationToken ct) =>
@@ -35,6 +36,7 @@ public sealed class DoctorRunService(
         var (setup, notes) = await setups.BuildAsync(domain, ct);
         var checkedReport = await doctor.CheckAsync(setup, ct);
         var report = checkedReport with { Findings = [.. notes, .. checkedReport.Findings] };
+        metrics.Checked(domain.Name, report.Findings);
         var previous = await LastAsync(domain.Id, ct);
 
         var run = new DoctorRun { SendingDomainId = domain.Id, CheckedAt = report.CheckedAt, FindingsJson = DoctorReportJson.Serialize(report, indented: false) };

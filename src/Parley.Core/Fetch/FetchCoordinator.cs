@@ -19,7 +19,7 @@ public sealed record FetchTestResult(bool Ok, int? Messages, string? Error);
 /// "fetch now" share a lock, and nodes sharing a PostgreSQL database share a <see cref="ClusterLock"/>, so no
 /// message is downloaded by two of them at once), and records each result on the account.
 /// </summary>
-public sealed partial class FetchCoordinator(IServiceScopeFactory scopes, IMailboxConnector mailboxes, TimeProvider clock, ILogger<FetchCoordinator> logger)
+public sealed partial class FetchCoordinator(IServiceScopeFactory scopes, IMailboxConnector mailboxes, TimeProvider clock, FetchMetrics metrics, ILogger<FetchCoordinator> logger)
 {
     /// <summary>RFC 2177 asks clients to re-issue IDLE at least every 29 minutes; stay well inside.</summary>
     public static readonly TimeSpan MaxIdle = TimeSpan.FromMinutes(9);
@@ -173,6 +173,7 @@ public sealed partial class FetchCoordinator(IServiceScopeFactory scopes, IMailb
 
     private async Task<FetchRunResult> RecordAsync(long accountId, FetchPollResult result, string? error, CancellationToken ct)
     {
+        metrics.Ran(ok: true);
         var now = clock.GetUtcNow();
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ParleyDbContext>();
@@ -188,6 +189,7 @@ public sealed partial class FetchCoordinator(IServiceScopeFactory scopes, IMailb
     private async Task<FetchRunResult> RecordFailureAsync(FetchAccount account, Exception e, CancellationToken ct)
     {
         var message = mailboxes.Describe(MailboxServer.Of(account, password: null), e);
+        metrics.Ran(ok: false);
         LogPollFailed(e, account.Id, message);
         var now = clock.GetUtcNow();
         try

@@ -11,4 +11,7 @@ public enum ApiTokenScope
 
     /// <summary>Only <c>POST /api/v1/inbound/raw</c>, for <c>parley mailgate</c>; only an admin's token may have it.</summary>
     Mailgate,
+
+    /// <summary>Only <c>GET /metrics</c>, for a Prometheus server; only an admin's token may have it.</summary>
+    Metrics,
 }

@@ -20,6 +20,8 @@ public sealed class ApiTokenService(ParleyDbContext db, TimeProvider clock)
         var now = clock.GetUtcNow();
         if (scope == ApiTokenScope.Mailgate && !owner.IsAdmin)
             throw new InvalidInputException("scope", "Only an administrator's token can hand in mail; ask an administrator to create the mailgate token.");
+        if (scope == ApiTokenScope.Metrics && !owner.IsAdmin)
+            throw new InvalidInputException("scope", "Only an administrator's token can read the metrics; ask an administrator to create the metrics token.");
         if (expiresAt <= now) throw new InvalidInputException("expiresAt", "The expiry must be in the future.");
         var secret = TokenPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
         var token = new ApiToken

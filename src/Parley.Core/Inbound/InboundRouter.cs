@@ -25,6 +25,8 @@ public sealed partial class InboundRouter(
     RoutingChunks chunks,
     ChatterEvents events,
     Outbox.OutboxSignal outbox,
+    InboundMetrics metrics,
+    TimeProvider clock,
     ILogger<InboundRouter> logger)
 {
     private static readonly TimeSpan AuthTimeout = TimeSpan.FromSeconds(15);
@@ -60,6 +62,13 @@ public sealed partial class InboundRouter(
         var routed = await chunks.RouteAsync(pending,
             (inbound, beforeWrite, token) => steps.RouteAsync(inbound, prepared[inbound.Id], context, beforeWrite, token),
             inbound => RoutingSteps.RolledBack(inbound, context), ct);
+        var routedAt = clock.GetUtcNow();
+        foreach (var inbound in pending)
+        {
+            // Once committed: the decision as it stands, with the message's ids, one line per message.
+            metrics.Routed(inbound.Status, routedAt - inbound.ReceivedAt);
+            LogDecision(inbound.Id, inbound.MessageId, inbound.Status, inbound.Route ?? inbound.Error);
+        }
         foreach (var (record, id) in routed.Changed) events.Publish(record, id);
         if (routed.QueuedMail) outbox.Notify();
         return pending.Count;
@@ -148,6 +157,9 @@ public sealed partial class InboundRouter(
         }
     }
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Inbound message {InboundId} <{MessageId}>: {Status}; {Why}")]
+
+    private partial void LogDecision(long inboundId, string? messageId, InboundStatus status, string? why);
     [LoggerMessage(Level = LogLevel.Warning, Message = "Authentication checks for inbound message {Id} failed; recorded as temperror")]
     private partial void LogAuthFailed(Exception e, long id);
 }

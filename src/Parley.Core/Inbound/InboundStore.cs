@@ -8,7 +8,7 @@ namespace Parley.Core.Inbound;
 /// Concurrent stores share one commit (<see cref="InboundCommitQueue"/>), and the bytes they hold until then share one
 /// <see cref="InboundMemoryBudget"/>.
 /// </summary>
-public sealed class InboundStore(InboundCommitQueue queue, InboundMemoryBudget memory)
+public sealed class InboundStore(InboundCommitQueue queue, InboundMemoryBudget memory, InboundMetrics metrics)
 {
     public async Task<long> StoreAsync(InboundEnvelope envelope, Stream raw, CancellationToken ct)
     {
@@ -37,6 +37,8 @@ public sealed class InboundStore(InboundCommitQueue queue, InboundMemoryBudget m
             RawMime = rawMime,
             Status = InboundStatus.Pending,
         };
-        return await queue.CommitAsync(row, ct);
+        var id = await queue.CommitAsync(row, ct);
+        metrics.Received(envelope.Source);
+        return id;
     }
 }

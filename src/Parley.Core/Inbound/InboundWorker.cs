@@ -6,7 +6,7 @@ using Parley.Core.Common;
 namespace Parley.Core.Inbound;
 
 /// <summary>Routes stored messages soon after they arrive, and on start-up routes whatever a crash left pending.</summary>
-public sealed partial class InboundWorker(IServiceScopeFactory scopes, InboundSignal signal, ILogger<InboundWorker> logger) : BackgroundService
+public sealed partial class InboundWorker(IServiceScopeFactory scopes, InboundSignal signal, WorkerHeartbeats heartbeats, ILogger<InboundWorker> logger) : BackgroundService
 {
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(10);
 
@@ -19,8 +19,15 @@ public sealed partial class InboundWorker(IServiceScopeFactory scopes, InboundSi
 
     private async Task RouteLoopAsync(CancellationToken stoppingToken)
     {
+        try { await RouteUntilStoppedAsync(stoppingToken); }
+        finally { heartbeats.Stopped(WorkerHeartbeats.Inbound, "router"); }
+    }
+
+    private async Task RouteUntilStoppedAsync(CancellationToken stoppingToken)
+    {
         while (!stoppingToken.IsCancellationRequested)
         {
+            heartbeats.Beat(WorkerHeartbeats.Inbound, "router");
             var routed = 0;
             try
             {

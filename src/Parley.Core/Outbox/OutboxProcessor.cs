@@ -14,6 +14,7 @@ public sealed class OutboxProcessor(
     OutboxSender sender,
     OutboxRecorder recorder,
     OutboxSignal signal,
+    OutboundMetrics metrics,
     IOptions<OutboxOptions> options,
     TimeProvider clock)
 {
@@ -22,11 +23,14 @@ public sealed class OutboxProcessor(
     public Task<int> ProcessDueAsync(CancellationToken ct) => ProcessDueAsync(_options.NodeName, ct);
 
     /// <param name="leaseOwner">Who the claimed rows are leased to: this node, or one of its batch loops.</param>
-    public async Task<int> ProcessDueAsync(string leaseOwner, CancellationToken ct)
+    /// <param name="stopStarting">The process is stopping: no delivery starts from then on (the rest of the batch is
+    /// released), while those in flight run on under <paramref name="ct"/> and their outcome is committed.</param>
+    public async Task<int> ProcessDueAsync(string leaseOwner, CancellationToken ct, CancellationToken stopStarting = default)
     {
         // Everything that can fail for reasons unrelated to one message happens before the
         // claim, so a failure never strands claimed rows under a lease.
         var context = await contexts.ReadAsync(ct);
+        if (stopStarting.IsCancellationRequested) return 0;
         var claimed = await claimer.ClaimAsync(leaseOwner, ct);
         if (claimed.Count == 0) return 0;
         // A full batch suggests more is due: wake a sibling loop now, so it claims and delivers alongside this one.
@@ -36,6 +40,7 @@ public sealed class OutboxProcessor(
         // No delivery starts after half the lease: the rest are released untouched, so a slow
         // batch never outlives its lease and lets another node send the same row again.
         using var startWindow = new CancellationTokenSource(_options.Lease / 2, clock);
+        using var stopping = stopStarting.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), startWindow);
         var results = Channel.CreateUnbounded<(OutboxItem Item, DeliveryAttempt? Attempt)>(new UnboundedChannelOptions { SingleReader = true });
         var deliveries = Task.Run(async () =>
         {
@@ -44,7 +49,7 @@ public sealed class OutboxProcessor(
                 await Parallel.ForEachAsync(claimed,
                     new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelDeliveries, CancellationToken = ct },
                     async (item, token) => await results.Writer.WriteAsync((item, startWindow.IsCancellationRequested ? null
-                        : await sender.SendAsync(item, content.GetValueOrDefault(item.ChatterMessage!.RawMimeId ?? 0), context, token)), token));
+                        : await TimedSendAsync(item, content.GetValueOrDefault(item.ChatterMessage!.RawMimeId ?? 0), context, token)), token));
             }
             finally
             {
@@ -55,5 +60,13 @@ public sealed class OutboxProcessor(
         await recorder.RecordAsync(results.Reader, deliveries, ct);
         await deliveries;
         return claimed.Count;
+    }
+
+    private async Task<DeliveryAttempt> TimedSendAsync(OutboxItem item, byte[]? raw, SendContext context, CancellationToken ct)
+    {
+        var started = clock.GetTimestamp();
+        var attempt = await sender.SendAsync(item, raw, context, ct);
+        metrics.Delivered(attempt.Result.Outcome, clock.GetElapsedTime(started));
+        return attempt;
     }
 }

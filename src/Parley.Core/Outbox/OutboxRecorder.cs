@@ -15,6 +15,7 @@ public sealed partial class OutboxRecorder(
     ParleyDbContext db,
     DatabaseWriteGate writeGate,
     ChatterEvents events,
+    OutboundMetrics metrics,
     IOptions<OutboxOptions> options,
     TimeProvider clock,
     ILogger<OutboxRecorder> logger)
@@ -40,7 +41,9 @@ public sealed partial class OutboxRecorder(
                 if (result.Attempt is { } attempt)
                 {
                     OutboxTransitions.ApplyOutcome(result.Item, attempt, clock.GetUtcNow(), _options);
-                    LogDelivery(result.Item.Id, result.Item.Recipient, result.Item.State, result.Item.LastCode, attempt.Result.ReplyText);
+                    var (item, message) = (result.Item, result.Item.ChatterMessage!);
+                    metrics.Attempted(item.State, item.Recipient);
+                    LogDelivery(item.Id, message.Id, message.MessageId, item.Recipient, item.State, item.LastCode, attempt.Result.ReplyText, attempt.Route);
                 }
                 else
                 {
@@ -54,6 +57,6 @@ public sealed partial class OutboxRecorder(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox {Id} to {Recipient}: {State} ({Code} {Text})")]
-    private partial void LogDelivery(long id, string recipient, DeliveryState state, int? code, string text);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox {OutboxId} to {Recipient}: {State} ({Code} {Text}); chatter message {ChatterMessageId} <{MessageId}>, route: {Route}")]
+    private partial void LogDelivery(long outboxId, long chatterMessageId, string? messageId, string recipient, DeliveryState state, int? code, string text, string? route);
 }

@@ -10,13 +10,31 @@ namespace Parley.Core.Outbox;
 /// Claims due outbox rows under a lease and delivers them. The lease (rather than a lock held
 /// during delivery) lets several nodes share the queue and lets a crashed node's rows be
 /// re-claimed: a crash between the remote 250 and our commit can send one duplicate, never lose mail.
+/// On stop, no new delivery starts: the rows of the batch not yet started are released, the deliveries in flight finish
+/// and their outcome is committed, until the host's shutdown time is up (then they are cancelled and keep their lease).
 /// </summary>
 public sealed partial class OutboxWorker(
     IServiceScopeFactory scopes,
     OutboxSignal signal,
     IOptions<OutboxOptions> options,
+    Common.WorkerHeartbeats heartbeats,
     ILogger<OutboxWorker> logger) : BackgroundService
 {
+    /// <summary>Cancelled when the host's shutdown time is up; until then in-flight deliveries run to their end.</summary>
+    private readonly CancellationTokenSource _abort = new();
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await using var deadline = cancellationToken.Register(() => _abort.Cancel());
+        await base.StopAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _abort.Dispose();
+        base.Dispose();
+    }
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var opts = options.Value;
@@ -26,14 +44,21 @@ public sealed partial class OutboxWorker(
 
     private async Task RunLoopAsync(string leaseOwner, CancellationToken stoppingToken)
     {
+        try { await DeliverUntilStoppedAsync(leaseOwner, stoppingToken); }
+        finally { heartbeats.Stopped(Common.WorkerHeartbeats.Outbox, leaseOwner); }
+    }
+
+    private async Task DeliverUntilStoppedAsync(string leaseOwner, CancellationToken stoppingToken)
+    {
         var opts = options.Value;
         while (!stoppingToken.IsCancellationRequested)
         {
+            heartbeats.Beat(Common.WorkerHeartbeats.Outbox, leaseOwner);
             int processed;
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                processed = await scope.ServiceProvider.GetRequiredService<OutboxProcessor>().ProcessDueAsync(leaseOwner, stoppingToken);
+                processed = await scope.ServiceProvider.GetRequiredService<OutboxProcessor>().ProcessDueAsync(leaseOwner, _abort.Token, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

@@ -17,15 +17,17 @@ public sealed partial class DnsClientResolver : IDnsResolver
     private readonly LookupClient _client;
     private readonly DnsOptions _options;
     private readonly ILogger _logger;
+    private readonly DnsMetrics? _metrics;
 
-    public DnsClientResolver(IOptions<DnsOptions> options, ILogger<DnsClientResolver>? logger = null)
-        : this(options.Value, logger)
+    public DnsClientResolver(IOptions<DnsOptions> options, ILogger<DnsClientResolver>? logger = null, DnsMetrics? metrics = null)
+        : this(options.Value, logger, metrics)
     {
     }
 
-    public DnsClientResolver(DnsOptions options, ILogger<DnsClientResolver>? logger = null)
+    public DnsClientResolver(DnsOptions options, ILogger<DnsClientResolver>? logger = null, DnsMetrics? metrics = null)
     {
         _options = options;
+        _metrics = metrics;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         var servers = new List<NameServer>();
         foreach (var server in options.Servers)
@@ -60,6 +62,14 @@ public sealed partial class DnsClientResolver : IDnsResolver
             return DnsAnswer.Failure(name ?? string.Empty, type, DnsStatus.InvalidName, "The name cannot be queried.");
         }
 
+        _metrics?.Queried(type);
+        var answer = await QueryWireAsync(queryName, type, cancellationToken).ConfigureAwait(false);
+        if (answer.IsTemporaryFailure) _metrics?.Failed(type, answer.Status);
+        return answer;
+    }
+
+    private async Task<DnsAnswer> QueryWireAsync(string queryName, DnsRecordType type, CancellationToken cancellationToken)
+    {
         IDnsQueryResponse response;
         try
         {

@@ -19,6 +19,7 @@ public static class DnsServiceCollectionExtensions
         }
 
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<DnsMetrics>();
         services.TryAddSingleton<DnsClientResolver>();
         services.TryAddSingleton<IDnsResolver>(sp =>
         {

@@ -13,6 +13,9 @@ namespace Parley.Smtp.Listener;
 /// </summary>
 internal sealed class ConnectionSlots(SmtpListenerOptions options)
 {
+    public const string TooManyFromAddress = "too many connections from your address";
+    public const string TooMany = "too many connections";
+
     private readonly ConcurrentDictionary<IPAddress, int> _perClient = new();
     private readonly int _sharedSlots = options.MaxConnections - (int)Math.Ceiling(options.MaxConnections * Math.Clamp(options.ReservedShareForNewAddresses, 0, 1));
     private int _total;
@@ -47,8 +50,8 @@ internal sealed class ConnectionSlots(SmtpListenerOptions options)
     {
         var fromThisClient = _perClient.AddOrUpdate(KeyOf(address), 1, static (_, n) => n + 1);
         var total = Interlocked.Increment(ref _total);
-        var refusal = fromThisClient > options.MaxConnectionsPerIp ? "too many connections from your address"
-            : total > options.MaxConnections || (total > _sharedSlots && fromThisClient > 1) ? "too many connections"
+        var refusal = fromThisClient > options.MaxConnectionsPerIp ? TooManyFromAddress
+            : total > options.MaxConnections || (total > _sharedSlots && fromThisClient > 1) ? TooMany
             : null;
         if (refusal is not null)
         {

@@ -18,6 +18,7 @@ namespace Parley.Smtp.Listener;
 public sealed class SmtpListener : IAsyncDisposable
 {
     private static readonly TimeSpan DisposeGrace = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan AbortGrace = TimeSpan.FromSeconds(1);
 
     private readonly SmtpListenerOptions _options;
     private readonly IRecipientPolicy _recipientPolicy;
@@ -28,8 +29,10 @@ public sealed class SmtpListener : IAsyncDisposable
     private readonly SslStreamCertificateContext? _tls;
     private readonly ConnectionSlots _slots;
     private readonly SpoolMemoryBudget _spoolMemory;
+    private readonly ListenerMetrics _metrics;
     private readonly ConcurrentDictionary<Task, byte> _sessions = new();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationTokenSource _abort = new();
     private Socket? _socket;
     private Task? _acceptLoop;
 
@@ -38,8 +41,10 @@ public sealed class SmtpListener : IAsyncDisposable
         IRecipientPolicy recipientPolicy,
         IInboundMessageStore store,
         ILoggerFactory loggerFactory,
-        TimeProvider? timeProvider = null)
+        TimeProvider? timeProvider = null,
+        ListenerMetrics? metrics = null)
     {
+        _metrics = metrics ?? new ListenerMetrics();
         _options = options.Value;
         _slots = new ConnectionSlots(_options);
         _spoolMemory = new SpoolMemoryBudget(_options.MaxSpoolMemory);
@@ -57,6 +62,9 @@ public sealed class SmtpListener : IAsyncDisposable
 
     /// <summary>The bound port, once started (useful when <see cref="SmtpListenerOptions.Port"/> is 0).</summary>
     public int Port => (EndPoint as IPEndPoint)?.Port ?? 0;
+
+    /// <summary>Bound and accepting connections: started, and not stopping.</summary>
+    public bool IsAccepting => _socket is not null && !_stopping.IsCancellationRequested;
 
     /// <summary>Memory the sessions hold for arriving messages, within <see cref="SmtpListenerOptions.MaxSpoolMemory"/>.</summary>
     internal SpoolMemoryBudget SpoolMemory => _spoolMemory;
@@ -101,7 +109,9 @@ public sealed class SmtpListener : IAsyncDisposable
     }
 
     /// <summary>
-    /// Stops accepting, tells open sessions 421 and waits for them until <paramref name="ct"/> fires.
+    /// Stops accepting and lets open sessions end: each answers its next command 421 4.3.2, a DATA in progress is
+    /// received and stored first. When <paramref name="ct"/> fires (the host's shutdown time is up) what still runs is
+    /// cancelled and told 421.
     /// </summary>
     public async Task StopAsync(CancellationToken ct)
     {
@@ -120,7 +130,9 @@ public sealed class SmtpListener : IAsyncDisposable
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            // The host's shutdown budget is spent; the sessions close with the process.
+            // The host's shutdown budget is spent: cancel, and give the sessions a moment to say 421.
+            await _abort.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAny(Task.WhenAll(_sessions.Keys), Task.Delay(AbortGrace, _timeProvider, CancellationToken.None)).ConfigureAwait(false);
         }
 
         Log.ListenerStopped(_logger, endPoint);
@@ -131,6 +143,7 @@ public sealed class SmtpListener : IAsyncDisposable
         using var grace = new CancellationTokenSource(DisposeGrace);
         await StopAsync(grace.Token).ConfigureAwait(false);
         _stopping.Dispose();
+        _abort.Dispose();
     }
 
     private async Task AcceptLoopAsync(Socket listener, CancellationToken ct)
@@ -155,28 +168,30 @@ public sealed class SmtpListener : IAsyncDisposable
             }
 
             client.NoDelay = true;
-            var session = Task.Run(() => RunConnectionAsync(client, ct), CancellationToken.None);
+            var session = Task.Run(() => RunConnectionAsync(client, ct, _abort.Token), CancellationToken.None);
             _sessions.TryAdd(session, 0);
             _ = session.ContinueWith(static (t, s) => ((ConcurrentDictionary<Task, byte>)s!).TryRemove(t, out _), _sessions, TaskScheduler.Default);
         }
     }
 
-    private async Task RunConnectionAsync(Socket client, CancellationToken ct)
+    private async Task RunConnectionAsync(Socket client, CancellationToken ct, CancellationToken abort)
     {
         var remote = ((IPEndPoint)client.RemoteEndPoint!).Address;
         var address = remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote;
         if (_slots.Acquire(address) is { } reason)
         {
             Log.ConnectionRefused(_logger, address, reason);
+            _metrics.Refused(reason == ConnectionSlots.TooManyFromAddress ? "per_address_limit" : "connection_limit");
             await RefuseAsync(client, $"421 4.7.0 {_options.ServerName} Error: {reason}\r\n").ConfigureAwait(false);
             return;
         }
 
+        _metrics.Opened();
         try
         {
             var tls = _tls is null ? null : _options.CertificateSource?.Invoke() ?? _tls;
             var session = new SmtpSession(client, _options, tls, _recipientPolicy, _store, _slots, _spoolMemory, _timeProvider, _sessionLogger);
-            await session.RunAsync(ct).ConfigureAwait(false);
+            await session.RunAsync(ct, abort).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -185,6 +200,7 @@ public sealed class SmtpListener : IAsyncDisposable
         }
         finally
         {
+            _metrics.Closed();
             _slots.Release(address);
         }
     }

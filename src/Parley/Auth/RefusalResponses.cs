@@ -17,6 +17,17 @@ public sealed class RefusalResponses : IAuthorizationMiddlewareResultHandler
 
     public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
+        if ((authorizeResult.Challenged || authorizeResult.Forbidden) && context.GetEndpoint()?.Metadata.GetMetadata<PlainTextRefusal>() is { } plain)
+        {
+            // For machines (a Prometheus server): one line and a status, no login page, no redirect.
+            var signedIn = context.User.Identity?.IsAuthenticated == true;
+            context.Response.StatusCode = signedIn ? StatusCodes.Status403Forbidden : StatusCodes.Status401Unauthorized;
+            if (!signedIn) context.Response.Headers.WWWAuthenticate = "Bearer";
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            var why = signedIn ? authorizeResult.AuthorizationFailure?.FailureReasons.FirstOrDefault()?.Message ?? plain.NotAllowed : plain.NotSignedIn;
+            await context.Response.WriteAsync(why + "\n");
+            return;
+        }
         if (!authorizeResult.Forbidden || context.User.Identity?.IsAuthenticated != true)
         {
             await _usual.HandleAsync(next, context, policy, authorizeResult);
@@ -31,3 +42,6 @@ public sealed class RefusalResponses : IAuthorizationMiddlewareResultHandler
         context.Response.Redirect(ForbiddenPage);
     }
 }
+
+/// <summary>Endpoint metadata: refuse with a status and one line of text instead of a login page or ProblemDetails.</summary>
+public sealed record PlainTextRefusal(string NotSignedIn, string NotAllowed);

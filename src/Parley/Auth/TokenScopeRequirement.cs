@@ -5,9 +5,9 @@ namespace Parley.Auth;
 
 /// <summary>
 /// The request is one the caller's token scope allows: full does anything its user may, read only GET and HEAD,
-/// mailgate only hands in mail. A refusal carries the sentence the caller is shown.
+/// mailgate only hands in mail, metrics only reads /metrics. A refusal carries the sentence the caller is shown.
 /// </summary>
-public sealed class TokenScopeRequirement(bool handsInMail) : AuthorizationHandler<TokenScopeRequirement>, IAuthorizationRequirement
+public sealed class TokenScopeRequirement(bool handsInMail, bool readsMetrics = false) : AuthorizationHandler<TokenScopeRequirement>, IAuthorizationRequirement
 {
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, TokenScopeRequirement requirement)
     {
@@ -16,6 +16,8 @@ public sealed class TokenScopeRequirement(bool handsInMail) : AuthorizationHandl
             ApiTokenScope.Full => null,
             ApiTokenScope.Mailgate when handsInMail => null,
             ApiTokenScope.Mailgate => "This is a mailgate token: it may only hand in mail (POST /api/v1/inbound/raw).",
+            ApiTokenScope.Metrics when readsMetrics => null,
+            ApiTokenScope.Metrics => "This is a metrics token: it may only read /metrics.",
             ApiTokenScope.Read when !handsInMail && context.Resource is HttpContext http && (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method)) => null,
             _ => "This token is read-only: it may only make GET requests. Use a token with the full scope to make changes.",
         };

@@ -27,8 +27,26 @@ public static class ServeCommand
             Description = "A reverse proxy (IP address, or network like 10.0.0.0/8) whose X-Forwarded-For and X-Forwarded-Proto Parley believes; repeat for more. Default: none",
             Arity = ArgumentArity.ZeroOrMore,
         };
+        var metricsListen = new Option<string?>("--metrics-listen")
+        {
+            HelpName = "HOST:PORT",
+            Description = "Also serve /metrics, without a login, on this loopback or private address (HOST:PORT, e.g. 127.0.0.1:9464). Default: /metrics only on --urls, for an admin's token or login",
+        };
+        var logFormat = new Option<string>("--log-format")
+        {
+            Description = "The console log: text (one line per entry, for people) or json (one JSON object per line, for a log collector)",
+            DefaultValueFactory = _ => Operations.ConsoleLogging.Text,
+        };
+        logFormat.AcceptOnlyFromAmong(Operations.ConsoleLogging.Text, Operations.ConsoleLogging.Json);
+        var shutdownTimeout = new Option<int>("--shutdown-timeout")
+        {
+            HelpName = "SECONDS",
+            Description = "Seconds a stop (SIGTERM) may take: the listener stops accepting and answers new commands 421, messages being received and deliveries in flight finish; then what is left is cancelled",
+            DefaultValueFactory = _ => 30,
+        };
+        shutdownTimeout.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 3600) r.AddError("--shutdown-timeout must be between 1 and 3600 seconds."); });
         var demo = new Option<bool>("--demo") { Description = "Load a demo data set (an admin, contacts, a template, a conversation) into an empty database" };
-        var command = new Command("serve", "Run Parley: web UI, REST API, SMTP listener and delivery workers") { dataDir, database, urls, smtp, smtpName, tlsCert, tlsKey, dns, directPort, trustedProxy, demo };
+        var command = new Command("serve", "Run Parley: web UI, REST API, SMTP listener and delivery workers") { dataDir, database, urls, smtp, smtpName, tlsCert, tlsKey, dns, directPort, trustedProxy, metricsListen, logFormat, shutdownTimeout, demo };
         command.SetAction(async (parse, ct) =>
         {
             try
@@ -46,6 +64,9 @@ public static class ServeCommand
                     Dns = parse.GetValue(dns),
                     DirectDeliveryPort = parse.GetValue(directPort),
                     TrustedProxies = parse.GetValue(trustedProxy) ?? [],
+                    MetricsListen = parse.GetValue(metricsListen),
+                    LogFormat = parse.GetValue(logFormat)!,
+                    ShutdownTimeout = TimeSpan.FromSeconds(parse.GetValue(shutdownTimeout)),
                 }, ct);
             }
             catch (Exception e) when (StartupConfigurationException.Find(e) is { } configuration)

@@ -17,7 +17,7 @@ public static class TokenCommand
         var user = new Option<string?>("--user") { Description = "Email of the user the token acts as (default: the first admin)" };
         var tokenScope = new Option<ApiTokenScope>("--scope")
         {
-            Description = "full (acts as its user), read (GET only) or mailgate (only hands in mail, for 'parley mailgate'; admins only)",
+            Description = "full (acts as its user), read (GET only), mailgate (only hands in mail, for 'parley mailgate'; admins only) or metrics (only reads /metrics, for Prometheus; admins only)",
             DefaultValueFactory = _ => ApiTokenScope.Full,
         };
         var expiresIn = new Option<string?>("--expires-in") { Description = "How long the token works, e.g. 90d or 12h (default: it does not expire)" };

@@ -50,6 +50,12 @@ public static class DataDirectory
         return fixes;
     }
 
+    /// <summary>Opens a new file for writing, 0600 from its first byte.</summary>
+    public static FileStream CreateFile(string path, FileMode mode = FileMode.CreateNew) =>
+        OperatingSystem.IsWindows()
+            ? new FileStream(path, mode, FileAccess.Write)
+            : new FileStream(path, new FileStreamOptions { Mode = mode, Access = FileAccess.Write, UnixCreateMode = OwnerOnlyFile });
+
     /// <summary>Creates a folder of the data directory, 0700.</summary>
     public static DirectoryInfo Folder(string path)
     {

@@ -11,7 +11,8 @@ public sealed class FirstRunRedirect(RequestDelegate next)
     {
         var path = context.Request.Path;
         if (!_hasUsers && !path.StartsWithSegments("/setup") && !path.StartsWithSegments("/api") && !path.StartsWithSegments("/openapi")
-            && !path.StartsWithSegments("/unsubscribe") && !path.StartsWithSegments("/css") && !path.StartsWithSegments("/js") && !path.StartsWithSegments("/healthz"))
+            && !path.StartsWithSegments("/unsubscribe") && !path.StartsWithSegments("/css") && !path.StartsWithSegments("/js") && !path.StartsWithSegments("/healthz")
+            && !path.StartsWithSegments("/readyz") && !path.StartsWithSegments("/metrics"))
         {
             _hasUsers = await users.AnyUserAsync(context.RequestAborted);
             if (!_hasUsers)

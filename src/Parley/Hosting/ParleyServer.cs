@@ -3,6 +3,7 @@ using Parley.Auth;
 using Parley.Core;
 using Parley.Live;
 using Parley.Mailboxes;
+using Parley.Operations;
 
 namespace Parley.Hosting;
 
@@ -18,8 +19,8 @@ public static class ParleyServer
             ContentRootPath = AppContext.BaseDirectory,
             WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
         });
-        builder.WebHost.UseUrls(options.Urls.Split([';', ','], StringSplitOptions.RemoveEmptyEntries));
-        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.WebHost.UseUrls([.. options.Urls.Split([';', ','], StringSplitOptions.RemoveEmptyEntries), .. MetricsEndpoints.ExtraUrls(options)]);
+        builder.Logging.AddParleyConsole(options.LogFormat);
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         // Keys live unencrypted in the data directory by design (protect that directory); the warning would only alarm.
@@ -38,6 +39,9 @@ public static class ParleyServer
         builder.Services.AddSingleton<LoginThrottle>();
         builder.Services.AddHostedService<SetupCodeAnnouncer>();
         builder.Services.AddParleyApi();
+        builder.Services.AddParleyHealth(options, builder.Configuration);
+        builder.Services.AddParleyMetrics();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
         builder.Services.AddRazorPages(o =>
         {
             // Members work with records, templates and the outbox; what changes how this installation sends and
@@ -55,6 +59,7 @@ public static class ParleyServer
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseParleyMetricsListener(options);
         // Without trusted proxies it stays out: with none listed, the middleware would believe any sender.
         if (options.TrustedProxies.Count > 0) app.UseForwardedHeaders();
         app.UseParleySecurityHeaders();
@@ -68,7 +73,8 @@ public static class ParleyServer
         app.MapRazorPages();
         app.MapChatterStream();
         app.MapAttachmentDownloads();
-        app.MapGet("/healthz", () => Results.Text("ok")).AllowAnonymous();
+        app.MapParleyHealth();
+        app.MapParleyMetrics(options);
         return app;
     }
 

@@ -21,6 +21,12 @@ public sealed record ServeOptions
     public int DirectDeliveryPort { get; init; } = 25;
     /// <summary>Reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (addresses or networks like 10.0.0.0/8); none by default.</summary>
     public IReadOnlyList<string> TrustedProxies { get; init; } = [];
+    /// <summary>A loopback or private "HOST:PORT" that serves only /metrics, without a login; null: /metrics only on <see cref="Urls"/>, for admins.</summary>
+    public string? MetricsListen { get; init; }
+    /// <summary>The console log: "text" (one line per entry) or "json" (one JSON object per line).</summary>
+    public string LogFormat { get; init; } = Operations.ConsoleLogging.Text;
+    /// <summary>How long a stop (SIGTERM) may take: sessions and deliveries in progress finish within it, then are cancelled.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>Off for verbs that only need the database (token, migrate).</summary>
     public bool RunWorkers { get; init; } = true;
 }

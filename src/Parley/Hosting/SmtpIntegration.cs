@@ -46,12 +46,12 @@ public static class SmtpIntegration
         return services;
     }
 
-    /// <summary>Parses "HOST:PORT" (or "[v6]:PORT"); a clear error names the expected form.</summary>
-    public static (string Host, int Port) ParseListen(string value)
+    /// <summary>Parses "HOST:PORT" (or "[v6]:PORT"); a clear error names the option and the expected form.</summary>
+    public static (string Host, int Port) ParseListen(string value, string option = "--smtp-listen", string example = "127.0.0.1:2525")
     {
         var colon = value.LastIndexOf(':');
         if (colon <= 0 || !int.TryParse(value[(colon + 1)..], out var port) || port is < 0 or > 65535)
-            throw new StartupConfigurationException($"--smtp-listen must look like 127.0.0.1:2525, not \"{value}\".");
+            throw new StartupConfigurationException($"{option} must look like {example}, not \"{value}\".");
         return (value[..colon].Trim('[', ']'), port);
     }
 }

@@ -31,7 +31,9 @@ public sealed class ParleyProcess : IAsyncDisposable
     public static string DllPath => Path.Combine(AppContext.BaseDirectory, "parley.dll");
 
     /// <param name="environment">Extra environment, e.g. Outbox__Lease=00:00:05.</param>
-    public static async Task<ParleyProcess> StartAsync(string dataDir, bool demo = false, IReadOnlyDictionary<string, string>? environment = null, int? httpPort = null, int? smtpPort = null)
+    /// <param name="arguments">Extra arguments of serve, e.g. --metrics-listen 127.0.0.1:PORT.</param>
+    public static async Task<ParleyProcess> StartAsync(string dataDir, bool demo = false, IReadOnlyDictionary<string, string>? environment = null, int? httpPort = null, int? smtpPort = null,
+        IReadOnlyList<string>? arguments = null)
     {
         var http = httpPort ?? FreePort.Get();
         var smtp = smtpPort ?? FreePort.Get();
@@ -39,6 +41,7 @@ public sealed class ParleyProcess : IAsyncDisposable
         foreach (var arg in new[] { DllPath, "serve", "--data-dir", dataDir, "--urls", $"http://127.0.0.1:{http}", "--smtp-listen", $"127.0.0.1:{smtp}" })
             start.ArgumentList.Add(arg);
         if (demo) start.ArgumentList.Add("--demo");
+        foreach (var arg in arguments ?? []) start.ArgumentList.Add(arg);
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
         var process = Process.Start(start)!;
         var parley = new ParleyProcess(process, dataDir, http, smtp);
@@ -63,6 +66,16 @@ public sealed class ParleyProcess : IAsyncDisposable
         throw new TimeoutException("parley serve did not answer /healthz within 60 s.");
     }
 
+    /// <summary>`parley admin create` on a data directory before its first start (the admin whom <see cref="ApiClientAsync"/> acts as).</summary>
+    public static async Task CreateAdminAsync(string dataDir)
+    {
+        var passwordFile = Path.GetTempFileName();
+        await File.WriteAllTextAsync(passwordFile, "e2e-admin-password\n");
+        var (exit, _, stderr) = await ParleyCli.RunAsync("admin", "create", "--data-dir", dataDir, "--email", "ops@parley.test", "--name", "Ops", "--password-file", passwordFile);
+        File.Delete(passwordFile);
+        if (exit != 0) throw new InvalidOperationException("parley admin create failed: " + stderr);
+    }
+
     /// <summary>`parley token create` against the same data directory: an API client acting as the first admin.</summary>
     public async Task<HttpClient> ApiClientAsync()
     {
@@ -76,6 +89,36 @@ public sealed class ParleyProcess : IAsyncDisposable
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
     }
+
+    /// <summary>SIGTERM, as systemd and `kill` stop a service; returns the exit code and how long the process took to exit.</summary>
+    public async Task<(int ExitCode, TimeSpan Took)> TerminateAsync(TimeSpan timeout)
+    {
+        var started = Stopwatch.StartNew();
+        SendSigterm();
+        return (await WaitForExitAsync(timeout), started.Elapsed);
+    }
+
+    public void SendSigterm()
+    {
+        if (Kill(_process.Id, 15) != 0) throw new InvalidOperationException($"kill -TERM {_process.Id} failed");
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var wait = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(wait.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"parley serve did not exit within {timeout.TotalSeconds} s of SIGTERM.");
+        }
+        return _process.ExitCode;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
+    private static extern int Kill(int pid, int signal);
 
     /// <summary>SIGKILL: no shutdown code runs, as in a power cut of the process.</summary>
     public async Task KillAsync()

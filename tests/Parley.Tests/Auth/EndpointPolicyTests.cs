@@ -60,6 +60,8 @@ public sealed class EndpointPolicyTests(AccessFixture fixture) : IClassFixture<A
         ["/attachments/inline/{messageId:long}/{partIndex:int}"] = ParleyPolicies.Member,
         ["/live/records/{type}/{id:long}"] = ParleyPolicies.Member,
         ["/healthz"] = Anonymous,
+        ["/readyz"] = Anonymous,
+        ["/metrics"] = ParleyPolicies.Metrics,
         ["/openapi/{documentName}.json"] = Anonymous,
     };
 

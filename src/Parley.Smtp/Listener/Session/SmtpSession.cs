@@ -21,6 +21,9 @@ internal sealed partial class SmtpSession
     /// <summary>Marker instance returned by <see cref="ReadCommandLineAsync"/> for an over-long line.</summary>
     private static readonly string TooLongLine = new('\0', 1);
 
+    /// <summary>Marker instance returned by <see cref="ReadCommandLineAsync"/> when the listener began to stop during the wait.</summary>
+    private static readonly string ShutdownDuringWait = new('\0', 1);
+
     private readonly SmtpListenerOptions _options;
     private readonly IRecipientPolicy _recipientPolicy;
     private readonly IInboundMessageStore _store;
@@ -42,6 +45,7 @@ internal sealed partial class SmtpSession
     private int _messageCount;
     private bool _quit;
     private bool _waitingIdle;
+    private CancellationToken _shutdown;
 
     /// <param name="tls">The STARTTLS certificate with its chain; null: STARTTLS is not offered.</param>
     public SmtpSession(
@@ -67,10 +71,14 @@ internal sealed partial class SmtpSession
     public IPEndPoint Client => _client;
 
     /// <summary>Runs the session to its end; never throws for anything the client does.</summary>
-    public async Task RunAsync(CancellationToken shutdown)
+    /// <param name="shutdown">The listener is stopping: the next command is answered 421 4.3.2 and the session ends, but a
+    /// command in progress (a DATA being received or stored) finishes first, so its reply is the real one.</param>
+    /// <param name="abort">The host's shutdown time is up: whatever runs is cancelled, and the session ends with 421 4.3.2.</param>
+    public async Task RunAsync(CancellationToken shutdown, CancellationToken abort)
     {
+        _shutdown = shutdown;
         using var sessionLifetime = new CancellationTokenSource(_options.MaxSessionTime, _timeProvider);
-        using var link = shutdown.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), sessionLifetime);
+        using var link = abort.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), sessionLifetime);
         var ct = sessionLifetime.Token;
         _transport = new SmtpTransport(_socket, _timeProvider, ct);
         await using var transport = _transport;
@@ -80,10 +88,21 @@ internal sealed partial class SmtpSession
             _transport.Write(new SmtpReply(220, null, $"{_options.ServerName} ESMTP Parley"));
             while (!_quit)
             {
+                if (shutdown.IsCancellationRequested)
+                {
+                    await CloseWithAsync(ShuttingDown).ConfigureAwait(false);
+                    break;
+                }
+
                 var line = await ReadCommandLineAsync().ConfigureAwait(false);
                 if (line is null)
                 {
                     break; // client closed the connection
+                }
+
+                if (ReferenceEquals(line, ShutdownDuringWait))
+                {
+                    continue; // answered at the top of the loop
                 }
 
                 if (ReferenceEquals(line, TooLongLine))
@@ -107,9 +126,9 @@ internal sealed partial class SmtpSession
                 await _transport.FlushAsync(FinalReplyTimeout).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
+        catch (OperationCanceledException) when (abort.IsCancellationRequested)
         {
-            await CloseWithAsync(new SmtpReply(421, "4.3.2", $"{_options.ServerName} Service shutting down")).ConfigureAwait(false);
+            await CloseWithAsync(ShuttingDown).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -169,7 +188,13 @@ internal sealed partial class SmtpSession
         var discarding = false;
         while (true)
         {
-            var result = await _transport.ReadAsync(CommandTimeout()).ConfigureAwait(false);
+            ReadResult result;
+            // Only a wait for a command gives way to the shutdown; a DATA being read is not interrupted.
+            using (_shutdown.UnsafeRegister(static s => ((SmtpSession)s!)._transport.Reader.CancelPendingRead(), this))
+            {
+                result = await _transport.ReadAsync(CommandTimeout()).ConfigureAwait(false);
+            }
+
             _waitingIdle = false;
             var buffer = result.Buffer;
             var lineFeed = buffer.PositionOf((byte)'\n');
@@ -179,6 +204,12 @@ internal sealed partial class SmtpSession
                 var line = discarding || content.Length + 1 > _options.MaxCommandLineLength ? TooLongLine : Decode(content);
                 _transport.Reader.AdvanceTo(buffer.GetPosition(1, end)); // the buffer is invalid from here on
                 return line;
+            }
+
+            if (result.IsCanceled && _shutdown.IsCancellationRequested)
+            {
+                _transport.Reader.AdvanceTo(buffer.Start, buffer.End);
+                return ShutdownDuringWait;
             }
 
             if (buffer.Length >= _options.MaxCommandLineLength)
@@ -229,6 +260,8 @@ internal sealed partial class SmtpSession
         // Invalid UTF-8 becomes U+FFFD, which the address checks refuse.
         return Encoding.UTF8.GetString(content);
     }
+
+    private SmtpReply ShuttingDown => new(421, "4.3.2", $"{_options.ServerName} Service shutting down, try again later");
 
     internal ValueTask ReplyAsync(SmtpReply reply)
     {

@@ -45,6 +45,7 @@ public sealed class TokensModel(ApiTokenService tokens, TimeProvider clock) : Pa
     {
         ApiTokenScope.Read => "read only",
         ApiTokenScope.Mailgate => "mailgate",
+        ApiTokenScope.Metrics => "metrics",
         _ => "full",
     };
 
