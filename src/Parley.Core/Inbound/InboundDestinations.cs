@@ -34,15 +34,12 @@ public sealed class InboundDestinations(ParleyDbContext db, ContactService conta
 
         var sender = mime.From.Mailboxes.FirstOrDefault();
         var onDomain = recipients.Select(context.Addresses.LocalPartOf).OfType<string>().ToList();
-        if (onDomain.Count > 0)
+        if (onDomain.Select(context.Addresses.AliasOf).FirstOrDefault(a => a is not null) is { } alias)
         {
-            if (onDomain.Select(context.Addresses.AliasOf).FirstOrDefault(a => a is not null) is { } alias)
-            {
-                if (automatic is not null)
-                    return new Destination(null, $"An automatic message ({automatic}) to {alias.LocalPart}@; Parley does not start conversations from automatic mail.");
-                if (senderDoubt is not null) return new Destination(null, senderDoubt + kept);
-                return await ForAliasAsync(alias, sender, context.Lookups, beforeWrite, ct);
-            }
+            if (automatic is not null)
+                return new Destination(null, $"An automatic message ({automatic}) to {alias.LocalPart}@; Parley does not start conversations from automatic mail.");
+            if (senderDoubt is not null) return new Destination(null, senderDoubt + kept);
+            return await ForAliasAsync(alias, sender, context.Lookups, beforeWrite, ct);
         }
 
         // Special inboxes come before the catchall policy, which would otherwise take every address on the domain.
