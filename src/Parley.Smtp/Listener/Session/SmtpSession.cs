@@ -261,7 +261,7 @@ internal sealed partial class SmtpSession
         return Encoding.UTF8.GetString(content);
     }
 
-    private SmtpReply ShuttingDown => new(421, "4.3.2", $"{_options.ServerName} Service shutting down, try again later");
+    private SmtpReply ShuttingDown => new(421, "4.3.2", $"{_options.ServerName} Service shutting down");
 
     internal ValueTask ReplyAsync(SmtpReply reply)
     {
