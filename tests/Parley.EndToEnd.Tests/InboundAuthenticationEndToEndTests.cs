@@ -135,33 +135,22 @@ public sealed class InboundAuthenticationEndToEndTests(ITestOutputHelper output)
     /// <summary>Every received message once none is pending, by Message-ID without brackets.</summary>
     private static async Task<Dictionary<string, JsonElement>> SettledAsync(ParleyInstance parley, int count)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (true)
-        {
-            var rows = (await parley.GetAsync("/api/v1/inbound")).EnumerateArray().ToList();
-            if (rows.Count >= count && rows.All(r => r.GetProperty("status").GetString() != "pending"))
-                return rows.ToDictionary(r => r.GetProperty("messageId").GetString()!.Trim('<', '>'));
-            Assert.True(DateTime.UtcNow < deadline, $"{rows.Count} of {count} messages arrived or some are pending: {await parley.GetAsync("/api/v1/inbound")}");
-            await Task.Delay(100);
-        }
+        var rows = await Eventually.UntilAsync(() => parley.GetAsync("/api/v1/inbound"),
+            list => list.GetArrayLength() >= count && list.EnumerateArray().All(r => r.GetProperty("status").GetString() != "pending"),
+            TimeSpan.FromSeconds(20), $"{count} messages arrived and none is pending");
+        return rows.EnumerateArray().ToDictionary(r => r.GetProperty("messageId").GetString()!.Trim('<', '>'));
     }
 
     /// <summary>The recorded Authentication-Results of each routed message, by Message-ID, once <paramref name="count"/> are routed.</summary>
     private async Task<Dictionary<string, string>> AuthenticationResultsAsync(ParleyInstance parley, int count)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (true)
-        {
-            var routed = (await parley.GetAsync("/api/v1/inbound")).EnumerateArray().Where(r => r.GetProperty("status").GetString() != "pending").ToList();
-            if (routed.Count >= count)
-            {
-                foreach (var r in routed) output.WriteLine($"{r.GetProperty("messageId")}: {r.GetProperty("authenticationResults")}");
-                return routed.ToDictionary(r => "<" + r.GetProperty("messageId").GetString()!.Trim('<', '>') + ">",
-                    r => r.GetProperty("authenticationResults").GetString()!);
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"only {routed.Count} of {count} messages were routed: {await parley.GetAsync("/api/v1/inbound")}");
-            await Task.Delay(100);
-        }
+        var rows = await Eventually.UntilAsync(() => parley.GetAsync("/api/v1/inbound"),
+            list => list.EnumerateArray().Count(r => r.GetProperty("status").GetString() != "pending") >= count,
+            TimeSpan.FromSeconds(20), $"{count} messages are routed");
+        var routed = rows.EnumerateArray().Where(r => r.GetProperty("status").GetString() != "pending").ToList();
+        foreach (var r in routed) output.WriteLine($"{r.GetProperty("messageId")}: {r.GetProperty("authenticationResults")}");
+        return routed.ToDictionary(r => "<" + r.GetProperty("messageId").GetString()!.Trim('<', '>') + ">",
+            r => r.GetProperty("authenticationResults").GetString()!);
     }
 
     /// <summary>A TXT value as dnsmasq takes it: quoted strings of at most 255 characters (a 2048-bit key is longer).</summary>

@@ -44,15 +44,12 @@ public sealed class InboundCrashTests(ITestOutputHelper output)
 
     private static async Task WaitHealthyAsync(HttpClient http, Process process)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (DateTime.UtcNow < deadline)
+        await Eventually.UntilAsync(async () =>
         {
             if (process.HasExited) throw new InvalidOperationException($"parley serve exited with {process.ExitCode}");
-            try { if ((await http.GetAsync("/healthz")).IsSuccessStatusCode) return; }
-            catch (HttpRequestException) { }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("parley serve did not become healthy");
+            try { return (await http.GetAsync("/healthz")).IsSuccessStatusCode; }
+            catch (HttpRequestException) { return false; }
+        }, TimeSpan.FromSeconds(60), "parley serve answers /healthz");
     }
 
     [Fact]
@@ -81,13 +78,9 @@ public sealed class InboundCrashTests(ITestOutputHelper output)
                 ExtraArguments = ["-v"], // the sender's log: every reply, so every 250 and the queue id it names
             });
             // Kill once a good part of the load is in, so sessions are mid-DATA when the process dies.
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-            while (DateTime.UtcNow < deadline && !load.IsCompleted)
-            {
-                var stats = await client.GetFromJsonAsync<JsonElement>("/api/v1/inbound/stats");
-                if (stats.GetProperty("received").GetInt32() >= 300) break;
-                await Task.Delay(50);
-            }
+            await Eventually.UntilAsync(async () => load.IsCompleted
+                    || (await client.GetFromJsonAsync<JsonElement>("/api/v1/inbound/stats")).GetProperty("received").GetInt32() >= 300,
+                TimeSpan.FromSeconds(60), "300 messages of the load are received", every: TimeSpan.FromMilliseconds(50));
             parley.Kill(); // SIGKILL: no shutdown, no flush
             await parley.WaitForExitAsync();
             var sent = await load;
@@ -97,14 +90,9 @@ public sealed class InboundCrashTests(ITestOutputHelper output)
 
             parley = Start(dll, serve);
             await WaitHealthyAsync(client, parley);
-            JsonElement after = default;
-            var until = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-            while (DateTime.UtcNow < until)
-            {
-                after = await client.GetFromJsonAsync<JsonElement>("/api/v1/inbound/stats");
-                if (after.GetProperty("pending").GetInt32() == 0) break;
-                await Task.Delay(200);
-            }
+            var after = await Eventually.UntilAsync(() => client.GetFromJsonAsync<JsonElement>("/api/v1/inbound/stats"),
+                s => s.GetProperty("pending").GetInt32() == 0, TimeSpan.FromSeconds(60), "nothing is pending after the restart",
+                every: TimeSpan.FromMilliseconds(200));
             output.WriteLine($"after restart: {after}");
             // The sender's log: each "250 2.0.0 Ok: queued as P<id>" is a message Parley promised to keep.
             var acknowledged = Regex.Matches(sent.Errors, @"<<< 250 2\.0\.0 Ok: queued as P(\d+)").Select(m => long.Parse(m.Groups[1].Value)).ToHashSet();

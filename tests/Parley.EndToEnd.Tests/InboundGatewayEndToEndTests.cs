@@ -25,19 +25,6 @@ public sealed class InboundGatewayEndToEndTests(ITestOutputHelper output) : IAsy
 
     public async Task DisposeAsync() => await _parley.DisposeAsync();
 
-    private async Task<JsonElement> WaitForStatsAsync(Func<JsonElement, bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        JsonElement stats = default;
-        while (DateTime.UtcNow < deadline)
-        {
-            stats = await _parley.GetAsync("/api/v1/inbound/stats");
-            if (condition(stats)) return stats;
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"Stats never matched: {stats}");
-    }
-
     private async Task<SwaksResult> SendAsync(string to, string from = "bruno@newco.test", string? data = null, string? quitAfter = null)
     {
         var result = await Swaks.SendAsync(new SwaksOptions { Port = _parley.SmtpPort, From = from, To = [to], Data = data, QuitAfter = quitAfter });
@@ -51,7 +38,7 @@ public sealed class InboundGatewayEndToEndTests(ITestOutputHelper output) : IAsy
         await _parley.PostAsync("/api/v1/inbound/aliases", new { localPart = "support", contactPolicy = "everyone" });
         var swaks = await SendAsync("support@" + AliasDomain, data: "From: Bruno <bruno@newco.test>\nTo: support@in.parley.test\nSubject: Help\nMessage-ID: <help1@newco.test>\n\nPlease help.\n");
         Assert.Equal(0, swaks.ExitCode);
-        await WaitForStatsAsync(s => s.GetProperty("routed").GetInt32() == 1);
+        await _parley.WaitForInboundStatsAsync(s => s.GetProperty("routed").GetInt32() == 1, "the mail to support@ is routed");
         var contacts = await _parley.GetAsync("/api/v1/contacts?q=bruno");
         output.WriteLine(contacts.ToString());
         var contactId = (contacts.ValueKind == JsonValueKind.Array ? contacts[0] : contacts.GetProperty("items")[0]).GetProperty("id").GetInt64();
@@ -66,7 +53,7 @@ public sealed class InboundGatewayEndToEndTests(ITestOutputHelper output) : IAsy
     {
         var contact = (await _parley.PostAsync("/api/v1/contacts", new { name = "Ana Lima", email = "ana@customer.test" })).GetProperty("id").GetInt64();
         Assert.Equal(0, (await SendAsync("nobody@" + AliasDomain)).ExitCode);
-        await WaitForStatsAsync(s => s.GetProperty("unrouted").GetInt32() == 1);
+        await _parley.WaitForInboundStatsAsync(s => s.GetProperty("unrouted").GetInt32() == 1, "the mail to nobody@ is listed as unrouted");
         var unrouted = await _parley.GetAsync("/api/v1/inbound/unrouted");
         var id = unrouted[0].GetProperty("id").GetInt64();
         await _parley.PostAsync($"/api/v1/inbound/{id}/assign", new { recordType = "contact", recordId = contact });
@@ -96,9 +83,9 @@ public sealed class InboundGatewayEndToEndTests(ITestOutputHelper output) : IAsy
     {
         await _parley.PostAsync("/api/v1/inbound/aliases", new { localPart = "sales" });
         await _parley.PutAsync("/api/v1/inbound/settings", new { catchall = "reject" });
-        await Task.Delay(TimeSpan.FromSeconds(11)); // the RCPT policy caches the rules for 10 s
-        var unknown = await SendAsync("nobody@" + AliasDomain, quitAfter: "RCPT");
-        Assert.Contains("550 5.1.1", unknown.Transcript);
+        // The RCPT policy caches the rules for up to 10 s.
+        await Eventually.UntilAsync(() => SendAsync("nobody@" + AliasDomain, quitAfter: "RCPT"), r => r.Transcript.Contains("550 5.1.1"),
+            TimeSpan.FromSeconds(20), "RCPT to an unknown address is refused with 550 5.1.1", every: TimeSpan.FromMilliseconds(500));
         var alias = await SendAsync("sales@" + AliasDomain, quitAfter: "RCPT");
         Assert.Contains("<-  250", alias.Transcript);
         var relay = await SendAsync("someone@elsewhere.test", quitAfter: "RCPT");
@@ -112,7 +99,8 @@ public sealed class InboundGatewayEndToEndTests(ITestOutputHelper output) : IAsy
         var message = Encoding.UTF8.GetBytes("From: ana@customer.test\r\nTo: x@in.parley.test\r\nSubject: via pipe\r\nMessage-ID: <gate1@customer.test>\r\n\r\nHello\r\n");
         var errors = new StringWriter();
         Assert.Equal(MailgateCommand.Ok, await MailgateCommand.RunAsync(new MemoryStream(message), _parley.BaseUrl.ToString(), token, "ana@customer.test", "x@in.parley.test", TimeSpan.FromSeconds(10), errors, default));
-        var stats = await WaitForStatsAsync(s => s.GetProperty("received").GetInt32() == 1 && s.GetProperty("pending").GetInt32() == 0);
+        var stats = await _parley.WaitForInboundStatsAsync(s => s.GetProperty("received").GetInt32() == 1 && s.GetProperty("pending").GetInt32() == 0,
+            "the piped message is stored and routed");
         Assert.Equal(1, stats.GetProperty("unrouted").GetInt32());
         Assert.Equal("mailgate", (await _parley.GetAsync("/api/v1/inbound"))[0].GetProperty("source").GetString());
 

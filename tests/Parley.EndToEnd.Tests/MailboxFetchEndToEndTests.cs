@@ -121,14 +121,8 @@ public sealed class MailboxFetchEndToEndTests(ITestOutputHelper output) : IAsync
         Assert.True(now.GetProperty("ok").GetBoolean());
         Assert.Empty(_dovecot.MessageFiles(MailboxUser));
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        JsonElement stats;
-        do
-        {
-            await Task.Delay(100);
-            stats = await _parley.GetAsync("/api/v1/inbound/stats");
-        }
-        while (stats.GetProperty("duplicates").GetInt32() < 1 && DateTime.UtcNow < deadline);
+        var stats = await _parley.WaitForInboundStatsAsync(s => s.GetProperty("duplicates").GetInt32() >= 1,
+            "the fetched copy is counted as a duplicate", TimeSpan.FromSeconds(15));
         output.WriteLine((await _parley.GetAsync("/api/v1/inbound")).ToString());
         Assert.Equal(2, stats.GetProperty("received").GetInt32());
         Assert.Equal(1, stats.GetProperty("duplicates").GetInt32());

@@ -4,6 +4,7 @@ using MailKit.Security;
 using Microsoft.Playwright;
 using MimeKit;
 using Parley.EndToEnd.Tests.Infrastructure;
+using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -39,20 +40,15 @@ public sealed class ReceivedEmailFixture : IAsyncLifetime
             await smtp.DisconnectAsync(true);
         }
         var sender = message.From.Mailboxes.Single().Address;
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (true)
-        {
-            var found = await Parley.GetAsync("/api/v1/contacts?q=" + Uri.EscapeDataString(sender));
-            var list = found.ValueKind == JsonValueKind.Array ? found : found.GetProperty("items");
-            if (list.GetArrayLength() > 0)
+        var contacts = await Eventually.UntilAsync(async () =>
             {
-                var contactId = list[0].GetProperty("id").GetInt64();
-                var received = await Parley.WaitForMessageAsync($"/api/v1/records/contact/{contactId}", m => m.GetProperty("subject").GetString() == message.Subject);
-                return (contactId, received.GetProperty("id").GetInt64());
-            }
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"No contact for {sender} appeared.");
-            await Task.Delay(100);
-        }
+                var found = await Parley.GetAsync("/api/v1/contacts?q=" + Uri.EscapeDataString(sender));
+                return found.ValueKind == JsonValueKind.Array ? found : found.GetProperty("items");
+            },
+            list => list.GetArrayLength() > 0, TimeSpan.FromSeconds(20), $"a contact for {sender} appears");
+        var contactId = contacts[0].GetProperty("id").GetInt64();
+        var received = await Parley.WaitForMessageAsync($"/api/v1/records/contact/{contactId}", m => m.GetProperty("subject").GetString() == message.Subject);
+        return (contactId, received.GetProperty("id").GetInt64());
     }
 
     public async Task DisposeAsync()

@@ -62,12 +62,7 @@ public sealed class SmtpTlsEndToEndTests(ITestOutputHelper output)
         Assert.Equal(0, swaks.ExitCode);
         Assert.Contains("TLS started", swaks.Transcript);
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while ((await parley.GetAsync("/api/v1/inbound/stats")).GetProperty("routed").GetInt32() < 1)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the message sent over TLS was never routed");
-            await Task.Delay(100);
-        }
+        await parley.WaitForInboundStatsAsync(s => s.GetProperty("routed").GetInt32() >= 1, "the message sent over TLS is routed");
         await using var scope = parley.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<Parley.Core.Data.ParleyDbContext>();
         var rawId = db.Inbound.Single().RawMimeId;

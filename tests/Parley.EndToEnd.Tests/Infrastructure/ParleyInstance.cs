@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Parley.Core.Identity;
 using Parley.Hosting;
 using Parley.Smtp.Listener;
+using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests.Infrastructure;
 
@@ -129,20 +130,17 @@ public sealed class ParleyInstance : IAsyncDisposable
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
-    /// <summary>Polls the record's timeline until a message satisfies the condition (bounded in time).</summary>
+    /// <summary>Waits until a message in the record's timeline satisfies the condition, and returns it.</summary>
     public async Task<JsonElement> WaitForMessageAsync(string recordPath, Func<JsonElement, bool> condition, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
-        JsonElement last = default;
-        while (DateTime.UtcNow < deadline)
-        {
-            last = await GetAsync($"{recordPath}/messages");
-            foreach (var m in last.EnumerateArray())
-                if (condition(m)) return m;
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"No message matched in time. Timeline was: {last}");
+        var timeline = await Eventually.UntilAsync(() => GetAsync($"{recordPath}/messages"), t => t.EnumerateArray().Any(condition),
+            timeout ?? TimeSpan.FromSeconds(20), $"a message in {recordPath} matches");
+        return timeline.EnumerateArray().First(condition);
     }
+
+    /// <summary>Waits until GET /api/v1/inbound/stats satisfies the condition, and returns those stats.</summary>
+    public Task<JsonElement> WaitForInboundStatsAsync(Func<JsonElement, bool> condition, string because, TimeSpan? timeout = null) =>
+        Eventually.UntilAsync(() => GetAsync("/api/v1/inbound/stats"), condition, timeout ?? TimeSpan.FromSeconds(20), because);
 
     public async ValueTask DisposeAsync()
     {

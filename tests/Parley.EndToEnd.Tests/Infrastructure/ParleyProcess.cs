@@ -47,20 +47,27 @@ public sealed class ParleyProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (DateTime.UtcNow < deadline)
+        try
         {
-            if (process.HasExited) throw new InvalidOperationException($"parley serve exited with code {process.ExitCode} during start-up.");
-            try
+            await Eventually.UntilAsync(async () =>
             {
-                if ((await client.GetAsync(new Uri(parley.BaseUrl, "healthz"))).IsSuccessStatusCode) return parley;
-            }
-            catch (HttpRequestException) { }
-            catch (TaskCanceledException) { }
-            await Task.Delay(100);
+                if (process.HasExited) throw new InvalidOperationException($"parley serve exited with code {process.ExitCode} during start-up.");
+                try
+                {
+                    return (await client.GetAsync(new Uri(parley.BaseUrl, "healthz"))).IsSuccessStatusCode;
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    return false;
+                }
+            }, TimeSpan.FromSeconds(60), "parley serve answers /healthz");
+            return parley;
         }
-        await parley.DisposeAsync();
-        throw new TimeoutException("parley serve did not answer /healthz within 60 s.");
+        catch
+        {
+            await parley.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>`parley token create` against the same data directory: an API client acting as the first admin.</summary>
