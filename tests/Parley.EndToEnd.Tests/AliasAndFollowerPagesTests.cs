@@ -16,7 +16,7 @@ public sealed class AliasAndFollowerPagesTests(ITestOutputHelper output)
     [Fact]
     public async Task Add_change_and_delete_an_alias_and_add_and_remove_a_follower()
     {
-        await using var parley = await ParleyInstance.StartAsync();
+        await using var parley = await ParleyHost.ServeAsync();
         var contact = (await parley.PostAsync("/api/v1/contacts", new { name = "Ana Lima", email = "ana@customer.test" })).GetProperty("id").GetInt64();
 
         var (playwright, browser) = await Browser.LaunchAsync();

@@ -15,7 +15,7 @@ public sealed class BrowserConversationTests(ITestOutputHelper output)
     public async Task Sign_in_send_from_a_template_and_see_the_reply_arrive_live()
     {
         await using var sink = await SmtpSinkPeer.StartAsync();
-        await using var parley = await ParleyInstance.StartAsync();
+        await using var parley = await ParleyHost.ServeAsync();
         await parley.Api.PutAsync("/api/v1/settings/alias-domain",
             new StringContent("{\"domain\":\"replies.parley.test\"}", System.Text.Encoding.UTF8, "application/json"));
         await parley.PostAsync("/api/v1/outgoing-servers", new { name = "Company relay", host = "127.0.0.1", port = sink.Port, security = "none" });
@@ -37,8 +37,8 @@ public sealed class BrowserConversationTests(ITestOutputHelper output)
         await page.GotoAsync("/contacts");
         Assert.Contains("/login", page.Url);
         await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("login") });
-        await page.FillAsync("input[name=Email]", ParleyInstance.AdminEmail);
-        await page.FillAsync("input[name=Password]", ParleyInstance.AdminPassword);
+        await page.FillAsync("input[name=Email]", ParleyHost.AdminEmail);
+        await page.FillAsync("input[name=Password]", ParleyHost.Password);
         await page.ClickAsync("button[type=submit]");
         await page.WaitForURLAsync("**/contacts");
         await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("contacts") });

@@ -1,5 +1,6 @@
 using Microsoft.Playwright;
 using Parley.EndToEnd.Tests.Infrastructure;
+using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -9,7 +10,7 @@ public sealed class ContactPagingTests
     [Fact]
     public async Task The_next_page_of_a_search_with_an_ampersand_is_still_that_search()
     {
-        await using var parley = await ParleyInstance.StartAsync();
+        await using var parley = await ParleyHost.ServeAsync();
         var csv = "name,email,company\n" + string.Concat(Enumerable.Range(1, 55).Select(i => $"Baker {i},baker{i}@lima.test,Lima & Co\n"))
                   + "Other Person,other@else.test,Else Ltd\n";
         using (var import = await parley.Api.PostAsync("/api/v1/contacts/import", new StringContent(csv, System.Text.Encoding.UTF8, "text/csv")))

@@ -22,8 +22,8 @@ public sealed class DoctorBrowserTests
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = parley.BaseUrl.ToString(), ViewportSize = new() { Width = 1280, Height = 900 } });
         page.SetDefaultTimeout(20_000);
         await page.GotoAsync("/login");
-        await page.FillAsync("input[name=Email]", ParleyInstance.AdminEmail);
-        await page.FillAsync("input[name=Password]", ParleyInstance.AdminPassword);
+        await page.FillAsync("input[name=Email]", ParleyHost.AdminEmail);
+        await page.FillAsync("input[name=Password]", ParleyHost.Password);
         await page.ClickAsync("button[type=submit]");
         await page.WaitForURLAsync("**/contacts");
 

@@ -33,7 +33,7 @@ public sealed class InboundAuthenticationEndToEndTests(ITestOutputHelper output)
             "txt-record=spoof.test,\"v=spf1 ip4:192.0.2.1 -all\"",
             "txt-record=_dmarc.spoof.test,\"v=DMARC1; p=reject\"",
         ]);
-        await using var parley = await ParleyInstance.StartAsync(dns: dns.Server);
+        await using var parley = await ParleyHost.ServeAsync(o => o with { Dns = dns.Server });
         await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = AliasDomain });
         await parley.PostAsync("/api/v1/inbound/aliases", new { localPart = "support", contactPolicy = "everyone" });
 
@@ -89,7 +89,7 @@ public sealed class InboundAuthenticationEndToEndTests(ITestOutputHelper output)
             "txt-record=quiet.test,\"v=spf1 ip4:192.0.2.1 -all\"",
             "txt-record=_dmarc.quiet.test,\"v=DMARC1; p=none\"",
         ]);
-        await using var parley = await ParleyInstance.StartAsync(dns: dns.Server);
+        await using var parley = await ParleyHost.ServeAsync(o => o with { Dns = dns.Server });
         await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = AliasDomain });
         await parley.PostAsync("/api/v1/inbound/aliases", new { localPart = "support", contactPolicy = "everyone" });
         await parley.PutAsync("/api/v1/inbound/settings", new { catchall = "contactThread" });
@@ -133,7 +133,7 @@ public sealed class InboundAuthenticationEndToEndTests(ITestOutputHelper output)
     }
 
     /// <summary>Every received message once none is pending, by Message-ID without brackets.</summary>
-    private static async Task<Dictionary<string, JsonElement>> SettledAsync(ParleyInstance parley, int count)
+    private static async Task<Dictionary<string, JsonElement>> SettledAsync(ParleyHost parley, int count)
     {
         var rows = await Eventually.UntilAsync(() => parley.GetAsync("/api/v1/inbound"),
             list => list.GetArrayLength() >= count && list.EnumerateArray().All(r => r.GetProperty("status").GetString() != "pending"),
@@ -142,7 +142,7 @@ public sealed class InboundAuthenticationEndToEndTests(ITestOutputHelper output)
     }
 
     /// <summary>The recorded Authentication-Results of each routed message, by Message-ID, once <paramref name="count"/> are routed.</summary>
-    private async Task<Dictionary<string, string>> AuthenticationResultsAsync(ParleyInstance parley, int count)
+    private async Task<Dictionary<string, string>> AuthenticationResultsAsync(ParleyHost parley, int count)
     {
         var rows = await Eventually.UntilAsync(() => parley.GetAsync("/api/v1/inbound"),
             list => list.EnumerateArray().Count(r => r.GetProperty("status").GetString() != "pending") >= count,

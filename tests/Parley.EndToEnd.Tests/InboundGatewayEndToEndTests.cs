@@ -15,11 +15,11 @@ namespace Parley.EndToEnd.Tests;
 public sealed class InboundGatewayEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string AliasDomain = "in.parley.test";
-    private ParleyInstance _parley = null!;
+    private ParleyHost _parley = null!;
 
     public async Task InitializeAsync()
     {
-        _parley = await ParleyInstance.StartAsync();
+        _parley = await ParleyHost.ServeAsync();
         await _parley.PutAsync("/api/v1/settings/alias-domain", new { domain = AliasDomain });
     }
 

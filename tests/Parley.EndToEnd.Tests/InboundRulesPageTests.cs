@@ -16,7 +16,7 @@ public sealed class InboundRulesPageTests(ITestOutputHelper output)
     [Fact]
     public async Task Change_the_rules_in_the_browser_and_the_reject_catchall_refuses_unknown_addresses()
     {
-        await using var parley = await ParleyInstance.StartAsync();
+        await using var parley = await ParleyHost.ServeAsync();
         await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = AliasDomain });
 
         var (playwright, browser) = await Browser.LaunchAsync();

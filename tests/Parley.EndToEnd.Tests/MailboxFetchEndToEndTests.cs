@@ -18,7 +18,7 @@ public sealed class MailboxFetchEndToEndTests(ITestOutputHelper output) : IAsync
     private const string AliasDomain = "replies.parley.test";
     private const string MailboxUser = "replies@mail.test";
     private const string MailboxPassword = "mailbox-pass";
-    private ParleyInstance _parley = null!;
+    private ParleyHost _parley = null!;
     private SmtpSinkPeer _sink = null!;
     private DovecotPeer _dovecot = null!;
 
@@ -26,7 +26,7 @@ public sealed class MailboxFetchEndToEndTests(ITestOutputHelper output) : IAsync
     {
         _sink = await SmtpSinkPeer.StartAsync();
         _dovecot = await DovecotPeer.StartAsync(new Dictionary<string, string> { [MailboxUser] = MailboxPassword });
-        _parley = await ParleyInstance.StartAsync();
+        _parley = await ParleyHost.ServeAsync();
         await _parley.PutAsync("/api/v1/settings/alias-domain", new { domain = AliasDomain });
         await _parley.PostAsync("/api/v1/outgoing-servers", new { name = "sink", host = "127.0.0.1", port = _sink.Port, security = "none" });
     }
@@ -145,8 +145,8 @@ public sealed class MailboxFetchEndToEndTests(ITestOutputHelper output) : IAsync
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = _parley.BaseUrl.ToString(), ViewportSize = new() { Width = 1280, Height = 900 } });
         page.SetDefaultTimeout(15_000);
         await page.GotoAsync("/inbound/mailboxes");
-        await page.FillAsync("input[name=Email]", ParleyInstance.AdminEmail);
-        await page.FillAsync("input[name=Password]", ParleyInstance.AdminPassword);
+        await page.FillAsync("input[name=Email]", ParleyHost.AdminEmail);
+        await page.FillAsync("input[name=Password]", ParleyHost.Password);
         await page.ClickAsync("button[type=submit]");
         await page.WaitForURLAsync("**/inbound/mailboxes");
         await page.ClickAsync($"#mailbox-{goodId} button:has-text('Fetch now')");

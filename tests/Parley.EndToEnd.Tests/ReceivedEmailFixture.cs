@@ -17,12 +17,12 @@ public sealed class ReceivedEmailFixture : IAsyncLifetime
     private const string AliasDomain = "in.parley.test";
     private IPlaywright _playwright = null!;
 
-    public ParleyInstance Parley { get; private set; } = null!;
+    public ParleyHost Parley { get; private set; } = null!;
     public IBrowser Browser { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        Parley = await ParleyInstance.StartAsync();
+        Parley = await ParleyHost.ServeAsync();
         await Parley.PutAsync("/api/v1/settings/alias-domain", new { domain = AliasDomain });
         await Parley.PostAsync("/api/v1/inbound/aliases", new { localPart = "support", contactPolicy = "everyone" });
         (_playwright, Browser) = await Infrastructure.Browser.LaunchAsync();

@@ -6,6 +6,7 @@ using Microsoft.Playwright;
 using MimeKit;
 using Parley.Core.Data;
 using Parley.EndToEnd.Tests.Infrastructure;
+using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -21,7 +22,7 @@ public sealed class ReceivedHtmlDisplayTests(ReceivedEmailFixture fixture) : ICl
         "iVBORw0KGgoAAAANSUhEUgAAADAAAAAwCAIAAADYYG7QAAAAOklEQVR42u3OQQ0AAAgEoOtjQ5vaxhbOBxsByHS9EiEhISEhISEhISEhISEhISEhISEhISEhISGhOws8kG7EberwPAAAAABJRU5ErkJggg==");
     private static readonly byte[] Gif = Convert.FromBase64String("R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==");
 
-    private ParleyInstance Parley => fixture.Parley;
+    private ParleyHost Parley => fixture.Parley;
 
     [Fact]
     public async Task Scripts_handlers_javascript_links_styles_frames_and_forms_do_not_survive_but_text_and_formatting_do()

@@ -14,12 +14,12 @@ public sealed class SharedOutboxTests(PostgresFixture postgres)
     public async Task Two_nodes_on_one_postgres_database_send_each_email_exactly_once()
     {
         const int count = 120;
-        var database = await postgres.Peer.CreateDatabaseAsync("shared_" + Guid.NewGuid().ToString("N")[..12]);
+        var database = await postgres.CreateDatabaseAsync();
         await using var sink = await SmtpSinkPeer.StartAsync();
-        await using var first = await ParleyInstance.StartAsync(database);
+        await using var first = await ParleyHost.ServeAsync(o => o with { Database = database });
         await first.PutAsync("/api/v1/settings/alias-domain", new { domain = "replies.parley.test" });
         await first.PostAsync("/api/v1/outgoing-servers", new { name = "relay", host = "127.0.0.1", port = sink.Port, security = "none" });
-        await using var second = await ParleyInstance.StartAsync(database, seedAdmin: false);
+        await using var second = await ParleyHost.ServeAsync(o => o with { Database = database }, seedAdmin: false);
 
         var csv = "name,email\n" + string.Join("\n", Enumerable.Range(1, count).Select(i => $"Customer {i},c{i}@customer.test"));
         using (var import = await first.Api.PostAsync("/api/v1/contacts/import", new StringContent(csv, System.Text.Encoding.UTF8, "text/csv")))

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Playwright;
 using Parley.EndToEnd.Tests.Infrastructure;
+using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -10,7 +11,7 @@ public sealed class SignOutBrowserTests
     [Fact]
     public async Task Signing_out_lands_on_the_login_page_and_the_old_cookie_no_longer_works()
     {
-        await using var parley = await ParleyInstance.StartAsync();
+        await using var parley = await ParleyHost.ServeAsync();
         var (playwright, browser) = await Browser.LaunchAsync();
         using var _ = playwright;
         await using var __ = browser;

@@ -44,7 +44,7 @@ public sealed class SmtpTlsEndToEndTests(ITestOutputHelper output)
     [Fact]
     public async Task A_new_server_offers_STARTTLS_with_a_self_signed_certificate_and_takes_mail_over_it()
     {
-        await using var parley = await ParleyInstance.StartAsync(smtpName: "mx.in.parley.test"); // serve's --smtp-name
+        await using var parley = await ParleyHost.ServeAsync(o => o with { SmtpName = "mx.in.parley.test" }); // serve's --smtp-name
         await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = AliasDomain });
         await parley.PostAsync("/api/v1/inbound/aliases", new { localPart = "support", contactPolicy = "everyone" });
 
@@ -91,7 +91,7 @@ public sealed class SmtpTlsEndToEndTests(ITestOutputHelper output)
             await File.WriteAllTextAsync(certPath, made.ExportCertificatePem() + "\n" + intermediate.ExportCertificatePem());
             await File.WriteAllTextAsync(keyPath, key.ExportPkcs8PrivateKeyPem());
 
-            await using var parley = await ParleyInstance.StartAsync(smtpTlsCertificate: certPath, smtpTlsKey: keyPath);
+            await using var parley = await ParleyHost.ServeAsync(o => o with { SmtpTlsCertificate = certPath, SmtpTlsKey = keyPath });
 
             var (offered, chain) = await OfferedAsync(parley.SmtpPort);
             Assert.Equal(made.Thumbprint, offered.Thumbprint);
@@ -108,7 +108,7 @@ public sealed class SmtpTlsEndToEndTests(ITestOutputHelper output)
     {
         var missing = Path.Combine(Path.GetTempPath(), "parley-no-such-cert-" + Guid.NewGuid().ToString("N")[..8] + ".pem");
 
-        var error = await Record.ExceptionAsync(() => ParleyInstance.StartAsync(smtpTlsCertificate: missing));
+        var error = await Record.ExceptionAsync(() => ParleyHost.ServeAsync(o => o with { SmtpTlsCertificate = missing }));
 
         Assert.NotNull(error);
         var messages = string.Join(" | ", Flatten(error));

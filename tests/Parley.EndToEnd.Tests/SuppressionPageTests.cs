@@ -5,6 +5,7 @@ using Microsoft.Playwright;
 using Parley.Core.Data;
 using Parley.Core.Suppression;
 using Parley.EndToEnd.Tests.Infrastructure;
+using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -19,7 +20,7 @@ public sealed class SuppressionPageTests
     [Fact]
     public async Task Add_search_and_lift_a_suppressed_address()
     {
-        await using var parley = await ParleyInstance.StartAsync();
+        await using var parley = await ParleyHost.ServeAsync();
         await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = "replies.parley.test" });
         var contact = (await parley.PostAsync("/api/v1/contacts", new { name = "Zed Moss", email = Zed })).GetProperty("id").GetInt64();
         await HardBounceAsync(parley, "gone@elsewhere.test", "5.1.1", "smtp; 550 5.1.1 <gone@elsewhere.test>: Recipient address rejected: User unknown");
@@ -97,7 +98,7 @@ public sealed class SuppressionPageTests
 
     private static ILocator Row(IPage page, string address) => page.Locator($".suppressed-row[data-address='{address}']");
 
-    private static async Task<(HttpStatusCode, string)> SendEmailAsync(ParleyInstance parley, long contact)
+    private static async Task<(HttpStatusCode, string)> SendEmailAsync(ParleyHost parley, long contact)
     {
         using var response = await parley.Api.PostAsync($"/api/v1/records/contact/{contact}/messages",
             new StringContent("""{"kind":"email","subject":"Hi","body":"Hello"}""", Encoding.UTF8, "application/json"));
@@ -105,7 +106,7 @@ public sealed class SuppressionPageTests
     }
 
     /// <summary>What the bounce processor does when a DSN reports a hard bounce (threshold 1).</summary>
-    private static async Task HardBounceAsync(ParleyInstance parley, string address, string status, string diagnostic)
+    private static async Task HardBounceAsync(ParleyHost parley, string address, string status, string diagnostic)
     {
         await using var scope = parley.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<SuppressionService>().RecordBounceAsync(address, true, status, diagnostic, 1, default);

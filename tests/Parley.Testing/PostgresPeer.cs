@@ -66,16 +66,17 @@ public sealed partial class PostgresPeer : IAsyncDisposable
         }
     }
 
-    /// <summary>Creates a database and returns its connection string.</summary>
-    public async Task<string> CreateDatabaseAsync(string name, CancellationToken ct = default)
+    /// <summary>Creates a database (a copy of <paramref name="template"/> when given) and returns its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync(string name, CancellationToken ct = default, string? template = null)
     {
         if (!DatabaseName().IsMatch(name))
         {
             throw new ArgumentException("Use a plain lower-case database name ([a-z_][a-z0-9_]*).", nameof(name));
         }
 
+        string[] copy = template is null ? [] : ["-T", template];
         await RunCheckedAsync(Path.Combine(_binDirectory, "createdb"),
-            ["-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", "postgres", name], ct).ConfigureAwait(false);
+            ["-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", "postgres", .. copy, name], ct).ConfigureAwait(false);
         return ConnectionStringFor(name);
     }
 

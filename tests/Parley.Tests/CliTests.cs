@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using Parley.Hosting;
+using Parley.Testing;
 using Parley.Tests.Fixtures;
 
 namespace Parley.Tests;
@@ -147,7 +148,7 @@ public sealed class CliTests
 
         await using var host = await ParleyHost.StartAsync(dataDir);
         Assert.Equal(1, await host.UserCountAsync());
-        using var browser = new FormClient(host.Address);
+        using var browser = new FormClient(host.BaseUrl);
         Assert.Equal("/contacts", (await browser.SignInAsync("ada@parley.test", "correct horse battery")).Headers.Location?.OriginalString);
     }
 

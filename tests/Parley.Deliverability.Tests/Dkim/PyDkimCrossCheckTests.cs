@@ -7,6 +7,7 @@ using Parley.Deliverability.Dkim;
 using Parley.Deliverability.Dns;
 using Parley.Deliverability.Tests.Peers;
 using Parley.Deliverability.Tests.Support;
+using Parley.Testing;
 
 namespace Parley.Deliverability.Tests.Dkim;
 

@@ -1,3 +1,5 @@
+using Parley.Testing;
+
 namespace Parley.Deliverability.Tests.Peers;
 
 /// <summary>
@@ -15,6 +17,18 @@ public sealed class RequiresSpfPeersFactAttribute : FactAttribute
         else if (!PySpf.IsAvailable)
         {
             Skip = "python3-spf is not installed for /usr/bin/python3 (apt-get install python3-spf).";
+        }
+    }
+}
+
+/// <summary>A fact that needs Debian's python3-dkim (with python3-nacl for Ed25519); skipped with that reason where missing.</summary>
+public sealed class RequiresPyDkimFactAttribute : FactAttribute
+{
+    public RequiresPyDkimFactAttribute()
+    {
+        if (!PyDkim.IsAvailable)
+        {
+            Skip = "python3-dkim (and python3-nacl) is not installed for /usr/bin/python3 (apt-get install python3-dkim).";
         }
     }
 }

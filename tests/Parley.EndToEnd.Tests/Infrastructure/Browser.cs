@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests.Infrastructure;
 
@@ -22,14 +23,14 @@ public static class Browser
     }
 
     /// <summary>A new 1280×900 page on <paramref name="parley"/>, signed in as its admin through the login form.</summary>
-    public static async Task<IPage> SignedInPageAsync(IBrowser browser, ParleyInstance parley, float timeoutMs = 15_000)
+    public static async Task<IPage> SignedInPageAsync(IBrowser browser, ParleyHost parley, float timeoutMs = 15_000)
     {
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = parley.BaseUrl.ToString(), ViewportSize = new() { Width = 1280, Height = 900 } });
         page.SetDefaultTimeout(timeoutMs);
         Assertions.SetDefaultExpectTimeout(timeoutMs);
         await page.GotoAsync("/login");
-        await page.FillAsync("input[name=Email]", ParleyInstance.AdminEmail);
-        await page.FillAsync("input[name=Password]", ParleyInstance.AdminPassword);
+        await page.FillAsync("input[name=Email]", ParleyHost.AdminEmail);
+        await page.FillAsync("input[name=Password]", ParleyHost.Password);
         await page.ClickAsync("button[type=submit]");
         await page.WaitForURLAsync(url => !url.Contains("/login"));
         return page;
