@@ -9,7 +9,8 @@ namespace Parley.EndToEnd.Tests;
 /// The inbound rules page in a real browser: read the rules in plain words, change the catchall and loop protection,
 /// see a bad value refused next to its field, and see "reject" refuse an unknown address at RCPT time.
 /// </summary>
-public sealed class InboundRulesPageTests(ITestOutputHelper output)
+[Collection(BrowserFixture.Collection)]
+public sealed class InboundRulesPageTests(BrowserFixture browser, ITestOutputHelper output)
 {
     private const string AliasDomain = "rules.parley.test";
 
@@ -19,23 +20,21 @@ public sealed class InboundRulesPageTests(ITestOutputHelper output)
         await using var parley = await ParleyHost.ServeAsync();
         await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = AliasDomain });
 
-        var (playwright, browser) = await Browser.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
-        var page = await Browser.SignedInPageAsync(browser, parley);
+        var page = await browser.SignedInPageAsync(parley);
+        await using var _ = page.Context;
 
         // The Inbound page summarises the rules and links to the page that changes them (no more "use the API").
         await page.GotoAsync("/inbound");
         await Assertions.Expect(page.Locator("#rules")).ToContainTextAsync("is kept in Inbound mail for you to assign");
         await Assertions.Expect(page.Locator("#rules")).Not.ToContainTextAsync("/api/v1");
-        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("inbound-rules-summary"), FullPage = true });
+        await BrowserFixture.ScreenshotAsync(page, "inbound-rules-summary");
         await page.ClickAsync("#rules-link");
         await page.WaitForURLAsync("**/inbound/rules");
         await Assertions.Expect(page.Locator("#now-catchall")).ToContainTextAsync($"({AliasDomain}) is kept in Inbound mail for you to assign");
         await Assertions.Expect(page.Locator("#now-loop")).ToContainTextAsync("Loop protection stops posting after 20 messages from one sender within 120 minutes");
         await Assertions.Expect(page.Locator("#now-bounces")).ToContainTextAsync("suppressed after 1 hard bounce");
         await Assertions.Expect(page.Locator("input[name='Rules.Catchall'][value=KeepUnrouted]")).ToBeCheckedAsync();
-        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("inbound-rules"), FullPage = true });
+        await BrowserFixture.ScreenshotAsync(page, "inbound-rules");
 
         // Refuse unknown addresses and tighten loop protection.
         await page.GetByLabel("Refuse it during the SMTP conversation (550)").CheckAsync();
@@ -47,7 +46,7 @@ public sealed class InboundRulesPageTests(ITestOutputHelper output)
         await Assertions.Expect(flash).Not.ToContainTextAsync("hard bounce");
         await Assertions.Expect(page.Locator("#now-catchall strong")).ToHaveTextAsync("is refused during the SMTP conversation (550)");
         await Assertions.Expect(page.Locator("input[name='Rules.Catchall'][value=Reject]")).ToBeCheckedAsync();
-        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("inbound-rules-saved"), FullPage = true });
+        await BrowserFixture.ScreenshotAsync(page, "inbound-rules-saved");
 
         var stored = await parley.GetAsync("/api/v1/inbound/settings");
         output.WriteLine(stored.ToString());
@@ -65,7 +64,7 @@ public sealed class InboundRulesPageTests(ITestOutputHelper output)
         await Assertions.Expect(page.Locator("input[name='Rules.LoopLimit']")).ToHaveValueAsync("-3");
         await Assertions.Expect(page.Locator(".flash")).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator("#not-saved")).ToContainTextAsync("Nothing was saved yet");
-        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("inbound-rules-error"), FullPage = true });
+        await BrowserFixture.ScreenshotAsync(page, "inbound-rules-error");
         stored = await parley.GetAsync("/api/v1/inbound/settings");
         Assert.Equal(("reject", 5), (stored.GetProperty("catchall").GetString(), stored.GetProperty("loopLimit").GetInt32()));
 

@@ -13,7 +13,8 @@ namespace Parley.EndToEnd.Tests;
 /// mailbox, Parley fetches it over IMAP (or POP3) and it appears in the same chatter; the same Message-ID by SMTP
 /// (swaks) and by fetch is posted once; a wrong password is a readable error; the UI shows it all.
 /// </summary>
-public sealed class MailboxFetchEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
+[Collection(BrowserFixture.Collection)]
+public sealed class MailboxFetchEndToEndTests(BrowserFixture browser, ITestOutputHelper output) : IAsyncLifetime
 {
     private const string AliasDomain = "replies.parley.test";
     private const string MailboxUser = "replies@mail.test";
@@ -139,15 +140,10 @@ public sealed class MailboxFetchEndToEndTests(ITestOutputHelper output) : IAsync
         Assert.True(ok.GetProperty("ok").GetBoolean(), ok.ToString());
         Assert.Equal(1, ok.GetProperty("messages").GetInt32());
 
-        var (playwright, browser) = await Browser.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = _parley.BaseUrl.ToString(), ViewportSize = new() { Width = 1280, Height = 900 } });
-        page.SetDefaultTimeout(15_000);
+        var page = await browser.NewPageAsync(_parley.BaseUrl);
+        await using var _ = page.Context;
         await page.GotoAsync("/inbound/mailboxes");
-        await page.FillAsync("input[name=Email]", ParleyHost.AdminEmail);
-        await page.FillAsync("input[name=Password]", ParleyHost.Password);
-        await page.ClickAsync("button[type=submit]");
+        await BrowserFixture.SignInAsync(page);
         await page.WaitForURLAsync("**/inbound/mailboxes");
         await page.ClickAsync($"#mailbox-{goodId} button:has-text('Fetch now')");
         await page.WaitForSelectorAsync("#fetch-result");
@@ -168,7 +164,7 @@ public sealed class MailboxFetchEndToEndTests(ITestOutputHelper output) : IAsync
 
         await page.GotoAsync("/inbound/mailboxes");
         Assert.Contains("refused the user name or password", await page.InnerTextAsync($"#mailbox-{badId}"));
-        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("inbound-mailboxes"), FullPage = true });
+        await BrowserFixture.ScreenshotAsync(page, "inbound-mailboxes");
     }
 
     [Fact]
@@ -185,15 +181,13 @@ public sealed class MailboxFetchEndToEndTests(ITestOutputHelper output) : IAsync
         Assert.Equal((3, true), (failure.GetProperty("attempts").GetInt32(), failure.GetProperty("gaveUp").GetBoolean()));
         Assert.Equal(0, (await _parley.GetAsync("/api/v1/inbound/stats")).GetProperty("received").GetInt32());
 
-        var (playwright, browser) = await Browser.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
-        var page = await Browser.SignedInPageAsync(browser, _parley);
+        var page = await browser.SignedInPageAsync(_parley);
+        await using var _ = page.Context;
         await page.GotoAsync("/inbound/mailboxes");
         var failures = page.Locator("#fetch-failures");
         await Assertions.Expect(failures).ToContainTextAsync("3 — given up");
         await Assertions.Expect(failures).ToContainTextAsync("Simulated: the disk is full");
-        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("inbound-mailboxes-failure"), FullPage = true });
+        await BrowserFixture.ScreenshotAsync(page, "inbound-mailboxes-failure");
 
         await SqlAsync("DROP TRIGGER refuse_inbound");
         await failures.Locator("button:has-text('Try again')").ClickAsync();

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using MailKit.Net.Smtp;
 using MailKit.Security;
-using Microsoft.Playwright;
 using MimeKit;
 using Parley.EndToEnd.Tests.Infrastructure;
 using Parley.Testing;
@@ -9,23 +8,20 @@ using Parley.Testing;
 namespace Parley.EndToEnd.Tests;
 
 /// <summary>
-/// One Parley with a "support@" alias that opens a contact for any sender, and one headless Chromium,
-/// shared by the tests of a class: each test mails from its own sender, so each gets its own contact.
+/// One Parley with a "support@" alias that opens a contact for any sender, shared by the tests of a class:
+/// each test mails from its own sender, so each gets its own contact.
 /// </summary>
 public sealed class ReceivedEmailFixture : IAsyncLifetime
 {
     private const string AliasDomain = "in.parley.test";
-    private IPlaywright _playwright = null!;
 
     public ParleyHost Parley { get; private set; } = null!;
-    public IBrowser Browser { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         Parley = await ParleyHost.ServeAsync();
         await Parley.PutAsync("/api/v1/settings/alias-domain", new { domain = AliasDomain });
         await Parley.PostAsync("/api/v1/inbound/aliases", new { localPart = "support", contactPolicy = "everyone" });
-        (_playwright, Browser) = await Infrastructure.Browser.LaunchAsync();
     }
 
     /// <summary>Sends <paramref name="message"/> to support@ over SMTP and waits until it is in its sender's chatter.</summary>
@@ -53,8 +49,6 @@ public sealed class ReceivedEmailFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        await Browser.DisposeAsync();
-        _playwright.Dispose();
         await Parley.DisposeAsync();
     }
 }

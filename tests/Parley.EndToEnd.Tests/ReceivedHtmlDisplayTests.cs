@@ -15,7 +15,8 @@ namespace Parley.EndToEnd.Tests;
 /// hostile markup is inert, remote images wait for the reader's consent, cid: images and downloads
 /// come from Parley itself, safely and only for a signed-in user.
 /// </summary>
-public sealed class ReceivedHtmlDisplayTests(ReceivedEmailFixture fixture) : IClassFixture<ReceivedEmailFixture>
+[Collection(BrowserFixture.Collection)]
+public sealed class ReceivedHtmlDisplayTests(BrowserFixture browser, ReceivedEmailFixture fixture) : IClassFixture<ReceivedEmailFixture>
 {
     // A 48×48 orange square, the "logo" a customer's mail carries as an inline part.
     private static readonly byte[] Logo = Convert.FromBase64String(
@@ -79,7 +80,7 @@ public sealed class ReceivedHtmlDisplayTests(ReceivedEmailFixture fixture) : ICl
         await Assertions.Expect(entry.Locator(".body.html")).ToContainTextAsync("Fresh bread every morning");
         var logo = entry.Locator("img[alt='Lima Bakery logo']");
         await Assertions.Expect(logo).ToHaveJSPropertyAsync("naturalWidth", 48); // the message's own image still shows
-        await page.ScreenshotAsync(new() { Path = Infrastructure.Browser.ScreenshotPath("chatter-remote-images-hidden"), FullPage = true });
+        await BrowserFixture.ScreenshotAsync(page, "chatter-remote-images-hidden");
 
         var hidden = await entry.Locator(".body.html").InnerHTMLAsync();
         Assert.DoesNotContain("tracker.test", hidden);
@@ -92,7 +93,7 @@ public sealed class ReceivedHtmlDisplayTests(ReceivedEmailFixture fixture) : ICl
         await Assertions.Expect(entry.Locator("img[src='//tracker.test/no-scheme.gif']")).ToHaveCountAsync(1);
         await Assertions.Expect(entry.Locator(".remote-notice")).ToHaveCountAsync(0);
         await Assertions.Expect(logo).ToHaveJSPropertyAsync("naturalWidth", 48);
-        await page.ScreenshotAsync(new() { Path = Infrastructure.Browser.ScreenshotPath("chatter-remote-images-shown"), FullPage = true });
+        await BrowserFixture.ScreenshotAsync(page, "chatter-remote-images-shown");
 
         // The timeline redraws itself when something happens; the reader's choice survives it.
         await Parley.PostAsync($"/api/v1/records/contact/{contact}/messages", new { kind = "note", body = "Menu checked." });
@@ -187,7 +188,7 @@ public sealed class ReceivedHtmlDisplayTests(ReceivedEmailFixture fixture) : ICl
 
         Assert.Null(await page.EvaluateAsync<string?>("() => window.pwned ?? null"));
         Assert.Equal(0, await page.Locator($"#m-{id} [onerror], #m-{id} [onload]").CountAsync());
-        await page.ScreenshotAsync(new() { Path = Infrastructure.Browser.ScreenshotPath("chatter-hostile-content-id"), FullPage = true });
+        await BrowserFixture.ScreenshotAsync(page, "chatter-hostile-content-id");
         var csp = response!.Headers["content-security-policy"];
         foreach (var directive in new[] { "default-src 'self'", "script-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'" })
             Assert.Contains(directive, csp);
@@ -204,7 +205,7 @@ public sealed class ReceivedHtmlDisplayTests(ReceivedEmailFixture fixture) : ICl
             Assert.Equal("nosniff", each.Headers["x-content-type-options"]);
             Assert.Equal(0, await page.Locator("script:not([src]), [onclick], [onsubmit], [onchange], [onload]").CountAsync());
             if (path == "/inbound/rules")
-                await page.ScreenshotAsync(new() { Path = Infrastructure.Browser.ScreenshotPath("inbound-rules"), FullPage = true });
+                await BrowserFixture.ScreenshotAsync(page, "inbound-rules");
         }
         Assert.True(violations.IsEmpty, string.Join("\n", violations));
     }
@@ -224,7 +225,7 @@ public sealed class ReceivedHtmlDisplayTests(ReceivedEmailFixture fixture) : ICl
         await Assertions.Expect(entry.Locator(".remote-notice")).ToContainTextAsync("nests more than 256 elements deep, so Parley shows its text instead");
         await Assertions.Expect(entry.Locator(".body.text")).ToContainTextAsync("See the HTML version.");
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"the page took {watch.Elapsed}");
-        await page.ScreenshotAsync(new() { Path = Infrastructure.Browser.ScreenshotPath("chatter-html-withheld"), FullPage = true });
+        await BrowserFixture.ScreenshotAsync(page, "chatter-html-withheld");
         Assert.Equal(0, await entry.Locator(".body.html").CountAsync());
     }
 
@@ -247,7 +248,7 @@ public sealed class ReceivedHtmlDisplayTests(ReceivedEmailFixture fixture) : ICl
     /// <summary>A signed-in page whose requests to anywhere but Parley are answered by the test (with a GIF) and listed.</summary>
     private async Task<(IPage Page, ConcurrentQueue<string> FetchedElsewhere)> OpenAsync()
     {
-        var page = await Infrastructure.Browser.SignedInPageAsync(fixture.Browser, Parley);
+        var page = await browser.SignedInPageAsync(Parley);
         var elsewhere = new ConcurrentQueue<string>();
         var parley = Parley.BaseUrl.GetLeftPart(UriPartial.Authority);
         await page.RouteAsync(url => !url.StartsWith(parley, StringComparison.Ordinal), async route =>
