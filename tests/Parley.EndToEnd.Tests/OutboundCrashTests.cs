@@ -37,7 +37,7 @@ public sealed class OutboundCrashTests(ITestOutputHelper output)
                 (await api.PostAsJsonAsync($"/api/v1/records/contact/{id}/messages", new { kind = "email", subject = "Crash test", body = "Hi" })).EnsureSuccessStatusCode();
 
             await slowSink.WaitForMessagesAsync(3, TimeSpan.FromSeconds(30));
-            await parley.KillAsync();
+            parley.Kill();
         }
         var beforeRestart = slowSink.ReadMessages().Count;
         output.WriteLine($"{beforeRestart} delivered before the kill");
