@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace Parley.Testing;
 
 /// <summary>
@@ -8,7 +10,10 @@ public static class DebianPython
 {
     public const string Path = "/usr/bin/python3";
 
-    /// <summary>Runs <paramref name="script"/> (from a temp file) to its end with <paramref name="input"/> on stdin.</summary>
+    // Asked once per set of modules: the cross-checks call the peers hundreds of times.
+    private static readonly ConcurrentDictionary<string, Task> Checked = new();
+
+    /// <summary>Runs <paramref name="script"/> (from a temp file) to its end with <paramref name="input"/> on stdin; see <see cref="RequireAsync"/>.</summary>
     public static async Task<ProcessResult> RunAsync(string script, IEnumerable<string> arguments, byte[] input, TimeSpan timeout, CancellationToken ct)
     {
         var scriptPath = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"parley-py-{Guid.NewGuid():N}.py");
@@ -23,16 +28,23 @@ public static class DebianPython
         }
     }
 
-    /// <summary>True when the system Python can import these modules, e.g. "dkim, nacl".</summary>
-    public static bool HasModules(string modules)
+    /// <summary>Fails with <see cref="PeerNotInstalledException"/> unless the system Python can import these modules.</summary>
+    /// <param name="modules">As for an import statement, e.g. "dkim, nacl".</param>
+    /// <param name="debianPackages">What install-peers.sh installs for them, e.g. "python3-dkim python3-nacl".</param>
+    public static Task RequireAsync(string modules, string debianPackages) =>
+        Checked.GetOrAdd(modules, _ => CheckAsync(modules, debianPackages));
+
+    private static async Task CheckAsync(string modules, string debianPackages)
     {
         if (!File.Exists(Path))
         {
-            return false;
+            throw new PeerNotInstalledException(Path, "python3");
         }
 
-        var result = PeerProcess.RunAsync(Path, ["-I", "-c", "import " + modules], TimeSpan.FromSeconds(10), CancellationToken.None)
-            .GetAwaiter().GetResult();
-        return result.ExitCode == 0;
+        var result = await PeerProcess.RunAsync(Path, ["-I", "-c", "import " + modules], TimeSpan.FromSeconds(30), CancellationToken.None).ConfigureAwait(false);
+        if (result.ExitCode != 0)
+        {
+            throw new PeerNotInstalledException($"The Python modules {modules} (for {Path})", debianPackages);
+        }
     }
 }

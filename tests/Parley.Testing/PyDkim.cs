@@ -39,8 +39,6 @@ public static class PyDkim
                 print(json.dumps({'results': results}), flush=True)
         """;
 
-    public static bool IsAvailable { get; } = DebianPython.HasModules("dkim, nacl");
-
     /// <summary>Signs with dkimpy and returns the message with the DKIM-Signature header prepended.</summary>
     public static async Task<byte[]> SignAsync(byte[] message, string domain, string selector, string key, string algorithm, string canonicalization,
         IReadOnlyList<string> headers, CancellationToken cancellationToken)
@@ -72,6 +70,7 @@ public static class PyDkim
 
     private static async Task<IReadOnlyList<JsonNode>> RunAsync(IReadOnlyList<JsonObject> requests, CancellationToken cancellationToken)
     {
+        await DebianPython.RequireAsync("dkim, nacl", "python3-dkim python3-nacl").ConfigureAwait(false);
         var input = System.Text.Encoding.UTF8.GetBytes(string.Concat(requests.Select(r => r.ToJsonString() + "\n")));
         var result = await DebianPython.RunAsync(Script, [], input, TimeSpan.FromMinutes(1), cancellationToken).ConfigureAwait(false);
         var lines = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);

@@ -24,14 +24,13 @@ public static class PySpf
             print(json.dumps({'result': result, 'explanation': explanation}), flush=True)
         """;
 
-    public static bool IsAvailable { get; } = Probe();
-
     public sealed record Case(string Ip, string Sender, string Helo);
 
     public sealed record Answer(string Result, string Explanation);
 
     public static async Task<IReadOnlyList<Answer>> CheckAsync(int dnsPort, IReadOnlyList<Case> cases, CancellationToken cancellationToken)
     {
+        await DebianPython.RequireAsync("spf, dns.resolver", "python3-spf python3-dnspython");
         var input = Encoding.UTF8.GetBytes(string.Concat(cases.Select(c =>
             JsonSerializer.Serialize(new Dictionary<string, string> { ["ip"] = c.Ip, ["sender"] = c.Sender, ["helo"] = c.Helo }) + "\n")));
         var result = await DebianPython.RunAsync(Script, [dnsPort.ToString(System.Globalization.CultureInfo.InvariantCulture)], input,
@@ -48,6 +47,4 @@ public static class PySpf
             return new Answer(doc.RootElement.GetProperty("result").GetString()!, doc.RootElement.GetProperty("explanation").GetString() ?? string.Empty);
         }).ToArray();
     }
-
-    private static bool Probe() => DebianPython.HasModules("spf, dns.resolver");
 }
