@@ -140,9 +140,22 @@ public sealed class InboundGatewayEndToEndTests(ITestOutputHelper output) : IAsy
         var answer = await Reply();
         output.WriteLine(answer);
         Assert.StartsWith("550", answer);
+        // Whatever the listener made of the rest, it has answered all of it once QUIT is answered (or it hung up).
         await Send("QUIT\r\n");
-        await Task.Delay(500);
-        var stats = await _parley.GetAsync("/api/v1/inbound/stats");
-        Assert.Equal(0, stats.GetProperty("received").GetInt32());
+        using var drained = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        for (var line = await reader.ReadLineAsync(drained.Token); line is not null; line = await reader.ReadLineAsync(drained.Token))
+        {
+            output.WriteLine(line);
+            if (line.StartsWith("221", StringComparison.Ordinal)) break;
+        }
+
+        // A barrier: a later, clean message must be stored and routed; then nothing else may have been stored.
+        var barrier = await SendAsync("x@" + AliasDomain, from: "later@customer.test",
+            data: "From: later@customer.test\nTo: x@in.parley.test\nSubject: later\nMessage-ID: <later@customer.test>\n\nA clean message.\n");
+        Assert.Equal(0, barrier.ExitCode);
+        await _parley.WaitForInboundStatsAsync(s => s.GetProperty("received").GetInt32() >= 1 && s.GetProperty("pending").GetInt32() == 0,
+            "the later, clean message is stored and routed");
+        var stored = Assert.Single((await _parley.GetAsync("/api/v1/inbound")).EnumerateArray());
+        Assert.Equal("later@customer.test", stored.GetProperty("mailFrom").GetString());
     }
 }
