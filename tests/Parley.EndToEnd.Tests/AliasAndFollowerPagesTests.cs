@@ -1,5 +1,4 @@
 using Microsoft.Playwright;
-using Parley.EndToEnd.Tests.Infrastructure;
 using Parley.Testing;
 using Xunit.Abstractions;
 

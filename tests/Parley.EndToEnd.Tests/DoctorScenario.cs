@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Parley.Core.Domains;
-using Parley.EndToEnd.Tests.Infrastructure;
 using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests;

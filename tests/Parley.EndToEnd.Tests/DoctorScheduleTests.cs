@@ -3,7 +3,6 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 using Parley.Core.Doctor;
-using Parley.EndToEnd.Tests.Infrastructure;
 using Parley.Testing;
 using Xunit.Abstractions;
 

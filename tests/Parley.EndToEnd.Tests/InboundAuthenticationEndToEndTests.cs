@@ -6,7 +6,6 @@ using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
 using MimeKit.Cryptography;
-using Parley.EndToEnd.Tests.Infrastructure;
 using Parley.Testing;
 using Xunit.Abstractions;
 

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using Parley.EndToEnd.Tests.Infrastructure;
 using Parley.Testing;
 using Xunit.Abstractions;
 

@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Parley.Cli;
-using Parley.EndToEnd.Tests.Infrastructure;
 using Parley.Testing;
 using Xunit.Abstractions;
 

@@ -1,6 +1,5 @@
 using System.Text;
 using MimeKit;
-using Parley.EndToEnd.Tests.Infrastructure;
 using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests;

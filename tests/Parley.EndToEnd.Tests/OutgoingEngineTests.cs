@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using MimeKit;
-using Parley.EndToEnd.Tests.Infrastructure;
 using Parley.Testing;
 using Xunit.Abstractions;
 

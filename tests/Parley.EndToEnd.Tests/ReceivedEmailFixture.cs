@@ -2,7 +2,6 @@ using System.Text.Json;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
-using Parley.EndToEnd.Tests.Infrastructure;
 using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests;

@@ -4,7 +4,6 @@ using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Parley.EndToEnd.Tests.Infrastructure;
 using Parley.Smtp.Listener;
 using Parley.Testing;
 using Xunit.Abstractions;

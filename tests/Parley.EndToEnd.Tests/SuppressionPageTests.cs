@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Parley.Core.Data;
 using Parley.Core.Suppression;
-using Parley.EndToEnd.Tests.Infrastructure;
 using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests;

@@ -3,7 +3,10 @@ using System.Net.Sockets;
 
 namespace Parley.Testing;
 
-/// <summary>Free loopback TCP ports for peers that cannot bind port 0 themselves.</summary>
+/// <summary>
+/// Free loopback TCP ports for peers that cannot bind port 0 themselves, and the waits for a peer to listen or to have
+/// stopped. Use it inside a peer's start; tests take the port from the peer.
+/// </summary>
 public static class FreePort
 {
     /// <summary>A port the OS just handed out on 127.0.0.1; free now, though nothing reserves it.</summary>

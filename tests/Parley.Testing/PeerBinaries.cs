@@ -1,6 +1,9 @@
 namespace Parley.Testing;
 
-/// <summary>Finds peer executables, including the sbin directories that are not on a normal user's PATH.</summary>
+/// <summary>
+/// Finds peer executables, including the sbin directories that are not on a normal user's PATH. Use it for every peer
+/// a test starts: a missing one fails with <see cref="PeerNotInstalledException"/> and the install command.
+/// </summary>
 public static class PeerBinaries
 {
     private static readonly string[] ExtraDirectories = ["/usr/sbin", "/usr/local/sbin", "/sbin", "/usr/bin", "/bin"];

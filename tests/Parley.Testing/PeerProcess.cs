@@ -8,7 +8,8 @@ public sealed record ProcessResult(int ExitCode, string StandardOutput, string S
 
 /// <summary>
 /// A peer process with captured output. Started under coreutils <c>timeout</c> so it dies even if the test
-/// host crashes before disposing it, and killed (whole tree) on dispose.
+/// host crashes before disposing it, and killed (whole tree) on dispose. Use it for every process a test starts
+/// (peers, Python scripts, `parley` itself); nothing else calls Process.Start.
 /// </summary>
 public sealed class PeerProcess : IAsyncDisposable, IDisposable
 {

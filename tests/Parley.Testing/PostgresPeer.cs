@@ -5,6 +5,7 @@ namespace Parley.Testing;
 /// <summary>
 /// A throw-away PostgreSQL cluster: initdb into a temp directory (owned by postgres when the tests run as
 /// root), started on 127.0.0.1 and a free port with trust authentication, stopped and deleted on dispose.
+/// Tests use it through <see cref="PostgresFixture"/>, one cluster per collection.
 /// </summary>
 public sealed partial class PostgresPeer : IAsyncDisposable
 {

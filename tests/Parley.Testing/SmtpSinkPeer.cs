@@ -27,6 +27,7 @@ public sealed record SinkMessage(string Path, string MailFrom, IReadOnlyList<str
 
 /// <summary>
 /// postfix's smtp-sink on 127.0.0.1 and a free port, dumping each transaction to a file in a temp directory.
+/// Use it as the relay or MX Parley delivers to, with faults on demand (<see cref="SmtpSinkOptions"/>).
 /// Stops and deletes the directory on dispose.
 /// </summary>
 public sealed class SmtpSinkPeer : IAsyncDisposable
