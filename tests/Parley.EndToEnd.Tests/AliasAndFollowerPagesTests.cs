@@ -1,5 +1,4 @@
 using Microsoft.Playwright;
-using Parley.EndToEnd.Tests.Infrastructure;
 using Parley.Testing;
 using Xunit.Abstractions;
 
@@ -9,20 +8,19 @@ namespace Parley.EndToEnd.Tests;
 /// The admin pages for aliases and followers, in a real browser: add an alias, change who may write to it,
 /// follow a contact's conversation, and see the follower let mail through a followers-only alias.
 /// </summary>
-public sealed class AliasAndFollowerPagesTests(ITestOutputHelper output)
+[Collection(BrowserFixture.Collection)]
+public sealed class AliasAndFollowerPagesTests(BrowserFixture browser, ITestOutputHelper output)
 {
     private const string AliasDomain = "replies.parley.test";
 
     [Fact]
     public async Task Add_change_and_delete_an_alias_and_add_and_remove_a_follower()
     {
-        await using var parley = await ParleyInstance.StartAsync();
+        await using var parley = await ParleyHost.ServeAsync();
         var contact = (await parley.PostAsync("/api/v1/contacts", new { name = "Ana Lima", email = "ana@customer.test" })).GetProperty("id").GetInt64();
 
-        var (playwright, browser) = await Browser.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
-        var page = await Browser.SignedInPageAsync(browser, parley);
+        var page = await browser.SignedInPageAsync(parley);
+        await using var _ = page.Context;
 
         // Without an alias domain the page says so and points to Settings.
         await page.GotoAsync("/inbound");
@@ -30,7 +28,7 @@ public sealed class AliasAndFollowerPagesTests(ITestOutputHelper output)
         await page.WaitForURLAsync("**/inbound/aliases");
         await Assertions.Expect(page.Locator("#no-alias-domain")).ToContainTextAsync("No alias domain is set yet");
         await Assertions.Expect(page.Locator("#no-alias-domain a[href='/settings']")).ToBeVisibleAsync();
-        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("aliases-no-domain"), FullPage = true });
+        await BrowserFixture.ScreenshotAsync(page, "aliases-no-domain");
 
         await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = AliasDomain });
         await page.ReloadAsync();
@@ -40,7 +38,7 @@ public sealed class AliasAndFollowerPagesTests(ITestOutputHelper output)
         await page.FillAsync("input[name='Alias.LocalPart']", "postmaster");
         await page.ClickAsync("#add-alias button[type=submit]");
         await Assertions.Expect(page.Locator("#add-alias .field-error")).ToContainTextAsync("used by Parley itself");
-        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("aliases-error"), FullPage = true });
+        await BrowserFixture.ScreenshotAsync(page, "aliases-error");
 
         await page.FillAsync("input[name='Alias.LocalPart']", "Support");
         await page.ClickAsync("#add-alias button[type=submit]");
@@ -54,7 +52,7 @@ public sealed class AliasAndFollowerPagesTests(ITestOutputHelper output)
         await Assertions.Expect(page.Locator("#alias-support .alias-policy")).ToHaveTextAsync("Only followers");
         var stored = Assert.Single((await parley.GetAsync("/api/v1/inbound/aliases")).EnumerateArray());
         Assert.Equal("followers", stored.GetProperty("contactPolicy").GetString());
-        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("aliases"), FullPage = true });
+        await BrowserFixture.ScreenshotAsync(page, "aliases");
 
         // Follow Ana's conversation as someone Parley does not know yet.
         await page.GotoAsync($"/contacts/{contact}");
@@ -69,7 +67,7 @@ public sealed class AliasAndFollowerPagesTests(ITestOutputHelper output)
         await Assertions.Expect(bo).ToHaveCountAsync(1);
         await Assertions.Expect(bo.Locator(".person-name")).ToHaveTextAsync("Bo Berg");
         await Assertions.Expect(bo.Locator(".person-email")).ToHaveTextAsync("bo@partner.test");
-        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("contact-followers"), FullPage = true });
+        await BrowserFixture.ScreenshotAsync(page, "contact-followers");
 
         var follower = Assert.Single((await parley.GetAsync($"/api/v1/records/contact/{contact}/followers")).EnumerateArray());
         Assert.Equal(("Bo Berg", "bo@partner.test"), (follower.GetProperty("name").GetString(), follower.GetProperty("email").GetString()));
@@ -105,6 +103,6 @@ public sealed class AliasAndFollowerPagesTests(ITestOutputHelper output)
         await Assertions.Expect(page.Locator("#aliases .empty")).ToContainTextAsync("No alias yet");
         Assert.Contains("Delete the alias support@?", question);
         Assert.Empty((await parley.GetAsync("/api/v1/inbound/aliases")).EnumerateArray());
-        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("aliases-deleted"), FullPage = true });
+        await BrowserFixture.ScreenshotAsync(page, "aliases-deleted");
     }
 }

@@ -1,5 +1,4 @@
 using Microsoft.Playwright;
-using Parley.EndToEnd.Tests.Infrastructure;
 using Parley.Testing;
 using Xunit.Abstractions;
 
@@ -9,13 +8,14 @@ namespace Parley.EndToEnd.Tests;
 /// The whole foundation as a user lives it, in a real browser: sign in, open a contact, send an
 /// email from a template, and watch the customer's reply appear without reloading the page.
 /// </summary>
-public sealed class BrowserConversationTests(ITestOutputHelper output)
+[Collection(BrowserFixture.Collection)]
+public sealed class BrowserConversationTests(BrowserFixture browser, ITestOutputHelper output)
 {
     [Fact]
     public async Task Sign_in_send_from_a_template_and_see_the_reply_arrive_live()
     {
         await using var sink = await SmtpSinkPeer.StartAsync();
-        await using var parley = await ParleyInstance.StartAsync();
+        await using var parley = await ParleyHost.ServeAsync();
         await parley.Api.PutAsync("/api/v1/settings/alias-domain",
             new StringContent("{\"domain\":\"replies.parley.test\"}", System.Text.Encoding.UTF8, "application/json"));
         await parley.PostAsync("/api/v1/outgoing-servers", new { name = "Company relay", host = "127.0.0.1", port = sink.Port, security = "none" });
@@ -27,27 +27,21 @@ public sealed class BrowserConversationTests(ITestOutputHelper output)
             body = "Hello {{ record.first_name }},\n\nThanks for your order.\n\n{{ user.name }}",
         });
 
-        var (playwright, browser) = await Browser.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = parley.BaseUrl.ToString(), ViewportSize = new() { Width = 1280, Height = 900 } });
-        page.SetDefaultTimeout(15_000);
-        Assertions.SetDefaultExpectTimeout(15_000);
+        var page = await browser.NewPageAsync(parley.BaseUrl);
+        await using var _ = page.Context;
 
         await page.GotoAsync("/contacts");
         Assert.Contains("/login", page.Url);
-        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("login") });
-        await page.FillAsync("input[name=Email]", ParleyInstance.AdminEmail);
-        await page.FillAsync("input[name=Password]", ParleyInstance.AdminPassword);
-        await page.ClickAsync("button[type=submit]");
+        await BrowserFixture.ScreenshotAsync(page, "login", fullPage: false);
+        await BrowserFixture.SignInAsync(page);
         await page.WaitForURLAsync("**/contacts");
-        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("contacts") });
+        await BrowserFixture.ScreenshotAsync(page, "contacts", fullPage: false);
 
         await page.ClickAsync("text=Ana Lima");
         await page.WaitForURLAsync($"**/contacts/{contact}");
         await page.SelectOptionAsync("#template", new SelectOptionValue { Label = "Template: Welcome" });
         await Assertions.Expect(page.Locator("#subject")).ToHaveValueAsync("Welcome to Lima Bakery, Ana");
-        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("composer") });
+        await BrowserFixture.ScreenshotAsync(page, "composer", fullPage: false);
         await page.ClickAsync("#send");
         await page.WaitForURLAsync($"**/contacts/{contact}");
 
@@ -73,7 +67,7 @@ public sealed class BrowserConversationTests(ITestOutputHelper output)
         var reply = page.Locator(".entry.in").First;
         await Assertions.Expect(reply).ToContainTextAsync("see you on Tuesday");
         Assert.Equal("still here", await page.EvaluateAsync<string>("() => window.__noReload"));
-        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("chatter"), FullPage = true });
+        await BrowserFixture.ScreenshotAsync(page, "chatter");
 
         // Every page of the app opens and says what it is (and leaves a screenshot to look at).
         foreach (var (path, heading) in new[]
@@ -84,7 +78,7 @@ public sealed class BrowserConversationTests(ITestOutputHelper output)
         {
             await page.GotoAsync(path);
             await Assertions.Expect(page.Locator("h1").First).ToContainTextAsync(heading);
-            await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath(path.Trim('/')), FullPage = true });
+            await BrowserFixture.ScreenshotAsync(page, path.Trim('/'));
         }
     }
 }

@@ -1,24 +1,23 @@
 using Microsoft.Playwright;
-using Parley.EndToEnd.Tests.Infrastructure;
+using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests;
 
 /// <summary>The contact list's pager keeps the search, even one with characters that mean something in a URL.</summary>
-public sealed class ContactPagingTests
+[Collection(BrowserFixture.Collection)]
+public sealed class ContactPagingTests(BrowserFixture browser)
 {
     [Fact]
     public async Task The_next_page_of_a_search_with_an_ampersand_is_still_that_search()
     {
-        await using var parley = await ParleyInstance.StartAsync();
+        await using var parley = await ParleyHost.ServeAsync();
         var csv = "name,email,company\n" + string.Concat(Enumerable.Range(1, 55).Select(i => $"Baker {i},baker{i}@lima.test,Lima & Co\n"))
                   + "Other Person,other@else.test,Else Ltd\n";
         using (var import = await parley.Api.PostAsync("/api/v1/contacts/import", new StringContent(csv, System.Text.Encoding.UTF8, "text/csv")))
             Assert.True(import.IsSuccessStatusCode, await import.Content.ReadAsStringAsync());
 
-        var (playwright, browser) = await Browser.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
-        var page = await Browser.SignedInPageAsync(browser, parley);
+        var page = await browser.SignedInPageAsync(parley);
+        await using var _ = page.Context;
 
         await page.GotoAsync("/contacts?q=" + Uri.EscapeDataString("Lima & Co"));
         await Assertions.Expect(page.GetByText("Page 1 of 2")).ToBeVisibleAsync();

@@ -13,17 +13,18 @@ namespace Parley.EndToEnd.Tests;
 public abstract class ConversationTests(ITestOutputHelper output) : IAsyncLifetime
 {
     protected const string AliasDomain = "replies.parley.test";
-    private ParleyInstance _parley = null!;
+    private ParleyHost _parley = null!;
     private SmtpSinkPeer _sink = null!;
 
-    protected ParleyInstance Parley => _parley;
+    protected ParleyHost Parley => _parley;
 
     protected abstract Task<string?> DatabaseAsync();
 
     public async Task InitializeAsync()
     {
         _sink = await SmtpSinkPeer.StartAsync();
-        _parley = await ParleyInstance.StartAsync(await DatabaseAsync());
+        var database = await DatabaseAsync();
+        _parley = await ParleyHost.ServeAsync(o => o with { Database = database });
         await _parley.Api.PutAsync("/api/v1/settings/alias-domain", Json(new { domain = AliasDomain }));
         await _parley.PostAsync("/api/v1/outgoing-servers", new { name = "sink", host = "127.0.0.1", port = _sink.Port, security = "none" });
     }
@@ -137,6 +138,5 @@ public sealed class ConversationOnSqliteTests(ITestOutputHelper output) : Conver
 [Collection(PostgresCollection.Name)]
 public sealed class ConversationOnPostgresTests(PostgresFixture postgres, ITestOutputHelper output) : ConversationTests(output)
 {
-    protected override async Task<string?> DatabaseAsync() =>
-        await postgres.Peer.CreateDatabaseAsync("e2e_" + Guid.NewGuid().ToString("N")[..12]);
+    protected override async Task<string?> DatabaseAsync() => await postgres.CreateDatabaseAsync();
 }

@@ -1,7 +1,7 @@
 using System.Net.Sockets;
 using System.Runtime.Versioning;
 using System.Text;
-using Parley.EndToEnd.Tests.Infrastructure;
+using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -68,14 +68,7 @@ public sealed class DataDirectoryPermissionTests : IDisposable
         catch (IOException) { }
     }
 
-    private static async Task<string> WaitForSpoolFileAsync(string spool)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (Directory.Exists(spool) && Directory.GetFiles(spool) is [var file, ..]) return file;
-            await Task.Delay(50);
-        }
-        throw new TimeoutException($"No spool file appeared in {spool}.");
-    }
+    private static async Task<string> WaitForSpoolFileAsync(string spool) =>
+        (await Eventually.UntilAsync(() => Directory.Exists(spool) ? Directory.GetFiles(spool) : [], files => files.Length > 0,
+            TimeSpan.FromSeconds(10), $"a spool file appears in {spool}", every: TimeSpan.FromMilliseconds(50)))[0];
 }

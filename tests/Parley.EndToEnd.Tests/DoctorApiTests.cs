@@ -74,7 +74,7 @@ public sealed class DoctorApiTests(ITestOutputHelper output)
             "host-record=mx.direct.test,192.0.2.7",
             "ptr-record=7.2.0.192.in-addr.arpa,mx.direct.test",
         ]);
-        await using var parley = await Infrastructure.ParleyInstance.StartAsync(dns: dns.Server);
+        await using var parley = await ParleyHost.ServeAsync(o => o with { Dns = dns.Server });
         await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = "mail.direct.test" });
         await parley.PostAsync("/api/v1/domains", new { name = "direct.test" });
 

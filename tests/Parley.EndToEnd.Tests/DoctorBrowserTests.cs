@@ -1,11 +1,11 @@
 using Microsoft.Playwright;
-using Parley.EndToEnd.Tests.Infrastructure;
 using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests;
 
 /// <summary>The doctor in a real browser (Debian's Chromium): "Check now" on the Domains page shows the findings and the records to publish.</summary>
-public sealed class DoctorBrowserTests
+[Collection(BrowserFixture.Collection)]
+public sealed class DoctorBrowserTests(BrowserFixture browser)
 {
     [Fact]
     public async Task Check_now_shows_the_findings_grouped_by_area_with_the_records_to_publish()
@@ -16,15 +16,10 @@ public sealed class DoctorBrowserTests
         await using var parley = await scenario.StartAsync(dns);
         var domainId = (await parley.GetAsync($"/api/v1/domains/{DoctorScenario.Domain}")).GetProperty("id").GetInt64();
 
-        var (playwright, browser) = await Browser.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = parley.BaseUrl.ToString(), ViewportSize = new() { Width = 1280, Height = 900 } });
-        page.SetDefaultTimeout(20_000);
+        var page = await browser.NewPageAsync(parley.BaseUrl, timeoutMs: 20_000);
+        await using var _ = page.Context;
         await page.GotoAsync("/login");
-        await page.FillAsync("input[name=Email]", ParleyInstance.AdminEmail);
-        await page.FillAsync("input[name=Password]", ParleyInstance.AdminPassword);
-        await page.ClickAsync("button[type=submit]");
+        await BrowserFixture.SignInAsync(page);
         await page.WaitForURLAsync("**/contacts");
 
         await page.GotoAsync("/domains");
@@ -47,8 +42,8 @@ public sealed class DoctorBrowserTests
         await Assertions.Expect(doctor.Locator(".doctor-area[data-area='dmarc'] h4 .sev")).ToHaveTextAsync("warn");
         await Assertions.Expect(doctor.Locator(".doctor-area[data-area='dkim'] .finding-pass")).ToHaveCountAsync(1);
         await doctor.ScrollIntoViewIfNeededAsync();
-        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("domains-doctor"), FullPage = true });
-        await doctor.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("domains-doctor-findings") });
+        await BrowserFixture.ScreenshotAsync(page, "domains-doctor");
+        await doctor.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("domains-doctor-findings") });
 
         // The button shows that the checks run (they take a moment with real DNS).
         await page.EvaluateAsync("() => document.querySelector(\"[id='doctor-shop.test'] form.doctor-check-form\").addEventListener('submit', e => e.preventDefault())");
@@ -60,6 +55,6 @@ public sealed class DoctorBrowserTests
         await page.GotoAsync($"/deliverability/{domainId}");
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Deliverability of shop.test");
         await Assertions.Expect(page.Locator(".entry.event").First).ToContainTextAsync("First check; SPF fails: No SPF record");
-        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("deliverability-timeline"), FullPage = true });
+        await BrowserFixture.ScreenshotAsync(page, "deliverability-timeline");
     }
 }

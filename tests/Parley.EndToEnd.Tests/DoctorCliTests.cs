@@ -3,7 +3,6 @@ using MimeKit;
 using MimeKit.Cryptography;
 using Org.BouncyCastle.Security;
 using Parley.Core.Domains;
-using Parley.EndToEnd.Tests.Infrastructure;
 using Parley.Testing;
 using Xunit.Abstractions;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Parley.Core.Domains;
-using Parley.EndToEnd.Tests.Infrastructure;
 using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests;
@@ -44,7 +43,7 @@ internal sealed class DoctorScenario : IAsyncDisposable
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("parley-doctor-").FullName;
         var database = Path.Combine(directory, "parley.db");
-        await using var parley = await ParleyInstance.StartAsync(database: database);
+        await using var parley = await ParleyHost.ServeAsync(o => o with { Database = database });
         await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = Alias });
         await parley.PostAsync("/api/v1/outgoing-servers", new { name = "Company relay", host = "127.0.0.1", port = relayPort, security = "none", spfInclude = RelayInclude });
         await parley.PostAsync("/api/v1/domains", new { name = Domain });
@@ -87,8 +86,8 @@ internal sealed class DoctorScenario : IAsyncDisposable
         $"txt-record={name}," + string.Join(',', value.Chunk(255).Select(c => "\"" + new string(c) + "\""));
 
     /// <summary>A Parley process on the scenario's database, asking <paramref name="dns"/>.</summary>
-    public Task<ParleyInstance> StartAsync(DnsmasqPeer dns) =>
-        ParleyInstance.StartAsync(database: Database, dns: dns.Server, seedAdmin: false);
+    public Task<ParleyHost> StartAsync(DnsmasqPeer dns) =>
+        ParleyHost.ServeAsync(o => o with { Database = Database, Dns = dns.Server }, seedAdmin: false);
 
     public static JsonElement Finding(JsonElement report, string id) =>
         report.GetProperty("findings").EnumerateArray().FirstOrDefault(f => f.GetProperty("id").GetString() == id);

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 using Parley.Core.Doctor;
-using Parley.EndToEnd.Tests.Infrastructure;
 using Parley.Testing;
 using Xunit.Abstractions;
 
@@ -41,7 +40,7 @@ public sealed class DoctorScheduleTests(ITestOutputHelper output)
             var mails = (await sink.WaitForMessagesAsync(2, TimeSpan.FromSeconds(20)))
                 .Select(m => (m.Recipients, Mime: MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(m.Message))))).ToList();
             var (recipients, mime) = Assert.Single(mails, m => m.Mime.Subject?.StartsWith("Deliverability of shop.test:", StringComparison.Ordinal) == true);
-            Assert.Equal([ParleyInstance.AdminEmail], recipients);
+            Assert.Equal([ParleyHost.AdminEmail], recipients);
             Assert.Equal("auto-generated", mime.Headers["Auto-Submitted"]);
             Assert.StartsWith("Deliverability of shop.test: First check", mime.Subject);
             Assert.Equal($"notifications@{DoctorScenario.Alias}", mime.From.Mailboxes.Single().Address);
@@ -81,6 +80,6 @@ public sealed class DoctorScheduleTests(ITestOutputHelper output)
         }
     }
 
-    private static async Task<List<JsonElement>> EventsAsync(ParleyInstance parley, string record) =>
+    private static async Task<List<JsonElement>> EventsAsync(ParleyHost parley, string record) =>
         (await parley.GetAsync($"{record}/messages")).EnumerateArray().Where(m => m.GetProperty("kind").GetString() == "event").ToList();
 }

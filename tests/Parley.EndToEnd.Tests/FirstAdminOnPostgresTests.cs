@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Parley.Core.Data;
 using Parley.Core.Identity;
 using Parley.EndToEnd.Tests.Infrastructure;
+using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -16,9 +17,9 @@ public sealed class FirstAdminOnPostgresTests(PostgresFixture postgres)
     [Fact]
     public async Task Eight_concurrent_first_admins_over_two_nodes_make_exactly_one()
     {
-        var database = await postgres.Peer.CreateDatabaseAsync("setup_" + Guid.NewGuid().ToString("N")[..12]);
-        await using var first = await ParleyInstance.StartAsync(database, seedAdmin: false);
-        await using var second = await ParleyInstance.StartAsync(database, seedAdmin: false);
+        var database = await postgres.CreateDatabaseAsync();
+        await using var first = await ParleyHost.ServeAsync(o => o with { Database = database }, seedAdmin: false);
+        await using var second = await ParleyHost.ServeAsync(o => o with { Database = database }, seedAdmin: false);
 
         var created = await Task.WhenAll(Enumerable.Range(0, 8).Select(async i =>
         {

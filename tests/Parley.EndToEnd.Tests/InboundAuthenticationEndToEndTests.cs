@@ -6,7 +6,6 @@ using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
 using MimeKit.Cryptography;
-using Parley.EndToEnd.Tests.Infrastructure;
 using Parley.Testing;
 using Xunit.Abstractions;
 
@@ -33,7 +32,7 @@ public sealed class InboundAuthenticationEndToEndTests(ITestOutputHelper output)
             "txt-record=spoof.test,\"v=spf1 ip4:192.0.2.1 -all\"",
             "txt-record=_dmarc.spoof.test,\"v=DMARC1; p=reject\"",
         ]);
-        await using var parley = await ParleyInstance.StartAsync(dns: dns.Server);
+        await using var parley = await ParleyHost.ServeAsync(o => o with { Dns = dns.Server });
         await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = AliasDomain });
         await parley.PostAsync("/api/v1/inbound/aliases", new { localPart = "support", contactPolicy = "everyone" });
 
@@ -89,7 +88,7 @@ public sealed class InboundAuthenticationEndToEndTests(ITestOutputHelper output)
             "txt-record=quiet.test,\"v=spf1 ip4:192.0.2.1 -all\"",
             "txt-record=_dmarc.quiet.test,\"v=DMARC1; p=none\"",
         ]);
-        await using var parley = await ParleyInstance.StartAsync(dns: dns.Server);
+        await using var parley = await ParleyHost.ServeAsync(o => o with { Dns = dns.Server });
         await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = AliasDomain });
         await parley.PostAsync("/api/v1/inbound/aliases", new { localPart = "support", contactPolicy = "everyone" });
         await parley.PutAsync("/api/v1/inbound/settings", new { catchall = "contactThread" });
@@ -133,35 +132,24 @@ public sealed class InboundAuthenticationEndToEndTests(ITestOutputHelper output)
     }
 
     /// <summary>Every received message once none is pending, by Message-ID without brackets.</summary>
-    private static async Task<Dictionary<string, JsonElement>> SettledAsync(ParleyInstance parley, int count)
+    private static async Task<Dictionary<string, JsonElement>> SettledAsync(ParleyHost parley, int count)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (true)
-        {
-            var rows = (await parley.GetAsync("/api/v1/inbound")).EnumerateArray().ToList();
-            if (rows.Count >= count && rows.All(r => r.GetProperty("status").GetString() != "pending"))
-                return rows.ToDictionary(r => r.GetProperty("messageId").GetString()!.Trim('<', '>'));
-            Assert.True(DateTime.UtcNow < deadline, $"{rows.Count} of {count} messages arrived or some are pending: {await parley.GetAsync("/api/v1/inbound")}");
-            await Task.Delay(100);
-        }
+        var rows = await Eventually.UntilAsync(() => parley.GetAsync("/api/v1/inbound"),
+            list => list.GetArrayLength() >= count && list.EnumerateArray().All(r => r.GetProperty("status").GetString() != "pending"),
+            TimeSpan.FromSeconds(20), $"{count} messages arrived and none is pending");
+        return rows.EnumerateArray().ToDictionary(r => r.GetProperty("messageId").GetString()!.Trim('<', '>'));
     }
 
     /// <summary>The recorded Authentication-Results of each routed message, by Message-ID, once <paramref name="count"/> are routed.</summary>
-    private async Task<Dictionary<string, string>> AuthenticationResultsAsync(ParleyInstance parley, int count)
+    private async Task<Dictionary<string, string>> AuthenticationResultsAsync(ParleyHost parley, int count)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (true)
-        {
-            var routed = (await parley.GetAsync("/api/v1/inbound")).EnumerateArray().Where(r => r.GetProperty("status").GetString() != "pending").ToList();
-            if (routed.Count >= count)
-            {
-                foreach (var r in routed) output.WriteLine($"{r.GetProperty("messageId")}: {r.GetProperty("authenticationResults")}");
-                return routed.ToDictionary(r => "<" + r.GetProperty("messageId").GetString()!.Trim('<', '>') + ">",
-                    r => r.GetProperty("authenticationResults").GetString()!);
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"only {routed.Count} of {count} messages were routed: {await parley.GetAsync("/api/v1/inbound")}");
-            await Task.Delay(100);
-        }
+        var rows = await Eventually.UntilAsync(() => parley.GetAsync("/api/v1/inbound"),
+            list => list.EnumerateArray().Count(r => r.GetProperty("status").GetString() != "pending") >= count,
+            TimeSpan.FromSeconds(20), $"{count} messages are routed");
+        var routed = rows.EnumerateArray().Where(r => r.GetProperty("status").GetString() != "pending").ToList();
+        foreach (var r in routed) output.WriteLine($"{r.GetProperty("messageId")}: {r.GetProperty("authenticationResults")}");
+        return routed.ToDictionary(r => "<" + r.GetProperty("messageId").GetString()!.Trim('<', '>') + ">",
+            r => r.GetProperty("authenticationResults").GetString()!);
     }
 
     /// <summary>A TXT value as dnsmasq takes it: quoted strings of at most 255 characters (a 2048-bit key is longer).</summary>

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -16,95 +14,36 @@ namespace Parley.EndToEnd.Tests;
 /// </summary>
 public sealed class InboundCrashTests(ITestOutputHelper output)
 {
-    private static string ParleyDll()
-    {
-        // tests/Parley.EndToEnd.Tests/bin/<Configuration>/net10.0/ → src/Parley/bin/<Configuration>/net10.0/parley.dll
-        var dir = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var configuration = dir.Parent!.Name;
-        var root = dir.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
-        var dll = Path.Combine(root, "src", "Parley", "bin", configuration, "net10.0", "parley.dll");
-        return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build src/Parley ({configuration}) first: {dll} is missing.");
-    }
-
-    private static Process Start(string dll, params string[] args) => Start(dll, true, args);
-
-    private static Process Start(string dll, bool drain, params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(dll);
-        foreach (var a in args) info.ArgumentList.Add(a);
-        var process = Process.Start(info)!;
-        if (!drain) return process;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static async Task WaitHealthyAsync(HttpClient http, Process process)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (process.HasExited) throw new InvalidOperationException($"parley serve exited with {process.ExitCode}");
-            try { if ((await http.GetAsync("/healthz")).IsSuccessStatusCode) return; }
-            catch (HttpRequestException) { }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("parley serve did not become healthy");
-    }
-
     [Fact]
     public async Task Every_acknowledged_message_survives_a_SIGKILL_mid_stream()
     {
-        var dll = ParleyDll();
         var data = Path.Combine(Path.GetTempPath(), "parley-crash-" + Guid.NewGuid().ToString("N")[..8]);
-        var http = FreePort.Get();
-        var smtp = FreePort.Get();
-        string[] serve = ["serve", "--demo", "--data-dir", data, "--urls", $"http://127.0.0.1:{http}", "--smtp-listen", $"127.0.0.1:{smtp}"];
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{http}"), Timeout = TimeSpan.FromSeconds(30) };
-        var parley = Start(dll, serve);
         try
         {
-            await WaitHealthyAsync(client, parley);
-            var tokenRun = Start(dll, false, "token", "create", "--data-dir", data);
-            var token = (await tokenRun.StandardOutput.ReadToEndAsync()).Trim();
-            await tokenRun.WaitForExitAsync();
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            await using var parley = await ParleyProcess.StartAsync(data, demo: true);
+            using var client = await parley.ApiClientAsync();
             (await client.PutAsJsonAsync("/api/v1/settings/alias-domain", new { domain = "crash.parley.test" })).EnsureSuccessStatusCode();
 
-            var load = SmtpSourcePeer.RunAsync(smtp, new SmtpSourceOptions
+            var load = SmtpSourcePeer.RunAsync(parley.SmtpPort, new SmtpSourceOptions
             {
                 Sessions = 10, Messages = 2000, MessageSize = 2048, From = "load@source.test", To = "anyone@crash.parley.test",
                 Timeout = TimeSpan.FromSeconds(120),
                 ExtraArguments = ["-v"], // the sender's log: every reply, so every 250 and the queue id it names
             });
             // Kill once a good part of the load is in, so sessions are mid-DATA when the process dies.
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-            while (DateTime.UtcNow < deadline && !load.IsCompleted)
-            {
-                var stats = await client.GetFromJsonAsync<JsonElement>("/api/v1/inbound/stats");
-                if (stats.GetProperty("received").GetInt32() >= 300) break;
-                await Task.Delay(50);
-            }
+            await Eventually.UntilAsync(async () => load.IsCompleted
+                    || (await client.GetFromJsonAsync<JsonElement>("/api/v1/inbound/stats")).GetProperty("received").GetInt32() >= 300,
+                TimeSpan.FromSeconds(60), "300 messages of the load are received", every: TimeSpan.FromMilliseconds(50));
             parley.Kill(); // SIGKILL: no shutdown, no flush
-            await parley.WaitForExitAsync();
             var sent = await load;
             output.WriteLine($"smtp-source: exit {sent.ExitCode}, counted {sent.Acknowledged}; last words: "
                 + string.Join(" / ", sent.Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(3)));
             Assert.True(sent.Acknowledged is > 0 and < 2000, $"the kill should land mid-stream (acknowledged {sent.Acknowledged})");
 
-            parley = Start(dll, serve);
-            await WaitHealthyAsync(client, parley);
-            JsonElement after = default;
-            var until = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-            while (DateTime.UtcNow < until)
-            {
-                after = await client.GetFromJsonAsync<JsonElement>("/api/v1/inbound/stats");
-                if (after.GetProperty("pending").GetInt32() == 0) break;
-                await Task.Delay(200);
-            }
+            await using var restarted = await ParleyProcess.StartAsync(data, demo: true, httpPort: parley.HttpPort, smtpPort: parley.SmtpPort);
+            var after = await Eventually.UntilAsync(() => client.GetFromJsonAsync<JsonElement>("/api/v1/inbound/stats"),
+                s => s.GetProperty("pending").GetInt32() == 0, TimeSpan.FromSeconds(60), "nothing is pending after the restart",
+                every: TimeSpan.FromMilliseconds(200));
             output.WriteLine($"after restart: {after}");
             // The sender's log: each "250 2.0.0 Ok: queued as P<id>" is a message Parley promised to keep.
             var acknowledged = Regex.Matches(sent.Errors, @"<<< 250 2\.0\.0 Ok: queued as P(\d+)").Select(m => long.Parse(m.Groups[1].Value)).ToHashSet();
@@ -125,7 +64,6 @@ public sealed class InboundCrashTests(ITestOutputHelper output)
         }
         finally
         {
-            if (!parley.HasExited) { parley.Kill(); await parley.WaitForExitAsync(); }
             try { Directory.Delete(data, recursive: true); } catch (IOException) { }
         }
     }

@@ -2,7 +2,6 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Parley.Cli;
-using Parley.EndToEnd.Tests.Infrastructure;
 using Parley.Testing;
 using Xunit.Abstractions;
 
@@ -15,28 +14,15 @@ namespace Parley.EndToEnd.Tests;
 public sealed class InboundGatewayEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string AliasDomain = "in.parley.test";
-    private ParleyInstance _parley = null!;
+    private ParleyHost _parley = null!;
 
     public async Task InitializeAsync()
     {
-        _parley = await ParleyInstance.StartAsync();
+        _parley = await ParleyHost.ServeAsync();
         await _parley.PutAsync("/api/v1/settings/alias-domain", new { domain = AliasDomain });
     }
 
     public async Task DisposeAsync() => await _parley.DisposeAsync();
-
-    private async Task<JsonElement> WaitForStatsAsync(Func<JsonElement, bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        JsonElement stats = default;
-        while (DateTime.UtcNow < deadline)
-        {
-            stats = await _parley.GetAsync("/api/v1/inbound/stats");
-            if (condition(stats)) return stats;
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"Stats never matched: {stats}");
-    }
 
     private async Task<SwaksResult> SendAsync(string to, string from = "bruno@newco.test", string? data = null, string? quitAfter = null)
     {
@@ -51,7 +37,7 @@ public sealed class InboundGatewayEndToEndTests(ITestOutputHelper output) : IAsy
         await _parley.PostAsync("/api/v1/inbound/aliases", new { localPart = "support", contactPolicy = "everyone" });
         var swaks = await SendAsync("support@" + AliasDomain, data: "From: Bruno <bruno@newco.test>\nTo: support@in.parley.test\nSubject: Help\nMessage-ID: <help1@newco.test>\n\nPlease help.\n");
         Assert.Equal(0, swaks.ExitCode);
-        await WaitForStatsAsync(s => s.GetProperty("routed").GetInt32() == 1);
+        await _parley.WaitForInboundStatsAsync(s => s.GetProperty("routed").GetInt32() == 1, "the mail to support@ is routed");
         var contacts = await _parley.GetAsync("/api/v1/contacts?q=bruno");
         output.WriteLine(contacts.ToString());
         var contactId = (contacts.ValueKind == JsonValueKind.Array ? contacts[0] : contacts.GetProperty("items")[0]).GetProperty("id").GetInt64();
@@ -66,7 +52,7 @@ public sealed class InboundGatewayEndToEndTests(ITestOutputHelper output) : IAsy
     {
         var contact = (await _parley.PostAsync("/api/v1/contacts", new { name = "Ana Lima", email = "ana@customer.test" })).GetProperty("id").GetInt64();
         Assert.Equal(0, (await SendAsync("nobody@" + AliasDomain)).ExitCode);
-        await WaitForStatsAsync(s => s.GetProperty("unrouted").GetInt32() == 1);
+        await _parley.WaitForInboundStatsAsync(s => s.GetProperty("unrouted").GetInt32() == 1, "the mail to nobody@ is listed as unrouted");
         var unrouted = await _parley.GetAsync("/api/v1/inbound/unrouted");
         var id = unrouted[0].GetProperty("id").GetInt64();
         await _parley.PostAsync($"/api/v1/inbound/{id}/assign", new { recordType = "contact", recordId = contact });
@@ -96,9 +82,9 @@ public sealed class InboundGatewayEndToEndTests(ITestOutputHelper output) : IAsy
     {
         await _parley.PostAsync("/api/v1/inbound/aliases", new { localPart = "sales" });
         await _parley.PutAsync("/api/v1/inbound/settings", new { catchall = "reject" });
-        await Task.Delay(TimeSpan.FromSeconds(11)); // the RCPT policy caches the rules for 10 s
-        var unknown = await SendAsync("nobody@" + AliasDomain, quitAfter: "RCPT");
-        Assert.Contains("550 5.1.1", unknown.Transcript);
+        // The RCPT policy caches the rules for up to 10 s.
+        await Eventually.UntilAsync(() => SendAsync("nobody@" + AliasDomain, quitAfter: "RCPT"), r => r.Transcript.Contains("550 5.1.1"),
+            TimeSpan.FromSeconds(20), "RCPT to an unknown address is refused with 550 5.1.1", every: TimeSpan.FromMilliseconds(500));
         var alias = await SendAsync("sales@" + AliasDomain, quitAfter: "RCPT");
         Assert.Contains("<-  250", alias.Transcript);
         var relay = await SendAsync("someone@elsewhere.test", quitAfter: "RCPT");
@@ -112,7 +98,8 @@ public sealed class InboundGatewayEndToEndTests(ITestOutputHelper output) : IAsy
         var message = Encoding.UTF8.GetBytes("From: ana@customer.test\r\nTo: x@in.parley.test\r\nSubject: via pipe\r\nMessage-ID: <gate1@customer.test>\r\n\r\nHello\r\n");
         var errors = new StringWriter();
         Assert.Equal(MailgateCommand.Ok, await MailgateCommand.RunAsync(new MemoryStream(message), _parley.BaseUrl.ToString(), token, "ana@customer.test", "x@in.parley.test", TimeSpan.FromSeconds(10), errors, default));
-        var stats = await WaitForStatsAsync(s => s.GetProperty("received").GetInt32() == 1 && s.GetProperty("pending").GetInt32() == 0);
+        var stats = await _parley.WaitForInboundStatsAsync(s => s.GetProperty("received").GetInt32() == 1 && s.GetProperty("pending").GetInt32() == 0,
+            "the piped message is stored and routed");
         Assert.Equal(1, stats.GetProperty("unrouted").GetInt32());
         Assert.Equal("mailgate", (await _parley.GetAsync("/api/v1/inbound"))[0].GetProperty("source").GetString());
 
@@ -152,9 +139,22 @@ public sealed class InboundGatewayEndToEndTests(ITestOutputHelper output) : IAsy
         var answer = await Reply();
         output.WriteLine(answer);
         Assert.StartsWith("550", answer);
+        // Whatever the listener made of the rest, it has answered all of it once QUIT is answered (or it hung up).
         await Send("QUIT\r\n");
-        await Task.Delay(500);
-        var stats = await _parley.GetAsync("/api/v1/inbound/stats");
-        Assert.Equal(0, stats.GetProperty("received").GetInt32());
+        using var drained = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        for (var line = await reader.ReadLineAsync(drained.Token); line is not null; line = await reader.ReadLineAsync(drained.Token))
+        {
+            output.WriteLine(line);
+            if (line.StartsWith("221", StringComparison.Ordinal)) break;
+        }
+
+        // A barrier: a later, clean message must be stored and routed; then nothing else may have been stored.
+        var barrier = await SendAsync("x@" + AliasDomain, from: "later@customer.test",
+            data: "From: later@customer.test\nTo: x@in.parley.test\nSubject: later\nMessage-ID: <later@customer.test>\n\nA clean message.\n");
+        Assert.Equal(0, barrier.ExitCode);
+        await _parley.WaitForInboundStatsAsync(s => s.GetProperty("received").GetInt32() >= 1 && s.GetProperty("pending").GetInt32() == 0,
+            "the later, clean message is stored and routed");
+        var stored = Assert.Single((await _parley.GetAsync("/api/v1/inbound")).EnumerateArray());
+        Assert.Equal("later@customer.test", stored.GetProperty("mailFrom").GetString());
     }
 }

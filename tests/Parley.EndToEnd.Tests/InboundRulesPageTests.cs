@@ -1,5 +1,4 @@
 using Microsoft.Playwright;
-using Parley.EndToEnd.Tests.Infrastructure;
 using Parley.Testing;
 using Xunit.Abstractions;
 
@@ -9,33 +8,32 @@ namespace Parley.EndToEnd.Tests;
 /// The inbound rules page in a real browser: read the rules in plain words, change the catchall and loop protection,
 /// see a bad value refused next to its field, and see "reject" refuse an unknown address at RCPT time.
 /// </summary>
-public sealed class InboundRulesPageTests(ITestOutputHelper output)
+[Collection(BrowserFixture.Collection)]
+public sealed class InboundRulesPageTests(BrowserFixture browser, ITestOutputHelper output)
 {
     private const string AliasDomain = "rules.parley.test";
 
     [Fact]
     public async Task Change_the_rules_in_the_browser_and_the_reject_catchall_refuses_unknown_addresses()
     {
-        await using var parley = await ParleyInstance.StartAsync();
+        await using var parley = await ParleyHost.ServeAsync();
         await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = AliasDomain });
 
-        var (playwright, browser) = await Browser.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
-        var page = await Browser.SignedInPageAsync(browser, parley);
+        var page = await browser.SignedInPageAsync(parley);
+        await using var _ = page.Context;
 
         // The Inbound page summarises the rules and links to the page that changes them (no more "use the API").
         await page.GotoAsync("/inbound");
         await Assertions.Expect(page.Locator("#rules")).ToContainTextAsync("is kept in Inbound mail for you to assign");
         await Assertions.Expect(page.Locator("#rules")).Not.ToContainTextAsync("/api/v1");
-        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("inbound-rules-summary"), FullPage = true });
+        await BrowserFixture.ScreenshotAsync(page, "inbound-rules-summary");
         await page.ClickAsync("#rules-link");
         await page.WaitForURLAsync("**/inbound/rules");
         await Assertions.Expect(page.Locator("#now-catchall")).ToContainTextAsync($"({AliasDomain}) is kept in Inbound mail for you to assign");
         await Assertions.Expect(page.Locator("#now-loop")).ToContainTextAsync("Loop protection stops posting after 20 messages from one sender within 120 minutes");
         await Assertions.Expect(page.Locator("#now-bounces")).ToContainTextAsync("suppressed after 1 hard bounce");
         await Assertions.Expect(page.Locator("input[name='Rules.Catchall'][value=KeepUnrouted]")).ToBeCheckedAsync();
-        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("inbound-rules"), FullPage = true });
+        await BrowserFixture.ScreenshotAsync(page, "inbound-rules");
 
         // Refuse unknown addresses and tighten loop protection.
         await page.GetByLabel("Refuse it during the SMTP conversation (550)").CheckAsync();
@@ -47,7 +45,7 @@ public sealed class InboundRulesPageTests(ITestOutputHelper output)
         await Assertions.Expect(flash).Not.ToContainTextAsync("hard bounce");
         await Assertions.Expect(page.Locator("#now-catchall strong")).ToHaveTextAsync("is refused during the SMTP conversation (550)");
         await Assertions.Expect(page.Locator("input[name='Rules.Catchall'][value=Reject]")).ToBeCheckedAsync();
-        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("inbound-rules-saved"), FullPage = true });
+        await BrowserFixture.ScreenshotAsync(page, "inbound-rules-saved");
 
         var stored = await parley.GetAsync("/api/v1/inbound/settings");
         output.WriteLine(stored.ToString());
@@ -65,21 +63,16 @@ public sealed class InboundRulesPageTests(ITestOutputHelper output)
         await Assertions.Expect(page.Locator("input[name='Rules.LoopLimit']")).ToHaveValueAsync("-3");
         await Assertions.Expect(page.Locator(".flash")).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator("#not-saved")).ToContainTextAsync("Nothing was saved yet");
-        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("inbound-rules-error"), FullPage = true });
+        await BrowserFixture.ScreenshotAsync(page, "inbound-rules-error");
         stored = await parley.GetAsync("/api/v1/inbound/settings");
         Assert.Equal(("reject", 5), (stored.GetProperty("catchall").GetString(), stored.GetProperty("loopLimit").GetInt32()));
 
         // The rule acts: an unknown address on the alias domain is refused at RCPT (the policy caches rules for up to 10 s).
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        SwaksResult refused;
-        do
-        {
-            refused = await Swaks.SendAsync(new SwaksOptions { Port = parley.SmtpPort, From = "bruno@newco.test", To = [$"nobody@{AliasDomain}"], QuitAfter = "RCPT" });
-            if (refused.Transcript.Contains("550 5.1.1")) break;
-            await Task.Delay(500);
-        } while (DateTime.UtcNow < deadline);
+        var refused = await Eventually.UntilAsync(
+            () => Swaks.SendAsync(new SwaksOptions { Port = parley.SmtpPort, From = "bruno@newco.test", To = [$"nobody@{AliasDomain}"], QuitAfter = "RCPT" }),
+            r => r.Transcript.Contains("550 5.1.1"), TimeSpan.FromSeconds(20), "RCPT to an unknown address is refused with 550 5.1.1",
+            every: TimeSpan.FromMilliseconds(500));
         output.WriteLine(refused.Transcript);
-        Assert.Contains("550 5.1.1", refused.Transcript);
         Assert.Equal(0, (await parley.GetAsync("/api/v1/inbound/stats")).GetProperty("received").GetInt32());
     }
 }

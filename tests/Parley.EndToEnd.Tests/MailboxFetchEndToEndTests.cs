@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using Parley.EndToEnd.Tests.Infrastructure;
 using Parley.Testing;
 using Xunit.Abstractions;
 
@@ -13,12 +12,13 @@ namespace Parley.EndToEnd.Tests;
 /// mailbox, Parley fetches it over IMAP (or POP3) and it appears in the same chatter; the same Message-ID by SMTP
 /// (swaks) and by fetch is posted once; a wrong password is a readable error; the UI shows it all.
 /// </summary>
-public sealed class MailboxFetchEndToEndTests(ITestOutputHelper output) : IAsyncLifetime
+[Collection(BrowserFixture.Collection)]
+public sealed class MailboxFetchEndToEndTests(BrowserFixture browser, ITestOutputHelper output) : IAsyncLifetime
 {
     private const string AliasDomain = "replies.parley.test";
     private const string MailboxUser = "replies@mail.test";
     private const string MailboxPassword = "mailbox-pass";
-    private ParleyInstance _parley = null!;
+    private ParleyHost _parley = null!;
     private SmtpSinkPeer _sink = null!;
     private DovecotPeer _dovecot = null!;
 
@@ -26,7 +26,7 @@ public sealed class MailboxFetchEndToEndTests(ITestOutputHelper output) : IAsync
     {
         _sink = await SmtpSinkPeer.StartAsync();
         _dovecot = await DovecotPeer.StartAsync(new Dictionary<string, string> { [MailboxUser] = MailboxPassword });
-        _parley = await ParleyInstance.StartAsync();
+        _parley = await ParleyHost.ServeAsync();
         await _parley.PutAsync("/api/v1/settings/alias-domain", new { domain = AliasDomain });
         await _parley.PostAsync("/api/v1/outgoing-servers", new { name = "sink", host = "127.0.0.1", port = _sink.Port, security = "none" });
     }
@@ -88,14 +88,21 @@ public sealed class MailboxFetchEndToEndTests(ITestOutputHelper output) : IAsync
         Assert.Contains("Tuesday works", reply.GetProperty("text").GetString());
         Assert.True(Seen(Assert.Single(_dovecot.MessageFiles(MailboxUser))));
 
-        // A second poll fetches nothing; still one reply in the chatter.
+        // A second poll fetches nothing.
         var again = await _parley.PostAsync($"/api/v1/fetch-accounts/{id}/fetch-now", new { });
         Assert.Equal(0, again.GetProperty("stored").GetInt32());
-        await Task.Delay(300);
-        Assert.Single((await _parley.GetAsync($"{record}/messages")).EnumerateArray(), m => m.GetProperty("direction").GetString() == "in");
+
+        // A barrier: a later reply must arrive in the chatter; by then a second copy of the first would have too.
+        _dovecot.Deliver(MailboxUser, Reply("Ana Lima <ana@customer.test>", replyTo, messageId, "fetched-2@customer.test", "A later reply: Wednesday too."));
+        await _parley.PostAsync($"/api/v1/fetch-accounts/{id}/fetch-now", new { }); // or the IDLE session takes it first
+        await _parley.WaitForMessageAsync(record, m => m.GetProperty("text").GetString()?.Contains("Wednesday too") == true);
+        var replies = (await _parley.GetAsync($"{record}/messages")).EnumerateArray().Where(m => m.GetProperty("direction").GetString() == "in").ToList();
+        Assert.Equal(2, replies.Count);
+        Assert.Single(replies, m => m.GetProperty("text").GetString()?.Contains("Tuesday works") == true);
         var listed = Assert.Single((await _parley.GetAsync("/api/v1/fetch-accounts")).EnumerateArray());
         Assert.Equal(JsonValueKind.Null, listed.GetProperty("lastError").ValueKind);
-        Assert.Equal(1, (await _parley.GetAsync("/api/v1/inbound/stats")).GetProperty("received").GetInt32());
+        var stats = await _parley.GetAsync("/api/v1/inbound/stats");
+        Assert.Equal((2, 0), (stats.GetProperty("received").GetInt32(), stats.GetProperty("duplicates").GetInt32()));
     }
 
     [Fact]
@@ -121,14 +128,8 @@ public sealed class MailboxFetchEndToEndTests(ITestOutputHelper output) : IAsync
         Assert.True(now.GetProperty("ok").GetBoolean());
         Assert.Empty(_dovecot.MessageFiles(MailboxUser));
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        JsonElement stats;
-        do
-        {
-            await Task.Delay(100);
-            stats = await _parley.GetAsync("/api/v1/inbound/stats");
-        }
-        while (stats.GetProperty("duplicates").GetInt32() < 1 && DateTime.UtcNow < deadline);
+        var stats = await _parley.WaitForInboundStatsAsync(s => s.GetProperty("duplicates").GetInt32() >= 1,
+            "the fetched copy is counted as a duplicate", TimeSpan.FromSeconds(15));
         output.WriteLine((await _parley.GetAsync("/api/v1/inbound")).ToString());
         Assert.Equal(2, stats.GetProperty("received").GetInt32());
         Assert.Equal(1, stats.GetProperty("duplicates").GetInt32());
@@ -145,15 +146,10 @@ public sealed class MailboxFetchEndToEndTests(ITestOutputHelper output) : IAsync
         Assert.True(ok.GetProperty("ok").GetBoolean(), ok.ToString());
         Assert.Equal(1, ok.GetProperty("messages").GetInt32());
 
-        var (playwright, browser) = await Browser.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { BaseURL = _parley.BaseUrl.ToString(), ViewportSize = new() { Width = 1280, Height = 900 } });
-        page.SetDefaultTimeout(15_000);
+        var page = await browser.NewPageAsync(_parley.BaseUrl);
+        await using var _ = page.Context;
         await page.GotoAsync("/inbound/mailboxes");
-        await page.FillAsync("input[name=Email]", ParleyInstance.AdminEmail);
-        await page.FillAsync("input[name=Password]", ParleyInstance.AdminPassword);
-        await page.ClickAsync("button[type=submit]");
+        await BrowserFixture.SignInAsync(page);
         await page.WaitForURLAsync("**/inbound/mailboxes");
         await page.ClickAsync($"#mailbox-{goodId} button:has-text('Fetch now')");
         await page.WaitForSelectorAsync("#fetch-result");
@@ -174,7 +170,7 @@ public sealed class MailboxFetchEndToEndTests(ITestOutputHelper output) : IAsync
 
         await page.GotoAsync("/inbound/mailboxes");
         Assert.Contains("refused the user name or password", await page.InnerTextAsync($"#mailbox-{badId}"));
-        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("inbound-mailboxes"), FullPage = true });
+        await BrowserFixture.ScreenshotAsync(page, "inbound-mailboxes");
     }
 
     [Fact]
@@ -191,15 +187,13 @@ public sealed class MailboxFetchEndToEndTests(ITestOutputHelper output) : IAsync
         Assert.Equal((3, true), (failure.GetProperty("attempts").GetInt32(), failure.GetProperty("gaveUp").GetBoolean()));
         Assert.Equal(0, (await _parley.GetAsync("/api/v1/inbound/stats")).GetProperty("received").GetInt32());
 
-        var (playwright, browser) = await Browser.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
-        var page = await Browser.SignedInPageAsync(browser, _parley);
+        var page = await browser.SignedInPageAsync(_parley);
+        await using var _ = page.Context;
         await page.GotoAsync("/inbound/mailboxes");
         var failures = page.Locator("#fetch-failures");
         await Assertions.Expect(failures).ToContainTextAsync("3 — given up");
         await Assertions.Expect(failures).ToContainTextAsync("Simulated: the disk is full");
-        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("inbound-mailboxes-failure"), FullPage = true });
+        await BrowserFixture.ScreenshotAsync(page, "inbound-mailboxes-failure");
 
         await SqlAsync("DROP TRIGGER refuse_inbound");
         await failures.Locator("button:has-text('Try again')").ClickAsync();

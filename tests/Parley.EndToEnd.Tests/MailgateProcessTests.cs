@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Parley.Cli;
-using Parley.EndToEnd.Tests.Infrastructure;
 using Parley.Testing;
 using Xunit.Abstractions;
 
@@ -16,11 +15,11 @@ namespace Parley.EndToEnd.Tests;
 public sealed class MailgateProcessTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string AliasDomain = "gate.parley.test";
-    private ParleyInstance _parley = null!;
+    private ParleyHost _parley = null!;
 
     public async Task InitializeAsync()
     {
-        _parley = await ParleyInstance.StartAsync();
+        _parley = await ParleyHost.ServeAsync();
         await _parley.PutAsync("/api/v1/settings/alias-domain", new { domain = AliasDomain });
     }
 
@@ -54,19 +53,6 @@ public sealed class MailgateProcessTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Equal(0, (await _parley.GetAsync("/api/v1/inbound/stats")).GetProperty("received").GetInt32());
     }
 
-    private async Task<JsonElement> WaitForStatsAsync(Func<JsonElement, bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        JsonElement stats = default;
-        while (DateTime.UtcNow < deadline)
-        {
-            stats = await _parley.GetAsync("/api/v1/inbound/stats");
-            if (condition(stats)) return stats;
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"Stats never matched: {stats}");
-    }
-
     [Fact]
     public async Task An_aliases_pipe_without_recipient_is_routed_to_the_alias_of_the_topmost_Delivered_To()
     {
@@ -82,7 +68,7 @@ public sealed class MailgateProcessTests(ITestOutputHelper output) : IAsyncLifet
 
         Assert.Equal(MailgateCommand.Ok, exit);
         Assert.Equal("", stderr);
-        await WaitForStatsAsync(s => s.GetProperty("routed").GetInt32() == 1);
+        await _parley.WaitForInboundStatsAsync(s => s.GetProperty("routed").GetInt32() == 1, "the piped message is routed", TimeSpan.FromSeconds(30));
         var routed = (await _parley.GetAsync("/api/v1/inbound?status=routed"))[0];
         Assert.Equal("mailgate", routed.GetProperty("source").GetString());
         // Only the delivery headers Postfix put on top count: a lower one could have been written by the sender.
@@ -143,7 +129,7 @@ public sealed class MailgateProcessTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Contains("Parley answered 413 (Messages up to 50 MB are accepted.)", stderr);
         Assert.Contains("the message (50.0 MB) is too large; it was not stored and the mail server will return it to its sender", stderr);
 
-        var stats = await WaitForStatsAsync(s => s.GetProperty("pending").GetInt32() == 0);
+        var stats = await _parley.WaitForInboundStatsAsync(s => s.GetProperty("pending").GetInt32() == 0, "the stored message is routed", TimeSpan.FromSeconds(30));
         Assert.Equal(1, stats.GetProperty("received").GetInt32());
     }
 

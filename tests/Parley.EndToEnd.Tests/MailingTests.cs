@@ -1,6 +1,5 @@
 using System.Text;
 using MimeKit;
-using Parley.EndToEnd.Tests.Infrastructure;
 using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests;
@@ -12,7 +11,7 @@ public sealed class MailingTests
     public async Task A_mailing_reaches_the_tagged_contacts_with_one_click_unsubscribe_that_works()
     {
         await using var sink = await SmtpSinkPeer.StartAsync();
-        await using var parley = await ParleyInstance.StartAsync();
+        await using var parley = await ParleyHost.ServeAsync();
         await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = "replies.parley.test" });
         await parley.PostAsync("/api/v1/outgoing-servers", new { name = "relay", host = "127.0.0.1", port = sink.Port, security = "none" });
         foreach (var (name, email, tags) in new[] { ("Ana", "ana@customer.test", "newsletter"), ("Bruno", "bruno@customer.test", "newsletter,vip"), ("Chloé", "chloe@customer.test", "vip") })

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using MimeKit;
-using Parley.EndToEnd.Tests.Infrastructure;
 using Parley.Testing;
 using Xunit.Abstractions;
 
@@ -20,7 +19,7 @@ public sealed class OutgoingEngineTests(ITestOutputHelper output)
     public async Task Mail_from_a_registered_domain_is_signed_with_rsa_and_ed25519_and_python_dkim_verifies_both()
     {
         await using var sink = await SmtpSinkPeer.StartAsync();
-        await using var parley = await ParleyInstance.StartAsync();
+        await using var parley = await ParleyHost.ServeAsync();
         await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = Alias });
         await parley.PostAsync("/api/v1/outgoing-servers", new { name = "relay", host = "127.0.0.1", port = sink.Port, security = "none" });
         await parley.PostAsync("/api/v1/domains", new { name = "parley.test" }); // the admin's own domain
@@ -47,12 +46,12 @@ public sealed class OutgoingEngineTests(ITestOutputHelper output)
         Assert.All(signatures, s => Assert.Contains("c=relaxed/relaxed", s));
 
         var txt = dkim.ToDictionary(r => r.GetProperty("name").GetString()!, r => r.GetProperty("value").GetString()!);
-        var verdicts = await PythonDkim.VerifyAsync(StripSinkHeaders(raw), txt);
-        Assert.Equal([true, true], verdicts);
+        var verdicts = await PyDkim.VerifyAsync(StripSinkHeaders(raw), txt);
+        Assert.Equal<bool>([true, true], verdicts);
 
         // A wrong key must fail: the check is real.
         var wrong = txt.ToDictionary(kv => kv.Key, kv => kv.Value.Replace("p=M", "p=N"));
-        Assert.Contains(false, await PythonDkim.VerifyAsync(StripSinkHeaders(raw), wrong));
+        Assert.Contains(false, await PyDkim.VerifyAsync(StripSinkHeaders(raw), wrong));
 
         // OpenDKIM, a second independent verifier, reading the same records from a DNS server.
         await using (var dns = await DnsmasqPeer.StartAsync(txt.Select(kv => $"txt-record={kv.Key},{string.Join(",", Chunks(kv.Value).Select(c => $"\"{c}\""))}"), ["test"], port: 53))
@@ -76,7 +75,7 @@ public sealed class OutgoingEngineTests(ITestOutputHelper output)
     {
         await using var salesSink = await SmtpSinkPeer.StartAsync();
         await using var otherSink = await SmtpSinkPeer.StartAsync();
-        await using var parley = await ParleyInstance.StartAsync();
+        await using var parley = await ParleyHost.ServeAsync();
         await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = Alias });
         await parley.PostAsync("/api/v1/outgoing-servers", new { name = "Shop relay", host = "127.0.0.1", port = salesSink.Port, security = "none", fromFilter = "shop.test", priority = 10 });
         await parley.PostAsync("/api/v1/outgoing-servers", new { name = "Partner relay", host = "127.0.0.1", port = otherSink.Port, security = "none", fromFilter = "partner.test", priority = 20 });
@@ -116,7 +115,7 @@ public sealed class OutgoingEngineTests(ITestOutputHelper output)
         await using var dns = await DnsmasqPeer.StartAsync(
             ["mx-host=customer.test,mx1.customer.test,10", "host-record=mx1.customer.test,127.0.0.1", "mx-host=nullmx.test,.,0"],
             ["test"]);
-        await using var parley = await ParleyInstance.StartAsync(dns: dns.Server, directDeliveryPort: mx.Port);
+        await using var parley = await ParleyHost.ServeAsync(o => o with { Dns = dns.Server, DirectDeliveryPort = mx.Port });
         await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = Alias });
 
         var record = await ContactAsync(parley, "Chloé", "chloe@customer.test");
@@ -137,7 +136,7 @@ public sealed class OutgoingEngineTests(ITestOutputHelper output)
         Assert.Contains("null MX", failed.GetProperty("error").GetString(), StringComparison.OrdinalIgnoreCase);
     }
 
-    private static async Task<string> ContactAsync(ParleyInstance parley, string name, string email)
+    private static async Task<string> ContactAsync(ParleyHost parley, string name, string email)
     {
         var id = (await parley.PostAsync("/api/v1/contacts", new { name, email })).GetProperty("id").GetInt64();
         return $"/api/v1/records/contact/{id}";

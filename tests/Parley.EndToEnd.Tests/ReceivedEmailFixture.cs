@@ -1,30 +1,26 @@
 using System.Text.Json;
 using MailKit.Net.Smtp;
 using MailKit.Security;
-using Microsoft.Playwright;
 using MimeKit;
-using Parley.EndToEnd.Tests.Infrastructure;
+using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests;
 
 /// <summary>
-/// One Parley with a "support@" alias that opens a contact for any sender, and one headless Chromium,
-/// shared by the tests of a class: each test mails from its own sender, so each gets its own contact.
+/// One Parley with a "support@" alias that opens a contact for any sender, shared by the tests of a class:
+/// each test mails from its own sender, so each gets its own contact.
 /// </summary>
 public sealed class ReceivedEmailFixture : IAsyncLifetime
 {
     private const string AliasDomain = "in.parley.test";
-    private IPlaywright _playwright = null!;
 
-    public ParleyInstance Parley { get; private set; } = null!;
-    public IBrowser Browser { get; private set; } = null!;
+    public ParleyHost Parley { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        Parley = await ParleyInstance.StartAsync();
+        Parley = await ParleyHost.ServeAsync();
         await Parley.PutAsync("/api/v1/settings/alias-domain", new { domain = AliasDomain });
         await Parley.PostAsync("/api/v1/inbound/aliases", new { localPart = "support", contactPolicy = "everyone" });
-        (_playwright, Browser) = await Infrastructure.Browser.LaunchAsync();
     }
 
     /// <summary>Sends <paramref name="message"/> to support@ over SMTP and waits until it is in its sender's chatter.</summary>
@@ -39,26 +35,19 @@ public sealed class ReceivedEmailFixture : IAsyncLifetime
             await smtp.DisconnectAsync(true);
         }
         var sender = message.From.Mailboxes.Single().Address;
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (true)
-        {
-            var found = await Parley.GetAsync("/api/v1/contacts?q=" + Uri.EscapeDataString(sender));
-            var list = found.ValueKind == JsonValueKind.Array ? found : found.GetProperty("items");
-            if (list.GetArrayLength() > 0)
+        var contacts = await Eventually.UntilAsync(async () =>
             {
-                var contactId = list[0].GetProperty("id").GetInt64();
-                var received = await Parley.WaitForMessageAsync($"/api/v1/records/contact/{contactId}", m => m.GetProperty("subject").GetString() == message.Subject);
-                return (contactId, received.GetProperty("id").GetInt64());
-            }
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"No contact for {sender} appeared.");
-            await Task.Delay(100);
-        }
+                var found = await Parley.GetAsync("/api/v1/contacts?q=" + Uri.EscapeDataString(sender));
+                return found.ValueKind == JsonValueKind.Array ? found : found.GetProperty("items");
+            },
+            list => list.GetArrayLength() > 0, TimeSpan.FromSeconds(20), $"a contact for {sender} appears");
+        var contactId = contacts[0].GetProperty("id").GetInt64();
+        var received = await Parley.WaitForMessageAsync($"/api/v1/records/contact/{contactId}", m => m.GetProperty("subject").GetString() == message.Subject);
+        return (contactId, received.GetProperty("id").GetInt64());
     }
 
     public async Task DisposeAsync()
     {
-        await Browser.DisposeAsync();
-        _playwright.Dispose();
         await Parley.DisposeAsync();
     }
 }

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using MimeKit;
 using Parley.Core.Data;
-using Parley.EndToEnd.Tests.Infrastructure;
+using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -14,14 +14,15 @@ namespace Parley.EndToEnd.Tests;
 /// hostile markup is inert, remote images wait for the reader's consent, cid: images and downloads
 /// come from Parley itself, safely and only for a signed-in user.
 /// </summary>
-public sealed class ReceivedHtmlDisplayTests(ReceivedEmailFixture fixture) : IClassFixture<ReceivedEmailFixture>
+[Collection(BrowserFixture.Collection)]
+public sealed class ReceivedHtmlDisplayTests(BrowserFixture browser, ReceivedEmailFixture fixture) : IClassFixture<ReceivedEmailFixture>
 {
     // A 48×48 orange square, the "logo" a customer's mail carries as an inline part.
     private static readonly byte[] Logo = Convert.FromBase64String(
         "iVBORw0KGgoAAAANSUhEUgAAADAAAAAwCAIAAADYYG7QAAAAOklEQVR42u3OQQ0AAAgEoOtjQ5vaxhbOBxsByHS9EiEhISEhISEhISEhISEhISEhISEhISEhISGhOws8kG7EberwPAAAAABJRU5ErkJggg==");
     private static readonly byte[] Gif = Convert.FromBase64String("R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==");
 
-    private ParleyInstance Parley => fixture.Parley;
+    private ParleyHost Parley => fixture.Parley;
 
     [Fact]
     public async Task Scripts_handlers_javascript_links_styles_frames_and_forms_do_not_survive_but_text_and_formatting_do()
@@ -78,7 +79,7 @@ public sealed class ReceivedHtmlDisplayTests(ReceivedEmailFixture fixture) : ICl
         await Assertions.Expect(entry.Locator(".body.html")).ToContainTextAsync("Fresh bread every morning");
         var logo = entry.Locator("img[alt='Lima Bakery logo']");
         await Assertions.Expect(logo).ToHaveJSPropertyAsync("naturalWidth", 48); // the message's own image still shows
-        await page.ScreenshotAsync(new() { Path = Infrastructure.Browser.ScreenshotPath("chatter-remote-images-hidden"), FullPage = true });
+        await BrowserFixture.ScreenshotAsync(page, "chatter-remote-images-hidden");
 
         var hidden = await entry.Locator(".body.html").InnerHTMLAsync();
         Assert.DoesNotContain("tracker.test", hidden);
@@ -91,7 +92,7 @@ public sealed class ReceivedHtmlDisplayTests(ReceivedEmailFixture fixture) : ICl
         await Assertions.Expect(entry.Locator("img[src='//tracker.test/no-scheme.gif']")).ToHaveCountAsync(1);
         await Assertions.Expect(entry.Locator(".remote-notice")).ToHaveCountAsync(0);
         await Assertions.Expect(logo).ToHaveJSPropertyAsync("naturalWidth", 48);
-        await page.ScreenshotAsync(new() { Path = Infrastructure.Browser.ScreenshotPath("chatter-remote-images-shown"), FullPage = true });
+        await BrowserFixture.ScreenshotAsync(page, "chatter-remote-images-shown");
 
         // The timeline redraws itself when something happens; the reader's choice survives it.
         await Parley.PostAsync($"/api/v1/records/contact/{contact}/messages", new { kind = "note", body = "Menu checked." });
@@ -186,7 +187,7 @@ public sealed class ReceivedHtmlDisplayTests(ReceivedEmailFixture fixture) : ICl
 
         Assert.Null(await page.EvaluateAsync<string?>("() => window.pwned ?? null"));
         Assert.Equal(0, await page.Locator($"#m-{id} [onerror], #m-{id} [onload]").CountAsync());
-        await page.ScreenshotAsync(new() { Path = Infrastructure.Browser.ScreenshotPath("chatter-hostile-content-id"), FullPage = true });
+        await BrowserFixture.ScreenshotAsync(page, "chatter-hostile-content-id");
         var csp = response!.Headers["content-security-policy"];
         foreach (var directive in new[] { "default-src 'self'", "script-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'" })
             Assert.Contains(directive, csp);
@@ -203,7 +204,7 @@ public sealed class ReceivedHtmlDisplayTests(ReceivedEmailFixture fixture) : ICl
             Assert.Equal("nosniff", each.Headers["x-content-type-options"]);
             Assert.Equal(0, await page.Locator("script:not([src]), [onclick], [onsubmit], [onchange], [onload]").CountAsync());
             if (path == "/inbound/rules")
-                await page.ScreenshotAsync(new() { Path = Infrastructure.Browser.ScreenshotPath("inbound-rules"), FullPage = true });
+                await BrowserFixture.ScreenshotAsync(page, "inbound-rules");
         }
         Assert.True(violations.IsEmpty, string.Join("\n", violations));
     }
@@ -223,7 +224,7 @@ public sealed class ReceivedHtmlDisplayTests(ReceivedEmailFixture fixture) : ICl
         await Assertions.Expect(entry.Locator(".remote-notice")).ToContainTextAsync("nests more than 256 elements deep, so Parley shows its text instead");
         await Assertions.Expect(entry.Locator(".body.text")).ToContainTextAsync("See the HTML version.");
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"the page took {watch.Elapsed}");
-        await page.ScreenshotAsync(new() { Path = Infrastructure.Browser.ScreenshotPath("chatter-html-withheld"), FullPage = true });
+        await BrowserFixture.ScreenshotAsync(page, "chatter-html-withheld");
         Assert.Equal(0, await entry.Locator(".body.html").CountAsync());
     }
 
@@ -246,7 +247,7 @@ public sealed class ReceivedHtmlDisplayTests(ReceivedEmailFixture fixture) : ICl
     /// <summary>A signed-in page whose requests to anywhere but Parley are answered by the test (with a GIF) and listed.</summary>
     private async Task<(IPage Page, ConcurrentQueue<string> FetchedElsewhere)> OpenAsync()
     {
-        var page = await Infrastructure.Browser.SignedInPageAsync(fixture.Browser, Parley);
+        var page = await browser.SignedInPageAsync(Parley);
         var elsewhere = new ConcurrentQueue<string>();
         var parley = Parley.BaseUrl.GetLeftPart(UriPartial.Authority);
         await page.RouteAsync(url => !url.StartsWith(parley, StringComparison.Ordinal), async route =>

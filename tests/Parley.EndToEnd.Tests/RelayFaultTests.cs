@@ -1,4 +1,3 @@
-using Parley.EndToEnd.Tests.Infrastructure;
 using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests;
@@ -22,7 +21,7 @@ public sealed class RelayFaultTests
             "hard" => new SmtpSinkOptions { HardReject = [command] },
             _ => new SmtpSinkOptions { HangUp = [command] },
         });
-        await using var parley = await ParleyInstance.StartAsync();
+        await using var parley = await ParleyHost.ServeAsync();
         await parley.Api.PutAsync("/api/v1/settings/alias-domain", Body(new { domain = "replies.parley.test" }));
         await parley.PostAsync("/api/v1/outgoing-servers", new { name = "faulty", host = "127.0.0.1", port = sink.Port, security = "none" });
         var contact = (await parley.PostAsync("/api/v1/contacts", new { name = "Chloé", email = "chloe@customer.test" })).GetProperty("id").GetInt64();
@@ -47,7 +46,7 @@ public sealed class RelayFaultTests
     public async Task A_starttls_relay_that_offers_no_starttls_is_deferred_never_sent_in_clear()
     {
         await using var sink = await SmtpSinkPeer.StartAsync(); // smtp-sink offers no STARTTLS
-        await using var parley = await ParleyInstance.StartAsync();
+        await using var parley = await ParleyHost.ServeAsync();
         await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = "replies.parley.test" });
         await parley.PostAsync("/api/v1/outgoing-servers", new { name = "tls relay", host = "127.0.0.1", port = sink.Port, security = "starttls", username = "u", password = "secret-password" });
         var contact = (await parley.PostAsync("/api/v1/contacts", new { name = "Dmitri", email = "dmitri@customer.test" })).GetProperty("id").GetInt64();
@@ -65,7 +64,7 @@ public sealed class RelayFaultTests
     {
         // Nothing answers on this port: every DNS query times out.
         var silentDns = $"127.0.0.1:{FreePort.Get()}";
-        await using var parley = await ParleyInstance.StartAsync(dns: silentDns);
+        await using var parley = await ParleyHost.ServeAsync(o => o with { Dns = silentDns });
         await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = "replies.parley.test" });
         var contact = (await parley.PostAsync("/api/v1/contacts", new { name = "Elif", email = "elif@customer.test" })).GetProperty("id").GetInt64();
         var record = $"/api/v1/records/contact/{contact}";

@@ -1,20 +1,19 @@
 using System.Net;
 using Microsoft.Playwright;
-using Parley.EndToEnd.Tests.Infrastructure;
+using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests;
 
 /// <summary>Sign out in a real browser: it lands on the login page, and the session cookie it had is dead everywhere.</summary>
-public sealed class SignOutBrowserTests
+[Collection(BrowserFixture.Collection)]
+public sealed class SignOutBrowserTests(BrowserFixture browser)
 {
     [Fact]
     public async Task Signing_out_lands_on_the_login_page_and_the_old_cookie_no_longer_works()
     {
-        await using var parley = await ParleyInstance.StartAsync();
-        var (playwright, browser) = await Browser.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
-        var page = await Browser.SignedInPageAsync(browser, parley);
+        await using var parley = await ParleyHost.ServeAsync();
+        var page = await browser.SignedInPageAsync(parley);
+        await using var _ = page.Context;
         var session = Assert.Single(await page.Context.CookiesAsync(), c => c.Name == "parley.auth");
 
         await page.ClickAsync("form.logout button[type=submit]");

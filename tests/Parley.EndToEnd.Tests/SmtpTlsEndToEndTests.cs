@@ -4,7 +4,6 @@ using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Parley.EndToEnd.Tests.Infrastructure;
 using Parley.Smtp.Listener;
 using Parley.Testing;
 using Xunit.Abstractions;
@@ -44,7 +43,7 @@ public sealed class SmtpTlsEndToEndTests(ITestOutputHelper output)
     [Fact]
     public async Task A_new_server_offers_STARTTLS_with_a_self_signed_certificate_and_takes_mail_over_it()
     {
-        await using var parley = await ParleyInstance.StartAsync(smtpName: "mx.in.parley.test"); // serve's --smtp-name
+        await using var parley = await ParleyHost.ServeAsync(o => o with { SmtpName = "mx.in.parley.test" }); // serve's --smtp-name
         await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = AliasDomain });
         await parley.PostAsync("/api/v1/inbound/aliases", new { localPart = "support", contactPolicy = "everyone" });
 
@@ -62,12 +61,7 @@ public sealed class SmtpTlsEndToEndTests(ITestOutputHelper output)
         Assert.Equal(0, swaks.ExitCode);
         Assert.Contains("TLS started", swaks.Transcript);
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while ((await parley.GetAsync("/api/v1/inbound/stats")).GetProperty("routed").GetInt32() < 1)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the message sent over TLS was never routed");
-            await Task.Delay(100);
-        }
+        await parley.WaitForInboundStatsAsync(s => s.GetProperty("routed").GetInt32() >= 1, "the message sent over TLS is routed");
         await using var scope = parley.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<Parley.Core.Data.ParleyDbContext>();
         var rawId = db.Inbound.Single().RawMimeId;
@@ -96,7 +90,7 @@ public sealed class SmtpTlsEndToEndTests(ITestOutputHelper output)
             await File.WriteAllTextAsync(certPath, made.ExportCertificatePem() + "\n" + intermediate.ExportCertificatePem());
             await File.WriteAllTextAsync(keyPath, key.ExportPkcs8PrivateKeyPem());
 
-            await using var parley = await ParleyInstance.StartAsync(smtpTlsCertificate: certPath, smtpTlsKey: keyPath);
+            await using var parley = await ParleyHost.ServeAsync(o => o with { SmtpTlsCertificate = certPath, SmtpTlsKey = keyPath });
 
             var (offered, chain) = await OfferedAsync(parley.SmtpPort);
             Assert.Equal(made.Thumbprint, offered.Thumbprint);
@@ -113,7 +107,7 @@ public sealed class SmtpTlsEndToEndTests(ITestOutputHelper output)
     {
         var missing = Path.Combine(Path.GetTempPath(), "parley-no-such-cert-" + Guid.NewGuid().ToString("N")[..8] + ".pem");
 
-        var error = await Record.ExceptionAsync(() => ParleyInstance.StartAsync(smtpTlsCertificate: missing));
+        var error = await Record.ExceptionAsync(() => ParleyHost.ServeAsync(o => o with { SmtpTlsCertificate = missing }));
 
         Assert.NotNull(error);
         var messages = string.Join(" | ", Flatten(error));

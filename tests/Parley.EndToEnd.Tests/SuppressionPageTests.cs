@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Parley.Core.Data;
 using Parley.Core.Suppression;
-using Parley.EndToEnd.Tests.Infrastructure;
+using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -12,22 +12,21 @@ namespace Parley.EndToEnd.Tests;
 /// The suppressed addresses page in a real browser: add an address by hand, find it, see sending refused,
 /// lift it with a confirmation, and see sending allowed again.
 /// </summary>
-public sealed class SuppressionPageTests
+[Collection(BrowserFixture.Collection)]
+public sealed class SuppressionPageTests(BrowserFixture browser)
 {
     private const string Zed = "zed@customer.test";
 
     [Fact]
     public async Task Add_search_and_lift_a_suppressed_address()
     {
-        await using var parley = await ParleyInstance.StartAsync();
+        await using var parley = await ParleyHost.ServeAsync();
         await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = "replies.parley.test" });
         var contact = (await parley.PostAsync("/api/v1/contacts", new { name = "Zed Moss", email = Zed })).GetProperty("id").GetInt64();
         await HardBounceAsync(parley, "gone@elsewhere.test", "5.1.1", "smtp; 550 5.1.1 <gone@elsewhere.test>: Recipient address rejected: User unknown");
 
-        var (playwright, browser) = await Browser.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
-        var page = await Browser.SignedInPageAsync(browser, parley);
+        var page = await browser.SignedInPageAsync(parley);
+        await using var _ = page.Context;
 
         await page.GotoAsync("/outbox");
         await page.ClickAsync("#suppressed-link");
@@ -41,7 +40,7 @@ public sealed class SuppressionPageTests
         await page.ClickAsync("#add-suppressed button[type=submit]");
         await Assertions.Expect(page.Locator("#add-suppressed .field-error")).ToContainTextAsync("Please enter one email address");
         await Assertions.Expect(page.Locator(".suppressed-row")).ToHaveCountAsync(1);
-        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("suppressed-error"), FullPage = true });
+        await BrowserFixture.ScreenshotAsync(page, "suppressed-error");
 
         await page.FillAsync("input[name='Suppress.Address']", "Zed@Customer.test");
         await page.FillAsync("input[name='Suppress.Note']", "Asked us to stop, by phone");
@@ -51,7 +50,7 @@ public sealed class SuppressionPageTests
         await Assertions.Expect(zed.Locator(".suppressed-why")).ToHaveTextAsync("Added by hand");
         await Assertions.Expect(zed.Locator(".suppressed-detail")).ToHaveTextAsync("Asked us to stop, by phone");
         await Assertions.Expect(page.Locator("#suppressed-count")).ToHaveTextAsync("2");
-        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("suppressed"), FullPage = true });
+        await BrowserFixture.ScreenshotAsync(page, "suppressed");
 
         await page.FillAsync("input[name=q]", "CUSTOMER");
         await page.ClickAsync("form[role=search] button");
@@ -69,7 +68,7 @@ public sealed class SuppressionPageTests
         Assert.Contains("suppression list", answer);
         await page.GotoAsync($"/contacts/{contact}");
         await Assertions.Expect(page.Locator("#contact-suppressed")).ToContainTextAsync($"Parley does not email {Zed}");
-        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("suppressed-contact"), FullPage = true });
+        await BrowserFixture.ScreenshotAsync(page, "suppressed-contact");
         await page.ClickAsync("#contact-suppressed a");
         await Assertions.Expect(page.Locator(".suppressed-row")).ToHaveCountAsync(1);
 
@@ -84,7 +83,7 @@ public sealed class SuppressionPageTests
         await Assertions.Expect(page.Locator(".flash")).ToContainTextAsync($"{Zed} was lifted: Parley will email it again");
         await Assertions.Expect(page.Locator("#suppressed .empty")).ToContainTextAsync("No suppressed address matches");
         Assert.Contains($"Lift {Zed}? Parley will email this address again. If mail to it still bounces", question);
-        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("suppressed-lifted"), FullPage = true });
+        await BrowserFixture.ScreenshotAsync(page, "suppressed-lifted");
 
         var remaining = Assert.Single((await parley.GetAsync("/api/v1/suppressions")).EnumerateArray());
         Assert.Equal("gone@elsewhere.test", remaining.GetProperty("address").GetString());
@@ -97,7 +96,7 @@ public sealed class SuppressionPageTests
 
     private static ILocator Row(IPage page, string address) => page.Locator($".suppressed-row[data-address='{address}']");
 
-    private static async Task<(HttpStatusCode, string)> SendEmailAsync(ParleyInstance parley, long contact)
+    private static async Task<(HttpStatusCode, string)> SendEmailAsync(ParleyHost parley, long contact)
     {
         using var response = await parley.Api.PostAsync($"/api/v1/records/contact/{contact}/messages",
             new StringContent("""{"kind":"email","subject":"Hi","body":"Hello"}""", Encoding.UTF8, "application/json"));
@@ -105,7 +104,7 @@ public sealed class SuppressionPageTests
     }
 
     /// <summary>What the bounce processor does when a DSN reports a hard bounce (threshold 1).</summary>
-    private static async Task HardBounceAsync(ParleyInstance parley, string address, string status, string diagnostic)
+    private static async Task HardBounceAsync(ParleyHost parley, string address, string status, string diagnostic)
     {
         await using var scope = parley.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<SuppressionService>().RecordBounceAsync(address, true, status, diagnostic, 1, default);

@@ -6,7 +6,8 @@ namespace Parley.Testing;
 /// <summary>
 /// dnsmasq as an authoritative test DNS server on 127.0.0.1 and a free port (UDP and TCP), answering only from the
 /// given records: names under <c>local</c> zones that are not listed answer NXDOMAIN, listed names without the asked
-/// type NODATA. Killed on dispose.
+/// type NODATA. Use it when the code under test resolves names over the wire (SPF, DKIM, DMARC, MX, DNSBL, PTR).
+/// Killed on dispose.
 /// </summary>
 public sealed class DnsmasqPeer : IAsyncDisposable
 {

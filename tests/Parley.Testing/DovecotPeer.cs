@@ -4,7 +4,8 @@ namespace Parley.Testing;
 
 /// <summary>
 /// Dovecot serving IMAP and POP3 (plain text, no TLS) on 127.0.0.1 and two free ports, from a temp directory:
-/// users in a passwd-file, Maildir homes under the directory, owned by nobody. Stopped and deleted on dispose.
+/// users in a passwd-file, Maildir homes under the directory, owned by nobody. Use it as the mailbox Parley fetches
+/// from (IMAP, IDLE, POP3). Stopped and deleted on dispose.
 /// </summary>
 public sealed class DovecotPeer : IAsyncDisposable
 {

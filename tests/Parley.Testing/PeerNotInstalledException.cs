@@ -1,10 +1,14 @@
 namespace Parley.Testing;
 
-/// <summary>A peer binary the tests need is missing. Tests fail with this rather than skip silently.</summary>
-public sealed class PeerNotInstalledException(string binary, string debianPackage)
-    : Exception($"'{binary}' was not found. Install the Debian package '{debianPackage}' (apt-get install -y {debianPackage}; scripts/ installs all peers).")
+/// <summary>
+/// A peer the tests need is missing. The one policy for that: the test fails with this, naming the install command;
+/// it never skips, since CI installs every peer and a skip would hide a broken set-up.
+/// </summary>
+public sealed class PeerNotInstalledException(string peer, string debianPackage)
+    : Exception($"{peer} was not found. Run `bash scripts/install-peers.sh`, which installs every test peer "
+        + $"(this one comes with the Debian package '{debianPackage}').")
 {
-    public string Binary { get; } = binary;
+    public string Peer { get; } = peer;
 
     public string DebianPackage { get; } = debianPackage;
 }

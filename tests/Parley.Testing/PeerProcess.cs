@@ -8,7 +8,8 @@ public sealed record ProcessResult(int ExitCode, string StandardOutput, string S
 
 /// <summary>
 /// A peer process with captured output. Started under coreutils <c>timeout</c> so it dies even if the test
-/// host crashes before disposing it, and killed (whole tree) on dispose.
+/// host crashes before disposing it, and killed (whole tree) on dispose. Use it for every process a test starts
+/// (peers, Python scripts, `parley` itself); nothing else calls Process.Start.
 /// </summary>
 public sealed class PeerProcess : IAsyncDisposable, IDisposable
 {
@@ -49,7 +50,9 @@ public sealed class PeerProcess : IAsyncDisposable, IDisposable
     }
 
     /// <summary>Starts <paramref name="fileName"/>; it is killed after <paramref name="maxLifetime"/> whatever happens.</summary>
-    public static PeerProcess Start(string fileName, IEnumerable<string> arguments, TimeSpan maxLifetime, string? workingDirectory = null)
+    /// <param name="environment">Variables to set (a null value removes one) on top of this process's environment.</param>
+    public static PeerProcess Start(string fileName, IEnumerable<string> arguments, TimeSpan maxLifetime, string? workingDirectory = null,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
         var info = new ProcessStartInfo
         {
@@ -68,6 +71,18 @@ public sealed class PeerProcess : IAsyncDisposable, IDisposable
             info.ArgumentList.Add(argument);
         }
 
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                info.Environment.Remove(name);
+            }
+            else
+            {
+                info.Environment[name] = value;
+            }
+        }
+
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var peer = new PeerProcess(process);
         process.OutputDataReceived += (_, e) => Append(peer._stdout, e.Data);
@@ -79,11 +94,30 @@ public sealed class PeerProcess : IAsyncDisposable, IDisposable
     }
 
     /// <summary>Runs a command to its end; kills it and throws <see cref="TimeoutException"/> past <paramref name="timeout"/>.</summary>
-    public static async Task<ProcessResult> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout, CancellationToken ct, string? workingDirectory = null)
+    /// <param name="input">Written to its standard input, which is then closed (an empty pipe when null: nothing waits for a terminal).</param>
+    public static async Task<ProcessResult> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout, CancellationToken ct,
+        string? workingDirectory = null, byte[]? input = null, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        await using var peer = Start(fileName, arguments, timeout + TimeSpan.FromSeconds(5), workingDirectory);
+        await using var peer = Start(fileName, arguments, timeout + TimeSpan.FromSeconds(5), workingDirectory, environment);
+        // Written while waiting, so a peer that neither reads nor exits still meets the timeout (the kill ends the write).
+        var writing = peer.WriteInputAndCloseAsync(input ?? [], ct);
         var (exitCode, elapsed) = await peer.WaitForExitAsync(timeout, ct).ConfigureAwait(false);
+        await writing.ConfigureAwait(false);
         return new ProcessResult(exitCode, peer.StandardOutput, peer.StandardError, elapsed);
+    }
+
+    /// <summary>Writes <paramref name="input"/> to standard input and closes it (end of file), as a pipe from an MTA does.</summary>
+    public async Task WriteInputAndCloseAsync(byte[] input, CancellationToken ct)
+    {
+        try
+        {
+            await _process.StandardInput.BaseStream.WriteAsync(input, ct).ConfigureAwait(false);
+            _process.StandardInput.Close();
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            // It stopped reading (it exited early, or was killed); its exit code and output say why.
+        }
     }
 
     public async Task<(int ExitCode, TimeSpan Elapsed)> WaitForExitAsync(TimeSpan timeout, CancellationToken ct)

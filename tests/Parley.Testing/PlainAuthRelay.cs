@@ -7,7 +7,7 @@ namespace Parley.Testing;
 /// <summary>
 /// A relay on 127.0.0.1 that offers AUTH without STARTTLS and keeps every byte a client sent, so a test can say what
 /// crossed the wire. None of the Debian peers does both: smtp-sink has no raw capture and real MTAs hide AUTH until TLS.
-/// It accepts any login and any message; one session at a time is enough for a test.
+/// It accepts any login and any message; one session at a time is enough for a test. Use smtp-sink for everything else.
 /// </summary>
 public sealed class PlainAuthRelay : IAsyncDisposable
 {

@@ -5,6 +5,7 @@ namespace Parley.Testing;
 /// <summary>
 /// A throw-away PostgreSQL cluster: initdb into a temp directory (owned by postgres when the tests run as
 /// root), started on 127.0.0.1 and a free port with trust authentication, stopped and deleted on dispose.
+/// Tests use it through <see cref="PostgresFixture"/>, one cluster per collection.
 /// </summary>
 public sealed partial class PostgresPeer : IAsyncDisposable
 {
@@ -66,16 +67,17 @@ public sealed partial class PostgresPeer : IAsyncDisposable
         }
     }
 
-    /// <summary>Creates a database and returns its connection string.</summary>
-    public async Task<string> CreateDatabaseAsync(string name, CancellationToken ct = default)
+    /// <summary>Creates a database (a copy of <paramref name="template"/> when given) and returns its connection string.</summary>
+    public async Task<string> CreateDatabaseAsync(string name, CancellationToken ct = default, string? template = null)
     {
         if (!DatabaseName().IsMatch(name))
         {
             throw new ArgumentException("Use a plain lower-case database name ([a-z_][a-z0-9_]*).", nameof(name));
         }
 
+        string[] copy = template is null ? [] : ["-T", template];
         await RunCheckedAsync(Path.Combine(_binDirectory, "createdb"),
-            ["-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", "postgres", name], ct).ConfigureAwait(false);
+            ["-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", "postgres", .. copy, name], ct).ConfigureAwait(false);
         return ConnectionStringFor(name);
     }
 

@@ -27,6 +27,7 @@ public sealed record SinkMessage(string Path, string MailFrom, IReadOnlyList<str
 
 /// <summary>
 /// postfix's smtp-sink on 127.0.0.1 and a free port, dumping each transaction to a file in a temp directory.
+/// Use it as the relay or MX Parley delivers to, with faults on demand (<see cref="SmtpSinkOptions"/>).
 /// Stops and deletes the directory on dispose.
 /// </summary>
 public sealed class SmtpSinkPeer : IAsyncDisposable
@@ -151,24 +152,18 @@ public sealed class SmtpSinkPeer : IAsyncDisposable
 
     /// <summary>
     /// Waits until at least <paramref name="count"/> messages were dumped and their files stopped growing
-    /// (smtp-sink may still be writing after its reply).
+    /// (smtp-sink may still be writing after its reply); fails naming what arrived when they do not.
     /// </summary>
-    public async Task<IReadOnlyList<SinkMessage>> WaitForMessagesAsync(int count, TimeSpan timeout, CancellationToken ct = default)
+    public Task<IReadOnlyList<SinkMessage>> WaitForMessagesAsync(int count, TimeSpan timeout, CancellationToken ct = default)
     {
-        var deadline = DateTime.UtcNow + timeout;
         IReadOnlyList<SinkMessage> previous = [];
-        while (true)
+        return Eventually.UntilAsync(ReadMessages, messages =>
         {
-            var messages = ReadMessages();
+            // Stable: the same files with the same sizes as one poll ago.
             var stable = messages.Count == previous.Count && messages.Zip(previous).All(p => p.First.RawDump.Length == p.Second.RawDump.Length);
-            if ((messages.Count >= count && stable) || DateTime.UtcNow > deadline)
-            {
-                return messages;
-            }
-
             previous = messages;
-            await Task.Delay(25, ct).ConfigureAwait(false);
-        }
+            return messages.Count >= count && stable;
+        }, timeout, $"{count} messages reach smtp-sink", TimeSpan.FromMilliseconds(25), ct);
     }
 
     public async ValueTask DisposeAsync()

@@ -32,7 +32,7 @@ public sealed record SmtpSourceOptions
 /// <param name="Acknowledged">Messages the server acknowledged after DATA (the last value of <c>-c</c>).</param>
 public sealed record SmtpSourceResult(int Acknowledged, int ExitCode, TimeSpan Elapsed, string Output, string Errors);
 
-/// <summary>postfix's smtp-source load generator, pointed at 127.0.0.1.</summary>
+/// <summary>postfix's smtp-source load generator, pointed at 127.0.0.1. Use it for load and crash tests of the listener.</summary>
 public static class SmtpSourcePeer
 {
     public static async Task<SmtpSourceResult> RunAsync(int port, SmtpSourceOptions? options = null, CancellationToken ct = default)

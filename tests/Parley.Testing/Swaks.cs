@@ -42,7 +42,7 @@ public sealed record SwaksOptions
 /// <param name="Transcript">swaks' full dialogue: " -> " client lines, "<- " server lines, "<** " errors.</param>
 public sealed record SwaksResult(int ExitCode, string Transcript);
 
-/// <summary>The swaks SMTP client as a real peer.</summary>
+/// <summary>The swaks SMTP client as a real peer. Use it to talk to Parley's listener as a sending MTA does, with its transcript.</summary>
 public static class Swaks
 {
     public static async Task<SwaksResult> SendAsync(SwaksOptions options, CancellationToken ct = default)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Parley.Testing;
 using Parley.Tests.Fixtures;
 
 namespace Parley.Tests;

@@ -1,48 +1,18 @@
-using System.Diagnostics;
 using System.Net;
-using Parley.Hosting;
+using Parley.Testing;
 using Parley.Tests.Fixtures;
 
 namespace Parley.Tests;
 
 public sealed class CliTests
 {
-    /// <summary>parley.dll as built (next to the test assembly when its runtimeconfig was copied, else in src/Parley/bin).</summary>
-    private static string ParleyDll()
-    {
-        var local = Path.Combine(AppContext.BaseDirectory, "parley.dll");
-        if (File.Exists(Path.Combine(AppContext.BaseDirectory, "parley.runtimeconfig.json"))) return local;
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Parley.slnx"))) dir = dir.Parent;
-        Assert.NotNull(dir);
-        var config = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name; // bin/<Config>/net10.0
-        var built = Path.Combine(dir.FullName, "src", "Parley", "bin", config, "net10.0", "parley.dll");
-        Assert.True(File.Exists(built), $"{built} is not built");
-        return built;
-    }
-
-    private static async Task<(int Exit, string Stdout, string Stderr)> RunParleyAsync(params string[] args)
-    {
-        // Stdin is an empty pipe, never the terminal the tests may run in: a verb that would prompt must say what to give instead.
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(ParleyDll());
-        foreach (var a in args) info.ArgumentList.Add(a);
-        info.Environment.Remove("PARLEY_DATABASE");
-        using var process = Process.Start(info)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    // Stdin is an empty pipe, never the terminal the tests may run in: a verb that would prompt must say what to give instead.
+    private static Task<(int Exit, string Stdout, string Stderr)> RunParleyAsync(params string[] args) => ParleyCli.RunAsync(args);
 
     private static async Task CreateAdminAsync(string dataDir)
     {
-        await using var app = ParleyServer.Build(new ServeOptions { DataDir = dataDir, RunWorkers = false });
-        await StorageSetup.MigrateAsync(app.Services, default);
-        await using var scope = app.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<Parley.Core.Identity.UserService>().CreateAsync("Ada Admin", "ada@parley.test", "correct horse battery", true, default);
+        await using var host = await ParleyHost.StartAsync(dataDir, keepDataDir: true);
+        await host.CreateUserAsync("ada@parley.test", "Ada Admin");
     }
 
     [Fact]
@@ -147,7 +117,7 @@ public sealed class CliTests
 
         await using var host = await ParleyHost.StartAsync(dataDir);
         Assert.Equal(1, await host.UserCountAsync());
-        using var browser = new FormClient(host.Address);
+        using var browser = new FormClient(host.BaseUrl);
         Assert.Equal("/contacts", (await browser.SignInAsync("ada@parley.test", "correct horse battery")).Headers.Location?.OriginalString);
     }
 

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Parley.Testing;
 
 namespace Parley.Tests;
 
@@ -15,12 +15,10 @@ public sealed class DeployUnitTests
     [Fact]
     public async Task Systemd_analyze_verifies_the_unit_without_a_warning()
     {
-        var verify = new ProcessStartInfo("systemd-analyze") { RedirectStandardOutput = true, RedirectStandardError = true, ArgumentList = { "verify", UnitPath() } };
-        using var process = Process.Start(verify) ?? throw new InvalidOperationException("systemd-analyze did not start (bash scripts/install-peers.sh installs systemd).");
-        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        var verify = await PeerProcess.RunAsync(PeerBinaries.Find("systemd-analyze", "systemd"), ["verify", UnitPath()], TimeSpan.FromSeconds(60), default);
+        var output = verify.StandardOutput + verify.StandardError;
         // verify exits 0 even for a setting it ignores ("Failed to parse … ignoring"): a clean unit prints nothing.
-        Assert.True(process.ExitCode == 0 && output.Trim().Length == 0, $"exit {process.ExitCode}: {output}");
+        Assert.True(verify.ExitCode == 0 && output.Trim().Length == 0, $"exit {verify.ExitCode}: {output}");
     }
 
     [Theory]

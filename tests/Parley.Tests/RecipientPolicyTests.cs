@@ -3,6 +3,7 @@ using Parley.Core.Chatter;
 using Parley.Core.Inbound;
 using Parley.Core.Records;
 using Parley.Smtp.Listener;
+using Parley.Testing;
 using Parley.Tests.Fixtures;
 
 namespace Parley.Tests;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using Parley.Core.Data;
 using Parley.Core.Templates;
+using Parley.Testing;
 using Parley.Tests.Fixtures;
 
 namespace Parley.Tests;

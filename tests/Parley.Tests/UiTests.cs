@@ -1,4 +1,5 @@
 using System.Net;
+using Parley.Testing;
 using Parley.Tests.Fixtures;
 
 namespace Parley.Tests;

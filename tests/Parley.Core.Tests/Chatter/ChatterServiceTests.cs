@@ -7,6 +7,7 @@ using Parley.Core.Contacts;
 using Parley.Core.Identity;
 using Parley.Core.Records;
 using Parley.Core.Tests.Fixtures;
+using Parley.Testing;
 
 namespace Parley.Core.Tests.Chatter;
 
@@ -193,4 +194,4 @@ public abstract class ChatterServiceTests(IDatabaseFactory factory) : DatabaseTe
 public sealed class ChatterServiceSqliteTests() : ChatterServiceTests(SqliteDatabaseFactory.Instance);
 
 [Collection(PostgresCollection.Name)]
-public sealed class ChatterServicePostgresTests(PostgresFixture pg) : ChatterServiceTests(pg);
+public sealed class ChatterServicePostgresTests(PostgresFixture pg) : ChatterServiceTests(new PostgresDatabaseFactory(pg));

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Parley.Core.Common;
 using Parley.Core.Contacts;
 using Parley.Core.Tests.Fixtures;
+using Parley.Testing;
 
 namespace Parley.Core.Tests.Contacts;
 
@@ -130,4 +131,4 @@ public abstract class ContactImporterTests(IDatabaseFactory factory) : DatabaseT
 public sealed class ContactImporterSqliteTests() : ContactImporterTests(SqliteDatabaseFactory.Instance);
 
 [Collection(PostgresCollection.Name)]
-public sealed class ContactImporterPostgresTests(PostgresFixture pg) : ContactImporterTests(pg);
+public sealed class ContactImporterPostgresTests(PostgresFixture pg) : ContactImporterTests(new PostgresDatabaseFactory(pg));

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Parley.Core.Common;
 using Parley.Core.Contacts;
 using Parley.Core.Tests.Fixtures;
+using Parley.Testing;
 
 namespace Parley.Core.Tests.Contacts;
 
@@ -78,4 +79,4 @@ public abstract class ContactServiceTests(IDatabaseFactory factory) : DatabaseTe
 public sealed class ContactServiceSqliteTests() : ContactServiceTests(SqliteDatabaseFactory.Instance);
 
 [Collection(PostgresCollection.Name)]
-public sealed class ContactServicePostgresTests(PostgresFixture pg) : ContactServiceTests(pg);
+public sealed class ContactServicePostgresTests(PostgresFixture pg) : ContactServiceTests(new PostgresDatabaseFactory(pg));

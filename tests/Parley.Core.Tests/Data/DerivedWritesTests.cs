@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Parley.Core.Data;
 using Parley.Core.Tests.Fixtures;
+using Parley.Testing;
 
 namespace Parley.Core.Tests.Data;
 
@@ -68,7 +69,7 @@ public sealed class DerivedWritesSqliteTests() : DerivedWritesTests(SqliteDataba
 }
 
 [Collection(PostgresCollection.Name)]
-public sealed class DerivedWritesPostgresTests(PostgresFixture pg) : DerivedWritesTests(pg)
+public sealed class DerivedWritesPostgresTests(PostgresFixture pg) : DerivedWritesTests(new PostgresDatabaseFactory(pg))
 {
     protected override Task<string> DurabilityAsync(ParleyDbContext db) => ScalarAsync(db, "SHOW synchronous_commit");
     protected override string Durable => "on";

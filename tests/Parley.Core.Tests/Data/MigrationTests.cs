@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Parley.Core.Data;
 using Parley.Core.Tests.Fixtures;
+using Parley.Testing;
 
 namespace Parley.Core.Tests.Data;
 
@@ -50,4 +51,4 @@ public abstract class MigrationTests(IDatabaseFactory factory) : DatabaseTest(fa
 public sealed class MigrationSqliteTests() : MigrationTests(SqliteDatabaseFactory.Instance);
 
 [Collection(PostgresCollection.Name)]
-public sealed class MigrationPostgresTests(PostgresFixture pg) : MigrationTests(pg);
+public sealed class MigrationPostgresTests(PostgresFixture pg) : MigrationTests(new PostgresDatabaseFactory(pg));

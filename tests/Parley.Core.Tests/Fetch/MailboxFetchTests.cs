@@ -106,9 +106,11 @@ public sealed class MailboxFetchTests() : DatabaseTest(SqliteDatabaseFactory.Ins
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var session = Env.Services.GetRequiredService<FetchCoordinator>().RunImapSessionAsync(account.Id, TimeSpan.FromMinutes(5), stop.Token);
         // The first poll ran when LastRunAt is set; the session is then idling.
-        for (var i = 0; i < 100 && (await ReloadAsync(account.Id)).LastRunAt is null; i++) await Task.Delay(50);
+        await Eventually.UntilAsync(async () => (await ReloadAsync(account.Id)).LastRunAt is not null, TimeSpan.FromSeconds(5),
+            "the session's first poll ran", every: TimeSpan.FromMilliseconds(50));
         _dovecot.Deliver(User, Mail("idle@customer.test"));
-        for (var i = 0; i < 200 && (await InboundAsync()).Count == 0; i++) await Task.Delay(50);
+        await Eventually.UntilAsync(async () => (await InboundAsync()).Count > 0, TimeSpan.FromSeconds(10),
+            "IDLE fetches the new message", every: TimeSpan.FromMilliseconds(50));
         await stop.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => session);
         Assert.Single(await InboundAsync());

@@ -3,6 +3,7 @@ using Parley.Core.Common;
 using Parley.Core.Followers;
 using Parley.Core.Records;
 using Parley.Core.Tests.Fixtures;
+using Parley.Testing;
 
 namespace Parley.Core.Tests.Followers;
 
@@ -59,4 +60,4 @@ public abstract class FollowerServiceTests(IDatabaseFactory factory) : DatabaseT
 public sealed class FollowerServiceSqliteTests() : FollowerServiceTests(SqliteDatabaseFactory.Instance);
 
 [Collection(PostgresCollection.Name)]
-public sealed class FollowerServicePostgresTests(PostgresFixture pg) : FollowerServiceTests(pg);
+public sealed class FollowerServicePostgresTests(PostgresFixture pg) : FollowerServiceTests(new PostgresDatabaseFactory(pg));

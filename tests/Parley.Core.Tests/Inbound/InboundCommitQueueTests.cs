@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Parley.Core.Inbound;
 using Parley.Core.Tests.Fixtures;
+using Parley.Testing;
 
 namespace Parley.Core.Tests.Inbound;
 
@@ -59,4 +60,4 @@ public abstract class InboundCommitQueueTests(IDatabaseFactory factory) : Databa
 public sealed class InboundCommitQueueSqliteTests() : InboundCommitQueueTests(SqliteDatabaseFactory.Instance);
 
 [Collection(PostgresCollection.Name)]
-public sealed class InboundCommitQueuePostgresTests(PostgresFixture pg) : InboundCommitQueueTests(pg);
+public sealed class InboundCommitQueuePostgresTests(PostgresFixture pg) : InboundCommitQueueTests(new PostgresDatabaseFactory(pg));

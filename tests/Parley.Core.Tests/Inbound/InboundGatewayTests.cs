@@ -12,6 +12,7 @@ using Parley.Core.Outbox;
 using Parley.Core.Records;
 using Parley.Core.Suppression;
 using Parley.Core.Tests.Fixtures;
+using Parley.Testing;
 
 namespace Parley.Core.Tests.Inbound;
 
@@ -321,4 +322,4 @@ public abstract class InboundGatewayTests(IDatabaseFactory factory) : DatabaseTe
 public sealed class InboundGatewaySqliteTests() : InboundGatewayTests(SqliteDatabaseFactory.Instance);
 
 [Collection(PostgresCollection.Name)]
-public sealed class InboundGatewayPostgresTests(PostgresFixture pg) : InboundGatewayTests(pg);
+public sealed class InboundGatewayPostgresTests(PostgresFixture pg) : InboundGatewayTests(new PostgresDatabaseFactory(pg));

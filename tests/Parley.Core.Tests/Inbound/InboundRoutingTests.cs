@@ -7,6 +7,7 @@ using Parley.Core.Identity;
 using Parley.Core.Inbound;
 using Parley.Core.Records;
 using Parley.Core.Tests.Fixtures;
+using Parley.Testing;
 
 namespace Parley.Core.Tests.Inbound;
 
@@ -354,4 +355,4 @@ public abstract class InboundRoutingTests(IDatabaseFactory factory) : DatabaseTe
 public sealed class InboundRoutingSqliteTests() : InboundRoutingTests(SqliteDatabaseFactory.Instance);
 
 [Collection(PostgresCollection.Name)]
-public sealed class InboundRoutingPostgresTests(PostgresFixture pg) : InboundRoutingTests(pg);
+public sealed class InboundRoutingPostgresTests(PostgresFixture pg) : InboundRoutingTests(new PostgresDatabaseFactory(pg));

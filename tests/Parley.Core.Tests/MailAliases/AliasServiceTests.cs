@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Parley.Core.Aliases;
 using Parley.Core.Common;
 using Parley.Core.Tests.Fixtures;
+using Parley.Testing;
 
 namespace Parley.Core.Tests.MailAliases;
 
@@ -49,4 +50,4 @@ public abstract class AliasServiceTests(IDatabaseFactory factory) : DatabaseTest
 public sealed class AliasServiceSqliteTests() : AliasServiceTests(SqliteDatabaseFactory.Instance);
 
 [Collection(PostgresCollection.Name)]
-public sealed class AliasServicePostgresTests(PostgresFixture pg) : AliasServiceTests(pg);
+public sealed class AliasServicePostgresTests(PostgresFixture pg) : AliasServiceTests(new PostgresDatabaseFactory(pg));

@@ -6,6 +6,7 @@ using Parley.Core.Mailings;
 using Parley.Core.Suppression;
 using Parley.Core.Templates;
 using Parley.Core.Tests.Fixtures;
+using Parley.Testing;
 
 namespace Parley.Core.Tests.Mailings;
 
@@ -55,4 +56,4 @@ public abstract class MailingServiceTests(IDatabaseFactory factory) : DatabaseTe
 public sealed class MailingServiceSqliteTests() : MailingServiceTests(SqliteDatabaseFactory.Instance);
 
 [Collection(PostgresCollection.Name)]
-public sealed class MailingServicePostgresTests(PostgresFixture pg) : MailingServiceTests(pg);
+public sealed class MailingServicePostgresTests(PostgresFixture pg) : MailingServiceTests(new PostgresDatabaseFactory(pg));

@@ -1,5 +1,6 @@
 using Parley.Core.Suppression;
 using Parley.Core.Tests.Fixtures;
+using Parley.Testing;
 
 namespace Parley.Core.Tests.Suppression;
 
@@ -29,4 +30,4 @@ public abstract class SuppressionSearchTests(IDatabaseFactory factory) : Databas
 public sealed class SuppressionSearchSqliteTests() : SuppressionSearchTests(SqliteDatabaseFactory.Instance);
 
 [Collection(PostgresCollection.Name)]
-public sealed class SuppressionSearchPostgresTests(PostgresFixture pg) : SuppressionSearchTests(pg);
+public sealed class SuppressionSearchPostgresTests(PostgresFixture pg) : SuppressionSearchTests(new PostgresDatabaseFactory(pg));

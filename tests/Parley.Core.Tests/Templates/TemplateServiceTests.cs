@@ -4,6 +4,7 @@ using Parley.Core.Common;
 using Parley.Core.Records;
 using Parley.Core.Templates;
 using Parley.Core.Tests.Fixtures;
+using Parley.Testing;
 
 namespace Parley.Core.Tests.Templates;
 
@@ -95,4 +96,4 @@ public abstract class TemplateServiceTests(IDatabaseFactory factory) : DatabaseT
 public sealed class TemplateServiceSqliteTests() : TemplateServiceTests(SqliteDatabaseFactory.Instance);
 
 [Collection(PostgresCollection.Name)]
-public sealed class TemplateServicePostgresTests(PostgresFixture pg) : TemplateServiceTests(pg);
+public sealed class TemplateServicePostgresTests(PostgresFixture pg) : TemplateServiceTests(new PostgresDatabaseFactory(pg));

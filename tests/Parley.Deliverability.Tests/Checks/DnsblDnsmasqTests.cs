@@ -3,14 +3,13 @@ using System.Net;
 using Parley.Deliverability.Checks;
 using Parley.Deliverability.Dns;
 using Parley.Deliverability.Doctor;
-using Parley.Deliverability.Tests.Peers;
 
 namespace Parley.Deliverability.Tests.Checks;
 
 /// <summary>DNSBL and reverse DNS over a real DNS server (dnsmasq on 127.0.0.1) through the wire resolver.</summary>
 public sealed class DnsblDnsmasqTests
 {
-    [RequiresDnsmasqFact]
+    [Fact]
     public async Task Listed_and_clean_addresses_over_real_dns()
     {
         await using var server = await DnsmasqPeer.StartAsync(
@@ -31,17 +30,5 @@ public sealed class DnsblDnsmasqTests
         Assert.Equal("dnsbl.listed", Assert.Single(listed).Id);
         Assert.Equal(FindingSeverity.Pass, Assert.Single(clean).Severity);
         Assert.Equal("ptr.valid", Assert.Single(ptr).Id);
-    }
-}
-
-/// <summary>A fact that needs Debian's dnsmasq; skipped with that reason where it is missing.</summary>
-public sealed class RequiresDnsmasqFactAttribute : FactAttribute
-{
-    public RequiresDnsmasqFactAttribute()
-    {
-        if (!File.Exists(PeerPaths.Dnsmasq))
-        {
-            Skip = $"{PeerPaths.Dnsmasq} is not installed (apt-get install dnsmasq-base).";
-        }
     }
 }

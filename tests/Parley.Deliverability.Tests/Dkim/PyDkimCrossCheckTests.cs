@@ -5,8 +5,8 @@ using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Security;
 using Parley.Deliverability.Dkim;
 using Parley.Deliverability.Dns;
-using Parley.Deliverability.Tests.Peers;
 using Parley.Deliverability.Tests.Support;
+using Parley.Testing;
 
 namespace Parley.Deliverability.Tests.Dkim;
 
@@ -19,7 +19,7 @@ public sealed class PyDkimCrossCheckTests
 {
     private static readonly string[] Messages = ["dkim/test.message", "dkim/rfc6376.msg", "dkim/message.mbox"];
 
-    [RequiresPyDkimFact]
+    [Fact]
     public async Task Dkimpy_signatures_verify_in_parley_and_parley_signatures_verify_in_dkimpy()
     {
         var ct = CancellationToken.None;
@@ -74,7 +74,7 @@ public sealed class PyDkimCrossCheckTests
         Assert.Equal(Messages.Length * 8, checkedCount);
     }
 
-    [RequiresPyDkimFact]
+    [Fact]
     public async Task Dkimpy_signature_over_repeated_received_headers_verifies()
     {
         // dkimpy's test_extra_headers: MimeKit refuses to sign Received, dkimpy does not; Parley must verify it.

@@ -1,13 +1,12 @@
-using System.Diagnostics;
+using System.Text;
 using System.Text.Json;
+using Parley.Testing;
 
 namespace Parley.Deliverability.Tests.Peers;
 
 /// <summary>Debian's python3-spf (pyspf), driven in one process through JSON lines on stdin/stdout.</summary>
 public static class PySpf
 {
-    public const string Python = DebianPython.Path;
-
     // dnspython's default resolver is pointed at the test server; pyspf uses it for every query.
     private const string Script = """
         import sys, json
@@ -25,65 +24,27 @@ public static class PySpf
             print(json.dumps({'result': result, 'explanation': explanation}), flush=True)
         """;
 
-    public static bool IsAvailable { get; } = Probe();
-
     public sealed record Case(string Ip, string Sender, string Helo);
 
     public sealed record Answer(string Result, string Explanation);
 
     public static async Task<IReadOnlyList<Answer>> CheckAsync(int dnsPort, IReadOnlyList<Case> cases, CancellationToken cancellationToken)
     {
-        var scriptPath = Path.Combine(Path.GetTempPath(), $"parley-pyspf-{Guid.NewGuid():N}.py");
-        await File.WriteAllTextAsync(scriptPath, Script, cancellationToken);
-        try
+        await DebianPython.RequireAsync("spf, dns.resolver", "python3-spf python3-dnspython");
+        var input = Encoding.UTF8.GetBytes(string.Concat(cases.Select(c =>
+            JsonSerializer.Serialize(new Dictionary<string, string> { ["ip"] = c.Ip, ["sender"] = c.Sender, ["helo"] = c.Helo }) + "\n")));
+        var result = await DebianPython.RunAsync(Script, [dnsPort.ToString(System.Globalization.CultureInfo.InvariantCulture)], input,
+            TimeSpan.FromMinutes(2), cancellationToken);
+        var lines = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        if (result.ExitCode != 0 || lines.Length != cases.Count)
         {
-            var start = new ProcessStartInfo(Python)
-            {
-                ArgumentList = { "-I", scriptPath, dnsPort.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-            var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-            foreach (var c in cases)
-            {
-                var json = JsonSerializer.Serialize(new Dictionary<string, string> { ["ip"] = c.Ip, ["sender"] = c.Sender, ["helo"] = c.Helo });
-                await process.StandardInput.WriteLineAsync(json.AsMemory(), cancellationToken);
-            }
-
-            process.StandardInput.Close();
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromMinutes(2));
-            try
-            {
-                await process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw;
-            }
-
-            var lines = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            if (process.ExitCode != 0 || lines.Length != cases.Count)
-            {
-                throw new InvalidOperationException($"pyspf exited {process.ExitCode} with {lines.Length} answers: {await stderr}");
-            }
-
-            return lines.Select(l =>
-            {
-                using var doc = JsonDocument.Parse(l);
-                return new Answer(doc.RootElement.GetProperty("result").GetString()!, doc.RootElement.GetProperty("explanation").GetString() ?? string.Empty);
-            }).ToArray();
+            throw new InvalidOperationException($"pyspf exited {result.ExitCode} with {lines.Length} answers: {result.StandardError}");
         }
-        finally
+
+        return lines.Select(l =>
         {
-            File.Delete(scriptPath);
-        }
+            using var doc = JsonDocument.Parse(l);
+            return new Answer(doc.RootElement.GetProperty("result").GetString()!, doc.RootElement.GetProperty("explanation").GetString() ?? string.Empty);
+        }).ToArray();
     }
-
-    private static bool Probe() => DebianPython.HasModules("spf, dns.resolver");
 }

@@ -1,5 +1,6 @@
 using Parley.Smtp.Listener;
 using Parley.Smtp.Tests.Support;
+using Parley.Testing;
 
 namespace Parley.Smtp.Tests.Listener;
 
@@ -237,11 +238,11 @@ public sealed class ProtocolTests(ITestOutputHelper output)
 
         await first.CommandAsync("QUIT");
         Assert.True(await first.IsClosedAsync(TimeSpan.FromSeconds(5)));
-        await WaitUntilAsync(async () =>
+        await Eventually.UntilAsync(async () =>
         {
             await using var fourth = await server.ConnectAsync(output, readGreeting: false);
             return (await fourth.ReadReplyAsync()).Code == 220;
-        });
+        }, TimeSpan.FromSeconds(2), "a new connection is greeted with 220 once the first one closed", every: TimeSpan.FromMilliseconds(20));
     }
 
     [Fact]
@@ -285,20 +286,5 @@ public sealed class ProtocolTests(ITestOutputHelper output)
         {
             Assert.Equal($"{code} {text}", reply.Lines[^1]);
         }
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            if (await condition())
-            {
-                return;
-            }
-
-            await Task.Delay(20);
-        }
-
-        Assert.Fail("Condition not met within 2 s.");
     }
 }

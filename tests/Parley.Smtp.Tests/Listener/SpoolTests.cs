@@ -1,6 +1,7 @@
 using System.Runtime.Versioning;
 using System.Text;
 using Parley.Smtp.Tests.Support;
+using Parley.Testing;
 using static Parley.Smtp.Tests.Listener.ProtocolTests;
 
 namespace Parley.Smtp.Tests.Listener;
@@ -109,12 +110,7 @@ public sealed class SpoolTests(ITestOutputHelper output) : IDisposable
         return Encoding.ASCII.GetBytes(text.ToString());
     }
 
-    private async Task<string[]> WaitForSpoolFilesAsync(int atLeast)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        string[] files;
-        while ((files = Directory.GetFiles(_spool)).Length < atLeast && DateTime.UtcNow < deadline) await Task.Delay(50);
-        Assert.True(files.Length >= atLeast, $"{files.Length} spool files, expected at least {atLeast}");
-        return files;
-    }
+    private Task<string[]> WaitForSpoolFilesAsync(int atLeast) =>
+        Eventually.UntilAsync(() => Directory.GetFiles(_spool), files => files.Length >= atLeast, TimeSpan.FromSeconds(10),
+            $"at least {atLeast} spool files", every: TimeSpan.FromMilliseconds(50));
 }

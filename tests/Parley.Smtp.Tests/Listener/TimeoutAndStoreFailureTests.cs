@@ -1,5 +1,6 @@
 using Parley.Smtp.Listener;
 using Parley.Smtp.Tests.Support;
+using Parley.Testing;
 using static Parley.Smtp.Tests.Listener.ProtocolTests;
 
 namespace Parley.Smtp.Tests.Listener;
@@ -39,13 +40,8 @@ public sealed class TimeoutAndStoreFailureTests(ITestOutputHelper output)
         await using var server = await TestServer.StartAsync(output, o => o.MaxSessionTime = TimeSpan.FromMilliseconds(500));
         await using var client = await server.ConnectAsync(output);
 
-        RawReply reply;
-        do
-        {
-            await Task.Delay(100);
-            reply = await client.CommandAsync("NOOP");
-        }
-        while (reply.Code == 250);
+        var reply = await Eventually.UntilAsync(() => client.CommandAsync("NOOP"), r => r.Code != 250, TimeSpan.FromSeconds(10),
+            "the session time limit ends the NOOPs");
 
         AssertReply(421, "4.4.2 mx.parley.test Error: session time limit exceeded", reply);
     }

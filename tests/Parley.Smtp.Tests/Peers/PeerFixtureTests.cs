@@ -42,9 +42,18 @@ public sealed class PeerFixtureTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Missing_binary_names_the_debian_package()
+    public void A_missing_peer_fails_with_the_install_command_and_names_the_debian_package()
     {
         var error = Assert.Throws<PeerNotInstalledException>(() => PeerBinaries.Find("no-such-peer-binary", "some-package"));
-        Assert.Contains("apt-get install -y some-package", error.Message);
+        Assert.StartsWith("no-such-peer-binary was not found. Run `bash scripts/install-peers.sh`", error.Message);
+        Assert.Contains("'some-package'", error.Message);
+    }
+
+    [Fact]
+    public async Task A_missing_python_module_fails_the_same_way()
+    {
+        var error = await Assert.ThrowsAsync<PeerNotInstalledException>(() => DebianPython.RequireAsync("no_such_parley_module", "python3-nothing"));
+        Assert.Contains("bash scripts/install-peers.sh", error.Message);
+        Assert.Contains("'python3-nothing'", error.Message);
     }
 }

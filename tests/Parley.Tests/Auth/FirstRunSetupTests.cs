@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 using System.Text.RegularExpressions;
+using Parley.Testing;
 using Parley.Tests.Fixtures;
 
 namespace Parley.Tests.Auth;
@@ -25,7 +26,7 @@ public sealed partial class FirstRunSetupTests
     public async Task Eight_concurrent_setups_create_exactly_one_admin()
     {
         await using var host = await ParleyHost.StartAsync();
-        var clients = Enumerable.Range(0, 8).Select(_ => new FormClient(host.Address)).ToList();
+        var clients = Enumerable.Range(0, 8).Select(_ => new FormClient(host.BaseUrl)).ToList();
         // Every client has the form open before any of them submits it.
         var tokens = await Task.WhenAll(clients.Select(c => c.GetAsync("/setup")));
         Assert.All(tokens, t => Assert.Equal(HttpStatusCode.OK, t.StatusCode));
@@ -46,7 +47,7 @@ public sealed partial class FirstRunSetupTests
         await using var host = await ParleyHost.StartAsync(
             options: o => trustProxy ? o with { TrustedProxies = ["127.0.0.1"] } : o,
             configure: b => b.Logging.AddProvider(log));
-        using var remote = new FormClient(host.Address, ("X-Forwarded-For", "203.0.113.7"));
+        using var remote = new FormClient(host.BaseUrl, ("X-Forwarded-For", "203.0.113.7"));
 
         var page = await (await remote.GetAsync("/setup")).Content.ReadAsStringAsync();
         Assert.Contains("name=\"Code\"", page);
@@ -66,7 +67,7 @@ public sealed partial class FirstRunSetupTests
     public async Task At_the_machine_itself_setup_needs_no_code()
     {
         await using var host = await ParleyHost.StartAsync();
-        using var local = new FormClient(host.Address);
+        using var local = new FormClient(host.BaseUrl);
         var page = await (await local.GetAsync("/setup")).Content.ReadAsStringAsync();
         Assert.DoesNotContain("name=\"Code\"", page);
         Assert.Equal("/settings", (await local.PostFormAsync("/setup", Admin("ada@parley.test"))).Headers.Location?.OriginalString);
@@ -85,7 +86,7 @@ public sealed partial class FirstRunSetupTests
         {
             Assert.Matches(SetupCode(), LoggedCode(first));
             Assert.Equal(LoggedCode(first), LoggedCode(second));
-            using var client = new FormClient(host.Address);
+            using var client = new FormClient(host.BaseUrl);
             Assert.Equal("/settings", (await client.PostFormAsync("/setup", Admin("ada@parley.test"))).Headers.Location?.OriginalString);
         }
         var third = new LogCapture();

@@ -1,3 +1,4 @@
+using Parley.Testing;
 using Parley.Tests.Fixtures;
 
 namespace Parley.Tests.Auth;
@@ -12,7 +13,7 @@ public sealed class ForwardedHeadersTests
     {
         await using var host = await ParleyHost.StartAsync(options: o => trusted ? o with { TrustedProxies = ["127.0.0.1"] } : o);
         await host.CreateUserAsync();
-        using var client = new FormClient(host.Address, ("X-Forwarded-Proto", "https"), ("X-Forwarded-For", "198.51.100.4"));
+        using var client = new FormClient(host.BaseUrl, ("X-Forwarded-Proto", "https"), ("X-Forwarded-For", "198.51.100.4"));
 
         var response = await client.SignInAsync("ada@parley.test", ParleyHost.Password);
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using Parley.Testing;
 using Parley.Tests.Fixtures;
 
 namespace Parley.Tests.Auth;
@@ -30,7 +31,7 @@ public sealed class LoginThrottleTests : IAsyncLifetime
 
     private async Task<Answer> SignInAsync(string email, string password)
     {
-        using var client = new FormClient(_host.Address);
+        using var client = new FormClient(_host.BaseUrl);
         var response = await client.SignInAsync(email, password);
         var html = await response.Content.ReadAsStringAsync();
         var alert = html.Contains("role=\"alert\"", StringComparison.Ordinal)

@@ -1,4 +1,5 @@
 using System.Net;
+using Parley.Testing;
 using Parley.Tests.Fixtures;
 
 namespace Parley.Tests.Auth;
@@ -9,9 +10,9 @@ public sealed class SessionTests(ApiHostFixture fixture) : IClassFixture<ApiHost
     private async Task<(FormClient Owner, FormClient Thief)> SignedInPairAsync(string email)
     {
         await fixture.Host.CreateUserAsync(email, "Bea Staff");
-        var owner = new FormClient(fixture.Host.Address);
+        var owner = new FormClient(fixture.Host.BaseUrl);
         Assert.Equal("/contacts", (await owner.SignInAsync(email, ParleyHost.Password)).Headers.Location?.OriginalString);
-        var thief = new FormClient(fixture.Host.Address);
+        var thief = new FormClient(fixture.Host.BaseUrl);
         thief.CopySessionFrom(owner);
         Assert.Equal(HttpStatusCode.OK, (await thief.GetAsync("/contacts")).StatusCode);
         return (owner, thief);
@@ -52,7 +53,7 @@ public sealed class SessionTests(ApiHostFixture fixture) : IClassFixture<ApiHost
 
         Assert.Equal(HttpStatusCode.OK, (await owner.GetAsync("/contacts")).StatusCode); // the one who changed it stays in
         await AssertSentToLoginAsync(thief);
-        using var fresh = new FormClient(fixture.Host.Address);
+        using var fresh = new FormClient(fixture.Host.BaseUrl);
         Assert.Equal(HttpStatusCode.OK, (await fresh.SignInAsync(email, ParleyHost.Password)).StatusCode); // the form again: refused
         Assert.Null(fresh.Cookie(FormClient.AuthCookie));
         Assert.Equal("/contacts", (await fresh.SignInAsync(email, next)).Headers.Location?.OriginalString);
@@ -77,7 +78,7 @@ public sealed class SessionTests(ApiHostFixture fixture) : IClassFixture<ApiHost
         Assert.Contains(why, await refused.Content.ReadAsStringAsync());
 
         Assert.Equal(HttpStatusCode.OK, (await thief.GetAsync("/contacts")).StatusCode);
-        using var fresh = new FormClient(fixture.Host.Address);
+        using var fresh = new FormClient(fixture.Host.BaseUrl);
         Assert.Equal("/contacts", (await fresh.SignInAsync(email, ParleyHost.Password)).Headers.Location?.OriginalString);
         owner.Dispose();
         thief.Dispose();

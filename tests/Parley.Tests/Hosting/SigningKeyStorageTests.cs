@@ -4,6 +4,7 @@ using Parley.Core.Common;
 using Parley.Core.Data;
 using Parley.Core.Records;
 using Parley.Core.Settings;
+using Parley.Testing;
 using Parley.Tests.Fixtures;
 
 namespace Parley.Tests.Hosting;

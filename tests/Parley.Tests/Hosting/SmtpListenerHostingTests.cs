@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Parley.Hosting;
 using Parley.Smtp.Listener;
+using Parley.Testing;
 using Parley.Tests.Fixtures;
 
 namespace Parley.Tests.Hosting;

@@ -6,6 +6,7 @@ using Parley.Core.Outbox;
 using Parley.Core.Records;
 using Parley.Core.Suppression;
 using Parley.Core.Tests.Fixtures;
+using Parley.Testing;
 
 namespace Parley.Core.Tests.Inbound.Bounces;
 
@@ -198,4 +199,4 @@ public abstract class BounceWithoutVerpTests(IDatabaseFactory factory) : Databas
 public sealed class BounceWithoutVerpSqliteTests() : BounceWithoutVerpTests(SqliteDatabaseFactory.Instance);
 
 [Collection(PostgresCollection.Name)]
-public sealed class BounceWithoutVerpPostgresTests(PostgresFixture pg) : BounceWithoutVerpTests(pg);
+public sealed class BounceWithoutVerpPostgresTests(PostgresFixture pg) : BounceWithoutVerpTests(new PostgresDatabaseFactory(pg));

@@ -122,7 +122,8 @@ public sealed class ConnectionPoolTests(ITestOutputHelper output)
         Assert.True((await client.SendAsync(Relay(sink), DeliveryClientTests.Message("b"), "s@parley.test", ["a@customer.test"], CancellationToken.None)).IsSent);
 
         Assert.Equal(2, client.ConnectionsOpened);
-        await WaitUntilAsync(() => sink.Log.Contains("smtp-sink: QUIT", StringComparison.Ordinal));
+        await Eventually.UntilAsync(() => sink.Log.Contains("smtp-sink: QUIT", StringComparison.Ordinal), TimeSpan.FromSeconds(5),
+            "smtp-sink logs the pool's QUIT", every: TimeSpan.FromMilliseconds(50));
     }
 
     [Fact]
@@ -151,14 +152,4 @@ public sealed class ConnectionPoolTests(ITestOutputHelper output)
     }
 
     internal static RelayEndpoint Relay(SmtpSinkPeer sink) => new(sink.Host, sink.Port, SmtpSecurity.None, null, null);
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        for (var i = 0; i < 100 && !condition(); i++)
-        {
-            await Task.Delay(50);
-        }
-
-        Assert.True(condition());
-    }
 }
