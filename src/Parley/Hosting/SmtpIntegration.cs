@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Parley.Core.Settings;
 using Parley.Deliverability.Dns;
 using Parley.Smtp;
 using Parley.Mail;
@@ -13,19 +15,26 @@ public static class SmtpIntegration
     public static IServiceCollection AddParleySmtpIntegration(this IServiceCollection services, ServeOptions options)
     {
         var (host, port) = ParseListen(options.SmtpListen);
+        // One host name for the greeting, the certificate, the EHLO and the doctor: Settings → Host name, else
+        // --smtp-name, else this machine's name.
+        var chosen = options.SmtpName is { Length: > 0 };
+        services.Replace(ServiceDescriptor.Singleton(new ServerName(chosen ? options.SmtpName! : System.Net.Dns.GetHostName(), chosen)));
         services.AddParleySmtpListener(o =>
         {
             o.Host = host;
             o.Port = port;
-            if (options.SmtpName is { Length: > 0 } name) o.ServerName = name;
             // Postfix's smtpd_client_connection_count_limit: a relay that keeps 20 sessions open reconnects
             // faster than we count its last one closed, so 20 would refuse a well-behaved peer.
             o.MaxConnectionsPerIp = 50;
             // Large messages arriving are spooled beside the database, Parley's alone (0600 in a 0700 folder), not in /tmp.
             o.SpoolDirectory = Path.Combine(Path.GetFullPath(options.DataDir), "spool");
         }, run: options.RunWorkers);
-        services.AddSingleton<IConfigureOptions<SmtpListenerOptions>, SmtpTlsSetup>();
         services.AddParleySmtpDelivery(o => o.DirectDeliveryPort = options.DirectDeliveryPort);
+        services.AddSingleton<ServerNameSetup>();
+        services.AddSingleton<IConfigureOptions<SmtpListenerOptions>>(sp => sp.GetRequiredService<ServerNameSetup>());
+        services.AddSingleton<IConfigureOptions<SmtpDeliveryOptions>>(sp => sp.GetRequiredService<ServerNameSetup>());
+        // After the name: the self-signed certificate is made for it.
+        services.AddSingleton<IConfigureOptions<SmtpListenerOptions>, SmtpTlsSetup>();
         if (options.Dns is { Length: > 0 } dns)
             services.Configure<DnsOptions>(o => o.Servers = [dns]);
         services.AddSingleton<IRecipientPolicy, AliasDomainRecipientPolicy>();
