@@ -22,6 +22,8 @@ public static class ServiceCollectionExtensions
     public static IServiceCollection AddParleyCore(this IServiceCollection services)
     {
         services.AddSingleton(TimeProvider.System);
+        // The host replaces it with serve's --smtp-name as the default.
+        services.TryAddSingleton(new ServerName(System.Net.Dns.GetHostName()));
         services.AddSingleton<ChatterEvents>();
         services.AddSingleton<WorkerHeartbeats>();
         services.AddSingleton<OutboundMetrics>();

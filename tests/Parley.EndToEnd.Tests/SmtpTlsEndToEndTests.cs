@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using MailKit.Net.Smtp;
-using MailKit.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Parley.Smtp.Listener;
@@ -15,31 +13,6 @@ public sealed class SmtpTlsEndToEndTests(ITestOutputHelper output)
 {
     private const string AliasDomain = "in.parley.test";
 
-    /// <summary>Connects with STARTTLS (as a sending MTA does) and returns the certificate the listener offered.</summary>
-    private static async Task<X509Certificate2> OfferedCertificateAsync(int port) => (await OfferedAsync(port)).Certificate;
-
-    /// <summary>The offered certificate, and the thumbprints of the certificates the client's chain could use (sent along).</summary>
-    private static async Task<(X509Certificate2 Certificate, HashSet<string> Chain)> OfferedAsync(int port)
-    {
-        X509Certificate2? offered = null;
-        var chainSeen = new HashSet<string>();
-        using var client = new SmtpClient
-        {
-            ServerCertificateValidationCallback = (_, certificate, chain, _) =>
-            {
-                offered = X509CertificateLoader.LoadCertificate(certificate!.GetRawCertData());
-                foreach (var element in chain!.ChainElements) chainSeen.Add(element.Certificate.Thumbprint);
-                foreach (var extra in chain.ChainPolicy.ExtraStore) chainSeen.Add(extra.Thumbprint);
-                return true;
-            },
-        };
-        await client.ConnectAsync("127.0.0.1", port, SecureSocketOptions.StartTls);
-        Assert.True(client.IsSecure);
-        Assert.True(client.Capabilities.HasFlag(SmtpCapabilities.Pipelining));
-        await client.DisconnectAsync(quit: true);
-        return (offered!, chainSeen);
-    }
-
     [Fact]
     public async Task A_new_server_offers_STARTTLS_with_a_self_signed_certificate_and_takes_mail_over_it()
     {
@@ -47,7 +20,7 @@ public sealed class SmtpTlsEndToEndTests(ITestOutputHelper output)
         await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = AliasDomain });
         await parley.PostAsync("/api/v1/inbound/aliases", new { localPart = "support", contactPolicy = "everyone" });
 
-        var certificate = await OfferedCertificateAsync(parley.SmtpPort);
+        var certificate = await SmtpProbe.OfferedCertificateAsync(parley.SmtpPort);
         Assert.Equal("mx.in.parley.test", parley.Services.GetRequiredService<IOptions<SmtpListenerOptions>>().Value.ServerName);
         Assert.Equal("mx.in.parley.test", certificate.GetNameInfo(X509NameType.SimpleName, false));
         Assert.Equal(certificate.Subject, certificate.Issuer);
@@ -92,7 +65,7 @@ public sealed class SmtpTlsEndToEndTests(ITestOutputHelper output)
 
             await using var parley = await ParleyHost.ServeAsync(o => o with { SmtpTlsCertificate = certPath, SmtpTlsKey = keyPath });
 
-            var (offered, chain) = await OfferedAsync(parley.SmtpPort);
+            var (offered, chain) = await SmtpProbe.OfferedAsync(parley.SmtpPort);
             Assert.Equal(made.Thumbprint, offered.Thumbprint);
             Assert.Contains(intermediate.Thumbprint, chain); // sent along: a verifying sender needs nothing else
         }

@@ -80,6 +80,7 @@ public sealed record DoctorChange(IReadOnlyList<string> Lines, IReadOnlyList<Fin
         "dkim" => "DKIM",
         "dmarc" => "DMARC",
         "mx" => "MX",
+        "host" => "Host name",
         "ptr" => "Reverse DNS",
         "dnsbl" => "Block lists",
         "mta-sts" => "MTA-STS",

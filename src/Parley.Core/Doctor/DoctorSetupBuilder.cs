@@ -19,14 +19,16 @@ public sealed record DoctorSetup(SendingSetup Setup, IReadOnlyList<Finding> Note
 /// through the relays when there are any (every relay uses the alias domain as envelope sender, so each
 /// relay's SPF include must be in the alias domain's SPF record), else directly from this server's public
 /// IP with its host name as EHLO; signed with the domain's active DKIM keys; bounces and replies on the
-/// alias domain, received on this server's host name.
+/// alias domain, received on this server's host name. The host name is the one Parley really uses
+/// (<see cref="ServerName"/>), also when it is only this machine's name.
 /// </summary>
-public sealed class DoctorSetupBuilder(ParleyDbContext db, SettingsService settings)
+public sealed class DoctorSetupBuilder(ParleyDbContext db, SettingsService settings, ServerName serverName)
 {
     public async Task<DoctorSetup> BuildAsync(SendingDomain domain, CancellationToken ct)
     {
         var notes = new List<Finding>();
         var host = await settings.GetHostSettingsAsync(ct);
+        var publicIp = host.PublicIp is { Length: > 0 } ipText && IPAddress.TryParse(ipText, out var ip) ? ip : null;
         var alias = await settings.GetAliasDomainAsync(ct);
         var relays = await db.OutgoingServers.AsNoTracking().OrderBy(s => s.Priority).ThenBy(s => s.Id).ToListAsync(ct);
         var keys = domain.Keys.Count > 0 ? domain.Keys : await db.DkimKeys.AsNoTracking().Where(k => k.SendingDomainId == domain.Id).ToListAsync(ct);
@@ -43,9 +45,9 @@ public sealed class DoctorSetupBuilder(ParleyDbContext db, SettingsService setti
                         "Enter the include your provider documents (for example _spf.provider.example) with the outgoing server in Settings."));
             }
         }
-        else if (host.PublicIp is { Length: > 0 } ipText && IPAddress.TryParse(ipText, out var ip))
+        else if (publicIp is not null)
         {
-            routes.Add(SendingRoute.Direct(ip, host.Hostname));
+            routes.Add(SendingRoute.Direct(publicIp, serverName.Current));
         }
         else
         {
@@ -56,9 +58,10 @@ public sealed class DoctorSetupBuilder(ParleyDbContext db, SettingsService setti
         if (alias is null)
             notes.Add(new Finding("setup.no-alias-domain", FindingSeverity.Info, "Set the alias domain in Settings",
                 $"Bounces and replies use the alias domain, which is also the envelope sender that SPF checks. Until it is set, SPF is checked on {domain.Name} and the MX is not checked."));
-        if (host.Hostname is null)
+        if (!serverName.IsChosen)
             notes.Add(new Finding("setup.no-hostname", FindingSeverity.Info, "Set this server's host name in Settings",
-                "The doctor compares the alias domain's MX with the host name Parley receives mail on" + (relays.Count == 0 ? ", and the reverse DNS of the public IP with it" : "") + ". It is not set, so those checks are skipped."));
+                $"Parley greets and says EHLO as {serverName.Current}, this machine's name. The doctor compares the alias domain's MX with the host name Parley receives mail on, " +
+                "which is not set, so that check is skipped."));
 
         var active = keys.Where(k => k.IsActive).OrderBy(k => k.Algorithm).ToList();
         if (active.Count == 0)
@@ -72,7 +75,9 @@ public sealed class DoctorSetupBuilder(ParleyDbContext db, SettingsService setti
             DkimSelectors = active.Select(k => new DkimSelectorSetup(k.Selector, k.PublicKey)).ToArray(),
             BounceDomain = alias,
             AliasDomain = alias,
-            ReceivingHosts = host.Hostname is { } name ? [name] : [],
+            HostName = serverName.Current,
+            HostAddress = publicIp,
+            ReceivingHosts = serverName.IsChosen ? [serverName.Current] : [],
             // The same address the suggested DMARC record uses, so the doctor's fix and the Domains page agree.
             DmarcReportAddress = $"dmarc-reports@{alias ?? domain.Name}",
         };

@@ -28,6 +28,8 @@ public sealed class SendContextReader(
             try { await domains.RegisterAsync(aliasDomain, ct); }
             finally { RegisteringAliasDomain.Release(); }
         }
+        // Brings the EHLO name in step with Settings → Host name, also when another node changed it.
+        await settings.GetHostSettingsAsync(ct);
         var relays = await servers.ListAsync(ct);
         var sending = (await domains.ListAsync(ct)).ToDictionary(d => d.Name, StringComparer.OrdinalIgnoreCase);
         return new SendContext(aliasDomain, relays, sending, await addresses.GetBounceAsync(ct));

@@ -5,7 +5,7 @@ using Parley.Core.Data;
 namespace Parley.Core.Settings;
 
 /// <summary>Run-time settings an admin changes in the UI or API.</summary>
-public sealed class SettingsService(ParleyDbContext db)
+public sealed class SettingsService(ParleyDbContext db, ServerName serverName)
 {
     public const string AliasDomainKey = "alias-domain";
     public const string HostnameKey = "public-hostname";
@@ -27,11 +27,16 @@ public sealed class SettingsService(ParleyDbContext db)
         return value!;
     }
 
-    /// <summary>How this server is seen from the internet: the EHLO/MX host name and the public IP (for SPF).</summary>
+    /// <summary>
+    /// How this server is seen from the internet: the host name (greeting, EHLO, MX target, certificate) and the public
+    /// IP (for SPF). Reading it also brings <see cref="ServerName"/> in step, so a name set on another node is used here too.
+    /// </summary>
     public async Task<HostSettings> GetHostSettingsAsync(CancellationToken ct)
     {
         var rows = await db.Settings.AsNoTracking().Where(s => s.Key == HostnameKey || s.Key == PublicIpKey).ToListAsync(ct);
-        return new HostSettings(rows.FirstOrDefault(r => r.Key == HostnameKey)?.Value, rows.FirstOrDefault(r => r.Key == PublicIpKey)?.Value);
+        var host = new HostSettings(rows.FirstOrDefault(r => r.Key == HostnameKey)?.Value, rows.FirstOrDefault(r => r.Key == PublicIpKey)?.Value);
+        serverName.Apply(host.Hostname);
+        return host;
     }
 
     public async Task<HostSettings> SetHostSettingsAsync(string? hostname, string? publicIp, CancellationToken ct)
@@ -45,6 +50,7 @@ public sealed class SettingsService(ParleyDbContext db)
         await UpsertAsync(HostnameKey, host, ct);
         await UpsertAsync(PublicIpKey, ip, ct);
         await db.SaveChangesAsync(ct);
+        serverName.Apply(host);
         return new HostSettings(host, ip);
     }
 

@@ -13,7 +13,7 @@ public sealed record DoctorReport(string Domain, DateTimeOffset CheckedAt, IRead
 public static class FindingAreas
 {
     /// <summary>The order in which the report shows areas.</summary>
-    public static readonly IReadOnlyList<string> Order = ["doctor", "spf", "dkim", "dmarc", "mx", "ptr", "dnsbl", "mta-sts", "tls-rpt", "bimi", "dnssec"];
+    public static readonly IReadOnlyList<string> Order = ["doctor", "spf", "dkim", "dmarc", "mx", "host", "ptr", "dnsbl", "mta-sts", "tls-rpt", "bimi", "dnssec"];
 
     public static string AreaOf(this Finding finding)
     {

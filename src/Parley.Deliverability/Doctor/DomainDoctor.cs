@@ -10,7 +10,7 @@ namespace Parley.Deliverability.Doctor;
 /// <summary>
 /// Checks a domain's DNS against Parley's own sending setup: SPF of the bounce domain for Parley's
 /// route, DKIM selectors and keys, DMARC and whether Parley's mail aligns, MX of the alias domain,
-/// reverse DNS and block lists of the sending IP, MTA-STS, TLS-RPT, BIMI, DNSSEC. Independent checks
+/// the host name Parley says EHLO with, reverse DNS and block lists of the sending IP, MTA-STS, TLS-RPT, BIMI, DNSSEC. Independent checks
 /// run in parallel over one shared in-flight query table (on top of the resolver's TTL cache). A check
 /// that breaks becomes a finding; the report never throws except for the caller's cancellation.
 /// </summary>
@@ -57,6 +57,11 @@ public sealed class DomainDoctor
         if (setup.AliasDomain is { Length: > 0 } alias)
         {
             others.Add(Guard("mx", () => new MxCheck(dns).CheckAsync(alias, setup.ReceivingHosts, ct), cancellationToken));
+        }
+
+        if (setup.HostName is { Length: > 0 } hostName)
+        {
+            others.Add(Guard("host", () => new HostNameCheck(dns).CheckAsync(hostName, setup.HostAddress, ct), cancellationToken));
         }
 
         foreach (var route in setup.Routes.Where(r => r.IsDirect).DistinctBy(r => r.Ip))

@@ -55,6 +55,12 @@ public sealed record SendingSetup
     /// <summary>The domain of catchall@, bounce@ and notifications@, where replies come back. Null: MX is not checked.</summary>
     public string? AliasDomain { get; init; }
 
+    /// <summary>The name Parley greets with and says in EHLO (to MX hosts and relays). Null: not checked.</summary>
+    public string? HostName { get; init; }
+
+    /// <summary>This server's public IP, which <see cref="HostName"/> should resolve to. Null: only that it resolves is checked.</summary>
+    public IPAddress? HostAddress { get; init; }
+
     /// <summary>Host names Parley receives mail on (the MX of the alias domain should name one of them).</summary>
     public IReadOnlyList<string> ReceivingHosts { get; init; } = [];
 

@@ -53,7 +53,8 @@ public sealed partial class SmtpDeliveryClient
         {
             var port = _options.DirectDeliveryPortOverrides.TryGetValue(host.Name, out var overridden) ? overridden : _options.DirectDeliveryPort;
             // Opportunistic TLS as MTAs do it (RFC 3207 §4.1, RFC 7435): encrypt when offered, accept any certificate.
-            var endpoint = new EndpointKey(host.Name, address, port, SmtpSecurity.StartTls, null, null, ValidateCertificate: false, TlsOptional: true);
+            var endpoint = new EndpointKey(
+                host.Name, address, port, SmtpSecurity.StartTls, null, null, ValidateCertificate: false, TlsOptional: true, LocalName: _options.HeloName);
             var result = await SendPooledAsync(destination, endpoint, message, envelopeFrom, recipients, ct).ConfigureAwait(false);
             if (!result.FailedBeforeTransaction)
             {

@@ -56,7 +56,7 @@ public sealed partial class SmtpDeliveryClient : ISmtpDeliveryClient, IAsyncDisp
             return RateLimited(limited, recipients);
         }
 
-        var endpoint = EndpointKey.For(relay, RelayAddress(relay.Host));
+        var endpoint = KeyFor(relay);
         var result = await SendPooledAsync("relay " + endpoint, endpoint, message, envelopeFrom, recipients, ct).ConfigureAwait(false);
         LogDelivery(result);
         return result;
@@ -128,7 +128,7 @@ public sealed partial class SmtpDeliveryClient : ISmtpDeliveryClient, IAsyncDisp
         EndpointKey endpoint, IReadOnlyList<string> recipients, CancellationToken ct)
     {
         var protocolLog = new RedactingProtocolLogger(_logger, keepTranscript: false);
-        var client = CreateClient(endpoint.ValidateCertificate, protocolLog);
+        var client = CreateClient(endpoint, protocolLog);
         var stage = DeliveryStage.Connect;
         try
         {
@@ -183,11 +183,12 @@ public sealed partial class SmtpDeliveryClient : ISmtpDeliveryClient, IAsyncDisp
     {
         ArgumentNullException.ThrowIfNull(relay);
         var protocolLog = new RedactingProtocolLogger(_logger, keepTranscript: true);
-        using var client = CreateClient(relay.ValidateCertificate, protocolLog);
+        var endpoint = KeyFor(relay);
+        using var client = CreateClient(endpoint, protocolLog);
         var stage = DeliveryStage.Connect;
         try
         {
-            await SmtpTransaction.ConnectAsync(client, EndpointKey.For(relay, RelayAddress(relay.Host)), _options.Timeout, s => stage = s, ct).ConfigureAwait(false);
+            await SmtpTransaction.ConnectAsync(client, endpoint, _options.Timeout, s => stage = s, ct).ConfigureAwait(false);
             stage = DeliveryStage.MailFrom;
             var reply = await client.SendRawCommandAsync($"MAIL FROM:<{envelopeFrom}>", ct).ConfigureAwait(false);
             if ((int)reply.StatusCode is >= 200 and < 300)
@@ -222,25 +223,28 @@ public sealed partial class SmtpDeliveryClient : ISmtpDeliveryClient, IAsyncDisp
 
     public void Dispose() => _pool.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    private ParleySmtpClient CreateClient(bool validateCertificate, RedactingProtocolLogger protocolLog)
+    private ParleySmtpClient CreateClient(EndpointKey endpoint, RedactingProtocolLogger protocolLog)
     {
         var client = new ParleySmtpClient(protocolLog)
         {
             Timeout = (int)Math.Min(int.MaxValue, _options.Timeout.TotalMilliseconds),
             CheckCertificateRevocation = _options.CheckCertificateRevocation,
         };
-        if (_options.HeloName is { } helo)
+        if (endpoint.LocalName is { } helo)
         {
             client.LocalDomain = helo;
         }
 
-        if (!validateCertificate)
+        if (!endpoint.ValidateCertificate)
         {
             client.ServerCertificateValidationCallback = static (_, _, _, _) => true;
         }
 
         return client;
     }
+
+    /// <summary>The pool's key for a relay: where it is, how to log in, and the EHLO name a session to it introduces itself with.</summary>
+    private EndpointKey KeyFor(RelayEndpoint relay) => EndpointKey.For(relay, RelayAddress(relay.Host), _options.HeloName);
 
     /// <summary>The configured address for a relay host (<see cref="SmtpDeliveryOptions.RelayHostAddresses"/>), else null: resolve it.</summary>
     private IPAddress? RelayAddress(string host) =>

@@ -7,7 +7,10 @@ public sealed class SmtpDeliveryOptions
 {
     public const string Section = "SmtpDelivery";
 
-    /// <summary>Name sent in EHLO; should match the sending IP's PTR record. The local IP literal when null.</summary>
+    /// <summary>
+    /// Name sent in EHLO (to MX hosts and relays); should match the sending IP's PTR record. Read for each new session, so
+    /// a change applies to the next one (Parley's host sets it from Settings → Host name). MailKit's choice when null.
+    /// </summary>
     public string? HeloName { get; set; }
 
     /// <summary>Limit for each network operation (connect, each command, the message upload).</summary>

@@ -18,7 +18,7 @@ public static class DoctorCommand
         var json = new Option<bool>("--json") { Description = "Print the report as JSON: {domain, checkedAt, findings: [{id, area, severity, title, detail, fix?}]}" };
         var selectors = new Option<string[]>("--dkim-selector") { Description = "A DKIM selector Parley signs with; repeat for several. SELECTOR or SELECTOR=PUBLIC-KEY-BASE64 to also check the key matches" };
         var ip = new Option<string?>("--sending-ip") { Description = "The IP address Parley delivers from directly (checks SPF, reverse DNS and block lists for it)" };
-        var ehlo = new Option<string?>("--ehlo") { Description = "The EHLO name Parley announces from --sending-ip (reverse DNS should match it)" };
+        var ehlo = new Option<string?>("--ehlo") { Description = "The host name Parley greets with and announces in EHLO: checked to be a full domain name resolving to --sending-ip, which reverse DNS should name" };
         var relay = new Option<string?>("--relay-include") { Description = "The SPF include of the relay Parley sends through (e.g. _spf.relay.example)" };
         var bounce = new Option<string?>("--bounce-domain") { Description = "The envelope (MAIL FROM) domain, the SPF identity; default: DOMAIN" };
         var alias = new Option<string?>("--alias-domain") { Description = "The domain replies and bounces come back to (its MX is checked)" };
@@ -59,6 +59,8 @@ public static class DoctorCommand
                 DkimSelectors = (parse.GetValue(selectors) ?? []).Select(ParseSelector).ToArray(),
                 BounceDomain = parse.GetValue(bounce),
                 AliasDomain = parse.GetValue(alias),
+                HostName = parse.GetValue(ehlo),
+                HostAddress = routes.FirstOrDefault(r => r.IsDirect)?.Ip,
                 ReceivingHosts = parse.GetValue(receiving) ?? [],
             };
 

@@ -13,7 +13,7 @@ public static class ServeCommand
         var smtp = new Option<string>("--smtp-listen") { Description = "Where the SMTP listener accepts replies (HOST:PORT)", DefaultValueFactory = _ => "127.0.0.1:2525" };
         var smtpName = new Option<string?>("--smtp-name")
         {
-            Description = "The name the SMTP listener greets with and writes in Received headers: your MX host name (default: this machine's host name)",
+            Description = "This server's host name, used until Settings → Host name sets one: the SMTP greeting and Received headers, the self-signed certificate, and the EHLO to MX hosts and relays. Use the full name your MX and PTR records give (default: this machine's host name)",
         };
         var tlsCert = new Option<string?>("--smtp-tls-cert")
         {

@@ -83,9 +83,6 @@ public static class ParleyServer
     {
         var app = Build(options);
         StorageSetup.LogDataDirectoryFixes(app.Services);
-        // Settings that cannot work (an unreadable TLS certificate) fail here, with their own message, before the host
-        // starts and reports them as a start-up crash.
-        _ = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Smtp.Listener.SmtpListenerOptions>>().Value;
         try
         {
             await StorageSetup.MigrateAsync(app.Services, ct);
@@ -95,6 +92,12 @@ public static class ParleyServer
             var where = options.Database is { Length: > 0 } ? "the PostgreSQL database given with --database" : $"the SQLite database in {options.DataDir}";
             throw new StartupConfigurationException($"Parley could not open {where}: {e.Message.TrimEnd('.')}. Check that it is reachable and writable, then start Parley again.", e);
         }
+        // The stored host name first: the listener greets with it and its certificate is made for it.
+        await using (var scope = app.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<Core.Settings.SettingsService>().GetHostSettingsAsync(ct);
+        // Settings that cannot work (an unreadable TLS certificate) fail here, with their own message, before the host
+        // starts and reports them as a start-up crash.
+        _ = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Smtp.Listener.SmtpListenerOptions>>().Value;
         if (options.Demo) await Demo.DemoData.SeedAsync(app.Services, ct);
         await app.RunAsync(ct);
         return 0;

@@ -6,7 +6,10 @@ public sealed record ServeOptions
     public string DataDir { get; init; } = "./parley-data";
     public string Urls { get; init; } = "http://127.0.0.1:5080";
     public string SmtpListen { get; init; } = "127.0.0.1:2525";
-    /// <summary>The name the SMTP listener greets with and writes in Received headers (the MX name); null: the machine's host name.</summary>
+    /// <summary>
+    /// This server's host name until Settings → Host name names one: the listener's greeting and Received headers, the
+    /// self-signed certificate, the EHLO to MX hosts and relays. Null: the machine's host name.
+    /// </summary>
     public string? SmtpName { get; init; }
     /// <summary>The SMTP listener's STARTTLS certificate: a PEM file (chain after it) or a PKCS#12 file; null makes a self-signed one.</summary>
     public string? SmtpTlsCertificate { get; init; }

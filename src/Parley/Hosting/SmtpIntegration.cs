@@ -1,5 +1,7 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Parley.Core.Inbound;
+using Parley.Core.Settings;
 using Parley.Deliverability.Dns;
 using Parley.Smtp;
 using Parley.Mail;
@@ -14,6 +16,10 @@ public static class SmtpIntegration
     public static IServiceCollection AddParleySmtpIntegration(this IServiceCollection services, ServeOptions options)
     {
         var (host, port) = ParseListen(options.SmtpListen);
+        // One host name for the greeting, the certificate, the EHLO and the doctor: Settings → Host name, else
+        // --smtp-name, else this machine's name.
+        var chosen = options.SmtpName is { Length: > 0 };
+        services.Replace(ServiceDescriptor.Singleton(new ServerName(chosen ? options.SmtpName! : System.Net.Dns.GetHostName(), chosen)));
         // Parley's defaults for the listener, registered before the configuration is bound (ParleyOptions), which may change them.
         services.AddParleySmtpListener(o =>
         {
@@ -30,11 +36,14 @@ public static class SmtpIntegration
         {
             o.Host = host;
             o.Port = port;
-            if (options.SmtpName is { Length: > 0 } name) o.ServerName = name;
         });
         // One size limit for every way in: the listener takes Inbound:MaxMessageSize, which mailgate reads too.
         services.AddOptions<SmtpListenerOptions>().PostConfigure<IOptions<InboundOptions>>((o, inbound) => o.MaxMessageSize = inbound.Value.MaxMessageSize);
         services.PostConfigure<SmtpDeliveryOptions>(o => o.DirectDeliveryPort = options.DirectDeliveryPort);
+        // The one host name, after the configuration too (it owns the listener's name and the client's EHLO).
+        services.AddSingleton<ServerNameSetup>();
+        services.AddSingleton<IPostConfigureOptions<SmtpListenerOptions>>(sp => sp.GetRequiredService<ServerNameSetup>());
+        services.AddSingleton<IPostConfigureOptions<SmtpDeliveryOptions>>(sp => sp.GetRequiredService<ServerNameSetup>());
         if (options.Dns is { Length: > 0 } dns)
             services.PostConfigure<DnsOptions>(o => o.Servers = [dns]);
         // Last: the self-signed certificate is made for the final ServerName.

@@ -1,7 +1,9 @@
+using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
+using Parley.Core.Settings;
 using Parley.Smtp.Listener;
 
 namespace Parley.Hosting;
@@ -11,11 +13,15 @@ namespace Parley.Hosting;
 /// <c>--smtp-tls-key</c> for a PEM key in its own file), else a self-signed one made on first run and kept, encrypted
 /// with the data-protection keys, in the data directory. Mail servers encrypt opportunistically and do not check the
 /// certificate (RFC 3207 §4.1, RFC 7435), so a self-signed one still keeps replies private in transit; senders that
-/// enforce MTA-STS or DANE need the operator's certificate for the MX name.
+/// enforce MTA-STS or DANE need the operator's certificate for the MX name. The self-signed one is for the host name
+/// (<see cref="ServerName"/>), and is made again when that name changes.
 /// </summary>
-internal sealed partial class SmtpTlsSetup(ServeOptions serve, IDataProtectionProvider protection, TimeProvider clock, ILogger<SmtpTlsSetup> logger)
+internal sealed partial class SmtpTlsSetup(
+    ServeOptions serve, ServerName serverName, IDataProtectionProvider protection, TimeProvider clock, ILogger<SmtpTlsSetup> logger)
     : IPostConfigureOptions<SmtpListenerOptions>
 {
+    private volatile SslStreamCertificateContext? _selfSigned;
+
     public const string SelfSignedFile = "smtp-tls-self-signed.pfx.protected";
 
     /// <summary>A self-signed certificate is made again this long before it expires.</summary>
@@ -33,7 +39,25 @@ internal sealed partial class SmtpTlsSetup(ServeOptions serve, IDataProtectionPr
             options.CertificateSource = () => renewed.Current;
         }
         else
+        {
             options.Certificate = SelfSigned(options.ServerName);
+            _selfSigned = SslStreamCertificateContext.Create(options.Certificate, null, offline: true);
+            options.CertificateSource = () => _selfSigned;
+            serverName.Changed += Renamed;
+        }
+    }
+
+    /// <summary>A certificate for the new name; when it cannot be made, the old one is kept and the log says why.</summary>
+    private void Renamed(string name)
+    {
+        try
+        {
+            _selfSigned = SslStreamCertificateContext.Create(SelfSigned(name), null, offline: true);
+        }
+        catch (StartupConfigurationException e)
+        {
+            LogSelfSignedNotRenewed(e, name);
+        }
     }
 
     /// <summary>The certificate with its key, and the intermediates that follow it in the file (sent with it).</summary>
@@ -156,6 +180,9 @@ internal sealed partial class SmtpTlsSetup(ServeOptions serve, IDataProtectionPr
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "STARTTLS: the self-signed certificate in {Path} could not be read (were the data-protection keys replaced?); making a new one")]
     private partial void LogSelfSignedUnreadable(Exception e, string path);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "STARTTLS: no self-signed certificate could be made for the new host name {Name}; the listener keeps offering the old one")]
+    private partial void LogSelfSignedNotRenewed(Exception e, string name);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "STARTTLS: certificate {Subject} from {Path}, valid until {NotAfter:yyyy-MM-dd}, with {Intermediates} intermediate certificate(s)")]
     private partial void LogOperators(string subject, DateTime notAfter, string path, int intermediates);

@@ -108,7 +108,7 @@ public sealed partial class ConfigurationReadmeTests
     public void Keys_a_flag_sets_ignore_configuration()
     {
         var flagKeys = ReadmeRows().SelectMany(r => r.FlagKeys.Select(k => (r.Section, Key: k))).ToList();
-        Assert.Equal([("SmtpDelivery", "DirectDeliveryPort"), ("SmtpListener", "Host"), ("SmtpListener", "MaxMessageSize"), ("SmtpListener", "Port")], flagKeys.Order());
+        Assert.Equal([("SmtpDelivery", "DirectDeliveryPort"), ("SmtpDelivery", "HeloName"), ("SmtpListener", "Host"), ("SmtpListener", "MaxMessageSize"), ("SmtpListener", "Port"), ("SmtpListener", "ServerName")], flagKeys.Order());
         using var app = Build(new() { ["SmtpListener:Host"] = "0.0.0.0", ["SmtpListener:Port"] = "2600", ["SmtpDelivery:DirectDeliveryPort"] = "2626", ["SmtpListener:MaxMessageSize"] = "1000", ["Inbound:MaxMessageSize"] = "2000" },
             new ServeOptions { DataDir = ParleyHost.NewDataDir(), RunWorkers = false, SmtpListen = "127.0.0.1:2700", DirectDeliveryPort = 2727 });
         var listener = app.Services.GetRequiredService<IOptions<SmtpListenerOptions>>().Value;

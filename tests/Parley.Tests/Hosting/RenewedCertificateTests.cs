@@ -1,3 +1,4 @@
+using Parley.Core.Settings;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.DataProtection;
@@ -35,7 +36,7 @@ public sealed class RenewedCertificateTests : IDisposable
         var clock = new MovableClock(DateTimeOffset.UtcNow);
         var options = new SmtpListenerOptions();
         var serve = new ServeOptions { DataDir = _dir, SmtpTlsCertificate = CertPath, SmtpTlsKey = KeyPath };
-        new SmtpTlsSetup(serve, DataProtectionProvider.Create(new DirectoryInfo(Path.Combine(_dir, "keys"))), clock, NullLogger<SmtpTlsSetup>.Instance)
+        new SmtpTlsSetup(serve, new ServerName("mx.example.test"), DataProtectionProvider.Create(new DirectoryInfo(Path.Combine(_dir, "keys"))), clock, NullLogger<SmtpTlsSetup>.Instance)
             .Configure(options);
         var offered = () => options.CertificateSource!().TargetCertificate.Thumbprint;
         Assert.Equal(first, offered());

@@ -1,3 +1,4 @@
+using Parley.Core.Settings;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.DataProtection;
@@ -23,7 +24,7 @@ public sealed class SmtpTlsSetupTests : IDisposable
         var keys = DataProtectionProvider.Create(new DirectoryInfo(Path.Combine(_dataDir, "keys")));
         var clock = new FixedClock(now ?? DateTimeOffset.UtcNow);
         var options = new SmtpListenerOptions { ServerName = serverName };
-        new SmtpTlsSetup(new ServeOptions { DataDir = _dataDir }, keys, clock, NullLogger<SmtpTlsSetup>.Instance).Configure(options);
+        new SmtpTlsSetup(new ServeOptions { DataDir = _dataDir }, new ServerName(serverName), keys, clock, NullLogger<SmtpTlsSetup>.Instance).Configure(options);
         return options.Certificate!;
     }
 

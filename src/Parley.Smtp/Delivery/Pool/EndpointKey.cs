@@ -8,13 +8,14 @@ namespace Parley.Smtp.Delivery.Pool;
 /// </summary>
 /// <param name="Address">The IP to connect to (direct delivery); null lets MailKit resolve <see cref="Host"/>.</param>
 /// <param name="TlsOptional">STARTTLS when offered, plain text otherwise: opportunistic TLS of direct MX delivery.</param>
+/// <param name="LocalName">The EHLO name: a session that introduced itself with another name is not reused after a rename.</param>
 internal readonly record struct EndpointKey(
     string Host, IPAddress? Address, int Port, SmtpSecurity Security, string? Username, string? Password, bool ValidateCertificate,
-    bool AllowPlainTextLogin = false, bool TlsOptional = false)
+    bool AllowPlainTextLogin = false, bool TlsOptional = false, string? LocalName = null)
 {
-    public static EndpointKey For(RelayEndpoint relay, IPAddress? address = null) =>
+    public static EndpointKey For(RelayEndpoint relay, IPAddress? address, string? localName) =>
         new(relay.Host.ToLowerInvariant(), address, relay.Port, relay.Security, relay.Username, relay.Password, relay.ValidateCertificate,
-            relay.AllowPlainTextLogin);
+            relay.AllowPlainTextLogin, LocalName: localName);
 
     public override string ToString() =>
         $"{Host}{(Address is null ? string.Empty : $"[{Address}]")}:{Port} ({Security}{(TlsOptional ? " if offered" : string.Empty)}{(Username is null ? string.Empty : $", user {Username}")})";
