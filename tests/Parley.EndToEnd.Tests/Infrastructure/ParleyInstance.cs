@@ -35,6 +35,8 @@ public sealed class ParleyInstance : IAsyncDisposable
 
     public Uri BaseUrl { get; }
     public int SmtpPort { get; }
+    /// <summary>Its data directory, for the command-line verbs that open the same installation.</summary>
+    public string DataDir => _dataDir;
     /// <summary>Authenticated with a fresh token of the admin.</summary>
     public HttpClient Api { get; }
     public IServiceProvider Services => _app.Services;
