@@ -167,12 +167,29 @@ public sealed class DoctorCliTests(ITestOutputHelper output)
                 var (exit, stdout, _) = await RunAsync("dkim", "verify", signed, "--dns", dns.Server);
                 Assert.Equal(0, exit);
                 Assert.Equal($"pass d={Domain} s={Selector}", Assert.Single(Lines(stdout)));
-                Assert.StartsWith("none", await FirstLineAsync("dkim", "verify", unsigned, "--dns", dns.Server));
+                var (unsignedExit, none, _) = await RunAsync("dkim", "verify", unsigned, "--dns", dns.Server);
+                Assert.Equal(2, unsignedExit); // nothing vouches for it
+                Assert.StartsWith("none", Lines(none)[0]);
             }
 
-            // Another key under the selector: the signature no longer verifies.
+            // Another key under the selector: the signature no longer verifies, and the exit code says so (as doctor's does).
             await using (var dns = await DnsmasqPeer.StartAsync(Zone(DkimKeyGenerator.Generate(DkimAlgorithm.RsaSha256))))
-                Assert.StartsWith($"fail d={Domain} s={Selector}", await FirstLineAsync("dkim", "verify", signed, "--dns", dns.Server));
+            {
+                var (failExit, fail, _) = await RunAsync("dkim", "verify", signed, "--dns", dns.Server);
+                Assert.Equal(2, failExit);
+                Assert.StartsWith($"fail d={Domain} s={Selector}", Lines(fail)[0]);
+            }
+
+            // A signature that cannot be checked (no key published at all) is not a pass either.
+            await using (var dns = await DnsmasqPeer.StartAsync(["host-record=cli.test,192.0.2.7"]))
+            {
+                var (permExit, perm, _) = await RunAsync("dkim", "verify", signed, "--dns", dns.Server);
+                Assert.Equal(2, permExit);
+                Assert.StartsWith($"permerror d={Domain} s={Selector}", Lines(perm)[0]);
+            }
+
+            var (_, help, _) = await RunAsync("dkim", "verify", "--help");
+            Assert.Contains("Exit code: 0 when every signature passes, 2 when one does not (or there is none)", help.ReplaceLineEndings(" ").Replace("  ", " "));
 
             var (missingExit, _, _) = await RunAsync("dkim", "verify", Path.Combine(directory, "missing.eml"));
             Assert.Equal(1, missingExit);
