@@ -60,6 +60,69 @@ public sealed class DoctorCliTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Doctor_with_a_dns_server_that_does_not_answer_says_so_in_one_line_and_nothing_about_the_domain()
+    {
+        var silent = $"127.0.0.1:{FreePort.Get()}"; // nothing listens there
+        var (exit, stdout, stderr) = await RunAsync("doctor", Domain, "--dns", silent, "--sending-ip", "192.0.2.7");
+        output.WriteLine(stdout + stderr);
+        Assert.Equal(75, exit);
+        Assert.Equal($"temperror: the DNS server {silent} did not answer, so nothing about {Domain} was checked. Run the doctor again later, or give another server with --dns.",
+            Assert.Single(Lines(stdout)));
+        Assert.Empty(stderr);
+
+        var (jsonExit, json, _) = await RunAsync("doctor", Domain, "--dns", silent, "--json");
+        Assert.Equal(75, jsonExit);
+        var finding = Assert.Single(JsonDocument.Parse(json).RootElement.GetProperty("findings").EnumerateArray());
+        Assert.Equal(("doctor.temperror", "warn"), (finding.GetProperty("id").GetString(), finding.GetProperty("severity").GetString()));
+        Assert.DoesNotContain("Query", json);
+
+        var (_, help, _) = await RunAsync("doctor", "--help");
+        Assert.Contains("75 when the DNS server did not answer", help.ReplaceLineEndings(" ").Replace("  ", " "));
+    }
+
+    [Fact]
+    public async Task Doctor_with_data_dir_checks_the_domain_against_how_that_installation_sends()
+    {
+        await using var parley = await ParleyInstance.StartAsync();
+        await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = "mail.cli.test" });
+        await parley.PostAsync("/api/v1/outgoing-servers", new { name = "Provider", host = "smtp.relay.test", port = 587, security = "starttls", spfInclude = "spf.relay.test" });
+        await parley.PostAsync("/api/v1/domains", new { name = Domain });
+        var published = (await parley.GetAsync($"/api/v1/domains/{Domain}/dns-records")).EnumerateArray()
+            .Where(r => r.GetProperty("type").GetString() == "TXT")
+            .Select(r => DoctorScenario.Txt(r.GetProperty("name").GetString()!, r.GetProperty("value").GetString()!)).ToList();
+        Assert.Contains(published, r => r.Contains("include:spf.relay.test"));
+        await using var dns = await DnsmasqPeer.StartAsync([.. published, DoctorScenario.Txt("spf.relay.test", "v=spf1 ip4:198.51.100.0/24 -all"), "mx-host=mail.cli.test,mx.cli.test,10", "host-record=mx.cli.test,192.0.2.7"]);
+
+        var (exit, stdout, stderr) = await RunAsync("doctor", Domain, "--data-dir", parley.DataDir, "--dns", dns.Server, "--json");
+        output.WriteLine(stdout + stderr);
+        Assert.Equal(0, exit);
+        var ids = JsonDocument.Parse(stdout).RootElement.GetProperty("findings").EnumerateArray().Select(f => f.GetProperty("id").GetString()).ToList();
+        Assert.Equal(2, ids.Count(id => id == "dkim.valid")); // the installation's own two selectors
+        Assert.Contains("spf.authorized", ids); // its relay's include, on its alias domain
+        Assert.Contains("dmarc.aligned", ids);
+
+        // The same domain without the installation: no selector, no route, so nothing aligns.
+        var (bare, _, _) = await RunAsync("doctor", Domain, "--dns", dns.Server, "--json");
+        Assert.Equal(2, bare);
+
+        var empty = Directory.CreateTempSubdirectory("parley-cli-empty-").FullName;
+        try
+        {
+            var (missing, _, why) = await RunAsync("doctor", Domain, "--data-dir", empty, "--dns", dns.Server);
+            Assert.Equal(1, missing);
+            Assert.Contains($"No Parley installation in {empty}", why);
+            Assert.Empty(Directory.EnumerateFileSystemEntries(empty)); // and nothing was created there
+            var (unknown, _, notSending) = await RunAsync("doctor", "other.test", "--data-dir", parley.DataDir, "--dns", dns.Server);
+            Assert.Equal(1, unknown);
+            Assert.Contains("other.test is not a sending domain of this installation", notSending);
+        }
+        finally
+        {
+            Directory.Delete(empty, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Spf_check_prints_the_result_word_on_its_first_line()
     {
         await using var dns = await DnsmasqPeer.StartAsync([DoctorScenario.Txt(Domain, "v=spf1 ip4:192.0.2.0/24 include:other.test ~all"), DoctorScenario.Txt("other.test", "v=spf1 ip4:198.51.100.0/24 -all")]);
@@ -103,12 +166,29 @@ public sealed class DoctorCliTests(ITestOutputHelper output)
                 var (exit, stdout, _) = await RunAsync("dkim", "verify", signed, "--dns", dns.Server);
                 Assert.Equal(0, exit);
                 Assert.Equal($"pass d={Domain} s={Selector}", Assert.Single(Lines(stdout)));
-                Assert.StartsWith("none", await FirstLineAsync("dkim", "verify", unsigned, "--dns", dns.Server));
+                var (unsignedExit, none, _) = await RunAsync("dkim", "verify", unsigned, "--dns", dns.Server);
+                Assert.Equal(2, unsignedExit); // nothing vouches for it
+                Assert.StartsWith("none", Lines(none)[0]);
             }
 
-            // Another key under the selector: the signature no longer verifies.
+            // Another key under the selector: the signature no longer verifies, and the exit code says so (as doctor's does).
             await using (var dns = await DnsmasqPeer.StartAsync(Zone(DkimKeyGenerator.Generate(DkimAlgorithm.RsaSha256))))
-                Assert.StartsWith($"fail d={Domain} s={Selector}", await FirstLineAsync("dkim", "verify", signed, "--dns", dns.Server));
+            {
+                var (failExit, fail, _) = await RunAsync("dkim", "verify", signed, "--dns", dns.Server);
+                Assert.Equal(2, failExit);
+                Assert.StartsWith($"fail d={Domain} s={Selector}", Lines(fail)[0]);
+            }
+
+            // A signature that cannot be checked (no key published at all) is not a pass either.
+            await using (var dns = await DnsmasqPeer.StartAsync(["host-record=cli.test,192.0.2.7"]))
+            {
+                var (permExit, perm, _) = await RunAsync("dkim", "verify", signed, "--dns", dns.Server);
+                Assert.Equal(2, permExit);
+                Assert.StartsWith($"permerror d={Domain} s={Selector}", Lines(perm)[0]);
+            }
+
+            var (_, help, _) = await RunAsync("dkim", "verify", "--help");
+            Assert.Contains("Exit code: 0 when every signature passes, 2 when one does not (or there is none)", help.ReplaceLineEndings(" ").Replace("  ", " "));
 
             var (missingExit, _, _) = await RunAsync("dkim", "verify", Path.Combine(directory, "missing.eml"));
             Assert.Equal(1, missingExit);

@@ -43,6 +43,15 @@ public sealed class DoctorChangeTests
     }
 
     [Fact]
+    public void A_check_the_dns_server_did_not_answer_is_no_change()
+    {
+        var unanswered = Report(new Finding("doctor.temperror", FindingSeverity.Warn, "The DNS server did not answer", "the DNS server 127.0.0.1:53 did not answer"));
+        Assert.True(unanswered.IsTemporaryFailure);
+        Assert.Null(DoctorChange.Between(Report(SpfValid, DmarcMissing), unanswered));
+        Assert.Null(DoctorChange.Between(null, unanswered));
+    }
+
+    [Fact]
     public void An_informational_change_is_still_a_change()
     {
         var change = DoctorChange.Between(Report(SpfValid, BimiMissing), Report(SpfValid));

@@ -13,8 +13,9 @@ public sealed record ImportResult(int Created, int Updated, IReadOnlyList<Import
 
 /// <summary>
 /// Imports contacts from CSV (header <c>name,email[,company,phone,tags]</c>, any order). An
-/// existing contact with the same email is updated. Bad lines are reported with their line
-/// number and skipped; the good ones are written in one transaction.
+/// existing contact with the same email is updated: tags are added to theirs, and fields the file has
+/// no column for are kept. Bad lines are reported with their line number and skipped; the good ones
+/// are written in one transaction.
 /// </summary>
 public sealed class ContactImporter(ParleyDbContext db, TimeProvider clock)
 {
@@ -41,9 +42,15 @@ public sealed class ContactImporter(ParleyDbContext db, TimeProvider clock)
         while (await parser.ReadAsync())
         {
             ct.ThrowIfCancellationRequested();
-            var line = parser.RawRow;
+            var lines = CsvRecordLines.Of(parser.RawRecord, parser.RawRow, parser.Delimiter[0]);
+            var line = lines.First;
             if (rows.Count + rejected.Count >= MaxRows)
                 throw new InvalidInputException("csv", $"The file has more than {MaxRows:N0} rows; please split it.");
+            if (lines.RunawayQuote is { } runaway)
+            {
+                rejected.Add(new ImportRejection(line, runaway));
+                continue;
+            }
             var record = parser.Record ?? [];
             string? Field(string name) => columns.TryGetValue(name, out var i) && i < record.Length ? record[i] : null;
             try
@@ -74,7 +81,7 @@ public sealed class ContactImporter(ParleyDbContext db, TimeProvider clock)
         {
             if (existing.TryGetValue(email, out var contact))
             {
-                ContactService.Apply(contact, valid);
+                Merge(contact, valid, columns);
                 contact.UpdatedAt = now;
                 updated++;
             }
@@ -90,6 +97,20 @@ public sealed class ContactImporter(ParleyDbContext db, TimeProvider clock)
         }
         await db.SaveChangesAsync(ct);
         return new ImportResult(created, updated, rejected.OrderBy(r => r.Line).ToList());
+    }
+
+    /// <summary>
+    /// Importing a contact again adds the file's tags to the contact's (never removes one: that is for the contact's page) and leaves
+    /// alone what the file has no column for, so a list of emails and tags does not wipe companies and phones.
+    /// </summary>
+    private static void Merge(Contact contact, ContactService.ValidContact valid, Dictionary<string, int> columns)
+    {
+        contact.Name = valid.Name;
+        contact.Email = valid.Email;
+        if (columns.ContainsKey("company")) contact.Company = valid.Company;
+        if (columns.ContainsKey("phone")) contact.Phone = valid.Phone;
+        var tags = ContactService.NormalizeTags(contact.Tags + "," + valid.Tags);
+        if (tags.Length <= ContactService.MaxTagsLength) contact.Tags = tags;
     }
 
     private static Dictionary<string, int> ReadHeader(string[] header)

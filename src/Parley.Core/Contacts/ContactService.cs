@@ -72,6 +72,8 @@ public sealed class ContactService(ParleyDbContext db, TimeProvider clock)
         contact.Tags = valid.Tags;
     }
 
+    internal const int MaxTagsLength = 1000;
+
     internal sealed record ValidContact(string Name, string Email, string? Company, string? Phone, string Tags);
 
     /// <summary>Checks every field and reports all problems at once.</summary>
@@ -91,7 +93,7 @@ public sealed class ContactService(ParleyDbContext db, TimeProvider clock)
         var phone = Clean(input.Phone);
         if (phone?.Length > 64) errors["phone"] = ["The phone number is longer than 64 characters."];
         var tags = NormalizeTags(input.Tags);
-        if (tags.Length > 1000) errors["tags"] = ["There are too many tags (1000 characters at most)."];
+        if (tags.Length > MaxTagsLength) errors["tags"] = [$"There are too many tags ({MaxTagsLength} characters at most)."];
         if (errors.Count > 0) throw new InvalidInputException(errors);
         return new ValidContact(name!, email!, company, phone, tags);
     }

@@ -11,9 +11,10 @@ public sealed record DoctorChange(IReadOnlyList<string> Lines, IReadOnlyList<Fin
 {
     public string Summary => string.Join("; ", Lines);
 
-    /// <summary>Null when nothing changed.</summary>
+    /// <summary>Null when nothing changed, or when DNS did not answer (that says nothing about the domain).</summary>
     public static DoctorChange? Between(DoctorReport? previous, DoctorReport current)
     {
+        if (current.IsTemporaryFailure) return null;
         var now = Keys(current);
         if (previous is null) return First(current);
         var before = Keys(previous);

@@ -33,7 +33,7 @@ public sealed class DoctorNotifier(
         var record = new RecordRef(RecordDirectory.DeliverabilityType, domain.Id);
         var now = clock.GetUtcNow();
         var body = Body(domain.Name, change, report);
-        // The event's text starts with the change itself; the subject is only for the email.
+        // The event's text starts with the change itself; the subject is for the email.
         var subject = Subject(domain.Name, change);
         var message = new ChatterMessage
         {
@@ -56,6 +56,7 @@ public sealed class DoctorNotifier(
             mime.Headers.Add("X-Auto-Response-Suppress", "All");
             mime.Body = new TextPart("plain") { Text = body };
             message.MessageId = mime.MessageId;
+            message.Subject = subject; // what the Outbox lists; the timeline shows an event by its text
             message.From = mime.From.ToString();
             message.To = string.Join(", ", admins.Select(a => a.Email));
             message.State = DeliveryState.Queued;

@@ -13,7 +13,8 @@ public sealed record DoctorRunResult(DoctorReport Report, DoctorChange? Change, 
 /// <summary>
 /// Runs the doctor for a sending domain against Parley's own setup (the "Check now" button, the API
 /// and the schedule all come here), keeps the report as the domain's last run, and posts an event
-/// to the domain's Deliverability chatter when the findings changed since the previous run.
+/// to the domain's Deliverability chatter when the findings changed since the previous run. A run
+/// whose DNS server did not answer is neither kept nor posted.
 /// </summary>
 public sealed class DoctorRunService(
     ParleyDbContext db,
@@ -36,6 +37,8 @@ public sealed class DoctorRunService(
         var (setup, notes) = await setups.BuildAsync(domain, ct);
         var checkedReport = await doctor.CheckAsync(setup, ct);
         var report = checkedReport with { Findings = [.. notes, .. checkedReport.Findings] };
+        // An unanswered check is no news about the domain: the last real report stays, and nobody is told.
+        if (report.IsTemporaryFailure) return new DoctorRunResult(report, null, null);
         metrics.Checked(domain.Name, report.Findings);
         var previous = await LastAsync(domain.Id, ct);
 

@@ -4,6 +4,7 @@ using Parley.Core.Data;
 using Parley.Core.Domains;
 using Parley.Core.Settings;
 using Parley.Deliverability.Dkim;
+using Parley.Deliverability.Dns;
 using Parley.Deliverability.Doctor;
 
 namespace Parley.Core.Doctor;
@@ -34,20 +35,36 @@ public sealed class DoctorSetupBuilder(ParleyDbContext db, SettingsService setti
         var keys = domain.Keys.Count > 0 ? domain.Keys : await db.DkimKeys.AsNoTracking().Where(k => k.SendingDomainId == domain.Id).ToListAsync(ct);
 
         var routes = new List<SendingRoute>();
+        var publicIp = InternetAddress.PublicOrNull(host.PublicIp);
         if (relays.Count > 0)
         {
             foreach (var relay in relays)
             {
                 if (!string.IsNullOrWhiteSpace(relay.SpfInclude)) routes.Add(SendingRoute.Relay(relay.SpfInclude.Trim()));
+                else if (InternetAddress.IsPrivateHost(relay.Host) && publicIp is not null)
+                {
+                    // A relay on this machine or its network reaches receivers from the public address; its EHLO is its own.
+                    routes.Add(SendingRoute.Direct(publicIp, null));
+                    notes.Add(new Finding("setup.relay-on-private-address", FindingSeverity.Info, $"Relay \"{relay.Name}\" is on a private address",
+                        $"Parley sends through \"{relay.Name}\" ({relay.Host}), which no receiver sees, so the doctor checks this server's public IP ({publicIp}, from Settings) " +
+                        "in its place. If the relay hands mail to a provider, enter the provider's SPF include with the outgoing server in Settings."));
+                }
                 else
                     notes.Add(new Finding("setup.relay-without-spf-include", FindingSeverity.Info, $"Relay \"{relay.Name}\" has no SPF include",
                         $"Parley sends through \"{relay.Name}\" ({relay.Host}), but its SPF include is not set, so the doctor cannot check that SPF allows it. " +
-                        "Enter the include your provider documents (for example _spf.provider.example) with the outgoing server in Settings."));
+                        "Enter the include your provider documents (for example _spf.provider.example) with the outgoing server in Settings" +
+                        (InternetAddress.IsPrivateHost(relay.Host) ? ", or this server's public IP if the relay sends straight to the internet." : ".")));
             }
         }
         else if (publicIp is not null)
         {
             routes.Add(SendingRoute.Direct(publicIp, serverName.Current));
+        }
+        else if (host.PublicIp is { Length: > 0 } ipText && IPAddress.TryParse(ipText, out _))
+        {
+            notes.Add(new Finding("setup.private-public-ip", FindingSeverity.Info, "The public IP in Settings is a private address",
+                $"{ipText} is a private address, which no receiver sees, so the doctor cannot check SPF, reverse DNS and block lists for it. " +
+                "Enter the address this server reaches the internet from in Settings."));
         }
         else
         {

@@ -3,6 +3,7 @@ using Parley.Core.Common;
 using Parley.Core.Data;
 using Parley.Core.Outbox;
 using Parley.Core.Settings;
+using Parley.Deliverability.Dns;
 
 namespace Parley.Core.Domains;
 
@@ -104,27 +105,48 @@ public sealed class SendingDomainService(ParleyDbContext db, SecretProtector sec
     /// <summary>
     /// The SPF terms for Parley's route: each relay's include (or its address when no include is
     /// known), or this server's own address for direct delivery. Unknowns become a visible
-    /// placeholder plus advice, never a record that silently authorizes nothing.
+    /// placeholder plus advice, never a record that silently authorizes nothing. A private or
+    /// loopback address is never a term: receivers only see the public address mail leaves from.
     /// </summary>
     private static (List<string> Mechanisms, string Gaps) SpfMechanisms(List<OutgoingServer> relays, HostSettings host)
     {
+        const string Placeholder = "ip4:<this server's public IP>";
         var mechanisms = new List<string>();
         var gaps = "";
+        var publicIp = InternetAddress.PublicOrNull(host.PublicIp);
+        var privateSetting = host.PublicIp is { } set && publicIp is null && System.Net.IPAddress.TryParse(set, out _)
+            ? $" {set} is a private address (Settings → public IP), which no receiver sees: enter the address this server reaches the internet from."
+            : "";
         if (relays.Count == 0)
         {
-            if (host.PublicIp is { } ip) mechanisms.Add((ip.Contains(':') ? "ip6:" : "ip4:") + ip);
+            if (publicIp is not null) mechanisms.Add(IpTerm(publicIp));
+            else if (privateSetting.Length > 0)
+            {
+                mechanisms.Add(Placeholder);
+                gaps = privateSetting;
+            }
             else if (host.Hostname is { } hostname) mechanisms.Add("a:" + hostname);
             else
             {
-                mechanisms.Add("ip4:<this server's public IP>");
+                mechanisms.Add(Placeholder);
                 gaps = " Set this server's public IP (or host name) in Settings to get the exact term.";
             }
         }
         foreach (var relay in relays)
         {
             if (!string.IsNullOrEmpty(relay.SpfInclude)) mechanisms.Add("include:" + relay.SpfInclude);
+            else if (InternetAddress.IsPrivateHost(relay.Host))
+            {
+                // On this machine or its network: mail reaches receivers from the network's public address.
+                mechanisms.Add(publicIp is null ? Placeholder : IpTerm(publicIp));
+                gaps += $" Relay \"{relay.Name}\" is on a private address ({relay.Host}), which no receiver sees; " +
+                    (publicIp is null
+                        ? privateSetting.Length > 0 ? privateSetting.TrimStart() : "set the public IP it sends out from in Settings to get the exact term."
+                        : $"mail from it reaches them from this server's public IP ({publicIp}, from Settings).") +
+                    " If it hands mail to a provider, enter the provider's SPF include on the relay in Settings instead.";
+            }
             else if (System.Net.IPAddress.TryParse(relay.Host, out var address))
-                mechanisms.Add((address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "ip6:" : "ip4:") + relay.Host);
+                mechanisms.Add(IpTerm(address));
             else
             {
                 mechanisms.Add("a:" + relay.Host);
@@ -133,6 +155,9 @@ public sealed class SendingDomainService(ParleyDbContext db, SecretProtector sec
         }
         return (mechanisms.Distinct().ToList(), gaps);
     }
+
+    private static string IpTerm(System.Net.IPAddress address) =>
+        (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "ip6:" : "ip4:") + address;
 
     private DkimKey NewKey(DkimAlgorithm algorithm, DateTimeOffset now, IEnumerable<string> taken)
     {

@@ -6,7 +6,10 @@ using Parley.Core.Records;
 
 namespace Parley.Core.Templates;
 
-/// <summary>Stores templates (checking their syntax before saving) and previews them against a real record.</summary>
+/// <summary>
+/// Stores templates (checking their syntax, and that every name they use exists for their record type, before saving)
+/// and previews them against a real record.
+/// </summary>
 public sealed class TemplateService(ParleyDbContext db, RecordDirectory records, TemplateRenderer renderer, TimeProvider clock)
 {
     public Task<List<MailTemplate>> ListAsync(string? recordType, CancellationToken ct) =>
@@ -82,9 +85,27 @@ public sealed class TemplateService(ParleyDbContext db, RecordDirectory records,
         foreach (var (field, source) in new[] { ("subject", input.Subject), ("body", input.Body) })
         {
             if (errors.ContainsKey(field)) continue;
-            try { TemplateRenderer.Parse(field, source!); }
+            try
+            {
+                var parsed = TemplateRenderer.Parse(field, source!);
+                if (errors.ContainsKey("recordType")) continue;
+                if (UnknownNames(field, parsed, source!, input.RecordType!) is { } unknown) errors[field] = [unknown];
+            }
             catch (InvalidInputException e) { errors[field] = [.. e.Errors[field]]; }
         }
         if (errors.Count > 0) throw new InvalidInputException(errors);
+    }
+
+    /// <summary>Every name the text uses that the record type does not have, with where it is; null when there is none.</summary>
+    private static string? UnknownNames(string field, Fluid.IFluidTemplate parsed, string source, string recordType)
+    {
+        var fields = RecordDirectory.SampleOf(recordType).Fields.Keys;
+        var unknown = TemplateNameCheck.Find(parsed, source, fields);
+        if (unknown.Count == 0) return null;
+        var names = string.Join(", ", unknown.Select(u => u.Places.Count == 0
+            ? $"\"{u.Name}\""
+            : $"\"{u.Name}\" ({string.Join("; ", u.Places.Select(p => $"line {p.Line}, column {p.Column}"))})"));
+        return $"The {field} uses {(unknown.Count == 1 ? "a name that does" : "names that do")} not exist: {names}. " +
+            $"Fields you can use: {string.Join(", ", fields.Select(k => "record." + k))}, user.name, user.email.";
     }
 }

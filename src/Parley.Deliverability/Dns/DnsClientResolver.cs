@@ -55,6 +55,11 @@ public sealed partial class DnsClientResolver : IDnsResolver
     /// <summary>The servers actually used (configured, or discovered from the system).</summary>
     public IReadOnlyCollection<NameServer> NameServers => _client.NameServers;
 
+    /// <summary>"the DNS server 127.0.0.1:53", or "the DNS servers 10.0.0.2:53, 10.0.0.3:53".</summary>
+    private string Asked => _client.NameServers.Count == 1 ? $"the DNS server {_client.NameServers.First()}" : $"the DNS servers {string.Join(", ", _client.NameServers)}";
+
+    private string DidNotAnswer => $"{Asked} did not answer";
+
     public async Task<DnsAnswer> QueryAsync(string name, DnsRecordType type, CancellationToken cancellationToken)
     {
         if (!DnsName.TryNormalize(name, out var queryName))
@@ -77,20 +82,21 @@ public sealed partial class DnsClientResolver : IDnsResolver
         }
         catch (DnsResponseException ex) when (ex.Code == DnsResponseCode.ConnectionTimeout)
         {
+            // DnsClient's own words ("Query 11280 => … transient error") are for the debug log; people get one sentence.
             LogFailure(_logger, queryName, type, DnsStatus.Timeout, ex.Message);
-            return DnsAnswer.Failure(queryName, type, DnsStatus.Timeout, ex.Message);
+            return DnsAnswer.Failure(queryName, type, DnsStatus.Timeout, DidNotAnswer);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
             // DnsClient cancels its own attempt when the per-query timeout elapses.
             LogFailure(_logger, queryName, type, DnsStatus.Timeout, ex.Message);
-            return DnsAnswer.Failure(queryName, type, DnsStatus.Timeout, "The DNS query timed out.");
+            return DnsAnswer.Failure(queryName, type, DnsStatus.Timeout, DidNotAnswer);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Socket errors, malformed responses, names DnsClient refuses: an answer we could not get.
             LogFailure(_logger, queryName, type, DnsStatus.Error, ex.Message);
-            return DnsAnswer.Failure(queryName, type, DnsStatus.Error, ex.Message);
+            return DnsAnswer.Failure(queryName, type, DnsStatus.Error, $"{Asked} could not be asked ({(ex.InnerException ?? ex).Message.TrimEnd('.')})");
         }
 
         return ToAnswer(queryName, type, response);

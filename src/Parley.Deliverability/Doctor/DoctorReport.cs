@@ -6,7 +6,13 @@ public sealed record DoctorReport(string Domain, DateTimeOffset CheckedAt, IRead
     /// <summary>How long the checks took (not part of the JSON shape; for logs and benchmarks).</summary>
     public TimeSpan Elapsed { get; init; }
 
+    /// <summary>The one finding of a report whose DNS server did not answer: a temperror, nothing about the domain.</summary>
+    public const string TemporaryFailureId = "doctor.temperror";
+
     public bool HasFailures => Findings.Any(f => f.Severity == FindingSeverity.Fail);
+
+    /// <summary>Nothing was checked because DNS did not answer; such a report says nothing about the domain.</summary>
+    public bool IsTemporaryFailure => Findings.Any(f => f.Id == TemporaryFailureId);
 }
 
 /// <summary>The area of a finding is the first part of its dotted id ("spf", "dkim", "mta-sts"…).</summary>

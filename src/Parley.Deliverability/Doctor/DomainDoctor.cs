@@ -42,6 +42,10 @@ public sealed class DomainDoctor
         timeout.CancelAfter(_options.Timeout);
         var ct = timeout.Token;
         var dns = new InFlightDnsResolver(_dns);
+        if (await UnansweredAsync(dns, domain, ct, cancellationToken).ConfigureAwait(false) is { } silence)
+        {
+            return new DoctorReport(domain, checkedAt, [silence]) { Elapsed = Stopwatch.GetElapsedTime(started) };
+        }
         var bounce = DnsName.TryNormalize(setup.EffectiveBounceDomain, out var b) ? b : domain;
 
         var spfRoutes = setup.Routes.Select(r => r.Ip is { } ip ? SpfRoute.FromIp(ip) : SpfRoute.FromInclude(r.RelayInclude!)).ToArray();
@@ -121,6 +125,30 @@ public sealed class DomainDoctor
 
         var ordered = findings.Select((f, i) => (f, i)).OrderBy(p => FindingAreas.Rank(p.f.AreaOf())).ThenBy(p => p.i).Select(p => p.f).ToArray();
         return new DoctorReport(domain, checkedAt, ordered) { Elapsed = Stopwatch.GetElapsedTime(started) };
+    }
+
+    /// <summary>
+    /// The domain's own TXT first (SPF and the DNSSEC check ask it anyway, and share the answer): when the DNS server
+    /// does not answer that, every check would only report the silence as findings about the domain ("No BIMI record",
+    /// "will fail DMARC"). That is one temperror about the resolver instead.
+    /// </summary>
+    private static async Task<Finding?> UnansweredAsync(IDnsResolver dns, string domain, CancellationToken ct, CancellationToken callerToken)
+    {
+        string? why;
+        try
+        {
+            var answer = await dns.QueryAsync(domain, DnsRecordType.Txt, ct).ConfigureAwait(false);
+            if (answer.Status is not (DnsStatus.Timeout or DnsStatus.Error)) return null;
+            why = answer.Error;
+        }
+        catch (OperationCanceledException) when (!callerToken.IsCancellationRequested)
+        {
+            why = null;
+        }
+
+        why = string.IsNullOrWhiteSpace(why) ? "The DNS server did not answer in time" : char.ToUpperInvariant(why[0]) + why[1..].TrimEnd('.');
+        return new Finding(DoctorReport.TemporaryFailureId, FindingSeverity.Warn, "The DNS server did not answer",
+            $"{why}, so nothing about {domain} was checked. Run the doctor again later, or give another server with --dns.");
     }
 
     /// <summary>A check that throws or times out becomes a finding in its area; the caller's cancellation still propagates.</summary>

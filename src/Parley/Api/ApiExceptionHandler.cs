@@ -14,14 +14,19 @@ namespace Parley.Api;
 /// <summary>
 /// Turns domain errors into ProblemDetails: bad input (an unknown enum value in a body included) → 400 with per-field
 /// messages, missing → 404, a database that cannot take the request right now (read-only, locked, full, unreachable)
-/// → 503, so callers retry instead of reporting a bug.
+/// → 503, so callers retry instead of reporting a bug; anything else → 500, in JSON too.
 /// </summary>
 public sealed class ApiExceptionHandler : IExceptionHandler
 {
+    /// <summary>Whether the request is for the API (which answers errors in JSON) rather than a page.</summary>
+    public static bool IsApi(HttpContext context) =>
+        // While an exception is handled the request already points at the error page; the feature keeps where it was.
+        new PathString(context.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? context.Request.Path).StartsWithSegments("/api");
+
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
     {
-        if (!context.Request.Path.StartsWithSegments("/api")) return false;
-        IResult? result = exception switch
+        if (!IsApi(context)) return false;
+        IResult result = exception switch
         {
             InvalidInputException e => Results.ValidationProblem(
                 e.Errors.ToDictionary(kv => kv.Key, kv => kv.Value), detail: e.Message, title: "The request has invalid values."),
@@ -33,9 +38,9 @@ public sealed class ApiExceptionHandler : IExceptionHandler
             _ when IsStorageOutage(exception) => Results.Problem(title: "Storage unavailable",
                 detail: "Parley cannot write to its database right now (it may be read-only, full, locked or unreachable). Nothing was changed; try again later.",
                 statusCode: StatusCodes.Status503ServiceUnavailable),
-            _ => null,
+            // Anything else is a bug, still answered in JSON: the web UI's error page is not for API callers.
+            _ => Results.Problem(statusCode: StatusCodes.Status500InternalServerError),
         };
-        if (result is null) return false;
         await result.ExecuteAsync(context);
         return true;
     }

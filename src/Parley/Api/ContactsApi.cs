@@ -49,6 +49,6 @@ public static class ContactsApi
             return await importer.ImportAsync(reader, ct);
         })
         .Accepts<string>("text/csv")
-        .WithSummary("Import contacts from CSV (header name,email[,company,phone,tags]); existing emails are updated");
+        .WithSummary("Import contacts from CSV (header name,email[,company,phone,tags]); existing emails are updated: tags added, columns the file lacks kept");
     }
 }

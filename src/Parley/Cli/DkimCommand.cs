@@ -3,14 +3,15 @@ using Parley.Deliverability.Dkim;
 
 namespace Parley.Cli;
 
-/// <summary>`parley dkim verify FILE.eml`: one line per DKIM-Signature ("pass d=example.com s=sel").</summary>
+/// <summary>`parley dkim verify FILE.eml`: one line per DKIM-Signature ("pass d=example.com s=sel"); exit 0 only when all pass.</summary>
 public static class DkimCommand
 {
     public static Command Create()
     {
         var file = new Argument<FileInfo>("file") { Description = "The message (.eml, raw RFC 5322)" };
         var dns = DeliverabilityCli.DnsOption();
-        var verify = new Command("verify", "Verify every DKIM signature of a message. Prints one line per signature: pass, fail, neutral, temperror or permerror with d= and s= (and why), or 'none' when unsigned. Exit code 0 when the check ran, 1 when the file cannot be read.")
+        var verify = new Command("verify", "Verify every DKIM signature of a message. Prints one line per signature: pass, fail, neutral, temperror or permerror with d= and s= (and why), or 'none' when unsigned. " +
+            "Exit code: 0 when every signature passes, 2 when one does not (or there is none), 1 when the file cannot be read or an argument is wrong.")
         {
             file, dns,
         };
@@ -40,7 +41,8 @@ public static class DkimCommand
                 Console.WriteLine(result.ToString());
             }
 
-            return 0;
+            // As doctor's: a script can trust 0 to mean the message is vouched for, and only then.
+            return results.Count > 0 && results.All(r => r.Result == DkimResult.Pass) ? 0 : 2;
         });
         return new Command("dkim", "DKIM tools") { verify };
     }

@@ -24,10 +24,18 @@ public static class DoctorCommand
         var alias = new Option<string?>("--alias-domain") { Description = "The domain replies and bounces come back to (its MX is checked)" };
         var receiving = new Option<string[]>("--receiving-host") { Description = "A host name Parley receives mail on (the alias domain's MX should name it); repeatable" };
         var fetchMtaSts = new Option<bool>("--fetch-mta-sts") { Description = "Also fetch the MTA-STS policy over HTTPS" };
-        var command = new Command("doctor", "Check SPF, DKIM, DMARC, MX, reverse DNS, block lists, MTA-STS, TLS-RPT, BIMI and DNSSEC of a domain against Parley's sending setup, with the exact records to publish. Exit code: 0 when no check fails, 2 when at least one fails, 1 for bad arguments.")
+        var dataDir = new Option<string?>("--data-dir")
         {
-            domain, dns, json, selectors, ip, ehlo, relay, bounce, alias, receiving, fetchMtaSts,
+            Description = "Check against how the Parley installation in this data directory sends DOMAIN (its relays, public IP, DKIM selectors, " +
+                "alias domain and host name) instead of the setup options; nothing there is changed",
         };
+        var database = CommonOptions.Database();
+        var command = new Command("doctor", "Check SPF, DKIM, DMARC, MX, reverse DNS, block lists, MTA-STS, TLS-RPT, BIMI and DNSSEC of a domain against Parley's sending setup, with the exact records to publish. " +
+            "Exit code: 0 when no check fails, 2 when at least one fails, 75 when the DNS server did not answer (nothing was checked; try again), 1 for bad arguments.")
+        {
+            domain, dns, json, selectors, ip, ehlo, relay, bounce, alias, receiving, fetchMtaSts, dataDir, database,
+        };
+        Option[] setupOptions = [selectors, ip, ehlo, relay, bounce, alias, receiving];
         command.SetAction(async (parse, ct) =>
         {
             if (!DeliverabilityCli.TryCreateResolver(parse.GetValue(dns), out var resolver))
@@ -35,50 +43,89 @@ public static class DoctorCommand
                 return 1;
             }
 
-            var routes = new List<SendingRoute>();
-            if (parse.GetValue(ip) is { } ipText)
+            SendingSetup setup;
+            IReadOnlyList<Finding> notes = [];
+            if (parse.GetValue(dataDir) is { } installation)
             {
-                if (!IPAddress.TryParse(ipText, out var address))
+                if (setupOptions.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } given)
                 {
-                    await Console.Error.WriteLineAsync($"--sending-ip '{ipText}' is not an IP address.");
+                    await Console.Error.WriteLineAsync($"--data-dir takes the setup from the installation; leave out {given.Name}.");
                     return 1;
                 }
 
-                routes.Add(SendingRoute.Direct(address, parse.GetValue(ehlo)));
-            }
+                var (loaded, error) = await InstallationSetup.LoadAsync(installation, parse.GetValue(database), parse.GetValue(domain)!, ct);
+                if (loaded is null)
+                {
+                    await Console.Error.WriteLineAsync(error);
+                    return 1;
+                }
 
-            if (parse.GetValue(relay) is { Length: > 0 } include)
-            {
-                routes.Add(SendingRoute.Relay(include));
+                (setup, notes) = (loaded.Setup, loaded.Notes);
             }
-
-            var setup = new SendingSetup
+            else if (SetupFromOptions(parse, domain, selectors, ip, ehlo, relay, bounce, alias, receiving) is { } given)
             {
-                Domain = parse.GetValue(domain)!,
-                Routes = routes,
-                DkimSelectors = (parse.GetValue(selectors) ?? []).Select(ParseSelector).ToArray(),
-                BounceDomain = parse.GetValue(bounce),
-                AliasDomain = parse.GetValue(alias),
-                HostName = parse.GetValue(ehlo),
-                HostAddress = routes.FirstOrDefault(r => r.IsDirect)?.Ip,
-                ReceivingHosts = parse.GetValue(receiving) ?? [],
-            };
+                setup = given;
+            }
+            else
+            {
+                return 1;
+            }
 
             using var http = parse.GetValue(fetchMtaSts) ? new HttpClient() : null;
             var doctor = new DomainDoctor(resolver, mtaStsFetcher: http is null ? null : new HttpMtaStsPolicyFetcher(http));
-            var report = await doctor.CheckAsync(setup, ct);
+            var report = InstallationSetup.WithNotes(await doctor.CheckAsync(setup, ct), notes);
             if (parse.GetValue(json))
             {
                 Console.WriteLine(DoctorReportJson.Serialize(report));
+            }
+            else if (report.IsTemporaryFailure)
+            {
+                // One line, and none about the domain: nothing about it is known.
+                var detail = report.Findings.Single(f => f.Id == DoctorReport.TemporaryFailureId).Detail;
+                Console.WriteLine("temperror: " + char.ToLowerInvariant(detail[0]) + detail[1..]);
             }
             else
             {
                 Print(report);
             }
 
-            return report.HasFailures ? 2 : 0;
+            return report.IsTemporaryFailure ? 75 : report.HasFailures ? 2 : 0;
         });
         return command;
+    }
+
+    /// <summary>The setup the options describe; null (after saying why) when one cannot be used.</summary>
+    private static SendingSetup? SetupFromOptions(ParseResult parse, Argument<string> domain, Option<string[]> selectors, Option<string?> ip, Option<string?> ehlo,
+        Option<string?> relay, Option<string?> bounce, Option<string?> alias, Option<string[]> receiving)
+    {
+        var routes = new List<SendingRoute>();
+        if (parse.GetValue(ip) is { } ipText)
+        {
+            if (!IPAddress.TryParse(ipText, out var address))
+            {
+                Console.Error.WriteLine($"--sending-ip '{ipText}' is not an IP address.");
+                return null;
+            }
+
+            routes.Add(SendingRoute.Direct(address, parse.GetValue(ehlo)));
+        }
+
+        if (parse.GetValue(relay) is { Length: > 0 } include)
+        {
+            routes.Add(SendingRoute.Relay(include));
+        }
+
+        return new SendingSetup
+        {
+            Domain = parse.GetValue(domain)!,
+            Routes = routes,
+            DkimSelectors = (parse.GetValue(selectors) ?? []).Select(ParseSelector).ToArray(),
+            BounceDomain = parse.GetValue(bounce),
+            AliasDomain = parse.GetValue(alias),
+            HostName = parse.GetValue(ehlo),
+            HostAddress = routes.FirstOrDefault(r => r.IsDirect)?.Ip,
+            ReceivingHosts = parse.GetValue(receiving) ?? [],
+        };
     }
 
     private static DkimSelectorSetup ParseSelector(string text)

@@ -54,6 +54,7 @@ public static class ParleyServer
             o.Conventions.AuthorizePage("/Settings/Index", ParleyPolicies.Admin);
             o.Conventions.AllowAnonymousToPage("/Login");
             o.Conventions.AllowAnonymousToPage("/Setup");
+            o.Conventions.AllowAnonymousToPage("/Error");
             o.Conventions.AllowAnonymousToFolder("/Unsubscribe");
         });
         configure?.Invoke(builder);
@@ -63,7 +64,7 @@ public static class ParleyServer
         // Without trusted proxies it stays out: with none listed, the middleware would believe any sender.
         if (options.TrustedProxies.Count > 0) app.UseForwardedHeaders();
         app.UseParleySecurityHeaders();
-        app.UseExceptionHandler();
+        app.UseParleyErrorPages();
         app.UseStaticFiles();
         app.UseMiddleware<FirstRunRedirect>();
         app.UseAuthentication();

@@ -11,7 +11,9 @@ public abstract class ParleyPageModel : PageModel
     protected ActingUser Acting => User.ToActingUser();
 
     /// <summary>Runs an action; bad input becomes field messages on the page instead of an error page.</summary>
-    protected async Task<bool> TryAsync(Func<Task> action, string? prefix = null)
+    /// <param name="missingField">The field that names what the action looks up (a contact id typed into a form): when
+    /// that is not found, the message goes next to it. Without it, "not found" is the page's own 404.</param>
+    protected async Task<bool> TryAsync(Func<Task> action, string? prefix = null, string? missingField = null)
     {
         try
         {
@@ -23,6 +25,11 @@ public abstract class ParleyPageModel : PageModel
             foreach (var (field, messages) in e.Errors)
                 foreach (var message in messages)
                     ModelState.AddModelError(prefix is null ? field : $"{prefix}.{field}", message);
+            return false;
+        }
+        catch (NotFoundException e) when (missingField is not null)
+        {
+            ModelState.AddModelError(prefix is null ? missingField : $"{prefix}.{missingField}", e.Message);
             return false;
         }
     }

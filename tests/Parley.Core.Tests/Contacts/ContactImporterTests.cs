@@ -85,6 +85,54 @@ public abstract class ContactImporterTests(IDatabaseFactory factory) : DatabaseT
     }
 
     [Fact]
+    public async Task An_unclosed_quote_is_reported_on_its_own_line_with_what_it_swallowed()
+    {
+        var result = await Import(
+            "name,email,company\n" +
+            string.Concat(Enumerable.Range(2, 6).Select(i => $"Person {i},p{i}@customer.test,Co {i}\n")) +
+            "\"Zoe Dias,zoe@customer.test,Dias Lda\n" +
+            "Yan Li,yan@customer.test,Li Co\n");
+
+        Assert.Equal(6, result.Created);
+        var rejected = Assert.Single(result.Rejected);
+        Assert.Equal(8, rejected.Line);
+        Assert.Equal("The quote that opens \"Zoe Dias,zoe@customer.test,Dias Lda…\" is never closed, so lines 8 to 9 (the end of the file) were read as one value " +
+            "and nothing from them was imported. Close the quote (or remove it) and import the file again.", rejected.Reason);
+    }
+
+    [Fact]
+    public async Task A_quote_closed_lines_later_by_another_value_is_reported_where_it_opens()
+    {
+        var result = await Import(
+            "name,email,company\n" +
+            "Ana,ana@customer.test,\n" +
+            "\"Zoe Dias,zoe@customer.test,\n" +
+            "Yan Li,yan@customer.test,\n" +
+            "Bob,bob@customer.test,\"Big, Co\"\n" +
+            "Carla,carla@customer.test,\n");
+
+        Assert.Equal(["ana@customer.test", "carla@customer.test"], (await Contacts()).Select(c => c.Email).ToArray());
+        var rejected = Assert.Single(result.Rejected);
+        Assert.Equal(3, rejected.Line);
+        Assert.StartsWith("The quote that opens \"Zoe Dias,zoe@customer.test,…\" is not closed on its line, so lines 3 to 5 were read as one value", rejected.Reason);
+    }
+
+    [Fact]
+    public async Task Importing_a_contact_again_adds_tags_and_keeps_what_the_file_has_no_column_for()
+    {
+        await Env.CreateContactAsync("Ana Lima", "ana@customer.test", "Lima & Co"); // tags vip, lead; phone +351 1234
+        var result = await Import("name,email,tags\nAna Lima,ana@customer.test,\"newsletter,VIP\"\n");
+        Assert.Equal(1, result.Updated);
+        var ana = Assert.Single(await Contacts());
+        Assert.Equal("vip,lead,newsletter", ana.Tags);
+        Assert.Equal("Lima & Co", ana.Company);
+        Assert.Equal("+351 1234", ana.Phone);
+
+        await Import("name,email\nAna Lima,ana@customer.test\n");
+        Assert.Equal("vip,lead,newsletter", Assert.Single(await Contacts()).Tags);
+    }
+
+    [Fact]
     public async Task An_unknown_column_stops_the_import_before_anything_is_written()
     {
         var e = await Assert.ThrowsAsync<InvalidInputException>(() => Import("name,email,fax\nAna,ana@customer.test,123\n"));

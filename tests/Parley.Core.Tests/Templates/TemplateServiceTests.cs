@@ -34,6 +34,46 @@ public abstract class TemplateServiceTests(IDatabaseFactory factory) : DatabaseT
     }
 
     [Fact]
+    public async Task Unknown_names_in_the_subject_and_the_body_are_all_refused_with_their_line_and_column()
+    {
+        var e = await Assert.ThrowsAsync<InvalidInputException>(() => Create(
+            "Quote for {{ record.compnay }}",
+            "Dear {{ record.nmae }},\n\n{% if record.vip %}Thank you for being with us.{% endif %}\n" +
+            "{% if false %}{{ recrod.phone }}{% endif %}Your order {{ order.number }} is on its way."));
+        Assert.Equal(["body", "subject"], e.Errors.Keys.Order().ToArray());
+        Assert.Contains("\"record.compnay\" (line 1, column 14)", e.Errors["subject"][0]);
+        var body = e.Errors["body"][0];
+        Assert.Contains("\"record.nmae\" (line 1, column 9)", body);
+        Assert.Contains("\"record.vip\" (line 3, column 7)", body);
+        Assert.Contains("\"recrod.phone\" (line 4, column 18)", body); // in a branch no sample would ever render
+        Assert.Contains("\"order.number\" (line 4, column 58)", body);
+        Assert.Contains("record.first_name", body); // and what can be used instead
+        Assert.Equal(0, await Env.Db(db => db.Templates.CountAsync()));
+    }
+
+    [Fact]
+    public async Task Names_the_template_defines_itself_and_every_field_of_its_type_are_accepted()
+    {
+        var template = await Create("{{ record.first_name }}, {{ user.name }} here",
+            "{% assign greeting = \"Hello\" %}{% capture sign %}{{ user.name }}{% endcapture %}{{ greeting }} {{ record.name | upcase }},\n" +
+            "{% for tag in record.tags %}{{ forloop.index }}. {{ tag }}{% endfor %}{{ record[\"company\"] }} {{ record.email }} {{ record.phone }} {{ sign }}");
+        Assert.True(template.Id > 0);
+        var domain = await Create("Doctor {{ record.domain }}", "{{ record.id }}", recordType: "deliverability", name: "Doctor");
+        Assert.True(domain.Id > 0);
+    }
+
+    [Fact]
+    public async Task A_preview_reports_unknown_names_in_both_fields_at_once()
+    {
+        var user = await Env.CreateUserAsync();
+        var ana = await Env.CreateContactAsync();
+        var e = await Assert.ThrowsAsync<InvalidInputException>(() => Env.With<TemplateService, RenderedTemplate>(t =>
+            t.PreviewDraftAsync(new TemplateInput("Draft", "contact", "Hi {{ record.frist_name }}", "Dear {{ record.nmae }}"), ana.Id, user, default)));
+        Assert.Contains("record.frist_name", e.Errors["subject"][0]);
+        Assert.Contains("record.nmae", e.Errors["body"][0]);
+    }
+
+    [Fact]
     public async Task Missing_fields_and_an_unknown_record_type_are_all_reported()
     {
         var e = await Assert.ThrowsAsync<InvalidInputException>(() =>
@@ -71,8 +111,9 @@ public abstract class TemplateServiceTests(IDatabaseFactory factory) : DatabaseT
         var user = await Env.CreateUserAsync();
         var ana = await Env.CreateContactAsync();
         await Env.SetAliasDomainAsync();
-        // Saved fine (the syntax is valid) but uses a name that does not exist.
-        var template = await Create("Hi", "Your order {{ order.number }}");
+        // Saved before the save checked names (the syntax is valid) but uses a name that does not exist.
+        var template = new MailTemplate { Name = "Old", RecordType = "contact", Subject = "Hi", Body = "Your order {{ order.number }}" };
+        await Env.Db(db => { db.Templates.Add(template); return db.SaveChangesAsync(); });
         var e = await Assert.ThrowsAsync<InvalidInputException>(() => Env.With<ChatterService, ChatterMessage>(c => c.PostAsync(
             new RecordRef("contact", ana.Id), new ComposeRequest(MessageKind.Email, null, null, template.Id), user, default)));
         Assert.Contains("order", e.Errors["body"][0]);

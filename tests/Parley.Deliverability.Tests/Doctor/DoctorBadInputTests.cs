@@ -39,6 +39,19 @@ public sealed class DoctorBadInputTests
         Assert.All(report.Findings, f => Assert.NotEqual(FindingSeverity.Pass, f.Severity));
     }
 
+    [Fact]
+    public async Task A_dns_server_that_never_answers_is_one_temperror_and_no_finding_about_the_domain()
+    {
+        var report = await CheckAsync(new SilentResolver());
+
+        var finding = Assert.Single(report.Findings);
+        Assert.Equal(("doctor.temperror", FindingSeverity.Warn), (finding.Id, finding.Severity));
+        Assert.Equal("The DNS server did not answer", finding.Title);
+        Assert.Equal("The DNS server 127.0.0.1:6153 did not answer, so nothing about example.test was checked. Run the doctor again later, or give another server with --dns.", finding.Detail);
+        Assert.True(report.IsTemporaryFailure);
+        Assert.False(report.HasFailures);
+    }
+
     [Theory]
     [InlineData("EXAMPLE.TEST.")]
     [InlineData("Example.Test")]
@@ -92,6 +105,12 @@ public sealed class DoctorBadInputTests
         Assert.Contains("dkim.syntax", ids);
         Assert.Contains("dmarc.syntax", ids);
         Assert.Contains("mta-sts.dns-error", ids);
+    }
+
+    private sealed class SilentResolver : IDnsResolver
+    {
+        public Task<DnsAnswer> QueryAsync(string name, DnsRecordType type, CancellationToken cancellationToken) =>
+            Task.FromResult(DnsAnswer.Failure(name, type, DnsStatus.Timeout, "the DNS server 127.0.0.1:6153 did not answer"));
     }
 
     private sealed class ThrowingResolver : IDnsResolver

@@ -55,6 +55,7 @@ public sealed class EndpointPolicyTests(AccessFixture fixture) : IClassFixture<A
         ["/Inbound/Rules"] = ParleyPolicies.Admin,
         ["/Login"] = Anonymous,
         ["/Setup"] = Anonymous,
+        ["/Error"] = Anonymous,
         ["/Unsubscribe/Index"] = Anonymous,
         ["/attachments/{id:long}"] = ParleyPolicies.Member,
         ["/attachments/inline/{messageId:long}/{partIndex:int}"] = ParleyPolicies.Member,

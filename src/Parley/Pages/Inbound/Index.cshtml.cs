@@ -15,6 +15,9 @@ public sealed class IndexModel(ParleyDbContext db, InboundAdminService admin, In
     public List<InboundMessage> Bounces { get; private set; } = [];
     public InboundStats Stats { get; private set; } = new(0, 0, 0, 0, 0, 0, 0, 0);
     public InboundSettings Rules { get; private set; } = InboundSettings.Default;
+    /// <summary>The message an Assign form was sent for, so its errors and the typed id show in its own row.</summary>
+    public long? AssignedId { get; private set; }
+    public long? AssignedContactId { get; private set; }
 
     public async Task OnGetAsync(CancellationToken ct)
     {
@@ -26,11 +29,12 @@ public sealed class IndexModel(ParleyDbContext db, InboundAdminService admin, In
 
     public async Task<IActionResult> OnPostAssignAsync(long id, long contactId, CancellationToken ct)
     {
-        if (await TryAsync(() => admin.AssignAsync(id, "contact", contactId, ct)))
+        if (await TryAsync(() => admin.AssignAsync(id, "contact", contactId, ct), missingField: "contactId"))
         {
             Flash($"Message {id} was posted to contact {contactId}'s chatter.");
             return RedirectToPage();
         }
+        (AssignedId, AssignedContactId) = (id, contactId);
         await OnGetAsync(ct);
         return Page();
     }
