@@ -19,7 +19,7 @@ public sealed class HostNameTests(ITestOutputHelper output)
     public async Task The_host_name_set_in_Settings_is_the_greeting_the_certificate_and_the_EHLO_to_a_relay()
     {
         await using var relay = await SmtpSinkPeer.StartAsync();
-        await using var parley = await ParleyInstance.StartAsync(smtpName: "flag.parley.test");
+        await using var parley = await ParleyHost.ServeAsync(o => o with { SmtpName = "flag.parley.test" });
         await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = Alias });
         await parley.PostAsync("/api/v1/outgoing-servers", new { name = "relay", host = "127.0.0.1", port = relay.Port, security = "none" });
 
@@ -37,7 +37,7 @@ public sealed class HostNameTests(ITestOutputHelper output)
     {
         await using var mx = await SmtpSinkPeer.StartAsync();
         await using var dns = await DnsmasqPeer.StartAsync(["mx-host=customer.test,mx1.customer.test,10", "host-record=mx1.customer.test,127.0.0.1"], ["test"]);
-        await using var parley = await ParleyInstance.StartAsync(dns: dns.Server, directDeliveryPort: mx.Port, smtpName: "out.parley.test");
+        await using var parley = await ParleyHost.ServeAsync(o => o with { Dns = dns.Server, DirectDeliveryPort = mx.Port, SmtpName = "out.parley.test" });
         await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = Alias });
         var record = await ContactAsync(parley, "Hugo", "hugo@customer.test");
 
@@ -54,7 +54,7 @@ public sealed class HostNameTests(ITestOutputHelper output)
     public async Task The_doctor_warns_when_the_host_name_is_not_a_full_domain_name_resolving_to_this_server()
     {
         await using var dns = await DnsmasqPeer.StartAsync(["host-record=mail.parley.test,203.0.113.7"], ["test"]);
-        await using var parley = await ParleyInstance.StartAsync(dns: dns.Server, smtpName: "vm");
+        await using var parley = await ParleyHost.ServeAsync(o => o with { Dns = dns.Server, SmtpName = "vm" });
         await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = Alias });
         await parley.PostAsync("/api/v1/domains", new { name = "parley.test" });
 
@@ -74,7 +74,7 @@ public sealed class HostNameTests(ITestOutputHelper output)
         Assert.Contains("mail.parley.test", report.GetProperty("findings").EnumerateArray().First(f => f.GetProperty("id").GetString()!.StartsWith("ptr.")).GetProperty("detail").GetString());
     }
 
-    private async Task<JsonElement> DoctorAsync(ParleyInstance parley)
+    private async Task<JsonElement> DoctorAsync(ParleyHost parley)
     {
         var report = await parley.GetAsync("/api/v1/domains/parley.test/doctor");
         output.WriteLine(report.ToString());
@@ -83,10 +83,10 @@ public sealed class HostNameTests(ITestOutputHelper output)
 
     private static JsonElement Finding(JsonElement report, string id) => DoctorScenario.Finding(report, id);
 
-    private static async Task<string> ContactAsync(ParleyInstance parley, string name, string email) =>
+    private static async Task<string> ContactAsync(ParleyHost parley, string name, string email) =>
         $"/api/v1/records/contact/{(await parley.PostAsync("/api/v1/contacts", new { name, email })).GetProperty("id").GetInt64()}";
 
-    private async Task SendAsync(ParleyInstance parley, string record, string subject)
+    private async Task SendAsync(ParleyHost parley, string record, string subject)
     {
         await parley.PostAsync($"{record}/messages", new { kind = "email", subject, body = "Hello" });
         var message = await parley.WaitForMessageAsync(record, m => m.GetProperty("subject").GetString() == subject && m.GetProperty("state").GetString() != "queued");

@@ -1,39 +1,30 @@
+using Parley.Testing;
 using Microsoft.Playwright;
 using Parley.EndToEnd.Tests.Infrastructure;
 
 namespace Parley.EndToEnd.Tests;
 
 /// <summary>An admin makes a metrics token on the API tokens page, and it reads /metrics and nothing else.</summary>
-public sealed class MetricsTokenBrowserTests : IAsyncLifetime
+[Collection(BrowserFixture.Collection)]
+public sealed class MetricsTokenBrowserTests(BrowserFixture browser) : IAsyncLifetime
 {
-    private ParleyInstance _parley = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
+    private ParleyHost _parley = null!;
 
-    public async Task InitializeAsync()
-    {
-        _parley = await ParleyInstance.StartAsync();
-        (_playwright, _browser) = await Browser.LaunchAsync();
-    }
+    public async Task InitializeAsync() => _parley = await ParleyHost.ServeAsync();
 
-    public async Task DisposeAsync()
-    {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
-        await _parley.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _parley.DisposeAsync();
 
     [Fact]
     public async Task An_admin_creates_a_metrics_token_that_reads_only_metrics()
     {
-        var page = await Browser.SignedInPageAsync(_browser, _parley);
+        var page = await browser.SignedInPageAsync(_parley);
         await page.GotoAsync("/settings/tokens");
         await page.FillAsync("input[name=TokenName]", "prometheus");
         await page.SelectOptionAsync("select[name=Scope]", "Metrics");
         await page.ClickAsync("button:has-text('Create token')");
         var secret = await page.Locator("#new-token").InnerTextAsync();
         await Assertions.Expect(page.Locator("#tokens tr", new() { HasText = "prometheus" })).ToContainTextAsync("metrics");
-        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("tokens-metrics-scope"), FullPage = true });
+        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("tokens-metrics-scope"), FullPage = true });
 
         using var client = new HttpClient { BaseAddress = _parley.BaseUrl };
         client.DefaultRequestHeaders.Authorization = new("Bearer", secret);

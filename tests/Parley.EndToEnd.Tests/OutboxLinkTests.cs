@@ -5,13 +5,14 @@ using Parley.Testing;
 namespace Parley.EndToEnd.Tests;
 
 /// <summary>The Outbox in a real browser: every row links to the timeline entry of its own record, whatever its type, and shows its subject.</summary>
-public sealed class OutboxLinkTests
+[Collection(BrowserFixture.Collection)]
+public sealed class OutboxLinkTests(BrowserFixture browser)
 {
     [Fact]
     public async Task A_doctor_email_and_a_contact_email_each_link_to_their_own_record_with_their_subject()
     {
         await using var dns = await DnsmasqPeer.StartAsync([]);
-        await using var parley = await ParleyInstance.StartAsync(dns: dns.Server);
+        await using var parley = await ParleyHost.ServeAsync(o => o with { Dns = dns.Server });
         await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = "mail.shop.test" });
         // Contact 1 and sending domain 1: the same id in two record types, as in the report.
         var ana = (await parley.PostAsync("/api/v1/contacts", new { name = "Ana Lima", email = "ana@customer.test" })).GetProperty("id").GetInt64();
@@ -21,18 +22,15 @@ public sealed class OutboxLinkTests
         var doctorEvent = await parley.WaitForMessageAsync($"/api/v1/records/deliverability/{domain}", m => m.GetProperty("kind").GetString() == "event");
         var email = await parley.PostAsync($"/api/v1/records/contact/{ana}/messages", new { kind = "email", subject = "Your quote", body = "Hi Ana" });
 
-        var (playwright, browser) = await Browser.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
-        var page = await Browser.SignedInPageAsync(browser, parley);
+        var page = await browser.SignedInPageAsync(parley);
         await page.GotoAsync("/outbox");
-        var doctorRow = page.Locator("#outbox tbody tr", new() { HasText = ParleyInstance.AdminEmail });
+        var doctorRow = page.Locator("#outbox tbody tr", new() { HasText = ParleyHost.AdminEmail });
         var anaRow = page.Locator("#outbox tbody tr", new() { HasText = "ana@customer.test" });
         await Assertions.Expect(doctorRow.Locator("td").Nth(1)).ToContainTextAsync("Deliverability of shop.test: First check; SPF fails: No SPF record");
         await Assertions.Expect(anaRow.Locator("td").Nth(1)).ToHaveTextAsync("Your quote");
         await Assertions.Expect(doctorRow.Locator("a")).ToHaveAttributeAsync("href", $"/deliverability/{domain}#m-{doctorEvent.GetProperty("id").GetInt64()}");
         await Assertions.Expect(anaRow.Locator("a")).ToHaveAttributeAsync("href", $"/contacts/{ana}#m-{email.GetProperty("id").GetInt64()}");
-        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("outbox-links"), FullPage = true });
+        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("outbox-links"), FullPage = true });
 
         await doctorRow.Locator("a").ClickAsync();
         await page.WaitForURLAsync($"**/deliverability/{domain}#m-*");
@@ -40,6 +38,6 @@ public sealed class OutboxLinkTests
         var entry = page.Locator($"#m-{doctorEvent.GetProperty("id").GetInt64()}");
         await Assertions.Expect(entry).ToContainTextAsync("First check");
         await Assertions.Expect(entry.Locator(".subject")).ToHaveCountAsync(0); // the event says it in its text, once
-        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("outbox-link-deliverability"), FullPage = true });
+        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("outbox-link-deliverability"), FullPage = true });
     }
 }

@@ -65,19 +65,19 @@ public sealed class RelayFailoverTests(ITestOutputHelper output)
         Assert.Empty(backup.ReadMessages());
     }
 
-    private static async Task<ParleyInstance> ParleyWithRelaysAsync(params (string Name, int Port, int Priority)[] relays)
+    private static async Task<ParleyHost> ParleyWithRelaysAsync(params (string Name, int Port, int Priority)[] relays)
     {
-        var parley = await ParleyInstance.StartAsync();
+        var parley = await ParleyHost.ServeAsync();
         await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = "replies.parley.test" });
         foreach (var (name, port, priority) in relays)
             await parley.PostAsync("/api/v1/outgoing-servers", new { name, host = "127.0.0.1", port, security = "none", priority });
         return parley;
     }
 
-    private static async Task<string> ContactAsync(ParleyInstance parley, string name, string email) =>
+    private static async Task<string> ContactAsync(ParleyHost parley, string name, string email) =>
         $"/api/v1/records/contact/{(await parley.PostAsync("/api/v1/contacts", new { name, email })).GetProperty("id").GetInt64()}";
 
-    private async Task<JsonElement> SendAndWaitAsync(ParleyInstance parley, string record)
+    private async Task<JsonElement> SendAndWaitAsync(ParleyHost parley, string record)
     {
         await parley.PostAsync($"{record}/messages", new { kind = "email", subject = "Hello", body = "Hello" });
         var message = await parley.WaitForMessageAsync(record, m => m.GetProperty("state").GetString() != "queued");

@@ -1,19 +1,18 @@
+using Parley.Testing;
 using Microsoft.Playwright;
 using Parley.EndToEnd.Tests.Infrastructure;
 
 namespace Parley.EndToEnd.Tests;
 
 /// <summary>The template editor in a real browser: a typo in a placeholder is refused on Save, next to its field, with where it is.</summary>
-public sealed class TemplateEditorTests
+[Collection(BrowserFixture.Collection)]
+public sealed class TemplateEditorTests(BrowserFixture browser)
 {
     [Fact]
     public async Task Saving_a_template_with_unknown_names_is_refused_with_every_name_and_where_it_is()
     {
-        await using var parley = await ParleyInstance.StartAsync();
-        var (playwright, browser) = await Browser.LaunchAsync();
-        using var _ = playwright;
-        await using var __ = browser;
-        var page = await Browser.SignedInPageAsync(browser, parley);
+        await using var parley = await ParleyHost.ServeAsync();
+        var page = await browser.SignedInPageAsync(parley);
 
         await page.GotoAsync("/templates/edit");
         await page.FillAsync("input[name=Name]", "Quote");
@@ -27,7 +26,7 @@ public sealed class TemplateEditorTests
         await Assertions.Expect(body).ToContainTextAsync("\"record.compnay\" (line 3, column 19)");
         await Assertions.Expect(page.Locator(".flash")).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator("textarea[name=Body]")).ToHaveValueAsync("Dear {{ record.nmae }},\n\nYour quote for {{ record.compnay }} is attached.\n\n{{ user.name }}");
-        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("template-unknown-names"), FullPage = true });
+        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("template-unknown-names"), FullPage = true });
         Assert.Equal(0, (await parley.GetAsync("/api/v1/templates")).GetArrayLength());
 
         await page.FillAsync("input[name=Subject]", "Your quote, {{ record.first_name }}");

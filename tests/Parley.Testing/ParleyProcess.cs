@@ -26,21 +26,21 @@ public sealed class ParleyProcess : IAsyncDisposable
 
     /// <param name="environment">Extra environment, e.g. Outbox__Lease=00:00:05.</param>
     /// <param name="httpPort">A port to reuse (a restart); default: a free one, as for <paramref name="smtpPort"/>.</param>
-    /// <param name="extraArguments">Extra arguments of serve, e.g. --metrics-listen 127.0.0.1:PORT.</param>
+    /// <param name="arguments">Extra arguments of serve, e.g. --metrics-listen 127.0.0.1:PORT.</param>
     public static async Task<ParleyProcess> StartAsync(string dataDir, bool demo = false, IReadOnlyDictionary<string, string>? environment = null,
-        int? httpPort = null, int? smtpPort = null, IReadOnlyList<string>? extraArguments = null)
+        int? httpPort = null, int? smtpPort = null, IReadOnlyList<string>? arguments = null)
     {
         var http = httpPort ?? FreePort.Get();
         var smtp = smtpPort ?? FreePort.Get();
-        string[] arguments = [ParleyCli.DllPath, "serve", "--data-dir", dataDir, "--urls", $"http://127.0.0.1:{http}", "--smtp-listen", $"127.0.0.1:{smtp}",
-            .. demo ? ["--demo"] : Array.Empty<string>(), .. extraArguments ?? []];
+        string[] command = [ParleyCli.DllPath, "serve", "--data-dir", dataDir, "--urls", $"http://127.0.0.1:{http}", "--smtp-listen", $"127.0.0.1:{smtp}",
+            .. demo ? ["--demo"] : Array.Empty<string>(), .. arguments ?? []];
         var variables = new Dictionary<string, string?>(ParleyCli.Environment);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             variables[name] = value;
         }
 
-        var parley = new ParleyProcess(PeerProcess.Start(PeerBinaries.DotNet, arguments, TimeSpan.FromMinutes(15), environment: variables), dataDir, http, smtp);
+        var parley = new ParleyProcess(PeerProcess.Start(PeerBinaries.DotNet, command, TimeSpan.FromMinutes(15), environment: variables), dataDir, http, smtp);
         try
         {
             await parley.WaitHealthyAsync().ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using Parley.Testing;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;

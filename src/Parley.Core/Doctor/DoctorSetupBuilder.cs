@@ -29,7 +29,6 @@ public sealed class DoctorSetupBuilder(ParleyDbContext db, SettingsService setti
     {
         var notes = new List<Finding>();
         var host = await settings.GetHostSettingsAsync(ct);
-        var publicIp = host.PublicIp is { Length: > 0 } ipText && IPAddress.TryParse(ipText, out var ip) ? ip : null;
         var alias = await settings.GetAliasDomainAsync(ct);
         var relays = await db.OutgoingServers.AsNoTracking().OrderBy(s => s.Priority).ThenBy(s => s.Id).ToListAsync(ct);
         var keys = domain.Keys.Count > 0 ? domain.Keys : await db.DkimKeys.AsNoTracking().Where(k => k.SendingDomainId == domain.Id).ToListAsync(ct);

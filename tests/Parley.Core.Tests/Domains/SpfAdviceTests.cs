@@ -1,8 +1,9 @@
 using Parley.Core.Doctor;
 using Parley.Core.Domains;
-using Parley.Core.Outbound;
+using Parley.Core.Outbox;
 using Parley.Core.Settings;
 using Parley.Core.Tests.Fixtures;
+using Parley.Testing;
 
 namespace Parley.Core.Tests.Domains;
 
@@ -94,4 +95,4 @@ public abstract class SpfAdviceTests(IDatabaseFactory factory) : DatabaseTest(fa
 public sealed class SpfAdviceSqliteTests() : SpfAdviceTests(SqliteDatabaseFactory.Instance);
 
 [Collection(PostgresCollection.Name)]
-public sealed class SpfAdvicePostgresTests(PostgresFixture pg) : SpfAdviceTests(pg);
+public sealed class SpfAdvicePostgresTests(PostgresFixture pg) : SpfAdviceTests(new PostgresDatabaseFactory(pg));

@@ -4,6 +4,7 @@ using Parley.Core.Chatter;
 using Parley.Core.Outbox;
 using Parley.Core.Records;
 using Parley.Core.Tests.Fixtures;
+using Parley.Testing;
 using Parley.Smtp.Delivery;
 
 namespace Parley.Core.Tests.Outbox;
@@ -244,4 +245,4 @@ public abstract class OutboxProcessorTests(IDatabaseFactory factory) : DatabaseT
 public sealed class OutboxProcessorSqliteTests() : OutboxProcessorTests(SqliteDatabaseFactory.Instance);
 
 [Collection(PostgresCollection.Name)]
-public sealed class OutboxProcessorPostgresTests(PostgresFixture pg) : OutboxProcessorTests(pg);
+public sealed class OutboxProcessorPostgresTests(PostgresFixture pg) : OutboxProcessorTests(new PostgresDatabaseFactory(pg));

@@ -1,3 +1,4 @@
+using Parley.Testing;
 using System.Collections;
 using System.Globalization;
 using System.Reflection;
@@ -127,7 +128,8 @@ public sealed partial class ConfigurationReadmeTests
         using (var configured = Build(values))
         {
             var listener = configured.Services.GetRequiredService<IOptions<SmtpListenerOptions>>().Value;
-            Assert.Equal(("configured.example", 70), (listener.ServerName, listener.MaxConnectionsPerIp));
+            // The host name is not configuration: Settings → Host name, else --smtp-name, else the machine's (one host name).
+            Assert.Equal((System.Net.Dns.GetHostName(), 70), (listener.ServerName, listener.MaxConnectionsPerIp));
             Assert.Equal(["10.0.0.1"], configured.Services.GetRequiredService<IOptions<DnsOptions>>().Value.Servers);
         }
         using var flagged = Build(values, new ServeOptions { DataDir = ParleyHost.NewDataDir(), RunWorkers = false, SmtpName = "mx.flag.example", Dns = "127.0.0.1:5353" });

@@ -1,3 +1,4 @@
+using Parley.Testing;
 using Microsoft.Extensions.Logging;
 using System.Net.Sockets;
 using System.Text;
