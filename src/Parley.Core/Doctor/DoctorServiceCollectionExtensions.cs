@@ -13,6 +13,7 @@ public static class DoctorServiceCollectionExtensions
         services.AddParleyDns();
         services.AddOptions<DoctorOptions>();
         services.AddOptions<DoctorScheduleOptions>().BindConfiguration("Doctor:Schedule");
+        services.AddOptions<DoctorEmailOptions>().BindConfiguration("Doctor");
         services.AddSingleton(sp => new DomainDoctor(
             sp.GetRequiredService<IDnsResolver>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<DoctorOptions>>().Value));
         services.AddScoped<DoctorSetupBuilder>();

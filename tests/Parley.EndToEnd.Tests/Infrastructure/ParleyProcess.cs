@@ -31,7 +31,9 @@ public sealed class ParleyProcess : IAsyncDisposable
     public static string DllPath => Path.Combine(AppContext.BaseDirectory, "parley.dll");
 
     /// <param name="environment">Extra environment, e.g. Outbox__Lease=00:00:05.</param>
-    public static async Task<ParleyProcess> StartAsync(string dataDir, bool demo = false, IReadOnlyDictionary<string, string>? environment = null, int? httpPort = null, int? smtpPort = null)
+    /// <param name="arguments">Extra arguments of serve, e.g. --dns 127.0.0.1:PORT.</param>
+    public static async Task<ParleyProcess> StartAsync(string dataDir, bool demo = false, IReadOnlyDictionary<string, string>? environment = null, int? httpPort = null, int? smtpPort = null,
+        IReadOnlyList<string>? arguments = null)
     {
         var http = httpPort ?? FreePort.Get();
         var smtp = smtpPort ?? FreePort.Get();
@@ -39,6 +41,7 @@ public sealed class ParleyProcess : IAsyncDisposable
         foreach (var arg in new[] { DllPath, "serve", "--data-dir", dataDir, "--urls", $"http://127.0.0.1:{http}", "--smtp-listen", $"127.0.0.1:{smtp}" })
             start.ArgumentList.Add(arg);
         if (demo) start.ArgumentList.Add("--demo");
+        foreach (var arg in arguments ?? []) start.ArgumentList.Add(arg);
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
         var process = Process.Start(start)!;
         var parley = new ParleyProcess(process, dataDir, http, smtp);
