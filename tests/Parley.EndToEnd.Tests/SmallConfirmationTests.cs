@@ -1,0 +1,29 @@
+using Microsoft.Playwright;
+using Parley.EndToEnd.Tests.Infrastructure;
+
+namespace Parley.EndToEnd.Tests;
+
+/// <summary>Two small answers a new user expects in a real browser: a Copy button on a new API token, and a word after adding a contact.</summary>
+public sealed class SmallConfirmationTests
+{
+    [Fact]
+    public async Task A_new_api_token_has_a_copy_button_that_puts_it_on_the_clipboard()
+    {
+        await using var parley = await ParleyInstance.StartAsync();
+        var (playwright, browser) = await Browser.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await Browser.SignedInPageAsync(browser, parley);
+        await page.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new() { Origin = parley.BaseUrl.GetLeftPart(UriPartial.Authority) });
+        await page.GotoAsync("/settings/tokens");
+        await page.FillAsync("input[name=TokenName]", "script");
+        await page.ClickAsync("form:has(input[name=TokenName]) button[type=submit]");
+
+        var secret = await page.Locator("#new-token").TextContentAsync();
+        Assert.StartsWith("pk_", secret);
+        await page.ClickAsync("#copy-new-token");
+        await Assertions.Expect(page.Locator("#copy-new-token")).ToHaveTextAsync("Copied");
+        Assert.Equal(secret, await page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
+        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("token-copy"), FullPage = true });
+    }
+}
