@@ -26,4 +26,24 @@ public sealed class SmallConfirmationTests
         Assert.Equal(secret, await page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
         await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("token-copy"), FullPage = true });
     }
+
+    [Fact]
+    public async Task Adding_a_contact_says_so_on_the_page_it_opens()
+    {
+        await using var parley = await ParleyInstance.StartAsync();
+        var (playwright, browser) = await Browser.LaunchAsync();
+        using var _ = playwright;
+        await using var __ = browser;
+        var page = await Browser.SignedInPageAsync(browser, parley);
+        await page.GotoAsync("/contacts");
+        await page.ClickAsync("summary:has-text('New contact')");
+        await page.FillAsync("input[name='New.Name']", "Ana Lima");
+        await page.FillAsync("input[name='New.Email']", "ana@customer.test");
+        await page.ClickAsync("form:has(input[name='New.Name']) button[type=submit]");
+
+        await page.WaitForURLAsync("**/contacts/*");
+        await Assertions.Expect(page.Locator(".flash")).ToHaveTextAsync("Ana Lima <ana@customer.test> was added to your contacts.");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Ana Lima");
+        await page.ScreenshotAsync(new() { Path = Browser.ScreenshotPath("contact-added"), FullPage = true });
+    }
 }
