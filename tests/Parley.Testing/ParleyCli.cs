@@ -18,10 +18,22 @@ public static class ParleyCli
     public static Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] args) => RunAsync(null, args);
 
     /// <param name="stdin">Written to the process and then closed; null gives it an empty standard input.</param>
-    public static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(byte[]? stdin, params string[] args)
+    public static Task<(int Exit, string Stdout, string Stderr)> RunAsync(byte[]? stdin, params string[] args) => RunAsync(stdin, null, null, args);
+
+    /// <param name="workingDirectory">The folder the verb runs in; null: this process's.</param>
+    /// <param name="environment">Variables to set on top of <see cref="Environment"/> (a null value removes one), e.g. HOME
+    /// for the default data directory.</param>
+    public static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(byte[]? stdin, string? workingDirectory,
+        IReadOnlyDictionary<string, string?>? environment, params string[] args)
     {
+        var variables = new Dictionary<string, string?>(Environment);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            variables[name] = value;
+        }
+
         var result = await PeerProcess.RunAsync(PeerBinaries.DotNet, [DllPath, .. args], TimeSpan.FromSeconds(120), CancellationToken.None,
-            input: stdin, environment: Environment).ConfigureAwait(false);
+            workingDirectory, stdin, variables).ConfigureAwait(false);
         return (result.ExitCode, result.StandardOutput, result.StandardError);
     }
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using MimeKit;
 using Parley.Core.Chatter;
 using Parley.Core.Data;
@@ -15,8 +16,8 @@ namespace Parley.Core.Doctor;
 /// Posts a change in a domain's doctor findings as an event in the chatter of its "Deliverability"
 /// record and emails it to every admin through the normal outbox (one row per admin, marked
 /// <c>Auto-Submitted: auto-generated</c>, replies routed back to the same chatter). The event, its
-/// MIME and the outbox rows are written in one transaction. Without an alias domain or an admin the
-/// event is still posted; only the email is left out.
+/// MIME and the outbox rows are written in one transaction. Without an alias domain or an admin, or
+/// with <see cref="DoctorScheduleOptions.EmailAdmins"/> off, the event is still posted; only the email is left out.
 /// </summary>
 public sealed class DoctorNotifier(
     ParleyDbContext db,
@@ -24,7 +25,8 @@ public sealed class DoctorNotifier(
     ReplyAddressProvider replyAddresses,
     ChatterEvents events,
     OutboxSignal outbox,
-    TimeProvider clock)
+    TimeProvider clock,
+    IOptions<DoctorScheduleOptions> email)
 {
     public const string AuthorName = "Domain doctor";
 
@@ -43,7 +45,7 @@ public sealed class DoctorNotifier(
 
         var aliasDomain = await settings.GetAliasDomainAsync(ct);
         var admins = await db.Users.AsNoTracking().Where(u => u.IsAdmin).OrderBy(u => u.Id).Select(u => new { u.Name, u.Email }).ToListAsync(ct);
-        if (aliasDomain is not null && admins.Count > 0)
+        if (email.Value.EmailAdmins && aliasDomain is not null && admins.Count > 0)
         {
             var mime = new MimeMessage();
             mime.From.Add(new MailboxAddress("Parley domain doctor", $"{RoutePlanner.NotificationsLocalPart}@{aliasDomain}"));

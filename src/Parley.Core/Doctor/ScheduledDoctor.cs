@@ -14,6 +14,10 @@ public sealed class DoctorScheduleOptions
 
     public bool Enabled { get; set; } = true;
 
+    /// <summary>Whether a change in a domain's findings is emailed to the admins (off for <c>serve --demo</c>: the demo
+    /// mails nobody, its findings stay in the chatter).</summary>
+    public bool EmailAdmins { get; set; } = true;
+
     /// <summary>Time between two runs over every sending domain.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
     public TimeSpan Interval { get; set; } = TimeSpan.FromHours(6);

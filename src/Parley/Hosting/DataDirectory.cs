@@ -9,6 +9,38 @@ namespace Parley.Hosting;
 /// </summary>
 public static class DataDirectory
 {
+    /// <summary>What a data directory made by Parley before it had one default was called, in whatever folder a verb ran.</summary>
+    public const string OldRelativeDefault = "parley-data";
+
+    /// <summary>
+    /// Where every verb keeps its data when it is not given <c>--data-dir</c>: <c>PARLEY_DATA_DIR</c>, else the user's
+    /// data folder (<c>$XDG_DATA_HOME/parley</c>, usually <c>~/.local/share/parley</c>). Never relative to the working
+    /// folder, which <c>dotnet run</c> sets to the project's: one verb must not find another's data missing.
+    /// </summary>
+    public static string Default
+    {
+        get
+        {
+            if (Environment.GetEnvironmentVariable("PARLEY_DATA_DIR") is { Length: > 0 } configured) return Path.GetFullPath(configured);
+            var userData = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify);
+            // A service account without a home has no user data folder; next to the program is still one place for every verb.
+            return Path.Combine(userData.Length > 0 ? userData : AppContext.BaseDirectory, "parley");
+        }
+    }
+
+    /// <summary>
+    /// A data directory an older Parley made in the working folder, when the default has none yet: using the default
+    /// then would start an empty installation beside the real one, so the verb stops and says how to go on.
+    /// </summary>
+    public static string? OldDataNextTo(string defaultDirectory)
+    {
+        var old = Path.GetFullPath(OldRelativeDefault);
+        return File.Exists(Path.Combine(old, Data.Sqlite.SqliteStorage.FileName)) && !File.Exists(Path.Combine(defaultDirectory, Data.Sqlite.SqliteStorage.FileName))
+            && !string.Equals(old, Path.GetFullPath(defaultDirectory), StringComparison.Ordinal)
+            ? old
+            : null;
+    }
+
     private const UnixFileMode OwnerOnlyDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private const UnixFileMode GroupAndOther = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute

@@ -26,6 +26,8 @@ public static class ParleyServer
         // Keys live unencrypted in the data directory by design (protect that directory); the warning would only alarm.
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
 
+        // The demo mails nobody: the doctor's findings stay in the chatter instead of going to admin@demo.parley.test.
+        if (options.Demo) builder.Configuration["Doctor:Schedule:EmailAdmins"] = "false";
         builder.Services.AddSingleton(options);
         builder.Services.AddParleyStorage(options);
         builder.Services.AddParleyCore();

@@ -3,7 +3,7 @@ namespace Parley.Hosting;
 /// <summary>How one Parley process runs: where its data lives and where it listens.</summary>
 public sealed record ServeOptions
 {
-    public string DataDir { get; init; } = "./parley-data";
+    public string DataDir { get; init; } = DataDirectory.Default;
     public string Urls { get; init; } = "http://127.0.0.1:5080";
     public string SmtpListen { get; init; } = "127.0.0.1:2525";
     /// <summary>

@@ -31,7 +31,10 @@ public sealed class IndexModel(ContactService contacts, ContactImporter importer
     {
         Contact? created = null;
         if (await TryAsync(async () => created = await contacts.CreateAsync(new ContactInput(New.Name, New.Email, New.Company, New.Phone, New.Tags), ct), "New"))
-            return Redirect($"/contacts/{created!.Id}");
+        {
+            Flash($"{created!.Name} <{created.Email}> was added to your contacts.");
+            return Redirect($"/contacts/{created.Id}");
+        }
         ShowNewForm = true;
         await LoadAsync(ct);
         return Page();
