@@ -44,7 +44,7 @@ public sealed class AccessFixture : IAsyncLifetime
         using var admin = Host.Client(AdminToken);
         ContactId = (await Json.ReadAsync(await admin.Post("/api/v1/contacts", new { name = "Ana Lima", email = "ana@customer.test" }), HttpStatusCode.Created))
             .GetProperty("id").GetInt64();
-        TemplateId = (await Json.ReadAsync(await admin.Post("/api/v1/templates", new { name = "Hello", recordType = "contact", subject = "Hello", body = "Hi {{contact.name}}" }), HttpStatusCode.Created))
+        TemplateId = (await Json.ReadAsync(await admin.Post("/api/v1/templates", new { name = "Hello", recordType = "contact", subject = "Hello", body = "Hi {{record.name}}" }), HttpStatusCode.Created))
             .GetProperty("id").GetInt64();
     }
 
