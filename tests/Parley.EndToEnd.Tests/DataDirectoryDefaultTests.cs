@@ -1,3 +1,4 @@
+using Parley.Testing;
 using Parley.EndToEnd.Tests.Infrastructure;
 
 namespace Parley.EndToEnd.Tests;
