@@ -73,7 +73,8 @@ public sealed class OutboxSender(ISmtpDeliveryClient smtp, SecretProtector secre
         catch (InvalidOperationException e)
         {
             // The stored password cannot be decrypted: this relay cannot be used until it is entered again.
-            return (DeliveryResult.NotAttempted(DeliveryOutcome.TransientFailure, null, e.Message, [item.Recipient]), $"could not be used ({e.Message.TrimEnd('.')})");
+            var unusable = DeliveryResult.NotAttempted(DeliveryOutcome.TransientFailure, null, e.Message, [item.Recipient]);
+            return (unusable, $"could not be used ({e.Message.TrimEnd('.')})");
         }
         var result = await smtp.SendAsync(endpoint, message, envelopeFrom, [item.Recipient], ct);
         if (!result.FailedBeforeTransaction) return (result, null);

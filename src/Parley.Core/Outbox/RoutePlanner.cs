@@ -11,7 +11,8 @@ public sealed record RelayChoice(OutgoingServer Server, string Why);
 /// <param name="FromAddress">The From actually used: the author's, or the notifications address when rewritten.</param>
 /// <param name="FromNote">Why From was rewritten, as a sentence; null when it was not.</param>
 /// <param name="DirectWhy">For direct delivery, the clause after "the recipient's mail server".</param>
-public sealed record RouteDecision(IReadOnlyList<RelayChoice> Relays, string FromAddress, bool FromRewritten, string? FromNote, string DirectWhy = "")
+public sealed record RouteDecision(
+    IReadOnlyList<RelayChoice> Relays, string FromAddress, bool FromRewritten, string? FromNote, string DirectWhy = "")
 {
     /// <summary>
     /// The sentence for the chatter, from what happened: the failovers on the way (each already a clause such as
@@ -20,9 +21,13 @@ public sealed record RouteDecision(IReadOnlyList<RelayChoice> Relays, string Fro
     /// <param name="used">The relay of the last attempt (null: direct, or no relay was tried).</param>
     public string Describe(IReadOnlyList<string> failovers, RelayChoice? used, bool sent)
     {
-        var how = used is not null
-            ? sent ? $"Sent via relay \"{used.Server.Name}\"{used.Why}." : $"Tried relay \"{used.Server.Name}\"{used.Why}."
-            : sent ? $"Delivered directly to the recipient's mail server{DirectWhy}." : $"Tried direct delivery to the recipient's mail server{DirectWhy}.";
+        var how = (used, sent) switch
+        {
+            ({ } relay, true) => $"Sent via relay \"{relay.Server.Name}\"{relay.Why}.",
+            ({ } relay, false) => $"Tried relay \"{relay.Server.Name}\"{relay.Why}.",
+            (null, true) => $"Delivered directly to the recipient's mail server{DirectWhy}.",
+            (null, false) => $"Tried direct delivery to the recipient's mail server{DirectWhy}.",
+        };
         if (failovers.Count > 0) how = Capitalized(string.Join("; ", failovers)) + "; " + char.ToLowerInvariant(how[0]) + how[1..];
         return FromNote is null ? how : $"{FromNote} {how}";
     }
@@ -42,7 +47,8 @@ public static class RoutePlanner
 {
     public const string NotificationsLocalPart = "notifications";
 
-    public static RouteDecision Choose(string authorAddress, IReadOnlyList<OutgoingServer> relaysByPriority, IReadOnlySet<string> sendingDomains, string aliasDomain)
+    public static RouteDecision Choose(
+        string authorAddress, IReadOnlyList<OutgoingServer> relaysByPriority, IReadOnlySet<string> sendingDomains, string aliasDomain)
     {
         var asAuthor = Matches(authorAddress, relaysByPriority);
         if (asAuthor.Count > 0) return new RouteDecision(asAuthor, authorAddress, false, null);
@@ -60,9 +66,8 @@ public static class RoutePlanner
         if (asNotifications.Count > 0) return new RouteDecision(asNotifications, notifications, true, rewritten);
         if (relaysByPriority.Count == 0) return new RouteDecision([], notifications, true, rewritten);
         // No relay may send as anyone Parley could write as: the first one still gets to try, and none after it.
-        var first = relaysByPriority[0];
-        return new RouteDecision(
-            [new RelayChoice(first, $", the first by priority, although its from filter does not list {notifications} either")], notifications, true, rewritten);
+        var first = new RelayChoice(relaysByPriority[0], $", the first by priority, although its from filter does not list {notifications} either");
+        return new RouteDecision([first], notifications, true, rewritten);
     }
 
     /// <summary>Relays whose filter lists the address, then those listing its domain, then those without a filter; each by priority.</summary>
@@ -75,7 +80,8 @@ public static class RoutePlanner
                 choices.Add(new RelayChoice(relay, $" because its from filter lists {address}"));
         // A stored filter lists a domain bare: OutgoingServerService drops the "@" of "@example.com".
         foreach (var relay in relays)
-            if (choices.All(c => c.Server != relay) && Filter(relay).Any(f => !f.Contains('@') && string.Equals(f, domain, StringComparison.OrdinalIgnoreCase)))
+            if (choices.All(c => c.Server != relay)
+                && Filter(relay).Any(f => !f.Contains('@') && string.Equals(f, domain, StringComparison.OrdinalIgnoreCase)))
                 choices.Add(new RelayChoice(relay, $" because its from filter lists the domain {domain}"));
         foreach (var relay in relays)
             if (Filter(relay).Length == 0)

@@ -4,7 +4,10 @@ using Parley.Core.Settings;
 
 namespace Parley.Core.Outbox;
 
-/// <summary>What every send of a batch reads once: the alias domain, the relays by priority, the sending domains (with their DKIM keys) and the bounce address.</summary>
+/// <summary>
+/// What every send of a batch reads once: the alias domain, the relays by priority, the sending domains (with their
+/// DKIM keys) and the bounce address.
+/// </summary>
 public sealed record SendContext(
     string? AliasDomain, IReadOnlyList<OutgoingServer> Relays, IReadOnlyDictionary<string, SendingDomain> SendingDomains, BounceAddress Bounces)
 {
