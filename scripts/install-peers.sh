@@ -21,6 +21,7 @@ packages=(
   openssl                                   # test certificates (dovecot STARTTLS); brings libssl3, which .NET's SslStream loads
   util-linux mount coreutils                # runuser, unshare; mount --bind (opendkim-testmsg); timeout, chown
   sqlite3 ca-certificates
+  curl                                      # scrapes /metrics as Prometheus would (MetricsEndToEndTests)
   systemd                                   # systemd-analyze verify checks deploy/parley.service
   tzdata                                    # .NET's TimeZoneInfo reads /usr/share/zoneinfo (optional priority from Debian 13 on)
 )
@@ -76,6 +77,7 @@ need ".NET's native libraries (libicu72 libssl3 zlib1g libgssapi-krb5-2)" sh -c 
   'ldconfig -p | grep -q "libicuuc\.so\.[0-9]" && ldconfig -p | grep -q "libssl\.so\.3 " && ldconfig -p | grep -q "libz\.so\.1 " && ldconfig -p | grep -q "libgssapi_krb5\.so\.2 "'
 need ".NET's time-zone database (tzdata)" test -f /usr/share/zoneinfo/UTC
 need "systemd-analyze (checks deploy/parley.service)" systemd-analyze --version
+need "curl (scrapes /metrics)" curl --version
 if [ "$fail" -ne 0 ]; then
   echo "install-peers: a peer the tests need is missing (see above)." >&2
   exit 1

@@ -22,13 +22,10 @@ public sealed partial class MetricsEndToEndTests(ITestOutputHelper output)
 
     private static async Task<(int Status, string Body)> CurlAsync(string url, string? token = null)
     {
-        var info = new ProcessStartInfo("curl") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "-s", "-m", "20", "-w", "\n%{http_code}", url }) info.ArgumentList.Add(a);
-        if (token is not null) { info.ArgumentList.Add("-H"); info.ArgumentList.Add($"Authorization: Bearer {token}"); }
-        using var curl = Process.Start(info) ?? throw new InvalidOperationException("curl did not start");
-        var text = await curl.StandardOutput.ReadToEndAsync();
-        await curl.WaitForExitAsync();
+        string[] arguments = ["-s", "-m", "20", "-w", "\n%{http_code}", url, .. token is null ? Array.Empty<string>() : ["-H", $"Authorization: Bearer {token}"]];
+        var curl = await PeerProcess.RunAsync("/usr/bin/curl", arguments, TimeSpan.FromSeconds(30), CancellationToken.None);
         Assert.Equal(0, curl.ExitCode);
+        var text = curl.StandardOutput.TrimEnd('\n'); // PeerProcess ends each line it read with a newline
         var split = text.LastIndexOf('\n');
         return (int.Parse(text[(split + 1)..], CultureInfo.InvariantCulture), text[..split]);
     }

@@ -70,11 +70,7 @@ public sealed partial class RoutingSteps(
         var doubt = SenderTrust.Doubt(prepared.Auth, context.Settings.SenderVerification);
         var destination = await destinations.FindAsync(inbound, mime, recipients, context, automatic, doubt, beforeWrite, ct);
         if (destination.TakenBySpecialInbox) return Taken(inbound, destination.Why);
-        if (destination.Record is not { } record)
-        {
-            LogUnrouted(inbound.Id, mime.MessageId);
-            return Unrouted(inbound, destination.Why);
-        }
+        if (destination.Record is not { } record) return Unrouted(inbound, destination.Why);
 
         var message = await poster.PostAsync(inbound, mime, record, inbound.AuthenticationResults, ct, beforeWrite);
         inbound.Route = Truncate(destination.Why, 1000);
@@ -99,7 +95,6 @@ public sealed partial class RoutingSteps(
         inbound.Status = InboundStatus.Duplicate;
         inbound.Route = duplicate;
         inbound.Error = null;
-        LogDuplicate(inbound.Id, inbound.MessageId);
         return true;
     }
 
@@ -153,12 +148,6 @@ public sealed partial class RoutingSteps(
         inbound.Error = why;
         return RouteResult.None;
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Inbound message {Id} ({MessageId}) matched no thread; kept as unrouted")]
-    private partial void LogUnrouted(long id, string? messageId);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Inbound message {Id} ({MessageId}) is a duplicate; not posted again")]
-    private partial void LogDuplicate(long id, string? messageId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Loop protection stopped inbound message {Id} from {Sender}: over {Limit} messages in {Minutes} minutes")]
     private partial void LogLoopLimited(long id, string sender, int limit, int minutes);
