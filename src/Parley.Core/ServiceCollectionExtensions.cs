@@ -8,6 +8,7 @@ using Parley.Core.Identity;
 using Parley.Core.Inbound;
 using Parley.Core.Outbox;
 using Parley.Core.Records;
+using Parley.Core.Reports;
 using Parley.Core.Settings;
 using Parley.Core.Templates;
 
@@ -91,6 +92,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<Followers.FollowerNotifier>();
         services.TryAddSingleton<IInboundAuthenticator, UncheckedInboundAuthenticator>();
         services.AddParleyDoctor();
+        services.AddParleyReports();
         return services;
     }
 

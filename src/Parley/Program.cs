@@ -17,6 +17,7 @@ var root = new RootCommand("Parley: talk to your customers by email, and make su
     MailgateCommand.Create(),
     BackupCommand.Create(),
     BackupCommand.CreateRestore(),
+    ReportsCommand.Create(),
 };
 var parsed = root.Parse(args);
 // serve stops by itself on SIGTERM and SIGINT (the host drains within --shutdown-timeout); System.CommandLine's own

@@ -45,6 +45,7 @@ public sealed class ParleyDbContext(DbContextOptions<ParleyDbContext> options) :
     public DbSet<ReceivedHtml> ReceivedHtml => Set<ReceivedHtml>();
     public DbSet<Fetch.FetchAccount> FetchAccounts => Set<Fetch.FetchAccount>();
     public DbSet<Fetch.FetchFailure> FetchFailures => Set<Fetch.FetchFailure>();
+    public DbSet<Reports.ReceivedReport> Reports => Set<Reports.ReceivedReport>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -210,6 +211,7 @@ public sealed class ParleyDbContext(DbContextOptions<ParleyDbContext> options) :
             e.HasKey(s => s.Key);
             e.Property(s => s.Key).HasMaxLength(100);
         });
+        Reports.ReportsModel.Configure(b);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)

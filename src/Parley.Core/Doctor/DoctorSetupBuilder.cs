@@ -95,7 +95,8 @@ public sealed class DoctorSetupBuilder(ParleyDbContext db, SettingsService setti
             HostAddress = publicIp,
             ReceivingHosts = serverName.IsChosen ? [serverName.Current] : [],
             // The same address the suggested DMARC record uses, so the doctor's fix and the Domains page agree.
-            DmarcReportAddress = $"dmarc-reports@{alias ?? domain.Name}",
+            DmarcReportAddress = $"{Reports.ReportsInbox.DmarcLocalPart}@{alias ?? domain.Name}",
+            TlsReportAddress = $"{Reports.ReportsInbox.TlsLocalPart}@{alias ?? domain.Name}",
         };
         return new DoctorSetup(setup, notes);
     }

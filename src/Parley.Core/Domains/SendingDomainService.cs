@@ -93,6 +93,14 @@ public sealed class SendingDomainService(ParleyDbContext db, SecretProtector sec
         records.Add(new DnsRecordSuggestion("TXT", $"_dmarc.{entity.Name}",
             $"v=DMARC1; p=none; rua=mailto:dmarc-reports@{aliasDomain ?? entity.Name}",
             "DMARC: start with p=none and watch the reports; when every source passes, move to p=quarantine, then p=reject."));
+        var reportsDomain = aliasDomain ?? entity.Name;
+        if (!Parley.Deliverability.Dns.DnsName.IsSameOrSubdomain(reportsDomain, entity.Name) && !Parley.Deliverability.Dns.DnsName.IsSameOrSubdomain(entity.Name, reportsDomain))
+        {
+            records.Add(new DnsRecordSuggestion("TXT", $"{entity.Name}._report._dmarc.{reportsDomain}", "v=DMARC1",
+                $"DMARC report authorization (RFC 7489 §7.1): {reportsDomain} agrees to receive {entity.Name}'s reports; without it receivers do not send them there."));
+        }
+        records.Add(new DnsRecordSuggestion("TXT", $"_smtp._tls.{entity.Name}", $"v=TLSRPTv1; rua=mailto:tls-reports@{reportsDomain}",
+            "TLS-RPT (RFC 8460): senders report TLS failures delivering to this domain to Parley, which shows them with the DMARC reports."));
 
         if (aliasDomain is not null)
         {

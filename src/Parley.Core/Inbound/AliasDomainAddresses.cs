@@ -22,7 +22,8 @@ public sealed class AliasDomainAddresses
 
     /// <summary>Local parts Parley uses itself: no alias may take them (nor any with a "+", the token separator).</summary>
     private static readonly string[] Reserved =
-        [ReplyAddress.LocalPrefix.TrimEnd('+'), BounceAddress.LocalPrefix.TrimEnd('+'), RoutePlanner.NotificationsLocalPart, Postmaster, "mailer-daemon"];
+        [ReplyAddress.LocalPrefix.TrimEnd('+'), BounceAddress.LocalPrefix.TrimEnd('+'), RoutePlanner.NotificationsLocalPart, Postmaster, "mailer-daemon",
+            .. Reports.ReportsInbox.LocalParts];
 
     /// <summary>Local parts that exist whatever the aliases (abuse@: RFC 2142); what arrives there waits for an admin.</summary>
     private static readonly string[] AlwaysThere = [Postmaster, "abuse", RoutePlanner.NotificationsLocalPart];

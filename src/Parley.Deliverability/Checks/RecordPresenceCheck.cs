@@ -7,7 +7,8 @@ namespace Parley.Deliverability.Checks;
 /// <summary>TLS-RPT (RFC 8460), BIMI and DNSSEC: records that help but are optional, reported as info (or warn when broken).</summary>
 public sealed class RecordPresenceCheck(IDnsResolver dns)
 {
-    public async Task<Finding> CheckTlsRptAsync(string domain, CancellationToken cancellationToken)
+    /// <param name="reportAddress">The rua= mailbox to propose (default tls-reports@domain).</param>
+    public async Task<Finding> CheckTlsRptAsync(string domain, string? reportAddress, CancellationToken cancellationToken)
     {
         var name = "_smtp._tls." + domain;
         var answer = await SafeDns.QueryAsync(dns, name, DnsRecordType.Txt, cancellationToken).ConfigureAwait(false);
@@ -21,7 +22,7 @@ public sealed class RecordPresenceCheck(IDnsResolver dns)
         {
             return new Finding("tls-rpt.missing", FindingSeverity.Info, "No TLS-RPT record",
                 $"{name} is not published; senders cannot report TLS failures delivering to {domain}.",
-                new DnsFix("TXT", name, $"v=TLSRPTv1; rua=mailto:tls-reports@{domain}"));
+                new DnsFix("TXT", name, $"v=TLSRPTv1; rua=mailto:{reportAddress ?? "tls-reports@" + domain}"));
         }
 
         return records.Length == 1 && records[0].Text.Contains("rua=", StringComparison.Ordinal)

@@ -54,6 +54,7 @@ public sealed class DmarcAnalyzer(IDnsResolver dns)
             findings.Add(new Finding("dmarc.syntax", FindingSeverity.Fail, "The DMARC record is not valid",
                 $"_dmarc.{name} has \"{broken}\", which does not start with exactly \"v=DMARC1;\" (tags are separated by semicolons); receivers ignore it. Publish the record below.",
                 new DnsFix("TXT", "_dmarc." + name, starter)));
+            findings.AddRange(await CheckOwnReportAuthorizationAsync(name, org, reportAddress, cancellationToken).ConfigureAwait(false));
             return new DmarcAnalysis { Domain = name, OrganizationalDomain = org, Findings = findings };
         }
 
@@ -62,6 +63,7 @@ public sealed class DmarcAnalyzer(IDnsResolver dns)
             findings.Add(new Finding("dmarc.missing", FindingSeverity.Fail, "No DMARC record",
                 $"Neither _dmarc.{name} nor a parent domain publishes a DMARC record: receivers apply no policy and send no reports, and big mailbox providers expect one from bulk senders. Start with p=none and reports, then tighten.",
                 new DnsFix("TXT", "_dmarc." + name, starter)));
+            findings.AddRange(await CheckOwnReportAuthorizationAsync(name, org, reportAddress, cancellationToken).ConfigureAwait(false));
             return new DmarcAnalysis { Domain = name, OrganizationalDomain = org, Findings = findings };
         }
 
@@ -86,6 +88,13 @@ public sealed class DmarcAnalyzer(IDnsResolver dns)
         }
 
         findings.AddRange(await CheckReportDestinationsAsync(policy.Domain!, org, record, cancellationToken).ConfigureAwait(false));
+        if (reportAddress is not null && !record.AggregateReportUris.Any(u => string.Equals(u.Mailbox, reportAddress, StringComparison.OrdinalIgnoreCase)))
+        {
+            var rua = string.Join(",", record.AggregateReportUris.Select(u => u.Uri).Append("mailto:" + reportAddress));
+            findings.Add(new Finding("dmarc.reports-not-to-parley", FindingSeverity.Info, "Aggregate reports do not come to Parley",
+                $"The record's rua= does not name {reportAddress}, so Parley cannot show which sources send as {name} and whether they pass. Add it (reports may go to several addresses):",
+                new DnsFix("TXT", recordName, DmarcRecordEditor.SetTag(record.Text, "rua", rua))));
+        }
         if (!findings.Any(f => f.Severity is FindingSeverity.Warn or FindingSeverity.Fail))
         {
             findings.Insert(0, new Finding("dmarc.valid", FindingSeverity.Pass, "DMARC record is valid",
@@ -170,6 +179,38 @@ public sealed class DmarcAnalyzer(IDnsResolver dns)
             findings.Add(new Finding("dmarc.testing", FindingSeverity.Info, "DMARC is in test mode (t=y)",
                 $"Receivers apply {effective.ToString().ToLowerInvariant()} one step softer. Remove t=y when the reports show every sender passing."));
         }
+    }
+
+    /// <summary>
+    /// RFC 7489 §7.1 for Parley's own reports address: when it is outside the policy domain's organization (the alias
+    /// domain is another domain), the alias domain must publish &lt;policy-domain&gt;._report._dmarc.&lt;alias-domain&gt;.
+    /// </summary>
+    private async Task<IEnumerable<Finding>> CheckOwnReportAuthorizationAsync(string policyDomain, string org, string? reportAddress, CancellationToken cancellationToken)
+    {
+        if (reportAddress is null || reportAddress.LastIndexOf('@') is var at && at <= 0)
+        {
+            return [];
+        }
+
+        var destination = reportAddress[(at + 1)..].Trim().TrimEnd('.').ToLowerInvariant();
+        if (DnsName.IsSameOrSubdomain(destination, org))
+        {
+            return [];
+        }
+
+        var name = $"{policyDomain}._report._dmarc.{destination}";
+        var answer = await SafeDns.QueryAsync(dns, name, DnsRecordType.Txt, cancellationToken).ConfigureAwait(false);
+        if (answer.IsTemporaryFailure)
+        {
+            return [new Finding("dmarc.report-authorization-unknown", FindingSeverity.Info, "The reports authorization could not be checked",
+                $"The lookup of {name} failed ({answer.Status}).")];
+        }
+
+        return answer.RecordsOf<DnsTxtRecord>().Any(t => t.Text.TrimStart().StartsWith("v=DMARC1", StringComparison.OrdinalIgnoreCase))
+            ? [new Finding("dmarc.report-authorization", FindingSeverity.Pass, "The alias domain accepts this domain's reports", $"{name} publishes \"v=DMARC1\" (RFC 7489 §7.1).")]
+            : [new Finding("dmarc.report-authorization-missing", FindingSeverity.Warn, "The alias domain must authorize this domain's reports",
+                $"Reports go to {reportAddress}, outside {org}; receivers send them there only when {destination} publishes {name} TXT \"v=DMARC1\" (RFC 7489 §7.1). Publish it along with the DMARC record.",
+                new DnsFix("TXT", name, "v=DMARC1"))];
     }
 
     /// <summary>RFC 7489 7.1 / DMARCbis: a destination outside the domain's organization must publish &lt;domain&gt;._report._dmarc.&lt;dest&gt;.</summary>

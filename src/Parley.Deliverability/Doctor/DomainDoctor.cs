@@ -79,7 +79,7 @@ public sealed class DomainDoctor
 
         var presence = new RecordPresenceCheck(dns);
         others.Add(Guard("mta-sts", () => new MtaStsCheck(dns, _mtaSts).CheckAsync(domain, ct), cancellationToken));
-        others.Add(Guard("tls-rpt", async () => (IReadOnlyList<Finding>)[await presence.CheckTlsRptAsync(domain, ct).ConfigureAwait(false)], cancellationToken));
+        others.Add(Guard("tls-rpt", async () => (IReadOnlyList<Finding>)[await presence.CheckTlsRptAsync(domain, setup.TlsReportAddress, ct).ConfigureAwait(false)], cancellationToken));
         others.Add(Guard("bimi", async () => (IReadOnlyList<Finding>)[await presence.CheckBimiAsync(domain, ct).ConfigureAwait(false)], cancellationToken));
         others.Add(Guard("dnssec", async () => (IReadOnlyList<Finding>)[RecordPresenceCheck.DnssecFrom(domain, await dns.QueryAsync(domain, DnsRecordType.Txt, ct).ConfigureAwait(false))], cancellationToken));
 

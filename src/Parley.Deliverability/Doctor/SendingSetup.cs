@@ -67,5 +67,8 @@ public sealed record SendingSetup
     /// <summary>The mailbox to propose for rua= in a new DMARC record; default dmarc-reports@Domain.</summary>
     public string? DmarcReportAddress { get; init; }
 
+    /// <summary>The mailbox to propose for rua= in a new TLS-RPT record; default tls-reports@Domain.</summary>
+    public string? TlsReportAddress { get; init; }
+
     public string EffectiveBounceDomain => string.IsNullOrWhiteSpace(BounceDomain) ? Domain : BounceDomain;
 }

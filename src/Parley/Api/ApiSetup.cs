@@ -46,6 +46,7 @@ public static class ApiSetup
         admin.MapInboundApi();
         admin.MapFetchAccountsApi();
         admin.MapSuppressionsApi();
+        admin.MapReportsApi();
 
         api.MapGroup("").RequireAuthorization(ParleyPolicies.Mailgate).MapInboundRawApi();
     }
