@@ -211,7 +211,7 @@ public sealed class ParleyDbContext(DbContextOptions<ParleyDbContext> options) :
             e.HasKey(s => s.Key);
             e.Property(s => s.Key).HasMaxLength(100);
         });
-        Reports.ReportsModel.Configure(b);
+        global::Parley.Core.Reports.ReportsModel.Configure(b);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)

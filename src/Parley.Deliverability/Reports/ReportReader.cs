@@ -67,7 +67,7 @@ public sealed class ReportReader(ReportLimits? limits = null)
         var first = FirstSignificant(span);
         if (first == (byte)'<')
         {
-            outcomes.Add(Guarded(source, () => new ReportOutcome(source, DmarcAggregateParser.Parse(span, _limits), null, null)));
+            outcomes.Add(Guarded(source, () => new ReportOutcome(source, DmarcAggregateParser.Parse(bytes.Span, _limits), null, null)));
         }
         else if (first == (byte)'{')
         {
@@ -275,6 +275,12 @@ public sealed class ReportReader(ReportLimits? limits = null)
     private static bool LooksLikeMessage(ReadOnlySpan<byte> span)
     {
         // A header field name, then a colon, on the first line (RFC 5322 §2.2): printable ASCII but no space or colon.
+        // An mbox "From " line may lead a saved message.
+        if (span.StartsWith("From "u8))
+        {
+            return true;
+        }
+
         var line = span[..Math.Min(span.Length, 998)];
         var colon = line.IndexOf((byte)':');
         if (colon <= 0)

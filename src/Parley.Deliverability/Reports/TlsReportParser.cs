@@ -23,7 +23,21 @@ public static class TlsReportParser
 
         using (document)
         {
-            var root = document.RootElement;
+            try
+            {
+                return Read(document.RootElement);
+            }
+            catch (InvalidOperationException e)
+            {
+                // A string that is not valid UTF-8 fails only when it is read.
+                throw new ReportFormatException($"The TLS report is not valid JSON: {e.Message}");
+            }
+        }
+    }
+
+    private static TlsReport Read(JsonElement root)
+    {
+        {
             if (root.ValueKind != JsonValueKind.Object)
             {
                 throw new ReportFormatException("The TLS report is not a JSON object.");
