@@ -853,6 +853,261 @@ namespace Parley.Data.Postgres.Migrations
                     b.ToTable("OutgoingServers");
                 });
 
+            modelBuilder.Entity("Parley.Core.Reports.DmarcReportRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Day")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Disposition")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<bool>("DkimAligned")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("DkimResult")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("DkimSignatures")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("Domain")
+                        .IsRequired()
+                        .HasMaxLength(253)
+                        .HasColumnType("character varying(253)");
+
+                    b.Property<string>("EnvelopeFrom")
+                        .HasMaxLength(253)
+                        .HasColumnType("character varying(253)");
+
+                    b.Property<string>("HeaderFrom")
+                        .IsRequired()
+                        .HasMaxLength(253)
+                        .HasColumnType("character varying(253)");
+
+                    b.Property<string>("Reasons")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<long>("ReceivedReportId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Reporter")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("SourceIp")
+                        .IsRequired()
+                        .HasMaxLength(45)
+                        .HasColumnType("character varying(45)");
+
+                    b.Property<bool>("SpfAligned")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("SpfDomain")
+                        .HasMaxLength(253)
+                        .HasColumnType("character varying(253)");
+
+                    b.Property<string>("SpfResult")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReceivedReportId");
+
+                    b.HasIndex("Domain", "Day");
+
+                    b.ToTable("DmarcReportRow");
+                });
+
+            modelBuilder.Entity("Parley.Core.Reports.ReceivedReport", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long?>("BeginAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Domain")
+                        .HasMaxLength(253)
+                        .HasColumnType("character varying(253)");
+
+                    b.Property<long?>("EndAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("InboundMessageId")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("IsOurs")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("OrgName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Policy")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Problem")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<long?>("RawMimeId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ReportId")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<long>("Volume")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RawMimeId");
+
+                    b.HasIndex("Domain", "ReceivedAt");
+
+                    b.HasIndex("Kind", "OrgName", "ReportId")
+                        .IsUnique();
+
+                    b.ToTable("Reports");
+                });
+
+            modelBuilder.Entity("Parley.Core.Reports.TlsReportFailureRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("Count")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Day")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Domain")
+                        .IsRequired()
+                        .HasMaxLength(253)
+                        .HasColumnType("character varying(253)");
+
+                    b.Property<string>("ReasonCode")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<long>("ReceivedReportId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ReceivingIp")
+                        .HasMaxLength(45)
+                        .HasColumnType("character varying(45)");
+
+                    b.Property<string>("ReceivingMx")
+                        .HasMaxLength(253)
+                        .HasColumnType("character varying(253)");
+
+                    b.Property<string>("ResultType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("SendingIp")
+                        .HasMaxLength(45)
+                        .HasColumnType("character varying(45)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReceivedReportId");
+
+                    b.HasIndex("Domain", "Day");
+
+                    b.ToTable("TlsReportFailureRow");
+                });
+
+            modelBuilder.Entity("Parley.Core.Reports.TlsReportPolicyRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("Day")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Domain")
+                        .IsRequired()
+                        .HasMaxLength(253)
+                        .HasColumnType("character varying(253)");
+
+                    b.Property<long>("Failed")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("PolicyType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)");
+
+                    b.Property<long>("ReceivedReportId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Reporter")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("Successful")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReceivedReportId");
+
+                    b.HasIndex("Domain", "Day");
+
+                    b.ToTable("TlsReportPolicyRow");
+                });
+
             modelBuilder.Entity("Parley.Core.Settings.Setting", b =>
                 {
                     b.Property<string>("Key")
@@ -1050,6 +1305,49 @@ namespace Parley.Data.Postgres.Migrations
                         .IsRequired();
 
                     b.Navigation("ChatterMessage");
+                });
+
+            modelBuilder.Entity("Parley.Core.Reports.DmarcReportRow", b =>
+                {
+                    b.HasOne("Parley.Core.Reports.ReceivedReport", "Report")
+                        .WithMany()
+                        .HasForeignKey("ReceivedReportId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Report");
+                });
+
+            modelBuilder.Entity("Parley.Core.Reports.ReceivedReport", b =>
+                {
+                    b.HasOne("Parley.Core.Chatter.RawMime", "RawMime")
+                        .WithMany()
+                        .HasForeignKey("RawMimeId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.Navigation("RawMime");
+                });
+
+            modelBuilder.Entity("Parley.Core.Reports.TlsReportFailureRow", b =>
+                {
+                    b.HasOne("Parley.Core.Reports.ReceivedReport", "Report")
+                        .WithMany()
+                        .HasForeignKey("ReceivedReportId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Report");
+                });
+
+            modelBuilder.Entity("Parley.Core.Reports.TlsReportPolicyRow", b =>
+                {
+                    b.HasOne("Parley.Core.Reports.ReceivedReport", "Report")
+                        .WithMany()
+                        .HasForeignKey("ReceivedReportId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Report");
                 });
 
             modelBuilder.Entity("Parley.Core.Domains.SendingDomain", b =>

@@ -816,6 +816,253 @@ namespace Parley.Data.Sqlite.Migrations
                     b.ToTable("OutgoingServers");
                 });
 
+            modelBuilder.Entity("Parley.Core.Reports.DmarcReportRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Day")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Disposition")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("DkimAligned")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("DkimResult")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DkimSignatures")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Domain")
+                        .IsRequired()
+                        .HasMaxLength(253)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EnvelopeFrom")
+                        .HasMaxLength(253)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HeaderFrom")
+                        .IsRequired()
+                        .HasMaxLength(253)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reasons")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReceivedReportId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reporter")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SourceIp")
+                        .IsRequired()
+                        .HasMaxLength(45)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("SpfAligned")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SpfDomain")
+                        .HasMaxLength(253)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SpfResult")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReceivedReportId");
+
+                    b.HasIndex("Domain", "Day");
+
+                    b.ToTable("DmarcReportRow");
+                });
+
+            modelBuilder.Entity("Parley.Core.Reports.ReceivedReport", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("BeginAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Domain")
+                        .HasMaxLength(253)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("EndAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("InboundMessageId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("IsOurs")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OrgName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Policy")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Problem")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RawMimeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReportId")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Volume")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RawMimeId");
+
+                    b.HasIndex("Domain", "ReceivedAt");
+
+                    b.HasIndex("Kind", "OrgName", "ReportId")
+                        .IsUnique();
+
+                    b.ToTable("Reports");
+                });
+
+            modelBuilder.Entity("Parley.Core.Reports.TlsReportFailureRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Day")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Domain")
+                        .IsRequired()
+                        .HasMaxLength(253)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReasonCode")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReceivedReportId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReceivingIp")
+                        .HasMaxLength(45)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReceivingMx")
+                        .HasMaxLength(253)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResultType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SendingIp")
+                        .HasMaxLength(45)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReceivedReportId");
+
+                    b.HasIndex("Domain", "Day");
+
+                    b.ToTable("TlsReportFailureRow");
+                });
+
+            modelBuilder.Entity("Parley.Core.Reports.TlsReportPolicyRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Day")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Domain")
+                        .IsRequired()
+                        .HasMaxLength(253)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Failed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PolicyType")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReceivedReportId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reporter")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Successful")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ReceivedReportId");
+
+                    b.HasIndex("Domain", "Day");
+
+                    b.ToTable("TlsReportPolicyRow");
+                });
+
             modelBuilder.Entity("Parley.Core.Settings.Setting", b =>
                 {
                     b.Property<string>("Key")
@@ -1009,6 +1256,49 @@ namespace Parley.Data.Sqlite.Migrations
                         .IsRequired();
 
                     b.Navigation("ChatterMessage");
+                });
+
+            modelBuilder.Entity("Parley.Core.Reports.DmarcReportRow", b =>
+                {
+                    b.HasOne("Parley.Core.Reports.ReceivedReport", "Report")
+                        .WithMany()
+                        .HasForeignKey("ReceivedReportId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Report");
+                });
+
+            modelBuilder.Entity("Parley.Core.Reports.ReceivedReport", b =>
+                {
+                    b.HasOne("Parley.Core.Chatter.RawMime", "RawMime")
+                        .WithMany()
+                        .HasForeignKey("RawMimeId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.Navigation("RawMime");
+                });
+
+            modelBuilder.Entity("Parley.Core.Reports.TlsReportFailureRow", b =>
+                {
+                    b.HasOne("Parley.Core.Reports.ReceivedReport", "Report")
+                        .WithMany()
+                        .HasForeignKey("ReceivedReportId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Report");
+                });
+
+            modelBuilder.Entity("Parley.Core.Reports.TlsReportPolicyRow", b =>
+                {
+                    b.HasOne("Parley.Core.Reports.ReceivedReport", "Report")
+                        .WithMany()
+                        .HasForeignKey("ReceivedReportId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Report");
                 });
 
             modelBuilder.Entity("Parley.Core.Domains.SendingDomain", b =>
