@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Parley.Core.Chatter;
 using Parley.Smtp.Delivery;
 
@@ -71,6 +72,34 @@ public static class OutboxTransitions
         item.State = DeliveryState.Failed;
         item.LastError = "Cancelled by hand.";
         ShowOnChatter(item);
+    }
+
+    /// <summary>
+    /// Cancels every row of <paramref name="rows"/> not yet handed to a server (queued or deferred, and not leased by a
+    /// worker that may be sending it right now), on the rows and their chatter messages, in the caller's transaction.
+    /// Every condition is in the UPDATE itself, so a row a worker claims meanwhile is left to it.
+    /// </summary>
+    /// <returns>The ids of the rows cancelled.</returns>
+    public static async Task<List<long>> CancelUnsentAsync(Data.ParleyDbContext db, IQueryable<OutboxItem> rows, string reason, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var marker = Common.TextLimit.Truncate(reason, 2000);
+        var unsent = rows.Where(o => (o.State == DeliveryState.Queued || o.State == DeliveryState.Deferred) && (o.LeaseUntil == null || o.LeaseUntil < now));
+        var ids = await unsent.Select(o => o.Id).ToListAsync(cancellationToken);
+        var cancelled = new List<long>(ids.Count);
+        foreach (var chunk in ids.Chunk(500))
+        {
+            await db.Outbox.Where(o => chunk.Contains(o.Id) && (o.State == DeliveryState.Queued || o.State == DeliveryState.Deferred)
+                    && (o.LeaseUntil == null || o.LeaseUntil < now))
+                .ExecuteUpdateAsync(s => s.SetProperty(o => o.State, DeliveryState.Failed).SetProperty(o => o.LastError, marker), cancellationToken);
+            var done = await db.Outbox.Where(o => chunk.Contains(o.Id) && o.State == DeliveryState.Failed && o.LastError == marker)
+                .Select(o => new { o.Id, o.ChatterMessageId }).ToListAsync(cancellationToken);
+            var messages = done.Select(d => d.ChatterMessageId).ToList();
+            await db.Messages.Where(m => messages.Contains(m.Id))
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.State, DeliveryState.Failed).SetProperty(m => m.Error, marker), cancellationToken);
+            cancelled.AddRange(done.Select(d => d.Id));
+        }
+        return cancelled;
     }
 
     private static ChatterMessage ShowOnChatter(OutboxItem item)

@@ -253,6 +253,10 @@ namespace Parley.Data.Postgres.Migrations
                         .HasMaxLength(254)
                         .HasColumnType("character varying(254)");
 
+                    b.Property<string>("Language")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -734,6 +738,159 @@ namespace Parley.Data.Postgres.Migrations
                     b.ToTable("Inbound");
                 });
 
+            modelBuilder.Entity("Parley.Core.Mailings.Mailing", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CreatedByUserId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<long?>("OutgoingServerId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int?>("PerHour")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("PublicBaseUrl")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("QueueLeaseOwner")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long?>("QueueLeaseUntil")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("QueuedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("RecordIds")
+                        .HasColumnType("text");
+
+                    b.Property<string>("RecordType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long?>("ScheduledAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<int?>("SpreadMinutes")
+                        .HasColumnType("integer");
+
+                    b.Property<long?>("StartedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Tag")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<long>("TemplateId")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Total")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("State", "ScheduledAt");
+
+                    b.ToTable("Mailings");
+                });
+
+            modelBuilder.Entity("Parley.Core.Mailings.MailingRecipient", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)");
+
+                    b.Property<long?>("ChatterMessageId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("ComplainedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("Language")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("MailingId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("OutboxItemId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("RecordId")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("RecordType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long?>("RepliedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long?>("UnsubscribedAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChatterMessageId");
+
+                    b.HasIndex("OutboxItemId");
+
+                    b.HasIndex("MailingId", "RecordType", "RecordId")
+                        .IsUnique();
+
+                    b.ToTable("MailingRecipients");
+                });
+
             modelBuilder.Entity("Parley.Core.Outbox.OutboxItem", b =>
                 {
                     b.Property<long>("Id")
@@ -764,7 +921,13 @@ namespace Parley.Data.Postgres.Migrations
                     b.Property<long?>("LeaseUntil")
                         .HasColumnType("bigint");
 
+                    b.Property<long?>("MailingId")
+                        .HasColumnType("bigint");
+
                     b.Property<long>("NextAttemptAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long?>("OutgoingServerId")
                         .HasColumnType("bigint");
 
                     b.Property<string>("Recipient")
@@ -789,6 +952,8 @@ namespace Parley.Data.Postgres.Migrations
                     b.HasIndex("ChatterMessageId");
 
                     b.HasIndex("Recipient");
+
+                    b.HasIndex("MailingId", "State");
 
                     b.HasIndex("State", "NextAttemptAt");
 
@@ -966,6 +1131,41 @@ namespace Parley.Data.Postgres.Migrations
                     b.ToTable("Templates");
                 });
 
+            modelBuilder.Entity("Parley.Core.Templates.TemplateTranslation", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("TemplateId")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TemplateId", "Language")
+                        .IsUnique();
+
+                    b.ToTable("TemplateTranslations");
+                });
+
             modelBuilder.Entity("Parley.Core.Chatter.ChatterMessage", b =>
                 {
                     b.HasOne("Parley.Core.Chatter.RawMime", "RawMime")
@@ -1041,6 +1241,15 @@ namespace Parley.Data.Postgres.Migrations
                     b.Navigation("RawMime");
                 });
 
+            modelBuilder.Entity("Parley.Core.Mailings.MailingRecipient", b =>
+                {
+                    b.HasOne("Parley.Core.Mailings.Mailing", null)
+                        .WithMany()
+                        .HasForeignKey("MailingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Parley.Core.Outbox.OutboxItem", b =>
                 {
                     b.HasOne("Parley.Core.Chatter.ChatterMessage", "ChatterMessage")
@@ -1050,6 +1259,15 @@ namespace Parley.Data.Postgres.Migrations
                         .IsRequired();
 
                     b.Navigation("ChatterMessage");
+                });
+
+            modelBuilder.Entity("Parley.Core.Templates.TemplateTranslation", b =>
+                {
+                    b.HasOne("Parley.Core.Templates.MailTemplate", null)
+                        .WithMany()
+                        .HasForeignKey("TemplateId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Parley.Core.Domains.SendingDomain", b =>

@@ -11,7 +11,14 @@ public sealed record TemplateDto(long Id, string Name, string RecordType, string
     public static TemplateDto From(MailTemplate t) => new(t.Id, t.Name, t.RecordType, t.Subject, t.Body, t.UpdatedAt);
 }
 
-public sealed record PreviewBody(long? RecordId);
+public sealed record PreviewBody(long? RecordId, string? Language);
+
+public sealed record TranslationBody(string? Subject, string? Body);
+
+public sealed record TranslationDto(string Language, string Subject, string Body, DateTimeOffset UpdatedAt)
+{
+    public static TranslationDto From(TemplateTranslation t) => new(t.Language, t.Subject, t.Body, t.UpdatedAt);
+}
 
 public static class TemplatesApi
 {
@@ -44,8 +51,22 @@ public static class TemplatesApi
         {
             if (body.RecordId is not { } recordId)
                 throw new Core.Common.InvalidInputException("recordId", "Name the record to preview against, e.g. {\"recordId\": 1}.");
-            var rendered = await service.PreviewAsync(id, recordId, user.ToActingUser(), ct);
+            var rendered = await service.PreviewAsync(id, recordId, user.ToActingUser(), ct, body.Language);
             return new { subject = rendered.Subject, body = rendered.Body };
-        }).WithSummary("Render a template against a real record");
+        }).WithSummary("Render a template against a real record (in a language: one of its translations)");
+
+        templates.MapGet("/{id:long}/translations", async (long id, TemplateService service, CancellationToken ct) =>
+            (await service.TranslationsAsync(id, ct)).Select(TranslationDto.From))
+            .WithSummary("The template's translations");
+
+        templates.MapPut("/{id:long}/translations/{language}", async (long id, string language, TranslationBody body, TemplateService service, CancellationToken ct) =>
+            TranslationDto.From(await service.SetTranslationAsync(id, language, body.Subject, body.Body, ct)))
+            .WithSummary("Add or replace the template's subject and body in a language; records in that language get it");
+
+        templates.MapDelete("/{id:long}/translations/{language}", async (long id, string language, TemplateService service, CancellationToken ct) =>
+        {
+            await service.DeleteTranslationAsync(id, language, ct);
+            return Results.NoContent();
+        }).WithSummary("Remove a translation");
     }
 }
