@@ -181,4 +181,35 @@ public sealed class MailingTests
             .ToDictionary(r => r.GetProperty("address").GetString()!, r => r.GetProperty("language").GetString());
         Assert.Equal(("pt", "en"), (recipients["ana@customer.test"], recipients["bruno@customer.test"]));
     }
+
+    [Fact]
+    public async Task A_relay_answering_421_4_7_0_slows_that_domain_down_without_failing_messages()
+    {
+        await using var sink = await SmtpSinkPeer.StartAsync(new SmtpSinkOptions
+        {
+            SoftReject = ["RCPT"], ExtraArguments = ["-b", "421 4.7.0 Too many messages, slow down"], Verbose = true,
+        });
+        var (parley, template) = await SetUpAsync(sink, ("Ana", "ana@customer.test", ""), ("Bruno", "bruno@customer.test", ""), ("Chloé", "chloe@customer.test", ""));
+        await using var _ = parley;
+
+        // Paced at one a second, so the first answer is known before the others are due.
+        using var created = await parley.Api.PostAsync("/api/v1/mailings", JsonBody(new { name = "Spring offer", templateId = template, perHour = 3600 }));
+        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetInt64();
+        await parley.PostAsync($"/api/v1/mailings/{id}/send", new { });
+        var deferred = await Eventually.UntilAsync(() => parley.GetAsync("/api/v1/outbox?state=deferred"), o => o.GetArrayLength() == 3,
+            TimeSpan.FromSeconds(30), "all three emails are deferred");
+
+        var rows = deferred.EnumerateArray().ToList();
+        var probe = Assert.Single(rows, r => r.GetProperty("attempts").GetInt32() == 1);
+        Assert.Equal(421, probe.GetProperty("lastCode").GetInt32());
+        var held = rows.Where(r => r.GetProperty("attempts").GetInt32() == 0).ToList();
+        Assert.Equal(2, held.Count);
+        Assert.All(held, r => Assert.Contains("Parley is slowing down for customer.test, whose server asked it to", r.GetProperty("lastError").GetString()));
+        Assert.All(rows, r => Assert.True(r.GetProperty("nextAttemptAt").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddSeconds(30),
+            $"{r.GetProperty("recipient").GetString()} comes back after the throttle, not at once"));
+        Assert.Equal(0, (await parley.GetAsync("/api/v1/outbox?state=failed")).GetArrayLength());
+        var mailing = await parley.GetAsync($"/api/v1/mailings/{id}");
+        Assert.Equal(("sending", 3, 0), (mailing.GetProperty("state").GetString(), mailing.GetProperty("deferred").GetInt32(), mailing.GetProperty("failed").GetInt32()));
+        Assert.Equal(1, sink.Log.Split('\n').Count(l => l.Contains("RCPT TO:", StringComparison.OrdinalIgnoreCase)));
+    }
 }

@@ -15,7 +15,12 @@ public static class OutboxTransitions
     {
         var result = attempt.Result;
         var text = result.ReplyText;
-        item.Attempts++;
+        // Held back by adaptive throttling, nothing was sent: no attempt is used up.
+        var held = result.RetryAfter is not null && result.Host is null;
+        if (!held)
+        {
+            item.Attempts++;
+        }
         item.LastCode = result.StatusCode == 0 ? null : result.StatusCode;
         item.LastError = result.IsSent ? null : text;
         item.Route = attempt.Route;
@@ -35,6 +40,12 @@ public static class OutboxTransitions
                 {
                     item.State = DeliveryState.Failed;
                     item.LastError = $"Gave up after {item.Attempts} attempts. Last answer: {text}";
+                }
+                else if (result.RetryAfter is { } slowDown)
+                {
+                    // The destination asked to slow down: come back when its throttle lets mail through, not on the retry ladder.
+                    item.State = DeliveryState.Deferred;
+                    item.NextAttemptAt = now + slowDown;
                 }
                 else
                 {
