@@ -77,4 +77,37 @@ public sealed class MailingPageTests(BrowserFixture browser)
         await Assertions.Expect(page.Locator(".mailing-line .kind")).ToContainTextAsync("Mailing Spring offer sent");
         await BrowserFixture.ScreenshotAsync(page, "mailing-chatter-line");
     }
+
+    [Fact]
+    public async Task A_template_gets_a_translation_previewed_in_its_language_and_a_contact_its_language()
+    {
+        await using var parley = await ParleyHost.ServeAsync();
+        var ana = (await parley.PostAsync("/api/v1/contacts", new { name = "Ana Lima", email = "ana@customer.test" })).GetProperty("id").GetInt64();
+        var template = (await parley.PostAsync("/api/v1/templates",
+            new { name = "Spring offer", recordType = "contact", subject = "Spring offer for {{ record.first_name }}", body = "Hello {{ record.name }}!" })).GetProperty("id").GetInt64();
+
+        var page = await browser.SignedInPageAsync(parley);
+        await using var _ = page.Context;
+        await page.GotoAsync($"/contacts/{ana}");
+        await page.ClickAsync("details summary");
+        await page.FillAsync("input[name='Edit.Language']", "PT");
+        await page.ClickAsync("form[action*=Edit] button[type=submit]");
+        await Assertions.Expect(page.Locator("dl")).ToContainTextAsync("pt");
+
+        await page.GotoAsync($"/templates/edit/{template}");
+        await page.FillAsync("input[name=TranslationLanguage]", "pt");
+        await page.FillAsync("input[name=TranslationSubject]", "Oferta para {{ record.prenome }}");
+        await page.FillAsync("textarea[name=TranslationBody]", "Olá {{ record.name }}!");
+        await page.ClickAsync("#add-translation button[type=submit]");
+        await Assertions.Expect(page.Locator("#add-translation .field-error")).ToContainTextAsync("record.prenome");
+        await page.FillAsync("input[name=TranslationSubject]", "Oferta para {{ record.first_name }}");
+        await page.ClickAsync("#add-translation button[type=submit]");
+        await Assertions.Expect(page.Locator(".flash")).ToContainTextAsync("The \"pt\" translation is saved");
+        await Assertions.Expect(page.Locator("#translations tbody tr")).ToHaveCountAsync(1);
+
+        await page.SelectOptionAsync("#preview-language", "pt");
+        await page.ClickAsync("button[formaction*=Preview], button:has-text('Preview')");
+        await Assertions.Expect(page.Locator("#preview .subject")).ToHaveTextAsync("Oferta para Ana");
+        await BrowserFixture.ScreenshotAsync(page, "mailing-template-translation");
+    }
 }
