@@ -16,7 +16,8 @@ public sealed record MailingDto(
     long Id, string Name, MailingState State, long TemplateId, string TemplateName, string RecordType, string? Tag, long[]? RecordIds,
     DateTimeOffset? ScheduledAt, long? OutgoingServerId, string? OutgoingServerName, int? PerHour, int? SpreadMinutes,
     int Total, int Queued, int Sent, int Delivered, int Deferred, int Failed, int Bounced, int Suppressed, int Skipped, int Cancelled,
-    int Unsubscribed, int Complained, int Replied, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, string? Note)
+    int Unsubscribed, int Complained, int Replied, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? QueuedAt, DateTimeOffset? FinishedAt,
+    string? Note)
 {
     public static MailingDto Of(MailingSummary s)
     {
@@ -24,7 +25,7 @@ public sealed record MailingDto(
         return new MailingDto(m.Id, m.Name, m.State, m.TemplateId, s.TemplateName, m.RecordType, m.Tag,
             MailingService.FilterOf(m).RecordIds?.ToArray(), m.ScheduledAt, m.OutgoingServerId, s.OutgoingServerName, m.PerHour, m.SpreadMinutes,
             c.Total, c.Queued, c.Sent, c.Delivered, c.Deferred, c.Failed, c.Bounced, c.Suppressed, c.Skipped, c.Cancelled,
-            c.Unsubscribed, c.Complained, c.Replied, m.CreatedAt, m.StartedAt, m.FinishedAt, m.Note);
+            c.Unsubscribed, c.Complained, c.Replied, m.CreatedAt, m.StartedAt, m.QueuedAt, m.FinishedAt, m.Note);
     }
 }
 
