@@ -75,6 +75,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<Mailings.IMailingAudience, Mailings.ContactAudience>();
         services.AddScoped<Mailings.UnsubscribeService>();
         services.AddScoped<Mailings.MailingReplies>();
+        services.AddScoped<Mailings.AlignmentGate>();
         services.AddScoped<IInboundMailbox, Mailings.UnsubscribeMailbox>();
         services.AddScoped<OutgoingServerService>();
         services.AddScoped<Domains.SendingDomainService>();

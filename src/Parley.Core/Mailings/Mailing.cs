@@ -3,9 +3,10 @@ namespace Parley.Core.Mailings;
 /// <summary>
 /// Where a mailing is in its life: a draft can be changed and sent or scheduled; a scheduled one starts at its time;
 /// while sending its recipients are queued and delivered; it is sent once nothing of it waits in the outbox. Cancelled
-/// stops whatever was not yet handed to a server. The API spells these in lower case.
+/// stops whatever was not yet handed to a server. Paused holds it back (its complaint rate went past the stop line)
+/// until an admin resumes it. The API spells these in lower case.
 /// </summary>
-public enum MailingState { Draft, Scheduled, Sending, Sent, Cancelled }
+public enum MailingState { Draft, Scheduled, Sending, Sent, Cancelled, Paused }
 
 /// <summary>One campaign: a template sent to many records, with a state, progress and history.</summary>
 public sealed class Mailing
@@ -43,4 +44,6 @@ public sealed class Mailing
     public DateTimeOffset? QueueLeaseUntil { get; set; }
     /// <summary>Why it stopped or what was overridden, in words (a cancel, the alignment override…).</summary>
     public string? Note { get; set; }
+    /// <summary>An admin sent it past a rule (the alignment gate, the complaint stop); <see cref="Note"/> says which. It is not stopped again.</summary>
+    public bool RulesOverridden { get; set; }
 }

@@ -14,6 +14,8 @@ namespace Parley.Core.Mailings;
 public sealed partial class MailingScheduler(
     ParleyDbContext db,
     MailingQueuer queuer,
+    MailingService mailings,
+    Microsoft.Extensions.Options.IOptions<MailingOptions> options,
     MailingProgress progress,
     DatabaseWriteGate writeGate,
     TimeProvider clock,
@@ -46,8 +48,32 @@ public sealed partial class MailingScheduler(
             await FinishAsync(id, cancellationToken);
         }
 
+        await StopPastComplaintLineAsync(cancellationToken);
+
         return await db.Mailings.AsNoTracking().Where(m => m.State == MailingState.Scheduled)
             .OrderBy(m => m.ScheduledAt).Select(m => m.ScheduledAt).FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>Pauses the sending mailings whose complaint rate is past 0.3 % (unless an admin overrode the rule for one).</summary>
+    private async Task StopPastComplaintLineAsync(CancellationToken cancellationToken)
+    {
+        var complaints = await db.MailingRecipients.AsNoTracking()
+            .Where(r => r.ComplainedAt != null && db.Mailings.Any(m => m.Id == r.MailingId && m.State == MailingState.Sending && !m.RulesOverridden))
+            .GroupBy(r => r.MailingId).Select(g => new { MailingId = g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
+        foreach (var complaint in complaints)
+        {
+            var sent = await db.Outbox.CountAsync(o => o.MailingId == complaint.MailingId && (o.State == DeliveryState.Sent || o.State == DeliveryState.Bounced),
+                cancellationToken);
+            if (!MailingRules.MustStop(complaint.Count, sent, options.Value.ComplaintStopMinimumSent))
+            {
+                continue;
+            }
+            var reason = $"{complaint.Count:N0} complaints for {sent:N0} emails sent ({MailingRules.Percent((double)complaint.Count / sent)}), past the 0.3 % providers tolerate.";
+            if (await mailings.PauseAsync(complaint.MailingId, reason, cancellationToken))
+            {
+                LogPaused(complaint.MailingId, reason);
+            }
+        }
     }
 
     private async Task StartAsync(long id, DateTimeOffset now, CancellationToken cancellationToken)
@@ -82,6 +108,9 @@ public sealed partial class MailingScheduler(
             progress.Moved(id);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Mailing {MailingId} paused: {Reason}")]
+    private partial void LogPaused(long mailingId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Mailing {MailingId} started at its scheduled time")]
     private partial void LogStarted(long mailingId);

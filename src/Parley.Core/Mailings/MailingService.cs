@@ -22,6 +22,9 @@ public sealed class MailingService(
     MailingComposer composer,
     MailingSignal signal,
     MailingProgress progress,
+    AlignmentGate alignment,
+    ChatterEvents events,
+    Microsoft.Extensions.Options.IOptions<MailingOptions> options,
     EmailStager stager,
     OutboxSignal outbox,
     DatabaseWriteGate writeGate,
@@ -92,7 +95,7 @@ public sealed class MailingService(
             ScheduledAt = input.ScheduledAt, OutgoingServerId = input.OutgoingServerId, PerHour = input.PerHour, SpreadMinutes = input.SpreadMinutes,
             PublicBaseUrl = Truncate(publicBaseUrl.TrimEnd('/'), 500), CreatedByUserId = user.Id, CreatedAt = now,
         };
-        await CheckSendableAsync(mailing, cancellationToken);
+        await CheckSendableAsync(mailing, user, overrideRules: false, cancellationToken);
         db.Mailings.Add(mailing);
         await db.SaveChangesAsync(cancellationToken);
         if (mailing.State == MailingState.Scheduled)
@@ -103,21 +106,23 @@ public sealed class MailingService(
     }
 
     /// <summary>Sends a draft (or a scheduled mailing) now: the worker queues it at once.</summary>
-    public async Task<Mailing> SendAsync(long id, CancellationToken cancellationToken)
+    /// <param name="overrideRules">An admin sends it although the alignment gate stops it (recorded on the mailing).</param>
+    public async Task<Mailing> SendAsync(long id, ActingUser user, CancellationToken cancellationToken, bool overrideRules = false)
     {
         var mailing = await FindAsync(id, cancellationToken);
         if (mailing.State is not (MailingState.Draft or MailingState.Scheduled))
         {
             throw new InvalidInputException("state", $"The mailing is {Words(mailing.State)}; only a draft or a scheduled mailing can be sent.");
         }
-        await CheckSendableAsync(mailing, cancellationToken);
+        await CheckSendableAsync(mailing, user, overrideRules, cancellationToken);
         var now = clock.GetUtcNow();
         var previous = mailing.State;
         await using (await writeGate.EnterAsync(db, cancellationToken))
         {
             var started = await db.Mailings.Where(m => m.Id == id && m.State == previous)
                 .ExecuteUpdateAsync(s => s.SetProperty(m => m.State, MailingState.Sending).SetProperty(m => m.StartedAt, now)
-                    .SetProperty(m => m.Total, mailing.Total), cancellationToken);
+                    .SetProperty(m => m.Total, mailing.Total).SetProperty(m => m.RulesOverridden, mailing.RulesOverridden)
+                    .SetProperty(m => m.Note, mailing.Note), cancellationToken);
             if (started == 0)
             {
                 throw new InvalidInputException("state", "The mailing changed meanwhile (it started or was cancelled); reload it.");
@@ -195,8 +200,68 @@ public sealed class MailingService(
         return message;
     }
 
+    /// <summary>
+    /// Stops a sending mailing whose complaint rate went past the stop line: what is not yet handed to a server is held,
+    /// and the mailing's own timeline says why (admins resume it, or cancel it).
+    /// </summary>
+    public async Task<bool> PauseAsync(long id, string reason, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        await using (await writeGate.EnterAsync(db, cancellationToken))
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+            var paused = await db.Mailings.Where(m => m.Id == id && m.State == MailingState.Sending && !m.RulesOverridden)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.State, MailingState.Paused).SetProperty(m => m.Note, Truncate(reason, 2000)), cancellationToken);
+            if (paused == 0)
+            {
+                return false;
+            }
+            await OutboxTransitions.HoldUnsentAsync(db, db.Outbox.Where(o => o.MailingId == id), PausedReason, now, cancellationToken);
+            db.Messages.Add(new ChatterMessage
+            {
+                RecordType = MailingProgress.LiveType, RecordId = id, Kind = MessageKind.Event, AuthorName = "Parley", CreatedAt = now,
+                BodyText = $"Paused: {reason} An admin can resume it (the rule is then overridden) or cancel it.",
+            });
+            await db.SaveChangesAsync(cancellationToken);
+            await tx.CommitAsync(cancellationToken);
+        }
+        events.Publish(MailingProgress.LiveRef(id), 0);
+        progress.Moved(id);
+        return true;
+    }
+
+    /// <summary>An admin resumes a paused mailing: its held emails are due again, and the complaint stop no longer applies to it.</summary>
+    public async Task<Mailing> ResumeAsync(long id, ActingUser user, CancellationToken cancellationToken)
+    {
+        if (!user.IsAdmin)
+        {
+            throw new ForbiddenException("Only an administrator can resume a mailing that the complaint rate stopped.");
+        }
+        var mailing = await FindAsync(id, cancellationToken);
+        if (mailing.State != MailingState.Paused)
+        {
+            throw new InvalidInputException("state", $"The mailing is {Words(mailing.State)}; only a paused mailing can be resumed.");
+        }
+        var now = clock.GetUtcNow();
+        var note = Truncate($"Resumed by {user.Name} despite: {mailing.Note}", 2000);
+        await using (await writeGate.EnterAsync(db, cancellationToken))
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
+            await db.Mailings.Where(m => m.Id == id && m.State == MailingState.Paused)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.State, MailingState.Sending).SetProperty(m => m.RulesOverridden, true)
+                    .SetProperty(m => m.Note, note), cancellationToken);
+            await OutboxTransitions.Release(db, db.Outbox.Where(o => o.MailingId == id), PausedReason, now, cancellationToken);
+            await tx.CommitAsync(cancellationToken);
+        }
+        outbox.Notify();
+        progress.Moved(id);
+        return await FindAsync(id, cancellationToken);
+    }
+
+    private const string PausedReason = "The mailing is paused: its complaint rate is past 0.3 %.";
+
     /// <summary>Someone to send to, and a template that renders for them in every language: else refused with the reason.</summary>
-    private async Task CheckSendableAsync(Mailing mailing, CancellationToken cancellationToken)
+    private async Task CheckSendableAsync(Mailing mailing, ActingUser user, bool overrideRules, CancellationToken cancellationToken)
     {
         var audience = MailingQueuer.AudienceFor(audiences, mailing.RecordType);
         var filter = FilterOf(mailing);
@@ -211,6 +276,17 @@ public sealed class MailingService(
         if (await composer.FindErrorAsync(run.Content, member, run.Sender, cancellationToken) is { } error)
         {
             throw new InvalidInputException("templateId", $"The template does not render for {member.View.Title}, so nothing is sent: {error}");
+        }
+        if (count > options.Value.AlignmentGateRecipients
+            && await alignment.ProblemAsync(run.Sender.Email, run.AliasDomain, cancellationToken) is { } problem)
+        {
+            if (!overrideRules || !user.IsAdmin)
+            {
+                throw new InvalidInputException("alignment",
+                    $"A mailing to {count:N0} recipients waits for aligned authentication. {problem} An admin can send it anyway.");
+            }
+            mailing.RulesOverridden = true;
+            mailing.Note = Truncate($"Sent by {user.Name} to {count:N0} recipients despite the alignment check: {problem}", 2000);
         }
     }
 

@@ -91,26 +91,54 @@ public static class OutboxTransitions
     /// Every condition is in the UPDATE itself, so a row a worker claims meanwhile is left to it.
     /// </summary>
     /// <returns>The ids of the rows cancelled.</returns>
-    public static async Task<List<long>> CancelUnsentAsync(Data.ParleyDbContext db, IQueryable<OutboxItem> rows, string reason, DateTimeOffset now,
-        CancellationToken cancellationToken)
+    public static Task<List<long>> CancelUnsentAsync(Data.ParleyDbContext db, IQueryable<OutboxItem> rows, string reason, DateTimeOffset now,
+        CancellationToken cancellationToken) =>
+        StopUnsentAsync(db, rows, reason, now, DeliveryState.Failed, null, cancellationToken);
+
+    /// <summary>Holds back every row not yet handed to a server (as <see cref="CancelUnsentAsync"/> finds them) until <see cref="Release(Data.ParleyDbContext, IQueryable{OutboxItem}, string, DateTimeOffset, CancellationToken)"/>.</summary>
+    public static Task<List<long>> HoldUnsentAsync(Data.ParleyDbContext db, IQueryable<OutboxItem> rows, string reason, DateTimeOffset now,
+        CancellationToken cancellationToken) =>
+        StopUnsentAsync(db, rows, reason, now, DeliveryState.Deferred, HeldUntil, cancellationToken);
+
+    /// <summary>Rows held with <paramref name="reason"/> are due again now.</summary>
+    public static Task<int> Release(Data.ParleyDbContext db, IQueryable<OutboxItem> rows, string reason, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var marker = Common.TextLimit.Truncate(reason, 2000);
+        return rows.Where(o => o.State == DeliveryState.Deferred && o.LastError == marker && o.NextAttemptAt == HeldUntil)
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.NextAttemptAt, now), cancellationToken);
+    }
+
+    /// <summary>When held rows are due: never, until released.</summary>
+    private static readonly DateTimeOffset HeldUntil = new(9999, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static async Task<List<long>> StopUnsentAsync(Data.ParleyDbContext db, IQueryable<OutboxItem> rows, string reason, DateTimeOffset now,
+        DeliveryState state, DateTimeOffset? until, CancellationToken cancellationToken)
     {
         var marker = Common.TextLimit.Truncate(reason, 2000);
         var unsent = rows.Where(o => (o.State == DeliveryState.Queued || o.State == DeliveryState.Deferred) && (o.LeaseUntil == null || o.LeaseUntil < now));
         var ids = await unsent.Select(o => o.Id).ToListAsync(cancellationToken);
-        var cancelled = new List<long>(ids.Count);
+        var stopped = new List<long>(ids.Count);
         foreach (var chunk in ids.Chunk(500))
         {
-            await db.Outbox.Where(o => chunk.Contains(o.Id) && (o.State == DeliveryState.Queued || o.State == DeliveryState.Deferred)
-                    && (o.LeaseUntil == null || o.LeaseUntil < now))
-                .ExecuteUpdateAsync(s => s.SetProperty(o => o.State, DeliveryState.Failed).SetProperty(o => o.LastError, marker), cancellationToken);
-            var done = await db.Outbox.Where(o => chunk.Contains(o.Id) && o.State == DeliveryState.Failed && o.LastError == marker)
+            var unclaimed = db.Outbox.Where(o => chunk.Contains(o.Id) && (o.State == DeliveryState.Queued || o.State == DeliveryState.Deferred)
+                && (o.LeaseUntil == null || o.LeaseUntil < now));
+            if (until is { } held)
+            {
+                await unclaimed.ExecuteUpdateAsync(s => s.SetProperty(o => o.State, state).SetProperty(o => o.LastError, marker)
+                    .SetProperty(o => o.NextAttemptAt, held), cancellationToken);
+            }
+            else
+            {
+                await unclaimed.ExecuteUpdateAsync(s => s.SetProperty(o => o.State, state).SetProperty(o => o.LastError, marker), cancellationToken);
+            }
+            var done = await db.Outbox.Where(o => chunk.Contains(o.Id) && o.State == state && o.LastError == marker)
                 .Select(o => new { o.Id, o.ChatterMessageId }).ToListAsync(cancellationToken);
             var messages = done.Select(d => d.ChatterMessageId).ToList();
             await db.Messages.Where(m => messages.Contains(m.Id))
-                .ExecuteUpdateAsync(s => s.SetProperty(m => m.State, DeliveryState.Failed).SetProperty(m => m.Error, marker), cancellationToken);
-            cancelled.AddRange(done.Select(d => d.Id));
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.State, state).SetProperty(m => m.Error, marker), cancellationToken);
+            stopped.AddRange(done.Select(d => d.Id));
         }
-        return cancelled;
+        return stopped;
     }
 
     private static ChatterMessage ShowOnChatter(OutboxItem item)

@@ -793,6 +793,9 @@ namespace Parley.Data.Postgres.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<bool>("RulesOverridden")
+                        .HasColumnType("boolean");
+
                     b.Property<long?>("ScheduledAt")
                         .HasColumnType("bigint");
 

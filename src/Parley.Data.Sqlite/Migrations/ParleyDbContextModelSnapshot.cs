@@ -758,6 +758,9 @@ namespace Parley.Data.Sqlite.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("RulesOverridden")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("ScheduledAt")
                         .HasColumnType("INTEGER");
 

@@ -12,11 +12,15 @@ public sealed record MailingBody(
 
 public sealed record MailingTestBody(string? To, long? RecordId);
 
+/// <param name="Override">An admin sends it although the alignment check stops it (recorded on the mailing).</param>
+public sealed record MailingSendBody(bool? Override);
+
 public sealed record MailingDto(
     long Id, string Name, MailingState State, long TemplateId, string TemplateName, string RecordType, string? Tag, long[]? RecordIds,
     DateTimeOffset? ScheduledAt, long? OutgoingServerId, string? OutgoingServerName, int? PerHour, int? SpreadMinutes,
     int Total, int Queued, int Sent, int Delivered, int Deferred, int Failed, int Bounced, int Suppressed, int Skipped, int Cancelled,
-    int Unsubscribed, int Complained, int Replied, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? QueuedAt, DateTimeOffset? FinishedAt,
+    int Unsubscribed, int Complained, int Replied, double ComplaintRate, double BounceRate, string? Warning, bool RulesOverridden,
+    DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? QueuedAt, DateTimeOffset? FinishedAt,
     string? Note)
 {
     public static MailingDto Of(MailingSummary s)
@@ -25,7 +29,8 @@ public sealed record MailingDto(
         return new MailingDto(m.Id, m.Name, m.State, m.TemplateId, s.TemplateName, m.RecordType, m.Tag,
             MailingService.FilterOf(m).RecordIds?.ToArray(), m.ScheduledAt, m.OutgoingServerId, s.OutgoingServerName, m.PerHour, m.SpreadMinutes,
             c.Total, c.Queued, c.Sent, c.Delivered, c.Deferred, c.Failed, c.Bounced, c.Suppressed, c.Skipped, c.Cancelled,
-            c.Unsubscribed, c.Complained, c.Replied, m.CreatedAt, m.StartedAt, m.QueuedAt, m.FinishedAt, m.Note);
+            c.Unsubscribed, c.Complained, c.Replied, MailingRules.ComplaintRate(c), MailingRules.BounceRate(c), MailingRules.Warning(c), m.RulesOverridden,
+            m.CreatedAt, m.StartedAt, m.QueuedAt, m.FinishedAt, m.Note);
     }
 }
 
@@ -57,12 +62,20 @@ public static class MailingsApi
         })
         .WithSummary("A mailing's recipients with each one's state (filter with state=sent, suppressed…)");
 
-        mailings.MapPost("/{id:long}/send", async (long id, MailingService service, MailingReader reader, CancellationToken ct) =>
+        mailings.MapPost("/{id:long}/send", async (long id, MailingSendBody? body, MailingService service, MailingReader reader, ClaimsPrincipal user,
+            CancellationToken ct) =>
         {
-            await service.SendAsync(id, ct);
+            await service.SendAsync(id, user.ToActingUser(), ct, body?.Override ?? false);
             return Results.Accepted($"/api/v1/mailings/{id}", MailingDto.Of(await reader.GetAsync(id, ct)));
         })
         .WithSummary("Send a draft or scheduled mailing now");
+
+        mailings.MapPost("/{id:long}/resume", async (long id, MailingService service, MailingReader reader, ClaimsPrincipal user, CancellationToken ct) =>
+        {
+            await service.ResumeAsync(id, user.ToActingUser(), ct);
+            return MailingDto.Of(await reader.GetAsync(id, ct));
+        })
+        .WithSummary("Resume a mailing the complaint rate paused (admins only; the rule is then overridden for it)");
 
         mailings.MapPost("/{id:long}/cancel", async (long id, MailingService service, MailingReader reader, CancellationToken ct) =>
         {

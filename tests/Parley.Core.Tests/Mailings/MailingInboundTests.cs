@@ -29,7 +29,7 @@ public abstract class MailingInboundTests(IDatabaseFactory factory) : DatabaseTe
             new TemplateInput("Spring", "contact", "Spring offer", "Hello {{ record.name }}"), default));
         var mailing = await Env.With<MailingService, Mailing>(m => m.CreateAsync(
             new MailingInput("Spring offer", template.Id, null, null, null, null, null), user, "https://parley.test", default));
-        await Env.With<MailingService, Mailing>(m => m.SendAsync(mailing.Id, default));
+        await Env.With<MailingService, Mailing>(m => m.SendAsync(mailing.Id, user, default));
         await Env.With<MailingScheduler, DateTimeOffset?>(s => s.RunPassAsync("node-a", default));
         await Env.With<OutboxProcessor, int>(p => p.ProcessDueAsync(default));
         var delivery = await Env.Db(db => db.Outbox.AsNoTracking().Include(o => o.ChatterMessage).ThenInclude(m => m!.RawMime).SingleAsync());

@@ -38,7 +38,7 @@ public abstract class MailingLifeTests(IDatabaseFactory factory) : DatabaseTest(
     private async Task<Mailing> CreateAndSendAsync(MailingInput input)
     {
         var mailing = await CreateAsync(input);
-        await Env.With<MailingService, Mailing>(m => m.SendAsync(mailing.Id, default));
+        await Env.With<MailingService, Mailing>(m => m.SendAsync(mailing.Id, _user, default));
         await PassAsync();
         return mailing;
     }
@@ -74,7 +74,7 @@ public abstract class MailingLifeTests(IDatabaseFactory factory) : DatabaseTest(
         Assert.Equal(MailingState.Draft, mailing.State);
         Assert.Equal(0, await Env.Db(db => db.Outbox.CountAsync()));
         Assert.Equal(count, (await SummaryAsync(mailing.Id)).Counts.Total);
-        await Env.With<MailingService, Mailing>(m => m.SendAsync(mailing.Id, default));
+        await Env.With<MailingService, Mailing>(m => m.SendAsync(mailing.Id, _user, default));
         await PassAsync();
 
         var queued = await SummaryAsync(mailing.Id);
@@ -179,7 +179,7 @@ public abstract class MailingLifeTests(IDatabaseFactory factory) : DatabaseTest(
         var messages = await Env.Db(db => db.Messages.AsNoTracking().Where(m => m.State == DeliveryState.Failed).ToListAsync());
         Assert.Equal(2, messages.Count);
         Assert.All(messages, m => Assert.Equal("The mailing was cancelled before this email was handed to a server.", m.Error));
-        await Assert.ThrowsAsync<InvalidInputException>(() => Env.With<MailingService, Mailing>(m => m.SendAsync(mailing.Id, default)));
+        await Assert.ThrowsAsync<InvalidInputException>(() => Env.With<MailingService, Mailing>(m => m.SendAsync(mailing.Id, _user, default)));
     }
 
     [Fact]
@@ -250,6 +250,77 @@ public abstract class MailingLifeTests(IDatabaseFactory factory) : DatabaseTest(
         Assert.Equal([_user.Email], attempt.Recipients);
         Assert.DoesNotContain("/unsubscribe/", Encoding.UTF8.GetString(attempt.RawMime));
         Assert.Equal(MailingState.Draft, (await SummaryAsync(mailing.Id)).Mailing.State);
+    }
+
+    [Fact]
+    public async Task A_mailing_past_the_complaint_line_is_paused_with_its_unsent_emails_held_until_an_admin_resumes_it()
+    {
+        var template = await SetUpAsync();
+        for (var i = 0; i < 5; i++)
+        {
+            await Env.CreateContactAsync($"Person {i}", $"person{i}@customer.test", null);
+        }
+        await using var node = Env.Build(Env.Transport, "node-a", [], configure: s => s.Configure<MailingOptions>(o => o.ComplaintStopMinimumSent = 3));
+        async Task<T> On<TService, T>(Func<TService, Task<T>> action) where TService : notnull
+        {
+            await using var scope = node.CreateAsyncScope();
+            return await action(scope.ServiceProvider.GetRequiredService<TService>());
+        }
+        var mailing = await CreateAndSendAsync(To(template.Id, perHour: 3600));
+        Env.Clock.Advance(TimeSpan.FromSeconds(2));
+        await DeliverDueAsync();
+        Assert.Equal(3, Env.Transport.Attempts.Count);
+        var first = await Env.Db(db => db.MailingRecipients.OrderBy(r => r.Id).Select(r => r.Id).FirstAsync());
+        await Env.Db(db => db.MailingRecipients.Where(r => r.Id == first).ExecuteUpdateAsync(u => u.SetProperty(r => r.ComplainedAt, Env.Clock.GetUtcNow())));
+
+        // One complaint among three sent is far past 0.3 %: the pass pauses it and says why.
+        await On<MailingScheduler, DateTimeOffset?>(s => s.RunPassAsync("node-a", default));
+        var paused = await SummaryAsync(mailing.Id);
+        Assert.Equal(MailingState.Paused, paused.Mailing.State);
+        Assert.Equal("1 complaints for 3 emails sent (33.33 %), past the 0.3 % providers tolerate.", paused.Mailing.Note);
+        Assert.StartsWith("Complaints are at 33.33 % of the emails sent, past the 0.3 %", MailingRules.Warning(paused.Counts));
+        var told = await Env.Db(db => db.Messages.AsNoTracking().SingleAsync(m => m.RecordType == MailingProgress.LiveType && m.Kind == MessageKind.Event));
+        Assert.StartsWith("Paused: 1 complaints", told.BodyText);
+        Env.Clock.Advance(TimeSpan.FromHours(1));
+        await DeliverDueAsync();
+        Assert.Equal(3, Env.Transport.Attempts.Count);
+        Assert.Equal(2, (await SummaryAsync(mailing.Id)).Counts.Deferred);
+
+        var member = UserService.ToActing(await Env.With<UserService, User>(u => u.CreateAsync("Max Member", "max@parley.test", "correct horse battery", false, default)));
+        await Assert.ThrowsAsync<ForbiddenException>(() => Env.With<MailingService, Mailing>(m => m.ResumeAsync(mailing.Id, member, default)));
+        var resumed = await Env.With<MailingService, Mailing>(m => m.ResumeAsync(mailing.Id, _user, default));
+        Assert.Equal((MailingState.Sending, true), (resumed.State, resumed.RulesOverridden));
+        Assert.StartsWith("Resumed by Ada Admin despite: 1 complaints", resumed.Note);
+        await DeliverDueAsync();
+        await On<MailingScheduler, DateTimeOffset?>(s => s.RunPassAsync("node-a", default));
+        Assert.Equal(5, Env.Transport.Attempts.Count);
+        Assert.Equal(MailingState.Sent, (await SummaryAsync(mailing.Id)).Mailing.State);
+    }
+
+    [Fact]
+    public async Task A_big_mailing_waits_for_aligned_authentication_unless_an_admin_overrides_it()
+    {
+        var template = await SetUpAsync();
+        await Env.CreateContactAsync("Ana Lima", "ana@customer.test", null);
+        await Env.CreateContactAsync("Bruno Sousa", "bruno@customer.test", null);
+        await using var node = Env.Build(Env.Transport, "node-a", [], configure: s => s.Configure<MailingOptions>(o => o.AlignmentGateRecipients = 1));
+        async Task<T> On<T>(Func<MailingService, Task<T>> action)
+        {
+            await using var scope = node.CreateAsyncScope();
+            return await action(scope.ServiceProvider.GetRequiredService<MailingService>());
+        }
+        var draft = await Env.With<MailingService, Mailing>(m => m.CreateAsync(To(template.Id), _user, "https://parley.test", default));
+
+        var refused = await Assert.ThrowsAsync<InvalidInputException>(() => On(m => m.SendAsync(draft.Id, _user, default)));
+        Assert.Equal("A mailing to 2 recipients waits for aligned authentication. Neither parley.test nor mail.parley.test is a registered sending domain, " +
+            "so the doctor has not checked them. An admin can send it anyway.", refused.Errors["alignment"].Single());
+        var member = UserService.ToActing(await Env.With<UserService, User>(u => u.CreateAsync("Max Member", "max@parley.test", "correct horse battery", false, default)));
+        await Assert.ThrowsAsync<InvalidInputException>(() => On(m => m.SendAsync(draft.Id, member, default, overrideRules: true)));
+        Assert.Equal(MailingState.Draft, (await SummaryAsync(draft.Id)).Mailing.State);
+
+        var sent = await On(m => m.SendAsync(draft.Id, _user, default, overrideRules: true));
+        Assert.Equal((MailingState.Sending, true), (sent.State, sent.RulesOverridden));
+        Assert.StartsWith("Sent by Ada Admin to 2 recipients despite the alignment check: Neither parley.test", sent.Note);
     }
 }
 

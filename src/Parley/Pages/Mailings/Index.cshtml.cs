@@ -49,7 +49,7 @@ public sealed class IndexModel(MailingService mailings, MailingReader reader, Te
                 Acting, await MailingsApi.PublicBaseUrlAsync(settings, Request, ct), ct);
             if (When == "now")
             {
-                await mailings.SendAsync(created.Id, ct);
+                await mailings.SendAsync(created.Id, Acting, ct);
             }
         });
         if (!ok || created is null)

@@ -5,7 +5,8 @@ namespace Parley.Pages.Mailings;
 
 /// <summary>What the progress part of a mailing's page shows (also fetched alone when the live stream says it moved).</summary>
 /// <param name="MyEmail">Where a test copy goes when no address is typed: the user's own.</param>
-public sealed record MailingProgressView(MailingSummary Summary, List<RecipientView> Recipients, int RecipientTotal, string? State, int Skip, string MyEmail)
+public sealed record MailingProgressView(MailingSummary Summary, List<RecipientView> Recipients, int RecipientTotal, string? State, int Skip, string MyEmail,
+    bool IsAdmin)
 {
     public const int PageSize = 100;
 }
@@ -31,9 +32,24 @@ public sealed class ViewModel(MailingService mailings, MailingReader reader) : P
 
     public async Task<IActionResult> OnPostSendAsync(CancellationToken ct)
     {
-        if (await TryAsync(() => mailings.SendAsync(Id, ct)))
+        if (await TryAsync(() => mailings.SendAsync(Id, Acting, ct)))
         {
             Flash("The mailing is on its way.");
+            return Redirect($"/mailings/{Id}");
+        }
+        await LoadAsync(ct);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostResumeAsync(CancellationToken ct)
+    {
+        if (!Acting.IsAdmin)
+        {
+            return Forbid();
+        }
+        if (await TryAsync(() => mailings.ResumeAsync(Id, Acting, ct)))
+        {
+            Flash("The mailing goes on: the complaint stop no longer applies to it.");
             return Redirect($"/mailings/{Id}");
         }
         await LoadAsync(ct);
@@ -68,6 +84,6 @@ public sealed class ViewModel(MailingService mailings, MailingReader reader) : P
         var summary = await reader.GetAsync(Id, ct);
         var skip = Math.Max(0, Skip);
         var (recipients, total) = await reader.RecipientsAsync(Id, string.IsNullOrWhiteSpace(State) ? null : State, skip, MailingProgressView.PageSize, ct);
-        Progress = new MailingProgressView(summary, recipients, total, State, skip, Acting.Email);
+        Progress = new MailingProgressView(summary, recipients, total, State, skip, Acting.Email, Acting.IsAdmin);
     }
 }

@@ -55,7 +55,8 @@ namespace Parley.Data.Postgres.Migrations
                     FinishedAt = table.Column<long>(type: "bigint", nullable: true),
                     QueueLeaseOwner = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
                     QueueLeaseUntil = table.Column<long>(type: "bigint", nullable: true),
-                    Note = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true)
+                    Note = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    RulesOverridden = table.Column<bool>(type: "boolean", nullable: false)
                 },
                 constraints: table =>
                 {

@@ -54,7 +54,8 @@ namespace Parley.Data.Sqlite.Migrations
                     FinishedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     QueueLeaseOwner = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
                     QueueLeaseUntil = table.Column<long>(type: "INTEGER", nullable: true),
-                    Note = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true)
+                    Note = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    RulesOverridden = table.Column<bool>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
