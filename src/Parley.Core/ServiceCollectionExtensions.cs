@@ -64,6 +64,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<ContactService>();
         services.AddScoped<ContactImporter>();
         services.AddScoped<TemplateService>();
+        services.AddScoped<FromOverrideCheck>();
         services.AddScoped<ChatterService>();
         services.AddScoped<TimelineReader>();
         services.AddScoped<EmailStager>();

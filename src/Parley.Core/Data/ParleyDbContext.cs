@@ -95,6 +95,8 @@ public sealed class ParleyDbContext(DbContextOptions<ParleyDbContext> options) :
         {
             e.Property(t => t.Name).HasMaxLength(200);
             e.Property(t => t.RecordType).HasMaxLength(64);
+            e.Property(t => t.FromName).HasMaxLength(200);
+            e.Property(t => t.FromAddress).HasMaxLength(254);
         });
         b.Entity<OutgoingServer>(e =>
         {

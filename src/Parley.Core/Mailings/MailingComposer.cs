@@ -9,7 +9,10 @@ using Parley.Core.Templates;
 namespace Parley.Core.Mailings;
 
 /// <summary>What every email of one mailing shares: the mailing, its parsed content, the sender and the alias domain's codecs.</summary>
-public sealed record MailingRun(Mailing Mailing, MailingContent Content, ActingUser Sender, string AliasDomain, ReplyAddress Replies, UnsubscribeToken Unsubscribe);
+/// <param name="Sender">The user it is sent by, as templates see them (<c>user.name</c>).</param>
+/// <param name="From">Who the emails are from: the sender, or the template's From override.</param>
+public sealed record MailingRun(Mailing Mailing, MailingContent Content, ActingUser Sender, ActingUser From, string AliasDomain, ReplyAddress Replies,
+    UnsubscribeToken Unsubscribe);
 
 /// <summary>What composing one recipient's email gave: the email, or why there is none.</summary>
 public sealed record ComposedEmail(StagedEmail? Email, string Language, string? Error);
@@ -35,7 +38,7 @@ public sealed class MailingComposer(TemplateRenderer renderer)
         }
         var token = run.Unsubscribe.For(run.Mailing.Id, member.View.Ref.Id);
         var link = $"{run.Mailing.PublicBaseUrl.TrimEnd('/')}/unsubscribe/{token}";
-        var email = EmailStager.Build(member.View, rendered.Subject, WithUnsubscribeLink(rendered.Body, link), run.Sender, run.AliasDomain,
+        var email = EmailStager.Build(member.View, rendered.Subject, WithUnsubscribeLink(rendered.Body, link), run.From, run.AliasDomain,
             run.Replies.For(member.View.Ref, run.AliasDomain), null,
             [
                 new("List-Unsubscribe", $"<{link}>, <mailto:{AliasDomainAddresses.UnsubscribeAddress(token, run.AliasDomain)}?subject=unsubscribe>"),

@@ -96,7 +96,10 @@ public sealed partial class MailingQueuer(
         var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Id == mailing.CreatedByUserId, cancellationToken)
             ?? throw new InvalidInputException("user", "The user who made this mailing no longer exists.");
         var content = await MailingContent.LoadAsync(db, template, options.Value.DefaultLanguage.ToLowerInvariant(), cancellationToken);
-        return new MailingRun(mailing, content, new ActingUser(user.Id, user.Name, user.Email, user.IsAdmin), aliasDomain,
+        // A template's From override (checked against the routes when it was saved) stands in for the user's.
+        var sender = new ActingUser(user.Id, user.Name, user.Email, user.IsAdmin);
+        var from = sender with { Name = template.FromName ?? user.Name, Email = template.FromAddress ?? user.Email };
+        return new MailingRun(mailing, content, sender, from, aliasDomain,
             await tokens.GetAsync(cancellationToken), new UnsubscribeToken(await tokens.GetSignerAsync(cancellationToken)));
     }
 

@@ -192,7 +192,7 @@ public sealed class MailingService(
         var run = await queuer.RunOfAsync(mailing, cancellationToken) with { Sender = user };
         var rendered = await composer.ComposeTestAsync(run, member, cancellationToken);
         var testView = new Records.RecordView(MailingProgress.LiveRef(mailing.Id), $"Test of {mailing.Name}", address, member.View.Fields);
-        var message = await stager.StageAsync(testView, rendered.Subject, rendered.Body, user, run.AliasDomain,
+        var message = await stager.StageAsync(testView, rendered.Subject, rendered.Body, run.From with { Id = user.Id }, run.AliasDomain,
             [new("X-Parley-Test", $"mailing {mailing.Id}")], cancellationToken, threadOnLastReply: false);
         db.ChangeTracker.Entries<OutboxItem>().Single(e => e.Entity.ChatterMessage == message).Entity.OutgoingServerId = mailing.OutgoingServerId;
         await db.SaveChangesAsync(cancellationToken);

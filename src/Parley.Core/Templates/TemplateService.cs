@@ -11,7 +11,7 @@ namespace Parley.Core.Templates;
 /// and previews them against a real record.
 /// </summary>
 public sealed class TemplateService(ParleyDbContext db, RecordDirectory records, TemplateRenderer renderer, TimeProvider clock,
-    Microsoft.Extensions.Options.IOptions<Mailings.MailingOptions> mailingOptions)
+    Microsoft.Extensions.Options.IOptions<Mailings.MailingOptions> mailingOptions, FromOverrideCheck fromCheck)
 {
     private string DefaultLanguage => mailingOptions.Value.DefaultLanguage.ToLowerInvariant();
 
@@ -24,11 +24,12 @@ public sealed class TemplateService(ParleyDbContext db, RecordDirectory records,
     public async Task<MailTemplate> CreateAsync(TemplateInput input, CancellationToken ct)
     {
         await ValidateAsync(input, ct);
+        var (fromName, fromAddress) = await fromCheck.CheckAsync(input.FromName, input.FromAddress, ct);
         var now = clock.GetUtcNow();
         var template = new MailTemplate
         {
             Name = input.Name!.Trim(), RecordType = input.RecordType!, Subject = input.Subject!, Body = input.Body!,
-            CreatedAt = now, UpdatedAt = now,
+            FromName = fromName, FromAddress = fromAddress, CreatedAt = now, UpdatedAt = now,
         };
         db.Templates.Add(template);
         await db.SaveChangesAsync(ct);
@@ -39,6 +40,7 @@ public sealed class TemplateService(ParleyDbContext db, RecordDirectory records,
     {
         var template = await GetAsync(id, ct);
         await ValidateAsync(input, ct);
+        (template.FromName, template.FromAddress) = await fromCheck.CheckAsync(input.FromName, input.FromAddress, ct);
         template.Name = input.Name!.Trim();
         template.RecordType = input.RecordType!;
         template.Subject = input.Subject!;

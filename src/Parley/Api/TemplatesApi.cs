@@ -4,11 +4,12 @@ using Parley.Core.Templates;
 
 namespace Parley.Api;
 
-public sealed record TemplateBody(string? Name, string? RecordType, string? Subject, string? Body);
+public sealed record TemplateBody(string? Name, string? RecordType, string? Subject, string? Body, string? FromName, string? FromAddress);
 
-public sealed record TemplateDto(long Id, string Name, string RecordType, string Subject, string Body, DateTimeOffset UpdatedAt)
+public sealed record TemplateDto(long Id, string Name, string RecordType, string Subject, string Body, DateTimeOffset UpdatedAt, string? FromName,
+    string? FromAddress)
 {
-    public static TemplateDto From(MailTemplate t) => new(t.Id, t.Name, t.RecordType, t.Subject, t.Body, t.UpdatedAt);
+    public static TemplateDto From(MailTemplate t) => new(t.Id, t.Name, t.RecordType, t.Subject, t.Body, t.UpdatedAt, t.FromName, t.FromAddress);
 }
 
 public sealed record PreviewBody(long? RecordId, string? Language);
@@ -28,7 +29,7 @@ public static class TemplatesApi
 
         templates.MapPost("", async (TemplateBody body, TemplateService service, CancellationToken ct) =>
         {
-            var template = await service.CreateAsync(new TemplateInput(body.Name, body.RecordType, body.Subject, body.Body), ct);
+            var template = await service.CreateAsync(new TemplateInput(body.Name, body.RecordType, body.Subject, body.Body, body.FromName, body.FromAddress), ct);
             return Results.Created($"/api/v1/templates/{template.Id}", new CreatedDto(template.Id));
         }).WithSummary("Create a Liquid template (syntax is checked before saving)");
 
@@ -39,7 +40,7 @@ public static class TemplatesApi
             TemplateDto.From(await service.GetAsync(id, ct)));
 
         templates.MapPut("/{id:long}", async (long id, TemplateBody body, TemplateService service, CancellationToken ct) =>
-            TemplateDto.From(await service.UpdateAsync(id, new TemplateInput(body.Name, body.RecordType, body.Subject, body.Body), ct)));
+            TemplateDto.From(await service.UpdateAsync(id, new TemplateInput(body.Name, body.RecordType, body.Subject, body.Body, body.FromName, body.FromAddress), ct)));
 
         templates.MapDelete("/{id:long}", async (long id, TemplateService service, CancellationToken ct) =>
         {

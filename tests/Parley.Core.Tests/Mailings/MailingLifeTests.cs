@@ -322,6 +322,28 @@ public abstract class MailingLifeTests(IDatabaseFactory factory) : DatabaseTest(
         Assert.Equal((MailingState.Sending, true), (sent.State, sent.RulesOverridden));
         Assert.StartsWith("Sent by Ada Admin to 2 recipients despite the alignment check: Neither parley.test", sent.Note);
     }
+
+    [Fact]
+    public async Task A_templates_From_override_is_refused_when_no_route_may_send_as_it_and_used_by_its_mailings_when_one_may()
+    {
+        await SetUpAsync();
+        await Env.CreateContactAsync();
+        var input = new TemplateInput("Brand news", "contact", "News", "Hello {{ record.name }}, from {{ user.name }}", "Brand Team", "news@brand.test");
+
+        var refused = await Assert.ThrowsAsync<InvalidInputException>(() => Env.With<TemplateService, MailTemplate>(t => t.CreateAsync(input, default)));
+        Assert.StartsWith("No route may send as news@brand.test: From rewritten to notifications@mail.parley.test because brand.test is not a registered sending domain.",
+            refused.Errors["fromAddress"].Single());
+        await Env.With<OutgoingServerService, OutgoingServer>(s => s.CreateAsync(
+            new OutgoingServerInput("brand relay", "relay.brand.test", 25, "none", null, null, FromFilter: "@brand.test"), default));
+        var template = await Env.With<TemplateService, MailTemplate>(t => t.CreateAsync(input, default));
+        Assert.Equal(("Brand Team", "news@brand.test"), (template.FromName, template.FromAddress));
+
+        await CreateAndSendAsync(To(template.Id));
+        await DeliverDueAsync();
+        var sent = MimeText.Parse(Assert.Single(Env.Transport.Attempts).RawMime);
+        Assert.Equal("\"Brand Team\" <news@brand.test>", sent.From.ToString());
+        Assert.Contains("from Ada Admin", sent.TextBody);
+    }
 }
 
 public sealed class MailingLifeSqliteTests() : MailingLifeTests(SqliteDatabaseFactory.Instance);

@@ -11,6 +11,8 @@ public sealed class EditModel(TemplateService templates, ContactService contacts
     [BindProperty] public string? Name { get; set; }
     [BindProperty] public string? Subject { get; set; }
     [BindProperty] public string? Body { get; set; }
+    [BindProperty] public string? FromName { get; set; }
+    [BindProperty] public string? FromAddress { get; set; }
     [BindProperty] public long? PreviewRecordId { get; set; }
     /// <summary>Preview a saved translation in this language; blank: the text above.</summary>
     [BindProperty] public string? PreviewLanguage { get; set; }
@@ -26,7 +28,7 @@ public sealed class EditModel(TemplateService templates, ContactService contacts
         if (Id is { } id)
         {
             var t = await templates.GetAsync(id, ct);
-            (Name, Subject, Body) = (t.Name, t.Subject, t.Body);
+            (Name, Subject, Body, FromName, FromAddress) = (t.Name, t.Subject, t.Body, t.FromName, t.FromAddress);
         }
         else
         {
@@ -38,7 +40,7 @@ public sealed class EditModel(TemplateService templates, ContactService contacts
 
     public async Task<IActionResult> OnPostSaveAsync(CancellationToken ct)
     {
-        var input = new TemplateInput(Name, RecordDirectory.ContactType, Subject, Body);
+        var input = new TemplateInput(Name, RecordDirectory.ContactType, Subject, Body, FromName, FromAddress);
         MailTemplate? saved = null;
         if (await TryAsync(async () => saved = Id is { } id ? await templates.UpdateAsync(id, input, ct) : await templates.CreateAsync(input, ct)))
         {

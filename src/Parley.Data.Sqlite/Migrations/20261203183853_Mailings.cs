@@ -10,6 +10,20 @@ namespace Parley.Data.Sqlite.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string>(
+                name: "FromAddress",
+                table: "Templates",
+                type: "TEXT",
+                maxLength: 254,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "FromName",
+                table: "Templates",
+                type: "TEXT",
+                maxLength: 200,
+                nullable: true);
+
             migrationBuilder.AddColumn<long>(
                 name: "MailingId",
                 table: "Outbox",
@@ -164,6 +178,14 @@ namespace Parley.Data.Sqlite.Migrations
             migrationBuilder.DropIndex(
                 name: "IX_Outbox_MailingId_State",
                 table: "Outbox");
+
+            migrationBuilder.DropColumn(
+                name: "FromAddress",
+                table: "Templates");
+
+            migrationBuilder.DropColumn(
+                name: "FromName",
+                table: "Templates");
 
             migrationBuilder.DropColumn(
                 name: "MailingId",

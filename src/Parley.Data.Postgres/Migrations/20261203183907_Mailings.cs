@@ -11,6 +11,20 @@ namespace Parley.Data.Postgres.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string>(
+                name: "FromAddress",
+                table: "Templates",
+                type: "character varying(254)",
+                maxLength: 254,
+                nullable: true);
+
+            migrationBuilder.AddColumn<string>(
+                name: "FromName",
+                table: "Templates",
+                type: "character varying(200)",
+                maxLength: 200,
+                nullable: true);
+
             migrationBuilder.AddColumn<long>(
                 name: "MailingId",
                 table: "Outbox",
@@ -165,6 +179,14 @@ namespace Parley.Data.Postgres.Migrations
             migrationBuilder.DropIndex(
                 name: "IX_Outbox_MailingId_State",
                 table: "Outbox");
+
+            migrationBuilder.DropColumn(
+                name: "FromAddress",
+                table: "Templates");
+
+            migrationBuilder.DropColumn(
+                name: "FromName",
+                table: "Templates");
 
             migrationBuilder.DropColumn(
                 name: "MailingId",
