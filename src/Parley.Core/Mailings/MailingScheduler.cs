@@ -57,8 +57,15 @@ public sealed partial class MailingScheduler(
     /// <summary>Pauses the sending mailings whose complaint rate is past 0.3 % (unless an admin overrode the rule for one).</summary>
     private async Task StopPastComplaintLineAsync(CancellationToken cancellationToken)
     {
+        // Only the recipients of sending mailings are read (by the mailing's index), never the whole history.
+        var sending = await db.Mailings.AsNoTracking().Where(m => m.State == MailingState.Sending && !m.RulesOverridden)
+            .Select(m => m.Id).ToListAsync(cancellationToken);
+        if (sending.Count == 0)
+        {
+            return;
+        }
         var complaints = await db.MailingRecipients.AsNoTracking()
-            .Where(r => r.ComplainedAt != null && db.Mailings.Any(m => m.Id == r.MailingId && m.State == MailingState.Sending && !m.RulesOverridden))
+            .Where(r => sending.Contains(r.MailingId) && r.ComplainedAt != null)
             .GroupBy(r => r.MailingId).Select(g => new { MailingId = g.Key, Count = g.Count() }).ToListAsync(cancellationToken);
         foreach (var complaint in complaints)
         {
