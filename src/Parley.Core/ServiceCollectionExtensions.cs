@@ -65,6 +65,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<ContactImporter>();
         services.AddScoped<TemplateService>();
         services.AddScoped<FromOverrideCheck>();
+        services.AddScoped<TemplateAttachmentService>();
         services.AddScoped<ChatterService>();
         services.AddScoped<TimelineReader>();
         services.AddScoped<EmailStager>();

@@ -48,6 +48,7 @@ public sealed class ParleyDbContext(DbContextOptions<ParleyDbContext> options) :
     public DbSet<Mailings.Mailing> Mailings => Set<Mailings.Mailing>();
     public DbSet<Mailings.MailingRecipient> MailingRecipients => Set<Mailings.MailingRecipient>();
     public DbSet<TemplateTranslation> TemplateTranslations => Set<TemplateTranslation>();
+    public DbSet<TemplateAttachment> TemplateAttachments => Set<TemplateAttachment>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -142,6 +143,13 @@ public sealed class ParleyDbContext(DbContextOptions<ParleyDbContext> options) :
             e.Property(r => r.Language).HasMaxLength(16);
             e.Property(r => r.State).HasConversion<string>().HasMaxLength(16);
             e.Property(r => r.Detail).HasMaxLength(1000);
+        });
+        b.Entity<TemplateAttachment>(e =>
+        {
+            e.HasIndex(a => new { a.TemplateId, a.FileName }).IsUnique();
+            e.HasOne<MailTemplate>().WithMany().HasForeignKey(a => a.TemplateId).OnDelete(DeleteBehavior.Cascade);
+            e.Property(a => a.FileName).HasMaxLength(255);
+            e.Property(a => a.ContentType).HasMaxLength(255);
         });
         b.Entity<TemplateTranslation>(e =>
         {

@@ -11,8 +11,9 @@ namespace Parley.Core.Mailings;
 /// <summary>What every email of one mailing shares: the mailing, its parsed content, the sender and the alias domain's codecs.</summary>
 /// <param name="Sender">The user it is sent by, as templates see them (<c>user.name</c>).</param>
 /// <param name="From">Who the emails are from: the sender, or the template's From override.</param>
+/// <param name="Attachments">The template's default attachments, on every email.</param>
 public sealed record MailingRun(Mailing Mailing, MailingContent Content, ActingUser Sender, ActingUser From, string AliasDomain, ReplyAddress Replies,
-    UnsubscribeToken Unsubscribe);
+    UnsubscribeToken Unsubscribe, IReadOnlyList<OutboundAttachment> Attachments);
 
 /// <summary>What composing one recipient's email gave: the email, or why there is none.</summary>
 public sealed record ComposedEmail(StagedEmail? Email, string Language, string? Error);
@@ -45,7 +46,7 @@ public sealed class MailingComposer(TemplateRenderer renderer)
                 new("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
                 new("List-Id", ListId(run.Mailing, run.AliasDomain)),
                 new("Precedence", "bulk"),
-            ], now);
+            ], now, run.Attachments);
         email.Delivery.MailingId = run.Mailing.Id;
         email.Delivery.OutgoingServerId = run.Mailing.OutgoingServerId;
         return new ComposedEmail(email, language, null);

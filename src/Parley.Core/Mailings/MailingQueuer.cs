@@ -23,6 +23,7 @@ public sealed partial class MailingQueuer(
     MailingComposer composer,
     SettingsService settings,
     ReplyAddressProvider tokens,
+    Templates.TemplateAttachmentService attachments,
     OutboxSignal outbox,
     MailingProgress progress,
     DatabaseWriteGate writeGate,
@@ -100,7 +101,8 @@ public sealed partial class MailingQueuer(
         var sender = new ActingUser(user.Id, user.Name, user.Email, user.IsAdmin);
         var from = sender with { Name = template.FromName ?? user.Name, Email = template.FromAddress ?? user.Email };
         return new MailingRun(mailing, content, sender, from, aliasDomain,
-            await tokens.GetAsync(cancellationToken), new UnsubscribeToken(await tokens.GetSignerAsync(cancellationToken)));
+            await tokens.GetAsync(cancellationToken), new UnsubscribeToken(await tokens.GetSignerAsync(cancellationToken)),
+            (await attachments.LoadAsync(template.Id, cancellationToken)).Select(a => new OutboundAttachment(a.FileName, a.ContentType, a.Content)).ToList());
     }
 
     private sealed record ChunkRow(MailingRecipient Recipient, StagedEmail? Email);

@@ -1142,6 +1142,42 @@ namespace Parley.Data.Postgres.Migrations
                     b.ToTable("Templates");
                 });
 
+            modelBuilder.Entity("Parley.Core.Templates.TemplateAttachment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.Property<long>("TemplateId")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TemplateId", "FileName")
+                        .IsUnique();
+
+                    b.ToTable("TemplateAttachments");
+                });
+
             modelBuilder.Entity("Parley.Core.Templates.TemplateTranslation", b =>
                 {
                     b.Property<long>("Id")
@@ -1270,6 +1306,15 @@ namespace Parley.Data.Postgres.Migrations
                         .IsRequired();
 
                     b.Navigation("ChatterMessage");
+                });
+
+            modelBuilder.Entity("Parley.Core.Templates.TemplateAttachment", b =>
+                {
+                    b.HasOne("Parley.Core.Templates.MailTemplate", null)
+                        .WithMany()
+                        .HasForeignKey("TemplateId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Parley.Core.Templates.TemplateTranslation", b =>

@@ -1097,6 +1097,40 @@ namespace Parley.Data.Sqlite.Migrations
                     b.ToTable("Templates");
                 });
 
+            modelBuilder.Entity("Parley.Core.Templates.TemplateAttachment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("TemplateId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TemplateId", "FileName")
+                        .IsUnique();
+
+                    b.ToTable("TemplateAttachments");
+                });
+
             modelBuilder.Entity("Parley.Core.Templates.TemplateTranslation", b =>
                 {
                     b.Property<long>("Id")
@@ -1223,6 +1257,15 @@ namespace Parley.Data.Sqlite.Migrations
                         .IsRequired();
 
                     b.Navigation("ChatterMessage");
+                });
+
+            modelBuilder.Entity("Parley.Core.Templates.TemplateAttachment", b =>
+                {
+                    b.HasOne("Parley.Core.Templates.MailTemplate", null)
+                        .WithMany()
+                        .HasForeignKey("TemplateId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Parley.Core.Templates.TemplateTranslation", b =>

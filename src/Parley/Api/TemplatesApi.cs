@@ -56,6 +56,28 @@ public static class TemplatesApi
             return new { subject = rendered.Subject, body = rendered.Body };
         }).WithSummary("Render a template against a real record (in a language: one of its translations)");
 
+        templates.MapGet("/{id:long}/attachments", async (long id, TemplateAttachmentService service, CancellationToken ct) =>
+            (await service.ListAsync(id, ct)).Select(a => new { id = a.Id, fileName = a.FileName, contentType = a.ContentType, size = a.Size }))
+            .WithSummary("The files every email of the template's mailings carries");
+
+        templates.MapPut("/{id:long}/attachments/{fileName}", async (long id, string fileName, HttpRequest request, TemplateAttachmentService service,
+            CancellationToken ct) =>
+        {
+            if (request.ContentLength > TemplateAttachmentService.MaxFileSize)
+                throw new Core.Common.InvalidInputException("file", $"An attachment may have at most {TemplateAttachmentService.MaxFileSize / 1024 / 1024} MB.");
+            using var body = new MemoryStream();
+            await request.Body.CopyToAsync(body, ct);
+            var saved = await service.SetAsync(id, fileName, request.ContentType, body.ToArray(), ct);
+            return new { id = saved.Id, fileName = saved.FileName, contentType = saved.ContentType, size = saved.Content.Length };
+        })
+        .WithSummary("Add (or replace) a default attachment: the request body is the file, its Content-Type the file's type");
+
+        templates.MapDelete("/{id:long}/attachments/{fileName}", async (long id, string fileName, TemplateAttachmentService service, CancellationToken ct) =>
+        {
+            await service.DeleteAsync(id, fileName, ct);
+            return Results.NoContent();
+        }).WithSummary("Remove a default attachment");
+
         templates.MapGet("/{id:long}/translations", async (long id, TemplateService service, CancellationToken ct) =>
             (await service.TranslationsAsync(id, ct)).Select(TranslationDto.From))
             .WithSummary("The template's translations");

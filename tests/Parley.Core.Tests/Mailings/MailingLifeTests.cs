@@ -344,6 +344,33 @@ public abstract class MailingLifeTests(IDatabaseFactory factory) : DatabaseTest(
         Assert.Equal("\"Brand Team\" <news@brand.test>", sent.From.ToString());
         Assert.Contains("from Ada Admin", sent.TextBody);
     }
+
+    [Fact]
+    public async Task A_templates_default_attachments_go_with_every_email_of_its_mailings_within_their_bound()
+    {
+        var template = await SetUpAsync();
+        await Env.CreateContactAsync("Ana Lima", "ana@customer.test", null);
+        await Env.CreateContactAsync("Bruno Sousa", "bruno@customer.test", null);
+        var prices = Encoding.UTF8.GetBytes("%PDF-1.4 price list");
+        await Env.With<TemplateAttachmentService, TemplateAttachment>(a => a.SetAsync(template.Id, "prices.pdf", "application/pdf", prices, default));
+        var tooBig = await Assert.ThrowsAsync<InvalidInputException>(() => Env.With<TemplateAttachmentService, TemplateAttachment>(a =>
+            a.SetAsync(template.Id, "huge.bin", null, new byte[TemplateAttachmentService.MaxFileSize + 1], default)));
+        Assert.Contains("at most 5 MB", tooBig.Errors["file"].Single());
+        await Assert.ThrowsAsync<InvalidInputException>(() => Env.With<TemplateAttachmentService, TemplateAttachment>(a =>
+            a.SetAsync(template.Id, "../etc/passwd", null, prices, default)));
+
+        await CreateAndSendAsync(To(template.Id));
+        await DeliverDueAsync();
+        Assert.Equal(2, Env.Transport.Attempts.Count);
+        foreach (var attempt in Env.Transport.Attempts)
+        {
+            var file = Assert.Single(MimeText.Parse(attempt.RawMime).Attachments.OfType<MimeKit.MimePart>());
+            Assert.Equal(("prices.pdf", "application/pdf"), (file.FileName, file.ContentType.MimeType));
+            using var content = new MemoryStream();
+            file.Content!.DecodeTo(content);
+            Assert.Equal(prices, content.ToArray());
+        }
+    }
 }
 
 public sealed class MailingLifeSqliteTests() : MailingLifeTests(SqliteDatabaseFactory.Instance);

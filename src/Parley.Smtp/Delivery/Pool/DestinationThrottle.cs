@@ -38,13 +38,19 @@ internal sealed class DestinationThrottle(SmtpDeliveryOptions options, TimeProvi
         var now = time.GetUtcNow();
         if (AsksToSlowDown(result))
         {
-            TimeSpan longest = TimeSpan.Zero;
+            var longest = TimeSpan.Zero;
             foreach (var domain in domains.Distinct(StringComparer.OrdinalIgnoreCase))
             {
                 var hold = _domains.AddOrUpdate(domain,
                     _ => new Hold(now + options.ThrottleBackoff, options.ThrottleBackoff, result.ReplyText),
                     (_, previous) =>
                     {
+                        // Answers to sends that were in flight together are one "slow down", not several: only an answer
+                        // after the hold ran out (the probe) doubles it.
+                        if (previous.Until > now)
+                        {
+                            return previous;
+                        }
                         var backoff = TimeSpan.FromTicks(Math.Min(previous.Backoff.Ticks * 2, options.MaxThrottleBackoff.Ticks));
                         return new Hold(now + backoff, backoff, result.ReplyText);
                     });

@@ -78,6 +78,29 @@ namespace Parley.Data.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "TemplateAttachments",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    TemplateId = table.Column<long>(type: "bigint", nullable: false),
+                    FileName = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    ContentType = table.Column<string>(type: "character varying(255)", maxLength: 255, nullable: false),
+                    Content = table.Column<byte[]>(type: "bytea", nullable: false),
+                    CreatedAt = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_TemplateAttachments", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_TemplateAttachments_Templates_TemplateId",
+                        column: x => x.TemplateId,
+                        principalTable: "Templates",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "TemplateTranslations",
                 columns: table => new
                 {
@@ -158,6 +181,12 @@ namespace Parley.Data.Postgres.Migrations
                 columns: new[] { "State", "ScheduledAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_TemplateAttachments_TemplateId_FileName",
+                table: "TemplateAttachments",
+                columns: new[] { "TemplateId", "FileName" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_TemplateTranslations_TemplateId_Language",
                 table: "TemplateTranslations",
                 columns: new[] { "TemplateId", "Language" },
@@ -169,6 +198,9 @@ namespace Parley.Data.Postgres.Migrations
         {
             migrationBuilder.DropTable(
                 name: "MailingRecipients");
+
+            migrationBuilder.DropTable(
+                name: "TemplateAttachments");
 
             migrationBuilder.DropTable(
                 name: "TemplateTranslations");

@@ -77,6 +77,29 @@ namespace Parley.Data.Sqlite.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "TemplateAttachments",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    TemplateId = table.Column<long>(type: "INTEGER", nullable: false),
+                    FileName = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    ContentType = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    Content = table.Column<byte[]>(type: "BLOB", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_TemplateAttachments", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_TemplateAttachments_Templates_TemplateId",
+                        column: x => x.TemplateId,
+                        principalTable: "Templates",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "TemplateTranslations",
                 columns: table => new
                 {
@@ -157,6 +180,12 @@ namespace Parley.Data.Sqlite.Migrations
                 columns: new[] { "State", "ScheduledAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_TemplateAttachments_TemplateId_FileName",
+                table: "TemplateAttachments",
+                columns: new[] { "TemplateId", "FileName" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_TemplateTranslations_TemplateId_Language",
                 table: "TemplateTranslations",
                 columns: new[] { "TemplateId", "Language" },
@@ -168,6 +197,9 @@ namespace Parley.Data.Sqlite.Migrations
         {
             migrationBuilder.DropTable(
                 name: "MailingRecipients");
+
+            migrationBuilder.DropTable(
+                name: "TemplateAttachments");
 
             migrationBuilder.DropTable(
                 name: "TemplateTranslations");
