@@ -10,8 +10,8 @@ using Parley.Core.Data;
 namespace Parley.Data.Sqlite.Migrations
 {
     [DbContext(typeof(ParleyDbContext))]
-    [Migration("20261203200205_Reports")]
-    partial class Reports
+    [Migration("20261203185157_Mailings")]
+    partial class Mailings
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -239,6 +239,10 @@ namespace Parley.Data.Sqlite.Migrations
                     b.Property<string>("Email")
                         .IsRequired()
                         .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Language")
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Name")
@@ -704,6 +708,158 @@ namespace Parley.Data.Sqlite.Migrations
                     b.ToTable("Inbound");
                 });
 
+            modelBuilder.Entity("Parley.Core.Mailings.Mailing", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedByUserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("OutgoingServerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("PerHour")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PublicBaseUrl")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("QueueLeaseOwner")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("QueueLeaseUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("QueuedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RecordIds")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RecordType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("RulesOverridden")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ScheduledAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("SpreadMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Tag")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("TemplateId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Total")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("State", "ScheduledAt");
+
+                    b.ToTable("Mailings");
+                });
+
+            modelBuilder.Entity("Parley.Core.Mailings.MailingRecipient", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ChatterMessageId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ComplainedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Language")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("MailingId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("OutboxItemId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RecordType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RepliedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("UnsubscribedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChatterMessageId");
+
+                    b.HasIndex("OutboxItemId");
+
+                    b.HasIndex("MailingId", "RecordType", "RecordId")
+                        .IsUnique();
+
+                    b.ToTable("MailingRecipients");
+                });
+
             modelBuilder.Entity("Parley.Core.Outbox.OutboxItem", b =>
                 {
                     b.Property<long>("Id")
@@ -732,7 +888,13 @@ namespace Parley.Data.Sqlite.Migrations
                     b.Property<long?>("LeaseUntil")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("MailingId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("NextAttemptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("OutgoingServerId")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Recipient")
@@ -757,6 +919,8 @@ namespace Parley.Data.Sqlite.Migrations
                     b.HasIndex("ChatterMessageId");
 
                     b.HasIndex("Recipient");
+
+                    b.HasIndex("MailingId", "State");
 
                     b.HasIndex("State", "NextAttemptAt");
 
@@ -817,253 +981,6 @@ namespace Parley.Data.Sqlite.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("OutgoingServers");
-                });
-
-            modelBuilder.Entity("Parley.Core.Reports.DmarcReportRow", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("Count")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("Day")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Disposition")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool>("DkimAligned")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("DkimResult")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("DkimSignatures")
-                        .HasMaxLength(1000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Domain")
-                        .IsRequired()
-                        .HasMaxLength(253)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("EnvelopeFrom")
-                        .HasMaxLength(253)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("HeaderFrom")
-                        .IsRequired()
-                        .HasMaxLength(253)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Reasons")
-                        .HasMaxLength(500)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("ReceivedReportId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Reporter")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("SourceIp")
-                        .IsRequired()
-                        .HasMaxLength(45)
-                        .HasColumnType("TEXT");
-
-                    b.Property<bool>("SpfAligned")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("SpfDomain")
-                        .HasMaxLength(253)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("SpfResult")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ReceivedReportId");
-
-                    b.HasIndex("Domain", "Day");
-
-                    b.ToTable("DmarcReportRow");
-                });
-
-            modelBuilder.Entity("Parley.Core.Reports.ReceivedReport", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("BeginAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Channel")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Domain")
-                        .HasMaxLength(253)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("EndAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("InboundMessageId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool>("IsOurs")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Kind")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("OrgName")
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Policy")
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Problem")
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("RawMimeId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("ReceivedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("ReportId")
-                        .HasMaxLength(300)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Source")
-                        .IsRequired()
-                        .HasMaxLength(500)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("Volume")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("RawMimeId");
-
-                    b.HasIndex("Domain", "ReceivedAt");
-
-                    b.HasIndex("Kind", "OrgName", "ReportId")
-                        .IsUnique();
-
-                    b.ToTable("Reports");
-                });
-
-            modelBuilder.Entity("Parley.Core.Reports.TlsReportFailureRow", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("Count")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("Day")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Domain")
-                        .IsRequired()
-                        .HasMaxLength(253)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ReasonCode")
-                        .HasMaxLength(500)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("ReceivedReportId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("ReceivingIp")
-                        .HasMaxLength(45)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ReceivingMx")
-                        .HasMaxLength(253)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ResultType")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("SendingIp")
-                        .HasMaxLength(45)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ReceivedReportId");
-
-                    b.HasIndex("Domain", "Day");
-
-                    b.ToTable("TlsReportFailureRow");
-                });
-
-            modelBuilder.Entity("Parley.Core.Reports.TlsReportPolicyRow", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("Day")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Domain")
-                        .IsRequired()
-                        .HasMaxLength(253)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("Failed")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("PolicyType")
-                        .IsRequired()
-                        .HasMaxLength(32)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("ReceivedReportId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Reporter")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("Successful")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("ReceivedReportId");
-
-                    b.HasIndex("Domain", "Day");
-
-                    b.ToTable("TlsReportPolicyRow");
                 });
 
             modelBuilder.Entity("Parley.Core.Settings.Setting", b =>
@@ -1153,6 +1070,14 @@ namespace Parley.Data.Sqlite.Migrations
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("FromAddress")
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FromName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -1173,6 +1098,73 @@ namespace Parley.Data.Sqlite.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("Templates");
+                });
+
+            modelBuilder.Entity("Parley.Core.Templates.TemplateAttachment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("TemplateId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TemplateId", "FileName")
+                        .IsUnique();
+
+                    b.ToTable("TemplateAttachments");
+                });
+
+            modelBuilder.Entity("Parley.Core.Templates.TemplateTranslation", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("TemplateId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TemplateId", "Language")
+                        .IsUnique();
+
+                    b.ToTable("TemplateTranslations");
                 });
 
             modelBuilder.Entity("Parley.Core.Chatter.ChatterMessage", b =>
@@ -1250,6 +1242,15 @@ namespace Parley.Data.Sqlite.Migrations
                     b.Navigation("RawMime");
                 });
 
+            modelBuilder.Entity("Parley.Core.Mailings.MailingRecipient", b =>
+                {
+                    b.HasOne("Parley.Core.Mailings.Mailing", null)
+                        .WithMany()
+                        .HasForeignKey("MailingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Parley.Core.Outbox.OutboxItem", b =>
                 {
                     b.HasOne("Parley.Core.Chatter.ChatterMessage", "ChatterMessage")
@@ -1261,47 +1262,22 @@ namespace Parley.Data.Sqlite.Migrations
                     b.Navigation("ChatterMessage");
                 });
 
-            modelBuilder.Entity("Parley.Core.Reports.DmarcReportRow", b =>
+            modelBuilder.Entity("Parley.Core.Templates.TemplateAttachment", b =>
                 {
-                    b.HasOne("Parley.Core.Reports.ReceivedReport", "Report")
+                    b.HasOne("Parley.Core.Templates.MailTemplate", null)
                         .WithMany()
-                        .HasForeignKey("ReceivedReportId")
+                        .HasForeignKey("TemplateId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
-
-                    b.Navigation("Report");
                 });
 
-            modelBuilder.Entity("Parley.Core.Reports.ReceivedReport", b =>
+            modelBuilder.Entity("Parley.Core.Templates.TemplateTranslation", b =>
                 {
-                    b.HasOne("Parley.Core.Chatter.RawMime", "RawMime")
+                    b.HasOne("Parley.Core.Templates.MailTemplate", null)
                         .WithMany()
-                        .HasForeignKey("RawMimeId")
-                        .OnDelete(DeleteBehavior.SetNull);
-
-                    b.Navigation("RawMime");
-                });
-
-            modelBuilder.Entity("Parley.Core.Reports.TlsReportFailureRow", b =>
-                {
-                    b.HasOne("Parley.Core.Reports.ReceivedReport", "Report")
-                        .WithMany()
-                        .HasForeignKey("ReceivedReportId")
+                        .HasForeignKey("TemplateId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
-
-                    b.Navigation("Report");
-                });
-
-            modelBuilder.Entity("Parley.Core.Reports.TlsReportPolicyRow", b =>
-                {
-                    b.HasOne("Parley.Core.Reports.ReceivedReport", "Report")
-                        .WithMany()
-                        .HasForeignKey("ReceivedReportId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("Report");
                 });
 
             modelBuilder.Entity("Parley.Core.Domains.SendingDomain", b =>
