@@ -1,10 +1,10 @@
 namespace Parley.Core.Reports;
 
 /// <summary>What a stored report is.</summary>
-public enum ReceivedReportKind { DmarcAggregate, TlsRpt, Refused }
+public enum ReceivedReportKind { DmarcAggregate, TlsRpt, Refused, DmarcFailure }
 
 /// <summary>
-/// One report as it came home: a DMARC aggregate or TLS report, read, or a document that was refused (with the reason).
+/// One report as it came home: a DMARC aggregate, failure or TLS report, read, or a document that was refused (with the reason).
 /// Stored once per reporter and report id. The input it came in is kept raw (<see cref="RawMimeId"/>: the email as
 /// received, or the uploaded file). A report about a domain that is not one of Parley's sending domains is kept and
 /// flagged (<see cref="IsOurs"/> false), and never counted in a domain's figures.

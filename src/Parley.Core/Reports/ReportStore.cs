@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Parley.Core.Chatter;
 using Parley.Core.Data;
+using Parley.Deliverability.Feedback;
 using Parley.Deliverability.Reports;
 using static Parley.Core.Common.TextLimit;
 
@@ -62,9 +63,13 @@ public sealed class ReportStore(ParleyDbContext db, TimeProvider clock, ReportRe
             {
                 ReportKind.DmarcAggregate => ReceivedReportKind.DmarcAggregate,
                 ReportKind.TlsRpt => ReceivedReportKind.TlsRpt,
+                ReportKind.DmarcFailure => ReceivedReportKind.DmarcFailure,
                 _ => ReceivedReportKind.Refused,
             };
-            var (org, id) = outcome.Dmarc is { } d ? (d.OrgName, d.ReportId) : outcome.Tls is { } t ? (t.OrgName, t.ReportId) : (null, null);
+            var (org, id) = outcome.Dmarc is { } d ? (d.OrgName, d.ReportId)
+                : outcome.Tls is { } t ? (t.OrgName, t.ReportId)
+                : outcome.Failure is { } f ? FailureIdentity(f)
+                : (null, null);
             org = Truncate(org, 200);
             id = Truncate(id, 300);
             if (org is not null && await ExistingAsync(kind, org, id!, cancellationToken) is { } existing)
@@ -94,6 +99,10 @@ public sealed class ReportStore(ParleyDbContext db, TimeProvider clock, ReportRe
             else if (outcome.Tls is { } tls)
             {
                 description = AddTls(report, tls, ours);
+            }
+            else if (outcome.Failure is { } failure)
+            {
+                description = AddFailure(report, failure, ours);
             }
             else
             {
@@ -183,6 +192,33 @@ public sealed class ReportStore(ParleyDbContext db, TimeProvider clock, ReportRe
         var where = report.IsOurs ? "" : $" {domain ?? "Its domain"} is not one of Parley's sending domains: kept, flagged, and not counted in any domain's figures.";
         return $"TLS report from {tls.OrgName} for {domain ?? "no policy"} ({tls.Start:yyyy-MM-dd}): {tls.Policies.Sum(p => p.Successful)} sessions succeeded, {failed} failed.{where}";
     }
+
+    /// <summary>
+    /// A failure report has no report id: the reporter and the failed message (its Message-ID, the source IP) name it,
+    /// so the same report sent twice is stored once.
+    /// </summary>
+    private static (string? Org, string? Id) FailureIdentity(FeedbackReport failure) =>
+        (failure.UserAgent ?? failure.ReportingMta ?? "unknown reporter", $"{failure.OriginalMessageId ?? "no Message-ID"} from {failure.SourceIp ?? "unknown IP"}");
+
+    private static string AddFailure(ReceivedReport report, FeedbackReport failure, List<string> ours)
+    {
+        var domain = failure.ReportedDomains.FirstOrDefault() ?? failure.AuthFailure?.DkimDomain ?? FromDomain(failure);
+        report.Domain = Truncate(domain?.ToLowerInvariant(), 253);
+        report.IsOurs = domain is not null && IsOurs(domain, ours);
+        report.BeginAt = failure.ArrivalDate;
+        report.EndAt = failure.ArrivalDate;
+        report.Volume = failure.Incidents ?? 1;
+        var check = failure.AuthFailure?.AuthFailure ?? "authentication";
+        var result = failure.AuthFailure?.DeliveryResult is { } delivery ? $", delivery result {delivery}" : "";
+        report.Problem = Truncate($"{check} failed for mail from {failure.SourceIp ?? "an unknown IP"}{result}."
+            + (failure.Problems.Count > 0 ? " " + string.Join("; ", failure.Problems) + "." : ""), 2000);
+        var where = report.IsOurs ? "" : $" {domain ?? "Its domain"} is not one of Parley's sending domains: kept and flagged.";
+        return $"DMARC failure report from {report.OrgName} for {domain ?? "an unnamed domain"}: {report.Problem}{where}";
+    }
+
+    private static string? FromDomain(FeedbackReport failure) =>
+        failure.OriginalHeaders?[MimeKit.HeaderId.From] is { } from && MimeKit.InternetAddressList.TryParse(from, out var list)
+            && list.Mailboxes.FirstOrDefault()?.Domain is { Length: > 0 } d ? d : null;
 
     /// <summary>A domain is ours when it is one of the sending domains, or a parent or subdomain of one (the policy of example.com covers mail.example.com).</summary>
     internal static bool IsOurs(string domain, IEnumerable<string> ours) =>

@@ -9,18 +9,26 @@ public enum ReportKind
     /// <summary>An SMTP TLS report (RFC 8460).</summary>
     TlsRpt,
 
+    /// <summary>A DMARC failure report (ARF with <c>Feedback-Type: auth-failure</c>, RFC 6591), read by the feedback parser.</summary>
+    DmarcFailure,
+
     /// <summary>Not read: <see cref="ReportOutcome.Refusal"/> says why.</summary>
     Refused,
 }
 
 /// <summary>
 /// One report found in an input (an input may hold several: an email with two attachments, a zip with two files), or
-/// one refusal with its reason. Exactly one of <see cref="Dmarc"/>, <see cref="Tls"/> and <see cref="Refusal"/> is set.
+/// one refusal with its reason. Exactly one of <see cref="Dmarc"/>, <see cref="Tls"/>, <see cref="Failure"/> and
+/// <see cref="Refusal"/> is set.
 /// </summary>
 /// <param name="Source">Where in the input it was: "report.xml.gz → report.xml", for messages to an admin.</param>
-public sealed record ReportOutcome(string Source, DmarcAggregateReport? Dmarc, TlsReport? Tls, string? Refusal)
+/// <param name="Failure">A DMARC failure report, as <see cref="Feedback.FeedbackReportParser"/> (the one ARF reader) read it.</param>
+public sealed record ReportOutcome(string Source, DmarcAggregateReport? Dmarc, TlsReport? Tls, string? Refusal, Feedback.FeedbackReport? Failure = null)
 {
-    public ReportKind Kind => Dmarc is not null ? ReportKind.DmarcAggregate : Tls is not null ? ReportKind.TlsRpt : ReportKind.Refused;
+    public ReportKind Kind => Dmarc is not null ? ReportKind.DmarcAggregate
+        : Tls is not null ? ReportKind.TlsRpt
+        : Failure is not null ? ReportKind.DmarcFailure
+        : ReportKind.Refused;
 
     public static ReportOutcome Refused(string source, string reason) => new(source, null, null, reason);
 }

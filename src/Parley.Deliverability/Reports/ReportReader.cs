@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text;
 using MimeKit;
+using Parley.Deliverability.Feedback;
 
 namespace Parley.Deliverability.Reports;
 
@@ -196,6 +197,22 @@ public sealed class ReportReader(ReportLimits? limits = null)
         return output.ToArray();
     }
 
+    private static ReportOutcome FailureOutcome(string source, FeedbackParse feedback)
+    {
+        if (feedback.Report is not { } report)
+        {
+            return ReportOutcome.Refused(source, $"It is a feedback report (ARF) that cannot be read: {feedback.Error}");
+        }
+
+        if (report.Type != FeedbackType.AuthFailure)
+        {
+            return ReportOutcome.Refused(source,
+                $"It is a feedback report of type {report.FeedbackTypeName}, not a DMARC failure report (auth-failure): complaints go to the alias domain, where they suppress the address.");
+        }
+
+        return new ReportOutcome(source, null, null, null, report);
+    }
+
     private void ReadMessage(ReadOnlyMemory<byte> bytes, string source, int depth, Budget budget, List<ReportOutcome> outcomes)
     {
         MimeMessage message;
@@ -209,9 +226,17 @@ public sealed class ReportReader(ReportLimits? limits = null)
             return;
         }
 
-        if (FailureReports.IsFailureReport(message))
+        // Failure reports are ARF (RFC 6591): the feedback parser, which also reads feedback-loop complaints, owns that format.
+        if (FeedbackReportParser.Parse(message) is { } feedback)
         {
-            outcomes.Add(ReportOutcome.Refused(source, "It is a DMARC failure report (ARF, RFC 6591), not an aggregate or TLS report; the report reader does not read those."));
+            outcomes.Add(FailureOutcome(source, feedback));
+            return;
+        }
+
+        if (message.BodyParts.Any(p => p.ContentType.IsMimeType("message", "feedback-report")))
+        {
+            outcomes.Add(ReportOutcome.Refused(source,
+                "It holds a feedback report (ARF) part, but not inside multipart/report as RFC 6591 requires; it is kept, not read."));
             return;
         }
 
@@ -335,24 +360,5 @@ public sealed class ReportReader(ReportLimits? limits = null)
             Remaining -= bytes;
             return Remaining >= 0;
         }
-    }
-}
-
-/// <summary>Recognises DMARC failure reports (RFC 6591, ARF), which the report reader leaves to their own parser.</summary>
-public static class FailureReports
-{
-    public static bool IsFailureReport(MimeMessage message)
-    {
-        if (message.Body is MultipartReport report && string.Equals(report.ReportType, "feedback-report", StringComparison.OrdinalIgnoreCase))
-        {
-            return true;
-        }
-
-        var subject = message.Subject ?? "";
-        // Some receivers send failure reports as plain text without the ARF part (exim's, for one).
-        return message.BodyParts.OfType<MimePart>().All(p => p.ContentType.MimeType.StartsWith("text/", StringComparison.OrdinalIgnoreCase)
-                && !p.ContentType.MimeType.Equals("text/xml", StringComparison.OrdinalIgnoreCase))
-            && (subject.Contains("Failure Report", StringComparison.OrdinalIgnoreCase) || subject.Contains("DMARC", StringComparison.OrdinalIgnoreCase)
-                && message.TextBody?.Contains("Feedback-Type", StringComparison.OrdinalIgnoreCase) == true);
     }
 }

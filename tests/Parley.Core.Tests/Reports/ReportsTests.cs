@@ -86,6 +86,33 @@ public abstract class ReportsTests(IDatabaseFactory factory) : DatabaseTest(fact
         Assert.Equal(1, await Env.Db(db => db.Set<DmarcReportRow>().CountAsync()));
     }
 
+    /// <summary>An RFC 6591 failure report about shop.test, as a receiver mails it to the ruf= address.</summary>
+    private static string FailureReport() =>
+        "From: dmarc@receiver.test\r\nTo: dmarc-reports@mail.parley.test\r\nSubject: FW: Payment\r\nMIME-Version: 1.0\r\n" +
+        "Content-Type: multipart/report; report-type=feedback-report; boundary=\"b\"\r\n\r\n" +
+        "--b\r\nContent-Type: text/plain\r\n\r\nAn authentication failure report.\r\n" +
+        "--b\r\nContent-Type: message/feedback-report\r\n\r\n" +
+        "Feedback-Type: auth-failure\r\nUser-Agent: Receiver/1.0\r\nVersion: 1\r\nSource-IP: 192.0.2.66\r\n" +
+        "Reported-Domain: shop.test\r\nAuth-Failure: dmarc\r\nDelivery-Result: reject\r\nArrival-Date: Thu, 03 Dec 2026 10:00:00 +0000\r\n\r\n" +
+        "--b\r\nContent-Type: text/rfc822-headers\r\n\r\nFrom: billing@shop.test\r\nMessage-ID: <forged-1@elsewhere.test>\r\nSubject: Payment\r\n\r\n" +
+        "--b--\r\n";
+
+    [Fact]
+    public async Task A_failure_report_is_read_by_the_feedback_parser_and_stored_once()
+    {
+        await SetUpAsync();
+        var first = Assert.Single(await ImportAsync(FailureReport(), "failure.eml"));
+        Assert.Equal((ReportImportStatus.Stored, ReceivedReportKind.DmarcFailure), (first.Status, first.Kind));
+        var second = Assert.Single(await ImportAsync(FailureReport(), "again.eml"));
+        Assert.Equal(ReportImportStatus.Duplicate, second.Status);
+
+        var stored = await Env.Db(db => db.Reports.AsNoTracking().SingleAsync());
+        Assert.Equal((ReceivedReportKind.DmarcFailure, "shop.test", true, "Receiver/1.0"), (stored.Kind, stored.Domain, stored.IsOurs, stored.OrgName));
+        Assert.Contains("dmarc failed for mail from 192.0.2.66, delivery result reject", stored.Problem);
+        // A failure report is about one message: it is never counted in the aggregate figures.
+        Assert.Equal(0, (await OverviewAsync()).Totals.Messages);
+    }
+
     [Fact]
     public async Task A_refused_document_is_kept_raw_with_its_reason()
     {

@@ -147,17 +147,37 @@ public sealed class ReportConformanceTests
         Assert.Equal("fred.com", Read("extract_report/changed-input.xml")[0].Dmarc!.OrgName);
     }
 
-    [Fact]
-    public void Failure_reports_are_refused_as_not_aggregate_reports()
+    /// <summary>Each failure sample, read by the feedback parser (the one ARF reader): its reported domain and source IP.</summary>
+    [Theory]
+    [InlineData("DMARC Failure Report for domain.de (mail-from=sharepoint@domain.de, ip=10.10.10.10).eml")]
+    [InlineData("dmarc_ruf_report_linkedin.eml")]
+    [InlineData("dmarc_ruf_report_linkedin.crlf.eml")]
+    public void Each_failure_sample_is_read_as_a_failure_report(string file)
     {
-        foreach (var file in Directory.GetFiles(ConformanceData.PathOf("dmarc-reports/failure")))
-        {
-            var outcomes = Reader.Read(File.ReadAllBytes(file), Path.GetFileName(file));
-            var outcome = Assert.Single(outcomes);
-            Assert.True(outcome.Kind == ReportKind.Refused, Path.GetFileName(file));
-            Assert.True(outcome.Refusal!.Contains("failure report", StringComparison.Ordinal) || outcome.Refusal.Contains("carries no report", StringComparison.Ordinal),
-                $"{Path.GetFileName(file)}: {outcome.Refusal}");
-        }
+        var outcome = Assert.Single(Read("failure/" + file));
+        Assert.True(outcome.Kind == ReportKind.DmarcFailure, $"{file}: {outcome.Refusal}");
+        Assert.Equal(Parley.Deliverability.Feedback.FeedbackType.AuthFailure, outcome.Failure!.Type);
+        Assert.False(string.IsNullOrEmpty(outcome.Failure.SourceIp), file);
+    }
+
+    [Theory]
+    [InlineData("exim_plain_text_only_no_arf_part.eml", "carries no report")]
+    [InlineData("[Netease DMARC Failure Report] Rent Reminder.eml", "not inside multipart/report")]
+    public void A_failure_report_without_a_readable_arf_part_is_refused_with_the_reason(string file, string reason)
+    {
+        var outcome = Assert.Single(Read("failure/" + file));
+        Assert.Equal(ReportKind.Refused, outcome.Kind);
+        Assert.Contains(reason, outcome.Refusal);
+    }
+
+    [Fact]
+    public void Every_file_of_the_failure_folder_is_covered_by_a_case()
+    {
+        var covered = typeof(ReportConformanceTests).GetMethod(nameof(Each_failure_sample_is_read_as_a_failure_report))!
+            .GetCustomAttributes(typeof(InlineDataAttribute), false).Cast<InlineDataAttribute>().Select(a => (string)a.GetData(null!).Single()[0]).ToHashSet();
+        covered.UnionWith(typeof(ReportConformanceTests).GetMethod(nameof(A_failure_report_without_a_readable_arf_part_is_refused_with_the_reason))!
+            .GetCustomAttributes(typeof(InlineDataAttribute), false).Cast<InlineDataAttribute>().Select(a => (string)a.GetData(null!).Single()[0]));
+        Assert.All(Directory.GetFiles(ConformanceData.PathOf("dmarc-reports/failure")), f => Assert.Contains(Path.GetFileName(f), covered));
     }
 
     [Theory]

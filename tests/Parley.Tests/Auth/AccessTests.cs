@@ -78,6 +78,7 @@ public sealed class AccessTests(AccessFixture fixture) : IClassFixture<AccessFix
         ("/api/v1/inbound", "GET", "/api/v1/inbound/aliases", null),
         ("/api/v1/fetch-accounts", "GET", "/api/v1/fetch-accounts", null),
         ("/api/v1/suppressions", "GET", "/api/v1/suppressions", null),
+        ("/api/v1/reports", "GET", "/api/v1/reports", null),
         ("/api/v1/inbound/raw", "POST", "/api/v1/inbound/raw", null),
     ];
 
@@ -103,6 +104,7 @@ public sealed class AccessTests(AccessFixture fixture) : IClassFixture<AccessFix
         { "POST", "/api/v1/fetch-accounts" },
         { "POST", "/api/v1/suppressions" },
         { "DELETE", "/api/v1/suppressions/ana@customer.test" },
+        { "POST", "/api/v1/reports" },
         { "POST", "/api/v1/inbound/raw" },
     };
 

@@ -30,6 +30,7 @@ public sealed class EndpointPolicyTests(AccessFixture fixture) : IClassFixture<A
         ["/api/v1/inbound/raw"] = ParleyPolicies.Mailgate,
         ["/api/v1/fetch-accounts"] = ParleyPolicies.Admin,
         ["/api/v1/suppressions"] = ParleyPolicies.Admin,
+        ["/api/v1/reports"] = ParleyPolicies.Admin, // DMARC and TLS reports: deliverability data, like the domains
     };
 
     /// <summary>Pages by view path, and the other endpoints by route.</summary>
@@ -51,6 +52,7 @@ public sealed class EndpointPolicyTests(AccessFixture fixture) : IClassFixture<A
         ["/Settings/Index"] = ParleyPolicies.Admin,
         ["/Domains/Index"] = ParleyPolicies.Admin,
         ["/Deliverability/View"] = ParleyPolicies.Admin,
+        ["/Deliverability/Dmarc"] = ParleyPolicies.Admin,
         ["/Inbound/Index"] = ParleyPolicies.Admin,
         ["/Inbound/Aliases"] = ParleyPolicies.Admin,
         ["/Inbound/Mailboxes"] = ParleyPolicies.Admin,
