@@ -195,6 +195,22 @@ public abstract class ReportsTests(IDatabaseFactory factory) : DatabaseTest(fact
     }
 
     [Fact]
+    public async Task A_failure_report_mailed_to_the_reports_address_passes_the_complaint_step_and_is_stored()
+    {
+        await SetUpAsync();
+        var id = await Env.With<InboundStore, long>(s => s.StoreAsync(
+            new InboundEnvelope("smtp", "192.0.2.1", "mx.receiver.test", "dmarc@receiver.test", ["dmarc-reports@mail.parley.test"], Env.Clock.GetUtcNow()),
+            new MemoryStream(Encoding.ASCII.GetBytes(FailureReport())), default));
+        Assert.Equal(1, await With<InboundRouter, int>(r => r.RoutePendingAsync(10, default)));
+
+        var inbound = await Env.Db(db => db.Inbound.AsNoTracking().SingleAsync(i => i.Id == id));
+        Assert.Equal(InboundStatus.Routed, inbound.Status);
+        Assert.StartsWith("Reports inbox: 1 of 1 report(s) stored.", inbound.Route);
+        var report = await Env.Db(db => db.Reports.AsNoTracking().SingleAsync());
+        Assert.Equal((ReceivedReportKind.DmarcFailure, ReportChannels.Mail, id), (report.Kind, report.Channel, report.InboundMessageId));
+    }
+
+    [Fact]
     public async Task Mail_to_the_reports_address_is_taken_by_the_reports_inbox()
     {
         await SetUpAsync();
