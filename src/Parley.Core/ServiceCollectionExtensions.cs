@@ -9,6 +9,7 @@ using Parley.Core.Inbound;
 using Parley.Core.Outbox;
 using Parley.Core.Records;
 using Parley.Core.Settings;
+using Parley.Core.SpamTest;
 using Parley.Core.Templates;
 
 namespace Parley.Core;
@@ -91,6 +92,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<Followers.FollowerNotifier>();
         services.TryAddSingleton<IInboundAuthenticator, UncheckedInboundAuthenticator>();
         services.AddParleyDoctor();
+        services.AddParleySpamTest();
         return services;
     }
 
@@ -101,6 +103,7 @@ public static class ServiceCollectionExtensions
         services.AddHostedService<InboundWorker>();
         services.AddHostedService<Fetch.FetchWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<ScheduledDoctor>());
+        services.AddParleySpamTestWorker();
         return services;
     }
 }

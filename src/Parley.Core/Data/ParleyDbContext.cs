@@ -210,6 +210,7 @@ public sealed class ParleyDbContext(DbContextOptions<ParleyDbContext> options) :
             e.HasKey(s => s.Key);
             e.Property(s => s.Key).HasMaxLength(100);
         });
+        SpamTest.SpamTestModel.Configure(b);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)

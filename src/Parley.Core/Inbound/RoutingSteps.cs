@@ -24,8 +24,9 @@ public sealed record RouteResult(
 }
 
 /// <summary>
-/// The routing rules for one stored message, in order: duplicate? → bounce? → loop protection → destination (reply,
-/// alias, special inbox, catchall: <see cref="InboundDestinations"/>) → post to the chatter → forward to followers. The
+/// The routing rules for one stored message, in order: a special inbox's? (<see cref="IInboundMailbox"/>: a spam test must
+/// see the message whatever it is, even a copy of one Parley sent) → duplicate? → bounce? → loop protection → destination
+/// (reply, alias, catchall: <see cref="InboundDestinations"/>) → post to the chatter → forward to followers. The
 /// first step that decides ends it; every outcome is written on the row (status, route or reason), raw bytes untouched.
 /// Changes are tracked and saved by the caller. A step that has to save earlier (a new contact, attachments, the post
 /// before a forward) awaits <c>beforeWrite</c> first, which is all it knows of how the caller writes.
@@ -36,6 +37,7 @@ public sealed partial class RoutingSteps(
     InboundDestinations destinations,
     InboundPoster poster,
     FollowerNotifier followers,
+    IEnumerable<IInboundMailbox> mailboxes,
     TimeProvider clock,
     ILogger<RoutingSteps> logger)
 {
@@ -61,15 +63,17 @@ public sealed partial class RoutingSteps(
         var recipients = inbound.Recipients.Split(',', StringSplitOptions.RemoveEmptyEntries);
         var sender = Identify(inbound, mime);
 
-        if (IsDuplicate(inbound, context.Known)) return RouteResult.None;
         inbound.AuthenticationResults = Truncate(prepared.Auth!.Header, 2000);
+        foreach (var mailbox in mailboxes)
+            if (await mailbox.TryTakeAsync(inbound, mime, recipients, ct) is { } taken)
+                return Taken(inbound, taken);
+        if (IsDuplicate(inbound, context.Known)) return RouteResult.None;
         if (await BounceAsync(inbound, mime, recipients, context, ct) is { } bounce) return bounce;
         if (await IsLoopLimitedAsync(inbound, context.Settings, ct)) return RouteResult.None;
 
         var automatic = AutoSubmitted.Reason(mime);
         var doubt = SenderTrust.Doubt(prepared.Auth, context.Settings.SenderVerification);
         var destination = await destinations.FindAsync(inbound, mime, recipients, context, automatic, doubt, beforeWrite, ct);
-        if (destination.TakenBySpecialInbox) return Taken(inbound, destination.Why);
         if (destination.Record is not { } record) return Unrouted(inbound, destination.Why);
 
         var message = await poster.PostAsync(inbound, mime, record, inbound.AuthenticationResults, ct, beforeWrite);
