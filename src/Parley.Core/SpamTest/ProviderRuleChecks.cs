@@ -49,7 +49,9 @@ public sealed class ProviderRuleChecks(IDnsResolver dns)
         return auth.Dmarc switch
         {
             { Result: DmarcResult.Pass } passed => SpamCheck.Pass(id, title, 1, $"_dmarc.{passed.PolicyDomain} publishes p={passed.PublishedPolicy?.ToString().ToLowerInvariant()}, and the message aligns."),
-            { Result: DmarcResult.Fail } => new SpamCheck(id, title, CheckResult.Fail, 0, "A DMARC record is published, but the message does not align with it (counted under Authentication).", fix),
+            // The record exists: the fix is alignment, never a new record that would replace the policy.
+            { Result: DmarcResult.Fail } => new SpamCheck(id, title, CheckResult.Fail, 0, "A DMARC record is published, but the message does not align with it (counted under Authentication).",
+                new CheckFix($"Send with an envelope sender under {domain}, or sign with d={domain}.")),
             { Result: DmarcResult.TempError } => SpamCheck.Info(id, title, "The DMARC record could not be read."),
             _ => new SpamCheck(id, title, CheckResult.Fail, 1, $"{domain} publishes no DMARC record; Gmail and Yahoo require one (p=none at least) from bulk senders.", fix),
         };

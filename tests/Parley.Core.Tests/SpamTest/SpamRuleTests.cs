@@ -160,4 +160,14 @@ public sealed class SpamRuleTests
         Assert.Equal("PTR", report.Find("providers.reverse-dns")!.Fix!.Record!.Type);
         Assert.StartsWith("v=spf1 ip4:198.51.100.8", report.Find("auth.spf")!.Fix!.Record!.Value);
     }
+
+    [Fact]
+    public async Task A_published_dmarc_record_is_never_offered_for_replacement()
+    {
+        var report = await SpamMessages.ScoreAsync(Clean with { Ip = "198.51.100.7", Sign = false });
+
+        var dmarc = report.Find("providers.dmarc")!;
+        Assert.Equal((CheckResult.Fail, 0.0), (dmarc.Result, dmarc.Points));
+        Assert.Null(dmarc.Fix!.Record);
+    }
 }
