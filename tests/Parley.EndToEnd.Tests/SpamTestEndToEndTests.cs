@@ -124,6 +124,25 @@ public sealed class SpamTestEndToEndTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task The_predicted_score_drops_as_the_subject_starts_to_shout()
+    {
+        await using var parley = await ParleyHost.ServeAsync();
+        const string text = "Hello Ana,\n\nyour order left our warehouse today.\n\nKind regards";
+        var calm = await parley.PostAsync("/api/v1/spam-tests/predict", new { subject = "Your order has shipped", text });
+        var shouting = await parley.PostAsync("/api/v1/spam-tests/predict", new { subject = "YOUR ORDER HAS SHIPPED!!!", text });
+        var htmlOnly = await parley.PostAsync("/api/v1/spam-tests/predict", new { subject = "Your order has shipped", html = "<p>Hello Ana, your order left our warehouse today.</p>" });
+
+        Assert.Equal(10, calm.GetProperty("score").GetDouble());
+        Assert.Equal(8.5, shouting.GetProperty("score").GetDouble());
+        Assert.Equal(["format", "content", "attachments"], calm.GetProperty("sections").EnumerateArray().Select(s => s.GetProperty("id").GetString()!));
+        Assert.Equal("fail", Result(shouting, "content.subject-caps"));
+        Assert.Equal("fail", Result(htmlOnly, "format.text-alternative"));
+
+        using var empty = await parley.Api.PostAsync("/api/v1/spam-tests/predict", JsonContent.Create(new { subject = "Hi" }));
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+    }
+
+    [Fact]
     public async Task Parley_score_prints_the_score_first_and_exits_0()
     {
         using var key = RSA.Create(2048);

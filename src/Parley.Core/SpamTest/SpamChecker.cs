@@ -40,6 +40,18 @@ public sealed class SpamChecker(IDnsResolver dns, TimeProvider clock, IOptions<S
         }
     }
 
+    /// <summary>
+    /// The pre-send prediction: the checks that need no sending and no DNS (format, content, attachments) of a message
+    /// not sent yet, scored the same way. Authentication, reputation and links are left out, not counted as passed.
+    /// </summary>
+    public SpamReport Predict(byte[] raw, CancellationToken cancellationToken)
+    {
+        var message = MessageUnderTest.Read(raw, cancellationToken);
+        var html = HtmlFacts.Read(message.Html, message.Text, cancellationToken);
+        var sections = new[] { FormatChecks.Section(message, clock), ContentChecks.Section(message, html), AttachmentChecks.Section(message) };
+        return new SpamReport(SpamReport.ScoreOf(sections), sections, null, [], [], clock.GetUtcNow());
+    }
+
     private async Task<SpamReport> ChecksAsync(SpamTestSubject subject, CancellationToken cancellationToken)
     {
         var settings = options.Value;

@@ -6,6 +6,8 @@ namespace Parley.Api;
 
 public sealed record SelfTestBody(long? TemplateId, string? RecordType, long? RecordId);
 
+public sealed record PredictBody(string? Subject, string? Html, string? Text);
+
 /// <summary>/api/v1/spam-tests: throw-away addresses on the alias domain whose mail is scored out of 10 (docs/spam-score.md).</summary>
 public static class SpamTestsApi
 {
@@ -30,6 +32,27 @@ public static class SpamTestsApi
         .Produces(StatusCodes.Status202Accepted)
         .ProducesValidationProblem()
         .WithSummary("Send a test: render a template for a record and send it through Parley's real outgoing route to a new test address; the report follows when it arrives");
+
+        tests.MapPost("/predict", (PredictBody body, SpamChecker checker, ClaimsPrincipal user, CancellationToken ct) =>
+        {
+            if (string.IsNullOrWhiteSpace(body.Html) && string.IsNullOrWhiteSpace(body.Text))
+            {
+                throw new Core.Common.InvalidInputException("text", "Give the text or the HTML of the email to predict its score.");
+            }
+
+            // The headers Parley's own composer writes, so only what the writer controls is judged.
+            var acting = user.ToActingUser();
+            var message = new MimeKit.MimeMessage { Subject = body.Subject ?? "", Date = DateTimeOffset.UtcNow, MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId() };
+            message.From.Add(new MimeKit.MailboxAddress(acting.Name, acting.Email));
+            message.To.Add(new MimeKit.MailboxAddress("Recipient", "recipient@example.com"));
+            message.Body = new MimeKit.BodyBuilder { HtmlBody = body.Html, TextBody = body.Text }.ToMessageBody();
+            using var raw = new MemoryStream();
+            message.WriteTo(raw, ct);
+            var report = checker.Predict(raw.ToArray(), ct);
+            return Results.Ok(new { score = report.Score, max = SpamReport.Max, band = report.Band, sections = SpamReportJson.Sections(report) });
+        })
+        .ProducesValidationProblem()
+        .WithSummary("Predict the score before sending: the format and content checks (no authentication, DNS or links) of {subject, html?, text?}");
 
         tests.MapGet("", async (SpamTestService service, int? limit, CancellationToken ct) =>
             (await service.ListAsync(limit ?? 100, ct)).Select(v => new
