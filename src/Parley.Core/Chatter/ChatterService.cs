@@ -65,7 +65,9 @@ public sealed class ChatterService(
         var view = await records.GetAsync(record, ct);
         if (view.Email is null) throw new InvalidInputException("record", $"{view.Title} has no email address.");
         var suppressedKey = view.Email.ToLowerInvariant();
-        if (await db.Suppressions.AsNoTracking().FirstOrDefaultAsync(s => s.Address == suppressedKey, ct) is { } suppressed)
+        // An unsubscribe stops mailings, not the conversation: only a hard bounce, a complaint or an admin's entry stop this.
+        if (await db.Suppressions.AsNoTracking().FirstOrDefaultAsync(s => s.Address == suppressedKey, ct) is { } suppressed
+            && Suppression.SuppressionService.BlocksTransactional(suppressed.Reason))
             throw new InvalidInputException("record",
                 $"{view.Email} is on the suppression list ({suppressed.Detail}), so Parley will not email it. Remove it from the suppression list first if the address works again.");
         var aliasDomain = await settings.GetAliasDomainAsync(ct)

@@ -34,12 +34,15 @@ public sealed class EmailStager(ParleyDbContext db, ReplyAddressProvider replyAd
     /// build many in parallel); <see cref="Add"/> puts them in the unit of work.
     /// </summary>
     public static StagedEmail Build(RecordView view, string subject, string body, ActingUser user, string aliasDomain, string replyTo,
-        string? inReplyTo, IReadOnlyList<KeyValuePair<string, string>>? extraHeaders, DateTimeOffset now)
+        string? inReplyTo, IReadOnlyList<KeyValuePair<string, string>>? extraHeaders, DateTimeOffset now, IReadOnlyList<OutboundAttachment>? attachments = null)
     {
         var record = view.Ref;
         var messageId = MimeComposer.NewMessageId(aliasDomain);
         var mime = MimeComposer.Compose(new OutboundEmail(
-            user.Name, user.Email, view.Title, view.Email!, replyTo, subject, body, messageId, inReplyTo, now) { ExtraHeaders = extraHeaders ?? [] });
+            user.Name, user.Email, view.Title, view.Email!, replyTo, subject, body, messageId, inReplyTo, now)
+        {
+            ExtraHeaders = extraHeaders ?? [], Attachments = attachments ?? [],
+        });
         var message = new ChatterMessage
         {
             RecordType = record.Type, RecordId = record.Id, Kind = MessageKind.Email, Direction = MessageDirection.Out,

@@ -23,3 +23,6 @@ public sealed class InvalidInputException : Exception
 
 /// <summary>The thing asked for does not exist (or the caller may not see it).</summary>
 public sealed class NotFoundException(string what) : Exception($"{what} was not found.");
+
+/// <summary>The caller may not do this (a member asking for what only an admin may), said in words.</summary>
+public sealed class ForbiddenException(string why) : Exception(why);

@@ -9,12 +9,13 @@ using Parley.Core.Records;
 namespace Parley.Core.Inbound;
 
 /// <summary>Where a message goes (a record), or why it goes nowhere.</summary>
-public sealed record Destination(RecordRef? Record, string Why);
+/// <param name="Answers">The chatter message a reply answers (found by its Message-ID), when it is known.</param>
+public sealed record Destination(RecordRef? Record, string Why, long? Answers = null);
 
 /// <summary>
 /// Finds the record for a message: a reply (a Message-ID Parley sent or received in In-Reply-To/References,
 /// else the signed reply address), then an alias (subject to its contact policy), then the catchall policy. Special inboxes
-/// (<see cref="IInboundMailbox"/>, e.g. the spam-test inbox) have taken their mail before (<see cref="RoutingSteps"/>).
+/// (<see cref="SpecialInboxes"/>: spam test, complaints, unsubscribe) have taken their mail before (<see cref="RoutingSteps"/>).
 /// Automatic mail (auto-replies, bulk) threads onto existing conversations but never starts a new one.
 /// A header From that its domain's DMARC does not back (<see cref="SenderTrust"/>) never picks a contact: such a message
 /// stays unrouted, marked as suspected spoofing; a reply that proves itself (our Message-ID, our signed reply address)
@@ -111,10 +112,11 @@ public sealed class InboundDestinations(ParleyDbContext db, ContactService conta
             var match = await db.Messages.AsNoTracking()
                 .Where(m => m.MessageId != null && distinct.Contains(m.MessageId))
                 .OrderByDescending(m => m.Id)
-                .Select(m => new { m.RecordType, m.RecordId, m.MessageId })
+                .Select(m => new { m.Id, m.RecordType, m.RecordId, m.MessageId })
                 .FirstOrDefaultAsync(ct);
             if (match is not null)
-                return new Destination(new RecordRef(match.RecordType, match.RecordId), $"Reply in {match.RecordType} {match.RecordId}, by Message-ID <{match.MessageId}>.");
+                return new Destination(new RecordRef(match.RecordType, match.RecordId), $"Reply in {match.RecordType} {match.RecordId}, by Message-ID <{match.MessageId}>.",
+                    Answers: match.Id);
         }
 
         // Providers that rewrite Message-IDs still keep the address the customer replied to.

@@ -24,8 +24,8 @@ public sealed record RouteResult(
 }
 
 /// <summary>
-/// The routing rules for one stored message, in order: a special inbox's? (<see cref="IInboundMailbox"/>: a spam test must
-/// see the message whatever it is, even a copy of one Parley sent) → duplicate? → bounce? → loop protection → destination
+/// The routing rules for one stored message, in order: a special inbox's? (spam test, complaint, unsubscribe, in the order
+/// <see cref="SpecialInboxes"/> gives and explains) → duplicate? → bounce? → loop protection → destination
 /// (reply, alias, catchall: <see cref="InboundDestinations"/>) → post to the chatter → forward to followers. The
 /// first step that decides ends it; every outcome is written on the row (status, route or reason), raw bytes untouched.
 /// Changes are tracked and saved by the caller. A step that has to save earlier (a new contact, attachments, the post
@@ -34,10 +34,11 @@ public sealed record RouteResult(
 public sealed partial class RoutingSteps(
     ParleyDbContext db,
     BounceProcessor bounces,
+    SpecialInboxes specialInboxes,
     InboundDestinations destinations,
     InboundPoster poster,
     FollowerNotifier followers,
-    IEnumerable<IInboundMailbox> mailboxes,
+    Mailings.MailingReplies mailingReplies,
     TimeProvider clock,
     ILogger<RoutingSteps> logger)
 {
@@ -64,9 +65,7 @@ public sealed partial class RoutingSteps(
         var sender = Identify(inbound, mime);
 
         inbound.AuthenticationResults = Truncate(prepared.Auth!.Header, 2000);
-        foreach (var mailbox in mailboxes)
-            if (await mailbox.TryTakeAsync(inbound, mime, recipients, ct) is { } taken)
-                return Taken(inbound, taken);
+        if (await SpecialInboxAsync(inbound, mime, recipients, context, ct) is { } taken) return taken;
         if (IsDuplicate(inbound, context.Known)) return RouteResult.None;
         if (await BounceAsync(inbound, mime, recipients, context, ct) is { } bounce) return bounce;
         if (await IsLoopLimitedAsync(inbound, context.Settings, ct)) return RouteResult.None;
@@ -77,6 +76,7 @@ public sealed partial class RoutingSteps(
         if (destination.Record is not { } record) return Unrouted(inbound, destination.Why);
 
         var message = await poster.PostAsync(inbound, mime, record, inbound.AuthenticationResults, ct, beforeWrite);
+        if (destination.Answers is { } answered) await mailingReplies.RepliedAsync(answered, ct);
         inbound.Route = Truncate(destination.Why, 1000);
         var forward = automatic is null ? await ForwardToFollowersAsync(record, message, sender, context, beforeWrite, ct) : null;
         return forward is null
@@ -113,6 +113,27 @@ public sealed partial class RoutingSteps(
         return new RouteResult(bounce.Changed, [], false);
     }
 
+    private async Task<RouteResult?> SpecialInboxAsync(InboundMessage inbound, MimeMessage mime, IReadOnlyList<string> recipients, RouteContext context,
+        CancellationToken cancellationToken)
+    {
+        foreach (var inbox in specialInboxes.InOrder)
+        {
+            if (await inbox.TryTakeAsync(inbound, mime, recipients, context, cancellationToken) is not { } outcome)
+            {
+                continue;
+            }
+            if (outcome.Unusable)
+            {
+                return Unrouted(inbound, Truncate(outcome.Description, 2000));
+            }
+            inbound.Status = InboundStatus.Routed;
+            inbound.Route = Truncate(outcome.Description, 1000);
+            inbound.Error = null;
+            return outcome.Posted is { } posted ? new RouteResult([], [posted], false) : RouteResult.None;
+        }
+        return null;
+    }
+
     private async Task<bool> IsLoopLimitedAsync(InboundMessage inbound, InboundSettings rules, CancellationToken ct)
     {
         if (rules.LoopLimit <= 0 || inbound.Sender is not { Length: > 0 } sender) return false;
@@ -137,13 +158,6 @@ public sealed partial class RoutingSteps(
         await beforeWrite(ct);
         await db.SaveChangesAsync(ct); // the reply gets its id before the forward, so the chatter keeps their order
         return await followers.ForwardAsync(record, recordFollowers, message, sender, aliasDomain, context.Addresses.ReplyAddressFor(record), ct);
-    }
-
-    private static RouteResult Taken(InboundMessage inbound, string how)
-    {
-        inbound.Status = InboundStatus.Routed;
-        inbound.Route = Truncate(how, 1000);
-        return RouteResult.None;
     }
 
     private static RouteResult Unrouted(InboundMessage inbound, string why)

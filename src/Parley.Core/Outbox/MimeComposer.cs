@@ -39,6 +39,10 @@ public static class MimeComposer
             builder.TextBody = email.Body;
             builder.HtmlBody = HtmlText.FromPlainText(email.Body);
         }
+        foreach (var file in email.Attachments)
+        {
+            builder.Attachments.Add(file.FileName, file.Content, ContentType.Parse(file.ContentType));
+        }
         message.Body = builder.ToMessageBody();
         return message;
     }

@@ -15,4 +15,9 @@ public sealed record OutboundEmail(
 {
     /// <summary>Further headers, e.g. List-Unsubscribe on mass mail or Auto-Submitted on automatic mail.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> ExtraHeaders { get; init; } = [];
+
+    /// <summary>Files the email carries (a template's default attachments).</summary>
+    public IReadOnlyList<OutboundAttachment> Attachments { get; init; } = [];
 }
+
+public sealed record OutboundAttachment(string FileName, string ContentType, byte[] Content);

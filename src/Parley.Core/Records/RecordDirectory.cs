@@ -48,6 +48,7 @@ public sealed class RecordDirectory(ParleyDbContext db)
             ["company"] = c.Company ?? "",
             ["phone"] = c.Phone ?? "",
             ["tags"] = c.Tags.Split(',', StringSplitOptions.RemoveEmptyEntries),
+            ["language"] = c.Language ?? "",
         };
         return new RecordView(new RecordRef(ContactType, c.Id), c.Name, c.Email, fields);
     }

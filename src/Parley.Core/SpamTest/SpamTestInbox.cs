@@ -12,7 +12,7 @@ public sealed class SpamTestSignal : WorkSignal;
 
 /// <summary>
 /// The spam-test inbox on the alias domain (<see cref="IInboundMailbox"/>): a live test address exists at RCPT time;
-/// a message to any test address (live or expired) is taken before every other routing rule, so it never reaches a
+/// a message to any test address (live or expired) is taken before every other routing rule (<see cref="SpecialInboxes"/>), so it never reaches a
 /// chatter whatever its authentication, duplicate Message-ID or In-Reply-To. A live test keeps it for scoring
 /// (<see cref="SpamTestMessage"/>, scored by <see cref="SpamTestWorker"/>); an expired one keeps it unscored.
 /// </summary>
@@ -29,7 +29,8 @@ public sealed class SpamTestInbox(ParleyDbContext db, TimeProvider clock, SpamTe
         return await db.Set<SpamTestAddress>().AnyAsync(t => t.Token == token && t.ExpiresAt > now, ct);
     }
 
-    public async Task<string?> TryTakeAsync(InboundMessage inbound, MimeMessage message, IReadOnlyList<string> recipients, CancellationToken ct)
+    public async Task<InboxOutcome?> TryTakeAsync(InboundMessage inbound, MimeMessage message, IReadOnlyList<string> recipients, RouteContext context,
+        CancellationToken ct)
     {
         var tokens = recipients.Select(LocalPart).OfType<string>().Select(SpamTestAddress.TokenOf).OfType<string>().Distinct().ToList();
         if (tokens.Count == 0)
@@ -69,9 +70,9 @@ public sealed class SpamTestInbox(ParleyDbContext db, TimeProvider clock, SpamTe
 
         // The scorer also polls: a wake-up before this routing chunk commits only makes it look once more.
         signal.Notify();
-        return kept.Count > 0
+        return new InboxOutcome(kept.Count > 0
             ? $"Spam test {string.Join(", ", kept)}: kept for its report, not posted to any chatter."
-            : $"Spam test {string.Join(", ", expired)} has expired: kept, not scored, not posted to any chatter.";
+            : $"Spam test {string.Join(", ", expired)} has expired: kept, not scored, not posted to any chatter.");
     }
 
     private static string? LocalPart(string address)

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Parley.Core.Inbound;
 using Parley.Deliverability.Dns;
 
 namespace Parley.Core.SpamTest;
@@ -16,7 +15,7 @@ public static class SpamTestServiceCollectionExtensions
         services.AddSingleton<IReadOnlyList<ISpamEngine>>(sp =>
             SpamEngines.From(sp.GetRequiredService<IOptions<SpamTestOptions>>().Value, new HttpClient { Timeout = Timeout.InfiniteTimeSpan }));
         services.AddSingleton<SpamChecker>();
-        services.AddScoped<IInboundMailbox, SpamTestInbox>();
+        services.AddScoped<SpamTestInbox>();
         services.AddScoped<SpamTestService>();
         services.AddScoped<SpamTestScorer>();
         services.AddScoped<SpamTestSender>();

@@ -171,8 +171,9 @@ public abstract class InboundRoutingTests(IDatabaseFactory factory) : DatabaseTe
     {
         public ValueTask<bool> HasAddressAsync(string localPart, CancellationToken ct) => ValueTask.FromResult(localPart.StartsWith("test-", StringComparison.Ordinal));
 
-        public Task<string?> TryTakeAsync(InboundMessage inbound, MimeKit.MimeMessage message, IReadOnlyList<string> recipients, CancellationToken ct) =>
-            Task.FromResult(recipients.FirstOrDefault(r => r.StartsWith("test-", StringComparison.Ordinal)) is { } address ? $"Test inbox: {address}" : null);
+        public Task<InboxOutcome?> TryTakeAsync(InboundMessage inbound, MimeKit.MimeMessage message, IReadOnlyList<string> recipients, RouteContext context,
+            CancellationToken ct) =>
+            Task.FromResult(recipients.FirstOrDefault(r => r.StartsWith("test-", StringComparison.Ordinal)) is { } address ? new InboxOutcome($"Test inbox: {address}") : null);
     }
 
     [Fact]

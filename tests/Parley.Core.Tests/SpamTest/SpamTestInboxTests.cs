@@ -61,8 +61,8 @@ public abstract class SpamTestInboxTests(IDatabaseFactory factory) : DatabaseTes
         var view = await Env.With<SpamTestService, SpamTestView>(s => s.GetAsync(test.Test.Token, default));
         Assert.Equal(SpamTestView.Waiting, view.Status);
         Assert.Equal(3, view.Messages.Count);
-        Assert.True(await Env.With<IEnumerable<IInboundMailbox>, bool>(async m => await m.OfType<SpamTestInbox>().Single().HasAddressAsync(test.Test.LocalPart, default)));
-        Assert.False(await Env.With<IEnumerable<IInboundMailbox>, bool>(async m => await m.OfType<SpamTestInbox>().Single().HasAddressAsync("test-abcdefghijkm", default)));
+        Assert.True(await Env.With<SpamTestInbox, bool>(async m => await m.HasAddressAsync(test.Test.LocalPart, default)));
+        Assert.False(await Env.With<SpamTestInbox, bool>(async m => await m.HasAddressAsync("test-abcdefghijkm", default)));
     }
 
     [Fact]
@@ -83,7 +83,7 @@ public abstract class SpamTestInboxTests(IDatabaseFactory factory) : DatabaseTes
         await Assert.ThrowsAsync<NotFoundException>(() => Env.With<SpamTestService, SpamTestView>(s => s.GetAsync(test.Test.Token, default)));
         var history = await Env.With<SpamTestService, IReadOnlyList<SpamTestView>>(s => s.ListAsync(10, default));
         Assert.Equal(SpamTestView.Expired, Assert.Single(history).Status);
-        Assert.False(await Env.With<IEnumerable<IInboundMailbox>, bool>(async m => await m.OfType<SpamTestInbox>().Single().HasAddressAsync(test.Test.LocalPart, default)));
+        Assert.False(await Env.With<SpamTestInbox, bool>(async m => await m.HasAddressAsync(test.Test.LocalPart, default)));
     }
 
     [Fact]

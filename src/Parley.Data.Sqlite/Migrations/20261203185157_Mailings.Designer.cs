@@ -10,8 +10,8 @@ using Parley.Core.Data;
 namespace Parley.Data.Sqlite.Migrations
 {
     [DbContext(typeof(ParleyDbContext))]
-    [Migration("20261203180543_SpamTest")]
-    partial class SpamTest
+    [Migration("20261203185157_Mailings")]
+    partial class Mailings
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -239,6 +239,10 @@ namespace Parley.Data.Sqlite.Migrations
                     b.Property<string>("Email")
                         .IsRequired()
                         .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Language")
+                        .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Name")
@@ -704,6 +708,158 @@ namespace Parley.Data.Sqlite.Migrations
                     b.ToTable("Inbound");
                 });
 
+            modelBuilder.Entity("Parley.Core.Mailings.Mailing", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedByUserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("OutgoingServerId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("PerHour")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("PublicBaseUrl")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("QueueLeaseOwner")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("QueueLeaseUntil")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("QueuedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RecordIds")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RecordType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("RulesOverridden")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ScheduledAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("SpreadMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Tag")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("TemplateId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Total")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("State", "ScheduledAt");
+
+                    b.ToTable("Mailings");
+                });
+
+            modelBuilder.Entity("Parley.Core.Mailings.MailingRecipient", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ChatterMessageId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ComplainedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Detail")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Language")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("MailingId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("OutboxItemId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RecordType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RepliedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("UnsubscribedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ChatterMessageId");
+
+                    b.HasIndex("OutboxItemId");
+
+                    b.HasIndex("MailingId", "RecordType", "RecordId")
+                        .IsUnique();
+
+                    b.ToTable("MailingRecipients");
+                });
+
             modelBuilder.Entity("Parley.Core.Outbox.OutboxItem", b =>
                 {
                     b.Property<long>("Id")
@@ -732,7 +888,13 @@ namespace Parley.Data.Sqlite.Migrations
                     b.Property<long?>("LeaseUntil")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("MailingId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("NextAttemptAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("OutgoingServerId")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Recipient")
@@ -757,6 +919,8 @@ namespace Parley.Data.Sqlite.Migrations
                     b.HasIndex("ChatterMessageId");
 
                     b.HasIndex("Recipient");
+
+                    b.HasIndex("MailingId", "State");
 
                     b.HasIndex("State", "NextAttemptAt");
 
@@ -834,99 +998,6 @@ namespace Parley.Data.Sqlite.Migrations
                     b.ToTable("Settings");
                 });
 
-            modelBuilder.Entity("Parley.Core.SpamTest.SpamTestAddress", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("CreatedByUserId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("ExpiresAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("LastReceivedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<double?>("LastScore")
-                        .HasColumnType("REAL");
-
-                    b.Property<long?>("RecordId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("RecordType")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("SendingDomain")
-                        .HasMaxLength(253)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long?>("TemplateId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Token")
-                        .IsRequired()
-                        .HasMaxLength(12)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("CreatedAt");
-
-                    b.HasIndex("Token")
-                        .IsUnique();
-
-                    b.ToTable("SpamTestAddress");
-                });
-
-            modelBuilder.Entity("Parley.Core.SpamTest.SpamTestMessage", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("FromAddress")
-                        .HasMaxLength(254)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("InboundMessageId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("ReceivedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("ReportJson")
-                        .HasColumnType("TEXT");
-
-                    b.Property<double?>("Score")
-                        .HasColumnType("REAL");
-
-                    b.Property<long?>("ScoredAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("SpamTestAddressId")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Subject")
-                        .HasMaxLength(500)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("InboundMessageId");
-
-                    b.HasIndex("ScoredAt");
-
-                    b.HasIndex("SpamTestAddressId", "Id");
-
-                    b.ToTable("SpamTestMessage");
-                });
-
             modelBuilder.Entity("Parley.Core.Suppression.BounceCounter", b =>
                 {
                     b.Property<string>("Address")
@@ -999,6 +1070,14 @@ namespace Parley.Data.Sqlite.Migrations
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("FromAddress")
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FromName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -1019,6 +1098,73 @@ namespace Parley.Data.Sqlite.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("Templates");
+                });
+
+            modelBuilder.Entity("Parley.Core.Templates.TemplateAttachment", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FileName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("TemplateId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TemplateId", "FileName")
+                        .IsUnique();
+
+                    b.ToTable("TemplateAttachments");
+                });
+
+            modelBuilder.Entity("Parley.Core.Templates.TemplateTranslation", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("TemplateId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TemplateId", "Language")
+                        .IsUnique();
+
+                    b.ToTable("TemplateTranslations");
                 });
 
             modelBuilder.Entity("Parley.Core.Chatter.ChatterMessage", b =>
@@ -1096,6 +1242,15 @@ namespace Parley.Data.Sqlite.Migrations
                     b.Navigation("RawMime");
                 });
 
+            modelBuilder.Entity("Parley.Core.Mailings.MailingRecipient", b =>
+                {
+                    b.HasOne("Parley.Core.Mailings.Mailing", null)
+                        .WithMany()
+                        .HasForeignKey("MailingId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Parley.Core.Outbox.OutboxItem", b =>
                 {
                     b.HasOne("Parley.Core.Chatter.ChatterMessage", "ChatterMessage")
@@ -1107,17 +1262,20 @@ namespace Parley.Data.Sqlite.Migrations
                     b.Navigation("ChatterMessage");
                 });
 
-            modelBuilder.Entity("Parley.Core.SpamTest.SpamTestMessage", b =>
+            modelBuilder.Entity("Parley.Core.Templates.TemplateAttachment", b =>
                 {
-                    b.HasOne("Parley.Core.Inbound.InboundMessage", null)
+                    b.HasOne("Parley.Core.Templates.MailTemplate", null)
                         .WithMany()
-                        .HasForeignKey("InboundMessageId")
+                        .HasForeignKey("TemplateId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
 
-                    b.HasOne("Parley.Core.SpamTest.SpamTestAddress", null)
+            modelBuilder.Entity("Parley.Core.Templates.TemplateTranslation", b =>
+                {
+                    b.HasOne("Parley.Core.Templates.MailTemplate", null)
                         .WithMany()
-                        .HasForeignKey("SpamTestAddressId")
+                        .HasForeignKey("TemplateId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
