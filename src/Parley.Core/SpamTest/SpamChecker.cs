@@ -52,6 +52,21 @@ public sealed class SpamChecker(IDnsResolver dns, TimeProvider clock, IOptions<S
         return new SpamReport(SpamReport.ScoreOf(sections), sections, null, [], [], clock.GetUtcNow());
     }
 
+    /// <summary>
+    /// The prediction for a draft (subject, HTML and/or text) as Parley's composer would write it, with the headers it
+    /// writes (Date, Message-ID, From), so only what the writer controls is judged.
+    /// </summary>
+    public SpamReport PredictDraft(string? subject, string? html, string? text, MailboxAddress from, CancellationToken cancellationToken)
+    {
+        var message = new MimeMessage { Subject = subject ?? "", Date = clock.GetUtcNow(), MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId() };
+        message.From.Add(from);
+        message.To.Add(new MailboxAddress("Recipient", "recipient@example.com"));
+        message.Body = new BodyBuilder { HtmlBody = html, TextBody = text }.ToMessageBody();
+        using var raw = new MemoryStream();
+        message.WriteTo(raw, cancellationToken);
+        return Predict(raw.ToArray(), cancellationToken);
+    }
+
     private async Task<SpamReport> ChecksAsync(SpamTestSubject subject, CancellationToken cancellationToken)
     {
         var settings = options.Value;

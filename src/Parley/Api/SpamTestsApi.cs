@@ -40,15 +40,8 @@ public static class SpamTestsApi
                 throw new Core.Common.InvalidInputException("text", "Give the text or the HTML of the email to predict its score.");
             }
 
-            // The headers Parley's own composer writes, so only what the writer controls is judged.
             var acting = user.ToActingUser();
-            var message = new MimeKit.MimeMessage { Subject = body.Subject ?? "", Date = DateTimeOffset.UtcNow, MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId() };
-            message.From.Add(new MimeKit.MailboxAddress(acting.Name, acting.Email));
-            message.To.Add(new MimeKit.MailboxAddress("Recipient", "recipient@example.com"));
-            message.Body = new MimeKit.BodyBuilder { HtmlBody = body.Html, TextBody = body.Text }.ToMessageBody();
-            using var raw = new MemoryStream();
-            message.WriteTo(raw, ct);
-            var report = checker.Predict(raw.ToArray(), ct);
+            var report = checker.PredictDraft(body.Subject, body.Html, body.Text, new MimeKit.MailboxAddress(acting.Name, acting.Email), ct);
             return Results.Ok(new { score = report.Score, max = SpamReport.Max, band = report.Band, sections = SpamReportJson.Sections(report) });
         })
         .ProducesValidationProblem()
