@@ -24,6 +24,7 @@ packages=(
   curl                                      # scrapes /metrics as Prometheus would (MetricsEndToEndTests)
   systemd                                   # systemd-analyze verify checks deploy/parley.service
   tzdata                                    # .NET's TimeZoneInfo reads /usr/share/zoneinfo (optional priority from Debian 13 on)
+  spamassassin spamd spamc rspamd           # the spam test's optional engines (SpamEngineTests; spamd is its own package in Debian 12)
 )
 
 missing=()
@@ -78,6 +79,8 @@ need ".NET's native libraries (libicu72 libssl3 zlib1g libgssapi-krb5-2)" sh -c 
 need ".NET's time-zone database (tzdata)" test -f /usr/share/zoneinfo/UTC
 need "systemd-analyze (checks deploy/parley.service)" systemd-analyze --version
 need "curl (scrapes /metrics)" curl --version
+need "spamd, spamc and its rules" sh -c 'test -x /usr/sbin/spamd && command -v spamc && ls /usr/share/spamassassin/*.cf'
+need "rspamd with its configuration and user" sh -c 'rspamd --version && test -f /etc/rspamd/rspamd.conf && getent passwd _rspamd'
 if [ "$fail" -ne 0 ]; then
   echo "install-peers: a peer the tests need is missing (see above)." >&2
   exit 1

@@ -10,6 +10,7 @@ using Parley.Core.Outbox;
 using Parley.Core.Records;
 using Parley.Core.Reports;
 using Parley.Core.Settings;
+using Parley.Core.SpamTest;
 using Parley.Core.Templates;
 
 namespace Parley.Core;
@@ -79,7 +80,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<Mailings.UnsubscribeService>();
         services.AddScoped<Mailings.MailingReplies>();
         services.AddScoped<Mailings.AlignmentGate>();
-        services.AddScoped<IInboundMailbox, Mailings.UnsubscribeMailbox>();
+        services.AddScoped<Mailings.UnsubscribeMailbox>();
         services.AddScoped<OutgoingServerService>();
         services.AddScoped<Domains.SendingDomainService>();
         services.AddScoped<SendContextReader>();
@@ -100,6 +101,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<InboundAdminService>();
         services.AddScoped<Inbound.Bounces.BounceProcessor>();
         services.AddScoped<Inbound.Complaints.ComplaintProcessor>();
+        services.AddScoped<SpecialInboxes>();
         services.AddScoped<Suppression.SuppressionService>();
         services.AddScoped<Aliases.AliasService>();
         services.AddScoped<Followers.FollowerService>();
@@ -107,6 +109,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<IInboundAuthenticator, UncheckedInboundAuthenticator>();
         services.AddParleyDoctor();
         services.AddParleyReports();
+        services.AddParleySpamTest();
         return services;
     }
 
@@ -118,6 +121,7 @@ public static class ServiceCollectionExtensions
         services.AddHostedService<InboundWorker>();
         services.AddHostedService<Fetch.FetchWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<ScheduledDoctor>());
+        services.AddParleySpamTestWorker();
         return services;
     }
 }

@@ -12,6 +12,7 @@ var root = new RootCommand("Parley: talk to your customers by email, and make su
     AdminCommand.Create(),
     TokenCommand.Create(),
     DoctorCommand.Create(),
+    ScoreCommand.Create(),
     SpfCommand.Create(),
     DkimCommand.Create(),
     MailgateCommand.Create(),

@@ -59,12 +59,14 @@ public sealed class ParleyHost : IAsyncDisposable
     /// <param name="options">Changes to serve's options (database, DNS server, TLS certificate…).</param>
     /// <param name="seedAdmin">False for a second node on a database whose admin already exists (it gets its own token),
     /// or for an installation not set up yet (then <see cref="Api"/> has no token).</param>
-    public static async Task<ParleyHost> ServeAsync(Func<ServeOptions, ServeOptions>? options = null, bool seedAdmin = true)
+    /// <param name="configure">Configuration or services to set on the host, after the test defaults.</param>
+    public static async Task<ParleyHost> ServeAsync(Func<ServeOptions, ServeOptions>? options = null, bool seedAdmin = true, Action<WebApplicationBuilder>? configure = null)
     {
         var host = await LaunchAsync(NewDataDir(), options ?? (serve => serve), builder =>
         {
             builder.Configuration["Doctor:Schedule:Enabled"] = "false"; // no surprise doctor runs and admin emails mid-test
             builder.Logging.SetMinimumLevel(LogLevel.Warning); // keep CI output readable
+            configure?.Invoke(builder);
         }, keepDataDir: false);
         await using var scope = host.Services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserService>();

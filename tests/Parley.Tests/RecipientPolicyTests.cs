@@ -115,7 +115,8 @@ public sealed class RecipientPolicyTests : IAsyncLifetime
     {
         public ValueTask<bool> HasAddressAsync(string localPart, CancellationToken ct) => ValueTask.FromResult(localPart.StartsWith("test-", StringComparison.Ordinal));
 
-        public Task<string?> TryTakeAsync(InboundMessage inbound, MimeKit.MimeMessage message, IReadOnlyList<string> recipients, CancellationToken ct) =>
-            Task.FromResult<string?>(null);
+        public Task<InboxOutcome?> TryTakeAsync(InboundMessage inbound, MimeKit.MimeMessage message, IReadOnlyList<string> recipients, RouteContext context,
+            CancellationToken ct) =>
+            Task.FromResult<InboxOutcome?>(null);
     }
 }

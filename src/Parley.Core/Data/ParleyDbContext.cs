@@ -258,6 +258,7 @@ public sealed class ParleyDbContext(DbContextOptions<ParleyDbContext> options) :
             e.Property(s => s.Key).HasMaxLength(100);
         });
         global::Parley.Core.Reports.ReportsModel.Configure(b);
+        SpamTest.SpamTestModel.Configure(b);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)

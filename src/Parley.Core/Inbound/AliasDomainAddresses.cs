@@ -53,8 +53,9 @@ public sealed class AliasDomainAddresses
         return new AliasDomainAddresses(domain, await tokens.GetAsync(ct), await tokens.GetBounceAsync(ct), aliases);
     }
 
-    /// <summary>Whether a (lower-case) local part is Parley's own, so that no alias may take it.</summary>
-    public static bool IsReserved(string localPart) => Reserved.Contains(localPart) || localPart.Contains('+');
+    /// <summary>Whether a (lower-case) local part is Parley's own, so that no alias may take it (test-… is the spam-test inbox's).</summary>
+    public static bool IsReserved(string localPart) =>
+        Reserved.Contains(localPart) || localPart.Contains('+') || localPart.StartsWith(SpamTest.SpamTestAddress.LocalPrefix, StringComparison.Ordinal);
 
     /// <summary>The local part, in lower case, of an address on the alias domain; null for an address anywhere else.</summary>
     public string? LocalPartOf(string address)

@@ -8,24 +8,21 @@ using Parley.Core.Records;
 
 namespace Parley.Core.Inbound;
 
-/// <summary>Where a message goes (a record), or why it goes nowhere; or that a special inbox took it, saying how in <paramref name="Why"/>.</summary>
+/// <summary>Where a message goes (a record), or why it goes nowhere.</summary>
 /// <param name="Answers">The chatter message a reply answers (found by its Message-ID), when it is known.</param>
-public sealed record Destination(RecordRef? Record, string Why, bool TakenBySpecialInbox = false, long? Answers = null)
-{
-    public static Destination Taken(string how) => new(null, how, TakenBySpecialInbox: true);
-}
+public sealed record Destination(RecordRef? Record, string Why, long? Answers = null);
 
 /// <summary>
 /// Finds the record for a message: a reply (a Message-ID Parley sent or received in In-Reply-To/References,
-/// else the signed reply address), then an alias (subject to its contact policy), then a special inbox
-/// (<see cref="IInboundMailbox"/>, e.g. the spam-test inbox), then the catchall policy.
+/// else the signed reply address), then an alias (subject to its contact policy), then the catchall policy. Special inboxes
+/// (<see cref="SpecialInboxes"/>: spam test, complaints, unsubscribe) have taken their mail before (<see cref="RoutingSteps"/>).
 /// Automatic mail (auto-replies, bulk) threads onto existing conversations but never starts a new one.
 /// A header From that its domain's DMARC does not back (<see cref="SenderTrust"/>) never picks a contact: such a message
 /// stays unrouted, marked as suspected spoofing; a reply that proves itself (our Message-ID, our signed reply address)
 /// still threads, and the timeline shows the doubt. Which addresses exist on the alias domain, and what each one is, comes
 /// from <see cref="AliasDomainAddresses"/>, as it does at RCPT time.
 /// </summary>
-public sealed class InboundDestinations(ParleyDbContext db, ContactService contacts, RecordDirectory records, IEnumerable<IInboundMailbox> mailboxes)
+public sealed class InboundDestinations(ParleyDbContext db, ContactService contacts, RecordDirectory records)
 {
     public async Task<Destination> FindAsync(InboundMessage inbound, MimeMessage mime, IReadOnlyList<string> recipients, RouteContext context,
         string? automatic, string? senderDoubt, Func<CancellationToken, Task> beforeWrite, CancellationToken ct)
@@ -42,11 +39,6 @@ public sealed class InboundDestinations(ParleyDbContext db, ContactService conta
             if (senderDoubt is not null) return new Destination(null, senderDoubt + kept);
             return await ForAliasAsync(alias, sender, context.Lookups, beforeWrite, ct);
         }
-
-        // Special inboxes come before the catchall policy, which would otherwise take every address on the domain.
-        foreach (var mailbox in mailboxes)
-            if (await mailbox.TryTakeAsync(inbound, mime, recipients, ct) is { } taken)
-                return Destination.Taken(taken);
 
         var nothing = "No thread matched: neither a known Message-ID in In-Reply-To/References nor a reply address";
         if (context.Settings.Catchall != CatchallPolicy.ContactThread)

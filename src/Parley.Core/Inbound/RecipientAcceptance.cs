@@ -41,7 +41,7 @@ public sealed class RecipientAcceptance(IServiceScopeFactory scopes, TimeProvide
         if (catchall != CatchallPolicy.Reject || addresses.Knows(address)) return RecipientVerdict.Accepted;
         // Special inboxes read the database in a scope of their own; only an address nothing else knows gets this far.
         await using var scope = scopes.CreateAsyncScope();
-        return await addresses.InSpecialInboxAsync(address, scope.ServiceProvider.GetServices<IInboundMailbox>(), ct)
+        return await addresses.InSpecialInboxAsync(address, scope.ServiceProvider.GetRequiredService<SpecialInboxes>().InOrder, ct)
             ? RecipientVerdict.Accepted
             : RecipientVerdict.Unknown;
     }

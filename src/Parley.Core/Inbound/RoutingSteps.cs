@@ -24,8 +24,9 @@ public sealed record RouteResult(
 }
 
 /// <summary>
-/// The routing rules for one stored message, in order: duplicate? → bounce? → loop protection → destination (reply,
-/// alias, special inbox, catchall: <see cref="InboundDestinations"/>) → post to the chatter → forward to followers. The
+/// The routing rules for one stored message, in order: a special inbox's? (spam test, complaint, unsubscribe, in the order
+/// <see cref="SpecialInboxes"/> gives and explains) → duplicate? → bounce? → loop protection → destination
+/// (reply, alias, catchall: <see cref="InboundDestinations"/>) → post to the chatter → forward to followers. The
 /// first step that decides ends it; every outcome is written on the row (status, route or reason), raw bytes untouched.
 /// Changes are tracked and saved by the caller. A step that has to save earlier (a new contact, attachments, the post
 /// before a forward) awaits <c>beforeWrite</c> first, which is all it knows of how the caller writes.
@@ -33,7 +34,7 @@ public sealed record RouteResult(
 public sealed partial class RoutingSteps(
     ParleyDbContext db,
     BounceProcessor bounces,
-    Complaints.ComplaintProcessor complaints,
+    SpecialInboxes specialInboxes,
     InboundDestinations destinations,
     InboundPoster poster,
     FollowerNotifier followers,
@@ -63,17 +64,15 @@ public sealed partial class RoutingSteps(
         var recipients = inbound.Recipients.Split(',', StringSplitOptions.RemoveEmptyEntries);
         var sender = Identify(inbound, mime);
 
-        if (IsDuplicate(inbound, context.Known)) return RouteResult.None;
         inbound.AuthenticationResults = Truncate(prepared.Auth!.Header, 2000);
-        // Before bounces: a feedback report sent to a VERP address would otherwise be taken for an automatic reply.
-        if (await ComplaintAsync(inbound, mime, recipients, context, ct) is { } complaint) return complaint;
+        if (await SpecialInboxAsync(inbound, mime, recipients, context, ct) is { } taken) return taken;
+        if (IsDuplicate(inbound, context.Known)) return RouteResult.None;
         if (await BounceAsync(inbound, mime, recipients, context, ct) is { } bounce) return bounce;
         if (await IsLoopLimitedAsync(inbound, context.Settings, ct)) return RouteResult.None;
 
         var automatic = AutoSubmitted.Reason(mime);
         var doubt = SenderTrust.Doubt(prepared.Auth, context.Settings.SenderVerification);
         var destination = await destinations.FindAsync(inbound, mime, recipients, context, automatic, doubt, beforeWrite, ct);
-        if (destination.TakenBySpecialInbox) return Taken(inbound, destination.Why);
         if (destination.Record is not { } record) return Unrouted(inbound, destination.Why);
 
         var message = await poster.PostAsync(inbound, mime, record, inbound.AuthenticationResults, ct, beforeWrite);
@@ -114,15 +113,25 @@ public sealed partial class RoutingSteps(
         return new RouteResult(bounce.Changed, [], false);
     }
 
-    private async Task<RouteResult?> ComplaintAsync(InboundMessage inbound, MimeMessage mime, IReadOnlyList<string> recipients, RouteContext context,
-        CancellationToken ct)
+    private async Task<RouteResult?> SpecialInboxAsync(InboundMessage inbound, MimeMessage mime, IReadOnlyList<string> recipients, RouteContext context,
+        CancellationToken cancellationToken)
     {
-        if (await complaints.TryProcessAsync(mime, recipients, context.Addresses, ct) is not { } complaint) return null;
-        if (complaint.Unusable) return Unrouted(inbound, Truncate(complaint.Description, 2000));
-        inbound.Status = InboundStatus.Routed;
-        inbound.Route = Truncate(complaint.Description, 1000);
-        inbound.Error = null;
-        return complaint.Posted is { } posted ? new RouteResult([], [posted], false) : RouteResult.None;
+        foreach (var inbox in specialInboxes.InOrder)
+        {
+            if (await inbox.TryTakeAsync(inbound, mime, recipients, context, cancellationToken) is not { } outcome)
+            {
+                continue;
+            }
+            if (outcome.Unusable)
+            {
+                return Unrouted(inbound, Truncate(outcome.Description, 2000));
+            }
+            inbound.Status = InboundStatus.Routed;
+            inbound.Route = Truncate(outcome.Description, 1000);
+            inbound.Error = null;
+            return outcome.Posted is { } posted ? new RouteResult([], [posted], false) : RouteResult.None;
+        }
+        return null;
     }
 
     private async Task<bool> IsLoopLimitedAsync(InboundMessage inbound, InboundSettings rules, CancellationToken ct)
@@ -149,13 +158,6 @@ public sealed partial class RoutingSteps(
         await beforeWrite(ct);
         await db.SaveChangesAsync(ct); // the reply gets its id before the forward, so the chatter keeps their order
         return await followers.ForwardAsync(record, recordFollowers, message, sender, aliasDomain, context.Addresses.ReplyAddressFor(record), ct);
-    }
-
-    private static RouteResult Taken(InboundMessage inbound, string how)
-    {
-        inbound.Status = InboundStatus.Routed;
-        inbound.Route = Truncate(how, 1000);
-        return RouteResult.None;
     }
 
     private static RouteResult Unrouted(InboundMessage inbound, string why)

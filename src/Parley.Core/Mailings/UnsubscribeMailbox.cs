@@ -15,7 +15,8 @@ public sealed class UnsubscribeMailbox(UnsubscribeService unsubscribe, ReplyAddr
         AliasDomainAddresses.UnsubscribeTokenOf(localPart) is { } token
         && new UnsubscribeToken(await tokens.GetSignerAsync(ct)).Parse(token) is not null;
 
-    public async Task<string?> TryTakeAsync(InboundMessage inbound, MimeMessage message, IReadOnlyList<string> recipients, CancellationToken ct)
+    public async Task<InboxOutcome?> TryTakeAsync(InboundMessage inbound, MimeMessage message, IReadOnlyList<string> recipients, RouteContext context,
+        CancellationToken ct)
     {
         var requests = recipients.Select(LocalPart).Select(l => l is null ? null : AliasDomainAddresses.UnsubscribeTokenOf(l)).OfType<string>().ToList();
         if (requests.Count == 0)
@@ -31,9 +32,9 @@ public sealed class UnsubscribeMailbox(UnsubscribeService unsubscribe, ReplyAddr
                 done.Add(target.Address);
             }
         }
-        return done.Count == 0
+        return new InboxOutcome(done.Count == 0
             ? "An unsubscribe request by mail whose address is not valid (altered or expired); nothing changed."
-            : $"Unsubscribe request by mail: {string.Join(", ", done)} will get no more mailings.";
+            : $"Unsubscribe request by mail: {string.Join(", ", done)} will get no more mailings.");
     }
 
     private static string? LocalPart(string address)

@@ -20,7 +20,7 @@ public sealed class ReportsInbox(ReportStore store, SettingsService settings) : 
 
     public ValueTask<bool> HasAddressAsync(string localPart, CancellationToken ct) => ValueTask.FromResult(LocalParts.Contains(localPart));
 
-    public async Task<string?> TryTakeAsync(InboundMessage inbound, MimeMessage message, IReadOnlyList<string> recipients, CancellationToken ct)
+    public async Task<InboxOutcome?> TryTakeAsync(InboundMessage inbound, MimeMessage message, IReadOnlyList<string> recipients, RouteContext context, CancellationToken ct)
     {
         var alias = await settings.GetAliasDomainAsync(ct);
         var toReports = alias is not null && recipients.Any(r => IsReportsAddress(r, alias));
@@ -38,7 +38,7 @@ public sealed class ReportsInbox(ReportStore store, SettingsService settings) : 
             ReportImportStatus.Duplicate => $"{i.Source}: {i.Description}",
             _ => $"{i.Source}: {i.Description}",
         }));
-        return $"Reports inbox: {stored} of {imports.Count} report(s) stored. {words}";
+        return new InboxOutcome($"Reports inbox: {stored} of {imports.Count} report(s) stored. {words}");
     }
 
     private static bool IsReportsAddress(string address, string alias)

@@ -37,6 +37,7 @@ public static class ApiSetup
         member.MapTemplatesApi();
         member.MapOutboxApi();
         member.MapMailingsApi();
+        member.MapSpamTestsApi();
         member.MapTokensApi();
 
         var admin = api.MapGroup("").RequireAuthorization(ParleyPolicies.Admin);

@@ -35,6 +35,7 @@ public static class ParleyOptions
         OptionsSection.Of<DnsOptions>(DnsOptions.Section),
         OptionsSection.Of<DoctorOptions>(DoctorOptions.Section),
         OptionsSection.Of<DoctorScheduleOptions>(DoctorScheduleOptions.Section),
+        OptionsSection.Of<Core.SpamTest.SpamTestOptions>(Core.SpamTest.SpamTestOptions.Section),
         OptionsSection.Of<LoginThrottleOptions>(LoginThrottleOptions.Section),
         OptionsSection.Of<SetupOptions>(SetupOptions.Section),
     ];

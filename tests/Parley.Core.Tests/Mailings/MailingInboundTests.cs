@@ -100,6 +100,40 @@ public abstract class MailingInboundTests(IDatabaseFactory factory) : DatabaseTe
     }
 
     [Fact]
+    public async Task An_unsubscribe_mail_that_answers_the_mailing_unsubscribes_and_does_not_thread_as_a_reply()
+    {
+        // Special inboxes come before reply threading (SpecialInboxes): the address decides, not the In-Reply-To.
+        var (mailing, email, _) = await SentMailingAsync();
+        var mailto = MimeText.Parse(email.RawMime!.Content).Headers["List-Unsubscribe"]!.Split(',')[1].Trim(' ', '<', '>');
+        var address = mailto["mailto:".Length..mailto.IndexOf('?')];
+        var id = await StoreAsync("From: Ana <ana@customer.test>\nTo: " + address + "\nSubject: Re: Spring offer\nDate: Mon, 23 Nov 2026 10:00:00 +0000\n" +
+            $"Message-ID: <u-2@customer.test>\nIn-Reply-To: <{email.MessageId}>\nMIME-Version: 1.0\nContent-Type: text/plain\n\nunsubscribe\n",
+            "ana@customer.test", address);
+        var routed = await RouteAsync(id);
+
+        Assert.Equal(InboundStatus.Routed, routed.Status);
+        Assert.Contains("ana@customer.test will get no more mailings", routed.Route);
+        Assert.Null(routed.ChatterMessageId);
+        Assert.Equal(0, await Env.Db(db => db.Messages.CountAsync(m => m.Direction == MessageDirection.In)));
+        var counts = await CountsAsync(mailing.Id);
+        Assert.Equal(1, counts.Unsubscribed);
+        Assert.Equal(0, counts.Replied);
+    }
+
+    [Fact]
+    public async Task A_complaint_received_twice_is_applied_once_and_the_second_copy_is_a_duplicate()
+    {
+        var (_, email, _) = await SentMailingAsync();
+        var report = Arf($"From: Ada Admin <ada@parley.test>\nTo: ana@customer.test\nSubject: Spring offer\nMessage-ID: <{email.MessageId}>\n");
+        var first = await StoreAsync(report, "", "abuse@mail.parley.test");
+        Assert.Equal(InboundStatus.Routed, (await RouteAsync(first)).Status);
+        var second = await StoreAsync(report, "", "abuse@mail.parley.test");
+
+        Assert.Equal(InboundStatus.Duplicate, (await RouteAsync(second)).Status);
+        Assert.Equal(1, await Env.Db(db => db.Messages.CountAsync(m => m.Kind == MessageKind.Event)));
+    }
+
+    [Fact]
     public async Task A_complaint_found_by_Message_ID_suppresses_counts_and_shows_in_the_timeline()
     {
         var (mailing, email, _) = await SentMailingAsync();

@@ -68,6 +68,7 @@ public sealed class AccessTests(AccessFixture fixture) : IClassFixture<AccessFix
         ("/api/v1/templates", "GET", "/api/v1/templates", null),
         ("/api/v1/outbox", "GET", "/api/v1/outbox", null),
         ("/api/v1/mailings", "POST", "/api/v1/mailings", """{"templateId": {template}, "contactIds": [{contact}]}"""),
+        ("/api/v1/spam-tests", "GET", "/api/v1/spam-tests", null),
         ("/api/v1/tokens", "GET", "/api/v1/tokens", null),
         ("/api/v1/settings", "GET", "/api/v1/settings/alias-domain", null),
         ("/api/v1/settings", "GET", "/api/v1/settings/host", null),

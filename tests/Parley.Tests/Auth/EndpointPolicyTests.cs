@@ -22,6 +22,7 @@ public sealed class EndpointPolicyTests(AccessFixture fixture) : IClassFixture<A
         ["/api/v1/templates"] = ParleyPolicies.Member,
         ["/api/v1/outbox"] = ParleyPolicies.Member,
         ["/api/v1/mailings"] = ParleyPolicies.Member,
+        ["/api/v1/spam-tests"] = ParleyPolicies.Member, // anyone who writes email may test it
         ["/api/v1/tokens"] = ParleyPolicies.Member, // one's own; an admin's list is everyone's
         ["/api/v1/settings"] = ParleyPolicies.Admin,
         ["/api/v1/outgoing-servers"] = ParleyPolicies.Admin,
@@ -44,6 +45,8 @@ public sealed class EndpointPolicyTests(AccessFixture fixture) : IClassFixture<A
         ["/Mailings/Index"] = ParleyPolicies.Member,
         ["/Mailings/View"] = ParleyPolicies.Member,
         ["/Outbox/Index"] = ParleyPolicies.Member,
+        ["/SpamTests/Index"] = ParleyPolicies.Member,
+        ["/SpamTests/View"] = ParleyPolicies.Member,
         ["/Settings/Tokens"] = ParleyPolicies.Member,
         ["/Account"] = ParleyPolicies.Member,
         ["/Logout"] = ParleyPolicies.Member,

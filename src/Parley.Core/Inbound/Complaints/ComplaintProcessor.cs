@@ -11,29 +11,31 @@ using Parley.Deliverability.Feedback;
 
 namespace Parley.Core.Inbound.Complaints;
 
-/// <summary>What complaint handling did: in words for the inbound list, the timeline entry it added, or why the report is unusable.</summary>
-public sealed record ComplaintOutcome(string Description, (RecordRef Record, ChatterMessage Message)? Posted, bool Unusable);
-
 /// <summary>
 /// Applies a feedback-loop complaint (ARF, RFC 5965: abuse, fraud, virus) to what Parley sent: finds the email by the
 /// VERP address (the envelope recipient, Original-Mail-From or the original's Return-Path), else by the original's
 /// Message-ID, suppresses the recipient at once with reason complaint, counts it on the mailing, and says so in the
 /// record's timeline. A malformed report is left unrouted, raw, with the reason. Other feedback (not-spam, auth-failure)
-/// passes on to the rest of routing. Changes are tracked and saved by the router.
+/// passes on to the rest of routing, and so does a report received before (same Message-ID: the duplicate step keeps it).
+/// A special inbox (<see cref="SpecialInboxes"/>) that has no address of its own: reports come to VERP addresses, abuse@ or
+/// postmaster@. Changes are tracked and saved by the router.
 /// </summary>
-public sealed class ComplaintProcessor(ParleyDbContext db, SuppressionService suppressions, MailingProgress progress, TimeProvider clock)
+public sealed class ComplaintProcessor(ParleyDbContext db, SuppressionService suppressions, MailingProgress progress, TimeProvider clock) : IInboundMailbox
 {
+    public ValueTask<bool> HasAddressAsync(string localPart, CancellationToken ct) => ValueTask.FromResult(false);
+
     /// <summary>Null when the message is no complaint (it then goes on to bounce and reply routing).</summary>
-    public async Task<ComplaintOutcome?> TryProcessAsync(MimeMessage mime, IReadOnlyList<string> recipients, AliasDomainAddresses addresses,
+    public async Task<InboxOutcome?> TryTakeAsync(InboundMessage inbound, MimeMessage mime, IReadOnlyList<string> recipients, RouteContext context,
         CancellationToken cancellationToken)
     {
-        if (FeedbackReportParser.Parse(mime) is not { } parse)
+        if (FeedbackReportParser.Parse(mime) is not { } parse || context.Known.DuplicateOf(inbound) is not null)
         {
             return null;
         }
+        var addresses = context.Addresses;
         if (parse.Report is not { } report)
         {
-            return new ComplaintOutcome($"Malformed feedback report: {parse.Error} It is kept as received.", null, Unusable: true);
+            return new InboxOutcome($"Malformed feedback report: {parse.Error} It is kept as received.", null, Unusable: true);
         }
         if (!report.IsComplaint)
         {
@@ -45,7 +47,7 @@ public sealed class ComplaintProcessor(ParleyDbContext db, SuppressionService su
         if (address is null)
         {
             var which = report.OriginalMessageId is { } id ? $"Message-ID <{id}>" : "no Message-ID and no VERP address";
-            return new ComplaintOutcome($"A complaint ({report.FeedbackTypeName}) from {reporter} about an email Parley cannot find ({which}); nothing changed.",
+            return new InboxOutcome($"A complaint ({report.FeedbackTypeName}) from {reporter} about an email Parley cannot find ({which}); nothing changed.",
                 null, Unusable: true);
         }
         var subject = item?.ChatterMessage?.Subject ?? report.OriginalHeaders?[HeaderId.Subject];
@@ -58,7 +60,7 @@ public sealed class ComplaintProcessor(ParleyDbContext db, SuppressionService su
         }
         (RecordRef, ChatterMessage)? posted = item?.ChatterMessage is { } original ? Post(original, address, about, reporter) : null;
         var where = item is null ? $"the last email to {address}" : $"outbox #{item.Id} to {address}";
-        return new ComplaintOutcome($"Complaint ({report.FeedbackTypeName}) from {reporter} about {where}: the address is suppressed.", posted, Unusable: false);
+        return new InboxOutcome($"Complaint ({report.FeedbackTypeName}) from {reporter} about {where}: the address is suppressed.", posted, Unusable: false);
     }
 
     private async Task<OutboxItem?> FindOutboxItemAsync(FeedbackReport report, IReadOnlyList<string> recipients, AliasDomainAddresses addresses,

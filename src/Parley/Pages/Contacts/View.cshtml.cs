@@ -3,6 +3,7 @@ using Parley.Core.Chatter;
 using Parley.Core.Contacts;
 using Parley.Core.Followers;
 using Parley.Core.Records;
+using Parley.Core.SpamTest;
 using Parley.Core.Suppression;
 using Parley.Core.Templates;
 
@@ -53,6 +54,19 @@ public sealed class ContactPageModel(ContactService contacts, ChatterService cha
         {
             return new JsonResult(new { error = e.Message }) { StatusCode = 400 };
         }
+    }
+
+    /// <summary>The composer's live score: the pre-send checks of the draft as written so far, and the checks that cost the most.</summary>
+    public IActionResult OnPostPredict([FromServices] SpamChecker checker, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(Body))
+        {
+            return new JsonResult(new { score = (double?)null });
+        }
+        var report = checker.PredictDraft(Subject, null, Body, new MimeKit.MailboxAddress(Acting.Name, Acting.Email), cancellationToken);
+        var reasons = report.Sections.SelectMany(s => s.Checks).Where(c => c.Lost > 0).OrderByDescending(c => c.Lost).Take(3)
+            .Select(c => new { id = c.Id, title = c.Title, lost = c.Lost, fix = c.Fix?.Text });
+        return new JsonResult(new { score = report.Score, max = SpamReport.Max, band = report.Band, reasons });
     }
 
     public async Task<IActionResult> OnPostSendAsync(CancellationToken ct)

@@ -46,5 +46,35 @@
     if (!res.ok) { error.textContent = data.error; error.hidden = false; return; }
     document.getElementById('subject').value = data.subject;
     document.getElementById('body').value = data.body;
+    predict();
   });
+
+  // The live spam score: the pre-send checks of the draft, asked once the writer pauses.
+  const predicted = document.getElementById('predicted-score');
+  let timer = 0;
+  let asked = 0;
+  async function predict() {
+    if (!predicted) return;
+    const ask = ++asked;
+    const res = await fetch(`${location.pathname}?handler=Predict`, { method: 'POST', body: new FormData(composer) });
+    if (!res.ok || ask !== asked) return;
+    const data = await res.json();
+    if (data.score === null) { predicted.hidden = true; return; }
+    const value = document.getElementById('predicted-value');
+    value.textContent = data.score.toFixed(1);
+    predicted.className = `email-only predicted-score band-${data.band}`;
+    const list = document.getElementById('predicted-reasons');
+    list.replaceChildren(...data.reasons.map(r => {
+      const li = document.createElement('li');
+      li.dataset.id = r.id;
+      li.textContent = `−${r.lost} ${r.title}${r.fix ? ': ' + r.fix : ''}`;
+      return li;
+    }));
+    predicted.hidden = false;
+  }
+  const later = () => { clearTimeout(timer); timer = setTimeout(predict, 500); };
+  if (predicted) {
+    ['subject', 'body'].forEach(id => document.getElementById(id)?.addEventListener('input', later));
+    if (document.getElementById('body').value.trim()) predict();
+  }
 })();

@@ -1,0 +1,105 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace Parley.Data.Postgres.Migrations
+{
+    /// <inheritdoc />
+    public partial class SpamTest : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "SpamTestAddress",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Token = table.Column<string>(type: "character varying(12)", maxLength: 12, nullable: false),
+                    CreatedAt = table.Column<long>(type: "bigint", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "bigint", nullable: false),
+                    CreatedByUserId = table.Column<long>(type: "bigint", nullable: true),
+                    TemplateId = table.Column<long>(type: "bigint", nullable: true),
+                    RecordType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    RecordId = table.Column<long>(type: "bigint", nullable: true),
+                    SendingDomain = table.Column<string>(type: "character varying(253)", maxLength: 253, nullable: true),
+                    LastScore = table.Column<double>(type: "double precision", nullable: true),
+                    LastReceivedAt = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SpamTestAddress", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SpamTestMessage",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    SpamTestAddressId = table.Column<long>(type: "bigint", nullable: false),
+                    InboundMessageId = table.Column<long>(type: "bigint", nullable: false),
+                    ReceivedAt = table.Column<long>(type: "bigint", nullable: false),
+                    FromAddress = table.Column<string>(type: "character varying(254)", maxLength: 254, nullable: true),
+                    Subject = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    ScoredAt = table.Column<long>(type: "bigint", nullable: true),
+                    Score = table.Column<double>(type: "double precision", nullable: true),
+                    ReportJson = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SpamTestMessage", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_SpamTestMessage_Inbound_InboundMessageId",
+                        column: x => x.InboundMessageId,
+                        principalTable: "Inbound",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_SpamTestMessage_SpamTestAddress_SpamTestAddressId",
+                        column: x => x.SpamTestAddressId,
+                        principalTable: "SpamTestAddress",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SpamTestAddress_CreatedAt",
+                table: "SpamTestAddress",
+                column: "CreatedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SpamTestAddress_Token",
+                table: "SpamTestAddress",
+                column: "Token",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SpamTestMessage_InboundMessageId",
+                table: "SpamTestMessage",
+                column: "InboundMessageId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SpamTestMessage_ScoredAt",
+                table: "SpamTestMessage",
+                column: "ScoredAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SpamTestMessage_SpamTestAddressId_Id",
+                table: "SpamTestMessage",
+                columns: new[] { "SpamTestAddressId", "Id" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "SpamTestMessage");
+
+            migrationBuilder.DropTable(
+                name: "SpamTestAddress");
+        }
+    }
+}
