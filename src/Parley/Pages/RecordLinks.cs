@@ -8,7 +8,8 @@ public static class RecordLinks
     public static string PageOf(string recordType, long recordId) => recordType switch
     {
         RecordDirectory.DeliverabilityType => $"/deliverability/{recordId}",
-        _ => $"/contacts/{recordId}",
+        RecordDirectory.ContactType => $"/contacts/{recordId}",
+        _ => $"/records/{recordType}/{recordId}",
     };
 
     /// <summary>One timeline entry of the record (the timeline names its entries m-ID).</summary>

@@ -70,6 +70,7 @@ public sealed class AccessTests(AccessFixture fixture) : IClassFixture<AccessFix
         ("/api/v1/mailings", "POST", "/api/v1/mailings", """{"templateId": {template}, "contactIds": [{contact}]}"""),
         ("/api/v1/tokens", "GET", "/api/v1/tokens", null),
         ("/api/v1/settings", "GET", "/api/v1/settings/alias-domain", null),
+        ("/api/v1/record-types", "GET", "/api/v1/record-types", null),
         ("/api/v1/settings", "GET", "/api/v1/settings/host", null),
         ("/api/v1/outgoing-servers", "GET", "/api/v1/outgoing-servers", null),
         ("/api/v1/domains", "GET", "/api/v1/domains", null),
@@ -92,6 +93,7 @@ public sealed class AccessTests(AccessFixture fixture) : IClassFixture<AccessFix
     public static TheoryData<string, string> AdminWrites => new()
     {
         { "PUT", "/api/v1/settings/alias-domain" },
+        { "POST", "/api/v1/record-types" },
         { "PUT", "/api/v1/settings/host" },
         { "POST", "/api/v1/outgoing-servers" },
         { "DELETE", "/api/v1/outgoing-servers/1" },
