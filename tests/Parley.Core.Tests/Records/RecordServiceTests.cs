@@ -153,7 +153,7 @@ public abstract class RecordServiceTests(IDatabaseFactory factory) : DatabaseTes
         Assert.Equal(["Q-00003", "Q-00001"], await List(new RecordListQuery(Filters: new Dictionary<string, string> { ["priority"] = "high" })));
         Assert.Equal(["Q-00001", "Q-00003", "Q-00002"], await List(new RecordListQuery(Sort: "-amount")));
         Assert.Equal(["Q-00002", "Q-00003", "Q-00001"], await List(new RecordListQuery(Sort: "amount")));
-        Assert.Equal(["Q-00003", "Q-00001", "Q-00002"], await List(new RecordListQuery(Sort: "subject", Take: 3)));
+        Assert.Equal(["Q-00002", "Q-00003", "Q-00001"], await List(new RecordListQuery(Sort: "subject", Take: 3)));
         Assert.Equal(["Q-00002"], await List(new RecordListQuery(Q: "HOSTING")));
         Assert.Equal(["Q-00003"], await List(new RecordListQuery(Q: "q-00003")));
         Assert.Equal(["Q-00002"], await List(new RecordListQuery(Sort: "amount", Skip: 0, Take: 1)));
