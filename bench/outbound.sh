@@ -55,13 +55,14 @@ done
 fresh_sink
 Outbox__MaxParallelDeliveries="${OUTBOUND_SESSIONS:-20}" SmtpDelivery__MaxConnectionsPerDestination="${OUTBOUND_SESSIONS:-20}" \
 dotnet "$dll" serve --demo --data-dir "$work/data" --urls "http://127.0.0.1:$http_port" --smtp-listen "127.0.0.1:$smtp_port" \
+  ${OUTBOUND_DATABASE:+--database "$OUTBOUND_DATABASE"} \
   >"$work/parley.log" 2>&1 &
 parley_pid=$!
 for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$http_port/healthz" >/dev/null && break; sleep 0.05; done
 token=$(dotnet "$dll" token create --data-dir "$work/data" 2>/dev/null)
 parley_out=$(python3 bench/outbound/drive.py --api "http://127.0.0.1:$http_port" --token "$token" \
   --sink-dir "$sink_dir" --sink-port "$sink_port" --n "$n" --pid "$parley_pid" --concurrency "$concurrency" --mode "${OUTBOUND_MODE:-mailing}" \
-  --warmup "${OUTBOUND_WARMUP:-1000}") \
+  --warmup "${OUTBOUND_WARMUP:-1000}" --languages "${OUTBOUND_LANGUAGES:-1}") \
   || { echo "$parley_out"; tail -20 "$work/parley.log"; exit 1; }
 echo "$parley_out" | sed 's/^/parley: /'
 parley_rate=$(echo "$parley_out" | sed -n 's/^parley_msgs_per_s=//p')

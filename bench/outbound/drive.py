@@ -20,6 +20,24 @@ FILLER = (
 )
 
 
+def send_mailing(api, template_id, tag):
+    """Makes a mailing to the tag and sends it; returns its id (the worker queues it)."""
+    mailing = api.call("POST", "/api/v1/mailings", {"name": f"Bench {tag}", "templateId": template_id, "tag": tag})
+    api.call("POST", f"/api/v1/mailings/{mailing['id']}/send", {})
+    return mailing["id"]
+
+
+def queued_mailing(api, mailing_id, timeout):
+    """Waits until every recipient of the mailing is queued (rendered, chatter line and outbox row written)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        mailing = api.call("GET", f"/api/v1/mailings/{mailing_id}")
+        if mailing["queuedAt"] or mailing["state"] in ("sent", "cancelled"):
+            return mailing
+        time.sleep(0.02)
+    sys.exit(f"mailing {mailing_id} was not queued within {timeout} s")
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--api", required=True)
@@ -34,14 +52,17 @@ def main():
                    help="first send a mailing to this many other contacts (not counted), then pause 3 s: a server runs for days")
     p.add_argument("--mode", choices=["mailing", "per-message"], default="mailing",
                    help="mailing: one POST /api/v1/mailings for all N; per-message: one POST per contact")
+    p.add_argument("--languages", type=int, choices=[1, 2], default=1,
+                   help="2: every other contact reads French, and the template has a French translation (bench/mailing.sh)")
     a = p.parse_args()
 
     api = Api(a.api, a.token)
     api.call("PUT", "/api/v1/settings/alias-domain", {"domain": "bench.parley.test"})
     api.call("POST", "/api/v1/outgoing-servers",
              {"name": "smtp-sink", "host": "127.0.0.1", "port": a.sink_port, "security": "none", "priority": 10})
-    csv = "name,email,tags\n" + "".join(f"Contact {i},contact{i}@customer.test,bench\n" for i in range(1, a.n + 1)) \
-        + "".join(f"Warm-up {i},warmup{i}@customer.test,warmup\n" for i in range(1, a.warmup + 1))
+    language = (lambda i: "fr" if i % 2 == 0 else "") if a.languages == 2 else (lambda i: "")
+    csv = "name,email,tags,language\n" + "".join(f"Contact {i},contact{i}@customer.test,bench,{language(i)}\n" for i in range(1, a.n + 1)) \
+        + "".join(f"Warm-up {i},warmup{i}@customer.test,warmup,\n" for i in range(1, a.warmup + 1))
     imported = api.call("POST", "/api/v1/contacts/import", csv.encode(), content_type="text/csv")
     ids, seen = [], 0
     while len(ids) < a.n:
@@ -55,13 +76,16 @@ def main():
     body = "Hello {{ record.name }},\n\n" + (FILLER * 7) + "\n\nYour reference: {{ record.email }}\n\nBest regards,\n{{ user.name }}\n"
     template = api.call("POST", "/api/v1/templates",
                         {"name": "Bench", "recordType": "contact", "subject": "Your order, {{ record.name }}", "body": body})
+    if a.languages == 2:
+        api.call("PUT", f"/api/v1/templates/{template['id']}/translations/fr",
+                 {"subject": "Votre commande, {{ record.name }}", "body": "Bonjour {{ record.name }},\n\n" + (FILLER * 7) + "\n\n{{ record.email }}\n"})
 
     def delivered():
         return sum(1 for name in os.listdir(a.sink_dir) if name.startswith("m."))
 
     if a.warmup:
         w0 = time.monotonic()
-        api.call("POST", "/api/v1/mailings", {"templateId": template["id"], "tag": "warmup"})
+        send_mailing(api, template["id"], "warmup")
         while delivered() < a.warmup:
             if time.monotonic() - w0 > a.timeout:
                 sys.exit(f"warm-up timed out: {delivered()} of {a.warmup} delivered")
@@ -83,9 +107,12 @@ def main():
     cpu0, own0 = cpu_seconds(a.pid), time.process_time()
     t0 = time.monotonic()
     if a.mode == "mailing":
-        result = api.call("POST", "/api/v1/mailings", {"templateId": template["id"], "tag": "bench"})
-        if result["queued"] != a.n:
-            sys.exit(f"the mailing queued {result['queued']} of {a.n}: {result['skipped'][:3]}")
+        mailing_id = send_mailing(api, template["id"], "bench")
+        probe = PageProbe(a.api, a.token, f"/api/v1/mailings/{mailing_id}")
+        probe.start()
+        result = queued_mailing(api, mailing_id, a.timeout)
+        if result["total"] != a.n or result["suppressed"] or result["skipped"]:
+            sys.exit(f"the mailing queued {result['total']} of {a.n} ({result['suppressed']} suppressed, {result['skipped']} skipped)")
     else:
         with concurrent.futures.ThreadPoolExecutor(a.concurrency) as pool:
             list(pool.map(post, ids[: a.n]))
@@ -100,6 +127,10 @@ def main():
             break
         time.sleep(0.05)
     elapsed = time.monotonic() - t0
+    if a.mode == "mailing":
+        probe.stop()
+        print(f"parley_mailing_get_ms_p50={probe.percentile(50):.1f}")
+        print(f"parley_mailing_get_ms_max={probe.percentile(100):.1f}")
     cpu, own = cpu_seconds(a.pid) - cpu0, time.process_time() - own0
     rss.stop()
     sample = next((os.path.join(a.sink_dir, f) for f in sorted(os.listdir(a.sink_dir)) if f.startswith("m.")), None)
@@ -146,6 +177,31 @@ class Api:
         if r.status >= 300:
             raise RuntimeError(f"{method} {path}: HTTP {r.status} {data[:500]!r}")
         return json.loads(data) if data else None
+
+
+class PageProbe(threading.Thread):
+    """Times GET of the mailing (its counts, as the mailing page reads them) every 200 ms while it runs."""
+
+    def __init__(self, base, token, path):
+        super().__init__(daemon=True)
+        self.api, self.path, self.times, self.done = Api(base, token), path, [], threading.Event()
+
+    def run(self):
+        while not self.done.is_set():
+            t = time.monotonic()
+            self.api.call("GET", self.path)
+            self.times.append((time.monotonic() - t) * 1000)
+            self.done.wait(0.2)
+
+    def stop(self):
+        self.done.set()
+        self.join()
+
+    def percentile(self, p):
+        if not self.times:
+            return 0.0
+        ordered = sorted(self.times)
+        return ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))]
 
 
 class RssSampler(threading.Thread):

@@ -31,6 +31,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Fetch.FetchMetrics>();
         services.AddSingleton<Doctor.DoctorMetrics>();
         services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<Mailings.MailingSignal>();
+        services.AddSingleton<Mailings.MailingProgress>();
         services.AddSingleton<InboundSignal>();
         services.AddSingleton<Data.DatabaseWriteGate>();
         services.AddSingleton<InboundCommitQueue>();
@@ -51,6 +53,7 @@ public static class ServiceCollectionExtensions
         services.AddOptions<Fetch.FetchOptions>();
         services.AddSingleton<Domains.DkimSignerCache>();
         services.AddOptions<OutboxOptions>();
+        services.AddOptions<Mailings.MailingOptions>();
 
         services.AddScoped<UserService>();
         services.AddScoped<SetupCode>();
@@ -65,11 +68,21 @@ public static class ServiceCollectionExtensions
         services.AddScoped<ContactService>();
         services.AddScoped<ContactImporter>();
         services.AddScoped<TemplateService>();
+        services.AddScoped<FromOverrideCheck>();
+        services.AddScoped<TemplateAttachmentService>();
         services.AddScoped<ChatterService>();
         services.AddScoped<TimelineReader>();
         services.AddScoped<EmailStager>();
         services.AddScoped<Mailings.MailingService>();
+        services.AddScoped<Mailings.MailingReader>();
+        services.AddScoped<Mailings.MailingQueuer>();
+        services.AddScoped<Mailings.MailingScheduler>();
+        services.AddSingleton<Mailings.MailingComposer>();
+        services.AddScoped<Mailings.IMailingAudience, Mailings.ContactAudience>();
         services.AddScoped<Mailings.UnsubscribeService>();
+        services.AddScoped<Mailings.MailingReplies>();
+        services.AddScoped<Mailings.AlignmentGate>();
+        services.AddScoped<IInboundMailbox, Mailings.UnsubscribeMailbox>();
         services.AddScoped<OutgoingServerService>();
         services.AddScoped<Domains.SendingDomainService>();
         services.AddScoped<SendContextReader>();
@@ -89,6 +102,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<InboundPoster>();
         services.AddScoped<InboundAdminService>();
         services.AddScoped<Inbound.Bounces.BounceProcessor>();
+        services.AddScoped<Inbound.Complaints.ComplaintProcessor>();
         services.AddScoped<Suppression.SuppressionService>();
         services.AddScoped<Aliases.AliasService>();
         services.AddScoped<Followers.FollowerService>();
@@ -102,6 +116,7 @@ public static class ServiceCollectionExtensions
     public static IServiceCollection AddParleyWorkers(this IServiceCollection services)
     {
         services.AddHostedService<OutboxWorker>();
+        services.AddHostedService<Mailings.MailingWorker>();
         services.AddHostedService<InboundWorker>();
         services.AddHostedService<Fetch.FetchWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<ScheduledDoctor>());

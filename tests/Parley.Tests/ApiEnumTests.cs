@@ -43,6 +43,9 @@ public sealed class ApiEnumTests(ApiHostFixture fixture) : IClassFixture<ApiHost
         { SenderVerification.DmarcPolicy, "dmarcPolicy" }, { SenderVerification.RequireDmarcPass, "requireDmarcPass" }, { SenderVerification.Off, "off" },
         { AliasContactPolicy.Everyone, "everyone" }, { AliasContactPolicy.KnownContacts, "knownContacts" }, { AliasContactPolicy.Followers, "followers" },
         { DkimAlgorithm.RsaSha256, "rsa-sha256" }, { DkimAlgorithm.Ed25519Sha256, "ed25519-sha256" },
+        { Parley.Core.Mailings.MailingState.Draft, "draft" }, { Parley.Core.Mailings.MailingState.Scheduled, "scheduled" },
+        { Parley.Core.Mailings.MailingState.Sending, "sending" }, { Parley.Core.Mailings.MailingState.Sent, "sent" },
+        { Parley.Core.Mailings.MailingState.Cancelled, "cancelled" }, { Parley.Core.Mailings.MailingState.Paused, "paused" },
     };
 
     [Theory]

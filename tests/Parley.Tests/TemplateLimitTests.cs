@@ -105,24 +105,22 @@ public sealed class TemplateLimitTests(ApiHostFixture fixture) : IClassFixture<A
     }
 
     [Fact]
-    public async Task A_mailing_of_an_unbounded_template_skips_each_recipient_with_the_reason()
+    public async Task A_mailing_of_an_unbounded_template_is_refused_with_the_reason_before_anything_is_sent()
     {
         var contacts = new[] { await CreateContactAsync(), await CreateContactAsync() };
         var runaway = await StoreTemplateAsync(RunawayLoop);
 
-        var (result, elapsed, growth) = await MeasureAsync(async () =>
-            await Json.ReadAsync(await _api.Post("/api/v1/mailings", new { templateId = runaway, contactIds = contacts }), HttpStatusCode.Accepted));
+        var (message, elapsed, growth) = await MeasureAsync(async () =>
+            await Json.AssertValidationProblemAsync(await _api.Post("/api/v1/mailings", new { templateId = runaway, recordIds = contacts }), "templateId"));
 
-        Assert.Equal(0, result.GetProperty("queued").GetInt32());
-        var skipped = result.GetProperty("skipped").EnumerateArray().ToList();
-        Assert.Equal(2, skipped.Count);
-        Assert.All(skipped, s => Assert.Contains("more than 10,000 items", s.GetProperty("reason").GetString()));
+        Assert.Contains("more than 10,000 items", message);
         Assert.True(elapsed < TimeSpan.FromSeconds(5), $"The mailing took {elapsed}.");
         Assert.True(growth < 1_000_000_000, $"The process grew by {growth:N0} bytes.");
+        Assert.Equal(0, (await Json.ReadAsync(await _api.GetAsync("/api/v1/mailings"), HttpStatusCode.OK)).GetArrayLength());
 
         var normal = await CreateTemplateAsync("News for {{ record.first_name }}", "Dear {{ record.name }}");
-        var sent = await Json.ReadAsync(await _api.Post("/api/v1/mailings", new { templateId = normal, contactIds = contacts }), HttpStatusCode.Accepted);
-        Assert.Equal(2, sent.GetProperty("queued").GetInt32());
+        var made = await Json.ReadAsync(await _api.Post("/api/v1/mailings", new { templateId = normal, recordIds = contacts }), HttpStatusCode.Created);
+        Assert.Equal(2, made.GetProperty("total").GetInt32());
     }
 
     [Fact]

@@ -85,7 +85,9 @@ public sealed class ChatterService(
             await db.SaveChangesAsync(ct);
             message = staged.Message;
             // The files are listed from the MIME as sent, so a download gives exactly the bytes that left.
-            db.Attachments.AddRange(AttachmentExtractor.Find(staged.Mime!, message.Id, message.RawMimeId!.Value));
+            using var sent = new MemoryStream(message.RawMime!.Content);
+            var mime = await MimeKit.MimeMessage.LoadAsync(sent, ct);
+            db.Attachments.AddRange(AttachmentExtractor.Find(mime, message.Id, message.RawMimeId!.Value));
             await db.SaveChangesAsync(ct);
             await transaction.CommitAsync(ct);
         }
@@ -111,7 +113,9 @@ public sealed class ChatterService(
         var files = Files(request.Attachments, errors);
         if (errors.Count > 0) throw new InvalidInputException(errors);
         var everyone = (to.Count == 0 ? [view.Email!] : to).Concat(cc).Select(a => a.ToLowerInvariant()).Distinct().ToList();
-        var suppressed = await db.Suppressions.AsNoTracking().Where(s => everyone.Contains(s.Address)).ToListAsync(ct);
+        // An unsubscribe stops mailings, not the conversation: only a hard bounce, a complaint or an admin's entry stop this.
+        var suppressed = (await db.Suppressions.AsNoTracking().Where(s => everyone.Contains(s.Address)).ToListAsync(ct))
+            .Where(s => Suppression.SuppressionService.BlocksTransactional(s.Reason)).ToList();
         if (suppressed.Count > 0)
         {
             var s = suppressed[0];
@@ -135,7 +139,7 @@ public sealed class ChatterService(
         return valid.Distinct().ToList();
     }
 
-    private List<OutgoingAttachment> Files(IReadOnlyList<OutgoingAttachment> given, Dictionary<string, string[]> errors)
+    private List<OutboundAttachment> Files(IReadOnlyList<OutgoingAttachment> given, Dictionary<string, string[]> errors)
     {
         var limit = outboxOptions.Value.MaxAttachmentBytes;
         var total = given.Sum(f => (long)f.Content.Length);
@@ -145,7 +149,7 @@ public sealed class ChatterService(
             return [];
         }
         if (given.Count > AttachmentExtractor.MaxPerMessage) errors["attachments"] = [$"An email carries at most {AttachmentExtractor.MaxPerMessage} files."];
-        var files = new List<OutgoingAttachment>();
+        var files = new List<OutboundAttachment>();
         for (var i = 0; i < given.Count; i++)
         {
             var f = given[i];
@@ -155,7 +159,7 @@ public sealed class ChatterService(
                 errors[$"attachments[{i}].contentType"] = [$"\"{f.ContentType}\" is not a content type for a file, such as application/pdf."];
                 continue;
             }
-            files.Add(f with { FileName = AttachmentExtractor.SafeFileName(f.FileName, parsed.MimeType, i), ContentType = parsed.MimeType });
+            files.Add(new OutboundAttachment(AttachmentExtractor.SafeFileName(f.FileName, parsed.MimeType, i), parsed.MimeType, f.Content));
         }
         return files;
     }

@@ -56,7 +56,7 @@ public sealed class EmailStager(ParleyDbContext db, ReplyAddressProvider replyAd
         {
             RecordType = record.Type, RecordId = record.Id, Kind = MessageKind.Email, Direction = MessageDirection.Out,
             AuthorUserId = user.Id, AuthorName = user.Name, From = mime.From.ToString(),
-            To = parts is null ? view.Email : string.Join(", ", to) + (parts.Cc.Count > 0 ? "; cc " + string.Join(", ", parts.Cc) : ""),
+            To = string.Join(", ", to) + (parts is { Cc.Count: > 0 } ? "; cc " + string.Join(", ", parts.Cc) : ""),
             Subject = subject, BodyText = mime.TextBody ?? "", BodyHtml = mime.HtmlBody,
             MessageId = messageId, InReplyTo = inReplyTo, State = DeliveryState.Queued, CreatedAt = now,
             RawMime = new RawMime { Content = MimeComposer.ToBytes(mime), CreatedAt = now },
@@ -64,7 +64,7 @@ public sealed class EmailStager(ParleyDbContext db, ReplyAddressProvider replyAd
         // One outbox row per recipient (To and Cc): each is delivered, retried and bounced on its own.
         var recipients = to.Concat(parts?.Cc ?? []).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         var deliveries = recipients.Select(r => new OutboxItem { ChatterMessage = message, Recipient = r, NextAttemptAt = now, CreatedAt = now }).ToList();
-        return new StagedEmail(message, deliveries[0]) { MoreDeliveries = deliveries.Skip(1).ToList(), Mime = parts is null ? null : mime };
+        return new StagedEmail(message, deliveries[0]) { MoreDeliveries = deliveries.Skip(1).ToList() };
     }
 
     /// <summary>
@@ -94,10 +94,10 @@ public sealed record StagedEmail(ChatterMessage Message, OutboxItem Delivery)
 {
     /// <summary>The rows of the other recipients (To and Cc), when there are several.</summary>
     public IReadOnlyList<OutboxItem> MoreDeliveries { get; init; } = [];
-
-    /// <summary>The composed MIME, kept when the email has parts of its own (its attachments are listed from it).</summary>
-    public MimeKit.MimeMessage? Mime { get; init; }
 }
 
-/// <summary>What a composed email has beyond the record's defaults: its own recipients (checked addresses) and files.</summary>
-public sealed record EmailParts(IReadOnlyList<string> To, IReadOnlyList<string> Cc, IReadOnlyList<OutgoingAttachment> Attachments);
+/// <summary>
+/// What an email has beyond the record's defaults: its own recipients (checked addresses; none sends to the record's
+/// address) and files (checked, or a template's default attachments on a mailing).
+/// </summary>
+public sealed record EmailParts(IReadOnlyList<string> To, IReadOnlyList<string> Cc, IReadOnlyList<OutboundAttachment> Attachments);

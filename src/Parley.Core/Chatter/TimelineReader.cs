@@ -9,7 +9,9 @@ namespace Parley.Core.Chatter;
 
 /// <param name="Html">The display form of a received HTML body; null for other messages.</param>
 /// <param name="SenderDoubt">Why the header From of a received message is not proven (a DMARC failure); null when it is.</param>
-public sealed record TimelineEntry(ChatterMessage Message, ReceivedHtml? Html, IReadOnlyList<MessageAttachment> Files, string? SenderDoubt);
+/// <param name="Mailing">For an email of a mailing, the mailing (id, name): the timeline shows one line, not the body.</param>
+public sealed record TimelineEntry(ChatterMessage Message, ReceivedHtml? Html, IReadOnlyList<MessageAttachment> Files, string? SenderDoubt,
+    (long Id, string Name)? Mailing = null);
 
 /// <summary>One page of a record's timeline with what the page shows beside each message: its files and its sanitized HTML.</summary>
 public sealed class TimelineReader(ParleyDbContext db, ChatterService chatter, HtmlCleaner cleaner)
@@ -18,18 +20,35 @@ public sealed class TimelineReader(ParleyDbContext db, ChatterService chatter, H
     {
         var messages = await chatter.ListAsync(record, beforeId, take, ct);
         var inbound = messages.Where(m => m.Direction == MessageDirection.In).Select(m => m.Id).ToList();
+        var mailings = await MailingsOfAsync(messages, ct);
         // Emails sent with files have them listed too (ChatterService lists them from the MIME that left).
         var emails = messages.Where(m => m.Kind == MessageKind.Email).Select(m => m.Id).ToList();
-        if (emails.Count == 0) return messages.Select(m => new TimelineEntry(m, null, [], null)).ToList();
+        if (emails.Count == 0) return messages.Select(m => new TimelineEntry(m, null, [], null, Mailing(mailings, m))).ToList();
 
         var files = (await db.Attachments.AsNoTracking().Where(a => emails.Contains(a.ChatterMessageId)).OrderBy(a => a.PartIndex).ToListAsync(ct))
             .ToLookup(a => a.ChatterMessageId);
         var html = await db.ReceivedHtml.AsNoTracking().Where(r => inbound.Contains(r.ChatterMessageId)).ToDictionaryAsync(r => r.ChatterMessageId, ct);
         await CleanOlderMessagesAsync(messages, html, files, ct);
         return messages.Select(m => new TimelineEntry(m, html.GetValueOrDefault(m.Id), files[m.Id].ToList(),
-            m.Direction == MessageDirection.In ? SenderTrust.Doubt(InboundAuthentication.Parse(m.AuthenticationResults), SenderVerification.DmarcPolicy) : null))
+            m.Direction == MessageDirection.In ? SenderTrust.Doubt(InboundAuthentication.Parse(m.AuthenticationResults), SenderVerification.DmarcPolicy) : null,
+            Mailing(mailings, m)))
             .ToList();
     }
+
+    /// <summary>The mailing each outgoing email of the page belongs to, by chatter message id.</summary>
+    private async Task<Dictionary<long, (long Id, string Name)>> MailingsOfAsync(List<ChatterMessage> messages, CancellationToken ct)
+    {
+        var outgoing = messages.Where(m => m.Direction == MessageDirection.Out && m.Kind == MessageKind.Email).Select(m => (long?)m.Id).ToList();
+        if (outgoing.Count == 0) return [];
+        var rows = await (from r in db.MailingRecipients.AsNoTracking()
+                          where outgoing.Contains(r.ChatterMessageId)
+                          join g in db.Mailings.AsNoTracking() on r.MailingId equals g.Id
+                          select new { MessageId = r.ChatterMessageId!.Value, g.Id, g.Name }).ToListAsync(ct);
+        return rows.ToDictionary(r => r.MessageId, r => (r.Id, r.Name));
+    }
+
+    private static (long Id, string Name)? Mailing(Dictionary<long, (long Id, string Name)> mailings, ChatterMessage m) =>
+        mailings.TryGetValue(m.Id, out var mailing) ? mailing : null;
 
     // Messages received before Parley kept their display form are sanitized (bounded, like at routing) the first time
     // they are shown, and kept.

@@ -32,3 +32,6 @@ public sealed class ConflictException(string message, IReadOnlyDictionary<string
 {
     public IReadOnlyDictionary<string, object?> Details { get; } = details;
 }
+
+/// <summary>The caller may not do this (a member asking for what only an admin may), said in words.</summary>
+public sealed class ForbiddenException(string why) : Exception(why);

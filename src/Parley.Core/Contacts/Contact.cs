@@ -11,6 +11,8 @@ public sealed class Contact
     public string? Phone { get; set; }
     /// <summary>Comma-separated, trimmed, lower-case.</summary>
     public string Tags { get; set; } = "";
+    /// <summary>The language mailings reach this contact in (a tag such as "fr"); null: the default language.</summary>
+    public string? Language { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
 }

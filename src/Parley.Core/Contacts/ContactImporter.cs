@@ -19,7 +19,7 @@ public sealed record ImportResult(int Created, int Updated, IReadOnlyList<Import
 /// </summary>
 public sealed class ContactImporter(ParleyDbContext db, TimeProvider clock)
 {
-    private static readonly string[] KnownColumns = ["name", "email", "company", "phone", "tags"];
+    private static readonly string[] KnownColumns = ["name", "email", "company", "phone", "tags", "language"];
     public const int MaxRows = 100_000;
 
     public async Task<ImportResult> ImportAsync(TextReader csv, CancellationToken ct)
@@ -55,7 +55,7 @@ public sealed class ContactImporter(ParleyDbContext db, TimeProvider clock)
             string? Field(string name) => columns.TryGetValue(name, out var i) && i < record.Length ? record[i] : null;
             try
             {
-                var valid = ContactService.Validate(new ContactInput(Field("name"), Field("email"), Field("company"), Field("phone"), Field("tags")));
+                var valid = ContactService.Validate(new ContactInput(Field("name"), Field("email"), Field("company"), Field("phone"), Field("tags"), Field("language")));
                 if (rows.TryGetValue(valid.Email, out var earlier))
                     rejected.Add(new ImportRejection(line, $"{valid.Email} is already on line {earlier.Line} of this file."));
                 else
@@ -90,7 +90,7 @@ public sealed class ContactImporter(ParleyDbContext db, TimeProvider clock)
                 db.Contacts.Add(new Contact
                 {
                     Name = valid.Name, Email = valid.Email, Company = valid.Company, Phone = valid.Phone,
-                    Tags = valid.Tags, CreatedAt = now, UpdatedAt = now,
+                    Tags = valid.Tags, Language = valid.Language, CreatedAt = now, UpdatedAt = now,
                 });
                 created++;
             }
@@ -109,6 +109,7 @@ public sealed class ContactImporter(ParleyDbContext db, TimeProvider clock)
         contact.Email = valid.Email;
         if (columns.ContainsKey("company")) contact.Company = valid.Company;
         if (columns.ContainsKey("phone")) contact.Phone = valid.Phone;
+        if (columns.ContainsKey("language")) contact.Language = valid.Language;
         var tags = ContactService.NormalizeTags(contact.Tags + "," + valid.Tags);
         if (tags.Length <= ContactService.MaxTagsLength) contact.Tags = tags;
     }

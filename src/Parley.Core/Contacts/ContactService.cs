@@ -20,6 +20,7 @@ public sealed class ContactService(ParleyDbContext db, TimeProvider clock)
             Company = valid.Company,
             Phone = valid.Phone,
             Tags = valid.Tags,
+            Language = valid.Language,
             CreatedAt = now,
             UpdatedAt = now,
         };
@@ -70,11 +71,12 @@ public sealed class ContactService(ParleyDbContext db, TimeProvider clock)
         contact.Company = valid.Company;
         contact.Phone = valid.Phone;
         contact.Tags = valid.Tags;
+        contact.Language = valid.Language;
     }
 
     internal const int MaxTagsLength = 1000;
 
-    internal sealed record ValidContact(string Name, string Email, string? Company, string? Phone, string Tags);
+    internal sealed record ValidContact(string Name, string Email, string? Company, string? Phone, string Tags, string? Language = null);
 
     /// <summary>Checks every field and reports all problems at once.</summary>
     internal static ValidContact Validate(ContactInput input)
@@ -94,8 +96,13 @@ public sealed class ContactService(ParleyDbContext db, TimeProvider clock)
         if (phone?.Length > 64) errors["phone"] = ["The phone number is longer than 64 characters."];
         var tags = NormalizeTags(input.Tags);
         if (tags.Length > MaxTagsLength) errors["tags"] = [$"There are too many tags ({MaxTagsLength} characters at most)."];
+        var language = Clean(input.Language)?.ToLowerInvariant();
+        if (language is not null && !LanguageTag.IsValid(language))
+        {
+            errors["language"] = [$"\"{language}\" is not a language tag: write it like en, fr or pt-br."];
+        }
         if (errors.Count > 0) throw new InvalidInputException(errors);
-        return new ValidContact(name!, email!, company, phone, tags);
+        return new ValidContact(name!, email!, company, phone, tags, language);
     }
 
     internal static string NormalizeTags(string? tags) =>

@@ -49,6 +49,10 @@ public sealed class ParleyDbContext(DbContextOptions<ParleyDbContext> options) :
     public DbSet<RecordType> RecordTypes => Set<RecordType>();
     public DbSet<BusinessRecord> Records => Set<BusinessRecord>();
     public DbSet<RecordValue> RecordValues => Set<RecordValue>();
+    public DbSet<Mailings.Mailing> Mailings => Set<Mailings.Mailing>();
+    public DbSet<Mailings.MailingRecipient> MailingRecipients => Set<Mailings.MailingRecipient>();
+    public DbSet<TemplateTranslation> TemplateTranslations => Set<TemplateTranslation>();
+    public DbSet<TemplateAttachment> TemplateAttachments => Set<TemplateAttachment>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -77,6 +81,7 @@ public sealed class ParleyDbContext(DbContextOptions<ParleyDbContext> options) :
             e.Property(c => c.Company).HasMaxLength(200);
             e.Property(c => c.Phone).HasMaxLength(64);
             e.Property(c => c.Tags).HasMaxLength(1000);
+            e.Property(c => c.Language).HasMaxLength(16);
         });
         b.Entity<ChatterMessage>(e =>
         {
@@ -95,6 +100,8 @@ public sealed class ParleyDbContext(DbContextOptions<ParleyDbContext> options) :
         {
             e.Property(t => t.Name).HasMaxLength(200);
             e.Property(t => t.RecordType).HasMaxLength(64);
+            e.Property(t => t.FromName).HasMaxLength(200);
+            e.Property(t => t.FromAddress).HasMaxLength(254);
         });
         b.Entity<OutgoingServer>(e =>
         {
@@ -114,6 +121,45 @@ public sealed class ParleyDbContext(DbContextOptions<ParleyDbContext> options) :
             e.Property(o => o.Recipient).HasMaxLength(254);
             e.Property(o => o.LeaseOwner).HasMaxLength(64);
             e.Property(o => o.Route).HasMaxLength(1000);
+            // A mailing's progress, its cancel and its end are all questions about its rows.
+            e.HasIndex(o => new { o.MailingId, o.State });
+        });
+        b.Entity<Mailings.Mailing>(e =>
+        {
+            e.HasIndex(m => new { m.State, m.ScheduledAt });
+            e.Property(m => m.Name).HasMaxLength(200);
+            e.Property(m => m.RecordType).HasMaxLength(64);
+            e.Property(m => m.Tag).HasMaxLength(200);
+            e.Property(m => m.State).HasConversion<string>().HasMaxLength(16);
+            e.Property(m => m.PublicBaseUrl).HasMaxLength(500);
+            e.Property(m => m.QueueLeaseOwner).HasMaxLength(64);
+            e.Property(m => m.Note).HasMaxLength(2000);
+        });
+        b.Entity<Mailings.MailingRecipient>(e =>
+        {
+            // One row per record and mailing: a second node (or a resumed queuing) cannot mail anyone twice.
+            e.HasIndex(r => new { r.MailingId, r.RecordType, r.RecordId }).IsUnique();
+            e.HasIndex(r => r.ChatterMessageId);
+            e.HasIndex(r => r.OutboxItemId);
+            e.HasOne<Mailings.Mailing>().WithMany().HasForeignKey(r => r.MailingId).OnDelete(DeleteBehavior.Cascade);
+            e.Property(r => r.RecordType).HasMaxLength(64);
+            e.Property(r => r.Address).HasMaxLength(254);
+            e.Property(r => r.Language).HasMaxLength(16);
+            e.Property(r => r.State).HasConversion<string>().HasMaxLength(16);
+            e.Property(r => r.Detail).HasMaxLength(1000);
+        });
+        b.Entity<TemplateAttachment>(e =>
+        {
+            e.HasIndex(a => new { a.TemplateId, a.FileName }).IsUnique();
+            e.HasOne<MailTemplate>().WithMany().HasForeignKey(a => a.TemplateId).OnDelete(DeleteBehavior.Cascade);
+            e.Property(a => a.FileName).HasMaxLength(255);
+            e.Property(a => a.ContentType).HasMaxLength(255);
+        });
+        b.Entity<TemplateTranslation>(e =>
+        {
+            e.HasIndex(t => new { t.TemplateId, t.Language }).IsUnique();
+            e.HasOne<MailTemplate>().WithMany().HasForeignKey(t => t.TemplateId).OnDelete(DeleteBehavior.Cascade);
+            e.Property(t => t.Language).HasMaxLength(16);
         });
         b.Entity<InboundMessage>(e =>
         {

@@ -23,7 +23,9 @@ public sealed class FollowerNotifier(ParleyDbContext db, TimeProvider clock)
         var followers = recordFollowers.Where(f => f.Email != author).Take(500).ToList();
         if (followers.Count == 0) return null;
         var emails = followers.Select(f => f.Email).ToList();
-        var suppressed = await db.Suppressions.AsNoTracking().Where(s => emails.Contains(s.Address)).Select(s => s.Address).ToListAsync(ct);
+        // A follower who unsubscribed from mailings still gets the record's discussion.
+        var suppressed = await db.Suppressions.AsNoTracking()
+            .Where(s => emails.Contains(s.Address) && s.Reason != Suppression.SuppressionReason.Unsubscribe).Select(s => s.Address).ToListAsync(ct);
         followers = followers.Where(f => !suppressed.Contains(f.Email)).ToList();
         if (followers.Count == 0) return null;
 

@@ -20,9 +20,12 @@ public sealed class AliasDomainAddresses
     /// <summary>The mailbox every mail domain must have (RFC 5321 §4.5.1), also as a bare <c>RCPT TO:&lt;Postmaster&gt;</c>.</summary>
     public const string Postmaster = "postmaster";
 
+    /// <summary>The mailto: address of a mailing's List-Unsubscribe is <c>unsubscribe+TOKEN@alias-domain</c>.</summary>
+    public const string UnsubscribeLocalPrefix = "unsubscribe+";
+
     /// <summary>Local parts Parley uses itself: no alias may take them (nor any with a "+", the token separator).</summary>
     private static readonly string[] Reserved =
-        [ReplyAddress.LocalPrefix.TrimEnd('+'), BounceAddress.LocalPrefix.TrimEnd('+'), RoutePlanner.NotificationsLocalPart, Postmaster, "mailer-daemon"];
+        [ReplyAddress.LocalPrefix.TrimEnd('+'), BounceAddress.LocalPrefix.TrimEnd('+'), UnsubscribeLocalPrefix.TrimEnd('+'), RoutePlanner.NotificationsLocalPart, Postmaster, "mailer-daemon"];
 
     /// <summary>Local parts that exist whatever the aliases (abuse@: RFC 2142); what arrives there waits for an admin.</summary>
     private static readonly string[] AlwaysThere = [Postmaster, "abuse", RoutePlanner.NotificationsLocalPart];
@@ -62,6 +65,14 @@ public sealed class AliasDomainAddresses
         var domain = trimmed.AsSpan(at + 1).TrimEnd('.');
         return domain.Equals(Domain, StringComparison.OrdinalIgnoreCase) ? trimmed[..at].ToLowerInvariant() : null;
     }
+
+    /// <summary>The List-Unsubscribe mailto: address carrying an unsubscribe token.</summary>
+    public static string UnsubscribeAddress(string token, string aliasDomain) => $"{UnsubscribeLocalPrefix}{token}@{aliasDomain}";
+
+    /// <summary>The unsubscribe token of a (lower-case) local part, or null when it is no unsubscribe address (the
+    /// token's signature is the unsubscribe inbox's to check).</summary>
+    public static string? UnsubscribeTokenOf(string localPart) =>
+        localPart.StartsWith(UnsubscribeLocalPrefix, StringComparison.Ordinal) ? localPart[UnsubscribeLocalPrefix.Length..] : null;
 
     /// <summary>The alias with this local part, or null.</summary>
     public MailAlias? AliasOf(string localPart) => _aliases.GetValueOrDefault(localPart);

@@ -9,7 +9,8 @@ using Parley.Core.Records;
 namespace Parley.Core.Inbound;
 
 /// <summary>Where a message goes (a record), or why it goes nowhere; or that a special inbox took it, saying how in <paramref name="Why"/>.</summary>
-public sealed record Destination(RecordRef? Record, string Why, bool TakenBySpecialInbox = false)
+/// <param name="Answers">The chatter message a reply answers (found by its Message-ID), when it is known.</param>
+public sealed record Destination(RecordRef? Record, string Why, bool TakenBySpecialInbox = false, long? Answers = null)
 {
     public static Destination Taken(string how) => new(null, how, TakenBySpecialInbox: true);
 }
@@ -119,10 +120,11 @@ public sealed class InboundDestinations(ParleyDbContext db, ContactService conta
             var match = await db.Messages.AsNoTracking()
                 .Where(m => m.MessageId != null && distinct.Contains(m.MessageId))
                 .OrderByDescending(m => m.Id)
-                .Select(m => new { m.RecordType, m.RecordId, m.MessageId })
+                .Select(m => new { m.Id, m.RecordType, m.RecordId, m.MessageId })
                 .FirstOrDefaultAsync(ct);
             if (match is not null)
-                return new Destination(new RecordRef(match.RecordType, match.RecordId), $"Reply in {match.RecordType} {match.RecordId}, by Message-ID <{match.MessageId}>.");
+                return new Destination(new RecordRef(match.RecordType, match.RecordId), $"Reply in {match.RecordType} {match.RecordId}, by Message-ID <{match.MessageId}>.",
+                    Answers: match.Id);
         }
 
         // Providers that rewrite Message-IDs still keep the address the customer replied to.

@@ -33,9 +33,11 @@ public sealed record RouteResult(
 public sealed partial class RoutingSteps(
     ParleyDbContext db,
     BounceProcessor bounces,
+    Complaints.ComplaintProcessor complaints,
     InboundDestinations destinations,
     InboundPoster poster,
     FollowerNotifier followers,
+    Mailings.MailingReplies mailingReplies,
     TimeProvider clock,
     ILogger<RoutingSteps> logger)
 {
@@ -63,6 +65,8 @@ public sealed partial class RoutingSteps(
 
         if (IsDuplicate(inbound, context.Known)) return RouteResult.None;
         inbound.AuthenticationResults = Truncate(prepared.Auth!.Header, 2000);
+        // Before bounces: a feedback report sent to a VERP address would otherwise be taken for an automatic reply.
+        if (await ComplaintAsync(inbound, mime, recipients, context, ct) is { } complaint) return complaint;
         if (await BounceAsync(inbound, mime, recipients, context, ct) is { } bounce) return bounce;
         if (await IsLoopLimitedAsync(inbound, context.Settings, ct)) return RouteResult.None;
 
@@ -73,6 +77,7 @@ public sealed partial class RoutingSteps(
         if (destination.Record is not { } record) return Unrouted(inbound, destination.Why);
 
         var message = await poster.PostAsync(inbound, mime, record, inbound.AuthenticationResults, ct, beforeWrite);
+        if (destination.Answers is { } answered) await mailingReplies.RepliedAsync(answered, ct);
         inbound.Route = Truncate(destination.Why, 1000);
         var forward = automatic is null ? await ForwardToFollowersAsync(record, message, sender, context, beforeWrite, ct) : null;
         return forward is null
@@ -107,6 +112,17 @@ public sealed partial class RoutingSteps(
         inbound.Route = Truncate(bounce.Description, 1000);
         inbound.Error = null;
         return new RouteResult(bounce.Changed, [], false);
+    }
+
+    private async Task<RouteResult?> ComplaintAsync(InboundMessage inbound, MimeMessage mime, IReadOnlyList<string> recipients, RouteContext context,
+        CancellationToken ct)
+    {
+        if (await complaints.TryProcessAsync(mime, recipients, context.Addresses, ct) is not { } complaint) return null;
+        if (complaint.Unusable) return Unrouted(inbound, Truncate(complaint.Description, 2000));
+        inbound.Status = InboundStatus.Routed;
+        inbound.Route = Truncate(complaint.Description, 1000);
+        inbound.Error = null;
+        return complaint.Posted is { } posted ? new RouteResult([], [posted], false) : RouteResult.None;
     }
 
     private async Task<bool> IsLoopLimitedAsync(InboundMessage inbound, InboundSettings rules, CancellationToken ct)

@@ -49,7 +49,7 @@ public static class MimeComposer
         }
         foreach (var file in email.Attachments)
         {
-            builder.Attachments.Add(file.FileName!, file.Content, ContentType.Parse(file.ContentType!));
+            builder.Attachments.Add(file.FileName, file.Content, ContentType.Parse(file.ContentType));
         }
         message.Body = builder.ToMessageBody();
         return message;

@@ -21,6 +21,11 @@ public sealed record OutboundEmail(
 
     public IReadOnlyList<string> Cc { get; init; } = [];
 
-    /// <summary>Files, sent as a multipart/mixed message with the text and HTML alternatives first.</summary>
-    public IReadOnlyList<Chatter.OutgoingAttachment> Attachments { get; init; } = [];
+    /// <summary>
+    /// Files (the composer's, or a template's default attachments), sent as a multipart/mixed message with the text
+    /// and HTML alternatives first.
+    /// </summary>
+    public IReadOnlyList<OutboundAttachment> Attachments { get; init; } = [];
 }
+
+public sealed record OutboundAttachment(string FileName, string ContentType, byte[] Content);

@@ -24,4 +24,8 @@ public sealed class OutboxItem
     /// <summary>Why the last attempt took the route it took (relay, direct, From rewritten), for the chatter.</summary>
     public string? Route { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>The mailing this email belongs to, if any: its progress moves as this row does.</summary>
+    public long? MailingId { get; set; }
+    /// <summary>The one relay this email must leave through (a mailing's dedicated server); null routes by from filter.</summary>
+    public long? OutgoingServerId { get; set; }
 }

@@ -15,6 +15,7 @@ public sealed partial class OutboxRecorder(
     ParleyDbContext db,
     DatabaseWriteGate writeGate,
     ChatterEvents events,
+    Mailings.MailingProgress progress,
     OutboundMetrics metrics,
     IOptions<OutboxOptions> options,
     TimeProvider clock,
@@ -36,6 +37,7 @@ public sealed partial class OutboxRecorder(
         {
             if (!deliveries.IsCompleted) await Task.Delay(CommitWindow, ct); // wall time, not business time
             var recorded = new List<ChatterMessage>();
+            var mailings = new List<long>();
             while (results.TryRead(out var result))
             {
                 if (result.Attempt is { } attempt)
@@ -50,10 +52,13 @@ public sealed partial class OutboxRecorder(
                     OutboxTransitions.Release(result.Item);
                 }
                 recorded.Add(result.Item.ChatterMessage!);
+                if (result.Item.MailingId is { } mailingId) mailings.Add(mailingId);
             }
             await using (await writeGate.EnterAsync(db, ct)) await db.SaveChangesAsync(ct);
             foreach (var message in recorded.DistinctBy(m => m.Id))
                 events.Publish(new RecordRef(message.RecordType, message.RecordId), message.Id);
+            foreach (var mailing in mailings.Distinct())
+                progress.Moved(mailing);
         }
     }
 

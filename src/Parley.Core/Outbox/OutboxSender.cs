@@ -27,7 +27,16 @@ public sealed class OutboxSender(ISmtpDeliveryClient smtp, SecretProtector secre
         MimeMessage message;
         using (var stream = new MemoryStream(raw, writable: false)) message = await MimeMessage.LoadAsync(stream, ct);
         var author = message.From.Mailboxes.First();
-        var route = RoutePlanner.Choose(author.Address, context.Relays, context.SendingDomainNames, aliasDomain);
+        var relays = context.Relays;
+        if (item.OutgoingServerId is { } dedicated)
+        {
+            // A mailing's own server: bulk mail stays off the others, and does not fail over to them.
+            relays = relays.Where(r => r.Id == dedicated).ToList();
+            if (relays.Count == 0)
+                return NotSent(DeliveryOutcome.TransientFailure,
+                    $"The outgoing server #{dedicated} chosen for this mailing no longer exists; add it again or cancel the mailing.", item, null);
+        }
+        var route = RoutePlanner.Choose(author.Address, relays, context.SendingDomainNames, aliasDomain);
         if (route.FromRewritten)
         {
             message.From.Clear();

@@ -70,6 +70,7 @@ public sealed class RecordDirectory(ParleyDbContext db, RecordReader reader, Rec
             ["company"] = c.Company ?? "",
             ["phone"] = c.Phone ?? "",
             ["tags"] = c.Tags.Split(',', StringSplitOptions.RemoveEmptyEntries),
+            ["language"] = c.Language ?? "",
         };
         return new RecordView(new RecordRef(ContactType, c.Id), c.Name, c.Email, fields);
     }

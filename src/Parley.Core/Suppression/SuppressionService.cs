@@ -13,6 +13,36 @@ public sealed class SuppressionService(ParleyDbContext db, TimeProvider clock)
 {
     public static string Key(string address) => address.Trim().ToLowerInvariant();
 
+    /// <summary>
+    /// Whether the reason stops transactional mail too (a reply, a notification), not only mailings: an unsubscribe
+    /// asks for no more campaigns, while a hard bounce, a complaint or an admin's entry means no mail at all.
+    /// </summary>
+    public static bool BlocksTransactional(SuppressionReason reason) => reason != SuppressionReason.Unsubscribe;
+
+    /// <summary>
+    /// Suppresses an address for an unsubscribe or a complaint (tracked, saved by the caller). An address already on
+    /// the list keeps its entry, except that a complaint outranks an unsubscribe (it stops transactional mail too).
+    /// </summary>
+    /// <returns>True when the list changed.</returns>
+    public async Task<bool> SuppressAsync(string address, SuppressionReason reason, string detail, CancellationToken ct)
+    {
+        var key = Key(address);
+        var existing = db.Suppressions.Local.FirstOrDefault(s => s.Address == key)
+            ?? await db.Suppressions.FirstOrDefaultAsync(s => s.Address == key, ct);
+        if (existing is not null)
+        {
+            if (existing.Reason != SuppressionReason.Unsubscribe || reason == SuppressionReason.Unsubscribe)
+            {
+                return false;
+            }
+            existing.Reason = reason;
+            existing.Detail = Truncate(detail, 2000);
+            return true;
+        }
+        db.Suppressions.Add(new SuppressedAddress { Address = key, Reason = reason, Detail = Truncate(detail, 2000), CreatedAt = clock.GetUtcNow() });
+        return true;
+    }
+
     public Task<List<SuppressedAddress>> ListAsync(string? query, int take, CancellationToken ct) =>
         Matching(query).OrderByDescending(s => s.Id).Take(Math.Clamp(take, 1, 1000)).ToListAsync(ct);
 

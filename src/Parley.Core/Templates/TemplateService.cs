@@ -10,8 +10,11 @@ namespace Parley.Core.Templates;
 /// Stores templates (checking their syntax, and that every name they use exists for their record type, before saving)
 /// and previews them against a real record.
 /// </summary>
-public sealed class TemplateService(ParleyDbContext db, RecordDirectory records, TemplateRenderer renderer, TimeProvider clock)
+public sealed class TemplateService(ParleyDbContext db, RecordDirectory records, TemplateRenderer renderer, TimeProvider clock,
+    Microsoft.Extensions.Options.IOptions<Mailings.MailingOptions> mailingOptions, FromOverrideCheck fromCheck)
 {
+    private string DefaultLanguage => mailingOptions.Value.DefaultLanguage.ToLowerInvariant();
+
     public Task<List<MailTemplate>> ListAsync(string? recordType, CancellationToken ct) =>
         db.Templates.AsNoTracking().Where(t => recordType == null || t.RecordType == recordType).OrderBy(t => t.Name).ToListAsync(ct);
 
@@ -21,11 +24,12 @@ public sealed class TemplateService(ParleyDbContext db, RecordDirectory records,
     public async Task<MailTemplate> CreateAsync(TemplateInput input, CancellationToken ct)
     {
         await ValidateAsync(input, ct);
+        var (fromName, fromAddress) = await fromCheck.CheckAsync(input.FromName, input.FromAddress, ct);
         var now = clock.GetUtcNow();
         var template = new MailTemplate
         {
             Name = input.Name!.Trim(), RecordType = input.RecordType!, Subject = input.Subject!, Body = input.Body!,
-            CreatedAt = now, UpdatedAt = now,
+            FromName = fromName, FromAddress = fromAddress, CreatedAt = now, UpdatedAt = now,
         };
         db.Templates.Add(template);
         await db.SaveChangesAsync(ct);
@@ -36,6 +40,7 @@ public sealed class TemplateService(ParleyDbContext db, RecordDirectory records,
     {
         var template = await GetAsync(id, ct);
         await ValidateAsync(input, ct);
+        (template.FromName, template.FromAddress) = await fromCheck.CheckAsync(input.FromName, input.FromAddress, ct);
         template.Name = input.Name!.Trim();
         template.RecordType = input.RecordType!;
         template.Subject = input.Subject!;
@@ -51,11 +56,53 @@ public sealed class TemplateService(ParleyDbContext db, RecordDirectory records,
         await db.SaveChangesAsync(ct);
     }
 
-    public async Task<RenderedTemplate> PreviewAsync(long templateId, long recordId, ActingUser user, CancellationToken ct)
+    /// <param name="language">The translation to render; null: the one in the record's language, else the template's own text.</param>
+    public async Task<RenderedTemplate> PreviewAsync(long templateId, long recordId, ActingUser user, CancellationToken ct, string? language = null)
     {
         var template = await GetAsync(templateId, ct);
         var record = await records.GetAsync(new RecordRef(template.RecordType, recordId), ct);
-        return await renderer.RenderAsync(template.Subject, template.Body, record, user, ct);
+        var asked = LanguageTag.Normalize(language) is { } given && given != DefaultLanguage ? given : null;
+        var wanted = language is not null ? asked : LanguageTag.Normalize(record.Fields.GetValueOrDefault("language") as string);
+        var translation = wanted is null ? null
+            : await db.TemplateTranslations.AsNoTracking().FirstOrDefaultAsync(t => t.TemplateId == templateId && t.Language == wanted, ct);
+        if (asked is not null && translation is null)
+            throw new InvalidInputException("language", $"Template \"{template.Name}\" has no \"{asked}\" translation.");
+        return translation is null
+            ? await renderer.RenderAsync(template.Subject, template.Body, record, user, ct)
+            : await renderer.RenderAsync(translation.Subject, translation.Body, record, user, ct);
+    }
+
+    public Task<List<TemplateTranslation>> TranslationsAsync(long templateId, CancellationToken ct) =>
+        db.TemplateTranslations.AsNoTracking().Where(t => t.TemplateId == templateId).OrderBy(t => t.Language).ToListAsync(ct);
+
+    /// <summary>Adds or replaces the template's text in one more language, checked as the template itself is.</summary>
+    public async Task<TemplateTranslation> SetTranslationAsync(long templateId, string? language, string? subject, string? body, CancellationToken ct)
+    {
+        var template = await GetAsync(templateId, ct);
+        var tag = LanguageTag.Normalize(language);
+        if (tag is null || !LanguageTag.IsValid(tag))
+            throw new InvalidInputException("language", $"\"{language}\" is not a language tag: write it like en, fr or pt-br.");
+        await ValidateAsync(new TemplateInput(template.Name, template.RecordType, subject, body), ct);
+        var row = await db.TemplateTranslations.FirstOrDefaultAsync(t => t.TemplateId == templateId && t.Language == tag, ct);
+        if (row is null)
+        {
+            row = new TemplateTranslation { TemplateId = templateId, Language = tag, Subject = subject!, Body = body! };
+            db.TemplateTranslations.Add(row);
+        }
+        row.Subject = subject!;
+        row.Body = body!;
+        row.UpdatedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        return row;
+    }
+
+    public async Task DeleteTranslationAsync(long templateId, string language, CancellationToken ct)
+    {
+        var tag = LanguageTag.Normalize(language);
+        var row = await db.TemplateTranslations.FirstOrDefaultAsync(t => t.TemplateId == templateId && t.Language == tag, ct)
+            ?? throw new NotFoundException($"The \"{language}\" translation of template {templateId}");
+        db.TemplateTranslations.Remove(row);
+        await db.SaveChangesAsync(ct);
     }
 
     /// <summary>Renders unsaved text (the editor's live preview) against a record.</summary>

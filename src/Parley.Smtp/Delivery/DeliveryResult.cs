@@ -53,6 +53,12 @@ public sealed record DeliveryResult(
     public string? Host { get; init; }
 
     /// <summary>
+    /// The destination asked to slow down (adaptive throttling): try again after this, instead of the usual retry delays.
+    /// With no <see cref="Host"/>, nothing was attempted: Parley held the message back itself.
+    /// </summary>
+    public TimeSpan? RetryAfter { get; init; }
+
+    /// <summary>
     /// No session could be had with <see cref="Host"/> (no connection, a 4xx greeting, TLS, EHLO or login trouble), so
     /// nothing of the message was sent: another server may take it without risk of a duplicate.
     /// </summary>

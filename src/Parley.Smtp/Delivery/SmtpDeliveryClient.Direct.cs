@@ -20,6 +20,11 @@ public sealed partial class SmtpDeliveryClient
 
         var resolver = _mx ?? throw new InvalidOperationException(
             "Direct delivery needs an IMxRouteResolver: register delivery with AddParleySmtpDelivery (which adds the DNS resolver).");
+        if (Held([domain], recipients) is { } held)
+        {
+            return held;
+        }
+
         if (await _rateLimiter.WaitAsync([domain], ct).ConfigureAwait(false) is { } limited)
         {
             return RateLimited(limited, recipients);
@@ -34,7 +39,7 @@ public sealed partial class SmtpDeliveryClient
             return noRoute;
         }
 
-        var result = await SendToMxHostsAsync(route, message, envelopeFrom, recipients, ct).ConfigureAwait(false);
+        var result = Throttled([domain], await SendToMxHostsAsync(route, message, envelopeFrom, recipients, ct).ConfigureAwait(false));
         LogDelivery(result);
         return result;
     }

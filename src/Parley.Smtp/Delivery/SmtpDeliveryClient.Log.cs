@@ -30,4 +30,7 @@ public sealed partial class SmtpDeliveryClient
 
     [LoggerMessage(2004, LogLevel.Information, "Rate limit for {Domain} reached; deferring")]
     private static partial void LogRateLimited(ILogger logger, string domain);
+
+    [LoggerMessage(2005, LogLevel.Information, "{Domain} asked to slow down; holding its mail for {Wait}")]
+    private static partial void LogThrottled(ILogger logger, string domain, TimeSpan wait);
 }

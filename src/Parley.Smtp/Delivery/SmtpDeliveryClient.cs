@@ -20,6 +20,7 @@ public sealed partial class SmtpDeliveryClient : ISmtpDeliveryClient, IAsyncDisp
     private readonly IMxRouteResolver? _mx;
     private readonly SmtpConnectionPool _pool;
     private readonly DomainRateLimiter _rateLimiter;
+    private readonly DestinationThrottle _throttle;
     private readonly TimeProvider _time;
 
     /// <param name="mxResolver">Needed by <see cref="SendDirectAsync"/> only (registered by AddParleySmtpDelivery).</param>
@@ -36,6 +37,7 @@ public sealed partial class SmtpDeliveryClient : ISmtpDeliveryClient, IAsyncDisp
         _time = timeProvider ?? TimeProvider.System;
         _pool = new SmtpConnectionPool(_options, _time, logger);
         _rateLimiter = new DomainRateLimiter(_options, _time);
+        _throttle = new DestinationThrottle(_options, _time);
     }
 
     /// <summary>Sessions opened so far (for tests and metrics).</summary>
@@ -51,13 +53,19 @@ public sealed partial class SmtpDeliveryClient : ISmtpDeliveryClient, IAsyncDisp
     {
         ArgumentNullException.ThrowIfNull(relay);
         Validate(message, recipients);
-        if (await _rateLimiter.WaitAsync(recipients.Select(DomainOf), ct).ConfigureAwait(false) is { } limited)
+        var domains = recipients.Select(DomainOf).ToList();
+        if (Held(domains, recipients) is { } held)
+        {
+            return held;
+        }
+
+        if (await _rateLimiter.WaitAsync(domains, ct).ConfigureAwait(false) is { } limited)
         {
             return RateLimited(limited, recipients);
         }
 
         var endpoint = KeyFor(relay);
-        var result = await SendPooledAsync("relay " + endpoint, endpoint, message, envelopeFrom, recipients, ct).ConfigureAwait(false);
+        var result = Throttled(domains, await SendPooledAsync("relay " + endpoint, endpoint, message, envelopeFrom, recipients, ct).ConfigureAwait(false));
         LogDelivery(result);
         return result;
     }
@@ -265,6 +273,24 @@ public sealed partial class SmtpDeliveryClient : ISmtpDeliveryClient, IAsyncDisp
         var at = address.LastIndexOf('@');
         return at < 0 ? string.Empty : address[(at + 1)..].ToLowerInvariant();
     }
+
+    /// <summary>A domain that asked to slow down is held back: nothing is sent, and the caller is told when to try again.</summary>
+    private DeliveryResult? Held(IReadOnlyList<string> domains, IReadOnlyList<string> recipients)
+    {
+        if (_throttle.Holding(domains) is not { } hold)
+        {
+            return null;
+        }
+
+        LogThrottled(_logger, hold.Domain, hold.Wait);
+        return DeliveryResult.NotAttempted(DeliveryOutcome.TransientFailure, "4.7.0",
+            $"Parley is slowing down for {hold.Domain}, whose server asked it to ({hold.Reply}); held for {Math.Ceiling(hold.Wait.TotalSeconds):0} s.", recipients)
+            with { RetryAfter = hold.Wait };
+    }
+
+    /// <summary>A server's "slow down" (421, 4.7.x) throttles its domains, and the result says when to try again.</summary>
+    private DeliveryResult Throttled(IReadOnlyList<string> domains, DeliveryResult result) =>
+        _throttle.Observe(domains, result) is { } backoff ? result with { RetryAfter = backoff } : result;
 
     private DeliveryResult RateLimited(string domain, IReadOnlyList<string> recipients)
     {

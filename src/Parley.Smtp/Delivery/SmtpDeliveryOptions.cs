@@ -46,6 +46,18 @@ public sealed class SmtpDeliveryOptions
     /// </summary>
     public TimeSpan MaxRateLimitWait { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Adaptive throttling: after a server answers 421 or a 4.7.x code (a provider's "slow down"), Parley sends nothing
+    /// more to that recipient domain for this long; each further such answer doubles it (up to
+    /// <see cref="MaxThrottleBackoff"/>) and each accepted message halves it again.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "1.00:00:00")]
+    public TimeSpan ThrottleBackoff { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The longest a throttled domain is left alone at a time.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "7.00:00:00")]
+    public TimeSpan MaxThrottleBackoff { get; set; } = TimeSpan.FromMinutes(30);
+
     /// <summary>How many sends <see cref="ISmtpDeliveryClient.SendManyAsync"/> runs at once.</summary>
     [Range(1, 1_000)]
     public int MaxParallelSends { get; set; } = 16;

@@ -4,13 +4,14 @@ using Parley.Core.Contacts;
 
 namespace Parley.Api;
 
-public sealed record ContactDto(long Id, string Name, string Email, string? Company, string? Phone, string[] Tags, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+public sealed record ContactDto(long Id, string Name, string Email, string? Company, string? Phone, string[] Tags, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+    string? Language)
 {
     public static ContactDto From(Contact c) =>
-        new(c.Id, c.Name, c.Email, c.Company, c.Phone, c.Tags.Split(',', StringSplitOptions.RemoveEmptyEntries), c.CreatedAt, c.UpdatedAt);
+        new(c.Id, c.Name, c.Email, c.Company, c.Phone, c.Tags.Split(',', StringSplitOptions.RemoveEmptyEntries), c.CreatedAt, c.UpdatedAt, c.Language);
 }
 
-public sealed record ContactBody(string? Name, string? Email, string? Company, string? Phone, string? Tags);
+public sealed record ContactBody(string? Name, string? Email, string? Company, string? Phone, string? Tags, string? Language);
 
 public sealed record CreatedDto(long Id);
 
@@ -24,7 +25,7 @@ public static class ContactsApi
 
         contacts.MapPost("", async (ContactBody body, ContactService service, CancellationToken ct) =>
         {
-            var contact = await service.CreateAsync(new ContactInput(body.Name, body.Email, body.Company, body.Phone, body.Tags), ct);
+            var contact = await service.CreateAsync(new ContactInput(body.Name, body.Email, body.Company, body.Phone, body.Tags, body.Language), ct);
             return Results.Created($"/api/v1/contacts/{contact.Id}", new CreatedDto(contact.Id));
         }).WithSummary("Create a contact");
 
@@ -32,7 +33,7 @@ public static class ContactsApi
             ContactDto.From(await service.GetAsync(id, ct))).WithSummary("Get a contact");
 
         contacts.MapPut("/{id:long}", async (long id, ContactBody body, ContactService service, CancellationToken ct) =>
-            ContactDto.From(await service.UpdateAsync(id, new ContactInput(body.Name, body.Email, body.Company, body.Phone, body.Tags), ct)))
+            ContactDto.From(await service.UpdateAsync(id, new ContactInput(body.Name, body.Email, body.Company, body.Phone, body.Tags, body.Language), ct)))
             .WithSummary("Update a contact");
 
         contacts.MapGet("", async (string? q, int? skip, int? take, ContactService service, CancellationToken ct) =>

@@ -5,20 +5,91 @@ using Parley.Core.Settings;
 
 namespace Parley.Api;
 
-public sealed record MailingBody(long? TemplateId, long[]? ContactIds, string? Tag);
+/// <param name="ContactIds">The old name of <paramref name="RecordIds"/>, still read.</param>
+public sealed record MailingBody(
+    string? Name, long? TemplateId, string? RecordType, string? Tag, long[]? RecordIds, long[]? ContactIds, DateTimeOffset? ScheduledAt,
+    long? OutgoingServerId, int? PerHour, int? SpreadMinutes);
+
+public sealed record MailingTestBody(string? To, long? RecordId);
+
+/// <param name="Override">An admin sends it although the alignment check stops it (recorded on the mailing).</param>
+public sealed record MailingSendBody(bool? Override);
+
+public sealed record MailingDto(
+    long Id, string Name, MailingState State, long TemplateId, string TemplateName, string RecordType, string? Tag, long[]? RecordIds,
+    DateTimeOffset? ScheduledAt, long? OutgoingServerId, string? OutgoingServerName, int? PerHour, int? SpreadMinutes,
+    int Total, int Queued, int Sent, int Delivered, int Deferred, int Failed, int Bounced, int Suppressed, int Skipped, int Cancelled,
+    int Unsubscribed, int Complained, int Replied, double ComplaintRate, double BounceRate, string? Warning, bool RulesOverridden,
+    DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? QueuedAt, DateTimeOffset? FinishedAt,
+    string? Note)
+{
+    public static MailingDto Of(MailingSummary s)
+    {
+        var (m, c) = (s.Mailing, s.Counts);
+        return new MailingDto(m.Id, m.Name, m.State, m.TemplateId, s.TemplateName, m.RecordType, m.Tag,
+            MailingService.FilterOf(m).RecordIds?.ToArray(), m.ScheduledAt, m.OutgoingServerId, s.OutgoingServerName, m.PerHour, m.SpreadMinutes,
+            c.Total, c.Queued, c.Sent, c.Delivered, c.Deferred, c.Failed, c.Bounced, c.Suppressed, c.Skipped, c.Cancelled,
+            c.Unsubscribed, c.Complained, c.Replied, MailingRules.ComplaintRate(c), MailingRules.BounceRate(c), MailingRules.Warning(c), m.RulesOverridden,
+            m.CreatedAt, m.StartedAt, m.QueuedAt, m.FinishedAt, m.Note);
+    }
+}
 
 public static class MailingsApi
 {
     public static void MapMailingsApi(this RouteGroupBuilder api)
     {
-        api.MapPost("/mailings", async (MailingBody body, MailingService mailings, SettingsService settings, HttpRequest request, ClaimsPrincipal user, CancellationToken ct) =>
+        var mailings = api.MapGroup("/mailings").WithTags("Mailings");
+        mailings.MapPost("", async (MailingBody body, MailingService service, MailingReader reader, SettingsService settings, HttpRequest request,
+            ClaimsPrincipal user, CancellationToken ct) =>
         {
-            var result = await mailings.SendAsync(new MailingRequest(body.TemplateId, body.ContactIds, body.Tag), user.ToActingUser(),
-                await PublicBaseUrlAsync(settings, request, ct), ct);
-            return Results.Accepted("/api/v1/outbox", new { queued = result.Queued, skipped = result.Skipped });
+            var created = await service.CreateAsync(new MailingInput(body.Name, body.TemplateId, body.RecordType, body.Tag, body.RecordIds ?? body.ContactIds,
+                body.ScheduledAt, body.OutgoingServerId, body.PerHour, body.SpreadMinutes), user.ToActingUser(), await PublicBaseUrlAsync(settings, request, ct), ct);
+            return Results.Created($"/api/v1/mailings/{created.Id}", MailingDto.Of(await reader.GetAsync(created.Id, ct)));
         })
-        .WithTags("Mailings")
-        .WithSummary("Send one template to many contacts (listed ids, a tag, or everyone), with one-click unsubscribe");
+        .WithSummary("Make a mailing: a template to records with a tag, listed records, or all; a draft, or scheduled with scheduledAt");
+
+        mailings.MapGet("", async (int? skip, int? take, MailingReader reader, CancellationToken ct) =>
+            (await reader.ListAsync(skip ?? 0, take ?? 50, ct)).Page.Select(MailingDto.Of))
+            .WithSummary("The mailings, newest first, with their counts");
+
+        mailings.MapGet("/{id:long}", async (long id, MailingReader reader, CancellationToken ct) => MailingDto.Of(await reader.GetAsync(id, ct)))
+            .WithSummary("One mailing: its state and where its recipients are");
+
+        mailings.MapGet("/{id:long}/recipients", async (long id, string? state, int? skip, int? take, MailingReader reader, CancellationToken ct) =>
+        {
+            var (page, total) = await reader.RecipientsAsync(id, state, skip ?? 0, take ?? 100, ct);
+            return new { total, recipients = page };
+        })
+        .WithSummary("A mailing's recipients with each one's state (filter with state=sent, suppressed…)");
+
+        mailings.MapPost("/{id:long}/send", async (long id, MailingSendBody? body, MailingService service, MailingReader reader, ClaimsPrincipal user,
+            CancellationToken ct) =>
+        {
+            await service.SendAsync(id, user.ToActingUser(), ct, body?.Override ?? false);
+            return Results.Accepted($"/api/v1/mailings/{id}", MailingDto.Of(await reader.GetAsync(id, ct)));
+        })
+        .WithSummary("Send a draft or scheduled mailing now");
+
+        mailings.MapPost("/{id:long}/resume", async (long id, MailingService service, MailingReader reader, ClaimsPrincipal user, CancellationToken ct) =>
+        {
+            await service.ResumeAsync(id, user.ToActingUser(), ct);
+            return MailingDto.Of(await reader.GetAsync(id, ct));
+        })
+        .WithSummary("Resume a mailing the complaint rate paused (admins only; the rule is then overridden for it)");
+
+        mailings.MapPost("/{id:long}/cancel", async (long id, MailingService service, MailingReader reader, CancellationToken ct) =>
+        {
+            await service.CancelAsync(id, ct);
+            return MailingDto.Of(await reader.GetAsync(id, ct));
+        })
+        .WithSummary("Cancel a mailing: what is not yet handed to a server is not sent");
+
+        mailings.MapPost("/{id:long}/test", async (long id, MailingTestBody body, MailingService service, ClaimsPrincipal user, CancellationToken ct) =>
+        {
+            var message = await service.SendTestAsync(id, body.To, body.RecordId, user.ToActingUser(), ct);
+            return Results.Accepted($"/api/v1/mailings/{id}", new { messageId = message.Id, to = message.To, subject = message.Subject });
+        })
+        .WithSummary("Send one rendered copy, marked as a test, to a user");
     }
 
     /// <summary>Links in emails must work from the customer's side: the configured public host name, else the address this request came to.</summary>

@@ -31,6 +31,7 @@ public static class ParleyOptions
         OptionsSection.Of<InboundOptions>(InboundOptions.Section),
         OptionsSection.Of<FetchOptions>(FetchOptions.Section),
         OptionsSection.Of<TemplateLimits>(TemplateLimits.Section),
+        OptionsSection.Of<Parley.Core.Mailings.MailingOptions>(Parley.Core.Mailings.MailingOptions.Section),
         OptionsSection.Of<DnsOptions>(DnsOptions.Section),
         OptionsSection.Of<DoctorOptions>(DoctorOptions.Section),
         OptionsSection.Of<DoctorScheduleOptions>(DoctorScheduleOptions.Section),

@@ -8,6 +8,7 @@ public static class RecordLinks
     public static string PageOf(string recordType, long recordId) => recordType switch
     {
         RecordDirectory.DeliverabilityType => $"/deliverability/{recordId}",
+        Core.Mailings.MailingProgress.LiveType => $"/mailings/{recordId}",
         RecordDirectory.ContactType => $"/contacts/{recordId}",
         _ => $"/records/{recordType}/{recordId}",
     };

@@ -41,6 +41,8 @@ public sealed class EndpointPolicyTests(AccessFixture fixture) : IClassFixture<A
         ["/Contacts/View"] = ParleyPolicies.Member,
         ["/Templates/Index"] = ParleyPolicies.Member,
         ["/Templates/Edit"] = ParleyPolicies.Member,
+        ["/Mailings/Index"] = ParleyPolicies.Member,
+        ["/Mailings/View"] = ParleyPolicies.Member,
         ["/Outbox/Index"] = ParleyPolicies.Member,
         ["/Settings/Tokens"] = ParleyPolicies.Member,
         ["/Account"] = ParleyPolicies.Member,

@@ -50,11 +50,11 @@ public sealed partial class PageAccessTests(AccessFixture fixture) : IClassFixtu
     {
         using var member = await SignInAsync("max@parley.test");
         var memberNav = Nav(await (await member.GetAsync("/contacts")).Content.ReadAsStringAsync());
-        Assert.Equal(["/contacts", "/records", "/templates", "/outbox", "/settings/tokens"], memberNav);
+        Assert.Equal(["/contacts", "/records", "/templates", "/mailings", "/outbox", "/settings/tokens"], memberNav);
 
         using var admin = await SignInAsync("ada@parley.test");
         var adminNav = Nav(await (await admin.GetAsync("/contacts")).Content.ReadAsStringAsync());
-        Assert.Equal(["/contacts", "/records", "/templates", "/outbox", "/inbound", "/domains", "/settings", "/settings/tokens"], adminNav);
+        Assert.Equal(["/contacts", "/records", "/templates", "/mailings", "/outbox", "/inbound", "/domains", "/settings", "/settings/tokens"], adminNav);
     }
 
     [Fact]

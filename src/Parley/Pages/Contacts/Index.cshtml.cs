@@ -23,6 +23,8 @@ public sealed class IndexModel(ContactService contacts, ContactImporter importer
         public string? Company { get; set; }
         public string? Phone { get; set; }
         public string? Tags { get; set; }
+        /// <summary>The language mailings reach the contact in (blank: the default language).</summary>
+        public string? Language { get; set; }
     }
 
     public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);

@@ -69,7 +69,7 @@ public sealed class ContactPageModel(ContactService contacts, ChatterService cha
 
     public async Task<IActionResult> OnPostEditAsync(CancellationToken ct)
     {
-        if (await TryAsync(() => contacts.UpdateAsync(Id, new ContactInput(Edit.Name, Edit.Email, Edit.Company, Edit.Phone, Edit.Tags), ct), "Edit"))
+        if (await TryAsync(() => contacts.UpdateAsync(Id, new ContactInput(Edit.Name, Edit.Email, Edit.Company, Edit.Phone, Edit.Tags, Edit.Language), ct), "Edit"))
         {
             Flash("Contact saved.");
             return Redirect($"/contacts/{Id}");
@@ -109,7 +109,7 @@ public sealed class ContactPageModel(ContactService contacts, ChatterService cha
     {
         Contact = await contacts.GetAsync(Id, ct);
         if (!Editing)
-            Edit = new() { Name = Contact.Name, Email = Contact.Email, Company = Contact.Company, Phone = Contact.Phone, Tags = Contact.Tags };
+            Edit = new() { Name = Contact.Name, Email = Contact.Email, Company = Contact.Company, Phone = Contact.Phone, Tags = Contact.Tags, Language = Contact.Language };
         Timeline = new TimelineView(Record, await timeline.ReadAsync(Record, before, TimelinePage, ct), TimelinePage, before, ShowImagesOf);
         Templates = await templates.ListAsync(RecordDirectory.ContactType, ct);
         Followers = await followers.ListAsync(Record, ct);

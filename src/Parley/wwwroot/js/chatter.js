@@ -1,9 +1,9 @@
-// Keeps an open chatter current: the server says "changed", we fetch the timeline again.
+// Keeps live parts of a page current (an open chatter, a mailing's progress): the server says "changed" on the
+// part's data-live stream, we fetch its data-refresh URL again.
 (() => {
-  const timeline = document.getElementById('timeline');
-  if (timeline && window.EventSource) {
+  const live = (part) => {
     // A change announced while a fetch is under way may have been committed after that fetch read the
-    // timeline: fetch once more when it is done, rather than dropping the announcement.
+    // data: fetch once more when it is done, rather than dropping the announcement.
     let running = false;
     let again = false;
     const refresh = async () => {
@@ -12,18 +12,19 @@
       try {
         do {
           again = false;
-          const res = await fetch(timeline.dataset.refresh, { headers: { 'X-Requested-With': 'fetch' } });
-          if (res.ok) timeline.innerHTML = await res.text();
+          const res = await fetch(part.dataset.refresh, { headers: { 'X-Requested-With': 'fetch' } });
+          if (res.ok) part.innerHTML = await res.text();
         } while (again);
       } finally {
         running = false;
       }
     };
-    const source = new EventSource(timeline.dataset.live);
+    const source = new EventSource(part.dataset.live);
     source.addEventListener('changed', refresh);
     // Once subscribed (and after every reconnect), catch up on what changed before the stream was open.
     source.addEventListener('open', refresh);
-  }
+  };
+  if (window.EventSource) document.querySelectorAll('[data-live][data-refresh]').forEach(live);
 
   const composer = document.getElementById('composer');
   if (!composer) return;

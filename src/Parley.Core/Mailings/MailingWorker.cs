@@ -1,0 +1,65 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Parley.Core.Outbox;
+
+namespace Parley.Core.Mailings;
+
+/// <summary>
+/// The scheduler: runs a <see cref="MailingScheduler"/> pass when woken (a mailing sent off, outbox rows of a mailing
+/// recorded) or at the poll interval, and sleeps no longer than until the next scheduled mailing is due.
+/// </summary>
+public sealed partial class MailingWorker(
+    IServiceScopeFactory scopes,
+    MailingSignal signal,
+    IOptions<MailingOptions> options,
+    IOptions<OutboxOptions> outbox,
+    TimeProvider clock,
+    ILogger<MailingWorker> logger) : BackgroundService
+{
+    /// <summary>Passes are at least this far apart, however often deliveries wake the worker.</summary>
+    private static readonly TimeSpan MinimumGap = TimeSpan.FromMilliseconds(200);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var leaseOwner = outbox.Value.NodeName;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            DateTimeOffset? next = null;
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                next = await scope.ServiceProvider.GetRequiredService<MailingScheduler>().RunPassAsync(leaseOwner, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                LogPassFailed(e);
+            }
+            var wait = options.Value.PollInterval;
+            if (next is { } due && due - clock.GetUtcNow() < wait)
+            {
+                wait = due - clock.GetUtcNow();
+            }
+            try
+            {
+                await Task.Delay(MinimumGap, clock, stoppingToken);
+                if (wait > MinimumGap)
+                {
+                    await signal.WaitAsync(wait - MinimumGap, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The mailing worker hit an error; it will try again")]
+    private partial void LogPassFailed(Exception e);
+}

@@ -1,0 +1,75 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
+using Parley.Api;
+using Parley.Core.Mailings;
+using Parley.Core.Outbox;
+using Parley.Core.Records;
+using Parley.Core.Settings;
+using Parley.Core.Templates;
+
+namespace Parley.Pages.Mailings;
+
+/// <summary>The mailings, newest first, with their progress, and the form for a new one (a draft, sent now, or scheduled).</summary>
+public sealed class IndexModel(MailingService mailings, MailingReader reader, TemplateService templates, OutgoingServerService servers,
+    SettingsService settings) : ParleyPageModel
+{
+    [BindProperty] public string? Name { get; set; }
+    [BindProperty] public long? TemplateId { get; set; }
+    [BindProperty] public string? Tag { get; set; }
+    /// <summary>"draft", "now" or "schedule".</summary>
+    [BindProperty] public string When { get; set; } = "now";
+    /// <summary>A datetime-local value, read as UTC.</summary>
+    [BindProperty] public string? ScheduledAt { get; set; }
+    [BindProperty] public long? OutgoingServerId { get; set; }
+    [BindProperty] public int? PerHour { get; set; }
+
+    public List<MailingSummary> Items { get; private set; } = [];
+    public List<MailTemplate> Templates { get; private set; } = [];
+    public List<OutgoingServer> Servers { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
+
+    public async Task<IActionResult> OnPostCreateAsync(CancellationToken ct)
+    {
+        DateTimeOffset? at = null;
+        if (When == "schedule")
+        {
+            if (!DateTime.TryParse(ScheduledAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+            {
+                ModelState.AddModelError("scheduledAt", "Choose the date and time (UTC) to send it at.");
+                await LoadAsync(ct);
+                return Page();
+            }
+            at = new DateTimeOffset(parsed, TimeSpan.Zero);
+        }
+        Mailing? created = null;
+        var ok = await TryAsync(async () =>
+        {
+            created = await mailings.CreateAsync(new MailingInput(Name, TemplateId, RecordDirectory.ContactType, Tag, null, at, OutgoingServerId, PerHour),
+                Acting, await MailingsApi.PublicBaseUrlAsync(settings, Request, ct), ct);
+            if (When == "now")
+            {
+                await mailings.SendAsync(created.Id, Acting, ct);
+            }
+        });
+        if (!ok || created is null)
+        {
+            await LoadAsync(ct);
+            return Page();
+        }
+        Flash(When switch
+        {
+            "now" => $"Mailing \"{created.Name}\" is on its way.",
+            "schedule" => $"Mailing \"{created.Name}\" is scheduled for {at:d MMM yyyy, HH:mm} UTC.",
+            _ => $"Mailing \"{created.Name}\" is saved as a draft.",
+        });
+        return Redirect($"/mailings/{created.Id}");
+    }
+
+    private async Task LoadAsync(CancellationToken ct)
+    {
+        Items = (await reader.ListAsync(0, 100, ct)).Page;
+        Templates = await templates.ListAsync(RecordDirectory.ContactType, ct);
+        Servers = (await servers.ListAsync(ct)).ToList();
+    }
+}

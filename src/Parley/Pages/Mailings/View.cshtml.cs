@@ -1,0 +1,89 @@
+using Microsoft.AspNetCore.Mvc;
+using Parley.Core.Mailings;
+
+namespace Parley.Pages.Mailings;
+
+/// <summary>What the progress part of a mailing's page shows (also fetched alone when the live stream says it moved).</summary>
+/// <param name="MyEmail">Where a test copy goes when no address is typed: the user's own.</param>
+public sealed record MailingProgressView(MailingSummary Summary, List<RecipientView> Recipients, int RecipientTotal, string? State, int Skip, string MyEmail,
+    bool IsAdmin)
+{
+    public const int PageSize = 100;
+}
+
+/// <summary>One mailing: its state, live counts, the actions its state allows, and its recipients with each one's state.</summary>
+public sealed class ViewModel(MailingService mailings, MailingReader reader) : ParleyPageModel
+{
+    [BindProperty(SupportsGet = true)] public long Id { get; set; }
+    [BindProperty(SupportsGet = true)] public string? State { get; set; }
+    [BindProperty(SupportsGet = true)] public int Skip { get; set; }
+    [BindProperty] public string? TestTo { get; set; }
+
+    public MailingProgressView Progress { get; private set; } = null!;
+
+    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
+
+    /// <summary>The progress part alone, for the live refresh.</summary>
+    public async Task<IActionResult> OnGetProgressAsync(CancellationToken ct)
+    {
+        await LoadAsync(ct);
+        return Partial("_Progress", Progress);
+    }
+
+    public async Task<IActionResult> OnPostSendAsync(CancellationToken ct)
+    {
+        if (await TryAsync(() => mailings.SendAsync(Id, Acting, ct)))
+        {
+            Flash("The mailing is on its way.");
+            return Redirect($"/mailings/{Id}");
+        }
+        await LoadAsync(ct);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostResumeAsync(CancellationToken ct)
+    {
+        if (!Acting.IsAdmin)
+        {
+            return Forbid();
+        }
+        if (await TryAsync(() => mailings.ResumeAsync(Id, Acting, ct)))
+        {
+            Flash("The mailing goes on: the complaint stop no longer applies to it.");
+            return Redirect($"/mailings/{Id}");
+        }
+        await LoadAsync(ct);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostCancelAsync(CancellationToken ct)
+    {
+        if (await TryAsync(() => mailings.CancelAsync(Id, ct)))
+        {
+            Flash("The mailing is cancelled: nothing more of it will be sent.");
+            return Redirect($"/mailings/{Id}");
+        }
+        await LoadAsync(ct);
+        return Page();
+    }
+
+    public async Task<IActionResult> OnPostTestAsync(CancellationToken ct)
+    {
+        var to = string.IsNullOrWhiteSpace(TestTo) ? Acting.Email : TestTo;
+        if (await TryAsync(() => mailings.SendTestAsync(Id, to, null, Acting, ct)))
+        {
+            Flash($"A test copy is on its way to {to}.");
+            return Redirect($"/mailings/{Id}");
+        }
+        await LoadAsync(ct);
+        return Page();
+    }
+
+    private async Task LoadAsync(CancellationToken ct)
+    {
+        var summary = await reader.GetAsync(Id, ct);
+        var skip = Math.Max(0, Skip);
+        var (recipients, total) = await reader.RecipientsAsync(Id, string.IsNullOrWhiteSpace(State) ? null : State, skip, MailingProgressView.PageSize, ct);
+        Progress = new MailingProgressView(summary, recipients, total, State, skip, Acting.Email, Acting.IsAdmin);
+    }
+}
