@@ -63,6 +63,10 @@ public static class ServiceCollectionExtensions
         services.AddScoped<SettingsService>();
         services.AddScoped<SecretSettings>();
         services.AddScoped<RecordDirectory>();
+        services.AddScoped<RecordTypeService>();
+        services.AddScoped<RecordReader>();
+        services.AddScoped<RecordService>();
+        services.AddScoped<RecordTracking>();
         services.AddScoped<ContactService>();
         services.AddScoped<ContactImporter>();
         services.AddScoped<TemplateService>();

@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Parley.Core.Attachments;
 using Parley.Core.Common;
 using Parley.Core.Data;
 using Parley.Core.Identity;
@@ -21,6 +23,7 @@ public sealed class ChatterService(
     EmailStager stager,
     ChatterEvents events,
     OutboxSignal outbox,
+    IOptions<OutboxOptions> outboxOptions,
     TimeProvider clock)
 {
     public const int MaxBodyLength = 1_000_000;
@@ -63,24 +66,105 @@ public sealed class ChatterService(
     public async Task<ChatterMessage> QueueEmailAsync(RecordRef record, ComposeRequest request, ActingUser user, CancellationToken ct)
     {
         var view = await records.GetAsync(record, ct);
-        if (view.Email is null) throw new InvalidInputException("record", $"{view.Title} has no email address.");
-        var suppressedKey = view.Email.ToLowerInvariant();
-        // An unsubscribe stops mailings, not the conversation: only a hard bounce, a complaint or an admin's entry stop this.
-        if (await db.Suppressions.AsNoTracking().FirstOrDefaultAsync(s => s.Address == suppressedKey, ct) is { } suppressed
-            && Suppression.SuppressionService.BlocksTransactional(suppressed.Reason))
-            throw new InvalidInputException("record",
-                $"{view.Email} is on the suppression list ({suppressed.Detail}), so Parley will not email it. Remove it from the suppression list first if the address works again.");
+        var parts = await PartsAsync(view, request, ct);
         var aliasDomain = await settings.GetAliasDomainAsync(ct)
             ?? throw new InvalidInputException("aliasDomain", "Set the alias domain in Settings first: replies come back to it.");
 
         var (subject, body) = await ContentAsync(record, view, request, user, ct);
-        var message = await stager.StageAsync(view, subject, body, user, aliasDomain, null, ct);
-        // One SaveChanges is one transaction: the message, its MIME and its outbox row exist together or not at all.
-        await db.SaveChangesAsync(ct);
+        ChatterMessage message;
+        if (parts is null)
+        {
+            message = await stager.StageAsync(view, subject, body, user, aliasDomain, null, ct);
+            // One SaveChanges is one transaction: the message, its MIME and its outbox rows exist together or not at all.
+            await db.SaveChangesAsync(ct);
+        }
+        else
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var staged = await stager.StageEmailAsync(view, subject, body, user, aliasDomain, null, parts, ct);
+            await db.SaveChangesAsync(ct);
+            message = staged.Message;
+            // The files are listed from the MIME as sent, so a download gives exactly the bytes that left.
+            using var sent = new MemoryStream(message.RawMime!.Content);
+            var mime = await MimeKit.MimeMessage.LoadAsync(sent, ct);
+            db.Attachments.AddRange(AttachmentExtractor.Find(mime, message.Id, message.RawMimeId!.Value));
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
         outbox.Notify();
         events.Publish(record, message.Id);
         return message;
     }
+
+    /// <summary>
+    /// The email's own recipients and files, checked (every address valid and not suppressed, the files within the
+    /// size limit); null when it has none and goes to the record's address as it always did.
+    /// </summary>
+    private async Task<EmailParts?> PartsAsync(RecordView view, ComposeRequest request, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var to = Addresses("to", request.To, errors);
+        var cc = Addresses("cc", request.Cc, errors);
+        if (to.Count == 0)
+        {
+            if (view.Email is null) errors["record"] = [$"{view.Title} has no email address: add a recipient (To)."];
+            else to = request.To is null && request.Cc is null && request.Attachments.Count == 0 ? to : [view.Email];
+        }
+        var files = Files(request.Attachments, errors);
+        if (errors.Count > 0) throw new InvalidInputException(errors);
+        var everyone = (to.Count == 0 ? [view.Email!] : to).Concat(cc).Select(a => a.ToLowerInvariant()).Distinct().ToList();
+        // An unsubscribe stops mailings, not the conversation: only a hard bounce, a complaint or an admin's entry stop this.
+        var suppressed = (await db.Suppressions.AsNoTracking().Where(s => everyone.Contains(s.Address)).ToListAsync(ct))
+            .Where(s => Suppression.SuppressionService.BlocksTransactional(s.Reason)).ToList();
+        if (suppressed.Count > 0)
+        {
+            var s = suppressed[0];
+            var field = to.Count == 0 || to.Contains(s.Address, StringComparer.OrdinalIgnoreCase) ? (request.To is { Count: > 0 } ? "to" : "record") : "cc";
+            throw new InvalidInputException(field,
+                $"{s.Address} is on the suppression list ({s.Detail}), so Parley will not email it. Remove it from the suppression list first if the address works again.");
+        }
+        return to.Count == 0 ? null : new EmailParts(to, cc, files);
+    }
+
+    private static List<string> Addresses(string field, IReadOnlyList<string>? given, Dictionary<string, string[]> errors)
+    {
+        var valid = new List<string>();
+        foreach (var raw in given ?? [])
+        {
+            if (string.IsNullOrWhiteSpace(raw)) continue;
+            if (EmailAddress.Normalize(raw) is { } address) valid.Add(address);
+            else errors[field] = [$"\"{raw.Trim()}\" is not an email address."];
+        }
+        if (valid.Count > 50) errors[field] = ["An email goes to at most 50 addresses here; use a mailing for more."];
+        return valid.Distinct().ToList();
+    }
+
+    private List<OutboundAttachment> Files(IReadOnlyList<OutgoingAttachment> given, Dictionary<string, string[]> errors)
+    {
+        var limit = outboxOptions.Value.MaxAttachmentBytes;
+        var total = given.Sum(f => (long)f.Content.Length);
+        if (total > limit)
+        {
+            errors["attachments"] = [$"The attachments come to {Megabytes(total)}; an email may carry at most {Megabytes(limit)} of attachments."];
+            return [];
+        }
+        if (given.Count > AttachmentExtractor.MaxPerMessage) errors["attachments"] = [$"An email carries at most {AttachmentExtractor.MaxPerMessage} files."];
+        var files = new List<OutboundAttachment>();
+        for (var i = 0; i < given.Count; i++)
+        {
+            var f = given[i];
+            var type = string.IsNullOrWhiteSpace(f.ContentType) ? "application/octet-stream" : f.ContentType.Trim().ToLowerInvariant();
+            if (!MimeKit.ContentType.TryParse(type, out var parsed) || parsed.MediaType is "multipart" or "message")
+            {
+                errors[$"attachments[{i}].contentType"] = [$"\"{f.ContentType}\" is not a content type for a file, such as application/pdf."];
+                continue;
+            }
+            files.Add(new OutboundAttachment(AttachmentExtractor.SafeFileName(f.FileName, parsed.MimeType, i), parsed.MimeType, f.Content));
+        }
+        return files;
+    }
+
+    private static string Megabytes(long bytes) => $"{bytes / 1024d / 1024d:0.#} MB";
 
     private async Task<(string Subject, string Body)> ContentAsync(RecordRef record, RecordView view, ComposeRequest request, ActingUser user, CancellationToken ct)
     {

@@ -15,7 +15,13 @@ public sealed class EmailStager(ParleyDbContext db, ReplyAddressProvider replyAd
 {
     public async Task<ChatterMessage> StageAsync(
         RecordView view, string subject, string body, ActingUser user, string aliasDomain,
-        IReadOnlyList<KeyValuePair<string, string>>? extraHeaders, CancellationToken ct, bool threadOnLastReply = true)
+        IReadOnlyList<KeyValuePair<string, string>>? extraHeaders, CancellationToken ct, bool threadOnLastReply = true) =>
+        (await StageEmailAsync(view, subject, body, user, aliasDomain, extraHeaders, null, ct, threadOnLastReply)).Message;
+
+    /// <summary>As <see cref="StageAsync"/>, with recipients and files of the email's own; gives the whole staged email.</summary>
+    public async Task<StagedEmail> StageEmailAsync(
+        RecordView view, string subject, string body, ActingUser user, string aliasDomain,
+        IReadOnlyList<KeyValuePair<string, string>>? extraHeaders, EmailParts? parts, CancellationToken ct, bool threadOnLastReply = true)
     {
         var record = view.Ref;
         var now = clock.GetUtcNow();
@@ -24,9 +30,9 @@ public sealed class EmailStager(ParleyDbContext db, ReplyAddressProvider replyAd
         var lastInbound = !threadOnLastReply ? null : await db.Messages.AsNoTracking()
             .Where(m => m.RecordType == record.Type && m.RecordId == record.Id && m.Direction == MessageDirection.In && m.MessageId != null)
             .OrderByDescending(m => m.Id).Select(m => m.MessageId).FirstOrDefaultAsync(ct);
-        var email = Build(view, subject, body, user, aliasDomain, await replyAddresses.ForAsync(record, aliasDomain, ct), lastInbound, extraHeaders, now);
+        var email = Build(view, subject, body, user, aliasDomain, await replyAddresses.ForAsync(record, aliasDomain, ct), lastInbound, extraHeaders, now, parts);
         Add(email);
-        return email.Message;
+        return email;
     }
 
     /// <summary>
@@ -34,24 +40,31 @@ public sealed class EmailStager(ParleyDbContext db, ReplyAddressProvider replyAd
     /// build many in parallel); <see cref="Add"/> puts them in the unit of work.
     /// </summary>
     public static StagedEmail Build(RecordView view, string subject, string body, ActingUser user, string aliasDomain, string replyTo,
-        string? inReplyTo, IReadOnlyList<KeyValuePair<string, string>>? extraHeaders, DateTimeOffset now, IReadOnlyList<OutboundAttachment>? attachments = null)
+        string? inReplyTo, IReadOnlyList<KeyValuePair<string, string>>? extraHeaders, DateTimeOffset now, EmailParts? parts = null)
     {
         var record = view.Ref;
         var messageId = MimeComposer.NewMessageId(aliasDomain);
+        // Without recipients of its own, the email goes to the record's address, by the record's name.
+        var to = parts?.To is { Count: > 0 } given ? given : [view.Email!];
+        var toName = parts?.To is { Count: > 0 } ? "" : view.RecipientName ?? view.Title;
         var mime = MimeComposer.Compose(new OutboundEmail(
-            user.Name, user.Email, view.Title, view.Email!, replyTo, subject, body, messageId, inReplyTo, now)
+            user.Name, user.Email, toName, to[0], replyTo, subject, body, messageId, inReplyTo, now)
         {
-            ExtraHeaders = extraHeaders ?? [], Attachments = attachments ?? [],
+            ExtraHeaders = extraHeaders ?? [], MoreTo = to.Skip(1).ToList(), Cc = parts?.Cc ?? [], Attachments = parts?.Attachments ?? [],
         });
         var message = new ChatterMessage
         {
             RecordType = record.Type, RecordId = record.Id, Kind = MessageKind.Email, Direction = MessageDirection.Out,
-            AuthorUserId = user.Id, AuthorName = user.Name, From = mime.From.ToString(), To = view.Email,
+            AuthorUserId = user.Id, AuthorName = user.Name, From = mime.From.ToString(),
+            To = string.Join(", ", to) + (parts is { Cc.Count: > 0 } ? "; cc " + string.Join(", ", parts.Cc) : ""),
             Subject = subject, BodyText = mime.TextBody ?? "", BodyHtml = mime.HtmlBody,
             MessageId = messageId, InReplyTo = inReplyTo, State = DeliveryState.Queued, CreatedAt = now,
             RawMime = new RawMime { Content = MimeComposer.ToBytes(mime), CreatedAt = now },
         };
-        return new StagedEmail(message, new OutboxItem { ChatterMessage = message, Recipient = view.Email!, NextAttemptAt = now, CreatedAt = now });
+        // One outbox row per recipient (To and Cc): each is delivered, retried and bounced on its own.
+        var recipients = to.Concat(parts?.Cc ?? []).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var deliveries = recipients.Select(r => new OutboxItem { ChatterMessage = message, Recipient = r, NextAttemptAt = now, CreatedAt = now }).ToList();
+        return new StagedEmail(message, deliveries[0]) { MoreDeliveries = deliveries.Skip(1).ToList() };
     }
 
     /// <summary>
@@ -72,8 +85,19 @@ public sealed class EmailStager(ParleyDbContext db, ReplyAddressProvider replyAd
     {
         db.Messages.Add(email.Message);
         db.Outbox.Add(email.Delivery);
+        db.Outbox.AddRange(email.MoreDeliveries);
     }
 }
 
 /// <summary>One outgoing email ready for the unit of work: its chatter message (with raw MIME) and its outbox row.</summary>
-public sealed record StagedEmail(ChatterMessage Message, OutboxItem Delivery);
+public sealed record StagedEmail(ChatterMessage Message, OutboxItem Delivery)
+{
+    /// <summary>The rows of the other recipients (To and Cc), when there are several.</summary>
+    public IReadOnlyList<OutboxItem> MoreDeliveries { get; init; } = [];
+}
+
+/// <summary>
+/// What an email has beyond the record's defaults: its own recipients (checked addresses; none sends to the record's
+/// address) and files (checked, or a template's default attachments on a mailing).
+/// </summary>
+public sealed record EmailParts(IReadOnlyList<string> To, IReadOnlyList<string> Cc, IReadOnlyList<OutboundAttachment> Attachments);

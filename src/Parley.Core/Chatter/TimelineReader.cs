@@ -21,9 +21,11 @@ public sealed class TimelineReader(ParleyDbContext db, ChatterService chatter, H
         var messages = await chatter.ListAsync(record, beforeId, take, ct);
         var inbound = messages.Where(m => m.Direction == MessageDirection.In).Select(m => m.Id).ToList();
         var mailings = await MailingsOfAsync(messages, ct);
-        if (inbound.Count == 0) return messages.Select(m => new TimelineEntry(m, null, [], null, Mailing(mailings, m))).ToList();
+        // Emails sent with files have them listed too (ChatterService lists them from the MIME that left).
+        var emails = messages.Where(m => m.Kind == MessageKind.Email).Select(m => m.Id).ToList();
+        if (emails.Count == 0) return messages.Select(m => new TimelineEntry(m, null, [], null, Mailing(mailings, m))).ToList();
 
-        var files = (await db.Attachments.AsNoTracking().Where(a => inbound.Contains(a.ChatterMessageId)).OrderBy(a => a.PartIndex).ToListAsync(ct))
+        var files = (await db.Attachments.AsNoTracking().Where(a => emails.Contains(a.ChatterMessageId)).OrderBy(a => a.PartIndex).ToListAsync(ct))
             .ToLookup(a => a.ChatterMessageId);
         var html = await db.ReceivedHtml.AsNoTracking().Where(r => inbound.Contains(r.ChatterMessageId)).ToDictionaryAsync(r => r.ChatterMessageId, ct);
         await CleanOlderMessagesAsync(messages, html, files, ct);

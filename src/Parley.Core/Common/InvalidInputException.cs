@@ -24,5 +24,14 @@ public sealed class InvalidInputException : Exception
 /// <summary>The thing asked for does not exist (or the caller may not see it).</summary>
 public sealed class NotFoundException(string what) : Exception($"{what} was not found.");
 
+/// <summary>
+/// The request was made against a state that has changed since (an edit of an older version of a record): nothing was
+/// written. <see cref="Details"/> says what changed, for the caller to show before trying again.
+/// </summary>
+public sealed class ConflictException(string message, IReadOnlyDictionary<string, object?> details) : Exception(message)
+{
+    public IReadOnlyDictionary<string, object?> Details { get; } = details;
+}
+
 /// <summary>The caller may not do this (a member asking for what only an admin may), said in words.</summary>
 public sealed class ForbiddenException(string why) : Exception(why);

@@ -4,6 +4,7 @@ using Parley.Core.Contacts;
 using Parley.Core.Identity;
 using Parley.Core.Inbound;
 using Parley.Core.Outbox;
+using Parley.Core.Records;
 using Parley.Core.Settings;
 using Parley.Core.Templates;
 
@@ -46,6 +47,9 @@ public sealed class ParleyDbContext(DbContextOptions<ParleyDbContext> options) :
     public DbSet<Fetch.FetchAccount> FetchAccounts => Set<Fetch.FetchAccount>();
     public DbSet<Fetch.FetchFailure> FetchFailures => Set<Fetch.FetchFailure>();
     public DbSet<Reports.ReceivedReport> Reports => Set<Reports.ReceivedReport>();
+    public DbSet<RecordType> RecordTypes => Set<RecordType>();
+    public DbSet<BusinessRecord> Records => Set<BusinessRecord>();
+    public DbSet<RecordValue> RecordValues => Set<RecordValue>();
     public DbSet<Mailings.Mailing> Mailings => Set<Mailings.Mailing>();
     public DbSet<Mailings.MailingRecipient> MailingRecipients => Set<Mailings.MailingRecipient>();
     public DbSet<TemplateTranslation> TemplateTranslations => Set<TemplateTranslation>();
@@ -252,6 +256,7 @@ public sealed class ParleyDbContext(DbContextOptions<ParleyDbContext> options) :
             e.HasIndex(r => new { r.SendingDomainId, r.Id });
             e.HasOne<Domains.SendingDomain>().WithMany().HasForeignKey(r => r.SendingDomainId).OnDelete(DeleteBehavior.Cascade);
         });
+        RecordModel.Configure(b);
         b.Entity<Setting>(e =>
         {
             e.HasKey(s => s.Key);

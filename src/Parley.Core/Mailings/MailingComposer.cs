@@ -46,7 +46,7 @@ public sealed class MailingComposer(TemplateRenderer renderer)
                 new("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
                 new("List-Id", ListId(run.Mailing, run.AliasDomain)),
                 new("Precedence", "bulk"),
-            ], now, run.Attachments);
+            ], now, new EmailParts([], [], run.Attachments));
         email.Delivery.MailingId = run.Mailing.Id;
         email.Delivery.OutgoingServerId = run.Mailing.OutgoingServerId;
         return new ComposedEmail(email, language, null);

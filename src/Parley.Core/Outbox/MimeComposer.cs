@@ -15,6 +15,14 @@ public static class MimeComposer
         var message = new MimeMessage();
         message.From.Add(new MailboxAddress(OneLine(email.FromName), email.FromAddress));
         message.To.Add(new MailboxAddress(OneLine(email.ToName), email.ToAddress));
+        foreach (var to in email.MoreTo)
+        {
+            message.To.Add(MailboxAddress.Parse(to));
+        }
+        foreach (var cc in email.Cc)
+        {
+            message.Cc.Add(MailboxAddress.Parse(cc));
+        }
         message.ReplyTo.Add(new MailboxAddress(OneLine(email.FromName), email.ReplyTo));
         message.Subject = OneLine(email.Subject);
         message.MessageId = email.MessageId;

@@ -16,7 +16,15 @@ public sealed record OutboundEmail(
     /// <summary>Further headers, e.g. List-Unsubscribe on mass mail or Auto-Submitted on automatic mail.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> ExtraHeaders { get; init; } = [];
 
-    /// <summary>Files the email carries (a template's default attachments).</summary>
+    /// <summary>More To addresses after <see cref="ToAddress"/>, and the Cc addresses.</summary>
+    public IReadOnlyList<string> MoreTo { get; init; } = [];
+
+    public IReadOnlyList<string> Cc { get; init; } = [];
+
+    /// <summary>
+    /// Files (the composer's, or a template's default attachments), sent as a multipart/mixed message with the text
+    /// and HTML alternatives first.
+    /// </summary>
     public IReadOnlyList<OutboundAttachment> Attachments { get; init; } = [];
 }
 

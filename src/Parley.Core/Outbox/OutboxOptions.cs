@@ -39,6 +39,10 @@ public sealed class OutboxOptions
 
     public TimeSpan GiveUpAfter { get; set; } = TimeSpan.FromDays(4);
 
+    /// <summary>The most an email's attachments may weigh together (bytes, decoded); more is refused when it is composed.</summary>
+    [Range(1, 200L * 1024 * 1024)]
+    public long MaxAttachmentBytes { get; set; } = 25L * 1024 * 1024;
+
     /// <summary>Names this process in leases so several nodes can share one PostgreSQL outbox.</summary>
     public string NodeName { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}";
 }

@@ -5,10 +5,10 @@ using Parley.Core.Data;
 namespace Parley.Core.Records;
 
 /// <summary>
-/// Finds records by type and id. Only the built-in <c>contact</c> type exists for now; admin-defined
-/// record types plug in here.
+/// Finds records by type and id, whatever their type: the built-in <c>contact</c> (and each sending domain's
+/// deliverability chatter), and the admin-defined record types (<see cref="RecordType"/>), which plug in here.
 /// </summary>
-public sealed class RecordDirectory(ParleyDbContext db)
+public sealed class RecordDirectory(ParleyDbContext db, RecordReader reader, RecordTypeService types)
 {
     public const string ContactType = "contact";
 
@@ -22,7 +22,11 @@ public sealed class RecordDirectory(ParleyDbContext db)
     public async Task<RecordView> GetAsync(RecordRef record, CancellationToken ct)
     {
         if (record.Type == DeliverabilityType) return await DeliverabilityAsync(record, ct);
-        if (record.Type != ContactType) throw new NotFoundException($"Record type \"{record.Type}\"");
+        if (record.Type != ContactType)
+        {
+            var snapshot = await reader.FindAsync(record.Type, record.Id, ct) ?? throw new NotFoundException($"{record.Type} {record.Id}");
+            return snapshot.ToView();
+        }
         var c = await db.Contacts.AsNoTracking().FirstOrDefaultAsync(x => x.Id == record.Id, ct)
             ?? throw new NotFoundException($"Contact {record.Id}");
         return ViewOf(c);
@@ -33,8 +37,26 @@ public sealed class RecordDirectory(ParleyDbContext db)
     {
         ContactType => db.Contacts.AnyAsync(c => c.Id == record.Id, ct),
         DeliverabilityType => db.SendingDomains.AnyAsync(d => d.Id == record.Id, ct),
-        _ => Task.FromResult(false),
+        _ => db.Records.AnyAsync(r => r.Id == record.Id && db.RecordTypes.Any(t => t.Id == r.RecordTypeId && t.Key == record.Type), ct),
     };
+
+    /// <summary>A built-in type or an admin-defined one.</summary>
+    public async Task<bool> IsKnownTypeAsync(string? type, CancellationToken cancellationToken) =>
+        IsKnownType(type) || (type is not null && await db.RecordTypes.AnyAsync(t => t.Key == type, cancellationToken));
+
+    /// <summary>Every type a template or an alias can name: the built-in ones, then the admin-defined ones.</summary>
+    public async Task<List<string>> AllTypesAsync(CancellationToken cancellationToken) =>
+        [.. KnownTypes, .. await db.RecordTypes.OrderBy(t => t.Key).Select(t => t.Key).ToListAsync(cancellationToken)];
+
+    /// <summary>
+    /// A made-up record of any known type with every field filled, for checking a template before it is saved; null for a
+    /// type that does not exist.
+    /// </summary>
+    public async Task<RecordView?> SampleAsync(string type, CancellationToken cancellationToken)
+    {
+        if (IsKnownType(type)) return SampleOf(type);
+        return await types.FindAsync(type, cancellationToken) is { } recordType ? RecordSamples.Of(recordType).ToView() : null;
+    }
 
     /// <summary>A contact as the chatter and templates see it (also used in bulk, without a query per contact).</summary>
     public static RecordView ViewOf(Contacts.Contact c)

@@ -108,7 +108,7 @@ public sealed class TemplateService(ParleyDbContext db, RecordDirectory records,
     /// <summary>Renders unsaved text (the editor's live preview) against a record.</summary>
     public async Task<RenderedTemplate> PreviewDraftAsync(TemplateInput input, long recordId, ActingUser user, CancellationToken ct)
     {
-        ValidateSyntax(input);
+        await ValidateSyntaxAsync(input, ct);
         var record = await records.GetAsync(new RecordRef(input.RecordType!, recordId), ct);
         return await renderer.RenderAsync(input.Subject!, input.Body!, record, user, ct);
     }
@@ -116,17 +116,19 @@ public sealed class TemplateService(ParleyDbContext db, RecordDirectory records,
     /// <summary>Syntax, then a render against a sample record, so a template past a limit whatever the record is never saved.</summary>
     private async Task ValidateAsync(TemplateInput input, CancellationToken ct)
     {
-        ValidateSyntax(input);
-        var errors = await renderer.FindBoundErrorsAsync(input.Subject!, input.Body!, RecordDirectory.SampleOf(input.RecordType!), ct);
+        var sample = await ValidateSyntaxAsync(input, ct);
+        var errors = await renderer.FindBoundErrorsAsync(input.Subject!, input.Body!, sample, ct);
         if (errors.Count > 0) throw new InvalidInputException(errors);
     }
 
-    private static void ValidateSyntax(TemplateInput input)
+    /// <summary>Checks the text against the record type's fields (built in or admin-defined); returns that type's sample record.</summary>
+    private async Task<RecordView> ValidateSyntaxAsync(TemplateInput input, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(input.Name)) errors["name"] = ["Please give the template a name."];
-        if (!RecordDirectory.IsKnownType(input.RecordType))
-            errors["recordType"] = [$"Unknown record type \"{input.RecordType}\". Known types: {string.Join(", ", RecordDirectory.KnownTypes)}."];
+        var sample = string.IsNullOrWhiteSpace(input.RecordType) ? null : await records.SampleAsync(input.RecordType, ct);
+        if (sample is null)
+            errors["recordType"] = [$"Unknown record type \"{input.RecordType}\". Known types: {string.Join(", ", await records.AllTypesAsync(ct))}."];
         if (string.IsNullOrWhiteSpace(input.Subject)) errors["subject"] = ["Please enter a subject."];
         if (string.IsNullOrWhiteSpace(input.Body)) errors["body"] = ["Please enter a body."];
         foreach (var (field, source) in new[] { ("subject", input.Subject), ("body", input.Body) })
@@ -136,17 +138,17 @@ public sealed class TemplateService(ParleyDbContext db, RecordDirectory records,
             {
                 var parsed = TemplateRenderer.Parse(field, source!);
                 if (errors.ContainsKey("recordType")) continue;
-                if (UnknownNames(field, parsed, source!, input.RecordType!) is { } unknown) errors[field] = [unknown];
+                if (UnknownNames(field, parsed, source!, sample!.Fields.Keys) is { } unknown) errors[field] = [unknown];
             }
             catch (InvalidInputException e) { errors[field] = [.. e.Errors[field]]; }
         }
         if (errors.Count > 0) throw new InvalidInputException(errors);
+        return sample!;
     }
 
     /// <summary>Every name the text uses that the record type does not have, with where it is; null when there is none.</summary>
-    private static string? UnknownNames(string field, Fluid.IFluidTemplate parsed, string source, string recordType)
+    private static string? UnknownNames(string field, Fluid.IFluidTemplate parsed, string source, IEnumerable<string> fields)
     {
-        var fields = RecordDirectory.SampleOf(recordType).Fields.Keys;
         var unknown = TemplateNameCheck.Find(parsed, source, fields);
         if (unknown.Count == 0) return null;
         var names = string.Join(", ", unknown.Select(u => u.Places.Count == 0

@@ -980,6 +980,236 @@ namespace Parley.Data.Sqlite.Migrations
                     b.ToTable("OutgoingServers");
                 });
 
+            modelBuilder.Entity("Parley.Core.Records.BusinessRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("AssigneeUserId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("AssigneeVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RecordTypeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Reference")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StageId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("StageVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UpdatedByName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("StageId");
+
+                    b.HasIndex("AssigneeUserId", "Id");
+
+                    b.HasIndex("RecordTypeId", "Number")
+                        .IsUnique();
+
+                    b.HasIndex("RecordTypeId", "StageId", "Id");
+
+                    b.ToTable("Records", (string)null);
+                });
+
+            modelBuilder.Entity("Parley.Core.Records.RecordField", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Choices")
+                        .HasMaxLength(25000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Currency")
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Label")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RecordTypeId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Removed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Required")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Tracked")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RecordTypeId", "Key")
+                        .IsUnique();
+
+                    b.ToTable("RecordFields", (string)null);
+                });
+
+            modelBuilder.Entity("Parley.Core.Records.RecordStage", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("IsCancelled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("IsDone")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("RecordTypeId")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RecordTypeId", "Key")
+                        .IsUnique();
+
+                    b.ToTable("RecordStages", (string)null);
+                });
+
+            modelBuilder.Entity("Parley.Core.Records.RecordType", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CustomerField")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("LastNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Prefix")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SingularLabel")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Key")
+                        .IsUnique();
+
+                    b.ToTable("RecordTypes");
+                });
+
+            modelBuilder.Entity("Parley.Core.Records.RecordValue", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ChangedInVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FieldId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("Number")
+                        .HasColumnType("REAL");
+
+                    b.Property<long>("RecordId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Text")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("FieldId", "Key");
+
+                    b.HasIndex("FieldId", "Number");
+
+                    b.HasIndex("RecordId", "FieldId")
+                        .IsUnique();
+
+                    b.ToTable("RecordValues");
+                });
+
             modelBuilder.Entity("Parley.Core.Reports.DmarcReportRow", b =>
                 {
                     b.Property<long>("Id")
@@ -1599,6 +1829,54 @@ namespace Parley.Data.Sqlite.Migrations
                     b.Navigation("ChatterMessage");
                 });
 
+            modelBuilder.Entity("Parley.Core.Records.BusinessRecord", b =>
+                {
+                    b.HasOne("Parley.Core.Records.RecordType", null)
+                        .WithMany()
+                        .HasForeignKey("RecordTypeId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+
+                    b.HasOne("Parley.Core.Records.RecordStage", null)
+                        .WithMany()
+                        .HasForeignKey("StageId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Parley.Core.Records.RecordField", b =>
+                {
+                    b.HasOne("Parley.Core.Records.RecordType", null)
+                        .WithMany("Fields")
+                        .HasForeignKey("RecordTypeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Parley.Core.Records.RecordStage", b =>
+                {
+                    b.HasOne("Parley.Core.Records.RecordType", null)
+                        .WithMany("Stages")
+                        .HasForeignKey("RecordTypeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Parley.Core.Records.RecordValue", b =>
+                {
+                    b.HasOne("Parley.Core.Records.RecordField", null)
+                        .WithMany()
+                        .HasForeignKey("FieldId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Parley.Core.Records.BusinessRecord", null)
+                        .WithMany("Values")
+                        .HasForeignKey("RecordId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Parley.Core.Reports.DmarcReportRow", b =>
                 {
                     b.HasOne("Parley.Core.Reports.ReceivedReport", "Report")
@@ -1678,6 +1956,18 @@ namespace Parley.Data.Sqlite.Migrations
             modelBuilder.Entity("Parley.Core.Domains.SendingDomain", b =>
                 {
                     b.Navigation("Keys");
+                });
+
+            modelBuilder.Entity("Parley.Core.Records.BusinessRecord", b =>
+                {
+                    b.Navigation("Values");
+                });
+
+            modelBuilder.Entity("Parley.Core.Records.RecordType", b =>
+                {
+                    b.Navigation("Fields");
+
+                    b.Navigation("Stages");
                 });
 #pragma warning restore 612, 618
         }

@@ -31,6 +31,8 @@ public sealed class ApiExceptionHandler : IExceptionHandler
             InvalidInputException e => Results.ValidationProblem(
                 e.Errors.ToDictionary(kv => kv.Key, kv => kv.Value), detail: e.Message, title: "The request has invalid values."),
             NotFoundException e => Results.Problem(title: "Not found", detail: e.Message, statusCode: StatusCodes.Status404NotFound),
+            ConflictException e => Results.Problem(title: "Changed since you read it", detail: e.Message, statusCode: StatusCodes.Status409Conflict,
+                extensions: e.Details),
             ForbiddenException e => Results.Problem(title: "Not allowed", detail: e.Message, statusCode: StatusCodes.Status403Forbidden),
             BadHttpRequestException { InnerException: JsonException json } when UnknownEnumValue(context, json) is { } field =>
                 Results.ValidationProblem(new Dictionary<string, string[]> { [field.Name] = [field.Message] }, detail: field.Message,

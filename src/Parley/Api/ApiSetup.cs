@@ -32,6 +32,7 @@ public static class ApiSetup
         // The access model at a glance (ParleyPolicies says why); a test fails for an endpoint outside these groups.
         var member = api.MapGroup("").RequireAuthorization(ParleyPolicies.Member);
         member.MapContactsApi();
+        member.MapRecordsApi();
         member.MapMessagesApi();
         member.MapFollowersApi();
         member.MapTemplatesApi();
@@ -42,6 +43,7 @@ public static class ApiSetup
 
         var admin = api.MapGroup("").RequireAuthorization(ParleyPolicies.Admin);
         admin.MapSettingsApi();
+        admin.MapRecordTypesApi();
         admin.MapOutgoingServersApi();
         admin.MapDomainsApi();
         admin.MapInboundApi();

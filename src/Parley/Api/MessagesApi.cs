@@ -6,7 +6,30 @@ using Parley.Core.Records;
 
 namespace Parley.Api;
 
-public sealed record PostMessageBody(PostedKind? Kind, string? Subject, string? Body, long? TemplateId);
+/// <param name="To">Addresses; without them the email goes to the record's own address (a quotation's customer).</param>
+public sealed record PostMessageBody(PostedKind? Kind, string? Subject, string? Body, long? TemplateId, string[]? To = null, string[]? Cc = null,
+    AttachmentBody[]? Attachments = null)
+{
+    public ComposeRequest ToRequest(MessageKind kind)
+    {
+        var files = new List<OutgoingAttachment>();
+        for (var i = 0; i < (Attachments?.Length ?? 0); i++)
+        {
+            var a = Attachments![i];
+            try
+            {
+                files.Add(new OutgoingAttachment(a.FileName, a.ContentType, Convert.FromBase64String(a.ContentBase64 ?? "")));
+            }
+            catch (FormatException)
+            {
+                throw new InvalidInputException($"attachments[{i}].contentBase64", $"The content of {a.FileName ?? "attachment " + (i + 1)} is not valid base64.");
+            }
+        }
+        return new ComposeRequest(kind, Subject, Body, TemplateId) { To = To, Cc = Cc, Attachments = files };
+    }
+}
+
+public sealed record AttachmentBody(string? FileName, string? ContentType, string? ContentBase64);
 
 /// <summary>What a client may post: events are written by Parley itself.</summary>
 public enum PostedKind { Email, Note }
@@ -24,6 +47,9 @@ public sealed record MessageDto(
 
 public static class MessagesApi
 {
+    /// <summary>A 200 MB attachment limit in base64, with the body's own text.</summary>
+    public const long MaxBodyBytes = 200L * 1024 * 1024 * 4 / 3 + 2 * 1024 * 1024;
+
     public static void MapMessagesApi(this RouteGroupBuilder api)
     {
         var messages = api.MapGroup("/records/{type}/{id:long}/messages").WithTags("Chatter");
@@ -36,9 +62,12 @@ public static class MessagesApi
                 PostedKind.Note => MessageKind.Note,
                 _ => throw new InvalidInputException("kind", $"kind must be {ApiEnums.Allowed<PostedKind>()}."),
             };
-            var message = await chatter.PostAsync(new RecordRef(type, id), new ComposeRequest(kind, body.Subject, body.Body, body.TemplateId), user.ToActingUser(), ct);
+            var message = await chatter.PostAsync(new RecordRef(type, id), body.ToRequest(kind), user.ToActingUser(), ct);
             return Results.Accepted($"/api/v1/records/{type}/{id}/messages", new PostedMessageDto(message.Id, message.MessageId));
-        }).WithSummary("Post an internal note, or queue an email to the record (directly or from a template)");
+        })
+        // Attachments come base64-encoded (a third larger): room for the largest email the outbox takes, and its text.
+        .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxBodyBytes))
+        .WithSummary("Post an internal note, or queue an email to the record (directly or from a template; to, cc and attachments optional)");
 
         messages.MapGet("", async (string type, long id, long? before, int? take, ChatterService chatter, CancellationToken ct) =>
             (await chatter.ListAsync(new RecordRef(type, id), before, take ?? 100, ct)).Select(MessageDto.Of))

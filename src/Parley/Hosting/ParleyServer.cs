@@ -52,6 +52,7 @@ public static class ParleyServer
             o.Conventions.AuthorizeFolder("/Domains", ParleyPolicies.Admin);
             o.Conventions.AuthorizeFolder("/Deliverability", ParleyPolicies.Admin);
             o.Conventions.AuthorizeFolder("/Inbound", ParleyPolicies.Admin);
+            o.Conventions.AuthorizeFolder("/RecordTypes", ParleyPolicies.Admin);
             o.Conventions.AuthorizePage("/Outbox/Suppressed", ParleyPolicies.Admin);
             o.Conventions.AuthorizePage("/Settings/Index", ParleyPolicies.Admin);
             o.Conventions.AllowAnonymousToPage("/Login");

@@ -9,7 +9,8 @@ public static class RecordLinks
     {
         RecordDirectory.DeliverabilityType => $"/deliverability/{recordId}",
         Core.Mailings.MailingProgress.LiveType => $"/mailings/{recordId}",
-        _ => $"/contacts/{recordId}",
+        RecordDirectory.ContactType => $"/contacts/{recordId}",
+        _ => $"/records/{recordType}/{recordId}",
     };
 
     /// <summary>One timeline entry of the record (the timeline names its entries m-ID).</summary>

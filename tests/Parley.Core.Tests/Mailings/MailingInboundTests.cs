@@ -152,7 +152,7 @@ public abstract class MailingInboundTests(IDatabaseFactory factory) : DatabaseTe
         // A complaint stops transactional mail too.
         var user = await Env.Db(db => db.Users.AsNoTracking().SingleAsync());
         await Assert.ThrowsAsync<Parley.Core.Common.InvalidInputException>(() => Env.With<ChatterService, ChatterMessage>(c => c.PostAsync(
-            new Records.RecordRef(email.RecordType, email.RecordId), new ComposeRequest(MessageKind.Email, "Hi", "Hello", null),
+            new Core.Records.RecordRef(email.RecordType, email.RecordId), new ComposeRequest(MessageKind.Email, "Hi", "Hello", null),
             UserService.ToActing(user), default)));
     }
 

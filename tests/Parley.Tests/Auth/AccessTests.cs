@@ -71,6 +71,7 @@ public sealed class AccessTests(AccessFixture fixture) : IClassFixture<AccessFix
         ("/api/v1/spam-tests", "GET", "/api/v1/spam-tests", null),
         ("/api/v1/tokens", "GET", "/api/v1/tokens", null),
         ("/api/v1/settings", "GET", "/api/v1/settings/alias-domain", null),
+        ("/api/v1/record-types", "GET", "/api/v1/record-types", null),
         ("/api/v1/settings", "GET", "/api/v1/settings/host", null),
         ("/api/v1/outgoing-servers", "GET", "/api/v1/outgoing-servers", null),
         ("/api/v1/domains", "GET", "/api/v1/domains", null),
@@ -94,6 +95,7 @@ public sealed class AccessTests(AccessFixture fixture) : IClassFixture<AccessFix
     public static TheoryData<string, string> AdminWrites => new()
     {
         { "PUT", "/api/v1/settings/alias-domain" },
+        { "POST", "/api/v1/record-types" },
         { "PUT", "/api/v1/settings/host" },
         { "POST", "/api/v1/outgoing-servers" },
         { "DELETE", "/api/v1/outgoing-servers/1" },

@@ -25,6 +25,7 @@ public sealed class EndpointPolicyTests(AccessFixture fixture) : IClassFixture<A
         ["/api/v1/spam-tests"] = ParleyPolicies.Member, // anyone who writes email may test it
         ["/api/v1/tokens"] = ParleyPolicies.Member, // one's own; an admin's list is everyone's
         ["/api/v1/settings"] = ParleyPolicies.Admin,
+        ["/api/v1/record-types"] = ParleyPolicies.Admin,
         ["/api/v1/outgoing-servers"] = ParleyPolicies.Admin,
         ["/api/v1/domains"] = ParleyPolicies.Admin,
         ["/api/v1/inbound"] = ParleyPolicies.Admin,
@@ -60,6 +61,12 @@ public sealed class EndpointPolicyTests(AccessFixture fixture) : IClassFixture<A
         ["/Inbound/Aliases"] = ParleyPolicies.Admin,
         ["/Inbound/Mailboxes"] = ParleyPolicies.Admin,
         ["/Inbound/Rules"] = ParleyPolicies.Admin,
+        ["/RecordTypes/Index"] = ParleyPolicies.Admin,
+        ["/RecordTypes/Edit"] = ParleyPolicies.Admin,
+        ["/Records/Index"] = ParleyPolicies.Member,
+        ["/Records/List"] = ParleyPolicies.Member,
+        ["/Records/View"] = ParleyPolicies.Member,
+        ["/Records/Board"] = ParleyPolicies.Member,
         ["/Login"] = Anonymous,
         ["/Setup"] = Anonymous,
         ["/Error"] = Anonymous,

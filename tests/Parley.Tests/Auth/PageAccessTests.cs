@@ -15,6 +15,8 @@ public sealed partial class PageAccessTests(AccessFixture fixture) : IClassFixtu
     [InlineData("/inbound/mailboxes")]
     [InlineData("/inbound/rules")]
     [InlineData("/outbox/suppressed")]
+    [InlineData("/record-types")]
+    [InlineData("/record-types/new")]
     public async Task A_member_opening_an_admin_page_is_told_kindly_whom_to_ask(string path)
     {
         using var browser = await SignInAsync("max@parley.test");
@@ -48,11 +50,11 @@ public sealed partial class PageAccessTests(AccessFixture fixture) : IClassFixtu
     {
         using var member = await SignInAsync("max@parley.test");
         var memberNav = Nav(await (await member.GetAsync("/contacts")).Content.ReadAsStringAsync());
-        Assert.Equal(["/contacts", "/templates", "/mailings", "/outbox", "/spam-tests", "/settings/tokens"], memberNav);
+        Assert.Equal(["/contacts", "/records", "/templates", "/mailings", "/outbox", "/spam-tests", "/settings/tokens"], memberNav);
 
         using var admin = await SignInAsync("ada@parley.test");
         var adminNav = Nav(await (await admin.GetAsync("/contacts")).Content.ReadAsStringAsync());
-        Assert.Equal(["/contacts", "/templates", "/mailings", "/outbox", "/spam-tests", "/inbound", "/domains", "/settings", "/settings/tokens"], adminNav);
+        Assert.Equal(["/contacts", "/records", "/templates", "/mailings", "/outbox", "/spam-tests", "/inbound", "/domains", "/settings", "/settings/tokens"], adminNav);
     }
 
     [Fact]

@@ -1,0 +1,19 @@
+using Microsoft.EntityFrameworkCore;
+using Parley.Core.Data;
+using Parley.Core.Records;
+
+namespace Parley.Pages.RecordTypes;
+
+/// <summary>The admin's list of record types, with how many records each has.</summary>
+public sealed class IndexModel(RecordTypeService types, ParleyDbContext db) : ParleyPageModel
+{
+    public List<RecordType> Types { get; private set; } = [];
+    public Dictionary<long, int> Counts { get; private set; } = [];
+
+    public async Task OnGetAsync(CancellationToken cancellationToken)
+    {
+        Types = await types.ListAsync(cancellationToken);
+        Counts = await db.Records.GroupBy(r => r.RecordTypeId).Select(g => new { g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
+    }
+}
