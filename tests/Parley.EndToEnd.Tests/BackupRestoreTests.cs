@@ -195,7 +195,11 @@ public sealed class BackupRestoreTests(ITestOutputHelper output) : IAsyncLifetim
         while (DateTime.UtcNow < deadline)
         {
             var items = JsonDocument.Parse(await api.GetStringAsync($"/api/v1/contacts?q={email}")).RootElement.GetProperty("items");
-            if (items.GetArrayLength() == 1) return items[0].GetProperty("id").GetInt64();
+            if (items.GetArrayLength() == 1)
+            {
+                return items[0].GetProperty("id").GetInt64();
+            }
+
             await Task.Delay(100);
         }
         throw new TimeoutException($"No contact {email} was made from the email");

@@ -22,7 +22,8 @@ public sealed class BrowserConversationTests(BrowserFixture browser, ITestOutput
         var contact = (await parley.PostAsync("/api/v1/contacts", new { name = "Ana Lima", email = "ana@customer.test", company = "Lima Bakery", tags = "vip" })).GetProperty("id").GetInt64();
         await parley.PostAsync("/api/v1/templates", new
         {
-            name = "Welcome", recordType = "contact",
+            name = "Welcome",
+            recordType = "contact",
             subject = "Welcome to {{ record.company }}, {{ record.first_name }}",
             body = "Hello {{ record.first_name }},\n\nThanks for your order.\n\n{{ user.name }}",
         });

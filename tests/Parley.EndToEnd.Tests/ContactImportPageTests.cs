@@ -1,7 +1,7 @@
-using Parley.Testing;
 using System.Text;
 using Microsoft.Playwright;
 using Parley.EndToEnd.Tests.Infrastructure;
+using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests;
 

@@ -14,7 +14,9 @@ public sealed class ContactPagingTests(BrowserFixture browser)
         var csv = "name,email,company\n" + string.Concat(Enumerable.Range(1, 55).Select(i => $"Baker {i},baker{i}@lima.test,Lima & Co\n"))
                   + "Other Person,other@else.test,Else Ltd\n";
         using (var import = await parley.Api.PostAsync("/api/v1/contacts/import", new StringContent(csv, System.Text.Encoding.UTF8, "text/csv")))
+        {
             Assert.True(import.IsSuccessStatusCode, await import.Content.ReadAsStringAsync());
+        }
 
         var page = await browser.SignedInPageAsync(parley);
         await using var _ = page.Context;

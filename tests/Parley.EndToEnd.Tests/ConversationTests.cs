@@ -41,7 +41,10 @@ public abstract class ConversationTests(ITestOutputHelper output) : IAsyncLifeti
         var contact = (await _parley.PostAsync("/api/v1/contacts", new { name = "Ana Lima", email = "ana@customer.test" })).GetProperty("id").GetInt64();
         var template = (await _parley.PostAsync("/api/v1/templates", new
         {
-            name = "Welcome", recordType = "contact", subject = "Hello {{ record.name }}", body = "Dear {{ record.name }},\n\nWelcome!\n\n{{ user.name }}",
+            name = "Welcome",
+            recordType = "contact",
+            subject = "Hello {{ record.name }}",
+            body = "Dear {{ record.name }},\n\nWelcome!\n\n{{ user.name }}",
         })).GetProperty("id").GetInt64();
         var record = $"/api/v1/records/contact/{contact}";
 

@@ -1,5 +1,5 @@
-using Parley.Testing;
 using Parley.EndToEnd.Tests.Infrastructure;
+using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests;
 

@@ -39,9 +39,16 @@ public sealed class DataDirectoryPermissionTests : IDisposable
         var reader = new StreamReader(stream, Encoding.ASCII);
         async Task<string> Say(string command)
         {
-            if (command.Length > 0) await stream.WriteAsync(Encoding.ASCII.GetBytes(command + "\r\n"));
+            if (command.Length > 0)
+            {
+                await stream.WriteAsync(Encoding.ASCII.GetBytes(command + "\r\n"));
+            }
+
             string line;
-            do line = (await reader.ReadLineAsync())!;
+            do
+            {
+                line = (await reader.ReadLineAsync())!;
+            }
             while (line.Length > 3 && line[3] == '-');
             return line;
         }
@@ -52,7 +59,10 @@ public sealed class DataDirectoryPermissionTests : IDisposable
         Assert.StartsWith("354", await Say("DATA"));
         var line = Encoding.ASCII.GetBytes(new string('x', 78) + "\r\n");
         await stream.WriteAsync(Encoding.ASCII.GetBytes("Subject: large\r\n\r\n"));
-        for (var i = 0; i < 300 * 1024 / line.Length; i++) await stream.WriteAsync(line);
+        for (var i = 0; i < 300 * 1024 / line.Length; i++)
+        {
+            await stream.WriteAsync(line);
+        }
 
         var spool = Path.Combine(_dataDir, "spool");
         var file = await WaitForSpoolFileAsync(spool);

@@ -51,7 +51,11 @@ public sealed class ErrorPageTests(BrowserFixture browser)
         await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = AliasDomain });
         Assert.Equal(0, (await Swaks.SendAsync(new SwaksOptions { Port = parley.SmtpPort, From = "bruno@newco.test", To = ["nobody@" + AliasDomain] })).ExitCode);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while ((await parley.GetAsync("/api/v1/inbound/stats")).GetProperty("unrouted").GetInt32() == 0 && DateTime.UtcNow < deadline) await Task.Delay(100);
+        while ((await parley.GetAsync("/api/v1/inbound/stats")).GetProperty("unrouted").GetInt32() == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
         var id = (await parley.GetAsync("/api/v1/inbound/unrouted"))[0].GetProperty("id").GetInt64();
 
         var page = await browser.SignedInPageAsync(parley);

@@ -47,16 +47,26 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
 
             var inbound = SmtpSourcePeer.RunAsync(parley.SmtpPort, new SmtpSourceOptions
             {
-                Sessions = 10, Messages = 3000, MessageSize = 2048, From = "load@source.test", To = $"anyone@{AliasDomain}",
-                Timeout = TimeSpan.FromSeconds(120), ExtraArguments = ["-v"],
+                Sessions = 10,
+                Messages = 3000,
+                MessageSize = 2048,
+                From = "load@source.test",
+                To = $"anyone@{AliasDomain}",
+                Timeout = TimeSpan.FromSeconds(120),
+                ExtraArguments = ["-v"],
             });
             foreach (var id in ids)
+            {
                 (await api.PostAsJsonAsync($"/api/v1/records/contact/{id}/messages", new { kind = "email", subject = "Stop test", body = "Hi" })).EnsureSuccessStatusCode();
+            }
+
             await sink.WaitForMessagesAsync(3, TimeSpan.FromSeconds(30));
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
             while (DateTime.UtcNow < deadline && !inbound.IsCompleted
                 && JsonDocument.Parse(await api.GetStringAsync("/api/v1/inbound/stats")).RootElement.GetProperty("received").GetInt32() < 200)
+            {
                 await Task.Delay(50);
+            }
 
             // Two sessions of our own: one waiting for its next command, one in the middle of a DATA.
             using var idle = await SmtpDialogue.OpenAsync(parley.SmtpPort);
@@ -98,7 +108,11 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
             {
                 outbox = JsonDocument.Parse(await api.GetStringAsync("/api/v1/outbox/stats")).RootElement;
                 inbound = JsonDocument.Parse(await api.GetStringAsync("/api/v1/inbound/stats")).RootElement;
-                if (outbox.GetProperty("sent").GetInt32() == Emails && inbound.GetProperty("pending").GetInt32() == 0) break;
+                if (outbox.GetProperty("sent").GetInt32() == Emails && inbound.GetProperty("pending").GetInt32() == 0)
+                {
+                    break;
+                }
+
                 await Task.Delay(250);
             }
             output.WriteLine($"after restart: outbox {outbox}; inbound {inbound}");
@@ -131,7 +145,10 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
         await using var parley = await ParleyProcess.StartAsync(dataDir, demo: true, environment: new Dictionary<string, string> { ["Doctor__Schedule__Enabled"] = "false" },
             arguments: ["--shutdown-timeout", "3"]);
         using (var api = await parley.ApiClientAsync())
+        {
             (await api.PutAsJsonAsync("/api/v1/settings/alias-domain", new { domain = AliasDomain })).EnsureSuccessStatusCode();
+        }
+
         using var data = await SmtpDialogue.OpenAsync(parley.SmtpPort);
         Assert.StartsWith("250 ", await data.SendAsync("MAIL FROM:<slow@sender.test>"));
         Assert.StartsWith("250 ", await data.SendAsync($"RCPT TO:<anyone@{AliasDomain}>"));
@@ -193,7 +210,10 @@ internal sealed class SmtpDialogue : IDisposable
         while (true)
         {
             var line = await _reader.ReadLineAsync(timeout.Token) ?? throw new IOException("The server closed the connection without a reply.");
-            if (line.Length < 4 || line[3] != '-') return line;
+            if (line.Length < 4 || line[3] != '-')
+            {
+                return line;
+            }
         }
     }
 

@@ -1,9 +1,9 @@
-using Microsoft.Extensions.DependencyInjection;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using MailKit.Net.Smtp;
 using MailKit.Security;
+using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 using MimeKit.Cryptography;
 using Parley.Testing;
@@ -147,7 +147,11 @@ public sealed class InboundAuthenticationEndToEndTests(ITestOutputHelper output)
             list => list.EnumerateArray().Count(r => r.GetProperty("status").GetString() != "pending") >= count,
             TimeSpan.FromSeconds(20), $"{count} messages are routed");
         var routed = rows.EnumerateArray().Where(r => r.GetProperty("status").GetString() != "pending").ToList();
-        foreach (var r in routed) output.WriteLine($"{r.GetProperty("messageId")}: {r.GetProperty("authenticationResults")}");
+        foreach (var r in routed)
+        {
+            output.WriteLine($"{r.GetProperty("messageId")}: {r.GetProperty("authenticationResults")}");
+        }
+
         return routed.ToDictionary(r => "<" + r.GetProperty("messageId").GetString()!.Trim('<', '>') + ">",
             r => r.GetProperty("authenticationResults").GetString()!);
     }

@@ -26,7 +26,11 @@ public sealed class InboundCrashTests(ITestOutputHelper output)
 
             var load = SmtpSourcePeer.RunAsync(parley.SmtpPort, new SmtpSourceOptions
             {
-                Sessions = 10, Messages = 2000, MessageSize = 2048, From = "load@source.test", To = "anyone@crash.parley.test",
+                Sessions = 10,
+                Messages = 2000,
+                MessageSize = 2048,
+                From = "load@source.test",
+                To = "anyone@crash.parley.test",
                 Timeout = TimeSpan.FromSeconds(120),
                 ExtraArguments = ["-v"], // the sender's log: every reply, so every 250 and the queue id it names
             });

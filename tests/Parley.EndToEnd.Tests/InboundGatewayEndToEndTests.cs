@@ -145,7 +145,10 @@ public sealed class InboundGatewayEndToEndTests(ITestOutputHelper output) : IAsy
         for (var line = await reader.ReadLineAsync(drained.Token); line is not null; line = await reader.ReadLineAsync(drained.Token))
         {
             output.WriteLine(line);
-            if (line.StartsWith("221", StringComparison.Ordinal)) break;
+            if (line.StartsWith("221", StringComparison.Ordinal))
+            {
+                break;
+            }
         }
 
         // A barrier: a later, clean message must be stored and routed; then nothing else may have been stored.

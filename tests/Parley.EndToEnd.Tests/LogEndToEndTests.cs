@@ -44,7 +44,9 @@ public sealed class LogEndToEndTests(ITestOutputHelper output)
         var messageId = JsonDocument.Parse(await posted.Content.ReadAsStringAsync()).RootElement.GetProperty("messageId").GetString()!;
         var swaks = await Swaks.SendAsync(new SwaksOptions
         {
-            Port = parley.SmtpPort, From = "someone@sender.test", To = [$"nobody@{AliasDomain}"],
+            Port = parley.SmtpPort,
+            From = "someone@sender.test",
+            To = [$"nobody@{AliasDomain}"],
         });
         Assert.True(swaks.ExitCode == 0, swaks.Transcript);
 
@@ -53,7 +55,11 @@ public sealed class LogEndToEndTests(ITestOutputHelper output)
         while (DateTime.UtcNow < deadline)
         {
             lines = parley.Output.ToArray();
-            if (lines.Any(l => l.Contains("\"InboundId\"", StringComparison.Ordinal)) && lines.Any(l => l.Contains("\"OutboxId\"", StringComparison.Ordinal))) break;
+            if (lines.Any(l => l.Contains("\"InboundId\"", StringComparison.Ordinal)) && lines.Any(l => l.Contains("\"OutboxId\"", StringComparison.Ordinal)))
+            {
+                break;
+            }
+
             await Task.Delay(100);
         }
         // The password did cross the wire, once for Test and once for the delivery: the log had the chance to show it.
@@ -78,7 +84,10 @@ public sealed class LogEndToEndTests(ITestOutputHelper output)
 
         var all = string.Join("\n", lines);
         foreach (var secret in Secrets(token))
+        {
             Assert.False(all.Contains(secret, StringComparison.Ordinal), $"The log shows a secret ({secret[..4]}…)");
+        }
+
         try { Directory.Delete(dataDir, true); } catch (IOException) { }
     }
 

@@ -159,8 +159,14 @@ public sealed class MailboxFetchEndToEndTests(BrowserFixture browser, ITestOutpu
         // Paused (so only "fetch now" logs in: Dovecot slows an address down after each failed login).
         var bad = await _parley.PostAsync("/api/v1/fetch-accounts", new
         {
-            name = "Old inbox", protocol = "imap", host = _dovecot.Host, port = _dovecot.ImapPort, security = "none",
-            username = MailboxUser, password = "not-the-password", enabled = false,
+            name = "Old inbox",
+            protocol = "imap",
+            host = _dovecot.Host,
+            port = _dovecot.ImapPort,
+            security = "none",
+            username = MailboxUser,
+            password = "not-the-password",
+            enabled = false,
         });
         var badId = bad.GetProperty("id").GetInt64();
         var fetch = await _parley.PostAsync($"/api/v1/fetch-accounts/{badId}/fetch-now", new { });
@@ -182,7 +188,10 @@ public sealed class MailboxFetchEndToEndTests(BrowserFixture browser, ITestOutpu
         await SqlAsync("CREATE TRIGGER refuse_inbound BEFORE INSERT ON \"Inbound\" BEGIN SELECT RAISE(ABORT, 'Simulated: the disk is full'); END;");
         // Three tries, then given up (the worker's first poll of a new mailbox may be one of them).
         for (var attempt = 0; attempt < 5 && !(await FailuresAsync(id)).Any(f => f.GetProperty("gaveUp").GetBoolean()); attempt++)
+        {
             await _parley.PostAsync($"/api/v1/fetch-accounts/{id}/fetch-now", new { });
+        }
+
         var failure = Assert.Single(await FailuresAsync(id));
         Assert.Equal((3, true), (failure.GetProperty("attempts").GetInt32(), failure.GetProperty("gaveUp").GetBoolean()));
         Assert.Equal(0, (await _parley.GetAsync("/api/v1/inbound/stats")).GetProperty("received").GetInt32());

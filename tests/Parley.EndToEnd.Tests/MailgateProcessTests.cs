@@ -31,7 +31,11 @@ public sealed class MailgateProcessTests(ITestOutputHelper output) : IAsyncLifet
     private async Task<(int Exit, string Stderr)> MailgateAsync(byte[] message, string? url = null, string? tokenFile = null)
     {
         var file = tokenFile ?? Path.Combine(Path.GetTempPath(), "parley-mailgate-" + Guid.NewGuid().ToString("N")[..8] + ".token");
-        if (tokenFile is null) await File.WriteAllTextAsync(file, Token + "\n");
+        if (tokenFile is null)
+        {
+            await File.WriteAllTextAsync(file, Token + "\n");
+        }
+
         try
         {
             var (exit, stdout, stderr) = await ParleyCli.RunAsync(message, "mailgate", "--url", url ?? _parley.BaseUrl.ToString(), "--token-file", file, "--timeout", "30");
@@ -40,7 +44,10 @@ public sealed class MailgateProcessTests(ITestOutputHelper output) : IAsyncLifet
         }
         finally
         {
-            if (tokenFile is null) File.Delete(file);
+            if (tokenFile is null)
+            {
+                File.Delete(file);
+            }
         }
     }
 
@@ -108,7 +115,11 @@ public sealed class MailgateProcessTests(ITestOutputHelper output) : IAsyncLifet
         while (!request.ToString().Contains("\r\n\r\n"))
         {
             var read = await stream.ReadAsync(chunk);
-            if (read == 0) return;
+            if (read == 0)
+            {
+                return;
+            }
+
             request.Append(Encoding.ASCII.GetString(chunk, 0, read));
         }
         Assert.StartsWith("POST /api/v1/inbound/raw ", request.ToString());
@@ -139,7 +150,11 @@ public sealed class MailgateProcessTests(ITestOutputHelper output) : IAsyncLifet
         var bytes = new byte[size];
         var head = Encoding.ASCII.GetBytes("From: bruno@newco.test\r\nTo: help@company.test\r\nSubject: big\r\n\r\n");
         head.CopyTo(bytes, 0);
-        for (var i = head.Length; i < size; i++) bytes[i] = ((i - head.Length) % 78) switch { 76 => (byte)'\r', 77 => (byte)'\n', _ => (byte)'a' };
+        for (var i = head.Length; i < size; i++)
+        {
+            bytes[i] = ((i - head.Length) % 78) switch { 76 => (byte)'\r', 77 => (byte)'\n', _ => (byte)'a' };
+        }
+
         return bytes;
     }
 }

@@ -119,7 +119,11 @@ public sealed class MailingTests
         var address = mailto["mailto:".Length..mailto.IndexOf('?', StringComparison.Ordinal)];
         var unsubscribe = await Swaks.SendAsync(new SwaksOptions
         {
-            Port = parley.SmtpPort, From = "ana@customer.test", To = [address], Headers = ["Subject: unsubscribe"], Body = "unsubscribe",
+            Port = parley.SmtpPort,
+            From = "ana@customer.test",
+            To = [address],
+            Headers = ["Subject: unsubscribe"],
+            Body = "unsubscribe",
         });
         Assert.True(unsubscribe.ExitCode == 0, unsubscribe.Transcript);
         await Eventually.UntilAsync(() => SuppressionOf(parley, "ana@customer.test"), s => s.ValueKind == JsonValueKind.Object,
@@ -187,7 +191,9 @@ public sealed class MailingTests
     {
         await using var sink = await SmtpSinkPeer.StartAsync(new SmtpSinkOptions
         {
-            SoftReject = ["RCPT"], ExtraArguments = ["-b", "421 4.7.0 Too many messages, slow down"], Verbose = true,
+            SoftReject = ["RCPT"],
+            ExtraArguments = ["-b", "421 4.7.0 Too many messages, slow down"],
+            Verbose = true,
         });
         var (parley, template) = await SetUpAsync(sink, ("Ana", "ana@customer.test", ""), ("Bruno", "bruno@customer.test", ""), ("Chloé", "chloe@customer.test", ""));
         await using var _ = parley;

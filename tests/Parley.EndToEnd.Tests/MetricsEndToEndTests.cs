@@ -71,7 +71,10 @@ public sealed partial class MetricsEndToEndTests(ITestOutputHelper output)
         var before = Parse(beforeBody);
 
         foreach (var id in contacts)
+        {
             (await api.PostAsJsonAsync($"/api/v1/records/contact/{id}/messages", new { kind = "email", subject = "Metrics", body = "Hi" })).EnsureSuccessStatusCode();
+        }
+
         foreach (var i in Enumerable.Range(1, 2))
         {
             var sent = await Swaks.SendAsync(new SwaksOptions { Port = parley.SmtpPort, From = $"someone{i}@sender.test", To = [$"nobody{i}@{AliasDomain}"] });
@@ -154,7 +157,11 @@ public sealed partial class MetricsEndToEndTests(ITestOutputHelper output)
         while (DateTime.UtcNow < deadline)
         {
             last = JsonDocument.Parse(await api.GetStringAsync(path)).RootElement;
-            if (condition(last)) return;
+            if (condition(last))
+            {
+                return;
+            }
+
             await Task.Delay(100);
         }
         throw new TimeoutException($"{path} never matched: {last}");

@@ -33,7 +33,9 @@ public sealed class OutboundCrashTests(ITestOutputHelper output)
                 .GetProperty("items").EnumerateArray().Select(c => c.GetProperty("id").GetInt64()).ToList();
             Assert.Equal(count, ids.Count);
             foreach (var id in ids)
+            {
                 (await api.PostAsJsonAsync($"/api/v1/records/contact/{id}/messages", new { kind = "email", subject = "Crash test", body = "Hi" })).EnsureSuccessStatusCode();
+            }
 
             await slowSink.WaitForMessagesAsync(3, TimeSpan.FromSeconds(30));
             parley.Kill();

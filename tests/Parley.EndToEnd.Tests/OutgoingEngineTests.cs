@@ -67,7 +67,10 @@ public sealed class OutgoingEngineTests(ITestOutputHelper output)
     /// <summary>TXT character-strings are at most 255 bytes; long DKIM keys are published as several.</summary>
     private static IEnumerable<string> Chunks(string value)
     {
-        for (var i = 0; i < value.Length; i += 250) yield return value.Substring(i, Math.Min(250, value.Length - i));
+        for (var i = 0; i < value.Length; i += 250)
+        {
+            yield return value.Substring(i, Math.Min(250, value.Length - i));
+        }
     }
 
     [Fact]
@@ -84,7 +87,10 @@ public sealed class OutgoingEngineTests(ITestOutputHelper output)
         // An author at shop.test goes through the relay whose filter lists shop.test, as themselves.
         using var sales = await parley.ClientForNewUserAsync("Sam Sales", "sam@shop.test");
         using (var response = await sales.PostAsync($"{record}/messages", Json(new { kind = "email", subject = "From sales", body = "Hi" })))
+        {
             Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        }
+
         var viaShop = await parley.WaitForMessageAsync(record, m => m.GetProperty("subject").GetString() == "From sales" && m.GetProperty("state").GetString() == "sent");
         Assert.Contains("Shop relay", viaShop.GetProperty("route").GetString());
         var shopMail = MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(Assert.Single(await salesSink.WaitForMessagesAsync(1, TimeSpan.FromSeconds(10))).Message)));
@@ -146,7 +152,11 @@ public sealed class OutgoingEngineTests(ITestOutputHelper output)
     private static byte[] StripSinkHeaders(byte[] raw)
     {
         var message = MimeMessage.Load(new MemoryStream(raw));
-        foreach (var name in new[] { "X-Client-Addr", "X-Mail-Args", "X-Rcpt-Args" }) message.Headers.RemoveAll(name);
+        foreach (var name in new[] { "X-Client-Addr", "X-Mail-Args", "X-Rcpt-Args" })
+        {
+            message.Headers.RemoveAll(name);
+        }
+
         using var stream = new MemoryStream();
         message.WriteTo(FormatOptions.Default, stream);
         return stream.ToArray();

@@ -46,7 +46,10 @@ public sealed class ReceivedHtmlDisplayTests(BrowserFixture browser, ReceivedEma
         var html = await body.InnerHTMLAsync();
 
         foreach (var hostile in new[] { "<script", "pwned", "onerror", "javascript:", "<style", "expression(", "@import", "<iframe", "<form", "<input", "<button", "evil.test" })
+        {
             Assert.DoesNotContain(hostile, html, StringComparison.OrdinalIgnoreCase);
+        }
+
         Assert.Contains("<b>team</b>", html);
         Assert.Contains("<i>here</i>", html);
         Assert.Contains("<li>Two loaves</li>", html);
@@ -180,7 +183,7 @@ public sealed class ReceivedHtmlDisplayTests(BrowserFixture browser, ReceivedEma
 
         var (page, _) = await OpenAsync();
         var violations = new ConcurrentQueue<string>();
-        page.Console += (_, m) => { if (m.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase)) violations.Enqueue(page.Url + ": " + m.Text); };
+        page.Console += (_, m) => { if (m.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase)) { violations.Enqueue(page.Url + ": " + m.Text); } };
         var response = await page.GotoAsync($"/contacts/{contact}");
         await Assertions.Expect(page.Locator($"#m-{id} .body.html")).ToContainTextAsync("Regards");
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
@@ -190,7 +193,10 @@ public sealed class ReceivedHtmlDisplayTests(BrowserFixture browser, ReceivedEma
         await BrowserFixture.ScreenshotAsync(page, "chatter-hostile-content-id");
         var csp = response!.Headers["content-security-policy"];
         foreach (var directive in new[] { "default-src 'self'", "script-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'" })
+        {
             Assert.Contains(directive, csp);
+        }
+
         Assert.DoesNotContain("unsafe-inline", csp);
         Assert.Equal("nosniff", response.Headers["x-content-type-options"]);
 
@@ -204,7 +210,9 @@ public sealed class ReceivedHtmlDisplayTests(BrowserFixture browser, ReceivedEma
             Assert.Equal("nosniff", each.Headers["x-content-type-options"]);
             Assert.Equal(0, await page.Locator("script:not([src]), [onclick], [onsubmit], [onchange], [onload]").CountAsync());
             if (path == "/inbound/rules")
+            {
                 await BrowserFixture.ScreenshotAsync(page, "inbound-rules");
+            }
         }
         Assert.True(violations.IsEmpty, string.Join("\n", violations));
     }
@@ -233,9 +241,15 @@ public sealed class ReceivedHtmlDisplayTests(BrowserFixture browser, ReceivedEma
     {
         var builder = new BodyBuilder { HtmlBody = html, TextBody = "See the HTML version." };
         if (withLogo)
+        {
             builder.LinkedResources.Add("logo.png", Logo, ContentType.Parse("image/png")).ContentId = "logo@bakery.test";
+        }
+
         foreach (var (name, type, bytes) in attachments ?? [])
+        {
             builder.Attachments.Add(name, bytes, ContentType.Parse(type));
+        }
+
         var message = new MimeMessage { Subject = subject, Body = builder.ToMessageBody() };
         message.From.Add(MailboxAddress.Parse(from));
         return message;
@@ -253,7 +267,11 @@ public sealed class ReceivedHtmlDisplayTests(BrowserFixture browser, ReceivedEma
         await page.RouteAsync(url => !url.StartsWith(parley, StringComparison.Ordinal), async route =>
         {
             elsewhere.Enqueue(route.Request.Url);
-            if (route.Request.Headers.TryGetValue("referer", out var referer)) _referersElsewhere.Enqueue(referer);
+            if (route.Request.Headers.TryGetValue("referer", out var referer))
+            {
+                _referersElsewhere.Enqueue(referer);
+            }
+
             await route.FulfillAsync(new() { Status = 200, ContentType = "image/gif", BodyBytes = Gif });
         });
         return (page, elsewhere);

@@ -29,7 +29,10 @@ public abstract class RecordConversationTests(ITestOutputHelper output) : IAsync
         await _parley.PostAsync("/api/v1/outgoing-servers", new { name = "sink", host = "127.0.0.1", port = _sink.Port, security = "none" });
         await _parley.PostAsync("/api/v1/record-types", new
         {
-            key = "quotation", name = "Quotations", singularLabel = "Quotation", prefix = "S",
+            key = "quotation",
+            name = "Quotations",
+            singularLabel = "Quotation",
+            prefix = "S",
             fields = new object[]
             {
                 new { key = "subject", label = "Subject", type = "text", required = true },
@@ -86,8 +89,11 @@ public abstract class RecordConversationTests(ITestOutputHelper output) : IAsync
         // A second reply that lost its threading headers still finds the quotation by its signed reply address.
         var bare = await Swaks.SendAsync(new SwaksOptions
         {
-            Port = _parley.SmtpPort, From = "ana@customer.test", To = [replyTo],
-            Headers = ["In-Reply-To: <rewritten@provider.test>", "Subject: Re: Your quotation"], Body = "One more thing.",
+            Port = _parley.SmtpPort,
+            From = "ana@customer.test",
+            To = [replyTo],
+            Headers = ["In-Reply-To: <rewritten@provider.test>", "Subject: Re: Your quotation"],
+            Body = "One more thing.",
         });
         Assert.Equal(0, bare.ExitCode);
         await _parley.WaitForMessageAsync(quotation, m => m.GetProperty("text").GetString()!.Contains("One more thing"));
@@ -111,7 +117,11 @@ public abstract class RecordConversationTests(ITestOutputHelper output) : IAsync
 
         using var builtIn = await _parley.Api.PostAsJsonAsync("/api/v1/record-types", new
         {
-            key = "contact", name = "Contacts", prefix = "C", fields = Array.Empty<object>(), stages = new[] { new { key = "new", name = "New" } },
+            key = "contact",
+            name = "Contacts",
+            prefix = "C",
+            fields = Array.Empty<object>(),
+            stages = new[] { new { key = "new", name = "New" } },
         });
         Assert.Equal(HttpStatusCode.BadRequest, builtIn.StatusCode);
         Assert.Contains("\"key\"", await builtIn.Content.ReadAsStringAsync());

@@ -70,7 +70,10 @@ public sealed class RelayFailoverTests(ITestOutputHelper output)
         var parley = await ParleyHost.ServeAsync();
         await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = "replies.parley.test" });
         foreach (var (name, port, priority) in relays)
+        {
             await parley.PostAsync("/api/v1/outgoing-servers", new { name, host = "127.0.0.1", port, security = "none", priority });
+        }
+
         return parley;
     }
 

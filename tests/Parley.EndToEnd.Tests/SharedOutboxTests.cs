@@ -23,7 +23,10 @@ public sealed class SharedOutboxTests(PostgresFixture postgres)
 
         var csv = "name,email\n" + string.Join("\n", Enumerable.Range(1, count).Select(i => $"Customer {i},c{i}@customer.test"));
         using (var import = await first.Api.PostAsync("/api/v1/contacts/import", new StringContent(csv, System.Text.Encoding.UTF8, "text/csv")))
+        {
             import.EnsureSuccessStatusCode();
+        }
+
         var contacts = (await first.GetAsync("/api/v1/contacts?take=500")).GetProperty("items").EnumerateArray().Select(c => c.GetProperty("id").GetInt64()).ToList();
         Assert.Equal(count, contacts.Count);
 

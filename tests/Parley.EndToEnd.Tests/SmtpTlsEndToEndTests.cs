@@ -2,8 +2,8 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Parley.Smtp.Listener;
 using Parley.EndToEnd.Tests.Infrastructure;
+using Parley.Smtp.Listener;
 using Parley.Testing;
 using Xunit.Abstractions;
 
@@ -28,7 +28,10 @@ public sealed class SmtpTlsEndToEndTests(ITestOutputHelper output)
 
         var swaks = await Swaks.SendAsync(new SwaksOptions
         {
-            Port = parley.SmtpPort, From = "bruno@newco.test", To = ["support@" + AliasDomain], StartTls = true,
+            Port = parley.SmtpPort,
+            From = "bruno@newco.test",
+            To = ["support@" + AliasDomain],
+            StartTls = true,
             Data = "From: Bruno <bruno@newco.test>\nTo: support@in.parley.test\nSubject: Over TLS\nMessage-ID: <tls1@newco.test>\n\nPrivate.\n",
         });
         output.WriteLine(swaks.Transcript);
@@ -100,6 +103,9 @@ public sealed class SmtpTlsEndToEndTests(ITestOutputHelper output)
 
     private static IEnumerable<string> Flatten(Exception e)
     {
-        for (Exception? x = e; x is not null; x = x.InnerException) yield return x.Message;
+        for (Exception? x = e; x is not null; x = x.InnerException)
+        {
+            yield return x.Message;
+        }
     }
 }

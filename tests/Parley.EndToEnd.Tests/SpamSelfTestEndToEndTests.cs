@@ -53,7 +53,9 @@ public sealed class SpamSelfTestEndToEndTests(ITestOutputHelper output)
             var contact = (await parley.PostAsync("/api/v1/contacts", new { name = "Ana Lima", email = "ana@customer.test" })).GetProperty("id").GetInt64();
             var template = (await parley.PostAsync("/api/v1/templates", new
             {
-                name = "Order shipped", recordType = "contact", subject = "Your order has shipped, {{ record.name }}",
+                name = "Order shipped",
+                recordType = "contact",
+                subject = "Your order has shipped, {{ record.name }}",
                 body = "Hello {{ record.name }},\n\nyour order left our warehouse today and should reach you within two days.\n\nKind regards,\nThe team",
             })).GetProperty("id").GetInt64();
 

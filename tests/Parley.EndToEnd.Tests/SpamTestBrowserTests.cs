@@ -35,7 +35,10 @@ public sealed class SpamTestBrowserTests(BrowserFixture browser)
 
         var sent = await Swaks.SendAsync(new SwaksOptions
         {
-            Port = parley.SmtpPort, From = "deals@spoof.test", To = [address], Helo = "mx.spoof.test",
+            Port = parley.SmtpPort,
+            From = "deals@spoof.test",
+            To = [address],
+            Helo = "mx.spoof.test",
             Headers = ["Subject: LAST CHANCE: 100% FREE GIFT!!!", "From: Deals <deals@spoof.test>"],
             Body = "Act now! Claim your prize at https://bit.ly/free-gift before it expires today.",
         });

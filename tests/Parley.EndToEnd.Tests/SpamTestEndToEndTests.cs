@@ -53,7 +53,11 @@ public sealed class SpamTestEndToEndTests(ITestOutputHelper output)
             $"<p><a href=\"http://links.newco.test:{links.Port}/missing\">paypal.com</a></p></body></html>\r\n";
         var sent = await Swaks.SendAsync(new SwaksOptions
         {
-            Port = parley.SmtpPort, From = "security@spoof.test", To = [spamTest.Address], Helo = "mx.spoof.test", Data = spam,
+            Port = parley.SmtpPort,
+            From = "security@spoof.test",
+            To = [spamTest.Address],
+            Helo = "mx.spoof.test",
+            Data = spam,
         });
         Assert.True(sent.ExitCode == 0, sent.Transcript);
         await SendSignedAsync(parley.SmtpPort, key, cleanTest.Address, links.Port);

@@ -1,6 +1,6 @@
-using Parley.Testing;
 using Microsoft.Playwright;
 using Parley.EndToEnd.Tests.Infrastructure;
+using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests;
 

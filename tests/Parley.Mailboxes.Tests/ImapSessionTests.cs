@@ -56,8 +56,14 @@ public sealed class ImapSessionTests : DovecotMailbox
             uint drop = 0, keep = 0;
             foreach (var uid in await inbox.SearchUnseenAsync(default))
             {
-                if (Encoding.ASCII.GetString(await inbox.DownloadAsync(uid, default)).Contains("drop@customer.test")) drop = uid;
-                else keep = uid;
+                if (Encoding.ASCII.GetString(await inbox.DownloadAsync(uid, default)).Contains("drop@customer.test"))
+                {
+                    drop = uid;
+                }
+                else
+                {
+                    keep = uid;
+                }
             }
             await inbox.MarkDeletedAsync(drop, default);
             Assert.Equal(2, Dovecot.MessageFiles(User).Count);

@@ -14,13 +14,13 @@ public static class DebianPython
     private static readonly ConcurrentDictionary<string, Task> Checked = new();
 
     /// <summary>Runs <paramref name="script"/> (from a temp file) to its end with <paramref name="input"/> on stdin; see <see cref="RequireAsync"/>.</summary>
-    public static async Task<ProcessResult> RunAsync(string script, IEnumerable<string> arguments, byte[] input, TimeSpan timeout, CancellationToken ct)
+    public static async Task<ProcessResult> RunAsync(string script, IEnumerable<string> arguments, byte[] input, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var scriptPath = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"parley-py-{Guid.NewGuid():N}.py");
-        await File.WriteAllTextAsync(scriptPath, script, ct).ConfigureAwait(false);
+        await File.WriteAllTextAsync(scriptPath, script, cancellationToken).ConfigureAwait(false);
         try
         {
-            return await PeerProcess.RunAsync(Path, ["-I", scriptPath, .. arguments], timeout, ct, input: input).ConfigureAwait(false);
+            return await PeerProcess.RunAsync(Path, ["-I", scriptPath, .. arguments], timeout, cancellationToken, input: input).ConfigureAwait(false);
         }
         finally
         {

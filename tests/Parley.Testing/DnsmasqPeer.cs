@@ -29,7 +29,7 @@ public sealed class DnsmasqPeer : IAsyncDisposable
     /// <param name="records">dnsmasq option lines, e.g. <c>mx-host=customer.test,mx.customer.test,10</c>, <c>host-record=mx.customer.test,127.0.0.1</c>.</param>
     /// <param name="localZones">Zones answered only from <paramref name="records"/>, e.g. "test".</param>
     /// <param name="port">A fixed port (e.g. 53, for peers that only use the system resolver); default: a free one.</param>
-    public static async Task<DnsmasqPeer> StartAsync(IEnumerable<string> records, IEnumerable<string>? localZones = null, CancellationToken ct = default, int? port = null)
+    public static async Task<DnsmasqPeer> StartAsync(IEnumerable<string> records, IEnumerable<string>? localZones = null, CancellationToken cancellationToken = default, int? port = null)
     {
         var binary = PeerBinaries.Find("dnsmasq", "dnsmasq-base");
         var directory = Directory.CreateTempSubdirectory("parley-dnsmasq-").FullName;
@@ -40,13 +40,13 @@ public sealed class DnsmasqPeer : IAsyncDisposable
         {
             var chosen = port ?? FreeUdpAndTcpPort();
             var config = Path.Combine(directory, "dnsmasq.conf");
-            await File.WriteAllLinesAsync(config, [$"port={chosen}", .. lines], ct).ConfigureAwait(false);
+            await File.WriteAllLinesAsync(config, [$"port={chosen}", .. lines], cancellationToken).ConfigureAwait(false);
             string[] arguments = ["-k", "--conf-file=" + config, "--pid-file", "--log-facility=" + Path.Combine(directory, "log"), .. PeerBinaries.RunningAsRoot ? ["--user=root"] : Array.Empty<string>()];
             var process = PeerProcess.Start(binary, arguments, TimeSpan.FromMinutes(10));
             try
             {
                 // dnsmasq binds UDP and TCP together; TCP accepting means it is answering.
-                await FreePort.WaitUntilListeningAsync(chosen, TimeSpan.FromSeconds(10), ct, () => !process.HasExited).ConfigureAwait(false);
+                await FreePort.WaitUntilListeningAsync(chosen, TimeSpan.FromSeconds(10), cancellationToken, () => !process.HasExited).ConfigureAwait(false);
                 return new DnsmasqPeer(process, directory, chosen);
             }
             catch (SocketException) when (attempt < 3 && port is null)

@@ -34,7 +34,7 @@ public sealed class DovecotPeer : IAsyncDisposable
 
     /// <param name="users">user name (e.g. "support@x.test") → password.</param>
     /// <param name="startTls">Offer STARTTLS with a fresh self-signed certificate (CN=localhost), made by openssl.</param>
-    public static async Task<DovecotPeer> StartAsync(IReadOnlyDictionary<string, string> users, CancellationToken ct = default, bool startTls = false)
+    public static async Task<DovecotPeer> StartAsync(IReadOnlyDictionary<string, string> users, CancellationToken cancellationToken = default, bool startTls = false)
     {
         var binary = PeerBinaries.Find("dovecot", "dovecot-imapd");
         var directory = Directory.CreateTempSubdirectory("parley-dovecot-").FullName;
@@ -45,7 +45,7 @@ public sealed class DovecotPeer : IAsyncDisposable
             File.SetUnixFileMode(directory, (UnixFileMode)0x1ED); // 0755: nobody must reach the homes
             File.SetUnixFileMode(home, (UnixFileMode)0x1FF);
         }
-        await File.WriteAllLinesAsync(Path.Combine(directory, "users"), users.Select(u => $"{u.Key}:{{PLAIN}}{u.Value}"), ct).ConfigureAwait(false);
+        await File.WriteAllLinesAsync(Path.Combine(directory, "users"), users.Select(u => $"{u.Key}:{{PLAIN}}{u.Value}"), cancellationToken).ConfigureAwait(false);
 
         var ssl = "ssl = no";
         if (startTls)
@@ -54,8 +54,12 @@ public sealed class DovecotPeer : IAsyncDisposable
             var made = await PeerProcess.RunAsync(openssl,
                 ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
                  "-keyout", Path.Combine(directory, "key.pem"), "-out", Path.Combine(directory, "cert.pem")],
-                TimeSpan.FromSeconds(30), ct).ConfigureAwait(false);
-            if (made.ExitCode != 0) throw new InvalidOperationException($"openssl could not make a test certificate: {made.StandardError}");
+                TimeSpan.FromSeconds(30), cancellationToken).ConfigureAwait(false);
+            if (made.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"openssl could not make a test certificate: {made.StandardError}");
+            }
+
             ssl = $"ssl = yes\nssl_cert = <{directory}/cert.pem\nssl_key = <{directory}/key.pem";
         }
 
@@ -102,14 +106,14 @@ public sealed class DovecotPeer : IAsyncDisposable
                     port = 0
                   }
                 }
-                """, ct).ConfigureAwait(false);
+                """, cancellationToken).ConfigureAwait(false);
             // -F: in the foreground, under PeerProcess's timeout, so it dies with the test host whatever happens.
             var process = PeerProcess.Start(binary, ["-F", "-c", config], TimeSpan.FromMinutes(10));
             var peer = new DovecotPeer(binary, directory, config, imap, pop3, process);
             try
             {
-                await FreePort.WaitUntilListeningAsync(imap, TimeSpan.FromSeconds(10), ct, () => !process.HasExited).ConfigureAwait(false);
-                await FreePort.WaitUntilListeningAsync(pop3, TimeSpan.FromSeconds(10), ct, () => !process.HasExited).ConfigureAwait(false);
+                await FreePort.WaitUntilListeningAsync(imap, TimeSpan.FromSeconds(10), cancellationToken, () => !process.HasExited).ConfigureAwait(false);
+                await FreePort.WaitUntilListeningAsync(pop3, TimeSpan.FromSeconds(10), cancellationToken, () => !process.HasExited).ConfigureAwait(false);
                 return peer;
             }
             catch (SocketException) when (attempt < 3)
@@ -154,14 +158,22 @@ public sealed class DovecotPeer : IAsyncDisposable
 
     private static void ChownNobody(string path)
     {
-        if (!PeerBinaries.RunningAsRoot) return;
+        if (!PeerBinaries.RunningAsRoot)
+        {
+            return;
+        }
+
         using var chown = PeerProcess.Start(PeerBinaries.Find("chown", "coreutils"), ["-R", "nobody:nogroup", path], TimeSpan.FromSeconds(10));
         chown.WaitForExitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).GetAwaiter().GetResult();
     }
 
     private async Task StopAsync()
     {
-        if (_stopped) return;
+        if (_stopped)
+        {
+            return;
+        }
+
         _stopped = true;
         try
         {

@@ -17,22 +17,22 @@ public static class Eventually
     private static readonly TimeSpan DefaultEvery = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Waits until <paramref name="condition"/> is true.</summary>
-    public static Task UntilAsync(Func<bool> condition, TimeSpan timeout, string because, TimeSpan? every = null, CancellationToken ct = default) =>
-        UntilAsync(() => Task.FromResult(condition()), ok => ok, timeout, because, every, ct);
+    public static Task UntilAsync(Func<bool> condition, TimeSpan timeout, string because, TimeSpan? every = null, CancellationToken cancellationToken = default) =>
+        UntilAsync(() => Task.FromResult(condition()), ok => ok, timeout, because, every, cancellationToken);
 
     /// <summary>Waits until <paramref name="condition"/> is true.</summary>
-    public static Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string because, TimeSpan? every = null, CancellationToken ct = default) =>
-        UntilAsync(condition, ok => ok, timeout, because, every, ct);
+    public static Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string because, TimeSpan? every = null, CancellationToken cancellationToken = default) =>
+        UntilAsync(condition, ok => ok, timeout, because, every, cancellationToken);
 
     /// <summary>Observes a value until <paramref name="until"/> accepts it, and returns that value.</summary>
-    public static Task<T> UntilAsync<T>(Func<T> observe, Func<T, bool> until, TimeSpan timeout, string because, TimeSpan? every = null, CancellationToken ct = default) =>
-        UntilAsync(() => Task.FromResult(observe()), until, timeout, because, every, ct);
+    public static Task<T> UntilAsync<T>(Func<T> observe, Func<T, bool> until, TimeSpan timeout, string because, TimeSpan? every = null, CancellationToken cancellationToken = default) =>
+        UntilAsync(() => Task.FromResult(observe()), until, timeout, because, every, cancellationToken);
 
     /// <summary>Observes a value until <paramref name="until"/> accepts it, and returns that value.</summary>
     /// <remarks>Preferred over the synchronous overload when a lambda fits both (e.g. <c>x => x is not null</c>).</remarks>
     /// <exception cref="TimeoutException">Past <paramref name="timeout"/>, naming <paramref name="because"/> and the last value seen.</exception>
     [OverloadResolutionPriority(1)]
-    public static async Task<T> UntilAsync<T>(Func<Task<T>> observe, Func<T, bool> until, TimeSpan timeout, string because, TimeSpan? every = null, CancellationToken ct = default)
+    public static async Task<T> UntilAsync<T>(Func<Task<T>> observe, Func<T, bool> until, TimeSpan timeout, string because, TimeSpan? every = null, CancellationToken cancellationToken = default)
     {
         var clock = Stopwatch.StartNew();
         while (true)
@@ -49,7 +49,7 @@ public static class Eventually
                     $"Waited {timeout.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s for: {because}. Last seen: {Describe(value)}");
             }
 
-            await Task.Delay(every ?? DefaultEvery, ct).ConfigureAwait(false);
+            await Task.Delay(every ?? DefaultEvery, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -22,7 +22,7 @@ public static class FreePort
     /// <see cref="SocketException"/> when nothing does in time, or when the peer stops running first (it could
     /// not bind: the caller may try another port).
     /// </summary>
-    public static async Task WaitUntilListeningAsync(int port, TimeSpan timeout, CancellationToken ct, Func<bool>? stillRunning = null)
+    public static async Task WaitUntilListeningAsync(int port, TimeSpan timeout, CancellationToken cancellationToken, Func<bool>? stillRunning = null)
     {
         SocketException? refused = null;
         var listening = false;
@@ -33,7 +33,7 @@ public static class FreePort
                 try
                 {
                     using var client = new TcpClient();
-                    await client.ConnectAsync(IPAddress.Loopback, port, ct).ConfigureAwait(false);
+                    await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken).ConfigureAwait(false);
                     return true;
                 }
                 catch (SocketException e)
@@ -41,7 +41,7 @@ public static class FreePort
                     refused = e;
                     return false;
                 }
-            }, up => up || !(stillRunning?.Invoke() ?? true), timeout, $"a peer listens on 127.0.0.1:{port}", TimeSpan.FromMilliseconds(25), ct)
+            }, up => up || !(stillRunning?.Invoke() ?? true), timeout, $"a peer listens on 127.0.0.1:{port}", TimeSpan.FromMilliseconds(25), cancellationToken)
                 .ConfigureAwait(false);
         }
         catch (TimeoutException) when (refused is not null)
@@ -58,20 +58,20 @@ public static class FreePort
     /// Waits until nothing accepts connections on 127.0.0.1:<paramref name="port"/> any more: a killed peer's listening
     /// socket can outlive the kill by a moment, and a probe would otherwise find the old process instead of its successor.
     /// </summary>
-    public static Task WaitUntilClosedAsync(int port, TimeSpan timeout, CancellationToken ct) =>
+    public static Task WaitUntilClosedAsync(int port, TimeSpan timeout, CancellationToken cancellationToken) =>
         Eventually.UntilAsync(async () =>
         {
             try
             {
                 using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port, ct).ConfigureAwait(false);
+                await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken).ConfigureAwait(false);
                 return false;
             }
             catch (SocketException)
             {
                 return true;
             }
-        }, timeout, $"127.0.0.1:{port} stops accepting connections after its peer was stopped", TimeSpan.FromMilliseconds(25), ct);
+        }, timeout, $"127.0.0.1:{port} stops accepting connections after its peer was stopped", TimeSpan.FromMilliseconds(25), cancellationToken);
 
     /// <summary>A loopback port nothing listens on (for connection-refused tests).</summary>
     public static int GetClosed() => Get();

@@ -95,23 +95,23 @@ public sealed class PeerProcess : IAsyncDisposable, IDisposable
 
     /// <summary>Runs a command to its end; kills it and throws <see cref="TimeoutException"/> past <paramref name="timeout"/>.</summary>
     /// <param name="input">Written to its standard input, which is then closed (an empty pipe when null: nothing waits for a terminal).</param>
-    public static async Task<ProcessResult> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout, CancellationToken ct,
+    public static async Task<ProcessResult> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout, CancellationToken cancellationToken,
         string? workingDirectory = null, byte[]? input = null, IReadOnlyDictionary<string, string?>? environment = null)
     {
         await using var peer = Start(fileName, arguments, timeout + TimeSpan.FromSeconds(5), workingDirectory, environment);
         // Written while waiting, so a peer that neither reads nor exits still meets the timeout (the kill ends the write).
-        var writing = peer.WriteInputAndCloseAsync(input ?? [], ct);
-        var (exitCode, elapsed) = await peer.WaitForExitAsync(timeout, ct).ConfigureAwait(false);
+        var writing = peer.WriteInputAndCloseAsync(input ?? [], cancellationToken);
+        var (exitCode, elapsed) = await peer.WaitForExitAsync(timeout, cancellationToken).ConfigureAwait(false);
         await writing.ConfigureAwait(false);
         return new ProcessResult(exitCode, peer.StandardOutput, peer.StandardError, elapsed);
     }
 
     /// <summary>Writes <paramref name="input"/> to standard input and closes it (end of file), as a pipe from an MTA does.</summary>
-    public async Task WriteInputAndCloseAsync(byte[] input, CancellationToken ct)
+    public async Task WriteInputAndCloseAsync(byte[] input, CancellationToken cancellationToken)
     {
         try
         {
-            await _process.StandardInput.BaseStream.WriteAsync(input, ct).ConfigureAwait(false);
+            await _process.StandardInput.BaseStream.WriteAsync(input, cancellationToken).ConfigureAwait(false);
             _process.StandardInput.Close();
         }
         catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException)
@@ -120,15 +120,15 @@ public sealed class PeerProcess : IAsyncDisposable, IDisposable
         }
     }
 
-    public async Task<(int ExitCode, TimeSpan Elapsed)> WaitForExitAsync(TimeSpan timeout, CancellationToken ct)
+    public async Task<(int ExitCode, TimeSpan Elapsed)> WaitForExitAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(timeout);
         try
         {
             await _process.WaitForExitAsync(limit.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             Kill();
             throw new TimeoutException(

@@ -38,18 +38,21 @@ public sealed class PlainAuthRelay : IAsyncDisposable
     {
         get
         {
-            lock (_received) return Encoding.UTF8.GetString(_received.ToArray());
+            lock (_received)
+            {
+                return Encoding.UTF8.GetString(_received.ToArray());
+            }
         }
     }
 
-    private async Task AcceptAsync(CancellationToken ct)
+    private async Task AcceptAsync(CancellationToken cancellationToken)
     {
-        while (!ct.IsCancellationRequested)
+        while (!cancellationToken.IsCancellationRequested)
         {
             TcpClient client;
             try
             {
-                client = await _listener.AcceptTcpClientAsync(ct);
+                client = await _listener.AcceptTcpClientAsync(cancellationToken);
             }
             catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
             {
@@ -60,7 +63,7 @@ public sealed class PlainAuthRelay : IAsyncDisposable
             {
                 try
                 {
-                    await ServeAsync(client.GetStream(), ct);
+                    await ServeAsync(client.GetStream(), cancellationToken);
                 }
                 catch (Exception e) when (e is IOException or OperationCanceledException or SocketException)
                 {
@@ -70,9 +73,9 @@ public sealed class PlainAuthRelay : IAsyncDisposable
         }
     }
 
-    private async Task ServeAsync(NetworkStream stream, CancellationToken ct)
+    private async Task ServeAsync(NetworkStream stream, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(30));
         var reader = new StreamReader(new Recording(stream, _received), Encoding.ASCII);
         var writer = new StreamWriter(stream, Encoding.ASCII) { NewLine = "\r\n", AutoFlush = true };
@@ -147,7 +150,11 @@ public sealed class PlainAuthRelay : IAsyncDisposable
 
         private int Keep(ReadOnlySpan<byte> bytes)
         {
-            lock (capture) capture.Write(bytes);
+            lock (capture)
+            {
+                capture.Write(bytes);
+            }
+
             return bytes.Length;
         }
 

@@ -34,7 +34,7 @@ public sealed partial class PostgresPeer : IAsyncDisposable
     public string ConnectionStringFor(string database) =>
         $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=false";
 
-    public static async Task<PostgresPeer> StartAsync(CancellationToken ct = default)
+    public static async Task<PostgresPeer> StartAsync(CancellationToken cancellationToken = default)
     {
         var binDirectory = FindBinDirectory();
         var baseDirectory = Directory.CreateTempSubdirectory("parley-pg-").FullName;
@@ -43,12 +43,12 @@ public sealed partial class PostgresPeer : IAsyncDisposable
             if (PeerBinaries.RunningAsRoot)
             {
                 // initdb and postgres refuse to run as root: the cluster belongs to the postgres user.
-                await RunCheckedAsync(PeerBinaries.Find("chown", "coreutils"), ["postgres:postgres", baseDirectory], ct).ConfigureAwait(false);
+                await RunCheckedAsync(PeerBinaries.Find("chown", "coreutils"), ["postgres:postgres", baseDirectory], cancellationToken).ConfigureAwait(false);
             }
 
             var data = Path.Combine(baseDirectory, "data");
             await RunAsPostgresAsync(Path.Combine(binDirectory, "initdb"),
-                ["-D", data, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync", "--no-instructions"], ct).ConfigureAwait(false);
+                ["-D", data, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync", "--no-instructions"], cancellationToken).ConfigureAwait(false);
 
             var port = FreePort.Get();
             var peer = new PostgresPeer(binDirectory, baseDirectory, port);
@@ -57,7 +57,7 @@ public sealed partial class PostgresPeer : IAsyncDisposable
                 "-D", data, "-l", peer.LogFile, "-w", "-t", "60",
                 "-o", $"-k {baseDirectory} -p {port} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
                 "start",
-            ], ct).ConfigureAwait(false);
+            ], cancellationToken).ConfigureAwait(false);
             return peer;
         }
         catch
@@ -68,7 +68,7 @@ public sealed partial class PostgresPeer : IAsyncDisposable
     }
 
     /// <summary>Creates a database (a copy of <paramref name="template"/> when given) and returns its connection string.</summary>
-    public async Task<string> CreateDatabaseAsync(string name, CancellationToken ct = default, string? template = null)
+    public async Task<string> CreateDatabaseAsync(string name, CancellationToken cancellationToken = default, string? template = null)
     {
         if (!DatabaseName().IsMatch(name))
         {
@@ -77,7 +77,7 @@ public sealed partial class PostgresPeer : IAsyncDisposable
 
         string[] copy = template is null ? [] : ["-T", template];
         await RunCheckedAsync(Path.Combine(_binDirectory, "createdb"),
-            ["-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", "postgres", .. copy, name], ct).ConfigureAwait(false);
+            ["-h", "127.0.0.1", "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", "postgres", .. copy, name], cancellationToken).ConfigureAwait(false);
         return ConnectionStringFor(name);
     }
 
@@ -130,14 +130,14 @@ public sealed partial class PostgresPeer : IAsyncDisposable
             : Path.GetDirectoryName(PeerBinaries.Find("initdb", "postgresql"))!;
     }
 
-    private static Task RunAsPostgresAsync(string binary, IReadOnlyList<string> arguments, CancellationToken ct) =>
+    private static Task RunAsPostgresAsync(string binary, IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
         PeerBinaries.RunningAsRoot
-            ? RunCheckedAsync(PeerBinaries.Find("runuser", "util-linux"), ["-u", "postgres", "--", binary, .. arguments], ct)
-            : RunCheckedAsync(binary, arguments, ct);
+            ? RunCheckedAsync(PeerBinaries.Find("runuser", "util-linux"), ["-u", "postgres", "--", binary, .. arguments], cancellationToken)
+            : RunCheckedAsync(binary, arguments, cancellationToken);
 
-    private static async Task RunCheckedAsync(string binary, IReadOnlyList<string> arguments, CancellationToken ct)
+    private static async Task RunCheckedAsync(string binary, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
-        var result = await PeerProcess.RunAsync(binary, arguments, CommandTimeout, ct, workingDirectory: "/").ConfigureAwait(false);
+        var result = await PeerProcess.RunAsync(binary, arguments, CommandTimeout, cancellationToken, workingDirectory: "/").ConfigureAwait(false);
         if (result.ExitCode != 0)
         {
             throw new InvalidOperationException(

@@ -45,8 +45,14 @@ public static class PyDkim
     {
         var request = new JsonObject
         {
-            ["op"] = "sign", ["message"] = Convert.ToBase64String(message), ["domain"] = domain, ["selector"] = selector,
-            ["key"] = key, ["algorithm"] = algorithm, ["canon"] = canonicalization, ["headers"] = new JsonArray(headers.Select(h => (JsonNode)h!).ToArray()),
+            ["op"] = "sign",
+            ["message"] = Convert.ToBase64String(message),
+            ["domain"] = domain,
+            ["selector"] = selector,
+            ["key"] = key,
+            ["algorithm"] = algorithm,
+            ["canon"] = canonicalization,
+            ["headers"] = new JsonArray(headers.Select(h => (JsonNode)h!).ToArray()),
         };
         var answer = (await RunAsync([request], cancellationToken).ConfigureAwait(false))[0];
         var signature = answer["signature"]!.GetValue<string>().Replace("\r\n", "\n", StringComparison.Ordinal).Replace("\n", "\r\n", StringComparison.Ordinal);

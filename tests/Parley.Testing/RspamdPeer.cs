@@ -21,21 +21,21 @@ public sealed class RspamdPeer : IAsyncDisposable
     public string Log => File.Exists(Path.Combine(_directory, "rspamd.log")) ? File.ReadAllText(Path.Combine(_directory, "rspamd.log")) : _process.StandardError;
 
     /// <param name="dns">The DNS server rspamd asks, HOST:PORT (a <see cref="DnsmasqPeer"/>).</param>
-    public static async Task<RspamdPeer> StartAsync(string dns, CancellationToken ct = default)
+    public static async Task<RspamdPeer> StartAsync(string dns, CancellationToken cancellationToken = default)
     {
         var binary = PeerBinaries.Find("rspamd", "rspamd");
         var directory = Directory.CreateTempSubdirectory("parley-rspamd-").FullName;
         var overrides = Directory.CreateDirectory(Path.Combine(directory, "local", "override.d")).FullName;
         int normal = FreePort.Get(), controller = FreePort.Get(), proxy = FreePort.Get();
         // LOCAL_CONFDIR is ours: the system's /etc/rspamd stays as it is, and these override its sockets and resolver.
-        await File.WriteAllTextAsync(Path.Combine(overrides, "worker-normal.inc"), $"bind_socket = \"127.0.0.1:{normal}\";\ncount = 1;\n", ct).ConfigureAwait(false);
-        await File.WriteAllTextAsync(Path.Combine(overrides, "worker-controller.inc"), $"bind_socket = \"127.0.0.1:{controller}\";\ncount = 1;\n", ct).ConfigureAwait(false);
-        await File.WriteAllTextAsync(Path.Combine(overrides, "worker-proxy.inc"), $"bind_socket = \"127.0.0.1:{proxy}\";\ncount = 1;\n", ct).ConfigureAwait(false);
-        await File.WriteAllTextAsync(Path.Combine(overrides, "options.inc"), $"dns {{ nameserver = [\"{dns}\"]; }}\n", ct).ConfigureAwait(false);
+        await File.WriteAllTextAsync(Path.Combine(overrides, "worker-normal.inc"), $"bind_socket = \"127.0.0.1:{normal}\";\ncount = 1;\n", cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(Path.Combine(overrides, "worker-controller.inc"), $"bind_socket = \"127.0.0.1:{controller}\";\ncount = 1;\n", cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(Path.Combine(overrides, "worker-proxy.inc"), $"bind_socket = \"127.0.0.1:{proxy}\";\ncount = 1;\n", cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(Path.Combine(overrides, "options.inc"), $"dns {{ nameserver = [\"{dns}\"]; }}\n", cancellationToken).ConfigureAwait(false);
         List<string> arguments = ["-f", "-c", "/etc/rspamd/rspamd.conf", $"--var=DBDIR={directory}", $"--var=RUNDIR={directory}", $"--var=LOGDIR={directory}", $"--var=LOCAL_CONFDIR={Path.Combine(directory, "local")}"];
         if (PeerBinaries.RunningAsRoot)
         {
-            var chown = await PeerProcess.RunAsync(PeerBinaries.Find("chown", "coreutils"), ["-R", "_rspamd:_rspamd", directory], TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
+            var chown = await PeerProcess.RunAsync(PeerBinaries.Find("chown", "coreutils"), ["-R", "_rspamd:_rspamd", directory], TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
             if (chown.ExitCode != 0)
             {
                 throw new InvalidOperationException($"chown _rspamd failed (is the rspamd package installed?): {chown.StandardError}");
@@ -47,7 +47,7 @@ public sealed class RspamdPeer : IAsyncDisposable
         var process = PeerProcess.Start(binary, arguments, TimeSpan.FromMinutes(15));
         try
         {
-            await FreePort.WaitUntilListeningAsync(normal, TimeSpan.FromSeconds(120), ct, () => !process.HasExited).ConfigureAwait(false);
+            await FreePort.WaitUntilListeningAsync(normal, TimeSpan.FromSeconds(120), cancellationToken, () => !process.HasExited).ConfigureAwait(false);
             return new RspamdPeer(process, directory, normal);
         }
         catch (Exception e)

@@ -57,7 +57,7 @@ public sealed class SmtpSinkPeer : IAsyncDisposable
     /// <summary>What smtp-sink said on stderr (its errors, and the -v log if asked for).</summary>
     public string Log => _previousLog + _process.StandardError + _process.StandardOutput;
 
-    public static async Task<SmtpSinkPeer> StartAsync(SmtpSinkOptions? options = null, CancellationToken ct = default)
+    public static async Task<SmtpSinkPeer> StartAsync(SmtpSinkOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new SmtpSinkOptions();
         var binary = PeerBinaries.Find("smtp-sink", "postfix");
@@ -87,7 +87,7 @@ public sealed class SmtpSinkPeer : IAsyncDisposable
             var process = Launch(binary, arguments, directory, port, options.MaxLifetime);
             try
             {
-                await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(10), ct, () => !process.HasExited).ConfigureAwait(false);
+                await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(10), cancellationToken, () => !process.HasExited).ConfigureAwait(false);
                 return new SmtpSinkPeer(process, port, directory, binary, arguments, options.MaxLifetime);
             }
             catch (Exception ex) when (ex is System.Net.Sockets.SocketException && attempt < 3)
@@ -108,17 +108,17 @@ public sealed class SmtpSinkPeer : IAsyncDisposable
     /// Kills smtp-sink (every open session drops without a reply, as when a relay restarts) and starts it again on
     /// the same port and dump directory.
     /// </summary>
-    public async Task RestartAsync(CancellationToken ct = default)
+    public async Task RestartAsync(CancellationToken cancellationToken = default)
     {
         await _process.DisposeAsync().ConfigureAwait(false);
-        await FreePort.WaitUntilClosedAsync(Port, TimeSpan.FromSeconds(5), ct).ConfigureAwait(false);
+        await FreePort.WaitUntilClosedAsync(Port, TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
         _previousLog = Log;
         for (var attempt = 1; ; attempt++)
         {
             var process = Launch(_binary, _arguments, DumpDirectory, Port, _maxLifetime);
             try
             {
-                await FreePort.WaitUntilListeningAsync(Port, TimeSpan.FromSeconds(5), ct, () => !process.HasExited).ConfigureAwait(false);
+                await FreePort.WaitUntilListeningAsync(Port, TimeSpan.FromSeconds(5), cancellationToken, () => !process.HasExited).ConfigureAwait(false);
                 _process = process;
                 return;
             }
@@ -126,7 +126,7 @@ public sealed class SmtpSinkPeer : IAsyncDisposable
             {
                 // The port may still be held for a moment by the killed process.
                 await process.DisposeAsync().ConfigureAwait(false);
-                await Task.Delay(200, ct).ConfigureAwait(false);
+                await Task.Delay(200, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -154,7 +154,7 @@ public sealed class SmtpSinkPeer : IAsyncDisposable
     /// Waits until at least <paramref name="count"/> messages were dumped and their files stopped growing
     /// (smtp-sink may still be writing after its reply); fails naming what arrived when they do not.
     /// </summary>
-    public Task<IReadOnlyList<SinkMessage>> WaitForMessagesAsync(int count, TimeSpan timeout, CancellationToken ct = default)
+    public Task<IReadOnlyList<SinkMessage>> WaitForMessagesAsync(int count, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         IReadOnlyList<SinkMessage> previous = [];
         return Eventually.UntilAsync(ReadMessages, messages =>
@@ -163,7 +163,7 @@ public sealed class SmtpSinkPeer : IAsyncDisposable
             var stable = messages.Count == previous.Count && messages.Zip(previous).All(p => p.First.RawDump.Length == p.Second.RawDump.Length);
             previous = messages;
             return messages.Count >= count && stable;
-        }, timeout, $"{count} messages reach smtp-sink", TimeSpan.FromMilliseconds(25), ct);
+        }, timeout, $"{count} messages reach smtp-sink", TimeSpan.FromMilliseconds(25), cancellationToken);
     }
 
     public async ValueTask DisposeAsync()

@@ -35,7 +35,7 @@ public sealed record SmtpSourceResult(int Acknowledged, int ExitCode, TimeSpan E
 /// <summary>postfix's smtp-source load generator, pointed at 127.0.0.1. Use it for load and crash tests of the listener.</summary>
 public static class SmtpSourcePeer
 {
-    public static async Task<SmtpSourceResult> RunAsync(int port, SmtpSourceOptions? options = null, CancellationToken ct = default)
+    public static async Task<SmtpSourceResult> RunAsync(int port, SmtpSourceOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new SmtpSourceOptions();
         var binary = PeerBinaries.Find("smtp-source", "postfix");
@@ -51,7 +51,7 @@ public static class SmtpSourcePeer
             .. options.ExtraArguments,
             $"127.0.0.1:{port}",
         ];
-        var result = await PeerProcess.RunAsync(binary, arguments, options.Timeout, ct).ConfigureAwait(false);
+        var result = await PeerProcess.RunAsync(binary, arguments, options.Timeout, cancellationToken).ConfigureAwait(false);
         return new SmtpSourceResult(LastCount(result.StandardOutput), result.ExitCode, result.Elapsed, result.StandardOutput, result.StandardError);
     }
 

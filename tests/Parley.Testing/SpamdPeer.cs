@@ -19,7 +19,7 @@ public sealed class SpamdPeer : IAsyncDisposable
     /// <summary>spamd's log (its standard error).</summary>
     public string Log => _process.StandardError;
 
-    public static async Task<SpamdPeer> StartAsync(CancellationToken ct = default)
+    public static async Task<SpamdPeer> StartAsync(CancellationToken cancellationToken = default)
     {
         var binary = PeerBinaries.Find("spamd", "spamd");
         var directory = Directory.CreateTempSubdirectory("parley-spamd-").FullName;
@@ -28,7 +28,7 @@ public sealed class SpamdPeer : IAsyncDisposable
         var process = PeerProcess.Start(binary, arguments, TimeSpan.FromMinutes(10));
         try
         {
-            await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(60), ct, () => !process.HasExited).ConfigureAwait(false);
+            await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(60), cancellationToken, () => !process.HasExited).ConfigureAwait(false);
             return new SpamdPeer(process, directory, port);
         }
         catch (Exception e)

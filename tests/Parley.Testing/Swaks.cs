@@ -45,7 +45,7 @@ public sealed record SwaksResult(int ExitCode, string Transcript);
 /// <summary>The swaks SMTP client as a real peer. Use it to talk to Parley's listener as a sending MTA does, with its transcript.</summary>
 public static class Swaks
 {
-    public static async Task<SwaksResult> SendAsync(SwaksOptions options, CancellationToken ct = default)
+    public static async Task<SwaksResult> SendAsync(SwaksOptions options, CancellationToken cancellationToken = default)
     {
         var binary = PeerBinaries.Find("swaks", "swaks");
         var arguments = new List<string>
@@ -87,7 +87,7 @@ public static class Swaks
         }
 
         arguments.AddRange(options.ExtraArguments);
-        var result = await PeerProcess.RunAsync(binary, arguments, options.Timeout + TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
+        var result = await PeerProcess.RunAsync(binary, arguments, options.Timeout + TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
         return new SwaksResult(result.ExitCode, result.StandardOutput + result.StandardError);
     }
 }

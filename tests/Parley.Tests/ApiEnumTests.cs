@@ -1,15 +1,15 @@
 using System.Net;
 using System.Net.Http.Json;
 using Parley.Api;
+using Parley.Core.Aliases;
 using Parley.Core.Chatter;
 using Parley.Core.Domains;
 using Parley.Core.Fetch;
 using Parley.Core.Identity;
 using Parley.Core.Inbound;
 using Parley.Core.Outbox;
-using Parley.Smtp.Delivery;
 using Parley.Core.Suppression;
-using Parley.Core.Aliases;
+using Parley.Smtp.Delivery;
 using Parley.Tests.Fixtures;
 
 namespace Parley.Tests;

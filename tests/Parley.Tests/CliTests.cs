@@ -92,7 +92,10 @@ public sealed class CliTests
         var dataDir = ParleyHost.NewDataDir();
         string[] listen = option == "--smtp-listen" ? [] : ["--smtp-listen", "127.0.0.1:0"];
         var (exit, stdout, stderr) = await RunParleyAsync(["serve", "--data-dir", dataDir, "--urls", "http://127.0.0.1:0", .. listen, option, value]);
-        if (Directory.Exists(dataDir)) Directory.Delete(dataDir, recursive: true);
+        if (Directory.Exists(dataDir))
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
 
         Assert.True(exit == 78, $"exit {exit}: {stdout} {stderr}");
         Assert.StartsWith("parley serve: " + expected, stderr.Trim());

@@ -8,7 +8,11 @@ public sealed class DeployUnitTests
     private static string UnitPath()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Parley.slnx"))) dir = dir.Parent;
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Parley.slnx")))
+        {
+            dir = dir.Parent;
+        }
+
         return Path.Combine(dir?.FullName ?? throw new InvalidOperationException("Parley.slnx not found"), "deploy", "parley.service");
     }
 

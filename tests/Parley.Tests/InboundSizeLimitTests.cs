@@ -1,4 +1,3 @@
-using Parley.Testing;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -9,6 +8,7 @@ using Microsoft.Extensions.Options;
 using Parley.Core.Data;
 using Parley.Core.Identity;
 using Parley.Smtp.Listener;
+using Parley.Testing;
 using Parley.Tests.Fixtures;
 
 namespace Parley.Tests;
@@ -121,7 +121,11 @@ public sealed class InboundSizeLimitTests : IAsyncLifetime
         while (text.Length < size)
         {
             var line = Math.Min(78, size - text.Length);
-            if (size - text.Length - line == 1) line--; // never leave one byte: the last line needs room for its CRLF
+            if (size - text.Length - line == 1)
+            {
+                line--; // never leave one byte: the last line needs room for its CRLF
+            }
+
             text.Append('a', line - 2).Append("\r\n");
         }
         var bytes = Encoding.ASCII.GetBytes(text.ToString());

@@ -113,10 +113,10 @@ public sealed class RecipientPolicyTests : IAsyncLifetime
     /// <summary>A special inbox with the test-* addresses, as the spam-test inbox has its own.</summary>
     private sealed class TestInbox : IInboundMailbox
     {
-        public ValueTask<bool> HasAddressAsync(string localPart, CancellationToken ct) => ValueTask.FromResult(localPart.StartsWith("test-", StringComparison.Ordinal));
+        public ValueTask<bool> HasAddressAsync(string localPart, CancellationToken cancellationToken) => ValueTask.FromResult(localPart.StartsWith("test-", StringComparison.Ordinal));
 
         public Task<InboxOutcome?> TryTakeAsync(InboundMessage inbound, MimeKit.MimeMessage message, IReadOnlyList<string> recipients, RouteContext context,
-            CancellationToken ct) =>
+            CancellationToken cancellationToken) =>
             Task.FromResult<InboxOutcome?>(null);
     }
 }

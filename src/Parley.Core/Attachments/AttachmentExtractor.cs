@@ -18,11 +18,27 @@ public static class AttachmentExtractor
         foreach (var entity in message.BodyParts)
         {
             index++;
-            if (found.Count >= MaxPerMessage) break;
-            if (entity is not MimePart part) continue;
+            if (found.Count >= MaxPerMessage)
+            {
+                break;
+            }
+
+            if (entity is not MimePart part)
+            {
+                continue;
+            }
+
             var inline = !part.IsAttachment && part.ContentId is { Length: > 0 };
-            if (!part.IsAttachment && !inline) continue;
-            if (!part.IsAttachment && part is TextPart) continue;
+            if (!part.IsAttachment && !inline)
+            {
+                continue;
+            }
+
+            if (!part.IsAttachment && part is TextPart)
+            {
+                continue;
+            }
+
             found.Add(new MessageAttachment
             {
                 ChatterMessageId = chatterMessageId,
@@ -39,13 +55,17 @@ public static class AttachmentExtractor
     }
 
     /// <summary>The decoded bytes of the part at <paramref name="partIndex"/>, or null when the raw message has no such part.</summary>
-    public static async Task<byte[]?> ReadAsync(byte[] raw, int partIndex, CancellationToken ct)
+    public static async Task<byte[]?> ReadAsync(byte[] raw, int partIndex, CancellationToken cancellationToken)
     {
         using var stream = new MemoryStream(raw, writable: false);
-        var message = await MimeMessage.LoadAsync(stream, ct);
-        if (message.BodyParts.Skip(partIndex).FirstOrDefault() is not MimePart { Content: { } content }) return null;
+        var message = await MimeMessage.LoadAsync(stream, cancellationToken);
+        if (message.BodyParts.Skip(partIndex).FirstOrDefault() is not MimePart { Content: { } content })
+        {
+            return null;
+        }
+
         using var output = new MemoryStream();
-        await content.DecodeToAsync(output, ct);
+        await content.DecodeToAsync(output, cancellationToken);
         return output.ToArray();
     }
 
@@ -59,8 +79,13 @@ public static class AttachmentExtractor
         {
             var ext = mimeType.ToLowerInvariant() switch
             {
-                "image/png" => ".png", "image/jpeg" => ".jpg", "image/gif" => ".gif", "application/pdf" => ".pdf",
-                "text/plain" => ".txt", "message/rfc822" => ".eml", _ => ".bin",
+                "image/png" => ".png",
+                "image/jpeg" => ".jpg",
+                "image/gif" => ".gif",
+                "application/pdf" => ".pdf",
+                "text/plain" => ".txt",
+                "message/rfc822" => ".eml",
+                _ => ".bin",
             };
             clean = $"attachment-{index}{ext}";
         }
@@ -77,7 +102,9 @@ public static class AttachmentExtractor
         try
         {
             if (part.Content?.Stream is { CanSeek: true } s)
+            {
                 return part.ContentTransferEncoding == ContentEncoding.Base64 ? s.Length * 3 / 4 : s.Length;
+            }
         }
         catch (NotSupportedException) { }
         return 0;

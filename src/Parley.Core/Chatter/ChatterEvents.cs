@@ -19,14 +19,24 @@ public sealed class ChatterEvents
         _subscribers.GetOrAdd(record, _ => new()).TryAdd(channel, 0);
         return new ChatterSubscription(channel.Reader, () =>
         {
-            if (_subscribers.TryGetValue(record, out var set)) set.TryRemove(channel, out _);
+            if (_subscribers.TryGetValue(record, out var set))
+            {
+                set.TryRemove(channel, out _);
+            }
         });
     }
 
     public void Publish(RecordRef record, long messageId)
     {
-        if (!_subscribers.TryGetValue(record, out var set)) return;
-        foreach (var channel in set.Keys) channel.Writer.TryWrite(messageId);
+        if (!_subscribers.TryGetValue(record, out var set))
+        {
+            return;
+        }
+
+        foreach (var channel in set.Keys)
+        {
+            channel.Writer.TryWrite(messageId);
+        }
     }
 }
 

@@ -15,13 +15,13 @@ public sealed class EmailStager(ParleyDbContext db, ReplyAddressProvider replyAd
 {
     public async Task<ChatterMessage> StageAsync(
         RecordView view, string subject, string body, ActingUser user, string aliasDomain,
-        IReadOnlyList<KeyValuePair<string, string>>? extraHeaders, CancellationToken ct, bool threadOnLastReply = true) =>
-        (await StageEmailAsync(view, subject, body, user, aliasDomain, extraHeaders, null, ct, threadOnLastReply)).Message;
+        IReadOnlyList<KeyValuePair<string, string>>? extraHeaders, CancellationToken cancellationToken, bool threadOnLastReply = true) =>
+        (await StageEmailAsync(view, subject, body, user, aliasDomain, extraHeaders, null, cancellationToken, threadOnLastReply)).Message;
 
     /// <summary>As <see cref="StageAsync"/>, with recipients and files of the email's own; gives the whole staged email.</summary>
     public async Task<StagedEmail> StageEmailAsync(
         RecordView view, string subject, string body, ActingUser user, string aliasDomain,
-        IReadOnlyList<KeyValuePair<string, string>>? extraHeaders, EmailParts? parts, CancellationToken ct, bool threadOnLastReply = true)
+        IReadOnlyList<KeyValuePair<string, string>>? extraHeaders, EmailParts? parts, CancellationToken cancellationToken, bool threadOnLastReply = true)
     {
         var record = view.Ref;
         var now = clock.GetUtcNow();
@@ -29,8 +29,8 @@ public sealed class EmailStager(ParleyDbContext db, ReplyAddressProvider replyAd
         // a mailing is a new conversation and skips the look-up.
         var lastInbound = !threadOnLastReply ? null : await db.Messages.AsNoTracking()
             .Where(m => m.RecordType == record.Type && m.RecordId == record.Id && m.Direction == MessageDirection.In && m.MessageId != null)
-            .OrderByDescending(m => m.Id).Select(m => m.MessageId).FirstOrDefaultAsync(ct);
-        var email = Build(view, subject, body, user, aliasDomain, await replyAddresses.ForAsync(record, aliasDomain, ct), lastInbound, extraHeaders, now, parts);
+            .OrderByDescending(m => m.Id).Select(m => m.MessageId).FirstOrDefaultAsync(cancellationToken);
+        var email = Build(view, subject, body, user, aliasDomain, await replyAddresses.ForAsync(record, aliasDomain, cancellationToken), lastInbound, extraHeaders, now, parts);
         Add(email);
         return email;
     }
@@ -50,15 +50,28 @@ public sealed class EmailStager(ParleyDbContext db, ReplyAddressProvider replyAd
         var mime = MimeComposer.Compose(new OutboundEmail(
             user.Name, user.Email, toName, to[0], replyTo, subject, body, messageId, inReplyTo, now)
         {
-            ExtraHeaders = extraHeaders ?? [], MoreTo = to.Skip(1).ToList(), Cc = parts?.Cc ?? [], Attachments = parts?.Attachments ?? [],
+            ExtraHeaders = extraHeaders ?? [],
+            MoreTo = to.Skip(1).ToList(),
+            Cc = parts?.Cc ?? [],
+            Attachments = parts?.Attachments ?? [],
         });
         var message = new ChatterMessage
         {
-            RecordType = record.Type, RecordId = record.Id, Kind = MessageKind.Email, Direction = MessageDirection.Out,
-            AuthorUserId = user.Id, AuthorName = user.Name, From = mime.From.ToString(),
+            RecordType = record.Type,
+            RecordId = record.Id,
+            Kind = MessageKind.Email,
+            Direction = MessageDirection.Out,
+            AuthorUserId = user.Id,
+            AuthorName = user.Name,
+            From = mime.From.ToString(),
             To = string.Join(", ", to) + (parts is { Cc.Count: > 0 } ? "; cc " + string.Join(", ", parts.Cc) : ""),
-            Subject = subject, BodyText = mime.TextBody ?? "", BodyHtml = mime.HtmlBody,
-            MessageId = messageId, InReplyTo = inReplyTo, State = DeliveryState.Queued, CreatedAt = now,
+            Subject = subject,
+            BodyText = mime.TextBody ?? "",
+            BodyHtml = mime.HtmlBody,
+            MessageId = messageId,
+            InReplyTo = inReplyTo,
+            State = DeliveryState.Queued,
+            CreatedAt = now,
             RawMime = new RawMime { Content = MimeComposer.ToBytes(mime), CreatedAt = now },
         };
         // One outbox row per recipient (To and Cc): each is delivered, retried and bounced on its own.
@@ -71,13 +84,21 @@ public sealed class EmailStager(ParleyDbContext db, ReplyAddressProvider replyAd
     /// Writes built emails (raw MIME, message, outbox row each) with plain statements, in the context's current
     /// transaction: a mailing's chunk is hundreds of rows, and EF's change tracking cost more than the inserts.
     /// </summary>
-    public static async Task InsertAsync(ParleyDbContext db, IReadOnlyList<StagedEmail> emails, CancellationToken ct)
+    public static async Task InsertAsync(ParleyDbContext db, IReadOnlyList<StagedEmail> emails, CancellationToken cancellationToken)
     {
-        await RowWriter.InsertAsync(db, emails.Select(e => e.Message.RawMime!).ToList(), ct);
-        foreach (var e in emails) e.Message.RawMimeId = e.Message.RawMime!.Id;
-        await RowWriter.InsertAsync(db, emails.Select(e => e.Message).ToList(), ct);
-        foreach (var e in emails) e.Delivery.ChatterMessageId = e.Message.Id;
-        await RowWriter.InsertAsync(db, emails.Select(e => e.Delivery).ToList(), ct);
+        await RowWriter.InsertAsync(db, emails.Select(e => e.Message.RawMime!).ToList(), cancellationToken);
+        foreach (var e in emails)
+        {
+            e.Message.RawMimeId = e.Message.RawMime!.Id;
+        }
+
+        await RowWriter.InsertAsync(db, emails.Select(e => e.Message).ToList(), cancellationToken);
+        foreach (var e in emails)
+        {
+            e.Delivery.ChatterMessageId = e.Message.Id;
+        }
+
+        await RowWriter.InsertAsync(db, emails.Select(e => e.Delivery).ToList(), cancellationToken);
     }
 
     /// <summary>Adds a built email (message, raw MIME, outbox row) to the unit of work, unsaved.</summary>

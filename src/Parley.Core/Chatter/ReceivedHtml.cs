@@ -25,13 +25,19 @@ public sealed class ReceivedHtml
 
     /// <param name="message">The chatter message; it has its id whenever it has attachments (the poster saves it first).</param>
     public static ReceivedHtml Make(HtmlCleaner cleaner, ChatterMessage message, string html, IReadOnlyCollection<MessageAttachment> attachments,
-        CancellationToken ct)
+        CancellationToken cancellationToken)
     {
         var urls = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var a in attachments)
-            if (a.ContentId is { Length: > 0 } cid) urls.TryAdd(cid, InlineUrl(message.Id, a.PartIndex));
-        var blocked = cleaner.Clean(html, urls, showRemoteContent: false, ct);
-        var shown = blocked.RemoteBlocked > 0 ? cleaner.Clean(html, urls, showRemoteContent: true, ct) : null;
+        {
+            if (a.ContentId is { Length: > 0 } cid)
+            {
+                urls.TryAdd(cid, InlineUrl(message.Id, a.PartIndex));
+            }
+        }
+
+        var blocked = cleaner.Clean(html, urls, showRemoteContent: false, cancellationToken);
+        var shown = blocked.RemoteBlocked > 0 ? cleaner.Clean(html, urls, showRemoteContent: true, cancellationToken) : null;
         return new ReceivedHtml
         {
             Message = message,

@@ -24,11 +24,23 @@ public sealed class ReplyAddress(TokenSigner signer)
     public RecordRef? Parse(string address)
     {
         var at = address.LastIndexOf('@');
-        if (at < 0) return null;
+        if (at < 0)
+        {
+            return null;
+        }
+
         var local = address[..at];
-        if (!local.StartsWith(LocalPrefix, StringComparison.OrdinalIgnoreCase)) return null;
+        if (!local.StartsWith(LocalPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
         var parts = local[LocalPrefix.Length..].Split('-');
-        if (parts.Length != 3 || !long.TryParse(parts[1], out var id)) return null;
+        if (parts.Length != 3 || !long.TryParse(parts[1], out var id))
+        {
+            return null;
+        }
+
         var record = new RecordRef(parts[0].ToLowerInvariant(), id);
         return signer.Verify(record.ToString(), parts[2]) ? record : null;
     }

@@ -11,21 +11,25 @@ public sealed class ReplyAddressProvider(IServiceScopeFactory scopes)
 {
     private TokenSigner? _signer;
 
-    public async Task<ReplyAddress> GetAsync(CancellationToken ct) => new(await SignerAsync(ct));
+    public async Task<ReplyAddress> GetAsync(CancellationToken cancellationToken) => new(await SignerAsync(cancellationToken));
 
-    public async Task<BounceAddress> GetBounceAsync(CancellationToken ct) => new(await SignerAsync(ct));
+    public async Task<BounceAddress> GetBounceAsync(CancellationToken cancellationToken) => new(await SignerAsync(cancellationToken));
 
     /// <summary>Signs and checks tokens for other addresses and links (e.g. unsubscribe links).</summary>
-    public Task<TokenSigner> GetSignerAsync(CancellationToken ct) => SignerAsync(ct);
+    public Task<TokenSigner> GetSignerAsync(CancellationToken cancellationToken) => SignerAsync(cancellationToken);
 
-    public async Task<string> ForAsync(RecordRef record, string aliasDomain, CancellationToken ct) =>
-        (await GetAsync(ct)).For(record, aliasDomain);
+    public async Task<string> ForAsync(RecordRef record, string aliasDomain, CancellationToken cancellationToken) =>
+        (await GetAsync(cancellationToken)).For(record, aliasDomain);
 
-    private async Task<TokenSigner> SignerAsync(CancellationToken ct)
+    private async Task<TokenSigner> SignerAsync(CancellationToken cancellationToken)
     {
-        if (_signer is not null) return _signer;
+        if (_signer is not null)
+        {
+            return _signer;
+        }
+
         await using var scope = scopes.CreateAsyncScope();
-        var key = await scope.ServiceProvider.GetRequiredService<SecretSettings>().GetOrCreateKeyAsync("reply-token", ct);
+        var key = await scope.ServiceProvider.GetRequiredService<SecretSettings>().GetOrCreateKeyAsync("reply-token", cancellationToken);
         return _signer = new TokenSigner(key);
     }
 }

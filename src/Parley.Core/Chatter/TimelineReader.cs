@@ -16,19 +16,22 @@ public sealed record TimelineEntry(ChatterMessage Message, ReceivedHtml? Html, I
 /// <summary>One page of a record's timeline with what the page shows beside each message: its files and its sanitized HTML.</summary>
 public sealed class TimelineReader(ParleyDbContext db, ChatterService chatter, HtmlCleaner cleaner)
 {
-    public async Task<List<TimelineEntry>> ReadAsync(RecordRef record, long? beforeId, int take, CancellationToken ct)
+    public async Task<List<TimelineEntry>> ReadAsync(RecordRef record, long? beforeId, int take, CancellationToken cancellationToken)
     {
-        var messages = await chatter.ListAsync(record, beforeId, take, ct);
+        var messages = await chatter.ListAsync(record, beforeId, take, cancellationToken);
         var inbound = messages.Where(m => m.Direction == MessageDirection.In).Select(m => m.Id).ToList();
-        var mailings = await MailingsOfAsync(messages, ct);
+        var mailings = await MailingsOfAsync(messages, cancellationToken);
         // Emails sent with files have them listed too (ChatterService lists them from the MIME that left).
         var emails = messages.Where(m => m.Kind == MessageKind.Email).Select(m => m.Id).ToList();
-        if (emails.Count == 0) return messages.Select(m => new TimelineEntry(m, null, [], null, Mailing(mailings, m))).ToList();
+        if (emails.Count == 0)
+        {
+            return messages.Select(m => new TimelineEntry(m, null, [], null, Mailing(mailings, m))).ToList();
+        }
 
-        var files = (await db.Attachments.AsNoTracking().Where(a => emails.Contains(a.ChatterMessageId)).OrderBy(a => a.PartIndex).ToListAsync(ct))
+        var files = (await db.Attachments.AsNoTracking().Where(a => emails.Contains(a.ChatterMessageId)).OrderBy(a => a.PartIndex).ToListAsync(cancellationToken))
             .ToLookup(a => a.ChatterMessageId);
-        var html = await db.ReceivedHtml.AsNoTracking().Where(r => inbound.Contains(r.ChatterMessageId)).ToDictionaryAsync(r => r.ChatterMessageId, ct);
-        await CleanOlderMessagesAsync(messages, html, files, ct);
+        var html = await db.ReceivedHtml.AsNoTracking().Where(r => inbound.Contains(r.ChatterMessageId)).ToDictionaryAsync(r => r.ChatterMessageId, cancellationToken);
+        await CleanOlderMessagesAsync(messages, html, files, cancellationToken);
         return messages.Select(m => new TimelineEntry(m, html.GetValueOrDefault(m.Id), files[m.Id].ToList(),
             m.Direction == MessageDirection.In ? SenderTrust.Doubt(InboundAuthentication.Parse(m.AuthenticationResults), SenderVerification.DmarcPolicy) : null,
             Mailing(mailings, m)))
@@ -36,14 +39,18 @@ public sealed class TimelineReader(ParleyDbContext db, ChatterService chatter, H
     }
 
     /// <summary>The mailing each outgoing email of the page belongs to, by chatter message id.</summary>
-    private async Task<Dictionary<long, (long Id, string Name)>> MailingsOfAsync(List<ChatterMessage> messages, CancellationToken ct)
+    private async Task<Dictionary<long, (long Id, string Name)>> MailingsOfAsync(List<ChatterMessage> messages, CancellationToken cancellationToken)
     {
         var outgoing = messages.Where(m => m.Direction == MessageDirection.Out && m.Kind == MessageKind.Email).Select(m => (long?)m.Id).ToList();
-        if (outgoing.Count == 0) return [];
+        if (outgoing.Count == 0)
+        {
+            return [];
+        }
+
         var rows = await (from r in db.MailingRecipients.AsNoTracking()
                           where outgoing.Contains(r.ChatterMessageId)
                           join g in db.Mailings.AsNoTracking() on r.MailingId equals g.Id
-                          select new { MessageId = r.ChatterMessageId!.Value, g.Id, g.Name }).ToListAsync(ct);
+                          select new { MessageId = r.ChatterMessageId!.Value, g.Id, g.Name }).ToListAsync(cancellationToken);
         return rows.ToDictionary(r => r.MessageId, r => (r.Id, r.Name));
     }
 
@@ -53,21 +60,29 @@ public sealed class TimelineReader(ParleyDbContext db, ChatterService chatter, H
     // Messages received before Parley kept their display form are sanitized (bounded, like at routing) the first time
     // they are shown, and kept.
     private async Task CleanOlderMessagesAsync(List<ChatterMessage> messages, Dictionary<long, ReceivedHtml> html, ILookup<long, MessageAttachment> files,
-        CancellationToken ct)
+        CancellationToken cancellationToken)
     {
         var added = false;
         foreach (var m in messages)
         {
-            if (m.Direction != MessageDirection.In || m.BodyHtml is not { } body || html.ContainsKey(m.Id)) continue;
-            var made = ReceivedHtml.Make(cleaner, m, body, files[m.Id].ToList(), ct);
+            if (m.Direction != MessageDirection.In || m.BodyHtml is not { } body || html.ContainsKey(m.Id))
+            {
+                continue;
+            }
+
+            var made = ReceivedHtml.Make(cleaner, m, body, files[m.Id].ToList(), cancellationToken);
             made.Message = null;
             made.ChatterMessageId = m.Id;
             db.ReceivedHtml.Add(made);
             html[m.Id] = made;
             added = true;
         }
-        if (!added) return;
-        try { await db.SaveChangesAsync(ct); }
+        if (!added)
+        {
+            return;
+        }
+
+        try { await db.SaveChangesAsync(cancellationToken); }
         catch (DbUpdateException) { db.ChangeTracker.Clear(); } // another view kept it first; ours is the same
     }
 }

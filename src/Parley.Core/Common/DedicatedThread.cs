@@ -73,7 +73,10 @@ public static class DedicatedThread
 
         public void RunUntilComplete()
         {
-            foreach (var (callback, state) in _queue.GetConsumingEnumerable()) callback(state);
+            foreach (var (callback, state) in _queue.GetConsumingEnumerable())
+            {
+                callback(state);
+            }
         }
     }
 }

@@ -13,40 +13,87 @@ public static class EmailAddress
     /// </summary>
     public static string? Normalize(string? input)
     {
-        if (string.IsNullOrWhiteSpace(input)) return null;
+        if (string.IsNullOrWhiteSpace(input))
+        {
+            return null;
+        }
+
         var text = input.Trim();
-        if (text.Length > 254 || text.IndexOfAny(['\r', '\n', '<', '>', ',', ';', ' ', '"']) >= 0) return null;
-        if (!MailboxAddress.TryParse(ParserOptions.Default, text, out var mailbox)) return null;
+        if (text.Length > 254 || text.IndexOfAny(['\r', '\n', '<', '>', ',', ';', ' ', '"']) >= 0)
+        {
+            return null;
+        }
+
+        if (!MailboxAddress.TryParse(ParserOptions.Default, text, out var mailbox))
+        {
+            return null;
+        }
+
         var at = mailbox.Address.LastIndexOf('@');
-        if (at <= 0 || at == mailbox.Address.Length - 1) return null;
+        if (at <= 0 || at == mailbox.Address.Length - 1)
+        {
+            return null;
+        }
+
         var local = mailbox.Address[..at].ToLowerInvariant();
         // International domains are kept in their ASCII (punycode) form, so both spellings are one mailbox.
         var domain = ToAsciiDomain(mailbox.Address[(at + 1)..].TrimEnd('.'));
-        if (domain is null) return null;
-        if (!IsValidDomain(domain)) return null;
+        if (domain is null)
+        {
+            return null;
+        }
+
+        if (!IsValidDomain(domain))
+        {
+            return null;
+        }
+
         return local + "@" + domain;
     }
 
     /// <summary>A domain as typed (any case, trailing dot, IDN) in canonical ASCII form, or null when it is not a valid domain.</summary>
     public static string? NormalizeDomain(string? domain)
     {
-        if (string.IsNullOrWhiteSpace(domain)) return null;
+        if (string.IsNullOrWhiteSpace(domain))
+        {
+            return null;
+        }
+
         var ascii = ToAsciiDomain(domain.Trim().TrimEnd('.'));
         return IsValidDomain(ascii) ? ascii : null;
     }
 
     public static bool IsValidDomain(string? domain)
     {
-        if (string.IsNullOrWhiteSpace(domain) || domain.Length > 253) return false;
+        if (string.IsNullOrWhiteSpace(domain) || domain.Length > 253)
+        {
+            return false;
+        }
+
         var labels = domain.TrimEnd('.').Split('.');
-        if (labels.Length < 2) return false;
+        if (labels.Length < 2)
+        {
+            return false;
+        }
+
         foreach (var label in labels)
         {
-            if (label.Length is 0 or > 63) return false;
-            if (label[0] == '-' || label[^1] == '-') return false;
+            if (label.Length is 0 or > 63)
+            {
+                return false;
+            }
+
+            if (label[0] == '-' || label[^1] == '-')
+            {
+                return false;
+            }
+
             foreach (var c in label)
             {
-                if (!(char.IsAsciiLetterOrDigit(c) || c == '-')) return false;
+                if (!(char.IsAsciiLetterOrDigit(c) || c == '-'))
+                {
+                    return false;
+                }
             }
         }
         return true;

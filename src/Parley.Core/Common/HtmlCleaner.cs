@@ -32,7 +32,9 @@ public sealed class HtmlCleaner
         _sanitizer.AllowedAttributes.Remove("style");
         // No forms or form controls: a password box inside Parley's own page is a phishing tool (and a target for autofill).
         foreach (var tag in new[] { "form", "input", "button", "select", "option", "optgroup", "textarea" })
+        {
             _sanitizer.AllowedTags.Remove(tag);
+        }
         // Links open outside Parley and do not tell the sender where they were clicked from.
         _sanitizer.PostProcessNode += (_, e) =>
         {
@@ -46,17 +48,27 @@ public sealed class HtmlCleaner
 
     /// <param name="urlByContentId">Where each inline part (by Content-ID) is served; other cid: references are dropped.</param>
     /// <param name="showRemoteContent">True for the variant shown once the reader chose to load remote images.</param>
-    public CleanedHtml Clean(string html, IReadOnlyDictionary<string, string> urlByContentId, bool showRemoteContent, CancellationToken ct)
+    public CleanedHtml Clean(string html, IReadOnlyDictionary<string, string> urlByContentId, bool showRemoteContent, CancellationToken cancellationToken)
     {
         if (html.Length > MaxLength)
+        {
             return CleanedHtml.Withheld($"Its HTML is larger than {MaxLength / 1_000_000} MB");
+        }
+
         if (HtmlNesting.Exceeds(html, MaxDepth))
+        {
             return CleanedHtml.Withheld($"Its HTML nests more than {MaxDepth} elements deep");
-        ct.ThrowIfCancellationRequested();
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
         using var document = _parser.ParseDocument(html);
-        ct.ThrowIfCancellationRequested();
+        cancellationToken.ThrowIfCancellationRequested();
         _sanitizer.SanitizeDom(document);
-        if (document.Body is not { } body) return new CleanedHtml("", 0);
+        if (document.Body is not { } body)
+        {
+            return new CleanedHtml("", 0);
+        }
+
         var blocked = RemoteContent.Strip(body, showRemoteContent);
         InlineParts.Link(body, urlByContentId);
         return new CleanedHtml(body.ChildNodes.ToHtml(_sanitizer.OutputFormatter), blocked);

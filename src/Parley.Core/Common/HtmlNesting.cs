@@ -30,14 +30,22 @@ public static class HtmlNesting
             if (html.AsSpan(i).StartsWith("<!--"))
             {
                 var end = html.IndexOf("-->", i + 4, StringComparison.Ordinal);
-                if (end < 0) return false;
+                if (end < 0)
+                {
+                    return false;
+                }
+
                 i = end + 3;
                 continue;
             }
             var closing = html[i + 1] == '/';
             var start = i + (closing ? 2 : 1);
             var stop = start;
-            while (stop < html.Length && (char.IsAsciiLetterOrDigit(html[stop]) || html[stop] is '-' or ':')) stop++;
+            while (stop < html.Length && (char.IsAsciiLetterOrDigit(html[stop]) || html[stop] is '-' or ':'))
+            {
+                stop++;
+            }
+
             if (stop == start || !char.IsAsciiLetter(html[start])) { i = start; continue; }
             var name = html[start..stop];
             i = stop;
@@ -46,13 +54,23 @@ public static class HtmlNesting
                 for (var k = open.Count - 1; k >= 0; k--)
                 {
                     if (string.Equals(open[k], name, StringComparison.OrdinalIgnoreCase)) { open.RemoveRange(k, open.Count - k); break; }
-                    if (ScopeBoundary.Contains(open[k])) break;
+                    if (ScopeBoundary.Contains(open[k]))
+                    {
+                        break;
+                    }
                 }
                 continue;
             }
-            if (Void.Contains(name)) continue;
+            if (Void.Contains(name))
+            {
+                continue;
+            }
+
             open.Add(name);
-            if (open.Count > maxDepth) return true;
+            if (open.Count > maxDepth)
+            {
+                return true;
+            }
         }
         return false;
     }

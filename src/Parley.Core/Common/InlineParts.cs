@@ -18,14 +18,25 @@ public static class InlineParts
         {
             foreach (var name in UrlAttributes)
             {
-                if (element.GetAttribute(name) is not { } value) continue;
+                if (element.GetAttribute(name) is not { } value)
+                {
+                    continue;
+                }
+
                 var trimmed = value.Trim();
-                if (!trimmed.StartsWith("cid:", StringComparison.OrdinalIgnoreCase)) continue;
+                if (!trimmed.StartsWith("cid:", StringComparison.OrdinalIgnoreCase))
+                {
+                    continue;
+                }
                 // RFC 2392: a cid URL is the Content-ID, %-encoded. A srcset of cid: parts is not worth the risk.
                 if (name != "srcset" && urlByContentId.TryGetValue(Unescape(trimmed[4..]), out var url))
+                {
                     element.SetAttribute(name, url);
+                }
                 else
+                {
                     element.RemoveAttribute(name);
+                }
             }
         }
     }

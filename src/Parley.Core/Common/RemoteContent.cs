@@ -22,12 +22,23 @@ public static class RemoteContent
         {
             foreach (var name in FetchingAttributes)
             {
-                if (element.GetAttribute(name) is not { } value) continue;
+                if (element.GetAttribute(name) is not { } value)
+                {
+                    continue;
+                }
+
                 var urls = name == "srcset" ? SrcsetUrls(value) : [value];
-                if (urls.All(u => IsOwnPart(u) || (allowRemote && IsWeb(u)))) continue;
+                if (urls.All(u => IsOwnPart(u) || (allowRemote && IsWeb(u))))
+                {
+                    continue;
+                }
+
                 element.RemoveAttribute(name);
                 // Anything else (relative paths, which would reach Parley's own origin) is dropped silently.
-                if (urls.Any(IsWeb)) removed++;
+                if (urls.Any(IsWeb))
+                {
+                    removed++;
+                }
             }
         }
         return removed;

@@ -7,7 +7,11 @@ internal sealed class SemaphoreLease(SemaphoreSlim gate) : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _released, 1) == 0) gate.Release();
+        if (Interlocked.Exchange(ref _released, 1) == 0)
+        {
+            gate.Release();
+        }
+
         return ValueTask.CompletedTask;
     }
 }

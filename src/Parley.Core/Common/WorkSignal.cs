@@ -14,5 +14,5 @@ public abstract class WorkSignal
         catch (SemaphoreFullException) { /* already signalled; one wake-up is enough */ }
     }
 
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
 }

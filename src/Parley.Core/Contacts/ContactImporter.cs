@@ -22,7 +22,7 @@ public sealed class ContactImporter(ParleyDbContext db, TimeProvider clock)
     private static readonly string[] KnownColumns = ["name", "email", "company", "phone", "tags", "language"];
     public const int MaxRows = 100_000;
 
-    public async Task<ImportResult> ImportAsync(TextReader csv, CancellationToken ct)
+    public async Task<ImportResult> ImportAsync(TextReader csv, CancellationToken cancellationToken)
     {
         var config = new CsvConfiguration(CultureInfo.InvariantCulture)
         {
@@ -34,18 +34,23 @@ public sealed class ContactImporter(ParleyDbContext db, TimeProvider clock)
         };
         using var parser = new CsvParser(csv, config);
         if (!await parser.ReadAsync())
+        {
             throw new InvalidInputException("csv", "The file is empty. The first line must be a header such as: name,email,company,phone,tags");
+        }
 
         var columns = ReadHeader(parser.Record ?? []);
         var rejected = new List<ImportRejection>();
         var rows = new Dictionary<string, (int Line, ContactService.ValidContact Contact)>(StringComparer.Ordinal);
         while (await parser.ReadAsync())
         {
-            ct.ThrowIfCancellationRequested();
+            cancellationToken.ThrowIfCancellationRequested();
             var lines = CsvRecordLines.Of(parser.RawRecord, parser.RawRow, parser.Delimiter[0]);
             var line = lines.First;
             if (rows.Count + rejected.Count >= MaxRows)
+            {
                 throw new InvalidInputException("csv", $"The file has more than {MaxRows:N0} rows; please split it.");
+            }
+
             if (lines.RunawayQuote is { } runaway)
             {
                 rejected.Add(new ImportRejection(line, runaway));
@@ -57,9 +62,13 @@ public sealed class ContactImporter(ParleyDbContext db, TimeProvider clock)
             {
                 var valid = ContactService.Validate(new ContactInput(Field("name"), Field("email"), Field("company"), Field("phone"), Field("tags"), Field("language")));
                 if (rows.TryGetValue(valid.Email, out var earlier))
+                {
                     rejected.Add(new ImportRejection(line, $"{valid.Email} is already on line {earlier.Line} of this file."));
+                }
                 else
+                {
                     rows[valid.Email] = (line, valid);
+                }
             }
             catch (InvalidInputException e)
             {
@@ -71,8 +80,10 @@ public sealed class ContactImporter(ParleyDbContext db, TimeProvider clock)
         var existing = new Dictionary<string, Contact>(StringComparer.Ordinal);
         foreach (var chunk in emails.Chunk(500))
         {
-            foreach (var c in await db.Contacts.Where(c => chunk.Contains(c.Email)).ToListAsync(ct))
+            foreach (var c in await db.Contacts.Where(c => chunk.Contains(c.Email)).ToListAsync(cancellationToken))
+            {
                 existing[c.Email] = c;
+            }
         }
 
         var now = clock.GetUtcNow();
@@ -89,13 +100,19 @@ public sealed class ContactImporter(ParleyDbContext db, TimeProvider clock)
             {
                 db.Contacts.Add(new Contact
                 {
-                    Name = valid.Name, Email = valid.Email, Company = valid.Company, Phone = valid.Phone,
-                    Tags = valid.Tags, Language = valid.Language, CreatedAt = now, UpdatedAt = now,
+                    Name = valid.Name,
+                    Email = valid.Email,
+                    Company = valid.Company,
+                    Phone = valid.Phone,
+                    Tags = valid.Tags,
+                    Language = valid.Language,
+                    CreatedAt = now,
+                    UpdatedAt = now,
                 });
                 created++;
             }
         }
-        await db.SaveChangesAsync(ct);
+        await db.SaveChangesAsync(cancellationToken);
         return new ImportResult(created, updated, rejected.OrderBy(r => r.Line).ToList());
     }
 
@@ -107,11 +124,26 @@ public sealed class ContactImporter(ParleyDbContext db, TimeProvider clock)
     {
         contact.Name = valid.Name;
         contact.Email = valid.Email;
-        if (columns.ContainsKey("company")) contact.Company = valid.Company;
-        if (columns.ContainsKey("phone")) contact.Phone = valid.Phone;
-        if (columns.ContainsKey("language")) contact.Language = valid.Language;
+        if (columns.ContainsKey("company"))
+        {
+            contact.Company = valid.Company;
+        }
+
+        if (columns.ContainsKey("phone"))
+        {
+            contact.Phone = valid.Phone;
+        }
+
+        if (columns.ContainsKey("language"))
+        {
+            contact.Language = valid.Language;
+        }
+
         var tags = ContactService.NormalizeTags(contact.Tags + "," + valid.Tags);
-        if (tags.Length <= ContactService.MaxTagsLength) contact.Tags = tags;
+        if (tags.Length <= ContactService.MaxTagsLength)
+        {
+            contact.Tags = tags;
+        }
     }
 
     private static Dictionary<string, int> ReadHeader(string[] header)
@@ -121,12 +153,20 @@ public sealed class ContactImporter(ParleyDbContext db, TimeProvider clock)
         {
             var name = header[i].Trim().Trim('\uFEFF').ToLowerInvariant();
             if (!KnownColumns.Contains(name))
+            {
                 throw new InvalidInputException("csv", $"Line 1: unknown column \"{header[i]}\". The columns Parley knows are: {string.Join(", ", KnownColumns)}.");
+            }
+
             if (!columns.TryAdd(name, i))
+            {
                 throw new InvalidInputException("csv", $"Line 1: the column \"{name}\" appears twice.");
+            }
         }
         if (!columns.ContainsKey("name") || !columns.ContainsKey("email"))
+        {
             throw new InvalidInputException("csv", "Line 1 must be a header with at least the columns name and email, e.g.: name,email,company,phone,tags");
+        }
+
         return columns;
     }
 }

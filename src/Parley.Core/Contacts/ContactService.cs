@@ -7,11 +7,14 @@ namespace Parley.Core.Contacts;
 /// <summary>Create, find, update and search contacts, with the same validation for UI, API and import.</summary>
 public sealed class ContactService(ParleyDbContext db, TimeProvider clock)
 {
-    public async Task<Contact> CreateAsync(ContactInput input, CancellationToken ct)
+    public async Task<Contact> CreateAsync(ContactInput input, CancellationToken cancellationToken)
     {
         var valid = Validate(input);
-        if (await db.Contacts.AnyAsync(c => c.Email == valid.Email, ct))
+        if (await db.Contacts.AnyAsync(c => c.Email == valid.Email, cancellationToken))
+        {
             throw new InvalidInputException("email", $"A contact with the address {valid.Email} already exists.");
+        }
+
         var now = clock.GetUtcNow();
         var contact = new Contact
         {
@@ -25,32 +28,35 @@ public sealed class ContactService(ParleyDbContext db, TimeProvider clock)
             UpdatedAt = now,
         };
         db.Contacts.Add(contact);
-        await db.SaveChangesAsync(ct);
+        await db.SaveChangesAsync(cancellationToken);
         return contact;
     }
 
-    public async Task<Contact> UpdateAsync(long id, ContactInput input, CancellationToken ct)
+    public async Task<Contact> UpdateAsync(long id, ContactInput input, CancellationToken cancellationToken)
     {
-        var contact = await GetAsync(id, ct);
+        var contact = await GetAsync(id, cancellationToken);
         var valid = Validate(input);
-        if (await db.Contacts.AnyAsync(c => c.Email == valid.Email && c.Id != id, ct))
+        if (await db.Contacts.AnyAsync(c => c.Email == valid.Email && c.Id != id, cancellationToken))
+        {
             throw new InvalidInputException("email", $"Another contact already uses {valid.Email}.");
+        }
+
         Apply(contact, valid);
-        await db.SaveChangesAsync(ct);
+        await db.SaveChangesAsync(cancellationToken);
         return contact;
     }
 
-    public async Task<Contact> GetAsync(long id, CancellationToken ct) =>
-        await db.Contacts.FirstOrDefaultAsync(c => c.Id == id, ct) ?? throw new NotFoundException($"Contact {id}");
+    public async Task<Contact> GetAsync(long id, CancellationToken cancellationToken) =>
+        await db.Contacts.FirstOrDefaultAsync(c => c.Id == id, cancellationToken) ?? throw new NotFoundException($"Contact {id}");
 
-    public Task<Contact?> FindByEmailAsync(string email, CancellationToken ct)
+    public Task<Contact?> FindByEmailAsync(string email, CancellationToken cancellationToken)
     {
         var normalized = EmailAddress.Normalize(email);
-        return normalized is null ? Task.FromResult<Contact?>(null) : db.Contacts.FirstOrDefaultAsync(c => c.Email == normalized, ct);
+        return normalized is null ? Task.FromResult<Contact?>(null) : db.Contacts.FirstOrDefaultAsync(c => c.Email == normalized, cancellationToken);
     }
 
     /// <summary>Searches name, email, company and tags; newest first.</summary>
-    public async Task<(List<Contact> Page, int Total)> SearchAsync(string? query, int skip, int take, CancellationToken ct)
+    public async Task<(List<Contact> Page, int Total)> SearchAsync(string? query, int skip, int take, CancellationToken cancellationToken)
     {
         IQueryable<Contact> q = db.Contacts.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(query))
@@ -59,8 +65,8 @@ public sealed class ContactService(ParleyDbContext db, TimeProvider clock)
             q = q.Where(c => c.Name.ToLower().Contains(term) || c.Email.Contains(term)
                 || (c.Company != null && c.Company.ToLower().Contains(term)) || c.Tags.Contains(term));
         }
-        var total = await q.CountAsync(ct);
-        var page = await q.OrderBy(c => c.Name).ThenBy(c => c.Id).Skip(skip).Take(Math.Clamp(take, 1, 500)).ToListAsync(ct);
+        var total = await q.CountAsync(cancellationToken);
+        var page = await q.OrderBy(c => c.Name).ThenBy(c => c.Id).Skip(skip).Take(Math.Clamp(take, 1, 500)).ToListAsync(cancellationToken);
         return (page, total);
     }
 
@@ -84,24 +90,50 @@ public sealed class ContactService(ParleyDbContext db, TimeProvider clock)
         var errors = new Dictionary<string, string[]>();
         var name = Clean(input.Name);
         var email = EmailAddress.Normalize(input.Email);
-        if (name is null) errors["name"] = ["Please enter the contact's name."];
-        else if (name.Length > 200) errors["name"] = ["The name is longer than 200 characters."];
+        if (name is null)
+        {
+            errors["name"] = ["Please enter the contact's name."];
+        }
+        else if (name.Length > 200)
+        {
+            errors["name"] = ["The name is longer than 200 characters."];
+        }
+
         if (email is null)
+        {
             errors["email"] = [string.IsNullOrWhiteSpace(input.Email)
                 ? "Please enter the contact's email address."
                 : $"\"{input.Email!.Trim()}\" is not a valid email address."];
+        }
+
         var company = Clean(input.Company);
-        if (company?.Length > 200) errors["company"] = ["The company name is longer than 200 characters."];
+        if (company?.Length > 200)
+        {
+            errors["company"] = ["The company name is longer than 200 characters."];
+        }
+
         var phone = Clean(input.Phone);
-        if (phone?.Length > 64) errors["phone"] = ["The phone number is longer than 64 characters."];
+        if (phone?.Length > 64)
+        {
+            errors["phone"] = ["The phone number is longer than 64 characters."];
+        }
+
         var tags = NormalizeTags(input.Tags);
-        if (tags.Length > MaxTagsLength) errors["tags"] = [$"There are too many tags ({MaxTagsLength} characters at most)."];
+        if (tags.Length > MaxTagsLength)
+        {
+            errors["tags"] = [$"There are too many tags ({MaxTagsLength} characters at most)."];
+        }
+
         var language = Clean(input.Language)?.ToLowerInvariant();
         if (language is not null && !LanguageTag.IsValid(language))
         {
             errors["language"] = [$"\"{language}\" is not a language tag: write it like en, fr or pt-br."];
         }
-        if (errors.Count > 0) throw new InvalidInputException(errors);
+        if (errors.Count > 0)
+        {
+            throw new InvalidInputException(errors);
+        }
+
         return new ValidContact(name!, email!, company, phone, tags, language);
     }
 
@@ -112,7 +144,11 @@ public sealed class ContactService(ParleyDbContext db, TimeProvider clock)
     /// <summary>Trims, turns control characters (which have no place in a name) into spaces, and maps empty to null.</summary>
     private static string? Clean(string? value)
     {
-        if (string.IsNullOrWhiteSpace(value)) return null;
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
         var chars = value.Trim().Select(c => char.IsControl(c) ? ' ' : c).ToArray();
         return new string(chars);
     }

@@ -19,7 +19,10 @@ internal readonly record struct CsvRecordLines(int First, int Last, string? Runa
         // A record ends at a line break that CsvHelper does not count in RawRow, except when a quote swallowed it.
         var first = rawRow - (unclosed ? breaks : breaks - (terminated ? 1 : 0));
         var last = first + breaks - (terminated ? 1 : 0);
-        if (!unclosed && !closedLater) return new CsvRecordLines(first, last, null);
+        if (!unclosed && !closedLater)
+        {
+            return new CsvRecordLines(first, last, null);
+        }
 
         var lineEnd = raw.IndexOfAny(['\r', '\n'], quoteAt);
         var opening = raw[(quoteAt + 1)..(lineEnd < 0 ? raw.Length : lineEnd)].Trim();
@@ -68,7 +71,11 @@ internal readonly record struct CsvRecordLines(int First, int Last, string? Runa
                     break;
                 case State.AfterQuote:
                     // Text right after a closing quote: that quote opened another value, so the first one ran on.
-                    if (spansLines) return (quoteAt, false, true);
+                    if (spansLines)
+                    {
+                        return (quoteAt, false, true);
+                    }
+
                     state = State.Unquoted;
                     break;
             }

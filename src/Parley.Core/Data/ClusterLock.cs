@@ -23,19 +23,21 @@ public static class ClusterLock
     private static readonly ConcurrentDictionary<(string, int, int), SemaphoreSlim> Local = new();
 
     /// <returns>The held lock (dispose to release), or null when another node or task holds it.</returns>
-    public static async Task<IAsyncDisposable?> TryAcquireAsync(ParleyDbContext db, int space, int id, CancellationToken ct)
+    public static async Task<IAsyncDisposable?> TryAcquireAsync(ParleyDbContext db, int space, int id, CancellationToken cancellationToken)
     {
         if (db.IsSqlite)
         {
             var gate = Local.GetOrAdd((db.Database.GetConnectionString() ?? "", space, id), _ => new SemaphoreSlim(1, 1));
-            return await gate.WaitAsync(0, ct) ? new SemaphoreLease(gate) : null;
+            return await gate.WaitAsync(0, cancellationToken) ? new SemaphoreLease(gate) : null;
         }
         // The lock belongs to the session: keep this context's connection open until it is released.
-        await db.Database.OpenConnectionAsync(ct);
+        await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            if (await ExecuteAsync(db.Database.GetDbConnection(), "SELECT pg_try_advisory_lock(@space, @id)", space, id, ct) is true)
+            if (await ExecuteAsync(db.Database.GetDbConnection(), "SELECT pg_try_advisory_lock(@space, @id)", space, id, cancellationToken) is true)
+            {
                 return new AdvisoryLease(db, space, id);
+            }
         }
         catch
         {
@@ -47,16 +49,20 @@ public static class ClusterLock
     }
 
     /// <summary>Waits (checking twice a second) until the lock is free, then holds it.</summary>
-    public static async Task<IAsyncDisposable> AcquireAsync(ParleyDbContext db, int space, int id, CancellationToken ct)
+    public static async Task<IAsyncDisposable> AcquireAsync(ParleyDbContext db, int space, int id, CancellationToken cancellationToken)
     {
         while (true)
         {
-            if (await TryAcquireAsync(db, space, id, ct) is { } held) return held;
-            await Task.Delay(TimeSpan.FromMilliseconds(500), ct); // wall time, not business time
+            if (await TryAcquireAsync(db, space, id, cancellationToken) is { } held)
+            {
+                return held;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken); // wall time, not business time
         }
     }
 
-    private static async Task<object?> ExecuteAsync(DbConnection connection, string sql, int space, int id, CancellationToken ct)
+    private static async Task<object?> ExecuteAsync(DbConnection connection, string sql, int space, int id, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
@@ -68,7 +74,7 @@ public static class ClusterLock
             parameter.Value = value;
             command.Parameters.Add(parameter);
         }
-        return await command.ExecuteScalarAsync(ct);
+        return await command.ExecuteScalarAsync(cancellationToken);
     }
 
     private sealed class AdvisoryLease(ParleyDbContext db, int space, int id) : IAsyncDisposable
@@ -79,7 +85,9 @@ public static class ClusterLock
             {
                 // If the connection broke, the server has already dropped the lock with the session.
                 if (db.Database.GetDbConnection().State == ConnectionState.Open)
+                {
                     await ExecuteAsync(db.Database.GetDbConnection(), "SELECT pg_advisory_unlock(@space, @id)", space, id, CancellationToken.None);
+                }
             }
             finally
             {

@@ -13,10 +13,14 @@ public sealed class DatabaseWriteGate
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    public async Task<IAsyncDisposable> EnterAsync(ParleyDbContext db, CancellationToken ct)
+    public async Task<IAsyncDisposable> EnterAsync(ParleyDbContext db, CancellationToken cancellationToken)
     {
-        if (!db.IsSqlite) return Open.Lease;
-        await _gate.WaitAsync(ct);
+        if (!db.IsSqlite)
+        {
+            return Open.Lease;
+        }
+
+        await _gate.WaitAsync(cancellationToken);
         return new SemaphoreLease(_gate);
     }
 

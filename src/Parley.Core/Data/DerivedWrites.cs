@@ -13,13 +13,13 @@ namespace Parley.Core.Data;
 /// </summary>
 public static class DerivedWrites
 {
-    public static async Task<IAsyncDisposable> BeginAsync(ParleyDbContext db, CancellationToken ct)
+    public static async Task<IAsyncDisposable> BeginAsync(ParleyDbContext db, CancellationToken cancellationToken)
     {
         // The setting belongs to the connection: keep this one open until the lease ends.
-        await db.Database.OpenConnectionAsync(ct);
+        await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            await db.Database.ExecuteSqlRawAsync(db.IsSqlite ? "PRAGMA synchronous=NORMAL" : "SET synchronous_commit TO OFF", ct);
+            await db.Database.ExecuteSqlRawAsync(db.IsSqlite ? "PRAGMA synchronous=NORMAL" : "SET synchronous_commit TO OFF", cancellationToken);
         }
         catch
         {

@@ -21,25 +21,35 @@ public static class RowWriter
 {
     private static readonly ConcurrentDictionary<(IModel, Type, string), Plan> Plans = new();
 
-    public static Task InsertAsync<T>(ParleyDbContext db, IReadOnlyList<T> rows, CancellationToken ct) where T : class =>
-        WriteAsync(db, rows, Plans.GetOrAdd((db.Model, typeof(T), ""), key => Plan.Insert(db, key.Item2)), ct);
+    public static Task InsertAsync<T>(ParleyDbContext db, IReadOnlyList<T> rows, CancellationToken cancellationToken) where T : class =>
+        WriteAsync(db, rows, Plans.GetOrAdd((db.Model, typeof(T), ""), key => Plan.Insert(db, key.Item2)), cancellationToken);
 
     /// <summary>Writes <paramref name="properties"/> of each row (found by its key), as they are on the object.</summary>
-    public static Task UpdateAsync<T>(ParleyDbContext db, IReadOnlyList<T> rows, IReadOnlyList<string> properties, CancellationToken ct) where T : class =>
-        WriteAsync(db, rows, Plans.GetOrAdd((db.Model, typeof(T), string.Join(",", properties)), key => Plan.Update(db, key.Item2, properties)), ct);
+    public static Task UpdateAsync<T>(ParleyDbContext db, IReadOnlyList<T> rows, IReadOnlyList<string> properties, CancellationToken cancellationToken) where T : class =>
+        WriteAsync(db, rows, Plans.GetOrAdd((db.Model, typeof(T), string.Join(",", properties)), key => Plan.Update(db, key.Item2, properties)), cancellationToken);
 
-    private static async Task WriteAsync<T>(ParleyDbContext db, IReadOnlyList<T> rows, Plan plan, CancellationToken ct) where T : class
+    private static async Task WriteAsync<T>(ParleyDbContext db, IReadOnlyList<T> rows, Plan plan, CancellationToken cancellationToken) where T : class
     {
-        if (rows.Count == 0) return;
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
         var connection = db.Database.GetDbConnection();
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction()
             ?? throw new InvalidOperationException("RowWriter runs inside the caller's transaction.");
-        if (connection.CanCreateBatch) await WriteBatchedAsync(plan, connection, transaction, rows, ct);
-        else await WriteOneByOneAsync(plan, connection, transaction, rows, ct);
+        if (connection.CanCreateBatch)
+        {
+            await WriteBatchedAsync(plan, connection, transaction, rows, cancellationToken);
+        }
+        else
+        {
+            await WriteOneByOneAsync(plan, connection, transaction, rows, cancellationToken);
+        }
     }
 
     private static async Task WriteOneByOneAsync<T>(Plan plan, DbConnection connection, DbTransaction transaction, IReadOnlyList<T> rows,
-        CancellationToken ct) where T : class
+        CancellationToken cancellationToken) where T : class
     {
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
@@ -48,13 +58,19 @@ public static class RowWriter
         {
             command.Parameters.Clear();
             plan.AddParameters(command, command.Parameters, row);
-            if (plan.IsInsert) plan.SetKey(row, await command.ExecuteScalarAsync(ct));
-            else plan.CheckUpdated(row, await command.ExecuteNonQueryAsync(ct));
+            if (plan.IsInsert)
+            {
+                plan.SetKey(row, await command.ExecuteScalarAsync(cancellationToken));
+            }
+            else
+            {
+                plan.CheckUpdated(row, await command.ExecuteNonQueryAsync(cancellationToken));
+            }
         }
     }
 
     private static async Task WriteBatchedAsync<T>(Plan plan, DbConnection connection, DbTransaction transaction, IReadOnlyList<T> rows,
-        CancellationToken ct) where T : class
+        CancellationToken cancellationToken) where T : class
     {
         await using var batch = connection.CreateBatch();
         batch.Transaction = transaction;
@@ -69,16 +85,24 @@ public static class RowWriter
         }
         if (!plan.IsInsert)
         {
-            await batch.ExecuteNonQueryAsync(ct);
-            for (var i = 0; i < rows.Count; i++) plan.CheckUpdated(rows[i], batch.BatchCommands[i].RecordsAffected);
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+            for (var i = 0; i < rows.Count; i++)
+            {
+                plan.CheckUpdated(rows[i], batch.BatchCommands[i].RecordsAffected);
+            }
+
             return;
         }
-        await using var reader = await batch.ExecuteReaderAsync(ct);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         foreach (var row in rows)
         {
-            if (!await reader.ReadAsync(ct)) throw new InvalidOperationException($"The insert of a {typeof(T).Name} returned no key.");
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                throw new InvalidOperationException($"The insert of a {typeof(T).Name} returned no key.");
+            }
+
             plan.SetKey(row, reader.GetValue(0));
-            await reader.NextResultAsync(ct);
+            await reader.NextResultAsync(cancellationToken);
         }
     }
 
@@ -92,7 +116,10 @@ public static class RowWriter
             var (entity, table, key, sql) = Describe(db, type);
             var properties = entity.GetProperties().Where(p => p != key).ToList();
             if (properties.FirstOrDefault(p => p.IsShadowProperty()) is { } shadow)
+            {
                 throw new InvalidOperationException($"{type.Name}.{shadow.Name} is a shadow property; insert {type.Name} through EF.");
+            }
+
             var columns = Parameters(sql, properties);
             return new Plan(
                 $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} " +
@@ -105,7 +132,11 @@ public static class RowWriter
         {
             var (entity, table, key, sql) = Describe(db, type);
             var properties = names.Select(n => entity.FindProperty(n) ?? throw new InvalidOperationException($"{type.Name} has no property {n}.")).ToList();
-            if (properties.Contains(key)) throw new InvalidOperationException("The key finds the row; it is not updated.");
+            if (properties.Contains(key))
+            {
+                throw new InvalidOperationException("The key finds the row; it is not updated.");
+            }
+
             var columns = Parameters(sql, [.. properties, key]);
             var set = columns.Take(properties.Count).Select(c => $"{sql.DelimitIdentifier(c.Property.GetColumnName(table)!)} = {c.Name}");
             return new Plan(
@@ -130,7 +161,9 @@ public static class RowWriter
         public void AddParameters(DbCommand factory, DbParameterCollection into, object row)
         {
             foreach (var (property, mapping, name) in parameters)
+            {
                 into.Add(mapping.CreateParameter(factory, name, property.GetGetter().GetClrValueUsingContainingEntity(row), property.IsNullable));
+            }
         }
 
         public void SetKey(object row, object? value) => key.PropertyInfo!.SetValue(row, Convert.ChangeType(value, key.ClrType));
@@ -138,7 +171,9 @@ public static class RowWriter
         public void CheckUpdated(object row, int affected)
         {
             if (affected != 1)
+            {
                 throw new DbUpdateConcurrencyException($"The {row.GetType().Name} with key {key.PropertyInfo!.GetValue(row)} was not found to update ({affected} rows matched).");
+            }
         }
     }
 }

@@ -14,11 +14,22 @@ public sealed record DoctorChange(IReadOnlyList<string> Lines, IReadOnlyList<Fin
     /// <summary>Null when nothing changed, or when DNS did not answer (that says nothing about the domain).</summary>
     public static DoctorChange? Between(DoctorReport? previous, DoctorReport current)
     {
-        if (current.IsTemporaryFailure) return null;
+        if (current.IsTemporaryFailure)
+        {
+            return null;
+        }
+
         var now = Keys(current);
-        if (previous is null) return First(current);
+        if (previous is null)
+        {
+            return First(current);
+        }
+
         var before = Keys(previous);
-        if (before.SetEquals(now)) return null;
+        if (before.SetEquals(now))
+        {
+            return null;
+        }
 
         var lines = new List<string>();
         var newProblems = new List<Finding>();
@@ -28,7 +39,11 @@ public sealed record DoctorChange(IReadOnlyList<string> Lines, IReadOnlyList<Fin
         {
             var was = previous.Findings.Where(f => f.AreaOf() == area).ToList();
             var @is = current.Findings.Where(f => f.AreaOf() == area).ToList();
-            if (Keys(was).SetEquals(Keys(@is))) continue;
+            if (Keys(was).SetEquals(Keys(@is)))
+            {
+                continue;
+            }
+
             var name = AreaName(area);
             var added = @is.Where(f => !before.Contains((f.Id, f.Severity))).ToList();
             var stillProblems = @is.Where(IsProblem).Select(f => f.Id).ToHashSet();
@@ -39,13 +54,27 @@ public sealed record DoctorChange(IReadOnlyList<string> Lines, IReadOnlyList<Fin
 
             var newFails = added.Where(f => f.Severity == FindingSeverity.Fail).ToList();
             var newWarns = added.Where(f => f.Severity == FindingSeverity.Warn).ToList();
-            if (newFails.Count > 0) areaLines.Add($"{name} now fails: {Titles(newFails)}");
-            if (newWarns.Count > 0) areaLines.Add($"{name} now warns: {Titles(newWarns)}");
+            if (newFails.Count > 0)
+            {
+                areaLines.Add($"{name} now fails: {Titles(newFails)}");
+            }
+
+            if (newWarns.Count > 0)
+            {
+                areaLines.Add($"{name} now warns: {Titles(newWarns)}");
+            }
+
             newProblems.AddRange(newFails);
             newProblems.AddRange(newWarns);
 
-            if (wasWorst >= FindingSeverity.Warn && worst < FindingSeverity.Warn) areaLines.Add($"{name} fixed");
-            else if (resolved.Count > 0) areaLines.Add($"{name}: no longer {string.Join(", ", resolved.Select(f => $"\"{f.Title}\"").Distinct())}");
+            if (wasWorst >= FindingSeverity.Warn && worst < FindingSeverity.Warn)
+            {
+                areaLines.Add($"{name} fixed");
+            }
+            else if (resolved.Count > 0)
+            {
+                areaLines.Add($"{name}: no longer {string.Join(", ", resolved.Select(f => $"\"{f.Title}\"").Distinct())}");
+            }
 
             if (areaLines.Count == 0)
             {
@@ -60,14 +89,25 @@ public sealed record DoctorChange(IReadOnlyList<string> Lines, IReadOnlyList<Fin
     private static DoctorChange First(DoctorReport current)
     {
         var problems = current.Findings.Where(IsProblem).ToList();
-        if (problems.Count == 0) return new DoctorChange(["First check: everything passes"], [], IsFirst: true);
+        if (problems.Count == 0)
+        {
+            return new DoctorChange(["First check: everything passes"], [], IsFirst: true);
+        }
+
         var lines = new List<string>();
         foreach (var area in problems.GroupBy(f => f.AreaOf()))
         {
             var fails = area.Where(f => f.Severity == FindingSeverity.Fail).ToList();
             var warns = area.Where(f => f.Severity == FindingSeverity.Warn).ToList();
-            if (fails.Count > 0) lines.Add($"{AreaName(area.Key)} fails: {Titles(fails)}");
-            if (warns.Count > 0) lines.Add($"{AreaName(area.Key)} warns: {Titles(warns)}");
+            if (fails.Count > 0)
+            {
+                lines.Add($"{AreaName(area.Key)} fails: {Titles(fails)}");
+            }
+
+            if (warns.Count > 0)
+            {
+                lines.Add($"{AreaName(area.Key)} warns: {Titles(warns)}");
+            }
         }
         lines.Insert(0, "First check");
         return new DoctorChange(lines, problems, IsFirst: true);

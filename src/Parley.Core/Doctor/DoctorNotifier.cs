@@ -30,7 +30,7 @@ public sealed class DoctorNotifier(
 {
     public const string AuthorName = "Domain doctor";
 
-    public async Task<ChatterMessage> PostAsync(SendingDomain domain, DoctorChange change, DoctorReport report, CancellationToken ct)
+    public async Task<ChatterMessage> PostAsync(SendingDomain domain, DoctorChange change, DoctorReport report, CancellationToken cancellationToken)
     {
         var record = new RecordRef(RecordDirectory.DeliverabilityType, domain.Id);
         var now = clock.GetUtcNow();
@@ -39,18 +39,26 @@ public sealed class DoctorNotifier(
         var subject = Subject(domain.Name, change);
         var message = new ChatterMessage
         {
-            RecordType = record.Type, RecordId = record.Id, Kind = MessageKind.Event, AuthorName = AuthorName,
-            BodyText = body, CreatedAt = now,
+            RecordType = record.Type,
+            RecordId = record.Id,
+            Kind = MessageKind.Event,
+            AuthorName = AuthorName,
+            BodyText = body,
+            CreatedAt = now,
         };
 
-        var aliasDomain = await settings.GetAliasDomainAsync(ct);
-        var admins = await db.Users.AsNoTracking().Where(u => u.IsAdmin).OrderBy(u => u.Id).Select(u => new { u.Name, u.Email }).ToListAsync(ct);
+        var aliasDomain = await settings.GetAliasDomainAsync(cancellationToken);
+        var admins = await db.Users.AsNoTracking().Where(u => u.IsAdmin).OrderBy(u => u.Id).Select(u => new { u.Name, u.Email }).ToListAsync(cancellationToken);
         if (email.Value.EmailAdmins && aliasDomain is not null && admins.Count > 0)
         {
             var mime = new MimeMessage();
             mime.From.Add(new MailboxAddress("Parley domain doctor", $"{RoutePlanner.NotificationsLocalPart}@{aliasDomain}"));
-            foreach (var admin in admins) mime.To.Add(new MailboxAddress(admin.Name, admin.Email));
-            mime.ReplyTo.Add(new MailboxAddress($"Deliverability of {domain.Name}", await replyAddresses.ForAsync(record, aliasDomain, ct)));
+            foreach (var admin in admins)
+            {
+                mime.To.Add(new MailboxAddress(admin.Name, admin.Email));
+            }
+
+            mime.ReplyTo.Add(new MailboxAddress($"Deliverability of {domain.Name}", await replyAddresses.ForAsync(record, aliasDomain, cancellationToken)));
             mime.Subject = subject;
             mime.MessageId = MimeComposer.NewMessageId(aliasDomain);
             mime.Date = now;
@@ -64,12 +72,18 @@ public sealed class DoctorNotifier(
             message.State = DeliveryState.Queued;
             message.RawMime = new RawMime { Content = MimeComposer.ToBytes(mime), CreatedAt = now };
             foreach (var admin in admins)
+            {
                 db.Outbox.Add(new OutboxItem { ChatterMessage = message, Recipient = admin.Email, NextAttemptAt = now, CreatedAt = now });
+            }
         }
 
         db.Messages.Add(message);
-        await db.SaveChangesAsync(ct);
-        if (message.RawMime is not null) outbox.Notify();
+        await db.SaveChangesAsync(cancellationToken);
+        if (message.RawMime is not null)
+        {
+            outbox.Notify();
+        }
+
         events.Publish(record, message.Id);
         return message;
     }
@@ -92,7 +106,10 @@ public sealed class DoctorNotifier(
         foreach (var finding in change.NewProblems)
         {
             text.AppendLine().Append("- ").Append(finding.Title).Append(": ").AppendLine(finding.Detail);
-            if (finding.Fix is { } fix) text.Append("  Publish: ").Append(fix.Name).Append(' ').Append(fix.Type).Append(' ').AppendLine(fix.Value);
+            if (finding.Fix is { } fix)
+            {
+                text.Append("  Publish: ").Append(fix.Name).Append(' ').Append(fix.Type).Append(' ').AppendLine(fix.Value);
+            }
         }
         text.AppendLine().Append("The Domains page in Parley shows every finding and the records to publish.");
         return text.ToString();

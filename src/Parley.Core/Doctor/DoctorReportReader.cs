@@ -10,7 +10,11 @@ public static class DoctorReportReader
     /// <summary>The report, or null when the text is not a report (an unreadable row is treated as "no previous run").</summary>
     public static DoctorReport? TryRead(string? json)
     {
-        if (string.IsNullOrWhiteSpace(json)) return null;
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            return null;
+        }
+
         try
         {
             using var document = JsonDocument.Parse(json);
@@ -22,7 +26,10 @@ public static class DoctorReportReader
             {
                 DnsFix? fix = null;
                 if (f.TryGetProperty("fix", out var x) && x.ValueKind == JsonValueKind.Object)
+                {
                     fix = new DnsFix(x.GetProperty("type").GetString()!, x.GetProperty("name").GetString()!, x.GetProperty("value").GetString()!);
+                }
+
                 findings.Add(new Finding(
                     f.GetProperty("id").GetString()!,
                     ParseSeverity(f.GetProperty("severity").GetString()),

@@ -25,13 +25,13 @@ public sealed record DoctorSetup(SendingSetup Setup, IReadOnlyList<Finding> Note
 /// </summary>
 public sealed class DoctorSetupBuilder(ParleyDbContext db, SettingsService settings, ServerName serverName)
 {
-    public async Task<DoctorSetup> BuildAsync(SendingDomain domain, CancellationToken ct)
+    public async Task<DoctorSetup> BuildAsync(SendingDomain domain, CancellationToken cancellationToken)
     {
         var notes = new List<Finding>();
-        var host = await settings.GetHostSettingsAsync(ct);
-        var alias = await settings.GetAliasDomainAsync(ct);
-        var relays = await db.OutgoingServers.AsNoTracking().OrderBy(s => s.Priority).ThenBy(s => s.Id).ToListAsync(ct);
-        var keys = domain.Keys.Count > 0 ? domain.Keys : await db.DkimKeys.AsNoTracking().Where(k => k.SendingDomainId == domain.Id).ToListAsync(ct);
+        var host = await settings.GetHostSettingsAsync(cancellationToken);
+        var alias = await settings.GetAliasDomainAsync(cancellationToken);
+        var relays = await db.OutgoingServers.AsNoTracking().OrderBy(s => s.Priority).ThenBy(s => s.Id).ToListAsync(cancellationToken);
+        var keys = domain.Keys.Count > 0 ? domain.Keys : await db.DkimKeys.AsNoTracking().Where(k => k.SendingDomainId == domain.Id).ToListAsync(cancellationToken);
 
         var routes = new List<SendingRoute>();
         var publicIp = InternetAddress.PublicOrNull(host.PublicIp);
@@ -39,7 +39,10 @@ public sealed class DoctorSetupBuilder(ParleyDbContext db, SettingsService setti
         {
             foreach (var relay in relays)
             {
-                if (!string.IsNullOrWhiteSpace(relay.SpfInclude)) routes.Add(SendingRoute.Relay(relay.SpfInclude.Trim()));
+                if (!string.IsNullOrWhiteSpace(relay.SpfInclude))
+                {
+                    routes.Add(SendingRoute.Relay(relay.SpfInclude.Trim()));
+                }
                 else if (InternetAddress.IsPrivateHost(relay.Host) && publicIp is not null)
                 {
                     // A relay on this machine or its network reaches receivers from the public address; its EHLO is its own.
@@ -49,10 +52,12 @@ public sealed class DoctorSetupBuilder(ParleyDbContext db, SettingsService setti
                         "in its place. If the relay hands mail to a provider, enter the provider's SPF include with the outgoing server in Settings."));
                 }
                 else
+                {
                     notes.Add(new Finding("setup.relay-without-spf-include", FindingSeverity.Info, $"Relay \"{relay.Name}\" has no SPF include",
                         $"Parley sends through \"{relay.Name}\" ({relay.Host}), but its SPF include is not set, so the doctor cannot check that SPF allows it. " +
                         "Enter the include your provider documents (for example _spf.provider.example) with the outgoing server in Settings" +
                         (InternetAddress.IsPrivateHost(relay.Host) ? ", or this server's public IP if the relay sends straight to the internet." : ".")));
+                }
             }
         }
         else if (publicIp is not null)
@@ -72,17 +77,24 @@ public sealed class DoctorSetupBuilder(ParleyDbContext db, SettingsService setti
         }
 
         if (alias is null)
+        {
             notes.Add(new Finding("setup.no-alias-domain", FindingSeverity.Info, "Set the alias domain in Settings",
                 $"Bounces and replies use the alias domain, which is also the envelope sender that SPF checks. Until it is set, SPF is checked on {domain.Name} and the MX is not checked."));
+        }
+
         if (!serverName.IsChosen)
+        {
             notes.Add(new Finding("setup.no-hostname", FindingSeverity.Info, "Set this server's host name in Settings",
                 $"Parley greets and says EHLO as {serverName.Current}, this machine's name. The doctor compares the alias domain's MX with the host name Parley receives mail on, " +
                 "which is not set, so that check is skipped."));
+        }
 
         var active = keys.Where(k => k.IsActive).OrderBy(k => k.Algorithm).ToList();
         if (active.Count == 0)
+        {
             notes.Add(new Finding("setup.no-dkim-key", FindingSeverity.Info, "No active DKIM key",
                 $"{domain.Name} has no active DKIM key, so there is no selector to check. Rotate the keys on the Domains page to create new ones."));
+        }
 
         var setup = new SendingSetup
         {

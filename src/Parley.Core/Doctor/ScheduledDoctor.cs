@@ -42,7 +42,11 @@ public sealed partial class ScheduledDoctor(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!_options.Enabled) return;
+        if (!_options.Enabled)
+        {
+            return;
+        }
+
         var delay = _options.FirstRunDelay;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -64,11 +68,13 @@ public sealed partial class ScheduledDoctor(
     }
 
     /// <summary>One pass over every sending domain; returns how many domains changed (and got an event).</summary>
-    public async Task<int> RunOnceAsync(CancellationToken ct)
+    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
     {
         List<SendingDomain> domains;
         await using (var scope = scopes.CreateAsyncScope())
-            domains = await scope.ServiceProvider.GetRequiredService<SendingDomainService>().ListAsync(ct);
+        {
+            domains = await scope.ServiceProvider.GetRequiredService<SendingDomainService>().ListAsync(cancellationToken);
+        }
 
         var changed = 0;
         foreach (var domain in domains)
@@ -76,11 +82,15 @@ public sealed partial class ScheduledDoctor(
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                var result = await scope.ServiceProvider.GetRequiredService<DoctorRunService>().RunAsync(domain, ct);
-                if (result.Event is not null) changed++;
+                var result = await scope.ServiceProvider.GetRequiredService<DoctorRunService>().RunAsync(domain, cancellationToken);
+                if (result.Event is not null)
+                {
+                    changed++;
+                }
+
                 LogChecked(domain.Name, result.Report.Findings.Count(f => f.Severity == Deliverability.Doctor.FindingSeverity.Fail), result.Change?.Summary ?? "no change");
             }
-            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 LogDomainFailed(domain.Name, e);
             }

@@ -26,12 +26,18 @@ public sealed class DkimSignerCache(SecretProtector secrets)
     public IReadOnlyList<string> Sign(MimeMessage message, string domain, IEnumerable<DkimKey> keys)
     {
         var active = keys.Where(k => k.IsActive).OrderBy(k => k.Algorithm).ToList();
-        if (active.Count == 0) return [];
+        if (active.Count == 0)
+        {
+            return [];
+        }
         // 7-bit transfer encodings, so no relay re-encodes the body and breaks the signature.
         message.Prepare(EncodingConstraint.SevenBit);
         var headers = SignedHeaders.Where(h => h == HeaderId.From || message.Headers.Contains(h)).ToArray();
         foreach (var key in active)
+        {
             _signers.GetOrAdd(key.Id, _ => Create(key, domain)).Sign(message, headers);
+        }
+
         return active.Select(k => k.Selector).ToList();
     }
 

@@ -13,24 +13,28 @@ namespace Parley.Core.Domains;
 /// </summary>
 public sealed class SendingDomainService(ParleyDbContext db, SecretProtector secrets, SettingsService settings, TimeProvider clock)
 {
-    public Task<List<SendingDomain>> ListAsync(CancellationToken ct) =>
-        db.SendingDomains.AsNoTracking().Include(d => d.Keys).OrderBy(d => d.Name).ToListAsync(ct);
+    public Task<List<SendingDomain>> ListAsync(CancellationToken cancellationToken) =>
+        db.SendingDomains.AsNoTracking().Include(d => d.Keys).OrderBy(d => d.Name).ToListAsync(cancellationToken);
 
-    public async Task<SendingDomain?> FindAsync(string domain, CancellationToken ct)
+    public async Task<SendingDomain?> FindAsync(string domain, CancellationToken cancellationToken)
     {
         var name = Normalize(domain);
-        return name is null ? null : await db.SendingDomains.Include(d => d.Keys).FirstOrDefaultAsync(d => d.Name == name, ct);
+        return name is null ? null : await db.SendingDomains.Include(d => d.Keys).FirstOrDefaultAsync(d => d.Name == name, cancellationToken);
     }
 
-    public async Task<SendingDomain> GetAsync(string domain, CancellationToken ct) =>
-        await FindAsync(domain, ct) ?? throw new NotFoundException($"The sending domain \"{domain}\"");
+    public async Task<SendingDomain> GetAsync(string domain, CancellationToken cancellationToken) =>
+        await FindAsync(domain, cancellationToken) ?? throw new NotFoundException($"The sending domain \"{domain}\"");
 
     /// <summary>Registers a domain with a fresh RSA-2048 and Ed25519 key; registering twice returns the existing one.</summary>
-    public async Task<SendingDomain> RegisterAsync(string? domain, CancellationToken ct)
+    public async Task<SendingDomain> RegisterAsync(string? domain, CancellationToken cancellationToken)
     {
         var name = Normalize(domain) ?? throw new InvalidInputException("name", "Please enter a domain name such as example.com.");
-        var existing = await FindAsync(name, ct);
-        if (existing is not null) return existing;
+        var existing = await FindAsync(name, cancellationToken);
+        if (existing is not null)
+        {
+            return existing;
+        }
+
         var now = clock.GetUtcNow();
         var entity = new SendingDomain { Name = name, CreatedAt = now };
         entity.Keys.Add(NewKey(DkimAlgorithm.RsaSha256, now, []));
@@ -38,23 +42,27 @@ public sealed class SendingDomainService(ParleyDbContext db, SecretProtector sec
         db.SendingDomains.Add(entity);
         try
         {
-            await db.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(cancellationToken);
         }
         catch (DbUpdateException)
         {
             // Another node registered it at the same moment (unique name): use theirs.
             db.ChangeTracker.Clear();
-            return await FindAsync(name, ct) ?? throw new InvalidOperationException($"Could not register {name}.");
+            return await FindAsync(name, cancellationToken) ?? throw new InvalidOperationException($"Could not register {name}.");
         }
         return entity;
     }
 
     /// <summary>New keys under new selectors; the old keys are retired (kept, so their records can stay published a while).</summary>
-    public async Task<SendingDomain> RotateKeysAsync(string domain, CancellationToken ct)
+    public async Task<SendingDomain> RotateKeysAsync(string domain, CancellationToken cancellationToken)
     {
-        var entity = await GetAsync(domain, ct);
+        var entity = await GetAsync(domain, cancellationToken);
         var now = clock.GetUtcNow();
-        foreach (var key in entity.Keys.Where(k => k.IsActive)) key.RetiredAt = now;
+        foreach (var key in entity.Keys.Where(k => k.IsActive))
+        {
+            key.RetiredAt = now;
+        }
+
         var taken = entity.Keys.Select(k => k.Selector).ToList();
         foreach (var algorithm in new[] { DkimAlgorithm.RsaSha256, DkimAlgorithm.Ed25519Sha256 })
         {
@@ -62,17 +70,17 @@ public sealed class SendingDomainService(ParleyDbContext db, SecretProtector sec
             taken.Add(key.Selector);
             entity.Keys.Add(key);
         }
-        await db.SaveChangesAsync(ct);
+        await db.SaveChangesAsync(cancellationToken);
         return entity;
     }
 
     /// <summary>The records this installation needs for <paramref name="domain"/>: DKIM per selector, SPF, DMARC, and MX for the alias domain.</summary>
-    public async Task<List<DnsRecordSuggestion>> RecordsAsync(string domain, CancellationToken ct)
+    public async Task<List<DnsRecordSuggestion>> RecordsAsync(string domain, CancellationToken cancellationToken)
     {
-        var entity = await GetAsync(domain, ct);
-        var host = await settings.GetHostSettingsAsync(ct);
-        var aliasDomain = await settings.GetAliasDomainAsync(ct);
-        var relays = await db.OutgoingServers.AsNoTracking().OrderBy(s => s.Priority).ToListAsync(ct);
+        var entity = await GetAsync(domain, cancellationToken);
+        var host = await settings.GetHostSettingsAsync(cancellationToken);
+        var aliasDomain = await settings.GetAliasDomainAsync(cancellationToken);
+        var relays = await db.OutgoingServers.AsNoTracking().OrderBy(s => s.Priority).ToListAsync(cancellationToken);
         var records = new List<DnsRecordSuggestion>();
 
         foreach (var key in entity.Keys.OrderBy(k => k.RetiredAt.HasValue).ThenBy(k => k.Algorithm))
@@ -127,13 +135,19 @@ public sealed class SendingDomainService(ParleyDbContext db, SecretProtector sec
             : "";
         if (relays.Count == 0)
         {
-            if (publicIp is not null) mechanisms.Add(IpTerm(publicIp));
+            if (publicIp is not null)
+            {
+                mechanisms.Add(IpTerm(publicIp));
+            }
             else if (privateSetting.Length > 0)
             {
                 mechanisms.Add(Placeholder);
                 gaps = privateSetting;
             }
-            else if (host.Hostname is { } hostname) mechanisms.Add("a:" + hostname);
+            else if (host.Hostname is { } hostname)
+            {
+                mechanisms.Add("a:" + hostname);
+            }
             else
             {
                 mechanisms.Add(Placeholder);
@@ -142,7 +156,10 @@ public sealed class SendingDomainService(ParleyDbContext db, SecretProtector sec
         }
         foreach (var relay in relays)
         {
-            if (!string.IsNullOrEmpty(relay.SpfInclude)) mechanisms.Add("include:" + relay.SpfInclude);
+            if (!string.IsNullOrEmpty(relay.SpfInclude))
+            {
+                mechanisms.Add("include:" + relay.SpfInclude);
+            }
             else if (InternetAddress.IsPrivateHost(relay.Host))
             {
                 // On this machine or its network: mail reaches receivers from the network's public address.
@@ -154,7 +171,9 @@ public sealed class SendingDomainService(ParleyDbContext db, SecretProtector sec
                     " If it hands mail to a provider, enter the provider's SPF include on the relay in Settings instead.";
             }
             else if (System.Net.IPAddress.TryParse(relay.Host, out var address))
+            {
                 mechanisms.Add(IpTerm(address));
+            }
             else
             {
                 mechanisms.Add("a:" + relay.Host);
@@ -172,7 +191,11 @@ public sealed class SendingDomainService(ParleyDbContext db, SecretProtector sec
         var pair = DkimKeyGenerator.Generate(algorithm);
         var stem = $"{(algorithm == DkimAlgorithm.RsaSha256 ? "prsa" : "ped")}{now:yyyyMMdd}";
         var selector = stem;
-        for (var i = 2; taken.Contains(selector); i++) selector = $"{stem}n{i}";
+        for (var i = 2; taken.Contains(selector); i++)
+        {
+            selector = $"{stem}n{i}";
+        }
+
         return new DkimKey
         {
             Selector = selector,

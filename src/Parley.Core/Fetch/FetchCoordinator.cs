@@ -2,9 +2,8 @@ using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Parley.Core.Data;
-
 using Parley.Core.Common;
+using Parley.Core.Data;
 
 namespace Parley.Core.Fetch;
 
@@ -34,10 +33,10 @@ public sealed partial class FetchCoordinator(IServiceScopeFactory scopes, IMailb
         catch (SemaphoreFullException) { /* already signalled */ }
     }
 
-    internal Task<bool> WaitForChangeAsync(TimeSpan timeout, CancellationToken ct) => _changed.WaitAsync(timeout, ct);
+    internal Task<bool> WaitForChangeAsync(TimeSpan timeout, CancellationToken cancellationToken) => _changed.WaitAsync(timeout, cancellationToken);
 
     /// <summary>Connects, polls once, disconnects (POP3 deletions are applied by QUIT) and records the result.</summary>
-    public Task<FetchRunResult> FetchNowAsync(long accountId, CancellationToken ct) =>
+    public Task<FetchRunResult> FetchNowAsync(long accountId, CancellationToken cancellationToken) =>
         WithAccountLockedAsync(accountId, async (fetcher, account) =>
         {
             try
@@ -45,23 +44,23 @@ public sealed partial class FetchCoordinator(IServiceScopeFactory scopes, IMailb
                 FetchPollResult result;
                 if (account.Protocol == FetchProtocol.Imap)
                 {
-                    using var session = await mailboxes.ConnectImapAsync(ServerOf(fetcher, account), fetcher.CommandTimeout, ct);
-                    result = await fetcher.PollImapAsync(account, session, ct);
-                    await session.DisconnectAsync(ct);
+                    using var session = await mailboxes.ConnectImapAsync(ServerOf(fetcher, account), fetcher.CommandTimeout, cancellationToken);
+                    result = await fetcher.PollImapAsync(account, session, cancellationToken);
+                    await session.DisconnectAsync(cancellationToken);
                 }
                 else
                 {
-                    using var session = await mailboxes.ConnectPop3Async(ServerOf(fetcher, account), fetcher.CommandTimeout, ct);
-                    result = await fetcher.PollPop3Async(account, session, ct);
-                    await session.DisconnectAsync(ct);
+                    using var session = await mailboxes.ConnectPop3Async(ServerOf(fetcher, account), fetcher.CommandTimeout, cancellationToken);
+                    result = await fetcher.PollPop3Async(account, session, cancellationToken);
+                    await session.DisconnectAsync(cancellationToken);
                 }
-                return await RecordAsync(accountId, result, null, ct);
+                return await RecordAsync(accountId, result, null, cancellationToken);
             }
-            catch (Exception e) when (!ct.IsCancellationRequested)
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
-                return await RecordFailureAsync(account, e, ct);
+                return await RecordFailureAsync(account, e, cancellationToken);
             }
-        }, ct);
+        }, cancellationToken);
 
     private static MailboxServer ServerOf(MailboxFetcher fetcher, FetchAccount account) => MailboxServer.Of(account, fetcher.PasswordOf(account));
 
@@ -69,29 +68,32 @@ public sealed partial class FetchCoordinator(IServiceScopeFactory scopes, IMailb
     /// Tries a message that could not be stored again, now (after its cause is fixed): forgets the failure under the
     /// account's lock — so a poll running meanwhile cannot move past the message again — then fetches.
     /// </summary>
-    public async Task<FetchRunResult> RetryAsync(long accountId, long failureId, CancellationToken ct)
+    public async Task<FetchRunResult> RetryAsync(long accountId, long failureId, CancellationToken cancellationToken)
     {
-        if (!await WithAccountLockedAsync(accountId, (fetcher, account) => fetcher.ForgetFailureAsync(account, failureId, ct), ct))
+        if (!await WithAccountLockedAsync(accountId, (fetcher, account) => fetcher.ForgetFailureAsync(account, failureId, cancellationToken), cancellationToken))
+        {
             throw new NotFoundException($"Fetch failure {failureId} of mailbox {accountId}");
-        return await FetchNowAsync(accountId, ct);
+        }
+
+        return await FetchNowAsync(accountId, cancellationToken);
     }
 
     /// <summary>
     /// Runs work on one account under its lock (one poll at a time per account in this process),
     /// with a fresh scope and the account as stored now.
     /// </summary>
-    private async Task<T> WithAccountLockedAsync<T>(long accountId, Func<MailboxFetcher, FetchAccount, Task<T>> work, CancellationToken ct)
+    private async Task<T> WithAccountLockedAsync<T>(long accountId, Func<MailboxFetcher, FetchAccount, Task<T>> work, CancellationToken cancellationToken)
     {
         var gate = _locks.GetOrAdd(accountId, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(ct);
+        await gate.WaitAsync(cancellationToken);
         try
         {
             await using var scope = scopes.CreateAsyncScope();
             // Other nodes sharing a PostgreSQL database poll the same account: one at a time across all of them.
             await using var polling = await ClusterLock.AcquireAsync(
-                scope.ServiceProvider.GetRequiredService<ParleyDbContext>(), ClusterLock.FetchAccount, (int)accountId, ct);
+                scope.ServiceProvider.GetRequiredService<ParleyDbContext>(), ClusterLock.FetchAccount, (int)accountId, cancellationToken);
             var fetcher = scope.ServiceProvider.GetRequiredService<MailboxFetcher>();
-            var account = await fetcher.FindAsync(accountId, ct) ?? throw new KeyNotFoundException($"There is no fetch account {accountId}.");
+            var account = await fetcher.FindAsync(accountId, cancellationToken) ?? throw new KeyNotFoundException($"There is no fetch account {accountId}.");
             return await work(fetcher, account);
         }
         finally
@@ -104,7 +106,7 @@ public sealed partial class FetchCoordinator(IServiceScopeFactory scopes, IMailb
     /// One IMAP session: poll, then IDLE until the server reports new mail or <paramref name="interval"/> passes, and
     /// poll again, until an error or cancellation. Returns at once after the first poll when the server has no IDLE.
     /// </summary>
-    public async Task<FetchRunResult> RunImapSessionAsync(long accountId, TimeSpan interval, CancellationToken ct)
+    public async Task<FetchRunResult> RunImapSessionAsync(long accountId, TimeSpan interval, CancellationToken cancellationToken)
     {
         FetchAccount? account = null;
         try
@@ -113,36 +115,36 @@ public sealed partial class FetchCoordinator(IServiceScopeFactory scopes, IMailb
             await using (var scope = scopes.CreateAsyncScope())
             {
                 var fetcher = scope.ServiceProvider.GetRequiredService<MailboxFetcher>();
-                account = await fetcher.FindAsync(accountId, ct) ?? throw new KeyNotFoundException($"There is no fetch account {accountId}.");
-                session = await mailboxes.ConnectImapAsync(ServerOf(fetcher, account), fetcher.CommandTimeout, ct);
+                account = await fetcher.FindAsync(accountId, cancellationToken) ?? throw new KeyNotFoundException($"There is no fetch account {accountId}.");
+                session = await mailboxes.ConnectImapAsync(ServerOf(fetcher, account), fetcher.CommandTimeout, cancellationToken);
             }
             using (session)
             {
                 for (var round = 0; ; round++)
                 {
-                    var (result, folder) = await PollLockedAsync(accountId, session, ct);
-                    var recorded = await RecordAsync(accountId, result, null, ct);
+                    var (result, folder) = await PollLockedAsync(accountId, session, cancellationToken);
+                    var recorded = await RecordAsync(accountId, result, null, cancellationToken);
                     if (!session.CanIdle)
                     {
-                        await session.DisconnectAsync(ct);
+                        await session.DisconnectAsync(cancellationToken);
                         return recorded;
                     }
-                    await folder.IdleAsync(interval < MaxIdle ? interval : MaxIdle, ct);
-                    ct.ThrowIfCancellationRequested();
+                    await folder.IdleAsync(interval < MaxIdle ? interval : MaxIdle, cancellationToken);
+                    cancellationToken.ThrowIfCancellationRequested();
                 }
             }
         }
-        catch (Exception e) when (!ct.IsCancellationRequested && account is not null)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && account is not null)
         {
-            return await RecordFailureAsync(account, e, ct);
+            return await RecordFailureAsync(account, e, cancellationToken);
         }
     }
 
-    private Task<(FetchPollResult, IImapFolder)> PollLockedAsync(long accountId, IImapSession session, CancellationToken ct) =>
-        WithAccountLockedAsync(accountId, (fetcher, account) => fetcher.PollImapFolderAsync(account, session, ct), ct);
+    private Task<(FetchPollResult, IImapFolder)> PollLockedAsync(long accountId, IImapSession session, CancellationToken cancellationToken) =>
+        WithAccountLockedAsync(accountId, (fetcher, account) => fetcher.PollImapFolderAsync(account, session, cancellationToken), cancellationToken);
 
     /// <summary>Logs in and counts the messages in the folder (POP3: the maildrop); downloads nothing, changes nothing.</summary>
-    public async Task<FetchTestResult> TestAsync(FetchAccount account, string? password, CancellationToken ct)
+    public async Task<FetchTestResult> TestAsync(FetchAccount account, string? password, CancellationToken cancellationToken)
     {
         var timeout = TimeSpan.FromSeconds(30);
         try
@@ -150,28 +152,28 @@ public sealed partial class FetchCoordinator(IServiceScopeFactory scopes, IMailb
             var server = MailboxServer.Of(account, password);
             if (account.Protocol == FetchProtocol.Imap)
             {
-                using var session = await mailboxes.ConnectImapAsync(server, timeout, ct);
-                var folder = await session.GetFolderAsync(account.Folder, ct);
-                await folder.OpenAsync(readWrite: false, ct);
+                using var session = await mailboxes.ConnectImapAsync(server, timeout, cancellationToken);
+                var folder = await session.GetFolderAsync(account.Folder, cancellationToken);
+                await folder.OpenAsync(readWrite: false, cancellationToken);
                 var count = folder.Count;
-                await session.DisconnectAsync(ct);
+                await session.DisconnectAsync(cancellationToken);
                 return new FetchTestResult(true, count, null);
             }
             else
             {
-                using var session = await mailboxes.ConnectPop3Async(server, timeout, ct);
-                var count = await session.CountAsync(ct);
-                await session.DisconnectAsync(ct);
+                using var session = await mailboxes.ConnectPop3Async(server, timeout, cancellationToken);
+                var count = await session.CountAsync(cancellationToken);
+                await session.DisconnectAsync(cancellationToken);
                 return new FetchTestResult(true, count, null);
             }
         }
-        catch (Exception e) when (!ct.IsCancellationRequested)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             return new FetchTestResult(false, null, mailboxes.Describe(MailboxServer.Of(account, password: null), e));
         }
     }
 
-    private async Task<FetchRunResult> RecordAsync(long accountId, FetchPollResult result, string? error, CancellationToken ct)
+    private async Task<FetchRunResult> RecordAsync(long accountId, FetchPollResult result, string? error, CancellationToken cancellationToken)
     {
         metrics.Ran(ok: true);
         var now = clock.GetUtcNow();
@@ -182,11 +184,11 @@ public sealed partial class FetchCoordinator(IServiceScopeFactory scopes, IMailb
             .SetProperty(a => a.LastSuccessAt, now)
             .SetProperty(a => a.LastError, result.Failed > 0 ? $"{result.Failed} message(s) could not be stored; they stay on the server. See the list below." : null)
             .SetProperty(a => a.ConsecutiveFailures, 0)
-            .SetProperty(a => a.LastFetched, result.Stored), ct);
+            .SetProperty(a => a.LastFetched, result.Stored), cancellationToken);
         return new FetchRunResult(true, result.Stored, result.Failed, error);
     }
 
-    private async Task<FetchRunResult> RecordFailureAsync(FetchAccount account, Exception e, CancellationToken ct)
+    private async Task<FetchRunResult> RecordFailureAsync(FetchAccount account, Exception e, CancellationToken cancellationToken)
     {
         var message = mailboxes.Describe(MailboxServer.Of(account, password: null), e);
         metrics.Ran(ok: false);
@@ -200,9 +202,9 @@ public sealed partial class FetchCoordinator(IServiceScopeFactory scopes, IMailb
                 .SetProperty(a => a.LastRunAt, now)
                 .SetProperty(a => a.LastError, message.Length > 2000 ? message[..2000] : message)
                 .SetProperty(a => a.ConsecutiveFailures, a => a.ConsecutiveFailures + 1)
-                .SetProperty(a => a.LastFetched, 0), ct);
+                .SetProperty(a => a.LastFetched, 0), cancellationToken);
         }
-        catch (Exception second) when (!ct.IsCancellationRequested)
+        catch (Exception second) when (!cancellationToken.IsCancellationRequested)
         {
             LogRecordFailed(second, account.Id);
         }

@@ -19,6 +19,9 @@ public sealed class FetchMetrics
     public void Ran(bool ok)
     {
         _runs.Add(1);
-        if (!ok) _failures.Add(1);
+        if (!ok)
+        {
+            _failures.Add(1);
+        }
     }
 }

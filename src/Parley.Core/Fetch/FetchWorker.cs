@@ -42,23 +42,31 @@ public sealed partial class FetchWorker(
         }
         finally
         {
-            foreach (var r in running.Values) await r.Stop.CancelAsync();
+            foreach (var r in running.Values)
+            {
+                await r.Stop.CancelAsync();
+            }
+
             try { await Task.WhenAll(running.Values.Select(r => r.Loop)); }
             catch (OperationCanceledException) { /* stopping */ }
         }
     }
 
-    private async Task ReconcileAsync(Dictionary<long, Running> running, CancellationToken ct)
+    private async Task ReconcileAsync(Dictionary<long, Running> running, CancellationToken cancellationToken)
     {
         List<FetchAccount> accounts;
         await using (var scope = scopes.CreateAsyncScope())
         {
-            accounts = await scope.ServiceProvider.GetRequiredService<ParleyDbContext>().FetchAccounts.AsNoTracking().Where(a => a.Enabled).ToListAsync(ct);
+            accounts = await scope.ServiceProvider.GetRequiredService<ParleyDbContext>().FetchAccounts.AsNoTracking().Where(a => a.Enabled).ToListAsync(cancellationToken);
         }
         var wanted = accounts.ToDictionary(a => a.Id);
         foreach (var (id, r) in running.ToList())
         {
-            if (wanted.TryGetValue(id, out var account) && Stamp(account) == r.Stamp && !r.Loop.IsCompleted) continue;
+            if (wanted.TryGetValue(id, out var account) && Stamp(account) == r.Stamp && !r.Loop.IsCompleted)
+            {
+                continue;
+            }
+
             await r.Stop.CancelAsync();
             try { await r.Loop; }
             catch (OperationCanceledException) { /* stopped */ }
@@ -67,7 +75,7 @@ public sealed partial class FetchWorker(
         }
         foreach (var account in accounts.Where(a => !running.ContainsKey(a.Id)))
         {
-            var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             running[account.Id] = new Running(Stamp(account), stop, Task.Run(() => RunAccountAsync(account, stop.Token), CancellationToken.None));
         }
     }
@@ -75,20 +83,20 @@ public sealed partial class FetchWorker(
     private static string Stamp(FetchAccount a) =>
         string.Join('|', a.Protocol, a.Host, a.Port, a.Security, a.ValidateCertificate, a.Username, a.PasswordProtected, a.Folder, a.AfterFetch, a.MoveToFolder, a.IntervalSeconds);
 
-    private async Task RunAccountAsync(FetchAccount account, CancellationToken ct)
+    private async Task RunAccountAsync(FetchAccount account, CancellationToken cancellationToken)
     {
         var interval = TimeSpan.FromSeconds(Math.Max(10, account.IntervalSeconds));
         var failures = account.ConsecutiveFailures;
-        while (!ct.IsCancellationRequested)
+        while (!cancellationToken.IsCancellationRequested)
         {
             FetchRunResult result;
             try
             {
                 result = account.Protocol == FetchProtocol.Imap
-                    ? await coordinator.RunImapSessionAsync(account.Id, interval, ct)
-                    : await coordinator.FetchNowAsync(account.Id, ct);
+                    ? await coordinator.RunImapSessionAsync(account.Id, interval, cancellationToken)
+                    : await coordinator.FetchNowAsync(account.Id, cancellationToken);
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return;
             }
@@ -99,7 +107,7 @@ public sealed partial class FetchWorker(
             }
             failures = result.Ok ? 0 : failures + 1;
             var wait = failures == 0 ? interval : Backoff(interval, failures);
-            try { await Task.Delay(wait, clock, ct); }
+            try { await Task.Delay(wait, clock, cancellationToken); }
             catch (OperationCanceledException) { return; }
         }
     }

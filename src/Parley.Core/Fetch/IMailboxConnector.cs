@@ -7,10 +7,10 @@ namespace Parley.Core.Fetch;
 public interface IMailboxConnector
 {
     /// <summary>Connects and logs in; a failure throws and leaves nothing open.</summary>
-    Task<IImapSession> ConnectImapAsync(MailboxServer server, TimeSpan commandTimeout, CancellationToken ct);
+    Task<IImapSession> ConnectImapAsync(MailboxServer server, TimeSpan commandTimeout, CancellationToken cancellationToken);
 
     /// <inheritdoc cref="ConnectImapAsync"/>
-    Task<IPop3Session> ConnectPop3Async(MailboxServer server, TimeSpan commandTimeout, CancellationToken ct);
+    Task<IPop3Session> ConnectPop3Async(MailboxServer server, TimeSpan commandTimeout, CancellationToken cancellationToken);
 
     /// <summary>What went wrong with <paramref name="server"/>, in a sentence an admin can act on (the account's "last result").</summary>
     string Describe(MailboxServer server, Exception error);

@@ -7,17 +7,17 @@ public interface IPop3Session : IDisposable
     bool HasUidl { get; }
 
     /// <summary>STAT: messages in the maildrop.</summary>
-    Task<int> CountAsync(CancellationToken ct);
+    Task<int> CountAsync(CancellationToken cancellationToken);
 
     /// <summary>UIDL: one id per message, in index order.</summary>
-    Task<IReadOnlyList<string>> UidsAsync(CancellationToken ct);
+    Task<IReadOnlyList<string>> UidsAsync(CancellationToken cancellationToken);
 
     /// <summary>RETR: the raw message.</summary>
-    Task<byte[]> DownloadAsync(int index, CancellationToken ct);
+    Task<byte[]> DownloadAsync(int index, CancellationToken cancellationToken);
 
     /// <summary>DELE: the server removes the message only at <see cref="DisconnectAsync"/> (QUIT).</summary>
-    Task DeleteAsync(int index, CancellationToken ct);
+    Task DeleteAsync(int index, CancellationToken cancellationToken);
 
     /// <summary>QUIT (which applies the deletions) and closes the connection.</summary>
-    Task DisconnectAsync(CancellationToken ct);
+    Task DisconnectAsync(CancellationToken cancellationToken);
 }

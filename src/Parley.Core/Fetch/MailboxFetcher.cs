@@ -27,22 +27,29 @@ public sealed partial class MailboxFetcher(
 {
     private readonly FetchOptions _options = options.Value;
 
-    public Task<FetchAccount?> FindAsync(long id, CancellationToken ct) => db.FetchAccounts.SingleOrDefaultAsync(a => a.Id == id, ct);
+    public Task<FetchAccount?> FindAsync(long id, CancellationToken cancellationToken) => db.FetchAccounts.SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
 
     /// <summary>
     /// Forgets a message of <paramref name="account"/> that could not be stored, so the next poll tries it again with a
     /// fresh count; IMAP steps back to its UID, as polls ask only for UIDs above the last one done and a given-up
     /// message counted as done. False when there is no such failure. Call under the account's lock.
     /// </summary>
-    public async Task<bool> ForgetFailureAsync(FetchAccount account, long failureId, CancellationToken ct)
+    public async Task<bool> ForgetFailureAsync(FetchAccount account, long failureId, CancellationToken cancellationToken)
     {
-        var failure = await db.FetchFailures.SingleOrDefaultAsync(f => f.Id == failureId && f.FetchAccountId == account.Id, ct);
-        if (failure is null) return false;
+        var failure = await db.FetchFailures.SingleOrDefaultAsync(f => f.Id == failureId && f.FetchAccountId == account.Id, cancellationToken);
+        if (failure is null)
+        {
+            return false;
+        }
+
         db.FetchFailures.Remove(failure);
         if (account.Protocol == FetchProtocol.Imap && TryParseImapRemoteId(failure.RemoteId) is var (validity, uid)
             && account.UidValidity == validity && account.LastUid >= uid)
+        {
             account.LastUid = uid - 1;
-        await db.SaveChangesAsync(ct);
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
         return true;
     }
 
@@ -56,20 +63,24 @@ public sealed partial class MailboxFetcher(
 
     public TimeSpan CommandTimeout => _options.CommandTimeout;
 
-    public async Task<FetchPollResult> PollImapAsync(FetchAccount account, IImapSession session, CancellationToken ct) =>
-        (await PollImapFolderAsync(account, session, ct)).Result;
+    public async Task<FetchPollResult> PollImapAsync(FetchAccount account, IImapSession session, CancellationToken cancellationToken) =>
+        (await PollImapFolderAsync(account, session, cancellationToken)).Result;
 
     /// <summary>Polls and leaves the folder selected (read-write), so the caller can IDLE on it.</summary>
-    internal async Task<(FetchPollResult Result, IImapFolder Folder)> PollImapFolderAsync(FetchAccount account, IImapSession session, CancellationToken ct)
+    internal async Task<(FetchPollResult Result, IImapFolder Folder)> PollImapFolderAsync(FetchAccount account, IImapSession session, CancellationToken cancellationToken)
     {
-        var folder = await session.GetFolderAsync(account.Folder, ct);
-        await folder.OpenAsync(readWrite: true, ct);
+        var folder = await session.GetFolderAsync(account.Folder, cancellationToken);
+        await folder.OpenAsync(readWrite: true, cancellationToken);
         {
             IImapFolder? moveTo = null;
             if (account.AfterFetch == FetchAfterAction.Move)
             {
-                if (string.IsNullOrWhiteSpace(account.MoveToFolder)) throw new InvalidOperationException("Choose the folder fetched messages are moved to.");
-                moveTo = await session.GetFolderAsync(account.MoveToFolder, ct);
+                if (string.IsNullOrWhiteSpace(account.MoveToFolder))
+                {
+                    throw new InvalidOperationException("Choose the folder fetched messages are moved to.");
+                }
+
+                moveTo = await session.GetFolderAsync(account.MoveToFolder, cancellationToken);
             }
 
             var validity = (long)folder.UidValidity;
@@ -78,12 +89,12 @@ public sealed partial class MailboxFetcher(
             if (sameMailbox)
             {
                 var from = (uint)Math.Min(uint.MaxValue - 1, account.LastUid!.Value + 1);
-                found = (await folder.SearchFromUidAsync(from, ct)).Where(u => u > account.LastUid!.Value);
+                found = (await folder.SearchFromUidAsync(from, cancellationToken)).Where(u => u > account.LastUid!.Value);
             }
             else
             {
                 // First poll, or the folder was recreated (new UIDVALIDITY): what nobody has read yet.
-                found = await folder.SearchUnseenAsync(ct);
+                found = await folder.SearchUnseenAsync(cancellationToken);
             }
 
             var uids = found.Order().Take(_options.MaxMessagesPerPoll).ToList();
@@ -93,77 +104,126 @@ public sealed partial class MailboxFetcher(
             var toDelete = new List<uint>();
             foreach (var uid in uids)
             {
-                ct.ThrowIfCancellationRequested();
+                cancellationToken.ThrowIfCancellationRequested();
                 var remoteId = ImapRemoteId(validity, uid);
-                var outcome = await TakeAsync(account, "imap", remoteId, token => folder.DownloadAsync(uid, token), ct);
+                var outcome = await TakeAsync(account, "imap", remoteId, token => folder.DownloadAsync(uid, token), cancellationToken);
                 if (outcome is Outcome.Stored or Outcome.AlreadyStored)
                 {
                     switch (account.AfterFetch)
                     {
                         case FetchAfterAction.Move:
-                            await folder.MoveToAsync(uid, moveTo!, ct);
+                            await folder.MoveToAsync(uid, moveTo!, cancellationToken);
                             break;
                         case FetchAfterAction.Delete:
-                            await folder.MarkDeletedAsync(uid, ct);
+                            await folder.MarkDeletedAsync(uid, cancellationToken);
                             toDelete.Add(uid);
                             break;
                         case FetchAfterAction.Keep:
                             break;
                         default:
-                            await folder.MarkSeenAsync(uid, ct);
+                            await folder.MarkSeenAsync(uid, cancellationToken);
                             break;
                     }
                 }
-                if (outcome == Outcome.Stored) stored++;
-                else if (outcome == Outcome.Failed) failed++;
-                else skipped++;
+                if (outcome == Outcome.Stored)
+                {
+                    stored++;
+                }
+                else if (outcome == Outcome.Failed)
+                {
+                    failed++;
+                }
+                else
+                {
+                    skipped++;
+                }
 
                 // LastUid moves only over a run of finished messages, so a message still being retried is asked for again.
-                if (outcome == Outcome.Failed) prefixDone = false;
-                if (prefixDone) lastDone = uid;
+                if (outcome == Outcome.Failed)
+                {
+                    prefixDone = false;
+                }
+
+                if (prefixDone)
+                {
+                    lastDone = uid;
+                }
             }
-            if (toDelete.Count > 0) await folder.ExpungeAsync(toDelete, ct);
+            if (toDelete.Count > 0)
+            {
+                await folder.ExpungeAsync(toDelete, cancellationToken);
+            }
 
             account.UidValidity = validity;
             account.LastUid = lastDone ?? (sameMailbox ? account.LastUid : null);
-            await db.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(cancellationToken);
             return (new FetchPollResult(stored, failed, skipped), folder);
         }
     }
 
-    public async Task<FetchPollResult> PollPop3Async(FetchAccount account, IPop3Session session, CancellationToken ct)
+    public async Task<FetchPollResult> PollPop3Async(FetchAccount account, IPop3Session session, CancellationToken cancellationToken)
     {
         if (!session.HasUidl)
+        {
             throw new NotSupportedException("This POP3 server does not offer UIDL, so Parley cannot tell which messages it has already fetched. Use IMAP instead.");
-        var count = await session.CountAsync(ct);
-        if (count == 0) return new FetchPollResult(0, 0, 0);
-        var uidls = await session.UidsAsync(ct);
+        }
+
+        var count = await session.CountAsync(cancellationToken);
+        if (count == 0)
+        {
+            return new FetchPollResult(0, 0, 0);
+        }
+
+        var uidls = await session.UidsAsync(cancellationToken);
         int stored = 0, failed = 0, skipped = 0, downloaded = 0;
         for (var index = 0; index < uidls.Count; index++)
         {
-            ct.ThrowIfCancellationRequested();
+            cancellationToken.ThrowIfCancellationRequested();
             var remoteId = uidls[index];
             var i = index;
-            var outcome = await TakeAsync(account, "pop3", remoteId, token => session.DownloadAsync(i, token), ct);
+            var outcome = await TakeAsync(account, "pop3", remoteId, token => session.DownloadAsync(i, token), cancellationToken);
             if (outcome is Outcome.Stored or Outcome.AlreadyStored && account.AfterFetch == FetchAfterAction.Delete)
-                await session.DeleteAsync(index, ct); // applied by QUIT, after the store committed
-            if (outcome == Outcome.Stored) stored++;
-            else if (outcome == Outcome.Failed) failed++;
-            else skipped++;
-            if (outcome is Outcome.Stored or Outcome.Failed && ++downloaded >= _options.MaxMessagesPerPoll) break;
+            {
+                await session.DeleteAsync(index, cancellationToken); // applied by QUIT, after the store committed
+            }
+
+            if (outcome == Outcome.Stored)
+            {
+                stored++;
+            }
+            else if (outcome == Outcome.Failed)
+            {
+                failed++;
+            }
+            else
+            {
+                skipped++;
+            }
+
+            if (outcome is Outcome.Stored or Outcome.Failed && ++downloaded >= _options.MaxMessagesPerPoll)
+            {
+                break;
+            }
         }
         return new FetchPollResult(stored, failed, skipped);
     }
 
     private enum Outcome { Stored, AlreadyStored, GivenUp, Failed }
 
-    private async Task<Outcome> TakeAsync(FetchAccount account, string source, string remoteId, Func<CancellationToken, Task<byte[]>> download, CancellationToken ct)
+    private async Task<Outcome> TakeAsync(FetchAccount account, string source, string remoteId, Func<CancellationToken, Task<byte[]>> download, CancellationToken cancellationToken)
     {
-        if (await db.Inbound.AnyAsync(i => i.FetchAccountId == account.Id && i.RemoteId == remoteId, ct)) return Outcome.AlreadyStored;
-        var failure = await db.FetchFailures.SingleOrDefaultAsync(f => f.FetchAccountId == account.Id && f.RemoteId == remoteId, ct);
-        if (failure is { GaveUp: true }) return Outcome.GivenUp;
+        if (await db.Inbound.AnyAsync(i => i.FetchAccountId == account.Id && i.RemoteId == remoteId, cancellationToken))
+        {
+            return Outcome.AlreadyStored;
+        }
 
-        var bytes = await download(ct); // a download error is the connection's problem: the whole poll fails and is retried
+        var failure = await db.FetchFailures.SingleOrDefaultAsync(f => f.FetchAccountId == account.Id && f.RemoteId == remoteId, cancellationToken);
+        if (failure is { GaveUp: true })
+        {
+            return Outcome.GivenUp;
+        }
+
+        var bytes = await download(cancellationToken); // a download error is the connection's problem: the whole poll fails and is retried
         string? subject = null;
         long id;
         try
@@ -171,12 +231,12 @@ public sealed partial class MailboxFetcher(
             var headers = DeliveryHeaders.Peek(bytes);
             subject = headers?[HeaderId.Subject];
             var envelope = new InboundEnvelope(source, account.Host, null, Sender(headers), DeliveryHeaders.Recipients(headers, includeToAndCc: true), clock.GetUtcNow());
-            id = await store.StoreAsync(envelope, new MemoryStream(bytes, writable: false), ct);
+            id = await store.StoreAsync(envelope, new MemoryStream(bytes, writable: false), cancellationToken);
         }
-        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             LogStoreFailed(e, account.Id, remoteId);
-            await RecordFailureAsync(account, remoteId, subject, failure, e, ct);
+            await RecordFailureAsync(account, remoteId, subject, failure, e, cancellationToken);
             return Outcome.Failed;
         }
 
@@ -185,11 +245,11 @@ public sealed partial class MailboxFetcher(
         try
         {
             await db.Inbound.Where(i => i.Id == id)
-                .ExecuteUpdateAsync(s => s.SetProperty(i => i.FetchAccountId, account.Id).SetProperty(i => i.RemoteId, remoteId), ct);
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.FetchAccountId, account.Id).SetProperty(i => i.RemoteId, remoteId), cancellationToken);
             if (failure is not null)
             {
                 db.FetchFailures.Remove(failure);
-                await db.SaveChangesAsync(ct);
+                await db.SaveChangesAsync(cancellationToken);
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -201,7 +261,7 @@ public sealed partial class MailboxFetcher(
         return Outcome.Stored;
     }
 
-    private async Task RecordFailureAsync(FetchAccount account, string remoteId, string? subject, FetchFailure? failure, Exception e, CancellationToken ct)
+    private async Task RecordFailureAsync(FetchAccount account, string remoteId, string? subject, FetchFailure? failure, Exception e, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         try
@@ -217,12 +277,16 @@ public sealed partial class MailboxFetcher(
             var reason = e.GetBaseException().Message;
             failure.Error = (reason.Length > 1900 ? reason[..1900] : reason);
             failure.GaveUp = failure.Attempts >= _options.MaxStoreAttempts;
-            await db.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(cancellationToken);
         }
         catch (Exception second) when (second is not OperationCanceledException)
         {
             // The database itself is failing; the message stays untouched on the server and is tried again next poll.
-            if (failure is not null) db.Entry(failure).State = EntityState.Detached;
+            if (failure is not null)
+            {
+                db.Entry(failure).State = EntityState.Detached;
+            }
+
             LogFailureNotRecorded(second, account.Id, remoteId);
         }
     }

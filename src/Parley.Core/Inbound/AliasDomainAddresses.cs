@@ -46,11 +46,11 @@ public sealed class AliasDomainAddresses
     /// <summary>The alias domain; null until an admin sets one (nothing is on it then).</summary>
     public string? Domain { get; }
 
-    public static async Task<AliasDomainAddresses> ReadAsync(ParleyDbContext db, SettingsService settings, ReplyAddressProvider tokens, CancellationToken ct)
+    public static async Task<AliasDomainAddresses> ReadAsync(ParleyDbContext db, SettingsService settings, ReplyAddressProvider tokens, CancellationToken cancellationToken)
     {
-        var domain = await settings.GetAliasDomainAsync(ct);
-        var aliases = (await db.Aliases.AsNoTracking().ToListAsync(ct)).ToDictionary(a => a.LocalPart, StringComparer.Ordinal);
-        return new AliasDomainAddresses(domain, await tokens.GetAsync(ct), await tokens.GetBounceAsync(ct), aliases);
+        var domain = await settings.GetAliasDomainAsync(cancellationToken);
+        var aliases = (await db.Aliases.AsNoTracking().ToListAsync(cancellationToken)).ToDictionary(a => a.LocalPart, StringComparer.Ordinal);
+        return new AliasDomainAddresses(domain, await tokens.GetAsync(cancellationToken), await tokens.GetBounceAsync(cancellationToken), aliases);
     }
 
     /// <summary>Whether a (lower-case) local part is Parley's own, so that no alias may take it (test-… is the spam-test inbox's).</summary>
@@ -62,7 +62,10 @@ public sealed class AliasDomainAddresses
     {
         var trimmed = address.Trim();
         var at = trimmed.LastIndexOf('@');
-        if (Domain is null || at <= 0) return null;
+        if (Domain is null || at <= 0)
+        {
+            return null;
+        }
         // A final dot names the same domain (a fully qualified name).
         var domain = trimmed.AsSpan(at + 1).TrimEnd('.');
         return domain.Equals(Domain, StringComparison.OrdinalIgnoreCase) ? trimmed[..at].ToLowerInvariant() : null;
@@ -98,16 +101,30 @@ public sealed class AliasDomainAddresses
     /// </summary>
     public bool Knows(string address)
     {
-        if (LocalPartOf(address) is not { } local) return false;
+        if (LocalPartOf(address) is not { } local)
+        {
+            return false;
+        }
+
         return AlwaysThere.Contains(local) || _aliases.ContainsKey(local) || ThreadOf(address) is not null || BouncedOutboxItemOf(address) is not null;
     }
 
     /// <summary>Whether one of the special inboxes has this address on the alias domain.</summary>
-    public async ValueTask<bool> InSpecialInboxAsync(string address, IEnumerable<IInboundMailbox> mailboxes, CancellationToken ct)
+    public async ValueTask<bool> InSpecialInboxAsync(string address, IEnumerable<IInboundMailbox> mailboxes, CancellationToken cancellationToken)
     {
-        if (LocalPartOf(address) is not { } local) return false;
+        if (LocalPartOf(address) is not { } local)
+        {
+            return false;
+        }
+
         foreach (var mailbox in mailboxes)
-            if (await mailbox.HasAddressAsync(local, ct)) return true;
+        {
+            if (await mailbox.HasAddressAsync(local, cancellationToken))
+            {
+                return true;
+            }
+        }
+
         return false;
     }
 }

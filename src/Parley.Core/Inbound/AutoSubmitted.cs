@@ -14,14 +14,36 @@ public static class AutoSubmitted
     {
         var auto = message.Headers[HeaderId.AutoSubmitted]?.Trim();
         if (!string.IsNullOrEmpty(auto) && !auto.StartsWith("no", StringComparison.OrdinalIgnoreCase))
+        {
             return $"Auto-Submitted: {Short(auto)}";
+        }
+
         var precedence = message.Headers["Precedence"]?.Trim().ToLowerInvariant();
-        if (precedence is "bulk" or "junk" or "list" or "auto_reply") return $"Precedence: {precedence}";
-        if (message.Headers.Contains("X-Autoreply")) return "X-Autoreply";
-        if (message.Headers.Contains("X-Autorespond")) return "X-Autorespond";
+        if (precedence is "bulk" or "junk" or "list" or "auto_reply")
+        {
+            return $"Precedence: {precedence}";
+        }
+
+        if (message.Headers.Contains("X-Autoreply"))
+        {
+            return "X-Autoreply";
+        }
+
+        if (message.Headers.Contains("X-Autorespond"))
+        {
+            return "X-Autorespond";
+        }
+
         if (message.Headers["X-Auto-Response-Suppress"] is { } suppress && suppress.Contains("All", StringComparison.OrdinalIgnoreCase))
+        {
             return "X-Auto-Response-Suppress: All";
-        if (message.Body is MultipartReport) return "a delivery or read report";
+        }
+
+        if (message.Body is MultipartReport)
+        {
+            return "a delivery or read report";
+        }
+
         return null;
     }
 

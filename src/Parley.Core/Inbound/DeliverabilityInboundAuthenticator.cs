@@ -21,11 +21,11 @@ public sealed class DeliverabilityInboundAuthenticator(IDnsResolver dns, TimePro
     private readonly ArcChainVerifier _arc = new(dns);
     private readonly DmarcEvaluator _dmarc = new(dns);
 
-    public async Task<InboundAuthentication> AuthenticateAsync(InboundAuthInput input, CancellationToken ct)
+    public async Task<InboundAuthentication> AuthenticateAsync(InboundAuthInput input, CancellationToken cancellationToken)
     {
-        var spfTask = SpfAsync(input, ct);
-        var dkimTask = Guard<IReadOnlyList<DkimSignatureResult>?>(async () => await _dkim.VerifyAsync(input.Message, ct), null, ct);
-        var arcTask = Guard(() => _arc.VerifyAsync(input.Message, ct), new ArcVerification(ArcResult.None, 0, "temperror"), ct);
+        var spfTask = SpfAsync(input, cancellationToken);
+        var dkimTask = Guard<IReadOnlyList<DkimSignatureResult>?>(async () => await _dkim.VerifyAsync(input.Message, cancellationToken), null, cancellationToken);
+        var arcTask = Guard(() => _arc.VerifyAsync(input.Message, cancellationToken), new ArcVerification(ArcResult.None, 0, "temperror"), cancellationToken);
         var (spfVerdict, spfDomain, spfText) = await spfTask;
         var dkim = await dkimTask;
         var arc = await arcTask;
@@ -33,11 +33,13 @@ public sealed class DeliverabilityInboundAuthenticator(IDnsResolver dns, TimePro
         var fromDomain = input.Message.From.Mailboxes.FirstOrDefault()?.Domain;
         string dmarcText, dmarcToken;
         if (string.IsNullOrEmpty(fromDomain))
+        {
             (dmarcToken, dmarcText) = ("none", "dmarc=none (no From domain)");
+        }
         else
         {
-            var evaluation = await Guard(() => _dmarc.EvaluateAsync(new DmarcEvaluationInput(fromDomain, spfVerdict, spfDomain, dkim ?? []), ct),
-                new DmarcEvaluation { Result = DmarcResult.TempError, Reason = "the check could not finish" }, ct);
+            var evaluation = await Guard(() => _dmarc.EvaluateAsync(new DmarcEvaluationInput(fromDomain, spfVerdict, spfDomain, dkim ?? []), cancellationToken),
+                new DmarcEvaluation { Result = DmarcResult.TempError, Reason = "the check could not finish" }, cancellationToken);
             dmarcToken = evaluation.Token;
             dmarcText = $"dmarc={evaluation.Token} header.from={fromDomain}" + (evaluation.Result == DmarcResult.Fail ? $" policy.dmarc={evaluation.Disposition.ToString().ToLowerInvariant()}" : "");
         }
@@ -52,23 +54,26 @@ public sealed class DeliverabilityInboundAuthenticator(IDnsResolver dns, TimePro
         return new InboundAuthentication(spfVerdict.ToToken(), dkimToken, dmarcToken, arcToken, header);
     }
 
-    private async Task<(SpfVerdict Verdict, string? Domain, string Text)> SpfAsync(InboundAuthInput input, CancellationToken ct)
+    private async Task<(SpfVerdict Verdict, string? Domain, string Text)> SpfAsync(InboundAuthInput input, CancellationToken cancellationToken)
     {
         var envelope = input.Envelope;
         if (envelope.Source != InboundEnvelope.Smtp || !IPAddress.TryParse(envelope.ClientAddress, out var ip))
+        {
             return (SpfVerdict.None, null, $"spf=none (received by {envelope.Source}, no connecting IP to check)");
+        }
+
         var helo = envelope.Helo ?? "";
-        var result = await Guard(() => _spf.CheckMailFromAsync(ip, envelope.MailFrom, helo, ct), new SpfResult { Verdict = SpfVerdict.TempError }, ct);
+        var result = await Guard(() => _spf.CheckMailFromAsync(ip, envelope.MailFrom, helo, cancellationToken), new SpfResult { Verdict = SpfVerdict.TempError }, cancellationToken);
         var nullSender = string.IsNullOrEmpty(envelope.MailFrom);
         var domain = nullSender ? helo : envelope.MailFrom[(envelope.MailFrom.LastIndexOf('@') + 1)..];
         var property = nullSender ? $"smtp.helo={Safe(helo)}" : $"smtp.mailfrom={Safe(envelope.MailFrom)}";
         return (result.Verdict, domain, $"spf={result.Verdict.ToToken()} {property}");
     }
 
-    private static async Task<T> Guard<T>(Func<Task<T>> check, T onError, CancellationToken ct)
+    private static async Task<T> Guard<T>(Func<Task<T>> check, T onError, CancellationToken cancellationToken)
     {
         try { return await check(); }
-        catch (Exception) when (!ct.IsCancellationRequested) { return onError; }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested) { return onError; }
     }
 
     /// <summary>RFC 8601 property values: no spaces, semicolons or parentheses that would break the header.</summary>

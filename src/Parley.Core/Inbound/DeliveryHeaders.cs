@@ -35,20 +35,41 @@ public static class DeliveryHeaders
     public static List<string> Recipients(HeaderList? headers, bool includeToAndCc, bool topmostOnly = false)
     {
         var result = new List<string>();
-        if (headers is null) return result;
+        if (headers is null)
+        {
+            return result;
+        }
+
         bool sawDeliveredTo = false, sawOriginalTo = false;
         foreach (var header in headers)
         {
             var deliveredTo = header.Field.Equals("Delivered-To", StringComparison.OrdinalIgnoreCase);
             var originalTo = header.Field.Equals("X-Original-To", StringComparison.OrdinalIgnoreCase);
-            if (topmostOnly && ((deliveredTo && sawDeliveredTo) || (originalTo && sawOriginalTo))) continue;
+            if (topmostOnly && ((deliveredTo && sawDeliveredTo) || (originalTo && sawOriginalTo)))
+            {
+                continue;
+            }
+
             sawDeliveredTo |= deliveredTo;
             sawOriginalTo |= originalTo;
             var delivery = deliveredTo || originalTo;
-            if (!delivery && !(includeToAndCc && header.Id is (HeaderId.To or HeaderId.Cc))) continue;
-            if (!InternetAddressList.TryParse(header.Value, out var list)) continue;
+            if (!delivery && !(includeToAndCc && header.Id is (HeaderId.To or HeaderId.Cc)))
+            {
+                continue;
+            }
+
+            if (!InternetAddressList.TryParse(header.Value, out var list))
+            {
+                continue;
+            }
+
             foreach (var mailbox in list.Mailboxes)
-                if (!result.Contains(mailbox.Address, StringComparer.OrdinalIgnoreCase)) result.Add(mailbox.Address);
+            {
+                if (!result.Contains(mailbox.Address, StringComparer.OrdinalIgnoreCase))
+                {
+                    result.Add(mailbox.Address);
+                }
+            }
         }
         return result;
     }

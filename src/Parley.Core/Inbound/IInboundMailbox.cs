@@ -21,8 +21,8 @@ public interface IInboundMailbox
     /// Whether this inbox has the (lower-case) local part on the alias domain. Asked at RCPT time when the catchall
     /// policy refuses unknown addresses, so mail for the inbox is still accepted.
     /// </summary>
-    ValueTask<bool> HasAddressAsync(string localPart, CancellationToken ct);
+    ValueTask<bool> HasAddressAsync(string localPart, CancellationToken cancellationToken);
 
     /// <summary>Takes a message before normal routing; returns what it did, or null to pass it on. Changes are tracked and saved by the router.</summary>
-    Task<InboxOutcome?> TryTakeAsync(InboundMessage inbound, MimeMessage message, IReadOnlyList<string> recipients, RouteContext context, CancellationToken ct);
+    Task<InboxOutcome?> TryTakeAsync(InboundMessage inbound, MimeMessage message, IReadOnlyList<string> recipients, RouteContext context, CancellationToken cancellationToken);
 }

@@ -14,51 +14,57 @@ public sealed class InboundAdminService(ParleyDbContext db, RecordDirectory reco
 {
     public static readonly InboundStatus[] NeedsAttention = [InboundStatus.Unrouted, InboundStatus.Failed, InboundStatus.LoopLimited];
 
-    public async Task<InboundStats> StatsAsync(CancellationToken ct)
+    public async Task<InboundStats> StatsAsync(CancellationToken cancellationToken)
     {
-        var counts = await db.Inbound.GroupBy(i => i.Status).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, ct);
+        var counts = await db.Inbound.GroupBy(i => i.Status).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(x => x.Key, x => x.Count, cancellationToken);
         int C(InboundStatus s) => counts.GetValueOrDefault(s);
         return new InboundStats(counts.Values.Sum(), C(InboundStatus.Routed), C(InboundStatus.Unrouted), C(InboundStatus.Bounce),
             C(InboundStatus.Failed), C(InboundStatus.Pending), C(InboundStatus.Duplicate), C(InboundStatus.LoopLimited));
     }
 
     /// <summary>Unrouted, failed and loop-limited messages, newest first.</summary>
-    public Task<List<InboundMessage>> ListUnroutedAsync(int take, CancellationToken ct) =>
+    public Task<List<InboundMessage>> ListUnroutedAsync(int take, CancellationToken cancellationToken) =>
         db.Inbound.AsNoTracking().Where(i => NeedsAttention.Contains(i.Status))
-            .OrderByDescending(i => i.Id).Take(Math.Clamp(take, 1, 1000)).ToListAsync(ct);
+            .OrderByDescending(i => i.Id).Take(Math.Clamp(take, 1, 1000)).ToListAsync(cancellationToken);
 
-    public Task<List<InboundMessage>> ListAsync(InboundStatus? status, int take, CancellationToken ct) =>
+    public Task<List<InboundMessage>> ListAsync(InboundStatus? status, int take, CancellationToken cancellationToken) =>
         db.Inbound.AsNoTracking().Where(i => status == null || i.Status == status)
-            .OrderByDescending(i => i.Id).Take(Math.Clamp(take, 1, 1000)).ToListAsync(ct);
+            .OrderByDescending(i => i.Id).Take(Math.Clamp(take, 1, 1000)).ToListAsync(cancellationToken);
 
     /// <summary>Posts a message that was not placed (unrouted, failed, loop-limited) to a record's chatter.</summary>
-    public async Task<ChatterMessage> AssignAsync(long inboundId, string? recordType, long recordId, CancellationToken ct)
+    public async Task<ChatterMessage> AssignAsync(long inboundId, string? recordType, long recordId, CancellationToken cancellationToken)
     {
         var type = (recordType ?? "").Trim().ToLowerInvariant();
         if (!RecordDirectory.IsKnownType(type))
+        {
             throw new InvalidInputException("recordType", $"Choose a record type: {string.Join(", ", RecordDirectory.KnownTypes)}.");
+        }
+
         var record = new RecordRef(type, recordId);
-        await records.GetAsync(record, ct);
-        var inbound = await db.Inbound.Include(i => i.RawMime).FirstOrDefaultAsync(i => i.Id == inboundId, ct)
+        await records.GetAsync(record, cancellationToken);
+        var inbound = await db.Inbound.Include(i => i.RawMime).FirstOrDefaultAsync(i => i.Id == inboundId, cancellationToken)
             ?? throw new NotFoundException($"Inbound message {inboundId}");
         if (!NeedsAttention.Contains(inbound.Status))
+        {
             throw new InvalidInputException("id", inbound.Status == InboundStatus.Pending
                 ? "This message is still waiting to be routed; try again in a moment."
                 : $"This message is already {inbound.Status.ToString().ToLowerInvariant()}; only unrouted, failed or loop-limited messages can be assigned.");
+        }
+
         MimeMessage? mime = null;
         try
         {
             using var stream = new MemoryStream(inbound.RawMime!.Content, writable: false);
-            mime = await MimeMessage.LoadAsync(stream, ct);
+            mime = await MimeMessage.LoadAsync(stream, cancellationToken);
             inbound.MessageId ??= mime.MessageId is { Length: <= 998 } id ? id : null;
         }
         catch (FormatException)
         {
             // Posted with a note; the raw message stays downloadable.
         }
-        var message = await poster.PostAsync(inbound, mime, record, inbound.AuthenticationResults, ct);
+        var message = await poster.PostAsync(inbound, mime, record, inbound.AuthenticationResults, cancellationToken);
         inbound.Route = $"Assigned by an admin to {record.Type} {record.Id}.";
-        await db.SaveChangesAsync(ct);
+        await db.SaveChangesAsync(cancellationToken);
         events.Publish(record, message.Id);
         return message;
     }

@@ -14,7 +14,11 @@ public sealed record InboundAuthentication(string Spf, string Dkim, string Dmarc
     /// <summary>Parses the verdicts back out of a stored header value (for display); unknown methods read "none".</summary>
     public static InboundAuthentication? Parse(string? header)
     {
-        if (string.IsNullOrWhiteSpace(header)) return null;
+        if (string.IsNullOrWhiteSpace(header))
+        {
+            return null;
+        }
+
         string Find(string method)
         {
             foreach (var part in header.Split(';'))
@@ -40,13 +44,13 @@ public sealed record InboundAuthentication(string Spf, string Dkim, string Dmarc
 /// </summary>
 public interface IInboundAuthenticator
 {
-    Task<InboundAuthentication> AuthenticateAsync(InboundAuthInput input, CancellationToken ct);
+    Task<InboundAuthentication> AuthenticateAsync(InboundAuthInput input, CancellationToken cancellationToken);
 }
 
 /// <summary>Used when no checks are wired in (Core tests, tools): says honestly that nothing was checked.</summary>
 public sealed class UncheckedInboundAuthenticator : IInboundAuthenticator
 {
-    public Task<InboundAuthentication> AuthenticateAsync(InboundAuthInput input, CancellationToken ct) =>
+    public Task<InboundAuthentication> AuthenticateAsync(InboundAuthInput input, CancellationToken cancellationToken) =>
         Task.FromResult(new InboundAuthentication("none", "none", "none", "none",
             $"{input.AuthServId}; spf=none (not checked); dkim=none (not checked); dmarc=none (not checked); arc=none (not checked)"));
 }

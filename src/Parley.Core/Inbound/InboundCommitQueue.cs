@@ -37,12 +37,15 @@ public sealed partial class InboundCommitQueue : IAsyncDisposable
         _writer = Task.Run(WriteLoopAsync);
     }
 
-    public async Task<long> CommitAsync(InboundMessage row, CancellationToken ct)
+    public async Task<long> CommitAsync(InboundMessage row, CancellationToken cancellationToken)
     {
         var pending = new Pending(row, new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (!_channel.Writer.TryWrite(pending)) throw new InvalidOperationException("Parley is shutting down; the message was not stored.");
+        if (!_channel.Writer.TryWrite(pending))
+        {
+            throw new InvalidOperationException("Parley is shutting down; the message was not stored.");
+        }
         // The commit may still land after a cancellation; the caller then simply does not acknowledge it.
-        return await pending.Done.Task.WaitAsync(ct);
+        return await pending.Done.Task.WaitAsync(cancellationToken);
     }
 
     private async Task WriteLoopAsync()
@@ -58,15 +61,26 @@ public sealed partial class InboundCommitQueue : IAsyncDisposable
                 // The batch is taken once the writer is ours, so whatever arrived while the router held it joins this
                 // commit: fewer, fuller commits (each one is an fsync) when the database is busiest.
                 await using var writer = await _writeGate.EnterAsync(db, CancellationToken.None);
-                while (batch.Count < MaxBatch && _channel.Reader.TryRead(out var item)) batch.Add(item);
-                if (batch.Count == 0) continue;
+                while (batch.Count < MaxBatch && _channel.Reader.TryRead(out var item))
+                {
+                    batch.Add(item);
+                }
+
+                if (batch.Count == 0)
+                {
+                    continue;
+                }
+
                 await CommitBatchAsync(db, batch);
             }
             catch (Exception e)
             {
                 // The loop must outlive any failure: a dead writer would leave every later sender waiting for a 250.
                 LogLoopFailed(e);
-                foreach (var p in batch) p.Done.TrySetException(e);
+                foreach (var p in batch)
+                {
+                    p.Done.TrySetException(e);
+                }
             }
             _signal.Notify();
         }
@@ -77,7 +91,10 @@ public sealed partial class InboundCommitQueue : IAsyncDisposable
         try
         {
             await InsertAsync(db, batch);
-            foreach (var p in batch) Stored(p);
+            foreach (var p in batch)
+            {
+                Stored(p);
+            }
         }
         catch (Exception e) when (batch.Count > 1)
         {
@@ -97,7 +114,10 @@ public sealed partial class InboundCommitQueue : IAsyncDisposable
         }
         catch (Exception e)
         {
-            foreach (var p in batch) p.Done.TrySetException(e);
+            foreach (var p in batch)
+            {
+                p.Done.TrySetException(e);
+            }
         }
     }
 
@@ -116,7 +136,11 @@ public sealed partial class InboundCommitQueue : IAsyncDisposable
     {
         await using var tx = await db.Database.BeginTransactionAsync(CancellationToken.None);
         await RowWriter.InsertAsync(db, batch.Select(p => p.Row.RawMime!).ToList(), CancellationToken.None);
-        foreach (var p in batch) p.Row.RawMimeId = p.Row.RawMime!.Id;
+        foreach (var p in batch)
+        {
+            p.Row.RawMimeId = p.Row.RawMime!.Id;
+        }
+
         await RowWriter.InsertAsync(db, batch.Select(p => p.Row).ToList(), CancellationToken.None);
         await tx.CommitAsync(CancellationToken.None);
     }

@@ -25,9 +25,13 @@ public sealed record Destination(RecordRef? Record, string Why, long? Answers = 
 public sealed class InboundDestinations(ParleyDbContext db, ContactService contacts, RecordDirectory records)
 {
     public async Task<Destination> FindAsync(InboundMessage inbound, MimeMessage mime, IReadOnlyList<string> recipients, RouteContext context,
-        string? automatic, string? senderDoubt, Func<CancellationToken, Task> beforeWrite, CancellationToken ct)
+        string? automatic, string? senderDoubt, Func<CancellationToken, Task> beforeWrite, CancellationToken cancellationToken)
     {
-        if (await FindThreadAsync(mime, recipients, context, ct) is { } reply) return reply;
+        if (await FindThreadAsync(mime, recipients, context, cancellationToken) is { } reply)
+        {
+            return reply;
+        }
+
         var kept = " It is kept in the unrouted list: assign it to a record if you know it is genuine.";
 
         var sender = mime.From.Mailboxes.FirstOrDefault();
@@ -35,45 +39,66 @@ public sealed class InboundDestinations(ParleyDbContext db, ContactService conta
         if (onDomain.Select(context.Addresses.AliasOf).FirstOrDefault(a => a is not null) is { } alias)
         {
             if (automatic is not null)
+            {
                 return new Destination(null, $"An automatic message ({automatic}) to {alias.LocalPart}@; Parley does not start conversations from automatic mail.");
-            if (senderDoubt is not null) return new Destination(null, senderDoubt + kept);
-            return await ForAliasAsync(alias, sender, context.Lookups, beforeWrite, ct);
+            }
+
+            if (senderDoubt is not null)
+            {
+                return new Destination(null, senderDoubt + kept);
+            }
+
+            return await ForAliasAsync(alias, sender, context.Lookups, beforeWrite, cancellationToken);
         }
 
         var nothing = "No thread matched: neither a known Message-ID in In-Reply-To/References nor a reply address";
         if (context.Settings.Catchall != CatchallPolicy.ContactThread)
+        {
             return new Destination(null, nothing + (onDomain.Count > 0 ? ", and no alias for " + string.Join(", ", onDomain.Distinct()) + "@." : "."));
+        }
+
         if (automatic is not null)
+        {
             return new Destination(null, $"{nothing}; an automatic message ({automatic}) does not start a contact thread.");
-        if (senderDoubt is not null) return new Destination(null, senderDoubt + kept);
-        var contact = await FindOrCreateContactAsync(sender, create: true, context.Lookups, beforeWrite, ct);
+        }
+
+        if (senderDoubt is not null)
+        {
+            return new Destination(null, senderDoubt + kept);
+        }
+
+        var contact = await FindOrCreateContactAsync(sender, create: true, context.Lookups, beforeWrite, cancellationToken);
         return contact is null
             ? new Destination(null, $"{nothing}; the sender's address is not usable for a contact thread.")
             : new Destination(new RecordRef(RecordDirectory.ContactType, contact.Value.Id), $"Catchall: {(contact.Value.Created ? "new" : "existing")} contact thread of {contact.Value.Email}.");
     }
 
     private async Task<Destination> ForAliasAsync(MailAlias alias, MailboxAddress? sender, RouteLookups lookups, Func<CancellationToken, Task> beforeWrite,
-        CancellationToken ct)
+        CancellationToken cancellationToken)
     {
         var name = alias.LocalPart + "@";
         switch (alias.ContactPolicy)
         {
             case AliasContactPolicy.KnownContacts:
-            {
-                var known = await FindOrCreateContactAsync(sender, create: false, lookups, beforeWrite, ct);
-                return known is null
-                    ? new Destination(null, $"The alias {name} accepts only known contacts, and {sender?.Address ?? "the sender"} is not one.")
-                    : new Destination(new RecordRef(RecordDirectory.ContactType, known.Value.Id), $"Alias {name}: contact thread of {known.Value.Email}.");
-            }
+                {
+                    var known = await FindOrCreateContactAsync(sender, create: false, lookups, beforeWrite, cancellationToken);
+                    return known is null
+                        ? new Destination(null, $"The alias {name} accepts only known contacts, and {sender?.Address ?? "the sender"} is not one.")
+                        : new Destination(new RecordRef(RecordDirectory.ContactType, known.Value.Id), $"Alias {name}: contact thread of {known.Value.Email}.");
+                }
             case AliasContactPolicy.Followers:
-            {
-                var address = sender?.Address.ToLowerInvariant() ?? "";
-                var follows = address.Length > 0 && (await db.Followers.AnyAsync(f => f.Email == address, ct) || await db.Users.AnyAsync(u => u.Email == address, ct));
-                if (!follows) return new Destination(null, $"The alias {name} accepts only followers, and {sender?.Address ?? "the sender"} follows nothing.");
-                break;
-            }
+                {
+                    var address = sender?.Address.ToLowerInvariant() ?? "";
+                    var follows = address.Length > 0 && (await db.Followers.AnyAsync(f => f.Email == address, cancellationToken) || await db.Users.AnyAsync(u => u.Email == address, cancellationToken));
+                    if (!follows)
+                    {
+                        return new Destination(null, $"The alias {name} accepts only followers, and {sender?.Address ?? "the sender"} follows nothing.");
+                    }
+
+                    break;
+                }
         }
-        var contact = await FindOrCreateContactAsync(sender, create: true, lookups, beforeWrite, ct);
+        var contact = await FindOrCreateContactAsync(sender, create: true, lookups, beforeWrite, cancellationToken);
         return contact is null
             ? new Destination(null, $"The alias {name} needs a sender address that can become a contact; \"{sender?.Address}\" cannot.")
             : new Destination(new RecordRef(alias.RecordType, contact.Value.Id), $"Alias {name}: {(contact.Value.Created ? "new" : "existing")} contact {contact.Value.Email}.");
@@ -81,17 +106,29 @@ public sealed class InboundDestinations(ParleyDbContext db, ContactService conta
 
     /// <param name="beforeWrite">Called before a new contact is saved: it joins the routing chunk's transaction.</param>
     private async Task<(long Id, string Email, bool Created)?> FindOrCreateContactAsync(MailboxAddress? sender, bool create, RouteLookups lookups,
-        Func<CancellationToken, Task> beforeWrite, CancellationToken ct)
+        Func<CancellationToken, Task> beforeWrite, CancellationToken cancellationToken)
     {
         var email = EmailAddress.Normalize(sender?.Address);
-        if (email is null) return null;
-        if (await lookups.ContactAsync(email, ct) is { } existing) return (existing.Id, existing.Email, false);
-        if (!create) return null;
+        if (email is null)
+        {
+            return null;
+        }
+
+        if (await lookups.ContactAsync(email, cancellationToken) is { } existing)
+        {
+            return (existing.Id, existing.Email, false);
+        }
+
+        if (!create)
+        {
+            return null;
+        }
+
         var name = string.IsNullOrWhiteSpace(sender!.Name) ? email[..email.IndexOf('@')] : sender.Name.Trim();
         try
         {
-            await beforeWrite(ct);
-            var created = await contacts.CreateAsync(new ContactInput(name.Length > 200 ? name[..200] : name, email, null, null, null), ct);
+            await beforeWrite(cancellationToken);
+            var created = await contacts.CreateAsync(new ContactInput(name.Length > 200 ? name[..200] : name, email, null, null, null), cancellationToken);
             lookups.ContactCreated(created.Id, created.Email);
             return (created.Id, created.Email, true);
         }
@@ -101,10 +138,14 @@ public sealed class InboundDestinations(ParleyDbContext db, ContactService conta
         }
     }
 
-    private async Task<Destination?> FindThreadAsync(MimeMessage mime, IReadOnlyList<string> recipients, RouteContext context, CancellationToken ct)
+    private async Task<Destination?> FindThreadAsync(MimeMessage mime, IReadOnlyList<string> recipients, RouteContext context, CancellationToken cancellationToken)
     {
         var ids = new List<string>();
-        if (!string.IsNullOrEmpty(mime.InReplyTo)) ids.Add(mime.InReplyTo);
+        if (!string.IsNullOrEmpty(mime.InReplyTo))
+        {
+            ids.Add(mime.InReplyTo);
+        }
+
         ids.AddRange(mime.References.Where(r => !string.IsNullOrEmpty(r)));
         if (ids.Count > 0)
         {
@@ -113,17 +154,21 @@ public sealed class InboundDestinations(ParleyDbContext db, ContactService conta
                 .Where(m => m.MessageId != null && distinct.Contains(m.MessageId))
                 .OrderByDescending(m => m.Id)
                 .Select(m => new { m.Id, m.RecordType, m.RecordId, m.MessageId })
-                .FirstOrDefaultAsync(ct);
+                .FirstOrDefaultAsync(cancellationToken);
             if (match is not null)
+            {
                 return new Destination(new RecordRef(match.RecordType, match.RecordId), $"Reply in {match.RecordType} {match.RecordId}, by Message-ID <{match.MessageId}>.",
                     Answers: match.Id);
+            }
         }
 
         // Providers that rewrite Message-IDs still keep the address the customer replied to.
         foreach (var address in recipients.Concat(mime.To.Mailboxes.Concat(mime.Cc.Mailboxes).Select(m => m.Address)))
         {
-            if (context.Addresses.ThreadOf(address) is { } record && await records.ExistsAsync(record, ct))
+            if (context.Addresses.ThreadOf(address) is { } record && await records.ExistsAsync(record, cancellationToken))
+            {
                 return new Destination(record, $"Reply in {record.Type} {record.Id}, by the reply address.");
+            }
         }
         return null;
     }

@@ -15,14 +15,20 @@ public sealed class InboundMemoryBudget(long limit = InboundMemoryBudget.Default
 
     public long InUse
     {
-        get { lock (_lock) return _inUse; }
+        get
+        {
+            lock (_lock)
+            {
+                return _inUse;
+            }
+        }
     }
 
     /// <summary>The most ever held at once.</summary>
     public long Peak { get; private set; }
 
     /// <summary>Waits until <paramref name="bytes"/> fit; dispose the lease once they are no longer held.</summary>
-    public async ValueTask<IDisposable> AcquireAsync(long bytes, CancellationToken ct)
+    public async ValueTask<IDisposable> AcquireAsync(long bytes, CancellationToken cancellationToken)
     {
         bytes = Math.Clamp(bytes, 0, limit);
         LinkedListNode<(long Bytes, TaskCompletionSource Granted)> node;
@@ -37,7 +43,7 @@ public sealed class InboundMemoryBudget(long limit = InboundMemoryBudget.Default
         }
         try
         {
-            await node.Value.Granted.Task.WaitAsync(ct);
+            await node.Value.Granted.Task.WaitAsync(cancellationToken);
         }
         catch (OperationCanceledException)
         {
@@ -87,7 +93,10 @@ public sealed class InboundMemoryBudget(long limit = InboundMemoryBudget.Default
 
         public void Dispose()
         {
-            if (Interlocked.Exchange(ref _released, 1) == 0) budget.Release(bytes);
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                budget.Release(bytes);
+            }
         }
     }
 }

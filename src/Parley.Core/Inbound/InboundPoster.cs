@@ -13,14 +13,16 @@ public sealed class InboundPoster(ParleyDbContext db, HtmlCleaner cleaner)
 {
     /// <param name="beforeSave">Called before the save that gives a message with attachments its id (the router takes
     /// the database's writer only when it first writes).</param>
-    public async Task<ChatterMessage> PostAsync(InboundMessage inbound, MimeMessage? mime, RecordRef record, string? authResults, CancellationToken ct,
+    public async Task<ChatterMessage> PostAsync(InboundMessage inbound, MimeMessage? mime, RecordRef record, string? authResults, CancellationToken cancellationToken,
         Func<CancellationToken, Task>? beforeSave = null)
     {
         var sender = mime?.From.Mailboxes.FirstOrDefault();
         string text;
         string? html = null;
         if (mime is null)
+        {
             text = "This message could not be read as MIME; it is kept exactly as received (download the raw message).";
+        }
         else
         {
             html = mime.HtmlBody;
@@ -52,13 +54,25 @@ public sealed class InboundPoster(ParleyDbContext db, HtmlCleaner cleaner)
         List<MessageAttachment> attachments = mime is null ? [] : AttachmentExtractor.Find(mime, 0, inbound.RawMimeId);
         if (attachments.Count > 0)
         {
-            if (beforeSave is not null) await beforeSave(ct);
-            await db.SaveChangesAsync(ct); // gives the message its id
-            foreach (var a in attachments) a.ChatterMessageId = message.Id;
+            if (beforeSave is not null)
+            {
+                await beforeSave(cancellationToken);
+            }
+
+            await db.SaveChangesAsync(cancellationToken); // gives the message its id
+            foreach (var a in attachments)
+            {
+                a.ChatterMessageId = message.Id;
+            }
+
             db.Attachments.AddRange(attachments);
         }
         // Sanitized once, here, so showing the record costs nothing and a hostile message cannot stall every view of it.
-        if (message.BodyHtml is { } body) db.ReceivedHtml.Add(ReceivedHtml.Make(cleaner, message, body, attachments, ct));
+        if (message.BodyHtml is { } body)
+        {
+            db.ReceivedHtml.Add(ReceivedHtml.Make(cleaner, message, body, attachments, cancellationToken));
+        }
+
         return message;
     }
 }

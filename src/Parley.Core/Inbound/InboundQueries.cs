@@ -29,7 +29,7 @@ internal sealed class InboundQueries
                 .OrderBy(i => i.Id).Select(i => new KnownInbound(i.Id, i.Source, i.MessageId!)));
 
     public readonly Func<ParleyDbContext, string, CancellationToken, Task<ContactKey?>> ContactByEmail =
-        EF.CompileAsyncQuery((ParleyDbContext db, string email, CancellationToken ct) =>
+        EF.CompileAsyncQuery((ParleyDbContext db, string email, CancellationToken cancellationToken) =>
             db.Contacts.AsNoTracking().Where(c => c.Email == email).Select(c => new ContactKey(c.Id, c.Email)).FirstOrDefault());
 
     public readonly Func<ParleyDbContext, string, long, IAsyncEnumerable<Follower>> FollowersOf =

@@ -37,31 +37,42 @@ public sealed partial class InboundRouter(
     /// </summary>
     public const long MaxBytesPerPass = 32L * 1024 * 1024;
 
-    public async Task<int> RoutePendingAsync(int batch, CancellationToken ct)
+    public async Task<int> RoutePendingAsync(int batch, CancellationToken cancellationToken)
     {
         // One router at a time across the nodes that share a PostgreSQL database: two would read the same pending
         // rows and post them twice. A node that does not get the lock skips its turn; the holder routes every
         // node's pending rows (it reads them all, and goes on while any are left).
-        await using var routing = await ClusterLock.TryAcquireAsync(db, ClusterLock.InboundRouting, 0, ct);
-        if (routing is null) return 0;
+        await using var routing = await ClusterLock.TryAcquireAsync(db, ClusterLock.InboundRouting, 0, cancellationToken);
+        if (routing is null)
+        {
+            return 0;
+        }
 
         // Not tracked: the raw bytes are only read (parsing, DKIM), and tracking them would snapshot every byte[] and
         // compare it again on each SaveChanges. Each row is attached (without its raw bytes) when it is routed.
-        var pending = await InboundQueries.For(db).Pending(db, batch).ToListAsync(ct);
-        if (pending.Count == 0) return 0;
-        pending = await LoadRawBytesAsync(pending, ct);
+        var pending = await InboundQueries.For(db).Pending(db, batch).ToListAsync(cancellationToken);
+        if (pending.Count == 0)
+        {
+            return 0;
+        }
 
-        var addresses = await AliasDomainAddresses.ReadAsync(db, settings, replyAddresses, ct);
+        pending = await LoadRawBytesAsync(pending, cancellationToken);
+
+        var addresses = await AliasDomainAddresses.ReadAsync(db, settings, replyAddresses, cancellationToken);
         // Parsing and the DNS-bound checks run before the write transaction, in parallel, so the database's
         // single writer (SQLite) is never held while waiting for DNS and the listener's commits keep flowing.
-        var prepared = await PrepareAsync(pending, addresses.Domain ?? "parley", ct);
-        foreach (var inbound in pending) inbound.RawMime = null;
-        var context = new RouteContext(addresses, await inboundSettings.GetAsync(ct), new RouteLookups(db),
-            await KnownMessageIds.LoadAsync(db, prepared.Values, ct));
+        var prepared = await PrepareAsync(pending, addresses.Domain ?? "parley", cancellationToken);
+        foreach (var inbound in pending)
+        {
+            inbound.RawMime = null;
+        }
+
+        var context = new RouteContext(addresses, await inboundSettings.GetAsync(cancellationToken), new RouteLookups(db),
+            await KnownMessageIds.LoadAsync(db, prepared.Values, cancellationToken));
 
         var routed = await chunks.RouteAsync(pending,
             (inbound, beforeWrite, token) => steps.RouteAsync(inbound, prepared[inbound.Id], context, beforeWrite, token),
-            inbound => RoutingSteps.RolledBack(inbound, context), ct);
+            inbound => RoutingSteps.RolledBack(inbound, context), cancellationToken);
         var routedAt = clock.GetUtcNow();
         foreach (var inbound in pending)
         {
@@ -78,8 +89,16 @@ public sealed partial class InboundRouter(
                 LogDecision(inbound.Id, inbound.MessageId, inbound.Status, inbound.Route ?? inbound.Error);
             }
         }
-        foreach (var (record, id) in routed.Changed) events.Publish(record, id);
-        if (routed.QueuedMail) outbox.Notify();
+        foreach (var (record, id) in routed.Changed)
+        {
+            events.Publish(record, id);
+        }
+
+        if (routed.QueuedMail)
+        {
+            outbox.Notify();
+        }
+
         return pending.Count;
     }
 
@@ -87,50 +106,68 @@ public sealed partial class InboundRouter(
     /// Each row's raw bytes, from memory when this process just stored them, else from the database; returns the rows
     /// that fit in <see cref="MaxBytesPerPass"/> (at least the first), in order.
     /// </summary>
-    private async Task<List<InboundMessage>> LoadRawBytesAsync(List<InboundMessage> pending, CancellationToken ct)
+    private async Task<List<InboundMessage>> LoadRawBytesAsync(List<InboundMessage> pending, CancellationToken cancellationToken)
     {
         var inMemory = new Dictionary<long, byte[]>();
         foreach (var inbound in pending)
-            if (recentlyStored.Take(inbound.RawMimeId) is { } content) inMemory[inbound.RawMimeId] = content;
+        {
+            if (recentlyStored.Take(inbound.RawMimeId) is { } content)
+            {
+                inMemory[inbound.RawMimeId] = content;
+            }
+        }
+
         var missing = pending.Select(i => i.RawMimeId).Where(id => !inMemory.ContainsKey(id)).ToList();
         var sizes = missing.Count == 0 ? []
-            : await db.RawMimes.Where(r => missing.Contains(r.Id)).Select(r => new { r.Id, Size = (long)r.Content.Length }).ToDictionaryAsync(r => r.Id, r => r.Size, ct);
+            : await db.RawMimes.Where(r => missing.Contains(r.Id)).Select(r => new { r.Id, Size = (long)r.Content.Length }).ToDictionaryAsync(r => r.Id, r => r.Size, cancellationToken);
         var taken = new List<InboundMessage>();
         long bytes = 0;
         foreach (var inbound in pending)
         {
             var size = inMemory.TryGetValue(inbound.RawMimeId, out var held) ? held.Length : sizes.GetValueOrDefault(inbound.RawMimeId);
-            if (taken.Count > 0 && bytes + size > MaxBytesPerPass) break;
+            if (taken.Count > 0 && bytes + size > MaxBytesPerPass)
+            {
+                break;
+            }
+
             bytes += size;
             taken.Add(inbound);
         }
         // What did not fit goes back for the next pass, which takes it from memory again.
         foreach (var inbound in pending.Skip(taken.Count))
-            if (inMemory.TryGetValue(inbound.RawMimeId, out var held)) recentlyStored.Add(inbound.RawMimeId, held);
+        {
+            if (inMemory.TryGetValue(inbound.RawMimeId, out var held))
+            {
+                recentlyStored.Add(inbound.RawMimeId, held);
+            }
+        }
 
         var load = taken.Select(i => i.RawMimeId).Where(id => !inMemory.ContainsKey(id)).ToList();
-        var loaded = load.Count == 0 ? [] : await db.RawMimes.AsNoTracking().Where(r => load.Contains(r.Id)).ToDictionaryAsync(r => r.Id, ct);
+        var loaded = load.Count == 0 ? [] : await db.RawMimes.AsNoTracking().Where(r => load.Contains(r.Id)).ToDictionaryAsync(r => r.Id, cancellationToken);
         foreach (var inbound in taken)
+        {
             inbound.RawMime = inMemory.TryGetValue(inbound.RawMimeId, out var held)
                 ? new RawMime { Id = inbound.RawMimeId, Content = held, CreatedAt = inbound.ReceivedAt }
                 : loaded[inbound.RawMimeId];
+        }
+
         return taken;
     }
 
-    private async Task<Dictionary<long, PreparedMessage>> PrepareAsync(List<InboundMessage> pending, string authServId, CancellationToken ct)
+    private async Task<Dictionary<long, PreparedMessage>> PrepareAsync(List<InboundMessage> pending, string authServId, CancellationToken cancellationToken)
     {
         using var gate = new SemaphoreSlim(8);
         // On the pool, not on the router's own thread (InboundWorker): parsing and the checks use every core.
         var tasks = pending.Select(inbound => Task.Run(async () =>
         {
-            await gate.WaitAsync(ct);
+            await gate.WaitAsync(cancellationToken);
             try
             {
                 MimeMessage mime;
                 try
                 {
                     // Persistent: the parts read their content from the raw bytes when asked, instead of a copy of them.
-                    mime = await MimeMessage.LoadAsync(new MemoryStream(inbound.RawMime!.Content, writable: false), persistent: true, ct);
+                    mime = await MimeMessage.LoadAsync(new MemoryStream(inbound.RawMime!.Content, writable: false), persistent: true, cancellationToken);
                 }
                 catch (FormatException e)
                 {
@@ -140,25 +177,25 @@ public sealed partial class InboundRouter(
                 {
                     return (inbound.Id, new PreparedMessage(null, $"The message could not be read ({e.GetType().Name}: {e.Message}); it is kept as received.", null));
                 }
-                return (inbound.Id, new PreparedMessage(mime, null, await AuthenticateAsync(inbound, mime, authServId, ct)));
+                return (inbound.Id, new PreparedMessage(mime, null, await AuthenticateAsync(inbound, mime, authServId, cancellationToken)));
             }
             finally
             {
                 gate.Release();
             }
-        }, ct));
+        }, cancellationToken));
         return (await Task.WhenAll(tasks)).ToDictionary(x => x.Item1, x => x.Item2);
     }
 
-    private async Task<InboundAuthentication> AuthenticateAsync(InboundMessage inbound, MimeMessage mime, string authServId, CancellationToken ct)
+    private async Task<InboundAuthentication> AuthenticateAsync(InboundMessage inbound, MimeMessage mime, string authServId, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(AuthTimeout);
         try
         {
             return await authenticator.AuthenticateAsync(new InboundAuthInput(mime, inbound.RawMime!.Content, InboundEnvelope.Of(inbound), authServId), timeout.Token);
         }
-        catch (Exception e) when (!ct.IsCancellationRequested)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             LogAuthFailed(e, inbound.Id);
             return new InboundAuthentication("temperror", "temperror", "temperror", "temperror",

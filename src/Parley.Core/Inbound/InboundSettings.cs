@@ -40,28 +40,63 @@ public sealed class InboundSettingsService(ParleyDbContext db)
     public const string Key = "inbound";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) } };
 
-    public async Task<InboundSettings> GetAsync(CancellationToken ct)
+    public async Task<InboundSettings> GetAsync(CancellationToken cancellationToken)
     {
-        var row = await db.Settings.AsNoTracking().FirstOrDefaultAsync(s => s.Key == Key, ct);
-        if (row is null) return InboundSettings.Default;
+        var row = await db.Settings.AsNoTracking().FirstOrDefaultAsync(s => s.Key == Key, cancellationToken);
+        if (row is null)
+        {
+            return InboundSettings.Default;
+        }
+
         try { return JsonSerializer.Deserialize<InboundSettings>(row.Value, Json) ?? InboundSettings.Default; }
         catch (JsonException) { return InboundSettings.Default; }
     }
 
-    public async Task<InboundSettings> SetAsync(InboundSettings value, CancellationToken ct)
+    public async Task<InboundSettings> SetAsync(InboundSettings value, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
-        if (!Enum.IsDefined(value.Catchall)) errors["catchall"] = ["Choose keepUnrouted, contactThread or reject."];
-        if (value.HardBounceThreshold is < 1 or > 100) errors["hardBounceThreshold"] = ["Use a number of hard bounces from 1 to 100."];
-        if (value.LoopLimit is < 0 or > 1_000_000) errors["loopLimit"] = ["Use 0 (off) or a number of messages up to 1,000,000."];
-        if (!Enum.IsDefined(value.SenderVerification)) errors["senderVerification"] = ["Choose dmarcPolicy, requireDmarcPass or off."];
-        if (value.LoopWindowMinutes is < 1 or > 7 * 24 * 60) errors["loopWindowMinutes"] = ["Use a window from 1 minute to 7 days (10080 minutes)."];
-        if (errors.Count > 0) throw new InvalidInputException(errors);
+        if (!Enum.IsDefined(value.Catchall))
+        {
+            errors["catchall"] = ["Choose keepUnrouted, contactThread or reject."];
+        }
+
+        if (value.HardBounceThreshold is < 1 or > 100)
+        {
+            errors["hardBounceThreshold"] = ["Use a number of hard bounces from 1 to 100."];
+        }
+
+        if (value.LoopLimit is < 0 or > 1_000_000)
+        {
+            errors["loopLimit"] = ["Use 0 (off) or a number of messages up to 1,000,000."];
+        }
+
+        if (!Enum.IsDefined(value.SenderVerification))
+        {
+            errors["senderVerification"] = ["Choose dmarcPolicy, requireDmarcPass or off."];
+        }
+
+        if (value.LoopWindowMinutes is < 1 or > 7 * 24 * 60)
+        {
+            errors["loopWindowMinutes"] = ["Use a window from 1 minute to 7 days (10080 minutes)."];
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new InvalidInputException(errors);
+        }
+
         var text = JsonSerializer.Serialize(value, Json);
-        var row = await db.Settings.FirstOrDefaultAsync(s => s.Key == Key, ct);
-        if (row is null) db.Settings.Add(new Setting { Key = Key, Value = text });
-        else row.Value = text;
-        await db.SaveChangesAsync(ct);
+        var row = await db.Settings.FirstOrDefaultAsync(s => s.Key == Key, cancellationToken);
+        if (row is null)
+        {
+            db.Settings.Add(new Setting { Key = Key, Value = text });
+        }
+        else
+        {
+            row.Value = text;
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
         return value;
     }
 }

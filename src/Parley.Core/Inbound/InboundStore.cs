@@ -10,21 +10,21 @@ namespace Parley.Core.Inbound;
 /// </summary>
 public sealed class InboundStore(InboundCommitQueue queue, InboundMemoryBudget memory, InboundMetrics metrics)
 {
-    public async Task<long> StoreAsync(InboundEnvelope envelope, Stream raw, CancellationToken ct)
+    public async Task<long> StoreAsync(InboundEnvelope envelope, Stream raw, CancellationToken cancellationToken)
     {
         if (!raw.CanSeek)
         {
             // A stream of unknown length (today's callers all hand a buffer or the listener's spool file): read it whole first.
             using var buffer = new MemoryStream();
-            await raw.CopyToAsync(buffer, ct);
+            await raw.CopyToAsync(buffer, cancellationToken);
             buffer.Position = 0;
-            return await StoreAsync(envelope, buffer, ct);
+            return await StoreAsync(envelope, buffer, cancellationToken);
         }
 
         // Read once into an array of the exact size: the row's content, with no growing buffer and no second copy.
-        using var lease = await memory.AcquireAsync(raw.Length - raw.Position, ct);
+        using var lease = await memory.AcquireAsync(raw.Length - raw.Position, cancellationToken);
         var bytes = new byte[raw.Length - raw.Position];
-        await raw.ReadExactlyAsync(bytes, ct);
+        await raw.ReadExactlyAsync(bytes, cancellationToken);
         var rawMime = new RawMime { Content = bytes, CreatedAt = envelope.ReceivedAt };
         var row = new InboundMessage
         {
@@ -37,7 +37,7 @@ public sealed class InboundStore(InboundCommitQueue queue, InboundMemoryBudget m
             RawMime = rawMime,
             Status = InboundStatus.Pending,
         };
-        var id = await queue.CommitAsync(row, ct);
+        var id = await queue.CommitAsync(row, cancellationToken);
         metrics.Received(envelope.Source);
         return id;
     }

@@ -17,24 +17,24 @@ public sealed partial class InboundWorker(IServiceScopeFactory scopes, InboundSi
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         DedicatedThread.Run("Parley inbound router", () => RouteLoopAsync(stoppingToken));
 
-    private async Task RouteLoopAsync(CancellationToken stoppingToken)
+    private async Task RouteLoopAsync(CancellationToken cancellationToken)
     {
-        try { await RouteUntilStoppedAsync(stoppingToken); }
+        try { await RouteUntilStoppedAsync(cancellationToken); }
         finally { heartbeats.Stopped(WorkerHeartbeats.Inbound, "router"); }
     }
 
-    private async Task RouteUntilStoppedAsync(CancellationToken stoppingToken)
+    private async Task RouteUntilStoppedAsync(CancellationToken cancellationToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        while (!cancellationToken.IsCancellationRequested)
         {
             heartbeats.Beat(WorkerHeartbeats.Inbound, "router");
             var routed = 0;
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                routed = await scope.ServiceProvider.GetRequiredService<InboundRouter>().RoutePendingAsync(100, stoppingToken);
+                routed = await scope.ServiceProvider.GetRequiredService<InboundRouter>().RoutePendingAsync(100, cancellationToken);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return;
             }
@@ -44,7 +44,7 @@ public sealed partial class InboundWorker(IServiceScopeFactory scopes, InboundSi
             }
             if (routed == 0)
             {
-                try { await signal.WaitAsync(Poll, stoppingToken); }
+                try { await signal.WaitAsync(Poll, cancellationToken); }
                 catch (OperationCanceledException) { return; }
             }
         }

@@ -18,20 +18,36 @@ public sealed class RecentlyStored
 
     public void Add(long rawMimeId, byte[] content)
     {
-        if (content.Length > MaxMessageBytes) return;
+        if (content.Length > MaxMessageBytes)
+        {
+            return;
+        }
+
         lock (_lock)
         {
-            if (!_byRawMimeId.TryAdd(rawMimeId, content)) return;
+            if (!_byRawMimeId.TryAdd(rawMimeId, content))
+            {
+                return;
+            }
+
             _order.Enqueue(rawMimeId);
             _bytes += content.Length;
             while (_bytes > MaxBytes && _order.TryDequeue(out var oldest))
-                if (_byRawMimeId.Remove(oldest, out var dropped)) _bytes -= dropped.Length;
+            {
+                if (_byRawMimeId.Remove(oldest, out var dropped))
+                {
+                    _bytes -= dropped.Length;
+                }
+            }
             // Ids taken by the router stay in the queue until they reach its head; keep it from growing without bound.
             if (_order.Count > 4 * Math.Max(_byRawMimeId.Count, 1024))
             {
                 var live = _order.Where(_byRawMimeId.ContainsKey).ToList();
                 _order.Clear();
-                foreach (var id in live) _order.Enqueue(id);
+                foreach (var id in live)
+                {
+                    _order.Enqueue(id);
+                }
             }
         }
     }
@@ -41,7 +57,11 @@ public sealed class RecentlyStored
     {
         lock (_lock)
         {
-            if (!_byRawMimeId.Remove(rawMimeId, out var content)) return null;
+            if (!_byRawMimeId.Remove(rawMimeId, out var content))
+            {
+                return null;
+            }
+
             _bytes -= content.Length;
             return content;
         }

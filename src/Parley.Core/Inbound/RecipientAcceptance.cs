@@ -30,33 +30,56 @@ public sealed class RecipientAcceptance(IServiceScopeFactory scopes, TimeProvide
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(10);
     private Snapshot? _cached;
 
-    public async ValueTask<RecipientVerdict> CheckAsync(string address, CancellationToken ct)
+    public async ValueTask<RecipientVerdict> CheckAsync(string address, CancellationToken cancellationToken)
     {
         // RFC 5321 §4.5.1: "RCPT TO:<Postmaster>" without a domain must be accepted, whatever the settings.
-        if (address.Equals(AliasDomainAddresses.Postmaster, StringComparison.OrdinalIgnoreCase)) return RecipientVerdict.Accepted;
-        if (address.LastIndexOf('@') <= 0) return RecipientVerdict.BadSyntax;
-        var (addresses, catchall, _) = await CurrentAsync(ct);
-        if (addresses.Domain is null) return RecipientVerdict.NoAliasDomain;
-        if (addresses.LocalPartOf(address) is null) return RecipientVerdict.OtherDomain;
-        if (catchall != CatchallPolicy.Reject || addresses.Knows(address)) return RecipientVerdict.Accepted;
+        if (address.Equals(AliasDomainAddresses.Postmaster, StringComparison.OrdinalIgnoreCase))
+        {
+            return RecipientVerdict.Accepted;
+        }
+
+        if (address.LastIndexOf('@') <= 0)
+        {
+            return RecipientVerdict.BadSyntax;
+        }
+
+        var (addresses, catchall, _) = await CurrentAsync(cancellationToken);
+        if (addresses.Domain is null)
+        {
+            return RecipientVerdict.NoAliasDomain;
+        }
+
+        if (addresses.LocalPartOf(address) is null)
+        {
+            return RecipientVerdict.OtherDomain;
+        }
+
+        if (catchall != CatchallPolicy.Reject || addresses.Knows(address))
+        {
+            return RecipientVerdict.Accepted;
+        }
         // Special inboxes read the database in a scope of their own; only an address nothing else knows gets this far.
         await using var scope = scopes.CreateAsyncScope();
-        return await addresses.InSpecialInboxAsync(address, scope.ServiceProvider.GetRequiredService<SpecialInboxes>().InOrder, ct)
+        return await addresses.InSpecialInboxAsync(address, scope.ServiceProvider.GetRequiredService<SpecialInboxes>().InOrder, cancellationToken)
             ? RecipientVerdict.Accepted
             : RecipientVerdict.Unknown;
     }
 
-    private async Task<Snapshot> CurrentAsync(CancellationToken ct)
+    private async Task<Snapshot> CurrentAsync(CancellationToken cancellationToken)
     {
         var cached = _cached;
         var now = clock.GetUtcNow();
         // Not kept while no alias domain is set, so the first one set applies at once.
-        if (cached is not null && cached.Addresses.Domain is not null && now - cached.At < CacheFor) return cached;
+        if (cached is not null && cached.Addresses.Domain is not null && now - cached.At < CacheFor)
+        {
+            return cached;
+        }
+
         await using var scope = scopes.CreateAsyncScope();
         var services = scope.ServiceProvider;
         var addresses = await AliasDomainAddresses.ReadAsync(services.GetRequiredService<ParleyDbContext>(), services.GetRequiredService<SettingsService>(),
-            services.GetRequiredService<ReplyAddressProvider>(), ct);
-        var rules = await services.GetRequiredService<InboundSettingsService>().GetAsync(ct);
+            services.GetRequiredService<ReplyAddressProvider>(), cancellationToken);
+        var rules = await services.GetRequiredService<InboundSettingsService>().GetAsync(cancellationToken);
         return _cached = new Snapshot(addresses, rules.Catchall, now);
     }
 

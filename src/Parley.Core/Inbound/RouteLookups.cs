@@ -18,10 +18,14 @@ public sealed class RouteLookups(ParleyDbContext db)
     private readonly Dictionary<RecordRef, List<Follower>> _followers = [];
 
     /// <summary>The contact with this (normalized) address, or null; remembered, absent ones too.</summary>
-    public async Task<ContactKey?> ContactAsync(string email, CancellationToken ct)
+    public async Task<ContactKey?> ContactAsync(string email, CancellationToken cancellationToken)
     {
-        if (_contacts.TryGetValue(email, out var known)) return known;
-        return _contacts[email] = await InboundQueries.For(db).ContactByEmail(db, email, ct);
+        if (_contacts.TryGetValue(email, out var known))
+        {
+            return known;
+        }
+
+        return _contacts[email] = await InboundQueries.For(db).ContactByEmail(db, email, cancellationToken);
     }
 
     public void ContactCreated(long id, string email) => _contacts[email] = new ContactKey(id, email);
@@ -29,9 +33,13 @@ public sealed class RouteLookups(ParleyDbContext db)
     /// <summary>After a rollback: contacts created by the undone work no longer exist.</summary>
     public void ForgetContacts() => _contacts.Clear();
 
-    public async Task<IReadOnlyList<Follower>> FollowersAsync(RecordRef record, CancellationToken ct)
+    public async Task<IReadOnlyList<Follower>> FollowersAsync(RecordRef record, CancellationToken cancellationToken)
     {
-        if (_followers.TryGetValue(record, out var followers)) return followers;
-        return _followers[record] = await InboundQueries.For(db).FollowersOf(db, record.Type, record.Id).ToListAsync(ct);
+        if (_followers.TryGetValue(record, out var followers))
+        {
+            return followers;
+        }
+
+        return _followers[record] = await InboundQueries.For(db).FollowersOf(db, record.Type, record.Id).ToListAsync(cancellationToken);
     }
 }

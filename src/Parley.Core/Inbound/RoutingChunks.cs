@@ -12,7 +12,7 @@ namespace Parley.Core.Inbound;
 /// Routes one message with its changes tracked (saved with its chunk); <paramref name="beforeWrite"/> is awaited before any
 /// save of its own.
 /// </summary>
-public delegate Task<RouteResult> RouteOne(InboundMessage inbound, Func<CancellationToken, Task> beforeWrite, CancellationToken ct);
+public delegate Task<RouteResult> RouteOne(InboundMessage inbound, Func<CancellationToken, Task> beforeWrite, CancellationToken cancellationToken);
 
 /// <summary>What a batch changed: the chatter entries to announce, and whether mail was queued.</summary>
 public sealed record RoutedBatch(IReadOnlyList<(RecordRef Record, long MessageId)> Changed, bool QueuedMail);
@@ -34,7 +34,7 @@ public sealed partial class RoutingChunks(ParleyDbContext db, DatabaseWriteGate 
 
     /// <param name="rows">Rows read without tracking; each is attached when it is routed.</param>
     /// <param name="rolledBack">Told about each row whose routing was undone, to forget what it taught the batch.</param>
-    public async Task<RoutedBatch> RouteAsync(IReadOnlyList<InboundMessage> rows, RouteOne route, Action<InboundMessage> rolledBack, CancellationToken ct)
+    public async Task<RoutedBatch> RouteAsync(IReadOnlyList<InboundMessage> rows, RouteOne route, Action<InboundMessage> rolledBack, CancellationToken cancellationToken)
     {
         // Our own savepoint per message is enough; EF's automatic one around every SaveChanges would add two
         // statements per call, several calls per message.
@@ -44,10 +44,10 @@ public sealed partial class RoutingChunks(ParleyDbContext db, DatabaseWriteGate 
         // Routing results are derived from rows the listener already made durable: a power loss that undid the last
         // chunks would leave their rows pending, and they would be routed again. So they commit without an fsync each,
         // which is most of a chunk's time in the database's single writer.
-        await using var derived = await DerivedWrites.BeginAsync(db, ct);
+        await using var derived = await DerivedWrites.BeginAsync(db, cancellationToken);
         foreach (var chunk in rows.Chunk(MessagesPerTransaction))
         {
-            var outcome = await RouteTogetherAsync(chunk, route, rolledBack, ct) ?? await RouteOneByOneAsync(chunk, route, rolledBack, ct);
+            var outcome = await RouteTogetherAsync(chunk, route, rolledBack, cancellationToken) ?? await RouteOneByOneAsync(chunk, route, rolledBack, cancellationToken);
             changed.AddRange(outcome.Changed);
             queuedMail |= outcome.QueuedMail;
             // What was committed needs no tracking; a smaller tracker keeps each SaveChanges' DetectChanges short.
@@ -64,7 +64,7 @@ public sealed partial class RoutingChunks(ParleyDbContext db, DatabaseWriteGate 
     /// back, every row gets back the state it had before, and null sends the chunk down the one-by-one path, which
     /// isolates the failing message.
     /// </summary>
-    private async Task<RoutedBatch?> RouteTogetherAsync(InboundMessage[] chunk, RouteOne route, Action<InboundMessage> rolledBack, CancellationToken ct)
+    private async Task<RoutedBatch?> RouteTogetherAsync(InboundMessage[] chunk, RouteOne route, Action<InboundMessage> rolledBack, CancellationToken cancellationToken)
     {
         var before = chunk.Select(RoutingState.Of).ToList();
         var results = new List<RouteResult>(chunk.Length);
@@ -74,11 +74,11 @@ public sealed partial class RoutingChunks(ParleyDbContext db, DatabaseWriteGate 
             foreach (var inbound in chunk)
             {
                 db.Attach(inbound);
-                results.Add(await route(inbound, write.BeginAsync, ct));
+                results.Add(await route(inbound, write.BeginAsync, cancellationToken));
             }
-            await write.BeginAsync(ct);
-            await SaveChunkAsync(chunk, ct);
-            await write.CommitAsync(ct);
+            await write.BeginAsync(cancellationToken);
+            await SaveChunkAsync(chunk, cancellationToken);
+            await write.CommitAsync(cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -101,17 +101,23 @@ public sealed partial class RoutingChunks(ParleyDbContext db, DatabaseWriteGate 
     /// row) instead of EF's SaveChanges, which was most of a chunk's time in the single writer. Anything else (a bounce's
     /// counters, attachments, a follower forward) is saved by EF as before.
     /// </summary>
-    private async Task SaveChunkAsync(InboundMessage[] chunk, CancellationToken ct)
+    private async Task SaveChunkAsync(InboundMessage[] chunk, CancellationToken cancellationToken)
     {
         if (PostedOnly() is not { } posted)
         {
-            await db.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(cancellationToken);
             return;
         }
-        await RowWriter.InsertAsync(db, posted, ct);
+        await RowWriter.InsertAsync(db, posted, cancellationToken);
         foreach (var inbound in chunk)
-            if (inbound.ChatterMessage is { } message) inbound.ChatterMessageId = message.Id;
-        await RowWriter.UpdateAsync(db, chunk, RoutingState.Columns, ct);
+        {
+            if (inbound.ChatterMessage is { } message)
+            {
+                inbound.ChatterMessageId = message.Id;
+            }
+        }
+
+        await RowWriter.UpdateAsync(db, chunk, RoutingState.Columns, cancellationToken);
         // Written behind EF's back: what it tracks (temporary keys, "modified") no longer describes the database.
         db.ChangeTracker.Clear();
     }
@@ -131,14 +137,25 @@ public sealed partial class RoutingChunks(ParleyDbContext db, DatabaseWriteGate 
             foreach (var entry in db.ChangeTracker.Entries())
             {
                 if (entry.State == EntityState.Detached
-                    || (entry.Entity is InboundMessage && entry.State is EntityState.Unchanged or EntityState.Modified)) continue;
+                    || (entry.Entity is InboundMessage && entry.State is EntityState.Unchanged or EntityState.Modified))
+                {
+                    continue;
+                }
+
                 if (entry.State == EntityState.Added && entry.Entity is ChatterMessage message)
                 {
                     posted.Add(message);
                     continue;
                 }
-                if (entry.State == EntityState.Unchanged) entry.DetectChanges();
-                if (entry.State != EntityState.Unchanged) return null;
+                if (entry.State == EntityState.Unchanged)
+                {
+                    entry.DetectChanges();
+                }
+
+                if (entry.State != EntityState.Unchanged)
+                {
+                    return null;
+                }
             }
             return posted;
         }
@@ -149,38 +166,42 @@ public sealed partial class RoutingChunks(ParleyDbContext db, DatabaseWriteGate 
     }
 
     /// <summary>Each message under its own savepoint: one that throws is marked failed, the others are routed.</summary>
-    private async Task<RoutedBatch> RouteOneByOneAsync(InboundMessage[] chunk, RouteOne route, Action<InboundMessage> rolledBack, CancellationToken ct)
+    private async Task<RoutedBatch> RouteOneByOneAsync(InboundMessage[] chunk, RouteOne route, Action<InboundMessage> rolledBack, CancellationToken cancellationToken)
     {
         var changed = new List<(RecordRef Record, long MessageId)>();
         var queuedMail = false;
-        await using var writer = await writeGate.EnterAsync(db, ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var writer = await writeGate.EnterAsync(db, cancellationToken);
+        await using var tx = await db.Database.BeginTransactionAsync(cancellationToken);
         foreach (var inbound in chunk)
         {
-            await tx.CreateSavepointAsync("inbound", ct);
+            await tx.CreateSavepointAsync("inbound", cancellationToken);
             try
             {
-                if (db.Entry(inbound).State == EntityState.Detached) db.Attach(inbound);
-                var result = await route(inbound, _ => Task.CompletedTask, ct);
-                await db.SaveChangesAsync(ct);
+                if (db.Entry(inbound).State == EntityState.Detached)
+                {
+                    db.Attach(inbound);
+                }
+
+                var result = await route(inbound, _ => Task.CompletedTask, cancellationToken);
+                await db.SaveChangesAsync(cancellationToken);
                 changed.AddRange(ChangedBy(result));
                 queuedMail |= result.QueuedMail;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // Keep the raw message and say why; one bad message must not stop the queue.
-                await tx.RollbackToSavepointAsync("inbound", ct);
+                await tx.RollbackToSavepointAsync("inbound", cancellationToken);
                 db.ChangeTracker.Clear();
                 rolledBack(inbound);
                 // The database's own words, not EF's "see the inner exception".
                 var error = Truncate($"Processing failed: {e.GetBaseException().Message}", 2000);
                 await db.Inbound.Where(i => i.Id == inbound.Id).ExecuteUpdateAsync(s => s
                     .SetProperty(i => i.Status, InboundStatus.Failed)
-                    .SetProperty(i => i.Error, error), ct);
+                    .SetProperty(i => i.Error, error), cancellationToken);
                 LogRoutingFailed(e, inbound.Id);
             }
         }
-        await tx.CommitAsync(ct);
+        await tx.CommitAsync(cancellationToken);
         return new RoutedBatch(changed, queuedMail);
     }
 
@@ -194,24 +215,38 @@ public sealed partial class RoutingChunks(ParleyDbContext db, DatabaseWriteGate 
         private IAsyncDisposable? _writer;
         private IDbContextTransaction? _tx;
 
-        public async Task BeginAsync(CancellationToken ct)
+        public async Task BeginAsync(CancellationToken cancellationToken)
         {
-            if (_tx is not null) return;
-            _writer = await gate.EnterAsync(db, ct);
-            _tx = await db.Database.BeginTransactionAsync(ct);
+            if (_tx is not null)
+            {
+                return;
+            }
+
+            _writer = await gate.EnterAsync(db, cancellationToken);
+            _tx = await db.Database.BeginTransactionAsync(cancellationToken);
         }
 
-        public Task CommitAsync(CancellationToken ct) => _tx!.CommitAsync(ct);
+        public Task CommitAsync(CancellationToken cancellationToken) => _tx!.CommitAsync(cancellationToken);
 
         public async Task RollbackAsync()
         {
-            if (_tx is not null) await _tx.RollbackAsync();
+            if (_tx is not null)
+            {
+                await _tx.RollbackAsync();
+            }
         }
 
         public async ValueTask DisposeAsync()
         {
-            if (_tx is not null) await _tx.DisposeAsync();
-            if (_writer is not null) await _writer.DisposeAsync();
+            if (_tx is not null)
+            {
+                await _tx.DisposeAsync();
+            }
+
+            if (_writer is not null)
+            {
+                await _writer.DisposeAsync();
+            }
         }
     }
 

@@ -43,9 +43,9 @@ public sealed partial class RoutingSteps(
     ILogger<RoutingSteps> logger)
 {
     public async Task<RouteResult> RouteAsync(InboundMessage inbound, PreparedMessage prepared, RouteContext context,
-        Func<CancellationToken, Task> beforeWrite, CancellationToken ct)
+        Func<CancellationToken, Task> beforeWrite, CancellationToken cancellationToken)
     {
-        var result = await StepsAsync(inbound, prepared, context, beforeWrite, ct);
+        var result = await StepsAsync(inbound, prepared, context, beforeWrite, cancellationToken);
         context.Known.Routed(inbound);
         return result;
     }
@@ -58,27 +58,53 @@ public sealed partial class RoutingSteps(
     }
 
     private async Task<RouteResult> StepsAsync(InboundMessage inbound, PreparedMessage prepared, RouteContext context,
-        Func<CancellationToken, Task> beforeWrite, CancellationToken ct)
+        Func<CancellationToken, Task> beforeWrite, CancellationToken cancellationToken)
     {
-        if (prepared.Mime is not { } mime) return Unrouted(inbound, prepared.ParseError!);
+        if (prepared.Mime is not { } mime)
+        {
+            return Unrouted(inbound, prepared.ParseError!);
+        }
+
         var recipients = inbound.Recipients.Split(',', StringSplitOptions.RemoveEmptyEntries);
         var sender = Identify(inbound, mime);
 
         inbound.AuthenticationResults = Truncate(prepared.Auth!.Header, 2000);
-        if (await SpecialInboxAsync(inbound, mime, recipients, context, ct) is { } taken) return taken;
-        if (IsDuplicate(inbound, context.Known)) return RouteResult.None;
-        if (await BounceAsync(inbound, mime, recipients, context, ct) is { } bounce) return bounce;
-        if (await IsLoopLimitedAsync(inbound, context.Settings, ct)) return RouteResult.None;
+        if (await SpecialInboxAsync(inbound, mime, recipients, context, cancellationToken) is { } taken)
+        {
+            return taken;
+        }
+
+        if (IsDuplicate(inbound, context.Known))
+        {
+            return RouteResult.None;
+        }
+
+        if (await BounceAsync(inbound, mime, recipients, context, cancellationToken) is { } bounce)
+        {
+            return bounce;
+        }
+
+        if (await IsLoopLimitedAsync(inbound, context.Settings, cancellationToken))
+        {
+            return RouteResult.None;
+        }
 
         var automatic = AutoSubmitted.Reason(mime);
         var doubt = SenderTrust.Doubt(prepared.Auth, context.Settings.SenderVerification);
-        var destination = await destinations.FindAsync(inbound, mime, recipients, context, automatic, doubt, beforeWrite, ct);
-        if (destination.Record is not { } record) return Unrouted(inbound, destination.Why);
+        var destination = await destinations.FindAsync(inbound, mime, recipients, context, automatic, doubt, beforeWrite, cancellationToken);
+        if (destination.Record is not { } record)
+        {
+            return Unrouted(inbound, destination.Why);
+        }
 
-        var message = await poster.PostAsync(inbound, mime, record, inbound.AuthenticationResults, ct, beforeWrite);
-        if (destination.Answers is { } answered) await mailingReplies.RepliedAsync(answered, ct);
+        var message = await poster.PostAsync(inbound, mime, record, inbound.AuthenticationResults, cancellationToken, beforeWrite);
+        if (destination.Answers is { } answered)
+        {
+            await mailingReplies.RepliedAsync(answered, cancellationToken);
+        }
+
         inbound.Route = Truncate(destination.Why, 1000);
-        var forward = automatic is null ? await ForwardToFollowersAsync(record, message, sender, context, beforeWrite, ct) : null;
+        var forward = automatic is null ? await ForwardToFollowersAsync(record, message, sender, context, beforeWrite, cancellationToken) : null;
         return forward is null
             ? new RouteResult([], [(record, message)], false)
             : new RouteResult([], [(record, message), (record, forward)], true);
@@ -95,7 +121,11 @@ public sealed partial class RoutingSteps(
 
     private bool IsDuplicate(InboundMessage inbound, KnownMessageIds known)
     {
-        if (known.DuplicateOf(inbound) is not { } duplicate) return false;
+        if (known.DuplicateOf(inbound) is not { } duplicate)
+        {
+            return false;
+        }
+
         inbound.Status = InboundStatus.Duplicate;
         inbound.Route = duplicate;
         inbound.Error = null;
@@ -103,10 +133,13 @@ public sealed partial class RoutingSteps(
     }
 
     private async Task<RouteResult?> BounceAsync(InboundMessage inbound, MimeMessage mime, IReadOnlyList<string> recipients, RouteContext context,
-        CancellationToken ct)
+        CancellationToken cancellationToken)
     {
-        if (await bounces.TryProcessAsync(inbound, mime, recipients, context.Addresses, context.Settings.HardBounceThreshold, ct) is not { } bounce)
+        if (await bounces.TryProcessAsync(inbound, mime, recipients, context.Addresses, context.Settings.HardBounceThreshold, cancellationToken) is not { } bounce)
+        {
             return null;
+        }
+
         inbound.Status = InboundStatus.Bounce;
         inbound.Route = Truncate(bounce.Description, 1000);
         inbound.Error = null;
@@ -134,15 +167,23 @@ public sealed partial class RoutingSteps(
         return null;
     }
 
-    private async Task<bool> IsLoopLimitedAsync(InboundMessage inbound, InboundSettings rules, CancellationToken ct)
+    private async Task<bool> IsLoopLimitedAsync(InboundMessage inbound, InboundSettings rules, CancellationToken cancellationToken)
     {
-        if (rules.LoopLimit <= 0 || inbound.Sender is not { Length: > 0 } sender) return false;
+        if (rules.LoopLimit <= 0 || inbound.Sender is not { Length: > 0 } sender)
+        {
+            return false;
+        }
+
         var since = clock.GetUtcNow() - TimeSpan.FromMinutes(rules.LoopWindowMinutes);
-        var recent = await db.Inbound.CountAsync(i => i.Sender == sender && i.ReceivedAt >= since && i.Status == InboundStatus.Routed, ct)
+        var recent = await db.Inbound.CountAsync(i => i.Sender == sender && i.ReceivedAt >= since && i.Status == InboundStatus.Routed, cancellationToken)
             // Rows routed but not saved yet count too (the caller may save several at once).
             + db.ChangeTracker.Entries<InboundMessage>().Count(e => e.State == EntityState.Modified
                 && e.Entity.Sender == sender && e.Entity.ReceivedAt >= since && e.Entity.Status == InboundStatus.Routed);
-        if (recent < rules.LoopLimit) return false;
+        if (recent < rules.LoopLimit)
+        {
+            return false;
+        }
+
         inbound.Status = InboundStatus.LoopLimited;
         inbound.Error = $"Loop protection: {recent} messages from {sender} were already posted in the last {rules.LoopWindowMinutes} minutes (limit {rules.LoopLimit}); this one was kept but not posted.";
         LogLoopLimited(inbound.Id, sender, rules.LoopLimit, rules.LoopWindowMinutes);
@@ -151,13 +192,16 @@ public sealed partial class RoutingSteps(
 
     /// <summary>The copy sent to the record's followers (never for automatic mail), or null when nobody gets one.</summary>
     private async Task<ChatterMessage?> ForwardToFollowersAsync(RecordRef record, ChatterMessage message, string sender, RouteContext context,
-        Func<CancellationToken, Task> beforeWrite, CancellationToken ct)
+        Func<CancellationToken, Task> beforeWrite, CancellationToken cancellationToken)
     {
-        if (context.Addresses.Domain is not { } aliasDomain || await context.Lookups.FollowersAsync(record, ct) is not { Count: > 0 } recordFollowers)
+        if (context.Addresses.Domain is not { } aliasDomain || await context.Lookups.FollowersAsync(record, cancellationToken) is not { Count: > 0 } recordFollowers)
+        {
             return null;
-        await beforeWrite(ct);
-        await db.SaveChangesAsync(ct); // the reply gets its id before the forward, so the chatter keeps their order
-        return await followers.ForwardAsync(record, recordFollowers, message, sender, aliasDomain, context.Addresses.ReplyAddressFor(record), ct);
+        }
+
+        await beforeWrite(cancellationToken);
+        await db.SaveChangesAsync(cancellationToken); // the reply gets its id before the forward, so the chatter keeps their order
+        return await followers.ForwardAsync(record, recordFollowers, message, sender, aliasDomain, context.Addresses.ReplyAddressFor(record), cancellationToken);
     }
 
     private static RouteResult Unrouted(InboundMessage inbound, string why)

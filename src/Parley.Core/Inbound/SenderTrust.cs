@@ -22,7 +22,11 @@ public static class SenderTrust
     /// <returns>Null when the sender is trusted; else why not, in words for the unrouted list and the timeline.</returns>
     public static string? Doubt(InboundAuthentication? auth, SenderVerification mode)
     {
-        if (mode == SenderVerification.Off) return null;
+        if (mode == SenderVerification.Off)
+        {
+            return null;
+        }
+
         var dmarc = auth?.Dmarc ?? "none";
         var policy = Policy(auth?.Header);
         return dmarc switch
@@ -38,9 +42,17 @@ public static class SenderTrust
 
     private static string? Policy(string? header)
     {
-        if (header is null) return null;
+        if (header is null)
+        {
+            return null;
+        }
+
         var at = header.IndexOf("policy.dmarc=", StringComparison.OrdinalIgnoreCase);
-        if (at < 0) return null;
+        if (at < 0)
+        {
+            return null;
+        }
+
         var value = header[(at + "policy.dmarc=".Length)..];
         var end = value.IndexOfAny([' ', ';', '\t', '(']);
         return (end < 0 ? value : value[..end]).ToLowerInvariant();

@@ -58,7 +58,7 @@ public sealed class MailingComposer(TemplateRenderer renderer)
         var (template, _) = run.Content.For(member.Language);
         var rendered = await renderer.RenderAsync(template, member.View, run.Sender, cancellationToken);
         return new RenderedTemplate($"[Test] {rendered.Subject}",
-            WithUnsubscribeLink(rendered.Body, null) );
+            WithUnsubscribeLink(rendered.Body, null));
     }
 
     /// <summary>Renders every version against a record: an unknown name in any of them stops the mailing before anything is sent.</summary>

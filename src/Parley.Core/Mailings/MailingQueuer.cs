@@ -124,7 +124,11 @@ public sealed partial class MailingQueuer(
         {
             var recipient = new MailingRecipient
             {
-                MailingId = run.Mailing.Id, RecordType = page[i].View.Ref.Type, RecordId = page[i].View.Ref.Id, Address = emails[i], CreatedAt = now,
+                MailingId = run.Mailing.Id,
+                RecordType = page[i].View.Ref.Type,
+                RecordId = page[i].View.Ref.Id,
+                Address = emails[i],
+                CreatedAt = now,
             };
             if (suppressed.TryGetValue(emails[i], out var entry))
             {

@@ -88,12 +88,19 @@ public sealed class MailingService(
         }
         var mailing = new Mailing
         {
-            Name = name, TemplateId = templateId, RecordType = recordType,
+            Name = name,
+            TemplateId = templateId,
+            RecordType = recordType,
             Tag = string.IsNullOrWhiteSpace(input.Tag) ? null : Truncate(input.Tag.Trim().ToLowerInvariant(), 200),
             RecordIds = input.RecordIds is { Count: > 0 } ids ? string.Join(',', ids.Distinct().Select(i => i.ToString(CultureInfo.InvariantCulture))) : null,
             State = input.ScheduledAt is null ? MailingState.Draft : MailingState.Scheduled,
-            ScheduledAt = input.ScheduledAt, OutgoingServerId = input.OutgoingServerId, PerHour = input.PerHour, SpreadMinutes = input.SpreadMinutes,
-            PublicBaseUrl = Truncate(publicBaseUrl.TrimEnd('/'), 500), CreatedByUserId = user.Id, CreatedAt = now,
+            ScheduledAt = input.ScheduledAt,
+            OutgoingServerId = input.OutgoingServerId,
+            PerHour = input.PerHour,
+            SpreadMinutes = input.SpreadMinutes,
+            PublicBaseUrl = Truncate(publicBaseUrl.TrimEnd('/'), 500),
+            CreatedByUserId = user.Id,
+            CreatedAt = now,
         };
         await CheckSendableAsync(mailing, user, overrideRules: false, cancellationToken);
         db.Mailings.Add(mailing);
@@ -219,7 +226,11 @@ public sealed class MailingService(
             await OutboxTransitions.HoldUnsentAsync(db, db.Outbox.Where(o => o.MailingId == id), PausedReason, now, cancellationToken);
             db.Messages.Add(new ChatterMessage
             {
-                RecordType = MailingProgress.LiveType, RecordId = id, Kind = MessageKind.Event, AuthorName = "Parley", CreatedAt = now,
+                RecordType = MailingProgress.LiveType,
+                RecordId = id,
+                Kind = MessageKind.Event,
+                AuthorName = "Parley",
+                CreatedAt = now,
                 BodyText = $"Paused: {reason} An admin can resume it (the rule is then overridden) or cancel it.",
             });
             await db.SaveChangesAsync(cancellationToken);

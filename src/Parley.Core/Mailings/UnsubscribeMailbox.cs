@@ -11,12 +11,12 @@ namespace Parley.Core.Mailings;
 /// </summary>
 public sealed class UnsubscribeMailbox(UnsubscribeService unsubscribe, ReplyAddressProvider tokens) : IInboundMailbox
 {
-    public async ValueTask<bool> HasAddressAsync(string localPart, CancellationToken ct) =>
+    public async ValueTask<bool> HasAddressAsync(string localPart, CancellationToken cancellationToken) =>
         AliasDomainAddresses.UnsubscribeTokenOf(localPart) is { } token
-        && new UnsubscribeToken(await tokens.GetSignerAsync(ct)).Parse(token) is not null;
+        && new UnsubscribeToken(await tokens.GetSignerAsync(cancellationToken)).Parse(token) is not null;
 
     public async Task<InboxOutcome?> TryTakeAsync(InboundMessage inbound, MimeMessage message, IReadOnlyList<string> recipients, RouteContext context,
-        CancellationToken ct)
+        CancellationToken cancellationToken)
     {
         var requests = recipients.Select(LocalPart).Select(l => l is null ? null : AliasDomainAddresses.UnsubscribeTokenOf(l)).OfType<string>().ToList();
         if (requests.Count == 0)
@@ -26,9 +26,9 @@ public sealed class UnsubscribeMailbox(UnsubscribeService unsubscribe, ReplyAddr
         var done = new List<string>();
         foreach (var token in requests)
         {
-            if (await unsubscribe.FindAsync(token, ct) is { } target)
+            if (await unsubscribe.FindAsync(token, cancellationToken) is { } target)
             {
-                await unsubscribe.ApplyAsync(target, "by mail", ct);
+                await unsubscribe.ApplyAsync(target, "by mail", cancellationToken);
                 done.Add(target.Address);
             }
         }

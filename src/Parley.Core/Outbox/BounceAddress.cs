@@ -19,11 +19,23 @@ public sealed class BounceAddress(TokenSigner signer)
     public long? Parse(string address)
     {
         var at = address.LastIndexOf('@');
-        if (at < 0) return null;
+        if (at < 0)
+        {
+            return null;
+        }
+
         var local = address[..at];
-        if (!local.StartsWith(LocalPrefix, StringComparison.OrdinalIgnoreCase)) return null;
+        if (!local.StartsWith(LocalPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
         var parts = local[LocalPrefix.Length..].Split('-');
-        if (parts.Length != 2 || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var id)) return null;
+        if (parts.Length != 2 || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        {
+            return null;
+        }
+
         return signer.Verify("bounce:" + id, parts[1]) ? id : null;
     }
 }

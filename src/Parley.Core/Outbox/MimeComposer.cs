@@ -34,7 +34,9 @@ public static class MimeComposer
         }
 
         foreach (var (name, value) in email.ExtraHeaders)
+        {
             message.Headers.Add(name, OneLine(value));
+        }
 
         var builder = new BodyBuilder();
         if (HtmlText.LooksLikeHtml(email.Body))

@@ -14,7 +14,7 @@ public sealed class OutboxClaimer(ParleyDbContext db, DatabaseWriteGate writeGat
 {
     private readonly OutboxOptions _options = options.Value;
 
-    public async Task<List<OutboxItem>> ClaimAsync(string leaseOwner, CancellationToken ct)
+    public async Task<List<OutboxItem>> ClaimAsync(string leaseOwner, CancellationToken cancellationToken)
     {
         // Another loop (or node) may claim the rows we picked between our SELECT and our UPDATE; then pick again
         // rather than sleep until the next poll while mail is due.
@@ -25,28 +25,36 @@ public sealed class OutboxClaimer(ParleyDbContext db, DatabaseWriteGate writeGat
                 .Where(o => (o.State == DeliveryState.Queued || o.State == DeliveryState.Deferred) && o.NextAttemptAt <= now
                     && (o.LeaseUntil == null || o.LeaseUntil < now))
                 .OrderBy(o => o.NextAttemptAt).ThenBy(o => o.Id)
-                .Select(o => o.Id).Take(_options.BatchSize).ToListAsync(ct);
-            if (due.Count == 0) return [];
+                .Select(o => o.Id).Take(_options.BatchSize).ToListAsync(cancellationToken);
+            if (due.Count == 0)
+            {
+                return [];
+            }
+
             var leaseUntil = now + _options.Lease;
             // Every condition is checked again in the UPDATE itself: between our SELECT and this
             // statement another node may have claimed, sent and released the same row.
-            await using var writer = await writeGate.EnterAsync(db, ct);
+            await using var writer = await writeGate.EnterAsync(db, cancellationToken);
             var leased = await db.Outbox
                 .Where(o => due.Contains(o.Id) && (o.LeaseUntil == null || o.LeaseUntil < now)
                     && (o.State == DeliveryState.Queued || o.State == DeliveryState.Deferred) && o.NextAttemptAt <= now)
-                .ExecuteUpdateAsync(s => s.SetProperty(o => o.LeaseOwner, leaseOwner).SetProperty(o => o.LeaseUntil, leaseUntil), ct);
-            if (leased == 0) continue;
+                .ExecuteUpdateAsync(s => s.SetProperty(o => o.LeaseOwner, leaseOwner).SetProperty(o => o.LeaseUntil, leaseUntil), cancellationToken);
+            if (leased == 0)
+            {
+                continue;
+            }
+
             return await db.Outbox.Include(o => o.ChatterMessage)
                 .Where(o => due.Contains(o.Id) && o.LeaseOwner == leaseOwner && o.LeaseUntil == leaseUntil)
-                .OrderBy(o => o.Id).ToListAsync(ct);
+                .OrderBy(o => o.Id).ToListAsync(cancellationToken);
         }
         return [];
     }
 
     /// <summary>The stored MIME of the claimed rows, by raw MIME id (emails to several recipients share one).</summary>
-    public async Task<Dictionary<long, byte[]>> LoadContentAsync(List<OutboxItem> items, CancellationToken ct)
+    public async Task<Dictionary<long, byte[]>> LoadContentAsync(List<OutboxItem> items, CancellationToken cancellationToken)
     {
         var ids = items.Select(i => i.ChatterMessage!.RawMimeId).OfType<long>().Distinct().ToList();
-        return await db.RawMimes.AsNoTracking().Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, r => r.Content, ct);
+        return await db.RawMimes.AsNoTracking().Where(r => ids.Contains(r.Id)).ToDictionaryAsync(r => r.Id, r => r.Content, cancellationToken);
     }
 }

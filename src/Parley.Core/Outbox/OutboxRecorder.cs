@@ -28,14 +28,18 @@ public sealed partial class OutboxRecorder(
 
     /// <param name="results">Each claimed row with its attempt, or null when its delivery was not started (its lease is released).</param>
     /// <param name="deliveries">Completes when the last result is written; until then results gather for <see cref="CommitWindow"/>.</param>
-    public async Task RecordAsync(ChannelReader<(OutboxItem Item, DeliveryAttempt? Attempt)> results, Task deliveries, CancellationToken ct)
+    public async Task RecordAsync(ChannelReader<(OutboxItem Item, DeliveryAttempt? Attempt)> results, Task deliveries, CancellationToken cancellationToken)
     {
         // Outcomes are committed as they come in, not at the end of the batch: a crash then
         // re-sends only the deliveries that were between the server's 250 and this commit. A
         // short gathering window turns a stream of results into few commits (each one an fsync).
-        while (await results.WaitToReadAsync(ct))
+        while (await results.WaitToReadAsync(cancellationToken))
         {
-            if (!deliveries.IsCompleted) await Task.Delay(CommitWindow, ct); // wall time, not business time
+            if (!deliveries.IsCompleted)
+            {
+                await Task.Delay(CommitWindow, cancellationToken); // wall time, not business time
+            }
+
             var recorded = new List<ChatterMessage>();
             var mailings = new List<long>();
             while (results.TryRead(out var result))
@@ -52,13 +56,25 @@ public sealed partial class OutboxRecorder(
                     OutboxTransitions.Release(result.Item);
                 }
                 recorded.Add(result.Item.ChatterMessage!);
-                if (result.Item.MailingId is { } mailingId) mailings.Add(mailingId);
+                if (result.Item.MailingId is { } mailingId)
+                {
+                    mailings.Add(mailingId);
+                }
             }
-            await using (await writeGate.EnterAsync(db, ct)) await db.SaveChangesAsync(ct);
+            await using (await writeGate.EnterAsync(db, cancellationToken))
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
             foreach (var message in recorded.DistinctBy(m => m.Id))
+            {
                 events.Publish(new RecordRef(message.RecordType, message.RecordId), message.Id);
+            }
+
             foreach (var mailing in mailings.Distinct())
+            {
                 progress.Moved(mailing);
+            }
         }
     }
 

@@ -17,15 +17,24 @@ public sealed record DeliveryAttempt(DeliveryResult Result, string? Route);
 /// </summary>
 public sealed class OutboxSender(ISmtpDeliveryClient smtp, SecretProtector secrets, DkimSignerCache signers)
 {
-    public async Task<DeliveryAttempt> SendAsync(OutboxItem item, byte[]? raw, SendContext context, CancellationToken ct)
+    public async Task<DeliveryAttempt> SendAsync(OutboxItem item, byte[]? raw, SendContext context, CancellationToken cancellationToken)
     {
         if (context.AliasDomain is not { } aliasDomain)
+        {
             return NotSent(DeliveryOutcome.TransientFailure, "No alias domain is set. Set it in Settings; Parley will try again.", item, null);
+        }
+
         if (raw is null)
+        {
             return NotSent(DeliveryOutcome.PermanentFailure, "The message content is missing from the store.", item, null);
+        }
 
         MimeMessage message;
-        using (var stream = new MemoryStream(raw, writable: false)) message = await MimeMessage.LoadAsync(stream, ct);
+        using (var stream = new MemoryStream(raw, writable: false))
+        {
+            message = await MimeMessage.LoadAsync(stream, cancellationToken);
+        }
+
         var author = message.From.Mailboxes.First();
         var relays = context.Relays;
         if (item.OutgoingServerId is { } dedicated)
@@ -33,8 +42,10 @@ public sealed class OutboxSender(ISmtpDeliveryClient smtp, SecretProtector secre
             // A mailing's own server: bulk mail stays off the others, and does not fail over to them.
             relays = relays.Where(r => r.Id == dedicated).ToList();
             if (relays.Count == 0)
+            {
                 return NotSent(DeliveryOutcome.TransientFailure,
                     $"The outgoing server #{dedicated} chosen for this mailing no longer exists; add it again or cancel the mailing.", item, null);
+            }
         }
         var route = RoutePlanner.Choose(author.Address, relays, context.SendingDomainNames, aliasDomain);
         if (route.FromRewritten)
@@ -45,7 +56,9 @@ public sealed class OutboxSender(ISmtpDeliveryClient smtp, SecretProtector secre
         try
         {
             if (context.SendingDomains.TryGetValue(EmailAddress.DomainOf(route.FromAddress), out var sendingDomain))
+            {
                 signers.Sign(message, sendingDomain.Name, sendingDomain.Keys);
+            }
         }
         catch (InvalidOperationException e)
         {
@@ -55,7 +68,7 @@ public sealed class OutboxSender(ISmtpDeliveryClient smtp, SecretProtector secre
         var envelopeFrom = context.Bounces.For(item.Id, aliasDomain);
         if (route.Relays.Count == 0)
         {
-            var direct = await smtp.SendDirectAsync(message, envelopeFrom, [item.Recipient], ct);
+            var direct = await smtp.SendDirectAsync(message, envelopeFrom, [item.Recipient], cancellationToken);
             return new DeliveryAttempt(direct, route.Describe([], null, direct.IsSent));
         }
 
@@ -63,16 +76,19 @@ public sealed class OutboxSender(ISmtpDeliveryClient smtp, SecretProtector secre
         for (var i = 0; ; i++)
         {
             var relay = route.Relays[i];
-            var (result, problem) = await SendViaAsync(relay.Server, message, envelopeFrom, item, ct);
+            var (result, problem) = await SendViaAsync(relay.Server, message, envelopeFrom, item, cancellationToken);
             if (result.IsSent || problem is null || i == route.Relays.Count - 1)
+            {
                 return new DeliveryAttempt(result, Bounded(route.Describe(failovers, relay, result.IsSent)));
+            }
+
             failovers.Add($"relay \"{relay.Server.Name}\" {problem}");
         }
     }
 
     /// <returns>The result, and when nothing was sent and another relay may take the message, what went wrong (a clause).</returns>
     private async Task<(DeliveryResult Result, string? Problem)> SendViaAsync(
-        OutgoingServer relay, MimeMessage message, string envelopeFrom, OutboxItem item, CancellationToken ct)
+        OutgoingServer relay, MimeMessage message, string envelopeFrom, OutboxItem item, CancellationToken cancellationToken)
     {
         RelayEndpoint endpoint;
         try
@@ -85,8 +101,12 @@ public sealed class OutboxSender(ISmtpDeliveryClient smtp, SecretProtector secre
             var unusable = DeliveryResult.NotAttempted(DeliveryOutcome.TransientFailure, null, e.Message, [item.Recipient]);
             return (unusable, $"could not be used ({e.Message.TrimEnd('.')})");
         }
-        var result = await smtp.SendAsync(endpoint, message, envelopeFrom, [item.Recipient], ct);
-        if (!result.FailedBeforeTransaction) return (result, null);
+        var result = await smtp.SendAsync(endpoint, message, envelopeFrom, [item.Recipient], cancellationToken);
+        if (!result.FailedBeforeTransaction)
+        {
+            return (result, null);
+        }
+
         var reply = result.StatusCode == 0 ? result.ReplyText : $"{result.StatusCode} {result.ReplyText}";
         return (result, $"refused the connection ({reply.TrimEnd('.')})");
     }

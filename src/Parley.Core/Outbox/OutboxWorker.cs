@@ -42,25 +42,25 @@ public sealed partial class OutboxWorker(
         return Task.WhenAll(Enumerable.Range(1, loops).Select(i => RunLoopAsync(loops == 1 ? opts.NodeName : $"{opts.NodeName}/{i}", stoppingToken)));
     }
 
-    private async Task RunLoopAsync(string leaseOwner, CancellationToken stoppingToken)
+    private async Task RunLoopAsync(string leaseOwner, CancellationToken cancellationToken)
     {
-        try { await DeliverUntilStoppedAsync(leaseOwner, stoppingToken); }
+        try { await DeliverUntilStoppedAsync(leaseOwner, cancellationToken); }
         finally { heartbeats.Stopped(Common.WorkerHeartbeats.Outbox, leaseOwner); }
     }
 
-    private async Task DeliverUntilStoppedAsync(string leaseOwner, CancellationToken stoppingToken)
+    private async Task DeliverUntilStoppedAsync(string leaseOwner, CancellationToken cancellationToken)
     {
         var opts = options.Value;
-        while (!stoppingToken.IsCancellationRequested)
+        while (!cancellationToken.IsCancellationRequested)
         {
             heartbeats.Beat(Common.WorkerHeartbeats.Outbox, leaseOwner);
             int processed;
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                processed = await scope.ServiceProvider.GetRequiredService<OutboxProcessor>().ProcessDueAsync(leaseOwner, _abort.Token, stoppingToken);
+                processed = await scope.ServiceProvider.GetRequiredService<OutboxProcessor>().ProcessDueAsync(leaseOwner, _abort.Token, cancellationToken);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return;
             }
@@ -71,7 +71,7 @@ public sealed partial class OutboxWorker(
             }
             if (processed == 0)
             {
-                try { await signal.WaitAsync(opts.PollInterval, stoppingToken); }
+                try { await signal.WaitAsync(opts.PollInterval, cancellationToken); }
                 catch (OperationCanceledException) { return; }
             }
         }

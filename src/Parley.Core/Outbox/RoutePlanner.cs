@@ -28,7 +28,11 @@ public sealed record RouteDecision(
             (null, true) => $"Delivered directly to the recipient's mail server{DirectWhy}.",
             (null, false) => $"Tried direct delivery to the recipient's mail server{DirectWhy}.",
         };
-        if (failovers.Count > 0) how = Capitalized(string.Join("; ", failovers)) + "; " + char.ToLowerInvariant(how[0]) + how[1..];
+        if (failovers.Count > 0)
+        {
+            how = Capitalized(string.Join("; ", failovers)) + "; " + char.ToLowerInvariant(how[0]) + how[1..];
+        }
+
         return FromNote is null ? how : $"{FromNote} {how}";
     }
 
@@ -51,11 +55,16 @@ public static class RoutePlanner
         string authorAddress, IReadOnlyList<OutgoingServer> relaysByPriority, IReadOnlySet<string> sendingDomains, string aliasDomain)
     {
         var asAuthor = Matches(authorAddress, relaysByPriority);
-        if (asAuthor.Count > 0) return new RouteDecision(asAuthor, authorAddress, false, null);
+        if (asAuthor.Count > 0)
+        {
+            return new RouteDecision(asAuthor, authorAddress, false, null);
+        }
 
         var authorDomain = EmailAddress.DomainOf(authorAddress);
         if (relaysByPriority.Count == 0 && sendingDomains.Contains(authorDomain))
+        {
             return new RouteDecision([], authorAddress, false, null, $" (no relay is configured), signed with {authorDomain}'s DKIM keys");
+        }
 
         var notifications = $"{NotificationsLocalPart}@{aliasDomain}";
         var reason = relaysByPriority.Count == 0
@@ -63,8 +72,15 @@ public static class RoutePlanner
             : $"no relay's from filter allows {authorAddress}";
         var rewritten = $"From rewritten to {notifications} because {reason}.";
         var asNotifications = Matches(notifications, relaysByPriority);
-        if (asNotifications.Count > 0) return new RouteDecision(asNotifications, notifications, true, rewritten);
-        if (relaysByPriority.Count == 0) return new RouteDecision([], notifications, true, rewritten);
+        if (asNotifications.Count > 0)
+        {
+            return new RouteDecision(asNotifications, notifications, true, rewritten);
+        }
+
+        if (relaysByPriority.Count == 0)
+        {
+            return new RouteDecision([], notifications, true, rewritten);
+        }
         // No relay may send as anyone Parley could write as: the first one still gets to try, and none after it.
         var first = new RelayChoice(relaysByPriority[0], $", the first by priority, although its from filter does not list {notifications} either");
         return new RouteDecision([first], notifications, true, rewritten);
@@ -76,16 +92,30 @@ public static class RoutePlanner
         var domain = EmailAddress.DomainOf(address);
         var choices = new List<RelayChoice>();
         foreach (var relay in relays)
+        {
             if (Filter(relay).Contains(address, StringComparer.OrdinalIgnoreCase))
+            {
                 choices.Add(new RelayChoice(relay, $" because its from filter lists {address}"));
+            }
+        }
         // A stored filter lists a domain bare: OutgoingServerService drops the "@" of "@example.com".
         foreach (var relay in relays)
+        {
             if (choices.All(c => c.Server != relay)
                 && Filter(relay).Any(f => !f.Contains('@') && string.Equals(f, domain, StringComparison.OrdinalIgnoreCase)))
+            {
                 choices.Add(new RelayChoice(relay, $" because its from filter lists the domain {domain}"));
+            }
+        }
+
         foreach (var relay in relays)
+        {
             if (Filter(relay).Length == 0)
+            {
                 choices.Add(new RelayChoice(relay, ", which may send as any address"));
+            }
+        }
+
         return choices;
     }
 

@@ -20,21 +20,21 @@ public sealed class SendContextReader(
 {
     private static readonly SemaphoreSlim RegisteringAliasDomain = new(1, 1);
 
-    public async Task<SendContext> ReadAsync(CancellationToken ct)
+    public async Task<SendContext> ReadAsync(CancellationToken cancellationToken)
     {
-        var aliasDomain = await settings.GetAliasDomainAsync(ct);
+        var aliasDomain = await settings.GetAliasDomainAsync(cancellationToken);
         // The alias domain always signs: it is the From of every rewritten email. One batch loop registers it, the
         // others wait and find it (racing would be handled, but logs a failed INSERT).
-        if (aliasDomain is not null && await domains.FindAsync(aliasDomain, ct) is null)
+        if (aliasDomain is not null && await domains.FindAsync(aliasDomain, cancellationToken) is null)
         {
-            await RegisteringAliasDomain.WaitAsync(ct);
-            try { await domains.RegisterAsync(aliasDomain, ct); }
+            await RegisteringAliasDomain.WaitAsync(cancellationToken);
+            try { await domains.RegisterAsync(aliasDomain, cancellationToken); }
             finally { RegisteringAliasDomain.Release(); }
         }
         // Brings the EHLO name in step with Settings → Host name, also when another node changed it.
-        await settings.GetHostSettingsAsync(ct);
-        var relays = await servers.ListAsync(ct);
-        var sending = (await domains.ListAsync(ct)).ToDictionary(d => d.Name, StringComparer.OrdinalIgnoreCase);
-        return new SendContext(aliasDomain, relays, sending, await addresses.GetBounceAsync(ct));
+        await settings.GetHostSettingsAsync(cancellationToken);
+        var relays = await servers.ListAsync(cancellationToken);
+        var sending = (await domains.ListAsync(cancellationToken)).ToDictionary(d => d.Name, StringComparer.OrdinalIgnoreCase);
+        return new SendContext(aliasDomain, relays, sending, await addresses.GetBounceAsync(cancellationToken));
     }
 }

@@ -19,25 +19,29 @@ public sealed class RecordDirectory(ParleyDbContext db, RecordReader reader, Rec
 
     public static bool IsKnownType(string? type) => type is not null && KnownTypes.Contains(type);
 
-    public async Task<RecordView> GetAsync(RecordRef record, CancellationToken ct)
+    public async Task<RecordView> GetAsync(RecordRef record, CancellationToken cancellationToken)
     {
-        if (record.Type == DeliverabilityType) return await DeliverabilityAsync(record, ct);
+        if (record.Type == DeliverabilityType)
+        {
+            return await DeliverabilityAsync(record, cancellationToken);
+        }
+
         if (record.Type != ContactType)
         {
-            var snapshot = await reader.FindAsync(record.Type, record.Id, ct) ?? throw new NotFoundException($"{record.Type} {record.Id}");
+            var snapshot = await reader.FindAsync(record.Type, record.Id, cancellationToken) ?? throw new NotFoundException($"{record.Type} {record.Id}");
             return snapshot.ToView();
         }
-        var c = await db.Contacts.AsNoTracking().FirstOrDefaultAsync(x => x.Id == record.Id, ct)
+        var c = await db.Contacts.AsNoTracking().FirstOrDefaultAsync(x => x.Id == record.Id, cancellationToken)
             ?? throw new NotFoundException($"Contact {record.Id}");
         return ViewOf(c);
     }
 
     /// <summary>Whether the record exists, in its own type's table (a reply address names any type).</summary>
-    public Task<bool> ExistsAsync(RecordRef record, CancellationToken ct) => record.Type switch
+    public Task<bool> ExistsAsync(RecordRef record, CancellationToken cancellationToken) => record.Type switch
     {
-        ContactType => db.Contacts.AnyAsync(c => c.Id == record.Id, ct),
-        DeliverabilityType => db.SendingDomains.AnyAsync(d => d.Id == record.Id, ct),
-        _ => db.Records.AnyAsync(r => r.Id == record.Id && db.RecordTypes.Any(t => t.Id == r.RecordTypeId && t.Key == record.Type), ct),
+        ContactType => db.Contacts.AnyAsync(c => c.Id == record.Id, cancellationToken),
+        DeliverabilityType => db.SendingDomains.AnyAsync(d => d.Id == record.Id, cancellationToken),
+        _ => db.Records.AnyAsync(r => r.Id == record.Id && db.RecordTypes.Any(t => t.Id == r.RecordTypeId && t.Key == record.Type), cancellationToken),
     };
 
     /// <summary>A built-in type or an admin-defined one.</summary>
@@ -54,7 +58,11 @@ public sealed class RecordDirectory(ParleyDbContext db, RecordReader reader, Rec
     /// </summary>
     public async Task<RecordView?> SampleAsync(string type, CancellationToken cancellationToken)
     {
-        if (IsKnownType(type)) return SampleOf(type);
+        if (IsKnownType(type))
+        {
+            return SampleOf(type);
+        }
+
         return await types.FindAsync(type, cancellationToken) is { } recordType ? RecordSamples.Of(recordType).ToView() : null;
     }
 
@@ -75,9 +83,9 @@ public sealed class RecordDirectory(ParleyDbContext db, RecordReader reader, Rec
         return new RecordView(new RecordRef(ContactType, c.Id), c.Name, c.Email, fields);
     }
 
-    private async Task<RecordView> DeliverabilityAsync(RecordRef record, CancellationToken ct)
+    private async Task<RecordView> DeliverabilityAsync(RecordRef record, CancellationToken cancellationToken)
     {
-        var domain = await db.SendingDomains.AsNoTracking().FirstOrDefaultAsync(d => d.Id == record.Id, ct)
+        var domain = await db.SendingDomains.AsNoTracking().FirstOrDefaultAsync(d => d.Id == record.Id, cancellationToken)
             ?? throw new NotFoundException($"Sending domain {record.Id}");
         return DeliverabilityView(domain.Id, domain.Name);
     }

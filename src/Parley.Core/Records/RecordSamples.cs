@@ -7,8 +7,13 @@ public static class RecordSamples
     {
         var record = new BusinessRecord
         {
-            Id = 0, RecordTypeId = type.Id, Number = 42, Reference = type.ReferenceOf(42),
-            StageId = type.OrderedStages.FirstOrDefault()?.Id ?? 0, AssigneeUserId = 0, UpdatedByName = "Sample User",
+            Id = 0,
+            RecordTypeId = type.Id,
+            Number = 42,
+            Reference = type.ReferenceOf(42),
+            StageId = type.OrderedStages.FirstOrDefault()?.Id ?? 0,
+            AssigneeUserId = 0,
+            UpdatedByName = "Sample User",
         };
         foreach (var f in type.ActiveFields)
         {

@@ -38,8 +38,16 @@ public sealed class RecordService(
         var now = clock.GetUtcNow();
         var record = new BusinessRecord
         {
-            RecordTypeId = type.Id, Reference = "", StageId = stage!.Id, AssigneeUserId = input.SetsAssignee ? input.Assignee : null,
-            Version = 1, StageVersion = 1, AssigneeVersion = 1, CreatedAt = now, UpdatedAt = now, UpdatedByName = user.Name,
+            RecordTypeId = type.Id,
+            Reference = "",
+            StageId = stage!.Id,
+            AssigneeUserId = input.SetsAssignee ? input.Assignee : null,
+            Version = 1,
+            StageVersion = 1,
+            AssigneeVersion = 1,
+            CreatedAt = now,
+            UpdatedAt = now,
+            UpdatedByName = user.Name,
         };
         foreach (var (field, parsed) in values)
         {
@@ -203,8 +211,14 @@ public sealed class RecordService(
 
     private static BusinessRecord Copy(BusinessRecord r) => new()
     {
-        Id = r.Id, RecordTypeId = r.RecordTypeId, Number = r.Number, Reference = r.Reference, StageId = r.StageId, AssigneeUserId = r.AssigneeUserId,
-        Version = r.Version, Values = r.Values.Select(v => new RecordValue { FieldId = v.FieldId, Text = v.Text }).ToList(),
+        Id = r.Id,
+        RecordTypeId = r.RecordTypeId,
+        Number = r.Number,
+        Reference = r.Reference,
+        StageId = r.StageId,
+        AssigneeUserId = r.AssigneeUserId,
+        Version = r.Version,
+        Values = r.Values.Select(v => new RecordValue { FieldId = v.FieldId, Text = v.Text }).ToList(),
     };
 
     /// <summary>The refusal of an edit made on <paramref name="seen"/>: which parts changed since, by whom and when.</summary>
@@ -226,8 +240,11 @@ public sealed class RecordService(
             "Nothing was saved: reload it, and make your change again.",
             new Dictionary<string, object?>
             {
-                ["version"] = current.Version, ["yourVersion"] = seen, ["changed"] = changed,
-                ["changedBy"] = current.UpdatedByName, ["changedAt"] = current.UpdatedAt,
+                ["version"] = current.Version,
+                ["yourVersion"] = seen,
+                ["changed"] = changed,
+                ["changedBy"] = current.UpdatedByName,
+                ["changedAt"] = current.UpdatedAt,
             });
     }
 }

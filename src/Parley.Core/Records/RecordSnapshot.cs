@@ -67,7 +67,9 @@ public sealed class RecordSnapshot(RecordType type, BusinessRecord record, Recor
                 var name = person?.Name ?? "";
                 return new Dictionary<string, object?>
                 {
-                    ["id"] = id, ["name"] = name, ["email"] = person?.Email ?? "",
+                    ["id"] = id,
+                    ["name"] = name,
+                    ["email"] = person?.Email ?? "",
                     ["first_name"] = name.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault() ?? name,
                 };
             case FieldType.Number:

@@ -44,7 +44,13 @@ public sealed class RecordTracking(ParleyDbContext db)
     {
         var message = new ChatterMessage
         {
-            RecordType = type, RecordId = id, Kind = MessageKind.Event, AuthorUserId = user.Id, AuthorName = user.Name, BodyText = text, CreatedAt = now,
+            RecordType = type,
+            RecordId = id,
+            Kind = MessageKind.Event,
+            AuthorUserId = user.Id,
+            AuthorName = user.Name,
+            BodyText = text,
+            CreatedAt = now,
         };
         db.Messages.Add(message);
         return message;

@@ -35,8 +35,13 @@ public sealed class RecordTypeService(ParleyDbContext db, TimeProvider clock)
         var now = clock.GetUtcNow();
         var type = new RecordType
         {
-            Key = valid.Key, Name = valid.Name, SingularLabel = valid.SingularLabel, Prefix = valid.Prefix, CustomerField = valid.CustomerField,
-            CreatedAt = now, UpdatedAt = now,
+            Key = valid.Key,
+            Name = valid.Name,
+            SingularLabel = valid.SingularLabel,
+            Prefix = valid.Prefix,
+            CustomerField = valid.CustomerField,
+            CreatedAt = now,
+            UpdatedAt = now,
         };
         for (var i = 0; i < valid.Fields.Count; i++)
         {
@@ -159,6 +164,13 @@ public sealed class RecordTypeService(ParleyDbContext db, TimeProvider clock)
 
     private static RecordField NewField(RecordTypeRules.ValidField f, int position) => new()
     {
-        Key = f.Key, Label = f.Label, Type = f.Type, Required = f.Required, Tracked = f.Tracked, Choices = f.Choices, Currency = f.Currency, Position = position,
+        Key = f.Key,
+        Label = f.Label,
+        Type = f.Type,
+        Required = f.Required,
+        Tracked = f.Tracked,
+        Choices = f.Choices,
+        Currency = f.Currency,
+        Position = position,
     };
 }

@@ -174,15 +174,26 @@ public sealed class ReportStore(ParleyDbContext db, TimeProvider clock, ReportRe
         {
             db.Add(new TlsReportPolicyRow
             {
-                Report = report, Domain = Truncate(policy.PolicyDomain, 253)!, Day = day, Reporter = report.OrgName!, PolicyType = Truncate(policy.PolicyType, 32)!,
-                Successful = policy.Successful, Failed = policy.Failed,
+                Report = report,
+                Domain = Truncate(policy.PolicyDomain, 253)!,
+                Day = day,
+                Reporter = report.OrgName!,
+                PolicyType = Truncate(policy.PolicyType, 32)!,
+                Successful = policy.Successful,
+                Failed = policy.Failed,
             });
             foreach (var failure in policy.Failures)
             {
                 db.Add(new TlsReportFailureRow
                 {
-                    Report = report, Domain = Truncate(policy.PolicyDomain, 253)!, Day = day, ResultType = Truncate(failure.ResultType, 64)!, ReceivingMx = Truncate(failure.ReceivingMx, 253),
-                    ReceivingIp = Truncate(failure.ReceivingIp, 45), SendingIp = Truncate(failure.SendingMtaIp, 45), Count = failure.FailedSessions,
+                    Report = report,
+                    Domain = Truncate(policy.PolicyDomain, 253)!,
+                    Day = day,
+                    ResultType = Truncate(failure.ResultType, 64)!,
+                    ReceivingMx = Truncate(failure.ReceivingMx, 253),
+                    ReceivingIp = Truncate(failure.ReceivingIp, 45),
+                    SendingIp = Truncate(failure.SendingMtaIp, 45),
+                    Count = failure.FailedSessions,
                     ReasonCode = Truncate(failure.ReasonCode, 500),
                 });
             }

@@ -18,11 +18,11 @@ public sealed class ReportsInbox(ReportStore store, SettingsService settings) : 
 
     public static IReadOnlyList<string> LocalParts { get; } = [DmarcLocalPart, TlsLocalPart];
 
-    public ValueTask<bool> HasAddressAsync(string localPart, CancellationToken ct) => ValueTask.FromResult(LocalParts.Contains(localPart));
+    public ValueTask<bool> HasAddressAsync(string localPart, CancellationToken cancellationToken) => ValueTask.FromResult(LocalParts.Contains(localPart));
 
-    public async Task<InboxOutcome?> TryTakeAsync(InboundMessage inbound, MimeMessage message, IReadOnlyList<string> recipients, RouteContext context, CancellationToken ct)
+    public async Task<InboxOutcome?> TryTakeAsync(InboundMessage inbound, MimeMessage message, IReadOnlyList<string> recipients, RouteContext context, CancellationToken cancellationToken)
     {
-        var alias = await settings.GetAliasDomainAsync(ct);
+        var alias = await settings.GetAliasDomainAsync(cancellationToken);
         var toReports = alias is not null && recipients.Any(r => IsReportsAddress(r, alias));
         if (!toReports && !(inbound.FetchAccountId is not null && AnnouncesReport(message)))
         {
@@ -30,7 +30,7 @@ public sealed class ReportsInbox(ReportStore store, SettingsService settings) : 
         }
 
         var raw = inbound.RawMime?.Content ?? Serialize(message);
-        var imports = await store.AddFromMailAsync(raw, inbound.Id, inbound.RawMimeId, "the email", ct);
+        var imports = await store.AddFromMailAsync(raw, inbound.Id, inbound.RawMimeId, "the email", cancellationToken);
         var stored = imports.Count(i => i.Status == ReportImportStatus.Stored);
         var words = string.Join(" ", imports.Select(i => i.Status switch
         {

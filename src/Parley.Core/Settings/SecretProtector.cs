@@ -17,7 +17,11 @@ public sealed class SecretProtector(IDataProtectionProvider provider)
     /// <summary>Null when there is no secret; when the keys that encrypted it are gone, an error that names <paramref name="secret"/>.</summary>
     public string? Unprotect(string? protectedSecret, StoredSecret secret)
     {
-        if (string.IsNullOrEmpty(protectedSecret)) return null;
+        if (string.IsNullOrEmpty(protectedSecret))
+        {
+            return null;
+        }
+
         try
         {
             return _protector.Unprotect(protectedSecret);

@@ -17,44 +17,48 @@ public sealed class SecretSettings(ParleyDbContext db, IDataProtectionProvider p
 
     private readonly IDataProtector _protector = protection.CreateProtector("Parley.Settings.SecretKey.v1");
 
-    public async Task<byte[]> GetOrCreateKeyAsync(string name, CancellationToken ct)
+    public async Task<byte[]> GetOrCreateKeyAsync(string name, CancellationToken cancellationToken)
     {
-        var stored = await GetOrCreateAsync(name, () => Protect(RandomNumberGenerator.GetBytes(32)), ct);
-        return await ReadKeyAsync(KeyFor(name), stored, ct);
+        var stored = await GetOrCreateAsync(name, () => Protect(RandomNumberGenerator.GetBytes(32)), cancellationToken);
+        return await ReadKeyAsync(KeyFor(name), stored, cancellationToken);
     }
 
     /// <summary>The value, made with <paramref name="make"/> the first time; every node gets the same one.</summary>
-    public async Task<string> GetOrCreateAsync(string name, Func<string> make, CancellationToken ct)
+    public async Task<string> GetOrCreateAsync(string name, Func<string> make, CancellationToken cancellationToken)
     {
         var key = KeyFor(name);
-        var row = await db.Settings.AsNoTracking().FirstOrDefaultAsync(s => s.Key == key, ct);
-        if (row is not null) return row.Value;
+        var row = await db.Settings.AsNoTracking().FirstOrDefaultAsync(s => s.Key == key, cancellationToken);
+        if (row is not null)
+        {
+            return row.Value;
+        }
+
         var value = make();
         db.Settings.Add(new Setting { Key = key, Value = value });
         try
         {
-            await db.SaveChangesAsync(ct);
+            await db.SaveChangesAsync(cancellationToken);
             return value;
         }
         catch (DbUpdateException)
         {
             // Another node created it first: use theirs.
             db.ChangeTracker.Clear();
-            row = await db.Settings.AsNoTracking().FirstAsync(s => s.Key == key, ct);
+            row = await db.Settings.AsNoTracking().FirstAsync(s => s.Key == key, cancellationToken);
             return row.Value;
         }
     }
 
     internal static string KeyFor(string name) => "secret:" + name;
 
-    private async Task<byte[]> ReadKeyAsync(string key, string stored, CancellationToken ct)
+    private async Task<byte[]> ReadKeyAsync(string key, string stored, CancellationToken cancellationToken)
     {
         if (!stored.StartsWith(Protected, StringComparison.Ordinal))
         {
             var clear = Convert.FromBase64String(stored);
             // Only if still in clear: another node may have encrypted it meanwhile (with the same value).
             await db.Settings.Where(s => s.Key == key && s.Value == stored)
-                .ExecuteUpdateAsync(u => u.SetProperty(s => s.Value, Protect(clear)), ct);
+                .ExecuteUpdateAsync(u => u.SetProperty(s => s.Value, Protect(clear)), cancellationToken);
             return clear;
         }
         try

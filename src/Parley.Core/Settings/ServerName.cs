@@ -38,6 +38,9 @@ public sealed class ServerName(string defaultName, bool defaultIsExplicit = fals
                 changedTo = name;
             }
         }
-        if (changedTo is not null) Changed?.Invoke(changedTo);
+        if (changedTo is not null)
+        {
+            Changed?.Invoke(changedTo);
+        }
     }
 }

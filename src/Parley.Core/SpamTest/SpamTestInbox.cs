@@ -18,7 +18,7 @@ public sealed class SpamTestSignal : WorkSignal;
 /// </summary>
 public sealed class SpamTestInbox(ParleyDbContext db, TimeProvider clock, SpamTestSignal signal) : IInboundMailbox
 {
-    public async ValueTask<bool> HasAddressAsync(string localPart, CancellationToken ct)
+    public async ValueTask<bool> HasAddressAsync(string localPart, CancellationToken cancellationToken)
     {
         if (SpamTestAddress.TokenOf(localPart) is not { } token)
         {
@@ -26,11 +26,11 @@ public sealed class SpamTestInbox(ParleyDbContext db, TimeProvider clock, SpamTe
         }
 
         var now = clock.GetUtcNow();
-        return await db.Set<SpamTestAddress>().AnyAsync(t => t.Token == token && t.ExpiresAt > now, ct);
+        return await db.Set<SpamTestAddress>().AnyAsync(t => t.Token == token && t.ExpiresAt > now, cancellationToken);
     }
 
     public async Task<InboxOutcome?> TryTakeAsync(InboundMessage inbound, MimeMessage message, IReadOnlyList<string> recipients, RouteContext context,
-        CancellationToken ct)
+        CancellationToken cancellationToken)
     {
         var tokens = recipients.Select(LocalPart).OfType<string>().Select(SpamTestAddress.TokenOf).OfType<string>().Distinct().ToList();
         if (tokens.Count == 0)
@@ -38,7 +38,7 @@ public sealed class SpamTestInbox(ParleyDbContext db, TimeProvider clock, SpamTe
             return null;
         }
 
-        var tests = await db.Set<SpamTestAddress>().Where(t => tokens.Contains(t.Token)).ToListAsync(ct);
+        var tests = await db.Set<SpamTestAddress>().Where(t => tokens.Contains(t.Token)).ToListAsync(cancellationToken);
         if (tests.Count == 0)
         {
             return null;

@@ -17,14 +17,14 @@ namespace Parley.Core.SpamTest;
 public sealed class SpamTestSender(ParleyDbContext db, RecordDirectory records, TemplateRenderer renderer, SpamTestService tests, ReplyAddressProvider replies,
     OutboxSignal outbox, TimeProvider clock)
 {
-    public async Task<SpamTestView> SendAsync(long? templateId, string? recordType, long? recordId, ActingUser user, CancellationToken ct)
+    public async Task<SpamTestView> SendAsync(long? templateId, string? recordType, long? recordId, ActingUser user, CancellationToken cancellationToken)
     {
         if (templateId is null || string.IsNullOrWhiteSpace(recordType) || recordId is null)
         {
             throw new InvalidInputException("templateId", "Name the template and the record to render it for: {templateId, recordType, recordId}.");
         }
 
-        var template = await db.Templates.AsNoTracking().FirstOrDefaultAsync(t => t.Id == templateId, ct)
+        var template = await db.Templates.AsNoTracking().FirstOrDefaultAsync(t => t.Id == templateId, cancellationToken)
             ?? throw new InvalidInputException("templateId", $"Template {templateId} does not exist.");
         var record = new RecordRef(recordType.Trim().ToLowerInvariant(), recordId.Value);
         if (template.RecordType != record.Type)
@@ -32,16 +32,16 @@ public sealed class SpamTestSender(ParleyDbContext db, RecordDirectory records, 
             throw new InvalidInputException("templateId", $"Template \"{template.Name}\" is for {template.RecordType} records, not {record.Type}.");
         }
 
-        var view = await records.GetAsync(record, ct);
-        var rendered = await renderer.RenderAsync(template.Subject, template.Body, view, user, ct);
-        var test = await tests.CreateAsync(user.Id, template.Id, record, ct);
+        var view = await records.GetAsync(record, cancellationToken);
+        var rendered = await renderer.RenderAsync(template.Subject, template.Body, view, user, cancellationToken);
+        var test = await tests.CreateAsync(user.Id, template.Id, record, cancellationToken);
         var domain = test.Address[(test.Address.IndexOf('@') + 1)..];
         // The record's own address is replaced by the test's: the rest (From, route, signature) is what the customer would get.
         var email = EmailStager.Build(view with { Email = test.Address }, rendered.Subject, rendered.Body, user, domain,
-            await replies.ForAsync(record, domain, ct), null, null, clock.GetUtcNow());
+            await replies.ForAsync(record, domain, cancellationToken), null, null, clock.GetUtcNow());
         db.Messages.Add(email.Message);
         db.Outbox.Add(email.Delivery);
-        await db.SaveChangesAsync(ct);
+        await db.SaveChangesAsync(cancellationToken);
         outbox.Notify();
         return test;
     }

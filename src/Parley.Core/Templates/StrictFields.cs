@@ -18,7 +18,11 @@ internal sealed class StrictFields(string prefix, IReadOnlyDictionary<string, ob
 
     public override ValueTask<FluidValue> GetValueAsync(string name, TemplateContext context)
     {
-        if (fields.TryGetValue(name, out var raw)) return ValueTask.FromResult(FluidValue.Create(raw, options));
+        if (fields.TryGetValue(name, out var raw))
+        {
+            return ValueTask.FromResult(FluidValue.Create(raw, options));
+        }
+
         unknown.Add($"{prefix}.{name}");
         return ValueTask.FromResult<FluidValue>(NilValue.Instance);
     }

@@ -14,16 +14,32 @@ internal sealed partial class TemplateBoundExceeded(string field, string message
     /// </summary>
     public static TemplateBoundExceeded? FromFluid(Exception e, string field, string source, TemplateLimits limits, int maxOutput)
     {
-        if (e is not InvalidOperationException || !e.Message.StartsWith("The maximum ", StringComparison.Ordinal)) return null;
+        if (e is not InvalidOperationException || !e.Message.StartsWith("The maximum ", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
         var loop = LoopLine(source);
         if (e.Message.Contains("steps", StringComparison.Ordinal))
+        {
             return new(field, $"The {field} runs too long: more than {limits.MaxSteps:N0} steps{loop}. Loop over fewer items.");
+        }
+
         if (e.Message.Contains("collection size", StringComparison.Ordinal))
+        {
             return new(field, $"The {field} makes a list of more than {limits.MaxListItems:N0} items{loop}. Loop over fewer items.");
+        }
+
         if (e.Message.Contains("output size", StringComparison.Ordinal))
+        {
             return new(field, $"The {field} makes text longer than {maxOutput:N0} characters{loop}. The subject and body of an email may have {limits.MaxOutputLength:N0} characters together.");
+        }
+
         if (e.Message.Contains("recursion", StringComparison.Ordinal))
+        {
             return new(field, $"The {field} nests loops or blocks more than {limits.MaxNesting} deep{loop}.");
+        }
+
         return null;
     }
 

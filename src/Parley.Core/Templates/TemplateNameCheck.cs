@@ -30,12 +30,24 @@ public static partial class TemplateNameCheck
         var unknown = new List<(string Key, string Name, Regex Pattern)>();
         foreach (var path in walker.Paths)
         {
-            if (path.Count == 0 || path[0] is not { } root) continue;
+            if (path.Count == 0 || path[0] is not { } root)
+            {
+                continue;
+            }
+
             if (root is "record" or "user")
             {
                 var field = path.Count < 2 ? null : path[1];
-                if (field is null) continue;
-                if (root == "record" ? fields.Contains(field) : UserFields.Contains(field)) continue;
+                if (field is null)
+                {
+                    continue;
+                }
+
+                if (root == "record" ? fields.Contains(field) : UserFields.Contains(field))
+                {
+                    continue;
+                }
+
                 unknown.Add(($"{root}.{field}", $"{root}.{field}", MemberPattern(root, field)));
             }
             else if (!BuiltIn.Contains(root) && !walker.Defined.Contains(root))
@@ -65,7 +77,11 @@ public static partial class TemplateNameCheck
         var lineStart = 0;
         for (var i = 0; i < index; i++)
         {
-            if (source[i] != '\n') continue;
+            if (source[i] != '\n')
+            {
+                continue;
+            }
+
             line++;
             lineStart = i + 1;
         }
@@ -84,7 +100,11 @@ public static partial class TemplateNameCheck
         while (i < source.Length)
         {
             var open = source.IndexOf('{', i);
-            if (open < 0 || open + 1 >= source.Length) break;
+            if (open < 0 || open + 1 >= source.Length)
+            {
+                break;
+            }
+
             var kind = source[open + 1];
             if (kind is not ('{' or '%'))
             {
@@ -93,11 +113,17 @@ public static partial class TemplateNameCheck
             }
             var close = kind == '{' ? "}}" : "%}";
             var end = EndOfTag(source, open + 2, close);
-            for (var j = open; j < end; j++) code[j] = source[j];
+            for (var j = open; j < end; j++)
+            {
+                code[j] = source[j];
+            }
+
             MarkStrings(source, strings, open + 2, end);
             i = end;
             if (kind == '%' && BlockToSkip().Match(source, open, end - open) is { Success: true } block)
+            {
                 i = SkipBlock(source, end, block.Groups[1].Value);
+            }
         }
         return (code.ToString(), strings);
     }
@@ -108,9 +134,21 @@ public static partial class TemplateNameCheck
         for (var i = from; i < source.Length - 1; i++)
         {
             var c = source[i];
-            if (quote is { } q) { if (c == q) quote = null; }
-            else if (c is '"' or '\'') quote = c;
-            else if (c == close[0] && source[i + 1] == close[1]) return i + 2;
+            if (quote is { } q)
+            {
+                if (c == q)
+                {
+                    quote = null;
+                }
+            }
+            else if (c is '"' or '\'')
+            {
+                quote = c;
+            }
+            else if (c == close[0] && source[i + 1] == close[1])
+            {
+                return i + 2;
+            }
         }
         return source.Length;
     }
@@ -123,10 +161,19 @@ public static partial class TemplateNameCheck
             var c = source[i];
             if (quote is { } q)
             {
-                if (c == q) quote = null;
-                else strings[i] = true;
+                if (c == q)
+                {
+                    quote = null;
+                }
+                else
+                {
+                    strings[i] = true;
+                }
             }
-            else if (c is '"' or '\'') quote = c;
+            else if (c is '"' or '\'')
+            {
+                quote = c;
+            }
         }
     }
 
@@ -176,7 +223,11 @@ public static partial class TemplateNameCheck
 
         protected override Statement VisitMacroStatement(MacroStatement macroStatement)
         {
-            foreach (var argument in macroStatement.Arguments) Defined.Add(argument.Name);
+            foreach (var argument in macroStatement.Arguments)
+            {
+                Defined.Add(argument.Name);
+            }
+
             return Define(macroStatement.Identifier, () => base.VisitMacroStatement(macroStatement));
         }
 

@@ -48,20 +48,27 @@ public sealed class TemplateRenderer
     {
         source ??= "";
         if (source.Length > MaxSourceLength)
+        {
             throw new InvalidInputException(field, $"The {field} is too long: a template may have at most {MaxSourceLength:N0} characters.");
-        if (Parser.TryParse(source, out var template, out var error)) return template;
+        }
+
+        if (Parser.TryParse(source, out var template, out var error))
+        {
+            return template;
+        }
+
         throw new InvalidInputException(field, $"The {field} has a template error: {error}");
     }
 
-    public Task<RenderedTemplate> RenderAsync(string subject, string body, RecordView record, ActingUser user, CancellationToken ct) =>
-        RenderAsync(ParsedTemplate.Of(subject, body), record, user, ct);
+    public Task<RenderedTemplate> RenderAsync(string subject, string body, RecordView record, ActingUser user, CancellationToken cancellationToken) =>
+        RenderAsync(ParsedTemplate.Of(subject, body), record, user, cancellationToken);
 
     /// <summary>Renders an already parsed template: a mailing parses once and renders thousands of times.</summary>
-    public async Task<RenderedTemplate> RenderAsync(ParsedTemplate template, RecordView record, ActingUser user, CancellationToken ct)
+    public async Task<RenderedTemplate> RenderAsync(ParsedTemplate template, RecordView record, ActingUser user, CancellationToken cancellationToken)
     {
         try
         {
-            return await RenderBoundedAsync(template, record, user, strict: true, ct);
+            return await RenderBoundedAsync(template, record, user, strict: true, cancellationToken);
         }
         catch (TemplateBoundExceeded e)
         {
@@ -74,11 +81,11 @@ public sealed class TemplateRenderer
     /// record: saving it would only postpone the error to the first send. Other errors depend on the record's data and
     /// are left to the preview.
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, string[]>> FindBoundErrorsAsync(string subject, string body, RecordView sample, CancellationToken ct)
+    public async Task<IReadOnlyDictionary<string, string[]>> FindBoundErrorsAsync(string subject, string body, RecordView sample, CancellationToken cancellationToken)
     {
         try
         {
-            await RenderBoundedAsync(ParsedTemplate.Of(subject, body), sample, SampleUser, strict: false, ct);
+            await RenderBoundedAsync(ParsedTemplate.Of(subject, body), sample, SampleUser, strict: false, cancellationToken);
         }
         catch (TemplateBoundExceeded e)
         {
@@ -91,14 +98,14 @@ public sealed class TemplateRenderer
         return new Dictionary<string, string[]>();
     }
 
-    private async Task<RenderedTemplate> RenderBoundedAsync(ParsedTemplate template, RecordView record, ActingUser user, bool strict, CancellationToken ct)
+    private async Task<RenderedTemplate> RenderBoundedAsync(ParsedTemplate template, RecordView record, ActingUser user, bool strict, CancellationToken cancellationToken)
     {
-        ct.ThrowIfCancellationRequested();
+        cancellationToken.ThrowIfCancellationRequested();
         using var timeout = new CancellationTokenSource(_limits.RenderTimeout, _clock);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
-        var renderedSubject = await RenderOneAsync("subject", template.Subject, template.SubjectSource, record, user, _limits.MaxOutputLength, strict, linked.Token, ct);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        var renderedSubject = await RenderOneAsync("subject", template.Subject, template.SubjectSource, record, user, _limits.MaxOutputLength, strict, linked.Token, cancellationToken);
         var renderedBody = await RenderOneAsync("body", template.Body, template.BodySource, record, user,
-            Math.Max(1, _limits.MaxOutputLength - renderedSubject.Length), strict, linked.Token, ct);
+            Math.Max(1, _limits.MaxOutputLength - renderedSubject.Length), strict, linked.Token, cancellationToken);
         // A subject is a single header line: line breaks from data must not reach it.
         renderedSubject = string.Join(' ', renderedSubject.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).Trim();
         return new RenderedTemplate(renderedSubject, renderedBody);
@@ -136,7 +143,11 @@ public sealed class TemplateRenderer
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            if (TemplateBoundExceeded.FromFluid(e, field, source, _limits, maxOutput) is { } bound) throw bound;
+            if (TemplateBoundExceeded.FromFluid(e, field, source, _limits, maxOutput) is { } bound)
+            {
+                throw bound;
+            }
+
             throw new InvalidInputException(field, $"The {field} could not be rendered: {e.Message}");
         }
         if (strict && unknown.Count > 0)
@@ -154,7 +165,10 @@ public sealed class TemplateRenderer
         var lines = source.Split('\n');
         for (var i = 0; i < lines.Length; i++)
         {
-            if (lines[i].Contains(root, StringComparison.Ordinal)) return $" (line {i + 1})";
+            if (lines[i].Contains(root, StringComparison.Ordinal))
+            {
+                return $" (line {i + 1})";
+            }
         }
         return "";
     }

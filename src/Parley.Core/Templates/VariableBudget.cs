@@ -24,7 +24,11 @@ internal sealed class VariableBudget(long max, Func<Exception> exceeded)
         var size = SizeOf(value, context, 0);
         _total += size - _sizes.GetValueOrDefault(identifier);
         _sizes[identifier] = size;
-        if (_total > max) throw exceeded();
+        if (_total > max)
+        {
+            throw exceeded();
+        }
+
         return ValueTask.FromResult(value);
     }
 

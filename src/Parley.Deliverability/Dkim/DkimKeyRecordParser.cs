@@ -1,7 +1,7 @@
 using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.Pkcs;
 using Org.BouncyCastle.Asn1.X509;
 using Org.BouncyCastle.Crypto.Parameters;
-using Org.BouncyCastle.Asn1.Pkcs;
 
 namespace Parley.Deliverability.Dkim;
 

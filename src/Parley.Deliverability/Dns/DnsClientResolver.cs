@@ -69,7 +69,11 @@ public sealed partial class DnsClientResolver : IDnsResolver
 
         _metrics?.Queried(type);
         var answer = await QueryWireAsync(queryName, type, cancellationToken).ConfigureAwait(false);
-        if (answer.IsTemporaryFailure) _metrics?.Failed(type, answer.Status);
+        if (answer.IsTemporaryFailure)
+        {
+            _metrics?.Failed(type, answer.Status);
+        }
+
         return answer;
     }
 

@@ -12,10 +12,21 @@ public static class InternetAddress
 {
     public static bool IsPrivate(IPAddress address)
     {
-        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
-        if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any)) return true;
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
+        {
+            return true;
+        }
+
         if (address.AddressFamily == AddressFamily.InterNetworkV6)
+        {
             return address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6Multicast || address.IsIPv6UniqueLocal;
+        }
+
         var b = address.GetAddressBytes();
         return b[0] == 10
             || (b[0] == 172 && b[1] >= 16 && b[1] <= 31)

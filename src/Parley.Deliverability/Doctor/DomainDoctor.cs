@@ -40,9 +40,9 @@ public sealed class DomainDoctor
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.Timeout);
-        var ct = timeout.Token;
+        var withinTimeout = timeout.Token;
         var dns = new InFlightDnsResolver(_dns);
-        if (await UnansweredAsync(dns, domain, ct, cancellationToken).ConfigureAwait(false) is { } silence)
+        if (await UnansweredAsync(dns, domain, withinTimeout, cancellationToken).ConfigureAwait(false) is { } silence)
         {
             return new DoctorReport(domain, checkedAt, [silence]) { Elapsed = Stopwatch.GetElapsedTime(started) };
         }
@@ -50,38 +50,38 @@ public sealed class DomainDoctor
 
         var spfRoutes = setup.Routes.Select(r => r.Ip is { } ip ? SpfRoute.FromIp(ip) : SpfRoute.FromInclude(r.RelayInclude!)).ToArray();
         var spfAnalyzer = new SpfAnalyzer(dns);
-        var spfTask = Guard("spf", () => spfAnalyzer.AnalyzeAsync(bounce, spfRoutes, ct), cancellationToken);
-        var spfFromTask = bounce == domain ? null : Guard("spf", () => spfAnalyzer.AnalyzeAsync(domain, [], ct), cancellationToken);
+        var spfTask = Guard("spf", () => spfAnalyzer.AnalyzeAsync(bounce, spfRoutes, withinTimeout), cancellationToken);
+        var spfFromTask = bounce == domain ? null : Guard("spf", () => spfAnalyzer.AnalyzeAsync(domain, [], withinTimeout), cancellationToken);
         var dkimChecker = new DkimRecordChecker(dns);
-        var dkimTasks = setup.DkimSelectors.Select(s => Guard("dkim", () => dkimChecker.CheckAsync(domain, s, ct), cancellationToken)).ToArray();
+        var dkimTasks = setup.DkimSelectors.Select(s => Guard("dkim", () => dkimChecker.CheckAsync(domain, s, withinTimeout), cancellationToken)).ToArray();
         var dmarcAnalyzer = new DmarcAnalyzer(dns);
-        var dmarcTask = Guard("dmarc", () => dmarcAnalyzer.AnalyzeAsync(domain, setup.DmarcReportAddress, ct), cancellationToken);
+        var dmarcTask = Guard("dmarc", () => dmarcAnalyzer.AnalyzeAsync(domain, setup.DmarcReportAddress, withinTimeout), cancellationToken);
 
         var others = new List<Task<Outcome<IReadOnlyList<Finding>>>>();
         if (setup.AliasDomain is { Length: > 0 } alias)
         {
-            others.Add(Guard("mx", () => new MxCheck(dns).CheckAsync(alias, setup.ReceivingHosts, ct), cancellationToken));
+            others.Add(Guard("mx", () => new MxCheck(dns).CheckAsync(alias, setup.ReceivingHosts, withinTimeout), cancellationToken));
         }
 
         if (setup.HostName is { Length: > 0 } hostName)
         {
-            others.Add(Guard("host", () => new HostNameCheck(dns).CheckAsync(hostName, setup.HostAddress, ct), cancellationToken));
+            others.Add(Guard("host", () => new HostNameCheck(dns).CheckAsync(hostName, setup.HostAddress, withinTimeout), cancellationToken));
         }
 
         foreach (var route in setup.Routes.Where(r => r.IsDirect).DistinctBy(r => r.Ip))
         {
-            others.Add(Guard("ptr", () => new PtrCheck(dns).CheckAsync(route.Ip!, route.EhloName, ct), cancellationToken));
+            others.Add(Guard("ptr", () => new PtrCheck(dns).CheckAsync(route.Ip!, route.EhloName, withinTimeout), cancellationToken));
             if (_options.DnsblZones.Count > 0)
             {
-                others.Add(Guard("dnsbl", () => new DnsblCheck(dns).CheckAsync(route.Ip!, _options.DnsblZones, ct), cancellationToken));
+                others.Add(Guard("dnsbl", () => new DnsblCheck(dns).CheckAsync(route.Ip!, _options.DnsblZones, withinTimeout), cancellationToken));
             }
         }
 
         var presence = new RecordPresenceCheck(dns);
-        others.Add(Guard("mta-sts", () => new MtaStsCheck(dns, _mtaSts).CheckAsync(domain, ct), cancellationToken));
-        others.Add(Guard("tls-rpt", async () => (IReadOnlyList<Finding>)[await presence.CheckTlsRptAsync(domain, setup.TlsReportAddress, ct).ConfigureAwait(false)], cancellationToken));
-        others.Add(Guard("bimi", async () => (IReadOnlyList<Finding>)[await presence.CheckBimiAsync(domain, ct).ConfigureAwait(false)], cancellationToken));
-        others.Add(Guard("dnssec", async () => (IReadOnlyList<Finding>)[RecordPresenceCheck.DnssecFrom(domain, await dns.QueryAsync(domain, DnsRecordType.Txt, ct).ConfigureAwait(false))], cancellationToken));
+        others.Add(Guard("mta-sts", () => new MtaStsCheck(dns, _mtaSts).CheckAsync(domain, withinTimeout), cancellationToken));
+        others.Add(Guard("tls-rpt", async () => (IReadOnlyList<Finding>)[await presence.CheckTlsRptAsync(domain, setup.TlsReportAddress, withinTimeout).ConfigureAwait(false)], cancellationToken));
+        others.Add(Guard("bimi", async () => (IReadOnlyList<Finding>)[await presence.CheckBimiAsync(domain, withinTimeout).ConfigureAwait(false)], cancellationToken));
+        others.Add(Guard("dnssec", async () => (IReadOnlyList<Finding>)[RecordPresenceCheck.DnssecFrom(domain, await dns.QueryAsync(domain, DnsRecordType.Txt, withinTimeout).ConfigureAwait(false))], cancellationToken));
 
         var findings = new List<Finding>();
         var spf = await spfTask.ConfigureAwait(false);
@@ -114,7 +114,7 @@ public sealed class DomainDoctor
                 bounce,
                 spf.Value is { } s && s.Routes.Count > 0 && s.Routes.All(r => r.Authorized),
                 dkim.Where(d => d.Value is not null).Select(d => new DmarcDkimIdentity(d.Value!.Domain, d.Value.Selector, d.Value.KeyValid)).ToArray());
-            var alignment = await Guard("dmarc", async () => await dmarcAnalyzer.CheckAlignmentAsync(domain, analysis, identity, ct).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            var alignment = await Guard("dmarc", async () => await dmarcAnalyzer.CheckAlignmentAsync(domain, analysis, identity, withinTimeout).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             findings.AddRange(alignment.Findings(f => [f]));
         }
 
@@ -132,16 +132,20 @@ public sealed class DomainDoctor
     /// does not answer that, every check would only report the silence as findings about the domain ("No BIMI record",
     /// "will fail DMARC"). That is one temperror about the resolver instead.
     /// </summary>
-    private static async Task<Finding?> UnansweredAsync(IDnsResolver dns, string domain, CancellationToken ct, CancellationToken callerToken)
+    private static async Task<Finding?> UnansweredAsync(IDnsResolver dns, string domain, CancellationToken withinTimeout, CancellationToken cancellationToken)
     {
         string? why;
         try
         {
-            var answer = await dns.QueryAsync(domain, DnsRecordType.Txt, ct).ConfigureAwait(false);
-            if (answer.Status is not (DnsStatus.Timeout or DnsStatus.Error)) return null;
+            var answer = await dns.QueryAsync(domain, DnsRecordType.Txt, withinTimeout).ConfigureAwait(false);
+            if (answer.Status is not (DnsStatus.Timeout or DnsStatus.Error))
+            {
+                return null;
+            }
+
             why = answer.Error;
         }
-        catch (OperationCanceledException) when (!callerToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             why = null;
         }
@@ -152,13 +156,13 @@ public sealed class DomainDoctor
     }
 
     /// <summary>A check that throws or times out becomes a finding in its area; the caller's cancellation still propagates.</summary>
-    private static async Task<Outcome<T>> Guard<T>(string area, Func<Task<T>> check, CancellationToken callerToken) where T : class
+    private static async Task<Outcome<T>> Guard<T>(string area, Func<Task<T>> check, CancellationToken cancellationToken) where T : class
     {
         try
         {
             return new Outcome<T>(await check().ConfigureAwait(false), null);
         }
-        catch (OperationCanceledException) when (!callerToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return new Outcome<T>(null, new Finding(area + ".timeout", FindingSeverity.Warn, $"The {area} check timed out", "DNS did not answer in time; run the doctor again."));
         }

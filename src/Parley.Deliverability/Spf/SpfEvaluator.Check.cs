@@ -113,130 +113,130 @@ public sealed partial class SpfEvaluator
 
                 case SpfMechanismKind.Ip4:
                 case SpfMechanismKind.Ip6:
-                {
-                    var network = mechanism.Network!;
-                    int prefix = (mechanism.Kind == SpfMechanismKind.Ip4 ? mechanism.Cidr4 : mechanism.Cidr6) ?? IpPrefix.FullLength(network.AddressFamily);
-                    return IpPrefix.Matches(ip, network, prefix) ? Match.Yes : Match.No;
-                }
+                    {
+                        var network = mechanism.Network!;
+                        int prefix = (mechanism.Kind == SpfMechanismKind.Ip4 ? mechanism.Cidr4 : mechanism.Cidr6) ?? IpPrefix.FullLength(network.AddressFamily);
+                        return IpPrefix.Matches(ip, network, prefix) ? Match.Yes : Match.No;
+                    }
 
                 case SpfMechanismKind.A:
-                {
-                    if (!CountLookup())
                     {
-                        return Match.PermError;
-                    }
+                        if (!CountLookup())
+                        {
+                            return Match.PermError;
+                        }
 
-                    var target = mechanism.Domain is null ? domain : await ExpandDomainAsync(mechanism.Domain).ConfigureAwait(false);
-                    if (target is null)
-                    {
-                        return Match.No; // RFC 7208 leaves an unqueryable target undefined; treat as no match (like 4.3).
-                    }
+                        var target = mechanism.Domain is null ? domain : await ExpandDomainAsync(mechanism.Domain).ConfigureAwait(false);
+                        if (target is null)
+                        {
+                            return Match.No; // RFC 7208 leaves an unqueryable target undefined; treat as no match (like 4.3).
+                        }
 
-                    var answer = await QueryAsync(target, AddressType).ConfigureAwait(false);
-                    if (answer.IsTemporaryFailure)
-                    {
-                        return TempError($"'{mechanism.Text}': lookup of {target} failed ({answer.Status}).");
-                    }
+                        var answer = await QueryAsync(target, AddressType).ConfigureAwait(false);
+                        if (answer.IsTemporaryFailure)
+                        {
+                            return TempError($"'{mechanism.Text}': lookup of {target} failed ({answer.Status}).");
+                        }
 
-                    if (answer.IsVoid && !CountVoid(mechanism, target))
-                    {
-                        return Match.PermError;
-                    }
+                        if (answer.IsVoid && !CountVoid(mechanism, target))
+                        {
+                            return Match.PermError;
+                        }
 
-                    return AnyAddressMatches(answer, mechanism) ? Match.Yes : Match.No;
-                }
+                        return AnyAddressMatches(answer, mechanism) ? Match.Yes : Match.No;
+                    }
 
                 case SpfMechanismKind.Mx:
                     return await MatchMxAsync(mechanism, domain).ConfigureAwait(false);
 
                 case SpfMechanismKind.Ptr:
-                {
-                    if (!CountLookup())
                     {
-                        return Match.PermError;
-                    }
+                        if (!CountLookup())
+                        {
+                            return Match.PermError;
+                        }
 
-                    var target = mechanism.Domain is null ? domain : await ExpandDomainAsync(mechanism.Domain).ConfigureAwait(false);
-                    if (target is null)
-                    {
+                        var target = mechanism.Domain is null ? domain : await ExpandDomainAsync(mechanism.Domain).ConfigureAwait(false);
+                        if (target is null)
+                        {
+                            return Match.No;
+                        }
+
+                        var names = await ValidatedNamesAsync(mechanism).ConfigureAwait(false);
+                        if (names is null)
+                        {
+                            return Match.PermError;
+                        }
+
+                        foreach (var name in names)
+                        {
+                            if (DnsName.IsSameOrSubdomain(name, target))
+                            {
+                                return Match.Yes;
+                            }
+                        }
+
                         return Match.No;
                     }
-
-                    var names = await ValidatedNamesAsync(mechanism).ConfigureAwait(false);
-                    if (names is null)
-                    {
-                        return Match.PermError;
-                    }
-
-                    foreach (var name in names)
-                    {
-                        if (DnsName.IsSameOrSubdomain(name, target))
-                        {
-                            return Match.Yes;
-                        }
-                    }
-
-                    return Match.No;
-                }
 
                 case SpfMechanismKind.Exists:
-                {
-                    if (!CountLookup())
                     {
-                        return Match.PermError;
-                    }
+                        if (!CountLookup())
+                        {
+                            return Match.PermError;
+                        }
 
-                    var target = await ExpandDomainAsync(mechanism.Domain!).ConfigureAwait(false);
-                    if (target is null)
-                    {
-                        return Match.No;
-                    }
+                        var target = await ExpandDomainAsync(mechanism.Domain!).ConfigureAwait(false);
+                        if (target is null)
+                        {
+                            return Match.No;
+                        }
 
-                    // Always an A query, whatever the client's address family (RFC 7208 5.7).
-                    var answer = await QueryAsync(target, DnsRecordType.A).ConfigureAwait(false);
-                    if (answer.IsTemporaryFailure)
-                    {
-                        return TempError($"'{mechanism.Text}': lookup of {target} failed ({answer.Status}).");
-                    }
+                        // Always an A query, whatever the client's address family (RFC 7208 5.7).
+                        var answer = await QueryAsync(target, DnsRecordType.A).ConfigureAwait(false);
+                        if (answer.IsTemporaryFailure)
+                        {
+                            return TempError($"'{mechanism.Text}': lookup of {target} failed ({answer.Status}).");
+                        }
 
-                    if (answer.IsVoid)
-                    {
-                        return CountVoid(mechanism, target) ? Match.No : Match.PermError;
-                    }
+                        if (answer.IsVoid)
+                        {
+                            return CountVoid(mechanism, target) ? Match.No : Match.PermError;
+                        }
 
-                    return answer.IsFound ? Match.Yes : Match.No;
-                }
+                        return answer.IsFound ? Match.Yes : Match.No;
+                    }
 
                 case SpfMechanismKind.Include:
-                {
-                    if (!CountLookup())
                     {
-                        return Match.PermError;
-                    }
-
-                    var target = await ExpandDomainAsync(mechanism.Domain!).ConfigureAwait(false);
-                    if (target is null)
-                    {
-                        return PermError($"'{mechanism.Text}': the included name is not a valid domain name.");
-                    }
-
-                    var included = await CheckHostAsync(target, explain: false).ConfigureAwait(false);
-                    switch (included.Verdict)
-                    {
-                        case SpfVerdict.Pass:
-                            return Match.Yes;
-                        case SpfVerdict.Fail or SpfVerdict.SoftFail or SpfVerdict.Neutral:
-                            return Match.No;
-                        case SpfVerdict.TempError:
-                            _problem = included.Problem;
-                            return Match.TempError;
-                        case SpfVerdict.None:
-                            return PermError($"'{mechanism.Text}': {target} has no SPF record.");
-                        default:
-                            _problem = included.Problem;
+                        if (!CountLookup())
+                        {
                             return Match.PermError;
+                        }
+
+                        var target = await ExpandDomainAsync(mechanism.Domain!).ConfigureAwait(false);
+                        if (target is null)
+                        {
+                            return PermError($"'{mechanism.Text}': the included name is not a valid domain name.");
+                        }
+
+                        var included = await CheckHostAsync(target, explain: false).ConfigureAwait(false);
+                        switch (included.Verdict)
+                        {
+                            case SpfVerdict.Pass:
+                                return Match.Yes;
+                            case SpfVerdict.Fail or SpfVerdict.SoftFail or SpfVerdict.Neutral:
+                                return Match.No;
+                            case SpfVerdict.TempError:
+                                _problem = included.Problem;
+                                return Match.TempError;
+                            case SpfVerdict.None:
+                                return PermError($"'{mechanism.Text}': {target} has no SPF record.");
+                            default:
+                                _problem = included.Problem;
+                                return Match.PermError;
+                        }
                     }
-                }
 
                 default:
                     return PermError($"'{mechanism.Text}': unsupported mechanism.");

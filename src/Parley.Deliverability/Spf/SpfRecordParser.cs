@@ -145,122 +145,122 @@ public static class SpfRecordParser
 
             case "include":
             case "exists":
-            {
-                if (!rest.StartsWith(':') || rest.Length == 1)
                 {
-                    return (null, Bad($"\"{name}\" needs \":domain\""));
-                }
+                    if (!rest.StartsWith(':') || rest.Length == 1)
+                    {
+                        return (null, Bad($"\"{name}\" needs \":domain\""));
+                    }
 
-                var (macro, error) = ParseDomainSpec(rest[1..], term, restPos + 1);
-                if (error is not null)
-                {
-                    return (null, error);
-                }
+                    var (macro, error) = ParseDomainSpec(rest[1..], term, restPos + 1);
+                    if (error is not null)
+                    {
+                        return (null, error);
+                    }
 
-                var kind = name == "include" ? SpfMechanismKind.Include : SpfMechanismKind.Exists;
-                return (new SpfMechanism(term, pos, qualifier, kind) { DomainSpec = rest[1..], Domain = macro }, null);
-            }
+                    var kind = name == "include" ? SpfMechanismKind.Include : SpfMechanismKind.Exists;
+                    return (new SpfMechanism(term, pos, qualifier, kind) { DomainSpec = rest[1..], Domain = macro }, null);
+                }
 
             case "a":
             case "mx":
-            {
-                var kind = name == "a" ? SpfMechanismKind.A : SpfMechanismKind.Mx;
-                if (!TrySplitDualCidr(ref rest, out var cidr4, out var cidr6, out var cidrError))
                 {
-                    return (null, Bad(cidrError!));
-                }
+                    var kind = name == "a" ? SpfMechanismKind.A : SpfMechanismKind.Mx;
+                    if (!TrySplitDualCidr(ref rest, out var cidr4, out var cidr6, out var cidrError))
+                    {
+                        return (null, Bad(cidrError!));
+                    }
 
-                if (rest.Length == 0)
-                {
-                    return (new SpfMechanism(term, pos, qualifier, kind) { Cidr4 = cidr4, Cidr6 = cidr6 }, null);
-                }
+                    if (rest.Length == 0)
+                    {
+                        return (new SpfMechanism(term, pos, qualifier, kind) { Cidr4 = cidr4, Cidr6 = cidr6 }, null);
+                    }
 
-                if (rest[0] != ':' || rest.Length == 1)
-                {
-                    return (null, Bad($"\"{name}\" takes \":domain\" and then \"/cidr4//cidr6\""));
-                }
+                    if (rest[0] != ':' || rest.Length == 1)
+                    {
+                        return (null, Bad($"\"{name}\" takes \":domain\" and then \"/cidr4//cidr6\""));
+                    }
 
-                var (macro, error) = ParseDomainSpec(rest[1..], term, restPos + 1);
-                return error is not null
-                    ? (null, error)
-                    : (new SpfMechanism(term, pos, qualifier, kind) { DomainSpec = rest[1..], Domain = macro, Cidr4 = cidr4, Cidr6 = cidr6 }, null);
-            }
+                    var (macro, error) = ParseDomainSpec(rest[1..], term, restPos + 1);
+                    return error is not null
+                        ? (null, error)
+                        : (new SpfMechanism(term, pos, qualifier, kind) { DomainSpec = rest[1..], Domain = macro, Cidr4 = cidr4, Cidr6 = cidr6 }, null);
+                }
 
             case "ptr":
-            {
-                if (rest.Length == 0)
                 {
-                    return (new SpfMechanism(term, pos, qualifier, SpfMechanismKind.Ptr), null);
-                }
+                    if (rest.Length == 0)
+                    {
+                        return (new SpfMechanism(term, pos, qualifier, SpfMechanismKind.Ptr), null);
+                    }
 
-                if (rest[0] != ':' || rest.Length == 1)
-                {
-                    return (null, Bad("\"ptr\" takes only \":domain\""));
-                }
+                    if (rest[0] != ':' || rest.Length == 1)
+                    {
+                        return (null, Bad("\"ptr\" takes only \":domain\""));
+                    }
 
-                var (macro, error) = ParseDomainSpec(rest[1..], term, restPos + 1);
-                return error is not null
-                    ? (null, error)
-                    : (new SpfMechanism(term, pos, qualifier, SpfMechanismKind.Ptr) { DomainSpec = rest[1..], Domain = macro }, null);
-            }
+                    var (macro, error) = ParseDomainSpec(rest[1..], term, restPos + 1);
+                    return error is not null
+                        ? (null, error)
+                        : (new SpfMechanism(term, pos, qualifier, SpfMechanismKind.Ptr) { DomainSpec = rest[1..], Domain = macro }, null);
+                }
 
             case "ip4":
-            {
-                if (!rest.StartsWith(':'))
                 {
-                    return (null, Bad("\"ip4\" needs \":address\""));
-                }
-
-                var network = rest[1..];
-                int? cidr = null;
-                int slash = network.IndexOf('/');
-                if (slash >= 0)
-                {
-                    if (!TryParseCidr(network[(slash + 1)..], 32, out var value))
+                    if (!rest.StartsWith(':'))
                     {
-                        return (null, Bad("the prefix length must be 0 to 32, without leading zeros"));
+                        return (null, Bad("\"ip4\" needs \":address\""));
                     }
 
-                    cidr = value;
-                    network = network[..slash];
-                }
+                    var network = rest[1..];
+                    int? cidr = null;
+                    int slash = network.IndexOf('/');
+                    if (slash >= 0)
+                    {
+                        if (!TryParseCidr(network[(slash + 1)..], 32, out var value))
+                        {
+                            return (null, Bad("the prefix length must be 0 to 32, without leading zeros"));
+                        }
 
-                if (!TryParseIp4(network, out var address))
-                {
-                    return (null, Bad($"\"{network}\" is not a full dotted-quad IPv4 address"));
-                }
+                        cidr = value;
+                        network = network[..slash];
+                    }
 
-                return (new SpfMechanism(term, pos, qualifier, SpfMechanismKind.Ip4) { Network = address, Cidr4 = cidr }, null);
-            }
+                    if (!TryParseIp4(network, out var address))
+                    {
+                        return (null, Bad($"\"{network}\" is not a full dotted-quad IPv4 address"));
+                    }
+
+                    return (new SpfMechanism(term, pos, qualifier, SpfMechanismKind.Ip4) { Network = address, Cidr4 = cidr }, null);
+                }
 
             case "ip6":
-            {
-                if (!rest.StartsWith(':'))
                 {
-                    return (null, Bad("\"ip6\" needs \":address\""));
-                }
-
-                var network = rest[1..];
-                int? cidr = null;
-                int slash = network.IndexOf('/');
-                if (slash >= 0)
-                {
-                    if (!TryParseCidr(network[(slash + 1)..], 128, out var value))
+                    if (!rest.StartsWith(':'))
                     {
-                        return (null, Bad("the prefix length must be 0 to 128, without leading zeros"));
+                        return (null, Bad("\"ip6\" needs \":address\""));
                     }
 
-                    cidr = value;
-                    network = network[..slash];
-                }
+                    var network = rest[1..];
+                    int? cidr = null;
+                    int slash = network.IndexOf('/');
+                    if (slash >= 0)
+                    {
+                        if (!TryParseCidr(network[(slash + 1)..], 128, out var value))
+                        {
+                            return (null, Bad("the prefix length must be 0 to 128, without leading zeros"));
+                        }
 
-                if (!TryParseIp6(network, out var address))
-                {
-                    return (null, Bad($"\"{network}\" is not an IPv6 address"));
-                }
+                        cidr = value;
+                        network = network[..slash];
+                    }
 
-                return (new SpfMechanism(term, pos, qualifier, SpfMechanismKind.Ip6) { Network = address, Cidr6 = cidr }, null);
-            }
+                    if (!TryParseIp6(network, out var address))
+                    {
+                        return (null, Bad($"\"{network}\" is not an IPv6 address"));
+                    }
+
+                    return (new SpfMechanism(term, pos, qualifier, SpfMechanismKind.Ip6) { Network = address, Cidr6 = cidr }, null);
+                }
 
             default:
                 return (null, Bad(name.Length == 0 ? "missing mechanism" : $"unknown mechanism \"{name}\""));

@@ -11,48 +11,49 @@ internal sealed class MailKitImapFolder(ImapClient client, IMailFolder folder) :
 {
     private IMailFolder Folder => folder;
 
-    public Task OpenAsync(bool readWrite, CancellationToken ct) => folder.OpenAsync(readWrite ? FolderAccess.ReadWrite : FolderAccess.ReadOnly, ct);
+    public Task OpenAsync(bool readWrite, CancellationToken cancellationToken) => folder.OpenAsync(readWrite ? FolderAccess.ReadWrite : FolderAccess.ReadOnly, cancellationToken);
 
     public uint UidValidity => folder.UidValidity;
 
     public int Count => folder.Count;
 
-    public async Task<IReadOnlyList<uint>> SearchFromUidAsync(uint first, CancellationToken ct)
+    public async Task<IReadOnlyList<uint>> SearchFromUidAsync(uint first, CancellationToken cancellationToken)
     {
         var range = new UniqueIdRange(Uid(first), UniqueId.MaxValue);
-        return Ids(await folder.SearchAsync(SearchQuery.Uids(range), ct));
+        return Ids(await folder.SearchAsync(SearchQuery.Uids(range), cancellationToken).ConfigureAwait(false));
     }
 
-    public async Task<IReadOnlyList<uint>> SearchUnseenAsync(CancellationToken ct) => Ids(await folder.SearchAsync(SearchQuery.NotSeen, ct));
+    public async Task<IReadOnlyList<uint>> SearchUnseenAsync(CancellationToken cancellationToken) => Ids(await folder.SearchAsync(SearchQuery.NotSeen, cancellationToken).ConfigureAwait(false));
 
-    public async Task<byte[]> DownloadAsync(uint uid, CancellationToken ct)
+    public async Task<byte[]> DownloadAsync(uint uid, CancellationToken cancellationToken)
     {
-        await using var stream = await folder.GetStreamAsync(Uid(uid), ct); // BODY.PEEK[]: does not set \Seen
-        return await MessageBytes.ReadAllAsync(stream, ct);
+        var stream = await folder.GetStreamAsync(Uid(uid), cancellationToken).ConfigureAwait(false);
+        await using var disposesStream = stream.ConfigureAwait(false); // BODY.PEEK[]: does not set \Seen
+        return await MessageBytes.ReadAllAsync(stream, cancellationToken).ConfigureAwait(false);
     }
 
-    public Task MarkSeenAsync(uint uid, CancellationToken ct) => folder.AddFlagsAsync(Uid(uid), MessageFlags.Seen, silent: true, ct);
+    public Task MarkSeenAsync(uint uid, CancellationToken cancellationToken) => folder.AddFlagsAsync(Uid(uid), MessageFlags.Seen, silent: true, cancellationToken);
 
-    public Task MarkDeletedAsync(uint uid, CancellationToken ct) =>
-        folder.AddFlagsAsync(Uid(uid), MessageFlags.Deleted | MessageFlags.Seen, silent: true, ct);
+    public Task MarkDeletedAsync(uint uid, CancellationToken cancellationToken) =>
+        folder.AddFlagsAsync(Uid(uid), MessageFlags.Deleted | MessageFlags.Seen, silent: true, cancellationToken);
 
-    public Task MoveToAsync(uint uid, IImapFolder destination, CancellationToken ct) =>
-        folder.MoveToAsync(Uid(uid), ((MailKitImapFolder)destination).Folder, ct);
+    public Task MoveToAsync(uint uid, IImapFolder destination, CancellationToken cancellationToken) =>
+        folder.MoveToAsync(Uid(uid), ((MailKitImapFolder)destination).Folder, cancellationToken);
 
-    public Task ExpungeAsync(IReadOnlyList<uint> uids, CancellationToken ct) =>
+    public Task ExpungeAsync(IReadOnlyList<uint> uids, CancellationToken cancellationToken) =>
         client.Capabilities.HasFlag(ImapCapabilities.UidPlus)
-            ? folder.ExpungeAsync(uids.Select(Uid).ToList(), ct)
-            : folder.ExpungeAsync(ct);
+            ? folder.ExpungeAsync(uids.Select(Uid).ToList(), cancellationToken)
+            : folder.ExpungeAsync(cancellationToken);
 
-    public async Task IdleAsync(TimeSpan atMost, CancellationToken ct)
+    public async Task IdleAsync(TimeSpan atMost, CancellationToken cancellationToken)
     {
-        using var done = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var done = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         done.CancelAfter(atMost);
         void Arrived(object? sender, EventArgs e) => done.Cancel();
         folder.CountChanged += Arrived;
         try
         {
-            await client.IdleAsync(done.Token, ct);
+            await client.IdleAsync(done.Token, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

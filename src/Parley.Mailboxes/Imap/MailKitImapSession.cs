@@ -9,10 +9,10 @@ internal sealed class MailKitImapSession(ImapClient client) : IImapSession
 {
     public bool CanIdle => client.Capabilities.HasFlag(ImapCapabilities.Idle);
 
-    public async Task<IImapFolder> GetFolderAsync(string name, CancellationToken ct) =>
-        new MailKitImapFolder(client, await client.GetFolderAsync(name, ct));
+    public async Task<IImapFolder> GetFolderAsync(string name, CancellationToken cancellationToken) =>
+        new MailKitImapFolder(client, await client.GetFolderAsync(name, cancellationToken).ConfigureAwait(false));
 
-    public Task DisconnectAsync(CancellationToken ct) => client.DisconnectAsync(quit: true, ct);
+    public Task DisconnectAsync(CancellationToken cancellationToken) => client.DisconnectAsync(quit: true, cancellationToken);
 
     public void Dispose() => client.Dispose();
 }

@@ -8,19 +8,20 @@ internal sealed class MailKitPop3Session(Pop3Client client) : IPop3Session
 {
     public bool HasUidl => client.Capabilities.HasFlag(Pop3Capabilities.UIDL);
 
-    public Task<int> CountAsync(CancellationToken ct) => client.GetMessageCountAsync(ct);
+    public Task<int> CountAsync(CancellationToken cancellationToken) => client.GetMessageCountAsync(cancellationToken);
 
-    public async Task<IReadOnlyList<string>> UidsAsync(CancellationToken ct) => (await client.GetMessageUidsAsync(ct)).ToList();
+    public async Task<IReadOnlyList<string>> UidsAsync(CancellationToken cancellationToken) => (await client.GetMessageUidsAsync(cancellationToken).ConfigureAwait(false)).ToList();
 
-    public async Task<byte[]> DownloadAsync(int index, CancellationToken ct)
+    public async Task<byte[]> DownloadAsync(int index, CancellationToken cancellationToken)
     {
-        await using var stream = await client.GetStreamAsync(index, headersOnly: false, ct);
-        return await MessageBytes.ReadAllAsync(stream, ct);
+        var stream = await client.GetStreamAsync(index, headersOnly: false, cancellationToken).ConfigureAwait(false);
+        await using var disposesStream = stream.ConfigureAwait(false);
+        return await MessageBytes.ReadAllAsync(stream, cancellationToken).ConfigureAwait(false);
     }
 
-    public Task DeleteAsync(int index, CancellationToken ct) => client.DeleteMessageAsync(index, ct);
+    public Task DeleteAsync(int index, CancellationToken cancellationToken) => client.DeleteMessageAsync(index, cancellationToken);
 
-    public Task DisconnectAsync(CancellationToken ct) => client.DisconnectAsync(quit: true, ct);
+    public Task DisconnectAsync(CancellationToken cancellationToken) => client.DisconnectAsync(quit: true, cancellationToken);
 
     public void Dispose() => client.Dispose();
 }

@@ -16,7 +16,7 @@ public interface ISmtpDeliveryClient
     /// </summary>
     /// <param name="envelopeFrom">MAIL FROM address; "" for the null sender (bounces).</param>
     Task<DeliveryResult> SendAsync(
-        RelayEndpoint relay, MimeMessage message, string envelopeFrom, IReadOnlyList<string> recipients, CancellationToken ct);
+        RelayEndpoint relay, MimeMessage message, string envelopeFrom, IReadOnlyList<string> recipients, CancellationToken cancellationToken);
 
     /// <summary>
     /// Sends to the MX hosts of the recipients' domain (RFC 5321 §5.1) on <see cref="SmtpDeliveryOptions.DirectDeliveryPort"/>,
@@ -24,17 +24,17 @@ public interface ISmtpDeliveryClient
     /// transaction; <see cref="DeliveryResult.Host"/> names the MX that answered. Same error contract as <see cref="SendAsync"/>.
     /// </summary>
     /// <param name="recipients">Addresses of one domain; <see cref="ArgumentException"/> otherwise.</param>
-    Task<DeliveryResult> SendDirectAsync(MimeMessage message, string envelopeFrom, IReadOnlyList<string> recipients, CancellationToken ct);
+    Task<DeliveryResult> SendDirectAsync(MimeMessage message, string envelopeFrom, IReadOnlyList<string> recipients, CancellationToken cancellationToken);
 
     /// <summary>
     /// Sends many messages concurrently (at most <see cref="SmtpDeliveryOptions.MaxParallelSends"/> at once) over pooled
     /// sessions; one result per request, in the same order.
     /// </summary>
-    Task<IReadOnlyList<DeliveryResult>> SendManyAsync(IReadOnlyList<DeliveryRequest> requests, CancellationToken ct);
+    Task<IReadOnlyList<DeliveryResult>> SendManyAsync(IReadOnlyList<DeliveryRequest> requests, CancellationToken cancellationToken);
 
     /// <summary>Connect, EHLO, STARTTLS, AUTH, MAIL FROM, RCPT TO, RSET and QUIT, without sending a message (never pooled).</summary>
     Task<ConnectionTestResult> TestConnectionAsync(
-        RelayEndpoint relay, string envelopeFrom, string recipient, CancellationToken ct);
+        RelayEndpoint relay, string envelopeFrom, string recipient, CancellationToken cancellationToken);
 }
 
 /// <summary>One message for <see cref="ISmtpDeliveryClient.SendManyAsync"/>.</summary>

@@ -13,7 +13,7 @@ internal sealed class ParleySmtpClient(IProtocolLogger protocolLogger) : SmtpCli
     public Dictionary<string, SmtpResponse> RecipientReplies { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Sends a raw command and returns the reply whatever its code (for connection tests).</summary>
-    public Task<SmtpResponse> SendRawCommandAsync(string command, CancellationToken ct) => SendCommandAsync(command, ct);
+    public Task<SmtpResponse> SendRawCommandAsync(string command, CancellationToken cancellationToken) => SendCommandAsync(command, cancellationToken);
 
     protected override void OnRecipientAccepted(MimeMessage message, MailboxAddress mailbox, SmtpResponse response) =>
         RecipientReplies[mailbox.Address] = response;

@@ -13,7 +13,10 @@ public sealed class PlainTextLoginRefusedException(string host)
 {
     internal static void ThrowIfUnsafe(bool secure, EndpointKey endpoint)
     {
-        if (!secure && !endpoint.AllowPlainTextLogin && !IsLoopback(endpoint.Host)) throw new PlainTextLoginRefusedException(endpoint.Host);
+        if (!secure && !endpoint.AllowPlainTextLogin && !IsLoopback(endpoint.Host))
+        {
+            throw new PlainTextLoginRefusedException(endpoint.Host);
+        }
     }
 
     /// <summary>By the configured name, not the address it resolves to: "localhost", 127.0.0.0/8 or ::1.</summary>

@@ -9,7 +9,7 @@ public sealed partial class SmtpDeliveryClient
     // RFC 5321 §5.1 leaves the number of addresses to try to the client; Postfix tries 5 hosts by default.
     private const int MaxDirectAttempts = 10;
 
-    public async Task<DeliveryResult> SendDirectAsync(MimeMessage message, string envelopeFrom, IReadOnlyList<string> recipients, CancellationToken ct)
+    public async Task<DeliveryResult> SendDirectAsync(MimeMessage message, string envelopeFrom, IReadOnlyList<string> recipients, CancellationToken cancellationToken)
     {
         Validate(message, recipients);
         var domain = DomainOf(recipients[0]);
@@ -25,12 +25,12 @@ public sealed partial class SmtpDeliveryClient
             return held;
         }
 
-        if (await _rateLimiter.WaitAsync([domain], ct).ConfigureAwait(false) is { } limited)
+        if (await _rateLimiter.WaitAsync([domain], cancellationToken).ConfigureAwait(false) is { } limited)
         {
             return RateLimited(limited, recipients);
         }
 
-        var route = await resolver.ResolveAsync(domain, ct).ConfigureAwait(false);
+        var route = await resolver.ResolveAsync(domain, cancellationToken).ConfigureAwait(false);
         if (route.Status != MxRouteStatus.Found)
         {
             var outcome = route.Status == MxRouteStatus.PermanentFailure ? DeliveryOutcome.PermanentFailure : DeliveryOutcome.TransientFailure;
@@ -39,7 +39,7 @@ public sealed partial class SmtpDeliveryClient
             return noRoute;
         }
 
-        var result = Throttled([domain], await SendToMxHostsAsync(route, message, envelopeFrom, recipients, ct).ConfigureAwait(false));
+        var result = Throttled([domain], await SendToMxHostsAsync(route, message, envelopeFrom, recipients, cancellationToken).ConfigureAwait(false));
         LogDelivery(result);
         return result;
     }
@@ -49,7 +49,7 @@ public sealed partial class SmtpDeliveryClient
     /// connection, 4xx greeting, TLS or EHLO trouble) moves on; any answer to the transaction itself, and any 5xx, is final.
     /// </summary>
     private async Task<DeliveryResult> SendToMxHostsAsync(
-        MxRoute route, MimeMessage message, string envelopeFrom, IReadOnlyList<string> recipients, CancellationToken ct)
+        MxRoute route, MimeMessage message, string envelopeFrom, IReadOnlyList<string> recipients, CancellationToken cancellationToken)
     {
         var destination = "mx " + route.Domain;
         var tried = new List<string>();
@@ -60,7 +60,7 @@ public sealed partial class SmtpDeliveryClient
             // Opportunistic TLS as MTAs do it (RFC 3207 §4.1, RFC 7435): encrypt when offered, accept any certificate.
             var endpoint = new EndpointKey(
                 host.Name, address, port, SmtpSecurity.StartTls, null, null, ValidateCertificate: false, TlsOptional: true, LocalName: _options.HeloName);
-            var result = await SendPooledAsync(destination, endpoint, message, envelopeFrom, recipients, ct).ConfigureAwait(false);
+            var result = await SendPooledAsync(destination, endpoint, message, envelopeFrom, recipients, cancellationToken).ConfigureAwait(false);
             if (!result.FailedBeforeTransaction)
             {
                 return result;

@@ -49,7 +49,7 @@ public sealed partial class SmtpDeliveryClient : ISmtpDeliveryClient, IAsyncDisp
     public int IdleConnections => _pool.IdleConnections;
 
     public async Task<DeliveryResult> SendAsync(
-        RelayEndpoint relay, MimeMessage message, string envelopeFrom, IReadOnlyList<string> recipients, CancellationToken ct)
+        RelayEndpoint relay, MimeMessage message, string envelopeFrom, IReadOnlyList<string> recipients, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(relay);
         Validate(message, recipients);
@@ -59,22 +59,22 @@ public sealed partial class SmtpDeliveryClient : ISmtpDeliveryClient, IAsyncDisp
             return held;
         }
 
-        if (await _rateLimiter.WaitAsync(domains, ct).ConfigureAwait(false) is { } limited)
+        if (await _rateLimiter.WaitAsync(domains, cancellationToken).ConfigureAwait(false) is { } limited)
         {
             return RateLimited(limited, recipients);
         }
 
         var endpoint = KeyFor(relay);
-        var result = Throttled(domains, await SendPooledAsync("relay " + endpoint, endpoint, message, envelopeFrom, recipients, ct).ConfigureAwait(false));
+        var result = Throttled(domains, await SendPooledAsync("relay " + endpoint, endpoint, message, envelopeFrom, recipients, cancellationToken).ConfigureAwait(false));
         LogDelivery(result);
         return result;
     }
 
-    public async Task<IReadOnlyList<DeliveryResult>> SendManyAsync(IReadOnlyList<DeliveryRequest> requests, CancellationToken ct)
+    public async Task<IReadOnlyList<DeliveryResult>> SendManyAsync(IReadOnlyList<DeliveryRequest> requests, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requests);
         var results = new DeliveryResult[requests.Count];
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.MaxParallelSends), CancellationToken = ct };
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.MaxParallelSends), CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(Enumerable.Range(0, requests.Count), parallel, async (i, token) =>
         {
             var request = requests[i];
@@ -90,9 +90,9 @@ public sealed partial class SmtpDeliveryClient : ISmtpDeliveryClient, IAsyncDisp
     /// that breaks before the content went out is replaced once.
     /// </summary>
     private async Task<DeliveryResult> SendPooledAsync(
-        string destination, EndpointKey endpoint, MimeMessage message, string envelopeFrom, IReadOnlyList<string> recipients, CancellationToken ct)
+        string destination, EndpointKey endpoint, MimeMessage message, string envelopeFrom, IReadOnlyList<string> recipients, CancellationToken cancellationToken)
     {
-        var lease = await _pool.AcquireAsync(destination, endpoint, ct).ConfigureAwait(false);
+        var lease = await _pool.AcquireAsync(destination, endpoint, cancellationToken).ConfigureAwait(false);
         var connection = lease.Idle;
         var reusable = false;
         try
@@ -102,7 +102,7 @@ public sealed partial class SmtpDeliveryClient : ISmtpDeliveryClient, IAsyncDisp
                 var reused = connection is not null;
                 if (connection is null)
                 {
-                    var (opened, failure) = await OpenAsync(endpoint, recipients, ct).ConfigureAwait(false);
+                    var (opened, failure) = await OpenAsync(endpoint, recipients, cancellationToken).ConfigureAwait(false);
                     if (failure is not null)
                     {
                         return failure with { Host = endpoint.Host };
@@ -111,7 +111,7 @@ public sealed partial class SmtpDeliveryClient : ISmtpDeliveryClient, IAsyncDisp
                     connection = opened!;
                 }
 
-                var outcome = await TransactAsync(connection, message, envelopeFrom, recipients, ct).ConfigureAwait(false);
+                var outcome = await TransactAsync(connection, message, envelopeFrom, recipients, cancellationToken).ConfigureAwait(false);
                 if (outcome.Broken && reused && attempt == 1 && outcome.SafeToRetry)
                 {
                     // A kept session the server had closed (idle timeout, restart, 421): nothing was accepted on it.
@@ -133,18 +133,18 @@ public sealed partial class SmtpDeliveryClient : ISmtpDeliveryClient, IAsyncDisp
     }
 
     private async Task<(PooledConnection? Connection, DeliveryResult? Failure)> OpenAsync(
-        EndpointKey endpoint, IReadOnlyList<string> recipients, CancellationToken ct)
+        EndpointKey endpoint, IReadOnlyList<string> recipients, CancellationToken cancellationToken)
     {
         var protocolLog = new RedactingProtocolLogger(_logger, keepTranscript: false);
         var client = CreateClient(endpoint, protocolLog);
         var stage = DeliveryStage.Connect;
         try
         {
-            await SmtpTransaction.ConnectAsync(client, endpoint, _options.Timeout, s => stage = s, ct).ConfigureAwait(false);
+            await SmtpTransaction.ConnectAsync(client, endpoint, _options.Timeout, s => stage = s, cancellationToken).ConfigureAwait(false);
             _pool.NoteOpened(endpoint);
             return (new PooledConnection(client, protocolLog, endpoint, _time.GetUtcNow()), null);
         }
-        catch (Exception ex) when (!ct.IsCancellationRequested && DeliveryFailure.TryClassify(ex, out var failure))
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && DeliveryFailure.TryClassify(ex, out var failure))
         {
             client.Dispose();
             return (null, SmtpTransaction.Failed(failure, stage, recipients, client.RecipientReplies));
@@ -163,17 +163,17 @@ public sealed partial class SmtpDeliveryClient : ISmtpDeliveryClient, IAsyncDisp
     }
 
     private static async Task<TransactionOutcome> TransactAsync(
-        PooledConnection connection, MimeMessage message, string envelopeFrom, IReadOnlyList<string> recipients, CancellationToken ct)
+        PooledConnection connection, MimeMessage message, string envelopeFrom, IReadOnlyList<string> recipients, CancellationToken cancellationToken)
     {
         var client = connection.Client;
         connection.ProtocolLog.BeginTransaction();
         try
         {
-            var result = await SmtpTransaction.SendOverAsync(client, message, envelopeFrom, recipients, ct).ConfigureAwait(false);
+            var result = await SmtpTransaction.SendOverAsync(client, message, envelopeFrom, recipients, cancellationToken).ConfigureAwait(false);
             connection.Messages++;
             return new TransactionOutcome(result, Broken: false, SafeToRetry: false);
         }
-        catch (Exception ex) when (!ct.IsCancellationRequested && DeliveryFailure.TryClassify(ex, out var failure))
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && DeliveryFailure.TryClassify(ex, out var failure))
         {
             var result = SmtpTransaction.Failed(failure, SmtpTransaction.FailedStage(ex, client), recipients, client.RecipientReplies);
             // After the content went out, a lost reply may hide an accepted message (RFC 1047): only a 421 says it was not.
@@ -187,7 +187,7 @@ public sealed partial class SmtpDeliveryClient : ISmtpDeliveryClient, IAsyncDisp
     }
 
     public async Task<ConnectionTestResult> TestConnectionAsync(
-        RelayEndpoint relay, string envelopeFrom, string recipient, CancellationToken ct)
+        RelayEndpoint relay, string envelopeFrom, string recipient, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(relay);
         var protocolLog = new RedactingProtocolLogger(_logger, keepTranscript: true);
@@ -196,13 +196,13 @@ public sealed partial class SmtpDeliveryClient : ISmtpDeliveryClient, IAsyncDisp
         var stage = DeliveryStage.Connect;
         try
         {
-            await SmtpTransaction.ConnectAsync(client, endpoint, _options.Timeout, s => stage = s, ct).ConfigureAwait(false);
+            await SmtpTransaction.ConnectAsync(client, endpoint, _options.Timeout, s => stage = s, cancellationToken).ConfigureAwait(false);
             stage = DeliveryStage.MailFrom;
-            var reply = await client.SendRawCommandAsync($"MAIL FROM:<{envelopeFrom}>", ct).ConfigureAwait(false);
+            var reply = await client.SendRawCommandAsync($"MAIL FROM:<{envelopeFrom}>", cancellationToken).ConfigureAwait(false);
             if ((int)reply.StatusCode is >= 200 and < 300)
             {
                 stage = DeliveryStage.RcptTo;
-                reply = await client.SendRawCommandAsync($"RCPT TO:<{recipient}>", ct).ConfigureAwait(false);
+                reply = await client.SendRawCommandAsync($"RCPT TO:<{recipient}>", cancellationToken).ConfigureAwait(false);
             }
 
             var success = (int)reply.StatusCode is >= 200 and < 300;
@@ -211,14 +211,14 @@ public sealed partial class SmtpDeliveryClient : ISmtpDeliveryClient, IAsyncDisp
                 stage = DeliveryStage.Completed;
             }
 
-            await client.SendRawCommandAsync("RSET", ct).ConfigureAwait(false);
-            await SmtpTransaction.QuitQuietlyAsync(client, ct).ConfigureAwait(false);
+            await client.SendRawCommandAsync("RSET", cancellationToken).ConfigureAwait(false);
+            await SmtpTransaction.QuitQuietlyAsync(client, cancellationToken).ConfigureAwait(false);
             var failure = DeliveryFailure.FromReply((int)reply.StatusCode, reply.Response);
             return new ConnectionTestResult(
                 success, success ? DeliveryOutcome.Sent : failure.Outcome, stage, (int)reply.StatusCode,
                 failure.EnhancedStatus, reply.Response, client.IsSecure, protocolLog.Transcript);
         }
-        catch (Exception ex) when (!ct.IsCancellationRequested && (DeliveryFailure.TryClassify(ex, out _) || ex is NotSupportedException))
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && (DeliveryFailure.TryClassify(ex, out _) || ex is NotSupportedException))
         {
             var failure = DeliveryFailure.TryClassify(ex, out var classified) ? classified : DeliveryFailure.Transient(ex.Message);
             return new ConnectionTestResult(
@@ -285,7 +285,8 @@ public sealed partial class SmtpDeliveryClient : ISmtpDeliveryClient, IAsyncDisp
         LogThrottled(_logger, hold.Domain, hold.Wait);
         return DeliveryResult.NotAttempted(DeliveryOutcome.TransientFailure, "4.7.0",
             $"Parley is slowing down for {hold.Domain}, whose server asked it to ({hold.Reply}); held for {Math.Ceiling(hold.Wait.TotalSeconds):0} s.", recipients)
-            with { RetryAfter = hold.Wait };
+            with
+        { RetryAfter = hold.Wait };
     }
 
     /// <summary>A server's "slow down" (421, 4.7.x) throttles its domains, and the result says when to try again.</summary>

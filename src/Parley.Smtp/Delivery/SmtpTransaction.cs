@@ -11,7 +11,7 @@ namespace Parley.Smtp.Delivery;
 internal static class SmtpTransaction
 {
     /// <summary>Connects (to the IP when the endpoint has one, with the host name for TLS), secures and authenticates.</summary>
-    public static async Task ConnectAsync(SmtpClient client, EndpointKey endpoint, TimeSpan timeout, Action<DeliveryStage> stage, CancellationToken ct)
+    public static async Task ConnectAsync(SmtpClient client, EndpointKey endpoint, TimeSpan timeout, Action<DeliveryStage> stage, CancellationToken cancellationToken)
     {
         var socketOptions = endpoint.Security switch
         {
@@ -24,10 +24,10 @@ internal static class SmtpTransaction
         // We open the socket ourselves (MailKit takes it over) to set TCP_NODELAY: MailKit writes a pipelined
         // command batch and the message in separate small writes, and Nagle plus delayed ACKs would stall each
         // transaction on a reused session for ~40 ms.
-        var socket = await ConnectSocketAsync(endpoint.Address, endpoint.Host, endpoint.Port, timeout, ct).ConfigureAwait(false);
+        var socket = await ConnectSocketAsync(endpoint.Address, endpoint.Host, endpoint.Port, timeout, cancellationToken).ConfigureAwait(false);
         try
         {
-            await client.ConnectAsync(socket, endpoint.Host, endpoint.Port, socketOptions, ct).ConfigureAwait(false);
+            await client.ConnectAsync(socket, endpoint.Host, endpoint.Port, socketOptions, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -39,18 +39,18 @@ internal static class SmtpTransaction
         {
             stage(DeliveryStage.Authenticate);
             PlainTextLoginRefusedException.ThrowIfUnsafe(client.IsSecure, endpoint);
-            await client.AuthenticateAsync(endpoint.Username, endpoint.Password ?? string.Empty, ct).ConfigureAwait(false);
+            await client.AuthenticateAsync(endpoint.Username, endpoint.Password ?? string.Empty, cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>One transaction over a connected client: MAIL, RCPT (each recorded), DATA (pipelined by MailKit when offered).</summary>
     public static async Task<DeliveryResult> SendOverAsync(
-        ParleySmtpClient client, MimeMessage message, string envelopeFrom, IReadOnlyList<string> recipients, CancellationToken ct)
+        ParleySmtpClient client, MimeMessage message, string envelopeFrom, IReadOnlyList<string> recipients, CancellationToken cancellationToken)
     {
         client.RecipientReplies.Clear();
         var sender = new MailboxAddress(string.Empty, envelopeFrom);
         var mailboxes = recipients.Select(r => new MailboxAddress(string.Empty, r)).ToList();
-        var response = await client.SendAsync(FormatOptions.Default, message, sender, mailboxes, ct).ConfigureAwait(false);
+        var response = await client.SendAsync(FormatOptions.Default, message, sender, mailboxes, cancellationToken).ConfigureAwait(false);
         var (enhanced, _) = DeliveryFailure.SplitEnhancedStatus(response);
         var perRecipient = recipients.Select(address =>
         {
@@ -102,11 +102,11 @@ internal static class SmtpTransaction
         new(address, failure.Outcome, failure.StatusCode, failure.EnhancedStatus, failure.Response);
 
     /// <summary>QUIT after the work is done; a server that hangs up first does not change the outcome.</summary>
-    public static async Task QuitQuietlyAsync(SmtpClient client, CancellationToken ct)
+    public static async Task QuitQuietlyAsync(SmtpClient client, CancellationToken cancellationToken)
     {
         try
         {
-            await client.DisconnectAsync(quit: true, ct).ConfigureAwait(false);
+            await client.DisconnectAsync(quit: true, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or SmtpProtocolException or SmtpCommandException or SocketException)
         {
@@ -115,13 +115,13 @@ internal static class SmtpTransaction
     }
 
     /// <summary>To <paramref name="address"/> when given (direct delivery), else to <paramref name="host"/> resolved by the OS.</summary>
-    private static async Task<Socket> ConnectSocketAsync(IPAddress? address, string host, int port, TimeSpan timeout, CancellationToken ct)
+    private static async Task<Socket> ConnectSocketAsync(IPAddress? address, string host, int port, TimeSpan timeout, CancellationToken cancellationToken)
     {
         // Dual-mode when resolving a name, so both IPv4 and IPv6 answers can be tried.
         var socket = address is null
             ? new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true }
             : new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(timeout);
         try
         {
@@ -136,7 +136,7 @@ internal static class SmtpTransaction
 
             return socket;
         }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             socket.Dispose();
             throw new TimeoutException($"Connecting to {host}:{port} timed out after {timeout.TotalSeconds:0} s.");

@@ -12,7 +12,7 @@ public interface IInboundMessageStore
     /// The message as received: the listener's Received header, then the DATA bytes after dot-unstuffing,
     /// CRLF line endings. Readable once; only valid until the returned task completes.
     /// </param>
-    ValueTask<StoreResult> StoreAsync(SmtpEnvelope envelope, Stream rawMessage, CancellationToken ct);
+    ValueTask<StoreResult> StoreAsync(SmtpEnvelope envelope, Stream rawMessage, CancellationToken cancellationToken);
 }
 
 /// <summary>

@@ -3,7 +3,7 @@ namespace Parley.Smtp.Listener;
 /// <summary>Decides, per RCPT TO, whether Parley accepts mail for an address (the host knows its domains).</summary>
 public interface IRecipientPolicy
 {
-    ValueTask<RecipientDecision> CheckRecipientAsync(SmtpSessionInfo session, string address, CancellationToken ct);
+    ValueTask<RecipientDecision> CheckRecipientAsync(SmtpSessionInfo session, string address, CancellationToken cancellationToken);
 }
 
 /// <summary>Accept, or reject with the SMTP reply the client will see.</summary>

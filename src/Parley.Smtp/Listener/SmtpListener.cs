@@ -70,7 +70,7 @@ public sealed class SmtpListener : IAsyncDisposable
     internal SpoolMemoryBudget SpoolMemory => _spoolMemory;
 
     /// <summary>Binds and starts accepting; returns once the socket listens.</summary>
-    public async Task StartAsync(CancellationToken ct)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (_socket is not null)
         {
@@ -84,7 +84,7 @@ public sealed class SmtpListener : IAsyncDisposable
 
         var address = IPAddress.TryParse(_options.Host, out var parsed)
             ? parsed
-            : (await Dns.GetHostAddressesAsync(_options.Host, ct).ConfigureAwait(false))
+            : (await Dns.GetHostAddressesAsync(_options.Host, cancellationToken).ConfigureAwait(false))
                 .OrderBy(a => a.AddressFamily == AddressFamily.InterNetwork ? 0 : 1).First();
         var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
@@ -110,10 +110,10 @@ public sealed class SmtpListener : IAsyncDisposable
 
     /// <summary>
     /// Stops accepting and lets open sessions end: each answers its next command 421 4.3.2, a DATA in progress is
-    /// received and stored first. When <paramref name="ct"/> fires (the host's shutdown time is up) what still runs is
+    /// received and stored first. When <paramref name="cancellationToken"/> fires (the host's shutdown time is up) what still runs is
     /// cancelled and told 421.
     /// </summary>
-    public async Task StopAsync(CancellationToken ct)
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (_socket is null || _stopping.IsCancellationRequested)
         {
@@ -126,9 +126,9 @@ public sealed class SmtpListener : IAsyncDisposable
         await _acceptLoop!.ConfigureAwait(false);
         try
         {
-            await Task.WhenAll(_sessions.Keys).WaitAsync(ct).ConfigureAwait(false);
+            await Task.WhenAll(_sessions.Keys).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // The host's shutdown budget is spent: cancel, and give the sessions a moment to say 421.
             await _abort.CancelAsync().ConfigureAwait(false);
@@ -146,16 +146,16 @@ public sealed class SmtpListener : IAsyncDisposable
         _abort.Dispose();
     }
 
-    private async Task AcceptLoopAsync(Socket listener, CancellationToken ct)
+    private async Task AcceptLoopAsync(Socket listener, CancellationToken cancellationToken)
     {
-        while (!ct.IsCancellationRequested)
+        while (!cancellationToken.IsCancellationRequested)
         {
             Socket client;
             try
             {
-                client = await listener.AcceptAsync(ct).ConfigureAwait(false);
+                client = await listener.AcceptAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException && ct.IsCancellationRequested)
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException && cancellationToken.IsCancellationRequested)
             {
                 return;
             }
@@ -168,13 +168,13 @@ public sealed class SmtpListener : IAsyncDisposable
             }
 
             client.NoDelay = true;
-            var session = Task.Run(() => RunConnectionAsync(client, ct, _abort.Token), CancellationToken.None);
+            var session = Task.Run(() => RunConnectionAsync(client, cancellationToken, _abort.Token), CancellationToken.None);
             _sessions.TryAdd(session, 0);
             _ = session.ContinueWith(static (t, s) => ((ConcurrentDictionary<Task, byte>)s!).TryRemove(t, out _), _sessions, TaskScheduler.Default);
         }
     }
 
-    private async Task RunConnectionAsync(Socket client, CancellationToken ct, CancellationToken abort)
+    private async Task RunConnectionAsync(Socket client, CancellationToken cancellationToken, CancellationToken abort)
     {
         var remote = ((IPEndPoint)client.RemoteEndPoint!).Address;
         var address = remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote;
@@ -191,7 +191,7 @@ public sealed class SmtpListener : IAsyncDisposable
         {
             var tls = _tls is null ? null : _options.CertificateSource?.Invoke() ?? _tls;
             var session = new SmtpSession(client, _options, tls, _recipientPolicy, _store, _slots, _spoolMemory, _timeProvider, _sessionLogger);
-            await session.RunAsync(ct, abort).ConfigureAwait(false);
+            await session.RunAsync(cancellationToken, abort).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

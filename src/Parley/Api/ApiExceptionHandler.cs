@@ -1,8 +1,8 @@
 using System.Data.Common;
 using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Http.Metadata;
-using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -23,9 +23,13 @@ public sealed class ApiExceptionHandler : IExceptionHandler
         // While an exception is handled the request already points at the error page; the feature keeps where it was.
         new PathString(context.Features.Get<IExceptionHandlerPathFeature>()?.Path ?? context.Request.Path).StartsWithSegments("/api");
 
-    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
-        if (!IsApi(context)) return false;
+        if (!IsApi(context))
+        {
+            return false;
+        }
+
         IResult result = exception switch
         {
             InvalidInputException e => Results.ValidationProblem(
@@ -67,10 +71,17 @@ public sealed class ApiExceptionHandler : IExceptionHandler
     /// </summary>
     private static (string Name, string Message)? UnknownEnumValue(HttpContext context, JsonException json)
     {
-        if (json.Path is not { } path || !path.StartsWith("$.", StringComparison.Ordinal)) return null;
+        if (json.Path is not { } path || !path.StartsWith("$.", StringComparison.Ordinal))
+        {
+            return null;
+        }
         // The handler runs with the endpoint cleared; the feature keeps the one that failed.
         var endpoint = context.Features.Get<IExceptionHandlerFeature>()?.Endpoint ?? context.GetEndpoint();
-        if (endpoint?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType is not { } bodyType) return null;
+        if (endpoint?.Metadata.GetMetadata<IAcceptsMetadata>()?.RequestType is not { } bodyType)
+        {
+            return null;
+        }
+
         var options = context.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
         var property = options.GetTypeInfo(bodyType).Properties.FirstOrDefault(p => string.Equals(p.Name, path[2..], StringComparison.OrdinalIgnoreCase));
         var type = property is null ? null : Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;

@@ -23,31 +23,34 @@ public static class ContactsApi
     {
         var contacts = api.MapGroup("/contacts").WithTags("Contacts");
 
-        contacts.MapPost("", async (ContactBody body, ContactService service, CancellationToken ct) =>
+        contacts.MapPost("", async (ContactBody body, ContactService service, CancellationToken cancellationToken) =>
         {
-            var contact = await service.CreateAsync(new ContactInput(body.Name, body.Email, body.Company, body.Phone, body.Tags, body.Language), ct);
+            var contact = await service.CreateAsync(new ContactInput(body.Name, body.Email, body.Company, body.Phone, body.Tags, body.Language), cancellationToken);
             return Results.Created($"/api/v1/contacts/{contact.Id}", new CreatedDto(contact.Id));
         }).WithSummary("Create a contact");
 
-        contacts.MapGet("/{id:long}", async (long id, ContactService service, CancellationToken ct) =>
-            ContactDto.From(await service.GetAsync(id, ct))).WithSummary("Get a contact");
+        contacts.MapGet("/{id:long}", async (long id, ContactService service, CancellationToken cancellationToken) =>
+            ContactDto.From(await service.GetAsync(id, cancellationToken))).WithSummary("Get a contact");
 
-        contacts.MapPut("/{id:long}", async (long id, ContactBody body, ContactService service, CancellationToken ct) =>
-            ContactDto.From(await service.UpdateAsync(id, new ContactInput(body.Name, body.Email, body.Company, body.Phone, body.Tags, body.Language), ct)))
+        contacts.MapPut("/{id:long}", async (long id, ContactBody body, ContactService service, CancellationToken cancellationToken) =>
+            ContactDto.From(await service.UpdateAsync(id, new ContactInput(body.Name, body.Email, body.Company, body.Phone, body.Tags, body.Language), cancellationToken)))
             .WithSummary("Update a contact");
 
-        contacts.MapGet("", async (string? q, int? skip, int? take, ContactService service, CancellationToken ct) =>
+        contacts.MapGet("", async (string? q, int? skip, int? take, ContactService service, CancellationToken cancellationToken) =>
         {
-            var (page, total) = await service.SearchAsync(q, skip ?? 0, take ?? 50, ct);
+            var (page, total) = await service.SearchAsync(q, skip ?? 0, take ?? 50, cancellationToken);
             return new { total, items = page.Select(ContactDto.From) };
         }).WithSummary("Search contacts by name, email, company or tag");
 
-        contacts.MapPost("/import", async (HttpRequest request, ContactImporter importer, CancellationToken ct) =>
+        contacts.MapPost("/import", async (HttpRequest request, ContactImporter importer, CancellationToken cancellationToken) =>
         {
             if (request.ContentLength > MaxCsvBytes)
+            {
                 throw new InvalidInputException("csv", $"The file is larger than {MaxCsvBytes / 1024 / 1024} MB; please split it.");
+            }
+
             using var reader = new StreamReader(request.Body, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-            return await importer.ImportAsync(reader, ct);
+            return await importer.ImportAsync(reader, cancellationToken);
         })
         .Accepts<string>("text/csv")
         .WithSummary("Import contacts from CSV (header name,email[,company,phone,tags]); existing emails are updated: tags added, columns the file lacks kept");

@@ -18,24 +18,24 @@ public static class DomainsApi
     {
         var domains = api.MapGroup("/domains").WithTags("Sending domains");
 
-        domains.MapPost("", async (DomainBody body, SendingDomainService service, CancellationToken ct) =>
+        domains.MapPost("", async (DomainBody body, SendingDomainService service, CancellationToken cancellationToken) =>
         {
-            var domain = await service.RegisterAsync(body.Name, ct);
+            var domain = await service.RegisterAsync(body.Name, cancellationToken);
             return Results.Created($"/api/v1/domains/{domain.Name}", DomainDto.From(domain));
         }).WithSummary("Register a sending domain; Parley generates its DKIM keys (RSA-2048 and Ed25519)");
 
-        domains.MapGet("", async (SendingDomainService service, CancellationToken ct) =>
-            (await service.ListAsync(ct)).Select(DomainDto.From)).WithSummary("Sending domains and their DKIM selectors");
+        domains.MapGet("", async (SendingDomainService service, CancellationToken cancellationToken) =>
+            (await service.ListAsync(cancellationToken)).Select(DomainDto.From)).WithSummary("Sending domains and their DKIM selectors");
 
-        domains.MapGet("/{domain}", async (string domain, SendingDomainService service, CancellationToken ct) =>
-            DomainDto.From(await service.GetAsync(domain, ct)));
+        domains.MapGet("/{domain}", async (string domain, SendingDomainService service, CancellationToken cancellationToken) =>
+            DomainDto.From(await service.GetAsync(domain, cancellationToken)));
 
-        domains.MapGet("/{domain}/dns-records", async (string domain, SendingDomainService service, CancellationToken ct) =>
-            (await service.RecordsAsync(domain, ct)).Select(r => new { type = r.Type, name = r.Name, value = r.Value, purpose = r.Purpose }))
+        domains.MapGet("/{domain}/dns-records", async (string domain, SendingDomainService service, CancellationToken cancellationToken) =>
+            (await service.RecordsAsync(domain, cancellationToken)).Select(r => new { type = r.Type, name = r.Name, value = r.Value, purpose = r.Purpose }))
             .WithSummary("The exact DNS records this installation needs for the domain (DKIM, SPF, DMARC, MX)");
 
-        domains.MapPost("/{domain}/dkim/rotate", async (string domain, SendingDomainService service, CancellationToken ct) =>
-            DomainDto.From(await service.RotateKeysAsync(domain, ct)))
+        domains.MapPost("/{domain}/dkim/rotate", async (string domain, SendingDomainService service, CancellationToken cancellationToken) =>
+            DomainDto.From(await service.RotateKeysAsync(domain, cancellationToken)))
             .WithSummary("New DKIM keys under new selectors; the old ones are retired but listed until you remove their records");
 
         domains.MapDoctorApi();

@@ -33,50 +33,50 @@ public static class FetchAccountsApi
     {
         var accounts = api.MapGroup("/fetch-accounts").WithTags("Mailbox fetch");
 
-        accounts.MapGet("", async (FetchAccountService service, CancellationToken ct) =>
-            (await service.ListAsync(ct)).Select(FetchAccountDto.From)).WithSummary("List the IMAP/POP3 mailboxes Parley fetches, with their last result");
+        accounts.MapGet("", async (FetchAccountService service, CancellationToken cancellationToken) =>
+            (await service.ListAsync(cancellationToken)).Select(FetchAccountDto.From)).WithSummary("List the IMAP/POP3 mailboxes Parley fetches, with their last result");
 
-        accounts.MapPost("", async (FetchAccountBody body, FetchAccountService service, CancellationToken ct) =>
+        accounts.MapPost("", async (FetchAccountBody body, FetchAccountService service, CancellationToken cancellationToken) =>
         {
-            var account = await service.CreateAsync(body.ToInput(), ct);
+            var account = await service.CreateAsync(body.ToInput(), cancellationToken);
             return Results.Created($"/api/v1/fetch-accounts/{account.Id}", FetchAccountDto.From(account));
         }).WithSummary("Add a mailbox to fetch (the password is stored encrypted and never returned)");
 
-        accounts.MapGet("/{id:long}", async (long id, FetchAccountService service, CancellationToken ct) =>
-            FetchAccountDto.From(await service.GetAsync(id, ct))).WithSummary("One mailbox to fetch");
+        accounts.MapGet("/{id:long}", async (long id, FetchAccountService service, CancellationToken cancellationToken) =>
+            FetchAccountDto.From(await service.GetAsync(id, cancellationToken))).WithSummary("One mailbox to fetch");
 
-        accounts.MapPut("/{id:long}", async (long id, FetchAccountBody body, FetchAccountService service, CancellationToken ct) =>
-            FetchAccountDto.From(await service.UpdateAsync(id, body.ToInput(), ct))).WithSummary("Change a mailbox to fetch (an empty password keeps the stored one)");
+        accounts.MapPut("/{id:long}", async (long id, FetchAccountBody body, FetchAccountService service, CancellationToken cancellationToken) =>
+            FetchAccountDto.From(await service.UpdateAsync(id, body.ToInput(), cancellationToken))).WithSummary("Change a mailbox to fetch (an empty password keeps the stored one)");
 
-        accounts.MapDelete("/{id:long}", async (long id, FetchAccountService service, CancellationToken ct) =>
+        accounts.MapDelete("/{id:long}", async (long id, FetchAccountService service, CancellationToken cancellationToken) =>
         {
-            await service.DeleteAsync(id, ct);
+            await service.DeleteAsync(id, cancellationToken);
             return Results.NoContent();
         }).WithSummary("Stop fetching a mailbox (messages already fetched stay)");
 
-        accounts.MapPost("/{id:long}/test", async (long id, FetchAccountService service, FetchCoordinator coordinator, CancellationToken ct) =>
+        accounts.MapPost("/{id:long}/test", async (long id, FetchAccountService service, FetchCoordinator coordinator, CancellationToken cancellationToken) =>
         {
-            var account = await service.GetAsync(id, ct);
-            return await coordinator.TestAsync(account, service.PasswordOf(account), ct);
+            var account = await service.GetAsync(id, cancellationToken);
+            return await coordinator.TestAsync(account, service.PasswordOf(account), cancellationToken);
         }).WithSummary("Log in and count the messages; nothing is fetched or changed");
 
-        accounts.MapPost("/{id:long}/fetch-now", async (long id, FetchAccountService service, FetchCoordinator coordinator, CancellationToken ct) =>
+        accounts.MapPost("/{id:long}/fetch-now", async (long id, FetchAccountService service, FetchCoordinator coordinator, CancellationToken cancellationToken) =>
         {
-            await service.GetAsync(id, ct);
-            return await coordinator.FetchNowAsync(id, ct);
+            await service.GetAsync(id, cancellationToken);
+            return await coordinator.FetchNowAsync(id, cancellationToken);
         }).WithSummary("Fetch new messages now, without waiting for the schedule");
 
-        accounts.MapGet("/{id:long}/failures", async (long id, FetchAccountService service, CancellationToken ct) =>
+        accounts.MapGet("/{id:long}/failures", async (long id, FetchAccountService service, CancellationToken cancellationToken) =>
         {
-            await service.GetAsync(id, ct);
-            return (await service.FailuresAsync(id, ct)).Select(FetchFailureDto.From);
+            await service.GetAsync(id, cancellationToken);
+            return (await service.FailuresAsync(id, cancellationToken)).Select(FetchFailureDto.From);
         }).WithSummary("Messages of this mailbox that could not be stored (left untouched on the server)");
 
         accounts.MapPost("/{id:long}/failures/{failureId:long}/retry", async (long id, long failureId, FetchAccountService service,
-            FetchCoordinator coordinator, CancellationToken ct) =>
+            FetchCoordinator coordinator, CancellationToken cancellationToken) =>
         {
-            await service.GetAsync(id, ct);
-            return await coordinator.RetryAsync(id, failureId, ct);
+            await service.GetAsync(id, cancellationToken);
+            return await coordinator.RetryAsync(id, failureId, cancellationToken);
         }).WithSummary("Try a message that could not be stored again, now (after fixing the cause); returns the fetch's result");
     }
 }

@@ -18,22 +18,34 @@ public static class InboundAttachments
         var downloads = app.MapGroup("/attachments").RequireAuthorization(p => p.AddAuthenticationSchemes(
             Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationDefaults.AuthenticationScheme,
             Auth.ApiTokenAuthenticationHandler.SchemeName).RequireAuthenticatedUser()).RequireAuthorization(Auth.ParleyPolicies.Member);
-        downloads.MapGet("/{id:long}", async (long id, bool? inline, ParleyDbContext db, HttpResponse response, CancellationToken ct) =>
-            await SendAsync(await db.Attachments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct), inline == true, db, response, ct));
+        downloads.MapGet("/{id:long}", async (long id, bool? inline, ParleyDbContext db, HttpResponse response, CancellationToken cancellationToken) =>
+            await SendAsync(await db.Attachments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, cancellationToken), inline == true, db, response, cancellationToken));
         // The cid: images of sanitized HTML point here (ReceivedHtml.InlineUrl): the message and part are Parley's own numbers.
         downloads.MapGet("/inline/{messageId:long}/{partIndex:int}", async (long messageId, int partIndex, ParleyDbContext db, HttpResponse response,
-                CancellationToken ct) =>
-            await SendAsync(await db.Attachments.AsNoTracking().FirstOrDefaultAsync(a => a.ChatterMessageId == messageId && a.PartIndex == partIndex, ct),
-                inline: true, db, response, ct));
+                CancellationToken cancellationToken) =>
+            await SendAsync(await db.Attachments.AsNoTracking().FirstOrDefaultAsync(a => a.ChatterMessageId == messageId && a.PartIndex == partIndex, cancellationToken),
+                inline: true, db, response, cancellationToken));
     }
 
-    private static async Task<IResult> SendAsync(MessageAttachment? file, bool inline, ParleyDbContext db, HttpResponse response, CancellationToken ct)
+    private static async Task<IResult> SendAsync(MessageAttachment? file, bool inline, ParleyDbContext db, HttpResponse response, CancellationToken cancellationToken)
     {
-        if (file is null) return Results.NotFound();
-        var raw = await db.RawMimes.Where(r => r.Id == file.RawMimeId).Select(r => r.Content).FirstOrDefaultAsync(ct);
-        if (raw is null) return Results.NotFound();
-        var bytes = await AttachmentExtractor.ReadAsync(raw, file.PartIndex, ct);
-        if (bytes is null) return Results.NotFound();
+        if (file is null)
+        {
+            return Results.NotFound();
+        }
+
+        var raw = await db.RawMimes.Where(r => r.Id == file.RawMimeId).Select(r => r.Content).FirstOrDefaultAsync(cancellationToken);
+        if (raw is null)
+        {
+            return Results.NotFound();
+        }
+
+        var bytes = await AttachmentExtractor.ReadAsync(raw, file.PartIndex, cancellationToken);
+        if (bytes is null)
+        {
+            return Results.NotFound();
+        }
+
         response.Headers["X-Content-Type-Options"] = "nosniff";
         response.Headers["Content-Security-Policy"] = "sandbox; default-src 'none'";
         var showInline = inline && InlineTypes.Contains(file.ContentType);

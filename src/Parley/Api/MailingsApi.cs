@@ -40,59 +40,59 @@ public static class MailingsApi
     {
         var mailings = api.MapGroup("/mailings").WithTags("Mailings");
         mailings.MapPost("", async (MailingBody body, MailingService service, MailingReader reader, SettingsService settings, HttpRequest request,
-            ClaimsPrincipal user, CancellationToken ct) =>
+            ClaimsPrincipal user, CancellationToken cancellationToken) =>
         {
             var created = await service.CreateAsync(new MailingInput(body.Name, body.TemplateId, body.RecordType, body.Tag, body.RecordIds ?? body.ContactIds,
-                body.ScheduledAt, body.OutgoingServerId, body.PerHour, body.SpreadMinutes), user.ToActingUser(), await PublicBaseUrlAsync(settings, request, ct), ct);
-            return Results.Created($"/api/v1/mailings/{created.Id}", MailingDto.Of(await reader.GetAsync(created.Id, ct)));
+                body.ScheduledAt, body.OutgoingServerId, body.PerHour, body.SpreadMinutes), user.ToActingUser(), await PublicBaseUrlAsync(settings, request, cancellationToken), cancellationToken);
+            return Results.Created($"/api/v1/mailings/{created.Id}", MailingDto.Of(await reader.GetAsync(created.Id, cancellationToken)));
         })
         .WithSummary("Make a mailing: a template to records with a tag, listed records, or all; a draft, or scheduled with scheduledAt");
 
-        mailings.MapGet("", async (int? skip, int? take, MailingReader reader, CancellationToken ct) =>
-            (await reader.ListAsync(skip ?? 0, take ?? 50, ct)).Page.Select(MailingDto.Of))
+        mailings.MapGet("", async (int? skip, int? take, MailingReader reader, CancellationToken cancellationToken) =>
+            (await reader.ListAsync(skip ?? 0, take ?? 50, cancellationToken)).Page.Select(MailingDto.Of))
             .WithSummary("The mailings, newest first, with their counts");
 
-        mailings.MapGet("/{id:long}", async (long id, MailingReader reader, CancellationToken ct) => MailingDto.Of(await reader.GetAsync(id, ct)))
+        mailings.MapGet("/{id:long}", async (long id, MailingReader reader, CancellationToken cancellationToken) => MailingDto.Of(await reader.GetAsync(id, cancellationToken)))
             .WithSummary("One mailing: its state and where its recipients are");
 
-        mailings.MapGet("/{id:long}/recipients", async (long id, string? state, int? skip, int? take, MailingReader reader, CancellationToken ct) =>
+        mailings.MapGet("/{id:long}/recipients", async (long id, string? state, int? skip, int? take, MailingReader reader, CancellationToken cancellationToken) =>
         {
-            var (page, total) = await reader.RecipientsAsync(id, state, skip ?? 0, take ?? 100, ct);
+            var (page, total) = await reader.RecipientsAsync(id, state, skip ?? 0, take ?? 100, cancellationToken);
             return new { total, recipients = page };
         })
         .WithSummary("A mailing's recipients with each one's state (filter with state=sent, suppressed…)");
 
         mailings.MapPost("/{id:long}/send", async (long id, MailingSendBody? body, MailingService service, MailingReader reader, ClaimsPrincipal user,
-            CancellationToken ct) =>
+            CancellationToken cancellationToken) =>
         {
-            await service.SendAsync(id, user.ToActingUser(), ct, body?.Override ?? false);
-            return Results.Accepted($"/api/v1/mailings/{id}", MailingDto.Of(await reader.GetAsync(id, ct)));
+            await service.SendAsync(id, user.ToActingUser(), cancellationToken, body?.Override ?? false);
+            return Results.Accepted($"/api/v1/mailings/{id}", MailingDto.Of(await reader.GetAsync(id, cancellationToken)));
         })
         .WithSummary("Send a draft or scheduled mailing now");
 
-        mailings.MapPost("/{id:long}/resume", async (long id, MailingService service, MailingReader reader, ClaimsPrincipal user, CancellationToken ct) =>
+        mailings.MapPost("/{id:long}/resume", async (long id, MailingService service, MailingReader reader, ClaimsPrincipal user, CancellationToken cancellationToken) =>
         {
-            await service.ResumeAsync(id, user.ToActingUser(), ct);
-            return MailingDto.Of(await reader.GetAsync(id, ct));
+            await service.ResumeAsync(id, user.ToActingUser(), cancellationToken);
+            return MailingDto.Of(await reader.GetAsync(id, cancellationToken));
         })
         .WithSummary("Resume a mailing the complaint rate paused (admins only; the rule is then overridden for it)");
 
-        mailings.MapPost("/{id:long}/cancel", async (long id, MailingService service, MailingReader reader, CancellationToken ct) =>
+        mailings.MapPost("/{id:long}/cancel", async (long id, MailingService service, MailingReader reader, CancellationToken cancellationToken) =>
         {
-            await service.CancelAsync(id, ct);
-            return MailingDto.Of(await reader.GetAsync(id, ct));
+            await service.CancelAsync(id, cancellationToken);
+            return MailingDto.Of(await reader.GetAsync(id, cancellationToken));
         })
         .WithSummary("Cancel a mailing: what is not yet handed to a server is not sent");
 
-        mailings.MapPost("/{id:long}/test", async (long id, MailingTestBody body, MailingService service, ClaimsPrincipal user, CancellationToken ct) =>
+        mailings.MapPost("/{id:long}/test", async (long id, MailingTestBody body, MailingService service, ClaimsPrincipal user, CancellationToken cancellationToken) =>
         {
-            var message = await service.SendTestAsync(id, body.To, body.RecordId, user.ToActingUser(), ct);
+            var message = await service.SendTestAsync(id, body.To, body.RecordId, user.ToActingUser(), cancellationToken);
             return Results.Accepted($"/api/v1/mailings/{id}", new { messageId = message.Id, to = message.To, subject = message.Subject });
         })
         .WithSummary("Send one rendered copy, marked as a test, to a user");
     }
 
     /// <summary>Links in emails must work from the customer's side: the configured public host name, else the address this request came to.</summary>
-    public static async Task<string> PublicBaseUrlAsync(SettingsService settings, HttpRequest request, CancellationToken ct) =>
-        (await settings.GetHostSettingsAsync(ct)).Hostname is { } host ? $"https://{host}" : $"{request.Scheme}://{request.Host}";
+    public static async Task<string> PublicBaseUrlAsync(SettingsService settings, HttpRequest request, CancellationToken cancellationToken) =>
+        (await settings.GetHostSettingsAsync(cancellationToken)).Hostname is { } host ? $"https://{host}" : $"{request.Scheme}://{request.Host}";
 }

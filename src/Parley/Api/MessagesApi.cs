@@ -54,7 +54,7 @@ public static class MessagesApi
     {
         var messages = api.MapGroup("/records/{type}/{id:long}/messages").WithTags("Chatter");
 
-        messages.MapPost("", async (string type, long id, PostMessageBody body, ChatterService chatter, ClaimsPrincipal user, CancellationToken ct) =>
+        messages.MapPost("", async (string type, long id, PostMessageBody body, ChatterService chatter, ClaimsPrincipal user, CancellationToken cancellationToken) =>
         {
             var kind = body.Kind switch
             {
@@ -62,15 +62,15 @@ public static class MessagesApi
                 PostedKind.Note => MessageKind.Note,
                 _ => throw new InvalidInputException("kind", $"kind must be {ApiEnums.Allowed<PostedKind>()}."),
             };
-            var message = await chatter.PostAsync(new RecordRef(type, id), body.ToRequest(kind), user.ToActingUser(), ct);
+            var message = await chatter.PostAsync(new RecordRef(type, id), body.ToRequest(kind), user.ToActingUser(), cancellationToken);
             return Results.Accepted($"/api/v1/records/{type}/{id}/messages", new PostedMessageDto(message.Id, message.MessageId));
         })
         // Attachments come base64-encoded (a third larger): room for the largest email the outbox takes, and its text.
         .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(MaxBodyBytes))
         .WithSummary("Post an internal note, or queue an email to the record (directly or from a template; to, cc and attachments optional)");
 
-        messages.MapGet("", async (string type, long id, long? before, int? take, ChatterService chatter, CancellationToken ct) =>
-            (await chatter.ListAsync(new RecordRef(type, id), before, take ?? 100, ct)).Select(MessageDto.Of))
+        messages.MapGet("", async (string type, long id, long? before, int? take, ChatterService chatter, CancellationToken cancellationToken) =>
+            (await chatter.ListAsync(new RecordRef(type, id), before, take ?? 100, cancellationToken)).Select(MessageDto.Of))
             .WithSummary("The record's timeline, newest first");
     }
 }

@@ -24,25 +24,25 @@ public static class OutgoingServersApi
     {
         var servers = api.MapGroup("/outgoing-servers").WithTags("Outgoing servers");
 
-        servers.MapPost("", async (OutgoingServerBody body, OutgoingServerService service, CancellationToken ct) =>
+        servers.MapPost("", async (OutgoingServerBody body, OutgoingServerService service, CancellationToken cancellationToken) =>
         {
-            var server = await service.CreateAsync(ToInput(body), ct);
+            var server = await service.CreateAsync(ToInput(body), cancellationToken);
             return Results.Created($"/api/v1/outgoing-servers/{server.Id}", new CreatedDto(server.Id));
         }).WithSummary("Add an SMTP relay (the password is stored encrypted and never returned)");
 
-        servers.MapGet("", async (OutgoingServerService service, CancellationToken ct) =>
-            (await service.ListAsync(ct)).Select(OutgoingServerDto.From)).WithSummary("List SMTP relays");
+        servers.MapGet("", async (OutgoingServerService service, CancellationToken cancellationToken) =>
+            (await service.ListAsync(cancellationToken)).Select(OutgoingServerDto.From)).WithSummary("List SMTP relays");
 
-        servers.MapPut("/{id:long}", async (long id, OutgoingServerBody body, OutgoingServerService service, CancellationToken ct) =>
-            OutgoingServerDto.From(await service.UpdateAsync(id, ToInput(body), ct))).WithSummary("Change an SMTP relay (an empty password keeps the stored one)");
+        servers.MapPut("/{id:long}", async (long id, OutgoingServerBody body, OutgoingServerService service, CancellationToken cancellationToken) =>
+            OutgoingServerDto.From(await service.UpdateAsync(id, ToInput(body), cancellationToken))).WithSummary("Change an SMTP relay (an empty password keeps the stored one)");
 
-        servers.MapPost("/{id:long}/test", async (long id, ConnectionTestBody? body, OutgoingServerService service, Mail.RelayConnectionTester tester, CancellationToken ct) =>
-            await tester.TestAsync(await service.GetAsync(id, ct), body?.From, body?.To, ct))
+        servers.MapPost("/{id:long}/test", async (long id, ConnectionTestBody? body, OutgoingServerService service, Mail.RelayConnectionTester tester, CancellationToken cancellationToken) =>
+            await tester.TestAsync(await service.GetAsync(id, cancellationToken), body?.From, body?.To, cancellationToken))
             .WithSummary("Connect, EHLO, STARTTLS, log in, MAIL FROM and RCPT TO, without sending anything");
 
-        servers.MapDelete("/{id:long}", async (long id, OutgoingServerService service, CancellationToken ct) =>
+        servers.MapDelete("/{id:long}", async (long id, OutgoingServerService service, CancellationToken cancellationToken) =>
         {
-            await service.DeleteAsync(id, ct);
+            await service.DeleteAsync(id, cancellationToken);
             return Results.NoContent();
         }).WithSummary("Remove an SMTP relay");
     }

@@ -27,7 +27,7 @@ public static class ReportsApi
     public static void MapReportsApi(this RouteGroupBuilder api)
     {
         var reports = api.MapGroup("/reports").WithTags("Reports");
-        reports.MapPost("", async (HttpRequest request, string? name, ReportStore store, ReportLimits limits, CancellationToken ct) =>
+        reports.MapPost("", async (HttpRequest request, string? name, ReportStore store, ReportLimits limits, CancellationToken cancellationToken) =>
         {
             if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
             {
@@ -37,7 +37,7 @@ public static class ReportsApi
             using var buffer = new MemoryStream();
             var chunk = new byte[81920];
             int read;
-            while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
             {
                 buffer.Write(chunk, 0, read);
                 if (buffer.Length > limits.MaxInputBytes)
@@ -51,7 +51,7 @@ public static class ReportsApi
                 return Results.Problem(title: "Empty report", detail: "The request body is empty: send the report itself (XML, JSON, .gz, .zip or .eml).", statusCode: StatusCodes.Status400BadRequest);
             }
 
-            var results = (await store.ImportAsync(buffer.ToArray(), string.IsNullOrWhiteSpace(name) ? "the request body" : name, ReportChannels.Api, ct)).Select(ReportImportDto.From).ToList();
+            var results = (await store.ImportAsync(buffer.ToArray(), string.IsNullOrWhiteSpace(name) ? "the request body" : name, ReportChannels.Api, cancellationToken)).Select(ReportImportDto.From).ToList();
             var body = new { results };
             if (results.Any(r => r.Status == "stored"))
             {
@@ -66,20 +66,20 @@ public static class ReportsApi
         .WithDescription("201 when a report was stored, 200 when every report in it was already stored, 422 when nothing in it could be read (it is kept raw, with the reasons). " +
             "Returns {results: [{source, status: stored|duplicate|refused, id, kind, description}]}.");
 
-        reports.MapGet("", async (int? limit, ParleyDbContext db, CancellationToken ct) =>
-            (await db.Reports.AsNoTracking().OrderByDescending(r => r.Id).Take(Math.Clamp(limit ?? 100, 1, 1000)).ToListAsync(ct))
+        reports.MapGet("", async (int? limit, ParleyDbContext db, CancellationToken cancellationToken) =>
+            (await db.Reports.AsNoTracking().OrderByDescending(r => r.Id).Take(Math.Clamp(limit ?? 100, 1, 1000)).ToListAsync(cancellationToken))
                 .Select(r => new ReceivedReportDto(r.Id, r.Kind.ToString(), r.Channel, r.Source, r.OrgName, r.ReportId, r.Domain, r.IsOurs, r.ReceivedAt, r.BeginAt, r.EndAt, r.Volume, r.Problem)))
             .WithSummary("The reports received, newest first (refused ones and reports for domains that are not ours included, flagged)");
 
-        api.MapGet("/domains/{domain}/dmarc", async (string domain, string? from, string? to, SendingDomainService domains, DmarcOverviewReader reader, TimeProvider clock, CancellationToken ct) =>
+        api.MapGet("/domains/{domain}/dmarc", async (string domain, string? from, string? to, SendingDomainService domains, DmarcOverviewReader reader, TimeProvider clock, CancellationToken cancellationToken) =>
         {
-            var sending = await domains.GetAsync(domain, ct);
+            var sending = await domains.GetAsync(domain, cancellationToken);
             if (ReportPeriod.Parse(from, to, clock) is not { } period)
             {
                 return Results.Problem(title: "Bad period", detail: "from and to are dates as yyyy-MM-dd, from not after to, at most 366 days apart.", statusCode: StatusCodes.Status400BadRequest);
             }
 
-            var overview = await reader.ReadAsync(sending.Name, period.From, period.To, ct);
+            var overview = await reader.ReadAsync(sending.Name, period.From, period.To, cancellationToken);
             return Results.Ok(DmarcOverviewJson.From(overview));
         })
         .WithTags("Reports")

@@ -15,25 +15,25 @@ public static class SpamTestsApi
     {
         var tests = api.MapGroup("/spam-tests").WithTags("Spam tests");
 
-        tests.MapPost("", async (SpamTestService service, ClaimsPrincipal user, CancellationToken ct) =>
+        tests.MapPost("", async (SpamTestService service, ClaimsPrincipal user, CancellationToken cancellationToken) =>
         {
-            var created = await service.CreateAsync(user.ToActingUser().Id, null, null, ct);
+            var created = await service.CreateAsync(user.ToActingUser().Id, null, null, cancellationToken);
             return Results.Created($"/api/v1/spam-tests/{created.Test.Token}", new { id = created.Test.Token, address = created.Address, expiresAt = created.Test.ExpiresAt });
         })
         .Produces(StatusCodes.Status201Created)
         .ProducesValidationProblem()
         .WithSummary("Make a fresh test address (test-<random>@alias-domain); mail to it from anywhere is scored and never reaches a chatter");
 
-        tests.MapPost("/self", async (SelfTestBody body, SpamTestSender sender, ClaimsPrincipal user, CancellationToken ct) =>
+        tests.MapPost("/self", async (SelfTestBody body, SpamTestSender sender, ClaimsPrincipal user, CancellationToken cancellationToken) =>
         {
-            var sent = await sender.SendAsync(body.TemplateId, body.RecordType, body.RecordId, user.ToActingUser(), ct);
+            var sent = await sender.SendAsync(body.TemplateId, body.RecordType, body.RecordId, user.ToActingUser(), cancellationToken);
             return Results.Accepted($"/api/v1/spam-tests/{sent.Test.Token}", new { id = sent.Test.Token, address = sent.Address });
         })
         .Produces(StatusCodes.Status202Accepted)
         .ProducesValidationProblem()
         .WithSummary("Send a test: render a template for a record and send it through Parley's real outgoing route to a new test address; the report follows when it arrives");
 
-        tests.MapPost("/predict", (PredictBody body, SpamChecker checker, ClaimsPrincipal user, CancellationToken ct) =>
+        tests.MapPost("/predict", (PredictBody body, SpamChecker checker, ClaimsPrincipal user, CancellationToken cancellationToken) =>
         {
             if (string.IsNullOrWhiteSpace(body.Html) && string.IsNullOrWhiteSpace(body.Text))
             {
@@ -41,14 +41,14 @@ public static class SpamTestsApi
             }
 
             var acting = user.ToActingUser();
-            var report = checker.PredictDraft(body.Subject, body.Html, body.Text, new MimeKit.MailboxAddress(acting.Name, acting.Email), ct);
+            var report = checker.PredictDraft(body.Subject, body.Html, body.Text, new MimeKit.MailboxAddress(acting.Name, acting.Email), cancellationToken);
             return Results.Ok(new { score = report.Score, max = SpamReport.Max, band = report.Band, sections = SpamReportJson.Sections(report) });
         })
         .ProducesValidationProblem()
         .WithSummary("Predict the score before sending: the format and content checks (no authentication, DNS or links) of {subject, html?, text?}");
 
-        tests.MapGet("", async (SpamTestService service, int? limit, CancellationToken ct) =>
-            (await service.ListAsync(limit ?? 100, ct)).Select(v => new
+        tests.MapGet("", async (SpamTestService service, int? limit, CancellationToken cancellationToken) =>
+            (await service.ListAsync(limit ?? 100, cancellationToken)).Select(v => new
             {
                 id = v.Test.Token,
                 address = v.Address,
@@ -64,13 +64,13 @@ public static class SpamTestsApi
             }))
         .WithSummary("Past spam tests, newest first, with their latest score");
 
-        tests.MapGet("/{id}", async (string id, SpamTestService service, CancellationToken ct) => Results.Ok(View(await service.GetAsync(id, ct))))
+        tests.MapGet("/{id}", async (string id, SpamTestService service, CancellationToken cancellationToken) => Results.Ok(View(await service.GetAsync(id, cancellationToken))))
         .Produces(StatusCodes.Status200OK)
         .ProducesProblem(StatusCodes.Status404NotFound)
         .WithSummary("The report of a test: {id, address, status: waiting|done, score, max, band, sections, authenticationResults, receivedAt, rawUrl, messages}; unknown or expired ids are 404");
 
-        tests.MapGet("/{id}/raw", async (string id, long? message, SpamTestService service, CancellationToken ct) =>
-            Results.File(await service.RawAsync(id, message, ct), "message/rfc822", $"spam-test-{id}.eml"))
+        tests.MapGet("/{id}/raw", async (string id, long? message, SpamTestService service, CancellationToken cancellationToken) =>
+            Results.File(await service.RawAsync(id, message, cancellationToken), "message/rfc822", $"spam-test-{id}.eml"))
         .Produces(StatusCodes.Status200OK, contentType: "message/rfc822")
         .ProducesProblem(StatusCodes.Status404NotFound)
         .WithSummary("The raw message as received (the latest, or ?message=ID of an older one)");

@@ -17,13 +17,13 @@ public static class TokensApi
     {
         var tokens = api.MapGroup("/tokens").WithTags("API tokens");
 
-        tokens.MapGet("", async (ApiTokenService service, ClaimsPrincipal user, CancellationToken ct) =>
-            (await service.ListAsync(user.ToActingUser(), ct)).Select(TokenDto.Of))
+        tokens.MapGet("", async (ApiTokenService service, ClaimsPrincipal user, CancellationToken cancellationToken) =>
+            (await service.ListAsync(user.ToActingUser(), cancellationToken)).Select(TokenDto.Of))
             .WithSummary("Tokens that are not revoked: your own, or everyone's for an admin (last use is recorded to the minute)");
 
-        tokens.MapDelete("/{id:long}", async (long id, ApiTokenService service, ClaimsPrincipal user, CancellationToken ct) =>
+        tokens.MapDelete("/{id:long}", async (long id, ApiTokenService service, ClaimsPrincipal user, CancellationToken cancellationToken) =>
         {
-            await service.RevokeAsync(user.ToActingUser(), id, ct);
+            await service.RevokeAsync(user.ToActingUser(), id, cancellationToken);
             return Results.NoContent();
         }).WithSummary("Revoke a token (yours, or anyone's for an admin); it stops working at once");
     }

@@ -19,11 +19,22 @@ public sealed class ApiTokenAuthenticationHandler(
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();
-        if (string.IsNullOrEmpty(header)) return AuthenticateResult.NoResult();
+        if (string.IsNullOrEmpty(header))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
             return AuthenticateResult.Fail("Use an Authorization: Bearer <token> header.");
+        }
+
         var token = await tokens.AuthenticateAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
-        if (token is null) return AuthenticateResult.Fail("The API token is unknown, expired or revoked.");
+        if (token is null)
+        {
+            return AuthenticateResult.Fail("The API token is unknown, expired or revoked.");
+        }
+
         uses.Note(token);
         var principal = new ClaimsPrincipal(new ClaimsIdentity(UserClaims.For(token), SchemeName));
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));

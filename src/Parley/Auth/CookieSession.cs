@@ -21,9 +21,9 @@ public static class CookieSession
     }
 
     /// <summary>Signs the user out here and everywhere else they are signed in.</summary>
-    public static async Task SignOutEverywhereAsync(HttpContext http, long userId, CancellationToken ct)
+    public static async Task SignOutEverywhereAsync(HttpContext http, long userId, CancellationToken cancellationToken)
     {
-        await http.RequestServices.GetRequiredService<UserService>().EndSessionsAsync(userId, ct);
+        await http.RequestServices.GetRequiredService<UserService>().EndSessionsAsync(userId, cancellationToken);
         await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
     }
 
@@ -34,7 +34,11 @@ public static class CookieSession
         var current = long.TryParse(context.Principal?.FindFirstValue(ClaimTypes.NameIdentifier), System.Globalization.CultureInfo.InvariantCulture, out var userId)
             ? await context.HttpContext.RequestServices.GetRequiredService<UserService>().SecurityStampAsync(userId, context.HttpContext.RequestAborted)
             : null;
-        if (stamp is not null && stamp == current) return;
+        if (stamp is not null && stamp == current)
+        {
+            return;
+        }
+
         context.RejectPrincipal();
         await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
     }

@@ -32,7 +32,11 @@ public sealed partial class LoginThrottle(IOptions<LoginThrottleOptions> options
             lock (client)
             {
                 var wait = Max(account.Wait(now, o.AccountFailures, o.Window), client.Wait(now, o.AddressFailures, o.Window));
-                if (wait > TimeSpan.Zero) return new LoginAttempt(wait, finish: null);
+                if (wait > TimeSpan.Zero)
+                {
+                    return new LoginAttempt(wait, finish: null);
+                }
+
                 account.InFlight++;
                 client.InFlight++;
             }
@@ -46,25 +50,42 @@ public sealed partial class LoginThrottle(IOptions<LoginThrottleOptions> options
         lock (account)
         {
             account.InFlight--;
-            if (succeeded) account.Reset(now);
+            if (succeeded)
+            {
+                account.Reset(now);
+            }
             else if (account.Fail(now, o.AccountFailures, o.Window, o.Lockout, o.FirstWait))
+            {
                 LogAccountLocked(logger, email ?? "", o.AccountFailures, o.Lockout.TotalMinutes, address?.ToString() ?? "unknown");
+            }
         }
         lock (client)
         {
             client.InFlight--;
             if (!succeeded && client.Fail(now, o.AddressFailures, o.Window, o.Lockout, firstWait: null))
+            {
                 LogAddressLocked(logger, RequestOrigin.ClientKey(address), o.AddressFailures, o.Lockout.TotalMinutes);
+            }
         }
-        if (_counters.Count > PruneAbove && now - _lastPrune > TimeSpan.FromMinutes(1)) Prune(now);
+        if (_counters.Count > PruneAbove && now - _lastPrune > TimeSpan.FromMinutes(1))
+        {
+            Prune(now);
+        }
     }
 
     private void Prune(DateTimeOffset now)
     {
         _lastPrune = now;
         foreach (var (key, counter) in _counters)
+        {
             lock (counter)
-                if (counter.IsIdle(now, options.Value.Window)) _counters.TryRemove(key, out _);
+            {
+                if (counter.IsIdle(now, options.Value.Window))
+                {
+                    _counters.TryRemove(key, out _);
+                }
+            }
+        }
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
@@ -80,7 +101,11 @@ public sealed partial class LoginThrottle(IOptions<LoginThrottleOptions> options
         /// <summary>How long until a password may be checked; checks under way count, so parallel guesses cannot slip past the limit.</summary>
         public TimeSpan Wait(DateTimeOffset now, int limit, TimeSpan window)
         {
-            if (_blockedUntil > now) return _blockedUntil - now;
+            if (_blockedUntil > now)
+            {
+                return _blockedUntil - now;
+            }
+
             var failures = now - _windowStart > window ? 0 : _failures;
             return failures + InFlight >= limit ? TimeSpan.FromSeconds(1) : TimeSpan.Zero;
         }
@@ -100,7 +125,11 @@ public sealed partial class LoginThrottle(IOptions<LoginThrottleOptions> options
                 _blockedUntil = now + lockout;
                 return true;
             }
-            if (firstWait is { } first && _failures >= 2) _blockedUntil = now + first * Math.Pow(2, _failures - 2);
+            if (firstWait is { } first && _failures >= 2)
+            {
+                _blockedUntil = now + first * Math.Pow(2, _failures - 2);
+            }
+
             return false;
         }
 

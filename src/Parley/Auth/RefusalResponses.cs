@@ -22,7 +22,11 @@ public sealed class RefusalResponses : IAuthorizationMiddlewareResultHandler
             // For machines (a Prometheus server): one line and a status, no login page, no redirect.
             var signedIn = context.User.Identity?.IsAuthenticated == true;
             context.Response.StatusCode = signedIn ? StatusCodes.Status403Forbidden : StatusCodes.Status401Unauthorized;
-            if (!signedIn) context.Response.Headers.WWWAuthenticate = "Bearer";
+            if (!signedIn)
+            {
+                context.Response.Headers.WWWAuthenticate = "Bearer";
+            }
+
             context.Response.ContentType = "text/plain; charset=utf-8";
             var why = signedIn ? authorizeResult.AuthorizationFailure?.FailureReasons.FirstOrDefault()?.Message ?? plain.NotAllowed : plain.NotSignedIn;
             await context.Response.WriteAsync(why + "\n");

@@ -21,8 +21,15 @@ public sealed class TokenScopeRequirement(bool handsInMail, bool readsMetrics = 
             ApiTokenScope.Read when !handsInMail && context.Resource is HttpContext http && (HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method)) => null,
             _ => "This token is read-only: it may only make GET requests. Use a token with the full scope to make changes.",
         };
-        if (refusal is null) context.Succeed(requirement);
-        else context.Fail(new AuthorizationFailureReason(this, refusal));
+        if (refusal is null)
+        {
+            context.Succeed(requirement);
+        }
+        else
+        {
+            context.Fail(new AuthorizationFailureReason(this, refusal));
+        }
+
         return Task.CompletedTask;
     }
 }

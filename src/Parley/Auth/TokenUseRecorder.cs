@@ -23,7 +23,10 @@ public sealed partial class TokenUseRecorder(IServiceScopeFactory scopes, TimePr
         var now = clock.GetUtcNow();
         var last = _noted.GetOrAdd(token.Id, token.LastUsedAt ?? DateTimeOffset.MinValue);
         // Only the request that moves the time on queues the write.
-        if (now - last >= Resolution && _noted.TryUpdate(token.Id, now, last)) _writes.Writer.TryWrite((token.Id, now));
+        if (now - last >= Resolution && _noted.TryUpdate(token.Id, now, last))
+        {
+            _writes.Writer.TryWrite((token.Id, now));
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

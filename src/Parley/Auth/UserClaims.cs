@@ -14,7 +14,10 @@ public static class UserClaims
         yield return new Claim(ClaimTypes.NameIdentifier, user.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         yield return new Claim(ClaimTypes.Name, user.Name);
         yield return new Claim(ClaimTypes.Email, user.Email);
-        if (user.IsAdmin) yield return new Claim(ClaimTypes.Role, AdminRole);
+        if (user.IsAdmin)
+        {
+            yield return new Claim(ClaimTypes.Role, AdminRole);
+        }
     }
 
     /// <summary>A token's owner, limited to the token's scope.</summary>

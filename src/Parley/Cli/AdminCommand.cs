@@ -21,17 +21,21 @@ public static class AdminCommand
             Description = "A file whose first line is the password (keeps it out of the shell history and 'ps'); without it, the password is asked for on the terminal",
         };
         var create = new Command("create", "Create the first admin account (refused once the installation has one)") { dataDir, database, email, name, passwordFile };
-        create.SetAction(async (parse, ct) =>
+        create.SetAction(async (parse, cancellationToken) =>
         {
-            var password = await ReadPasswordAsync(parse.GetValue(passwordFile), ct);
-            if (password is null) return 1;
+            var password = await ReadPasswordAsync(parse.GetValue(passwordFile), cancellationToken);
+            if (password is null)
+            {
+                return 1;
+            }
+
             await using var app = ParleyServer.Build(new ServeOptions { DataDir = parse.GetValue(dataDir)!, Database = parse.GetValue(database), RunWorkers = false });
-            await StorageSetup.MigrateAsync(app.Services, ct);
+            await StorageSetup.MigrateAsync(app.Services, cancellationToken);
             await using var scope = app.Services.CreateAsyncScope();
             User? admin;
             try
             {
-                admin = await scope.ServiceProvider.GetRequiredService<UserService>().CreateFirstAdminAsync(parse.GetValue(name)!, parse.GetValue(email)!, password, ct);
+                admin = await scope.ServiceProvider.GetRequiredService<UserService>().CreateFirstAdminAsync(parse.GetValue(name)!, parse.GetValue(email)!, password, cancellationToken);
             }
             catch (InvalidInputException e)
             {
@@ -50,13 +54,13 @@ public static class AdminCommand
     }
 
     /// <summary>The first line of the file, or asked twice on the terminal; null (after saying why) when neither works.</summary>
-    private static async Task<string?> ReadPasswordAsync(string? file, CancellationToken ct)
+    private static async Task<string?> ReadPasswordAsync(string? file, CancellationToken cancellationToken)
     {
         if (file is not null)
         {
             try
             {
-                return (await File.ReadAllLinesAsync(file, ct)).FirstOrDefault() ?? "";
+                return (await File.ReadAllLinesAsync(file, cancellationToken)).FirstOrDefault() ?? "";
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -70,7 +74,11 @@ public static class AdminCommand
             return null;
         }
         var first = Prompt("Password for the admin: ");
-        if (first == Prompt("The same password again: ")) return first;
+        if (first == Prompt("The same password again: "))
+        {
+            return first;
+        }
+
         await Console.Error.WriteLineAsync($"{Verb}: The two passwords do not match; nothing was created.");
         return null;
     }
@@ -82,8 +90,17 @@ public static class AdminCommand
         var typed = new System.Text.StringBuilder();
         while (Console.ReadKey(intercept: true) is var key && key.Key != ConsoleKey.Enter)
         {
-            if (key.Key == ConsoleKey.Backspace) { if (typed.Length > 0) typed.Length--; }
-            else if (!char.IsControl(key.KeyChar)) typed.Append(key.KeyChar);
+            if (key.Key == ConsoleKey.Backspace)
+            {
+                if (typed.Length > 0)
+                {
+                    typed.Length--;
+                }
+            }
+            else if (!char.IsControl(key.KeyChar))
+            {
+                typed.Append(key.KeyChar);
+            }
         }
         Console.Error.WriteLine();
         return typed.ToString();

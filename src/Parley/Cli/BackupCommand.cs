@@ -18,12 +18,12 @@ public static class BackupCommand
             Description = "Only the Data Protection keys (and the listener's certificate), for a PostgreSQL database you back up with pg_dump",
         };
         var command = new Command("backup", "Back up the data directory while Parley runs: the SQLite database (online backup), the keys that decrypt its secrets, and the listener's certificate") { dataDir, to, keysOnly };
-        command.SetAction(async (parse, ct) =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             var archive = parse.GetValue(to)!;
             try
             {
-                var manifest = await BackupWriter.WriteAsync(Path.GetFullPath(parse.GetValue(dataDir)!), archive, parse.GetValue(keysOnly), ct);
+                var manifest = await BackupWriter.WriteAsync(Path.GetFullPath(parse.GetValue(dataDir)!), archive, parse.GetValue(keysOnly), cancellationToken);
                 var size = new FileInfo(archive).Length;
                 Console.WriteLine(manifest.Database == "sqlite"
                     ? $"Backed up {parse.GetValue(dataDir)} to {archive} ({Size(size)}): the database at migration {manifest.Migration}, {manifest.Files.Count - 1} key and certificate file(s)."
@@ -44,13 +44,13 @@ public static class BackupCommand
         var dataDir = CommonOptions.DataDir();
         var file = new Argument<string>("FILE") { Description = "An archive written by 'parley backup'" };
         var command = new Command("restore", "Restore a backup into a new or empty data directory (refused over existing data, or for a damaged archive)") { file, dataDir };
-        command.SetAction(async (parse, ct) =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             var archive = parse.GetValue(file)!;
             var target = Path.GetFullPath(parse.GetValue(dataDir)!);
             try
             {
-                var manifest = await BackupRestorer.RestoreAsync(archive, target, ct);
+                var manifest = await BackupRestorer.RestoreAsync(archive, target, cancellationToken);
                 Console.WriteLine(manifest.Database == "sqlite"
                     ? $"Restored {archive} (made {manifest.CreatedAt:yyyy-MM-dd HH:mm} UTC, database at migration {manifest.Migration}) into {target}. Start Parley with: parley serve --data-dir {target}"
                     : $"Restored the keys from {archive} into {target}. Restore the PostgreSQL database with pg_restore, then start Parley with --data-dir {target} --database \"…\".");

@@ -14,8 +14,11 @@ public static class CommonOptions
         {
             var directory = DataDirectory.Default;
             if (DataDirectory.OldDataNextTo(directory) is { } old)
+            {
                 result.AddError($"Parley keeps its data in {directory} now, and this folder has the data of an older Parley in {old}. " +
                     $"Move it there (mv {old} {directory}), or give --data-dir {old}.");
+            }
+
             return directory;
         },
     };

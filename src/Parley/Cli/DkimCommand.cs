@@ -15,7 +15,7 @@ public static class DkimCommand
         {
             file, dns,
         };
-        verify.SetAction(async (parse, ct) =>
+        verify.SetAction(async (parse, cancellationToken) =>
         {
             var path = parse.GetValue(file)!;
             if (!path.Exists)
@@ -30,7 +30,7 @@ public static class DkimCommand
             }
 
             await using var stream = path.OpenRead();
-            var results = await new DkimMessageVerifier(resolver).VerifyAsync(stream, ct);
+            var results = await new DkimMessageVerifier(resolver).VerifyAsync(stream, cancellationToken);
             if (results.Count == 0)
             {
                 Console.WriteLine("none (the message has no DKIM-Signature)");

@@ -36,7 +36,7 @@ public static class DoctorCommand
             domain, dns, json, selectors, ip, ehlo, relay, bounce, alias, receiving, fetchMtaSts, dataDir, database,
         };
         Option[] setupOptions = [selectors, ip, ehlo, relay, bounce, alias, receiving];
-        command.SetAction(async (parse, ct) =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             if (!DeliverabilityCli.TryCreateResolver(parse.GetValue(dns), out var resolver))
             {
@@ -53,7 +53,7 @@ public static class DoctorCommand
                     return 1;
                 }
 
-                var (loaded, error) = await InstallationSetup.LoadAsync(installation, parse.GetValue(database), parse.GetValue(domain)!, ct);
+                var (loaded, error) = await InstallationSetup.LoadAsync(installation, parse.GetValue(database), parse.GetValue(domain)!, cancellationToken);
                 if (loaded is null)
                 {
                     await Console.Error.WriteLineAsync(error);
@@ -73,7 +73,7 @@ public static class DoctorCommand
 
             using var http = parse.GetValue(fetchMtaSts) ? new HttpClient() : null;
             var doctor = new DomainDoctor(resolver, mtaStsFetcher: http is null ? null : new HttpMtaStsPolicyFetcher(http));
-            var report = InstallationSetup.WithNotes(await doctor.CheckAsync(setup, ct), notes);
+            var report = InstallationSetup.WithNotes(await doctor.CheckAsync(setup, cancellationToken), notes);
             if (parse.GetValue(json))
             {
                 Console.WriteLine(DoctorReportJson.Serialize(report));

@@ -45,7 +45,7 @@ public static class MailgateCommand
         {
             url, token, tokenFile, sender, recipient, timeout,
         };
-        command.SetAction(async (parse, ct) =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             var given = parse.GetValue(token);
             if (string.IsNullOrWhiteSpace(given) && parse.GetValue(tokenFile) is { Length: > 0 } path)
@@ -63,12 +63,12 @@ public static class MailgateCommand
             }
             using var input = Console.OpenStandardInput();
             return await RunAsync(input, parse.GetValue(url)!, given, parse.GetValue(sender), parse.GetValue(recipient),
-                TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(timeout), 1, 3600)), Console.Error, ct);
+                TimeSpan.FromSeconds(Math.Clamp(parse.GetValue(timeout), 1, 3600)), Console.Error, cancellationToken);
         });
         return command;
     }
 
-    public static async Task<int> RunAsync(Stream input, string url, string? token, string? sender, string? recipient, TimeSpan timeout, TextWriter errors, CancellationToken ct)
+    public static async Task<int> RunAsync(Stream input, string url, string? token, string? sender, string? recipient, TimeSpan timeout, TextWriter errors, CancellationToken cancellationToken)
     {
         if (!Uri.TryCreate(url, UriKind.Absolute, out var baseUri) || baseUri.Scheme is not ("http" or "https"))
         {
@@ -81,7 +81,7 @@ public static class MailgateCommand
             return Usage;
         }
         using var buffer = new MemoryStream();
-        await input.CopyToAsync(buffer, ct);
+        await input.CopyToAsync(buffer, cancellationToken);
         if (buffer.Length == 0)
         {
             await errors.WriteLineAsync("mailgate: the message on stdin is empty; nothing was stored.");
@@ -94,12 +94,20 @@ public static class MailgateCommand
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Trim());
         // Lets the server refuse a message that is too large (or a bad token) before the body is sent.
         request.Headers.ExpectContinue = true;
-        if (!string.IsNullOrEmpty(sender)) request.Headers.TryAddWithoutValidation("X-Parley-Envelope-From", sender);
-        if (!string.IsNullOrEmpty(recipient)) request.Headers.TryAddWithoutValidation("X-Parley-Envelope-To", recipient);
+        if (!string.IsNullOrEmpty(sender))
+        {
+            request.Headers.TryAddWithoutValidation("X-Parley-Envelope-From", sender);
+        }
+
+        if (!string.IsNullOrEmpty(recipient))
+        {
+            request.Headers.TryAddWithoutValidation("X-Parley-Envelope-To", recipient);
+        }
+
         HttpResponseMessage response;
         try
         {
-            response = await http.SendAsync(request, ct);
+            response = await http.SendAsync(request, cancellationToken);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
@@ -108,8 +116,12 @@ public static class MailgateCommand
         }
         using (response)
         {
-            var body = await response.Content.ReadAsStringAsync(ct);
-            if (response.StatusCode == HttpStatusCode.Accepted) return Ok;
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            if (response.StatusCode == HttpStatusCode.Accepted)
+            {
+                return Ok;
+            }
+
             var (exit, consequence) = response.StatusCode switch
             {
                 HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => (NoPermission, "check the token given with --token or $PARLEY_TOKEN"),
@@ -131,7 +143,9 @@ public static class MailgateCommand
             if (problem.RootElement.ValueKind == JsonValueKind.Object
                 && (problem.RootElement.TryGetProperty("detail", out var text) || problem.RootElement.TryGetProperty("title", out text))
                 && text.ValueKind == JsonValueKind.String)
+            {
                 return text.GetString()!;
+            }
         }
         catch (JsonException) { }
         return body.Trim() is { Length: > 0 } raw ? Short(raw) : "no explanation given";

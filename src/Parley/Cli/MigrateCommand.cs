@@ -10,10 +10,10 @@ public static class MigrateCommand
         var dataDir = CommonOptions.DataDir();
         var database = CommonOptions.Database();
         var command = new Command("migrate", "Create or upgrade the database schema, then exit") { dataDir, database };
-        command.SetAction(async (parse, ct) =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             var app = ParleyServer.Build(new ServeOptions { DataDir = parse.GetValue(dataDir)!, Database = parse.GetValue(database), RunWorkers = false });
-            await StorageSetup.MigrateAsync(app.Services, ct);
+            await StorageSetup.MigrateAsync(app.Services, cancellationToken);
             Console.WriteLine("The database is up to date.");
             return 0;
         });

@@ -20,7 +20,7 @@ public static class ReportsCommand
         var database = CommonOptions.Database();
         var files = new Argument<string[]>("FILE") { Description = "Report files, folders of them, or mbox files", Arity = ArgumentArity.OneOrMore };
         var import = new Command("import", "Read DMARC aggregate and TLS reports from files, folders or mbox files and store them") { dataDir, database, files };
-        import.SetAction(async (parse, ct) =>
+        import.SetAction(async (parse, cancellationToken) =>
         {
             var inputs = new List<string>();
             foreach (var path in parse.GetValue(files)!)
@@ -41,14 +41,14 @@ public static class ReportsCommand
             }
 
             await using var app = ParleyServer.Build(new ServeOptions { DataDir = parse.GetValue(dataDir)!, Database = parse.GetValue(database), RunWorkers = false });
-            await StorageSetup.MigrateAsync(app.Services, ct);
+            await StorageSetup.MigrateAsync(app.Services, cancellationToken);
             int stored = 0, duplicates = 0, refused = 0;
             foreach (var input in inputs)
             {
-                foreach (var (name, bytes) in Mbox.Split(input, await File.ReadAllBytesAsync(input, ct)))
+                foreach (var (name, bytes) in Mbox.Split(input, await File.ReadAllBytesAsync(input, cancellationToken)))
                 {
                     await using var scope = app.Services.CreateAsyncScope();
-                    var results = await scope.ServiceProvider.GetRequiredService<ReportStore>().ImportAsync(bytes, name, ReportChannels.Cli, ct);
+                    var results = await scope.ServiceProvider.GetRequiredService<ReportStore>().ImportAsync(bytes, name, ReportChannels.Cli, cancellationToken);
                     foreach (var result in results)
                     {
                         Console.WriteLine($"{result.Status.ToString().ToLowerInvariant()}\t{result.Source}\t{result.Description}");

@@ -25,7 +25,7 @@ public static class ScoreCommand
         {
             file, ip, helo, mailFrom, dns, json, noLinks, spamd, rspamd,
         };
-        command.SetAction(async (parse, ct) =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             IPAddress? address = null;
             if (parse.GetValue(ip) is { } ipText && !IPAddress.TryParse(ipText, out address))
@@ -42,7 +42,7 @@ public static class ScoreCommand
             byte[] raw;
             try
             {
-                raw = await File.ReadAllBytesAsync(parse.GetValue(file)!.FullName, ct);
+                raw = await File.ReadAllBytesAsync(parse.GetValue(file)!.FullName, cancellationToken);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -55,7 +55,7 @@ public static class ScoreCommand
             using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
             var checker = new SpamChecker(resolver, TimeProvider.System, Options.Create(options), links, new DeliverabilityInboundAuthenticator(resolver, TimeProvider.System),
                 SpamEngines.From(options, http));
-            var report = await checker.ScoreAsync(new SpamTestSubject(raw, address, parse.GetValue(helo), parse.GetValue(mailFrom)), ct);
+            var report = await checker.ScoreAsync(new SpamTestSubject(raw, address, parse.GetValue(helo), parse.GetValue(mailFrom)), cancellationToken);
             Console.WriteLine(parse.GetValue(json) ? SpamReportJson.Serialize(report, indented: true) : SpamReportText.Format(report));
             return 0;
         });

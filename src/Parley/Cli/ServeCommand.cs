@@ -44,10 +44,10 @@ public static class ServeCommand
             Description = "Seconds a stop (SIGTERM) may take: the listener stops accepting and answers new commands 421, messages being received and deliveries in flight finish; then what is left is cancelled",
             DefaultValueFactory = _ => 30,
         };
-        shutdownTimeout.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 3600) r.AddError("--shutdown-timeout must be between 1 and 3600 seconds."); });
+        shutdownTimeout.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > 3600) { r.AddError("--shutdown-timeout must be between 1 and 3600 seconds."); } });
         var demo = new Option<bool>("--demo") { Description = "Load a demo data set (an admin, contacts, a template, a conversation) into an empty database" };
         var command = new Command("serve", "Run Parley: web UI, REST API, SMTP listener and delivery workers") { dataDir, database, urls, smtp, smtpName, tlsCert, tlsKey, dns, directPort, trustedProxy, metricsListen, logFormat, shutdownTimeout, demo };
-        command.SetAction(async (parse, ct) =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
             try
             {
@@ -67,7 +67,7 @@ public static class ServeCommand
                     MetricsListen = parse.GetValue(metricsListen),
                     LogFormat = parse.GetValue(logFormat)!,
                     ShutdownTimeout = TimeSpan.FromSeconds(parse.GetValue(shutdownTimeout)),
-                }, ct);
+                }, cancellationToken);
             }
             catch (Exception e) when (StartupConfigurationException.Find(e) is { } configuration)
             {

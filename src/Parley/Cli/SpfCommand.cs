@@ -17,7 +17,7 @@ public static class SpfCommand
         {
             ip, sender, helo, dns,
         };
-        check.SetAction(async (parse, ct) =>
+        check.SetAction(async (parse, cancellationToken) =>
         {
             if (!IPAddress.TryParse(parse.GetValue(ip), out var address))
             {
@@ -30,7 +30,7 @@ public static class SpfCommand
                 return 1;
             }
 
-            var result = await new SpfEvaluator(resolver).CheckMailFromAsync(address, parse.GetValue(sender), parse.GetValue(helo)!, ct);
+            var result = await new SpfEvaluator(resolver).CheckMailFromAsync(address, parse.GetValue(sender), parse.GetValue(helo)!, cancellationToken);
             Console.WriteLine(result.Verdict.ToToken());
             if (result.Domain is not null)
             {

@@ -22,7 +22,7 @@ public static class TokenCommand
         };
         var expiresIn = new Option<string?>("--expires-in") { Description = "How long the token works, e.g. 90d or 12h (default: it does not expire)" };
         var create = new Command("create", "Create an API token and print it on stdout (it is shown only once)") { dataDir, database, name, user, tokenScope, expiresIn };
-        create.SetAction(async (parse, ct) =>
+        create.SetAction(async (parse, cancellationToken) =>
         {
             var lifetime = parse.GetValue(expiresIn) is { } text ? Lifetime(text) : TimeSpan.Zero;
             if (lifetime is null)
@@ -31,13 +31,13 @@ public static class TokenCommand
                 return 2;
             }
             var app = ParleyServer.Build(new ServeOptions { DataDir = parse.GetValue(dataDir)!, Database = parse.GetValue(database), RunWorkers = false });
-            await StorageSetup.MigrateAsync(app.Services, ct);
+            await StorageSetup.MigrateAsync(app.Services, cancellationToken);
             await using var scope = app.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<ParleyDbContext>();
             var email = parse.GetValue(user);
             var owner = email is null
-                ? await db.Users.Where(u => u.IsAdmin).OrderBy(u => u.Id).FirstOrDefaultAsync(ct)
-                : await db.Users.FirstOrDefaultAsync(u => u.Email == email.Trim().ToLowerInvariant(), ct);
+                ? await db.Users.Where(u => u.IsAdmin).OrderBy(u => u.Id).FirstOrDefaultAsync(cancellationToken)
+                : await db.Users.FirstOrDefaultAsync(u => u.Email == email.Trim().ToLowerInvariant(), cancellationToken);
             if (owner is null)
             {
                 await Console.Error.WriteLineAsync(email is null
@@ -50,7 +50,7 @@ public static class TokenCommand
             string secret;
             try
             {
-                (_, secret) = await scope.ServiceProvider.GetRequiredService<ApiTokenService>().CreateAsync(owner.Id, parse.GetValue(name), parse.GetValue(tokenScope), expiresAt, ct);
+                (_, secret) = await scope.ServiceProvider.GetRequiredService<ApiTokenService>().CreateAsync(owner.Id, parse.GetValue(name), parse.GetValue(tokenScope), expiresAt, cancellationToken);
             }
             catch (InvalidInputException e)
             {
@@ -69,7 +69,11 @@ public static class TokenCommand
     private static TimeSpan? Lifetime(string text)
     {
         var trimmed = text.Trim().ToLowerInvariant();
-        if (trimmed.Length < 2 || !int.TryParse(trimmed[..^1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) || n <= 0) return null;
+        if (trimmed.Length < 2 || !int.TryParse(trimmed[..^1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) || n <= 0)
+        {
+            return null;
+        }
+
         return trimmed[^1] switch { 'd' => TimeSpan.FromDays(n), 'h' => TimeSpan.FromHours(n), _ => null };
     }
 }

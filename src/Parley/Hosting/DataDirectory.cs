@@ -21,7 +21,11 @@ public static class DataDirectory
     {
         get
         {
-            if (Environment.GetEnvironmentVariable("PARLEY_DATA_DIR") is { Length: > 0 } configured) return Path.GetFullPath(configured);
+            if (Environment.GetEnvironmentVariable("PARLEY_DATA_DIR") is { Length: > 0 } configured)
+            {
+                return Path.GetFullPath(configured);
+            }
+
             var userData = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify);
             // A service account without a home has no user data folder; next to the program is still one place for every verb.
             return Path.Combine(userData.Length > 0 ? userData : AppContext.BaseDirectory, "parley");
@@ -52,7 +56,10 @@ public static class DataDirectory
     /// </summary>
     public static void RestrictNewFiles()
     {
-        if (!OperatingSystem.IsWindows()) _ = Umask(0b000_111_111);
+        if (!OperatingSystem.IsWindows())
+        {
+            _ = Umask(0b000_111_111);
+        }
     }
 
     /// <summary>
@@ -74,11 +81,16 @@ public static class DataDirectory
         {
             var file = Path.Combine(path, name);
             if (!File.Exists(file))
+            {
                 new FileStream(file, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = OwnerOnlyFile }).Dispose();
+            }
         }
         Fix(new DirectoryInfo(path), OwnerOnlyDirectory, fixes);
         foreach (var entry in new DirectoryInfo(path).EnumerateFileSystemInfos("*", SearchOption.AllDirectories))
+        {
             Fix(entry, entry is DirectoryInfo ? OwnerOnlyDirectory : OwnerOnlyFile, fixes);
+        }
+
         return fixes;
     }
 
@@ -91,15 +103,27 @@ public static class DataDirectory
     /// <summary>Creates a folder of the data directory, 0700.</summary>
     public static DirectoryInfo Folder(string path)
     {
-        if (OperatingSystem.IsWindows()) return Directory.CreateDirectory(path);
+        if (OperatingSystem.IsWindows())
+        {
+            return Directory.CreateDirectory(path);
+        }
+
         return Directory.CreateDirectory(path, OwnerOnlyDirectory);
     }
 
     private static void Fix(FileSystemInfo entry, UnixFileMode mode, List<string> fixes)
     {
-        if (OperatingSystem.IsWindows() || entry.LinkTarget is not null) return; // a link's own mode means nothing
+        if (OperatingSystem.IsWindows() || entry.LinkTarget is not null)
+        {
+            return; // a link's own mode means nothing
+        }
+
         var current = entry.UnixFileMode;
-        if ((current & GroupAndOther) == 0) return;
+        if ((current & GroupAndOther) == 0)
+        {
+            return;
+        }
+
         entry.UnixFileMode = current & ~GroupAndOther | mode;
         fixes.Add($"{entry.FullName} was {Octal(current)}, now {Octal(entry.UnixFileMode)}");
     }

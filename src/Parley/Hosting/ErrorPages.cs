@@ -24,7 +24,11 @@ public static class ErrorPages
         app.UseStatusCodePagesWithReExecute("/error/{0}");
         app.Use((context, next) =>
         {
-            if (ApiExceptionHandler.IsApi(context) && context.Features.Get<IStatusCodePagesFeature>() is { } pages) pages.Enabled = false;
+            if (ApiExceptionHandler.IsApi(context) && context.Features.Get<IStatusCodePagesFeature>() is { } pages)
+            {
+                pages.Enabled = false;
+            }
+
             return next(context);
         });
     }

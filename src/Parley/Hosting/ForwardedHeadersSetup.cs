@@ -15,9 +15,18 @@ public static class ForwardedHeadersSetup
         var networks = new List<System.Net.IPNetwork>();
         foreach (var entry in trustedProxies)
         {
-            if (IPAddress.TryParse(entry, out var address)) proxies.Add(address);
-            else if (System.Net.IPNetwork.TryParse(entry, out var network)) networks.Add(network);
-            else throw new StartupConfigurationException($"--trusted-proxy must be an IP address like 10.0.0.5 or a network like 10.0.0.0/8, not '{entry}'.");
+            if (IPAddress.TryParse(entry, out var address))
+            {
+                proxies.Add(address);
+            }
+            else if (System.Net.IPNetwork.TryParse(entry, out var network))
+            {
+                networks.Add(network);
+            }
+            else
+            {
+                throw new StartupConfigurationException($"--trusted-proxy must be an IP address like 10.0.0.5 or a network like 10.0.0.0/8, not '{entry}'.");
+            }
         }
         services.Configure<ForwardedHeadersOptions>(o =>
         {

@@ -42,7 +42,11 @@ public static class ParleyOptions
 
     public static IServiceCollection AddParleyOptions(this IServiceCollection services, IConfiguration configuration)
     {
-        foreach (var section in Sections) section.Bind(services, configuration);
+        foreach (var section in Sections)
+        {
+            section.Bind(services, configuration);
+        }
+
         return services;
     }
 }
@@ -64,7 +68,10 @@ public sealed class OptionsSection
         var options = services.AddOptions<T>()
             .Configure(options => BindOrExplain(configuration.GetSection(name), options))
             .ValidateDataAnnotations();
-        if (validateOnStart) options.ValidateOnStart();
+        if (validateOnStart)
+        {
+            options.ValidateOnStart();
+        }
     });
 
     /// <summary>A value the binder cannot convert ("Outbox:BatchSize" = "many") is a configuration error, not a crash.</summary>

@@ -27,12 +27,20 @@ public static class ParleyServer
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
 
         // The demo mails nobody: the doctor's findings stay in the chatter instead of going to admin@demo.parley.test.
-        if (options.Demo) builder.Configuration["Doctor:Schedule:EmailAdmins"] = "false";
+        if (options.Demo)
+        {
+            builder.Configuration["Doctor:Schedule:EmailAdmins"] = "false";
+        }
+
         builder.Services.AddSingleton(options);
         builder.Services.AddParleyStorage(options);
         builder.Services.AddParleyCore();
         builder.Services.AddParleyMailboxes();
-        if (options.RunWorkers) builder.Services.AddParleyWorkers();
+        if (options.RunWorkers)
+        {
+            builder.Services.AddParleyWorkers();
+        }
+
         builder.Services.AddParleySmtpIntegration(options);
         // After the integration's defaults (configuration overrides them); its flags are applied after this.
         builder.Services.AddParleyOptions(builder.Configuration);
@@ -65,7 +73,11 @@ public static class ParleyServer
         var app = builder.Build();
         app.UseParleyMetricsListener(options);
         // Without trusted proxies it stays out: with none listed, the middleware would believe any sender.
-        if (options.TrustedProxies.Count > 0) app.UseForwardedHeaders();
+        if (options.TrustedProxies.Count > 0)
+        {
+            app.UseForwardedHeaders();
+        }
+
         app.UseParleySecurityHeaders();
         app.UseParleyErrorPages();
         app.UseStaticFiles();
@@ -83,13 +95,13 @@ public static class ParleyServer
     }
 
     /// <summary>Migrates the database, seeds demo data when asked, then runs until stopped.</summary>
-    public static async Task<int> RunAsync(ServeOptions options, CancellationToken ct)
+    public static async Task<int> RunAsync(ServeOptions options, CancellationToken cancellationToken)
     {
         var app = Build(options);
         StorageSetup.LogDataDirectoryFixes(app.Services);
         try
         {
-            await StorageSetup.MigrateAsync(app.Services, ct);
+            await StorageSetup.MigrateAsync(app.Services, cancellationToken);
         }
         catch (System.Data.Common.DbException e)
         {
@@ -98,12 +110,18 @@ public static class ParleyServer
         }
         // The stored host name first: the listener greets with it and its certificate is made for it.
         await using (var scope = app.Services.CreateAsyncScope())
-            await scope.ServiceProvider.GetRequiredService<Core.Settings.SettingsService>().GetHostSettingsAsync(ct);
+        {
+            await scope.ServiceProvider.GetRequiredService<Core.Settings.SettingsService>().GetHostSettingsAsync(cancellationToken);
+        }
         // Settings that cannot work (an unreadable TLS certificate) fail here, with their own message, before the host
         // starts and reports them as a start-up crash.
         _ = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Smtp.Listener.SmtpListenerOptions>>().Value;
-        if (options.Demo) await Demo.DemoData.SeedAsync(app.Services, ct);
-        await app.RunAsync(ct);
+        if (options.Demo)
+        {
+            await Demo.DemoData.SeedAsync(app.Services, cancellationToken);
+        }
+
+        await app.RunAsync(cancellationToken);
         return 0;
     }
 }

@@ -34,7 +34,11 @@ internal sealed partial class RenewedCertificate
     {
         get
         {
-            if (_clock.GetUtcNow() - _checkedAt >= CheckEvery) Check();
+            if (_clock.GetUtcNow() - _checkedAt >= CheckEvery)
+            {
+                Check();
+            }
+
             return _current;
         }
     }
@@ -44,10 +48,18 @@ internal sealed partial class RenewedCertificate
         lock (_gate)
         {
             var now = _clock.GetUtcNow();
-            if (now - _checkedAt < CheckEvery) return; // another session just did
+            if (now - _checkedAt < CheckEvery)
+            {
+                return; // another session just did
+            }
+
             _checkedAt = now;
             var stamps = Stamps();
-            if (stamps.SequenceEqual(_stamps)) return;
+            if (stamps.SequenceEqual(_stamps))
+            {
+                return;
+            }
+
             try
             {
                 _current = Context(_load());

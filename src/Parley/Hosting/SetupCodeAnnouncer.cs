@@ -11,7 +11,11 @@ public sealed partial class SetupCodeAnnouncer(IServiceProvider services, ServeO
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await using var scope = services.CreateAsyncScope();
-        if (await scope.ServiceProvider.GetRequiredService<UserService>().AnyUserAsync(cancellationToken)) return;
+        if (await scope.ServiceProvider.GetRequiredService<UserService>().AnyUserAsync(cancellationToken))
+        {
+            return;
+        }
+
         var code = await scope.ServiceProvider.GetRequiredService<SetupCode>().GetOrCreateAsync(cancellationToken);
         var url = serve.Urls.Split([';', ','], StringSplitOptions.RemoveEmptyEntries)[0].TrimEnd('/');
         LogSetupCode(logger, url, code);

@@ -3,8 +3,8 @@ using Microsoft.Extensions.Options;
 using Parley.Core.Inbound;
 using Parley.Core.Settings;
 using Parley.Deliverability.Dns;
-using Parley.Smtp;
 using Parley.Mail;
+using Parley.Smtp;
 using Parley.Smtp.Delivery;
 using Parley.Smtp.Listener;
 
@@ -45,7 +45,9 @@ public static class SmtpIntegration
         services.AddSingleton<IPostConfigureOptions<SmtpListenerOptions>>(sp => sp.GetRequiredService<ServerNameSetup>());
         services.AddSingleton<IPostConfigureOptions<SmtpDeliveryOptions>>(sp => sp.GetRequiredService<ServerNameSetup>());
         if (options.Dns is { Length: > 0 } dns)
+        {
             services.PostConfigure<DnsOptions>(o => o.Servers = [dns]);
+        }
         // Last: the self-signed certificate is made for the final ServerName.
         services.AddSingleton<IPostConfigureOptions<SmtpListenerOptions>, SmtpTlsSetup>();
         services.AddSingleton<IRecipientPolicy, AliasDomainRecipientPolicy>();
@@ -60,7 +62,10 @@ public static class SmtpIntegration
     {
         var colon = value.LastIndexOf(':');
         if (colon <= 0 || !int.TryParse(value[(colon + 1)..], out var port) || port is < 0 or > 65535)
+        {
             throw new StartupConfigurationException($"{option} must look like {example}, not \"{value}\".");
+        }
+
         return (value[..colon].Trim('[', ']'), port);
     }
 }

@@ -90,14 +90,24 @@ internal sealed partial class SmtpTlsSetup(
                 + "or a PKCS#12 file without a password with --smtp-tls-cert alone.", e);
         }
         if (!certificate.HasPrivateKey)
+        {
             throw new StartupConfigurationException($"The SMTP TLS certificate in {certificatePath} has no private key; give the key's file with --smtp-tls-key.");
+        }
+
         var now = clock.GetUtcNow().UtcDateTime;
         if (certificate.NotAfter.ToUniversalTime() < now)
+        {
             LogOperatorsExpired(certificate.Subject, certificate.NotAfter.ToUniversalTime(), certificatePath);
+        }
         else if (certificate.NotAfter.ToUniversalTime() < now + TimeSpan.FromDays(14))
+        {
             LogOperatorsExpiring(certificate.Subject, certificate.NotAfter.ToUniversalTime(), certificatePath);
+        }
         else
+        {
             LogOperators(certificate.Subject, certificate.NotAfter.ToUniversalTime(), certificatePath, chain.Count);
+        }
+
         return (certificate, chain);
     }
 
@@ -132,8 +142,16 @@ internal sealed partial class SmtpTlsSetup(
             var temporary = path + ".tmp";
             // Readable by Parley's user only from its first byte (the data-protection keys sit in the same directory).
             var owner = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows()) owner.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            using (var file = new FileStream(temporary, owner)) file.Write(protector.Protect(pkcs12));
+            if (!OperatingSystem.IsWindows())
+            {
+                owner.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            using (var file = new FileStream(temporary, owner))
+            {
+                file.Write(protector.Protect(pkcs12));
+            }
+
             File.Move(temporary, path, overwrite: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -166,7 +184,10 @@ internal sealed partial class SmtpTlsSetup(
 
     private static X509Certificate2 Reimport(X509Certificate2 fromPem)
     {
-        using (fromPem) return X509CertificateLoader.LoadPkcs12(fromPem.Export(X509ContentType.Pkcs12), password: null);
+        using (fromPem)
+        {
+            return X509CertificateLoader.LoadPkcs12(fromPem.Export(X509ContentType.Pkcs12), password: null);
+        }
     }
 
     private static bool IsPkcs12(string path) =>

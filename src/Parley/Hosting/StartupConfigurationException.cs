@@ -17,8 +17,15 @@ public sealed class StartupConfigurationException(string message, Exception? inn
     {
         for (Exception? x = e; x is not null; x = x.InnerException)
         {
-            if (x is StartupConfigurationException found) return found;
-            if (x is Microsoft.Extensions.Options.OptionsValidationException invalid) return new StartupConfigurationException(invalid.Message, invalid);
+            if (x is StartupConfigurationException found)
+            {
+                return found;
+            }
+
+            if (x is Microsoft.Extensions.Options.OptionsValidationException invalid)
+            {
+                return new StartupConfigurationException(invalid.Message, invalid);
+            }
         }
         return null;
     }

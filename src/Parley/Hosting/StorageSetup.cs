@@ -17,11 +17,15 @@ public static class StorageSetup
         var fixes = DataDirectory.Secure(dataDir, embedded ? [SqliteStorage.FileName] : []);
         services.AddSingleton(new DataDirectoryFixes(dataDir, fixes));
         if (PostgresStorage.IsPostgresConnectionString(options.Database))
+        {
             services.AddParleyPostgres(options.Database!);
+        }
         else
+        {
             services.AddParleySqlite(options.Database is { Length: > 0 } path && !path.Contains('=')
                 ? $"Data Source={path};Pooling=True;Default Timeout=30"
                 : SqliteStorage.ConnectionStringFor(dataDir));
+        }
 
         // Relay passwords and signing keys are encrypted with these keys; losing them means re-entering passwords.
         services.AddDataProtection()
@@ -34,17 +38,21 @@ public static class StorageSetup
     public static void LogDataDirectoryFixes(IServiceProvider services)
     {
         var fixes = services.GetRequiredService<DataDirectoryFixes>();
-        if (fixes.Fixed.Count == 0) return;
+        if (fixes.Fixed.Count == 0)
+        {
+            return;
+        }
+
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DataDirectory));
         logger.LogWarning("The data directory {DataDir} was readable by other users; Parley made {Count} file(s) and folder(s) its own: {Fixes}",
             fixes.DataDir, fixes.Fixed.Count, string.Join("; ", fixes.Fixed));
     }
 
-    public static async Task MigrateAsync(IServiceProvider services, CancellationToken ct)
+    public static async Task MigrateAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ParleyDbContext>();
-        await db.Database.MigrateAsync(ct);
+        await db.Database.MigrateAsync(cancellationToken);
     }
 }
 

@@ -11,30 +11,30 @@ public static class ChatterStream
 {
     public static void MapChatterStream(this WebApplication app)
     {
-        app.MapGet("/live/records/{type}/{id:long}", async (string type, long id, HttpContext http, ChatterEvents events, CancellationToken ct) =>
+        app.MapGet("/live/records/{type}/{id:long}", async (string type, long id, HttpContext http, ChatterEvents events, CancellationToken cancellationToken) =>
         {
             http.Response.Headers.ContentType = "text/event-stream";
             http.Response.Headers.CacheControl = "no-cache";
             http.Response.Headers["X-Accel-Buffering"] = "no";
             using var subscription = events.Subscribe(new RecordRef(type, id));
-            await http.Response.WriteAsync(": connected\n\n", ct);
-            await http.Response.Body.FlushAsync(ct);
+            await http.Response.WriteAsync(": connected\n\n", cancellationToken);
+            await http.Response.Body.FlushAsync(cancellationToken);
             try
             {
-                while (!ct.IsCancellationRequested)
+                while (!cancellationToken.IsCancellationRequested)
                 {
-                    using var heartbeat = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                    using var heartbeat = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                     heartbeat.CancelAfter(TimeSpan.FromSeconds(25));
                     try
                     {
                         var messageId = await subscription.Reader.ReadAsync(heartbeat.Token);
-                        await http.Response.WriteAsync($"event: changed\ndata: {messageId}\n\n", ct);
+                        await http.Response.WriteAsync($"event: changed\ndata: {messageId}\n\n", cancellationToken);
                     }
-                    catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                    catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                     {
-                        await http.Response.WriteAsync(": keep-alive\n\n", ct);
+                        await http.Response.WriteAsync(": keep-alive\n\n", cancellationToken);
                     }
-                    await http.Response.Body.FlushAsync(ct);
+                    await http.Response.Body.FlushAsync(cancellationToken);
                 }
             }
             catch (OperationCanceledException)

@@ -6,8 +6,8 @@ namespace Parley.Mail;
 /// <summary>The listener's RCPT question, answered by Core's <see cref="RecipientAcceptance"/>; this only words the SMTP reply.</summary>
 public sealed class AliasDomainRecipientPolicy(RecipientAcceptance acceptance) : IRecipientPolicy
 {
-    public async ValueTask<RecipientDecision> CheckRecipientAsync(SmtpSessionInfo session, string address, CancellationToken ct) =>
-        await acceptance.CheckAsync(address, ct) switch
+    public async ValueTask<RecipientDecision> CheckRecipientAsync(SmtpSessionInfo session, string address, CancellationToken cancellationToken) =>
+        await acceptance.CheckAsync(address, cancellationToken) switch
         {
             RecipientVerdict.Accepted => RecipientDecision.Accept,
             RecipientVerdict.BadSyntax => RecipientDecision.Reject(501, "5.1.3", $"<{address}>: Bad recipient address syntax"),

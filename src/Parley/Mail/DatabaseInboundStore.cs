@@ -9,13 +9,13 @@ namespace Parley.Mail;
 /// </summary>
 public sealed partial class DatabaseInboundStore(IServiceScopeFactory scopes, ILogger<DatabaseInboundStore> logger) : IInboundMessageStore
 {
-    public async ValueTask<StoreResult> StoreAsync(SmtpEnvelope envelope, Stream rawMessage, CancellationToken ct)
+    public async ValueTask<StoreResult> StoreAsync(SmtpEnvelope envelope, Stream rawMessage, CancellationToken cancellationToken)
     {
         try
         {
             await using var scope = scopes.CreateAsyncScope();
             var store = scope.ServiceProvider.GetRequiredService<InboundStore>();
-            var id = await store.StoreAsync(ToInbound(envelope), rawMessage, ct);
+            var id = await store.StoreAsync(ToInbound(envelope), rawMessage, cancellationToken);
             return StoreResult.Stored($"P{id}");
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -9,9 +9,9 @@ public sealed record ConnectionTestDto(bool Success, string Stage, int Code, str
 /// <summary>The "test connection" button: the whole SMTP dialogue up to RCPT TO, nothing sent.</summary>
 public sealed class RelayConnectionTester(ISmtpDeliveryClient client, SecretProtector secrets, SettingsService settings)
 {
-    public async Task<ConnectionTestDto> TestAsync(OutgoingServer server, string? from, string? to, CancellationToken ct)
+    public async Task<ConnectionTestDto> TestAsync(OutgoingServer server, string? from, string? to, CancellationToken cancellationToken)
     {
-        var alias = await settings.GetAliasDomainAsync(ct) ?? "example.com";
+        var alias = await settings.GetAliasDomainAsync(cancellationToken) ?? "example.com";
         string? password;
         try
         {
@@ -24,7 +24,7 @@ public sealed class RelayConnectionTester(ISmtpDeliveryClient client, SecretProt
         var result = await client.TestConnectionAsync(
             server.ToEndpoint(password),
             string.IsNullOrWhiteSpace(from) ? $"{RoutePlanner.NotificationsLocalPart}@{alias}" : from.Trim(),
-            string.IsNullOrWhiteSpace(to) ? $"postmaster@{alias}" : to.Trim(), ct);
+            string.IsNullOrWhiteSpace(to) ? $"postmaster@{alias}" : to.Trim(), cancellationToken);
         return new ConnectionTestDto(result.Success, result.Stage.ToString(), result.StatusCode, result.Response, result.Secure, result.Transcript);
     }
 }

@@ -53,7 +53,11 @@ public static class MetricsEndpoints
     /// </summary>
     public static void UseParleyMetricsListener(this WebApplication app, ServeOptions options)
     {
-        if (MetricsAddress(options) is null) return;
+        if (MetricsAddress(options) is null)
+        {
+            return;
+        }
+
         var port = MetricsPort(options);
         app.UseWhen(c => c.Connection.LocalPort == port, branch =>
         {
@@ -68,13 +72,23 @@ public static class MetricsEndpoints
 
     private static IPAddress? MetricsAddress(ServeOptions options)
     {
-        if (options.MetricsListen is not { Length: > 0 } listen) return null;
+        if (options.MetricsListen is not { Length: > 0 } listen)
+        {
+            return null;
+        }
+
         var (host, _) = SmtpIntegration.ParseListen(listen, "--metrics-listen", "127.0.0.1:9464");
         if (!IPAddress.TryParse(host, out var address))
+        {
             throw new StartupConfigurationException($"--metrics-listen needs an IP address, such as 127.0.0.1:9464, not \"{listen}\".");
+        }
+
         if (!IsPrivate(address))
+        {
             throw new StartupConfigurationException(
                 $"--metrics-listen serves /metrics without a login, so it must be a loopback or private address (127.0.0.1:9464, 10.0.0.5:9464), not {host}. On a public address, read /metrics on --urls with a metrics token instead.");
+        }
+
         return address;
     }
 
@@ -83,10 +97,21 @@ public static class MetricsEndpoints
     /// <summary>Loopback, RFC 1918, IPv6 unique-local or link-local; never a wildcard.</summary>
     private static bool IsPrivate(IPAddress address)
     {
-        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
-        if (IPAddress.IsLoopback(address)) return true;
+        if (address.IsIPv4MappedToIPv6)
+        {
+            address = address.MapToIPv4();
+        }
+
+        if (IPAddress.IsLoopback(address))
+        {
+            return true;
+        }
+
         if (address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
             return address.IsIPv6UniqueLocal || address.IsIPv6LinkLocal;
+        }
+
         var b = address.GetAddressBytes();
         return b[0] == 10 || (b[0] == 172 && b[1] is >= 16 and <= 31) || (b[0] == 192 && b[1] == 168);
     }

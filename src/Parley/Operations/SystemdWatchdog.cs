@@ -16,7 +16,11 @@ public sealed partial class SystemdWatchdog(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (configuration["NOTIFY_SOCKET"] is not { Length: > 0 } path) return;
+        if (configuration["NOTIFY_SOCKET"] is not { Length: > 0 } path)
+        {
+            return;
+        }
+
         using var socket = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
         // "@name" is an abstract socket, "\0name" on the wire.
         var endPoint = new UnixDomainSocketEndPoint(path[0] == '@' ? "\0" + path[1..] : path);
@@ -24,13 +28,23 @@ public sealed partial class SystemdWatchdog(
         {
             await WhenStartedAsync(stoppingToken);
             await NotifyAsync(socket, endPoint, "READY=1", stoppingToken);
-            if (!long.TryParse(configuration["WATCHDOG_USEC"], out var usec) || usec <= 0) return;
+            if (!long.TryParse(configuration["WATCHDOG_USEC"], out var usec) || usec <= 0)
+            {
+                return;
+            }
+
             using var timer = new PeriodicTimer(TimeSpan.FromMicroseconds(usec / 2.0));
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 var report = await health.CheckHealthAsync(c => c.Name is "smtp-listener" or "workers", stoppingToken);
-                if (report.Status == HealthStatus.Healthy) await NotifyAsync(socket, endPoint, "WATCHDOG=1", stoppingToken);
-                else LogNotAlive(string.Join("; ", report.Entries.Where(e => e.Value.Status != HealthStatus.Healthy).Select(e => $"{e.Key}: {e.Value.Description}")));
+                if (report.Status == HealthStatus.Healthy)
+                {
+                    await NotifyAsync(socket, endPoint, "WATCHDOG=1", stoppingToken);
+                }
+                else
+                {
+                    LogNotAlive(string.Join("; ", report.Entries.Where(e => e.Value.Status != HealthStatus.Healthy).Select(e => $"{e.Key}: {e.Value.Description}")));
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -38,18 +52,18 @@ public sealed partial class SystemdWatchdog(
         }
     }
 
-    private Task WhenStartedAsync(CancellationToken ct)
+    private Task WhenStartedAsync(CancellationToken cancellationToken)
     {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lifetime.ApplicationStarted.Register(() => started.TrySetResult());
-        return started.Task.WaitAsync(ct);
+        return started.Task.WaitAsync(cancellationToken);
     }
 
-    private async Task NotifyAsync(Socket socket, UnixDomainSocketEndPoint endPoint, string state, CancellationToken ct)
+    private async Task NotifyAsync(Socket socket, UnixDomainSocketEndPoint endPoint, string state, CancellationToken cancellationToken)
     {
         try
         {
-            await socket.SendToAsync(Encoding.ASCII.GetBytes(state), SocketFlags.None, endPoint, ct);
+            await socket.SendToAsync(Encoding.ASCII.GetBytes(state), SocketFlags.None, endPoint, cancellationToken);
         }
         catch (SocketException e)
         {

@@ -18,39 +18,64 @@ public sealed class WorkerHealthCheck(
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        if (lifetime.ApplicationStopping.IsCancellationRequested) return HealthCheckResult.Unhealthy("stopping");
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            return HealthCheckResult.Unhealthy("stopping");
+        }
+
         var problems = new List<string>();
         foreach (var worker in (string[])[WorkerHeartbeats.Outbox, WorkerHeartbeats.Inbound])
-            if (await ProblemOfAsync(worker, cancellationToken) is { } problem) problems.Add(problem);
+        {
+            if (await ProblemOfAsync(worker, cancellationToken) is { } problem)
+            {
+                problems.Add(problem);
+            }
+        }
+
         return problems.Count == 0 ? HealthCheckResult.Healthy("running") : HealthCheckResult.Unhealthy(string.Join("; ", problems));
     }
 
-    private async Task<string?> ProblemOfAsync(string worker, CancellationToken ct)
+    private async Task<string?> ProblemOfAsync(string worker, CancellationToken cancellationToken)
     {
         var loops = heartbeats.LoopsOf(worker);
-        if (loops.Count == 0) return $"{worker} worker not started";
-        if (loops.Any(l => !l.Running)) return $"{worker} worker stopped";
+        if (loops.Count == 0)
+        {
+            return $"{worker} worker not started";
+        }
+
+        if (loops.Any(l => !l.Running))
+        {
+            return $"{worker} worker stopped";
+        }
+
         var oldest = loops.Min(l => l.At);
         var silent = clock.GetUtcNow() - oldest;
-        if (silent < options.Value.StallAfter) return null;
+        if (silent < options.Value.StallAfter)
+        {
+            return null;
+        }
+
         try
         {
-            if (!await HasWorkAsync(worker, ct)) return null;
+            if (!await HasWorkAsync(worker, cancellationToken))
+            {
+                return null;
+            }
         }
-        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             return $"{worker} worker silent for {(int)silent.TotalSeconds} s, and its queue could not be read";
         }
         return $"{worker} worker stalled (no progress for {(int)silent.TotalSeconds} s while work is waiting)";
     }
 
-    private async Task<bool> HasWorkAsync(string worker, CancellationToken ct)
+    private async Task<bool> HasWorkAsync(string worker, CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ParleyDbContext>();
         var now = clock.GetUtcNow();
         return worker == WorkerHeartbeats.Outbox
-            ? await db.Outbox.AnyAsync(o => (o.State == DeliveryState.Queued || o.State == DeliveryState.Deferred) && o.NextAttemptAt <= now, ct)
-            : await db.Inbound.AnyAsync(i => i.Status == InboundStatus.Pending, ct);
+            ? await db.Outbox.AnyAsync(o => (o.State == DeliveryState.Queued || o.State == DeliveryState.Deferred) && o.NextAttemptAt <= now, cancellationToken)
+            : await db.Inbound.AnyAsync(i => i.Status == InboundStatus.Pending, cancellationToken);
     }
 }

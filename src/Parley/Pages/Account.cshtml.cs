@@ -15,7 +15,7 @@ public sealed class AccountModel(UserService users, LoginThrottle throttle) : Pa
     {
     }
 
-    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         // Someone at an unlocked screen must not be able to guess the current password without limit either.
         using var attempt = throttle.Begin(Acting.Email, HttpContext.Connection.RemoteIpAddress);
@@ -26,9 +26,17 @@ public sealed class AccountModel(UserService users, LoginThrottle throttle) : Pa
             return Page();
         }
         User? changed = null;
-        var ok = await TryAsync(async () => changed = await users.ChangePasswordAsync(Acting.Id, CurrentPassword, NewPassword, ConfirmPassword, ct));
-        if (ModelState["currentPassword"] is not { Errors.Count: > 0 }) attempt.Succeeded();
-        if (!ok) return Page();
+        var ok = await TryAsync(async () => changed = await users.ChangePasswordAsync(Acting.Id, CurrentPassword, NewPassword, ConfirmPassword, cancellationToken));
+        if (ModelState["currentPassword"] is not { Errors.Count: > 0 })
+        {
+            attempt.Succeeded();
+        }
+
+        if (!ok)
+        {
+            return Page();
+        }
+
         await CookieSession.SignInAsync(HttpContext, changed!);
         Flash("Your password is changed. Any other place you were signed in has been signed out.");
         return Redirect("/account");

@@ -7,9 +7,9 @@ public sealed class ForbiddenModel(UserService users) : ParleyPageModel
 {
     public List<User> Admins { get; private set; } = [];
 
-    public async Task OnGetAsync(CancellationToken ct)
+    public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         Response.StatusCode = StatusCodes.Status403Forbidden;
-        Admins = await users.ListAdminsAsync(ct);
+        Admins = await users.ListAdminsAsync(cancellationToken);
     }
 }

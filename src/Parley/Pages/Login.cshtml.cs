@@ -17,7 +17,7 @@ public sealed class LoginModel(UserService users, LoginThrottle throttle, Hostin
     {
     }
 
-    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         using var attempt = throttle.Begin(Email, HttpContext.Connection.RemoteIpAddress);
         if (attempt.MustWait is { } wait)
@@ -28,7 +28,7 @@ public sealed class LoginModel(UserService users, LoginThrottle throttle, Hostin
             Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
             return Page();
         }
-        var user = await users.VerifyPasswordAsync(Email, Password, ct);
+        var user = await users.VerifyPasswordAsync(Email, Password, cancellationToken);
         if (user is null)
         {
             Error = "That email and password do not match an account.";

@@ -8,9 +8,9 @@ public sealed class LogoutModel : ParleyPageModel
 {
     public IActionResult OnGet() => Redirect("/contacts");
 
-    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        await CookieSession.SignOutEverywhereAsync(HttpContext, Acting.Id, ct);
+        await CookieSession.SignOutEverywhereAsync(HttpContext, Acting.Id, cancellationToken);
         return Redirect("/login");
     }
 }

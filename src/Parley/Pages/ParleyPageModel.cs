@@ -23,8 +23,13 @@ public abstract class ParleyPageModel : PageModel
         catch (InvalidInputException e)
         {
             foreach (var (field, messages) in e.Errors)
+            {
                 foreach (var message in messages)
+                {
                     ModelState.AddModelError(prefix is null ? field : $"{prefix}.{field}", message);
+                }
+            }
+
             return false;
         }
         catch (NotFoundException e) when (missingField is not null)

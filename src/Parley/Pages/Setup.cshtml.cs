@@ -19,20 +19,28 @@ public sealed class SetupModel(UserService users, SetupCode setupCode, IOptions<
     /// <summary><see cref="SetupOptions.AlwaysAskCode"/> asks on this machine too.</summary>
     public bool AsksCode => options.Value.AlwaysAskCode || !RequestOrigin.IsThisMachine(HttpContext);
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken ct) =>
-        await users.AnyUserAsync(ct) ? Redirect("/login") : Page();
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken) =>
+        await users.AnyUserAsync(cancellationToken) ? Redirect("/login") : Page();
 
-    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        if (await users.AnyUserAsync(ct)) return Redirect("/login");
-        if (AsksCode && !await setupCode.MatchesAsync(Code, ct))
+        if (await users.AnyUserAsync(cancellationToken))
+        {
+            return Redirect("/login");
+        }
+
+        if (AsksCode && !await setupCode.MatchesAsync(Code, cancellationToken))
         {
             ModelState.AddModelError("code", "That set-up code is not right. Copy it from the log of 'parley serve': the line that says \"set-up code\".");
             Response.StatusCode = StatusCodes.Status403Forbidden;
             return Page();
         }
         User? created = null;
-        if (!await TryAsync(async () => created = await users.CreateFirstAdminAsync(Name, Email, Password, ct))) return Page();
+        if (!await TryAsync(async () => created = await users.CreateFirstAdminAsync(Name, Email, Password, cancellationToken)))
+        {
+            return Page();
+        }
+
         if (created is null)
         {
             Flash("This installation already has an admin account. Please sign in.");

@@ -20,7 +20,11 @@ public abstract class ChatterServiceTests(IDatabaseFactory factory) : DatabaseTe
     {
         var user = await Env.CreateUserAsync();
         var contact = await Env.CreateContactAsync();
-        if (aliasDomain) await Env.SetAliasDomainAsync();
+        if (aliasDomain)
+        {
+            await Env.SetAliasDomainAsync();
+        }
+
         return (user, contact, new RecordRef(RecordDirectory.ContactType, contact.Id));
     }
 

@@ -24,7 +24,11 @@ public sealed class FailingCommand(string sqlFragment) : DbCommandInterceptor
 
     private void Check(DbCommand command)
     {
-        if (!command.CommandText.Contains(sqlFragment, StringComparison.Ordinal)) return;
+        if (!command.CommandText.Contains(sqlFragment, StringComparison.Ordinal))
+        {
+            return;
+        }
+
         Failures++;
         throw new SimulatedCrashException($"Simulated failure of: {sqlFragment}");
     }
@@ -43,7 +47,10 @@ public sealed class PauseBeforeCommand(string sqlFragment) : DbCommandIntercepto
         DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
         if (Before is not null && command.CommandText.Contains(sqlFragment, StringComparison.Ordinal) && Interlocked.Exchange(ref _fired, 1) == 0)
+        {
             await Before();
+        }
+
         return result;
     }
 
@@ -51,7 +58,10 @@ public sealed class PauseBeforeCommand(string sqlFragment) : DbCommandIntercepto
         DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
     {
         if (Before is not null && command.CommandText.Contains(sqlFragment, StringComparison.Ordinal) && Interlocked.Exchange(ref _fired, 1) == 0)
+        {
             await Before();
+        }
+
         return result;
     }
 }

@@ -15,16 +15,16 @@ public sealed class FakeDeliveryClient : ISmtpDeliveryClient
     /// <summary>Optional pause inside each attempt (to widen race windows).</summary>
     public TimeSpan Delay { get; set; }
 
-    public Task<DeliveryResult> SendAsync(RelayEndpoint relay, MimeMessage message, string envelopeFrom, IReadOnlyList<string> recipients, CancellationToken ct) =>
-        RecordAsync(relay, message, envelopeFrom, recipients, ct);
+    public Task<DeliveryResult> SendAsync(RelayEndpoint relay, MimeMessage message, string envelopeFrom, IReadOnlyList<string> recipients, CancellationToken cancellationToken) =>
+        RecordAsync(relay, message, envelopeFrom, recipients, cancellationToken);
 
-    public Task<DeliveryResult> SendDirectAsync(MimeMessage message, string envelopeFrom, IReadOnlyList<string> recipients, CancellationToken ct) =>
-        RecordAsync(null, message, envelopeFrom, recipients, ct);
+    public Task<DeliveryResult> SendDirectAsync(MimeMessage message, string envelopeFrom, IReadOnlyList<string> recipients, CancellationToken cancellationToken) =>
+        RecordAsync(null, message, envelopeFrom, recipients, cancellationToken);
 
-    public Task<IReadOnlyList<DeliveryResult>> SendManyAsync(IReadOnlyList<DeliveryRequest> requests, CancellationToken ct) =>
+    public Task<IReadOnlyList<DeliveryResult>> SendManyAsync(IReadOnlyList<DeliveryRequest> requests, CancellationToken cancellationToken) =>
         throw new NotSupportedException("The outbox sends one message per call.");
 
-    public Task<ConnectionTestResult> TestConnectionAsync(RelayEndpoint relay, string envelopeFrom, string recipient, CancellationToken ct) =>
+    public Task<ConnectionTestResult> TestConnectionAsync(RelayEndpoint relay, string envelopeFrom, string recipient, CancellationToken cancellationToken) =>
         throw new NotSupportedException("Core does not test connections.");
 
     /// <summary>A server's reply to the whole transaction, as the SMTP client reports it.</summary>
@@ -32,13 +32,17 @@ public sealed class FakeDeliveryClient : ISmtpDeliveryClient
         new(outcome, code, null, text, outcome == DeliveryOutcome.Sent ? DeliveryStage.Completed : DeliveryStage.Data, []);
 
     private async Task<DeliveryResult> RecordAsync(
-        RelayEndpoint? relay, MimeMessage message, string envelopeFrom, IReadOnlyList<string> recipients, CancellationToken ct)
+        RelayEndpoint? relay, MimeMessage message, string envelopeFrom, IReadOnlyList<string> recipients, CancellationToken cancellationToken)
     {
         using var raw = new MemoryStream();
-        await message.WriteToAsync(raw, ct);
+        await message.WriteToAsync(raw, cancellationToken);
         var attempt = new Attempt(relay, raw.ToArray(), envelopeFrom, recipients.ToArray());
         Attempts.Enqueue(attempt);
-        if (Delay > TimeSpan.Zero) await Task.Delay(Delay, ct);
+        if (Delay > TimeSpan.Zero)
+        {
+            await Task.Delay(Delay, cancellationToken);
+        }
+
         return Respond(attempt);
     }
 

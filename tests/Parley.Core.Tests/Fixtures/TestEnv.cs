@@ -67,7 +67,10 @@ public sealed class TestEnv : IAsyncDisposable
         services.AddDbContextPool<ParleyDbContext>(o =>
         {
             Database.Configure(o);
-            if (interceptors.Length > 0) o.AddInterceptors(interceptors);
+            if (interceptors.Length > 0)
+            {
+                o.AddInterceptors(interceptors);
+            }
         });
         services.Configure<OutboxOptions>(o =>
         {
@@ -108,7 +111,11 @@ public sealed class TestEnv : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var provider in _providers) await provider.DisposeAsync();
+        foreach (var provider in _providers)
+        {
+            await provider.DisposeAsync();
+        }
+
         await Database.DisposeAsync();
     }
 }

@@ -59,9 +59,15 @@ public sealed class AliasDomainAddressesTests() : DatabaseTest(SqliteDatabaseFac
         var addresses = await ReadAsync();
 
         foreach (var known in new[] { "postmaster@" + Domain, "abuse@" + Domain, "notifications@" + Domain, "Sales@" + Domain, reply, bounce })
+        {
             Assert.True(addresses.Knows(known), known);
+        }
+
         foreach (var unknown in new[] { "nobody@" + Domain, "sales@elsewhere.test", reply.Replace("-42-", "-43-"), bounce.Replace("+1234-", "+1235-") })
+        {
             Assert.False(addresses.Knows(unknown), unknown);
+        }
+
         Assert.Equal(new RecordRef(RecordDirectory.ContactType, 42), addresses.ThreadOf(reply));
         Assert.Equal(1234, addresses.BouncedOutboxItemOf(bounce));
         Assert.Equal(reply, addresses.ReplyAddressFor(new RecordRef(RecordDirectory.ContactType, 42)));

@@ -27,29 +27,41 @@ public sealed class InboundFuzzTests() : DatabaseTest(SqliteDatabaseFactory.Inst
             {
                 case 0: bytes = bytes[..random.Next(bytes.Length)]; break;
                 case 1:
-                    for (var k = 0; k < 20; k++) bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
+                    for (var k = 0; k < 20; k++)
+                    {
+                        bytes[random.Next(bytes.Length)] = (byte)random.Next(256);
+                    }
+
                     break;
                 case 2:
-                {
-                    var header = new StringBuilder();
-                    for (var k = 0; k < 30; k++)
                     {
-                        var name = new string(Enumerable.Range(0, random.Next(1, 20)).Select(_ => (char)random.Next(33, 127)).ToArray()).Replace(":", "");
-                        header.Append(name).Append(": ").Append(new string(Enumerable.Range(0, random.Next(0, 200)).Select(_ => (char)random.Next(1, 255)).ToArray())).Append("\r\n");
+                        var header = new StringBuilder();
+                        for (var k = 0; k < 30; k++)
+                        {
+                            var name = new string(Enumerable.Range(0, random.Next(1, 20)).Select(_ => (char)random.Next(33, 127)).ToArray()).Replace(":", "");
+                            header.Append(name).Append(": ").Append(new string(Enumerable.Range(0, random.Next(0, 200)).Select(_ => (char)random.Next(1, 255)).ToArray())).Append("\r\n");
+                        }
+                        bytes = [.. Encoding.Latin1.GetBytes(header.ToString()), .. bytes];
+                        break;
                     }
-                    bytes = [.. Encoding.Latin1.GetBytes(header.ToString()), .. bytes];
-                    break;
-                }
                 case 3:
-                {
-                    var depth = random.Next(50, 300);
-                    var text = new StringBuilder("From: deep@b.test\r\nMIME-Version: 1.0\r\n");
-                    for (var d = 0; d < depth; d++) text.Append($"Content-Type: multipart/mixed; boundary=b{d}\r\n\r\n--b{d}\r\n");
-                    text.Append("Content-Type: text/plain\r\n\r\nbottom\r\n");
-                    for (var d = depth - 1; d >= 0; d--) text.Append($"--b{d}--\r\n");
-                    bytes = Encoding.ASCII.GetBytes(text.ToString());
-                    break;
-                }
+                    {
+                        var depth = random.Next(50, 300);
+                        var text = new StringBuilder("From: deep@b.test\r\nMIME-Version: 1.0\r\n");
+                        for (var d = 0; d < depth; d++)
+                        {
+                            text.Append($"Content-Type: multipart/mixed; boundary=b{d}\r\n\r\n--b{d}\r\n");
+                        }
+
+                        text.Append("Content-Type: text/plain\r\n\r\nbottom\r\n");
+                        for (var d = depth - 1; d >= 0; d--)
+                        {
+                            text.Append($"--b{d}--\r\n");
+                        }
+
+                        bytes = Encoding.ASCII.GetBytes(text.ToString());
+                        break;
+                    }
                 case 4:
                     bytes = [.. Encoding.ASCII.GetBytes("X-Huge: " + new string('a', random.Next(50_000, 200_000)) + "\r\nSubject: " + new string('s', 20_000) + "\r\n"), .. bytes];
                     break;
@@ -76,11 +88,19 @@ public sealed class InboundFuzzTests() : DatabaseTest(SqliteDatabaseFactory.Inst
         }
         // 120 messages in batches of 50: three rounds route them all; more means a message keeps coming back.
         for (var round = 0; round < 10; round++)
-            if (await Env.With<InboundRouter, int>(r => r.RoutePendingAsync(50, default)) == 0) break;
+        {
+            if (await Env.With<InboundRouter, int>(r => r.RoutePendingAsync(50, default)) == 0)
+            {
+                break;
+            }
+        }
 
         var rows = await Env.Db(db => db.Inbound.AsNoTracking().Include(i => i.RawMime).ToListAsync());
         Assert.Equal(stored.Count, rows.Count);
         Assert.DoesNotContain(rows, r => r.Status == InboundStatus.Pending);
-        foreach (var row in rows) Assert.Equal(stored[row.Id], row.RawMime!.Content);
+        foreach (var row in rows)
+        {
+            Assert.Equal(stored[row.Id], row.RawMime!.Content);
+        }
     }
 }

@@ -74,7 +74,10 @@ public abstract class InboundGatewayTests(IDatabaseFactory factory) : DatabaseTe
         Assert.Contains(status, item.LastError);
         var message = await Env.Db(db => db.Messages.AsNoTracking().SingleAsync(m => m.Id == sent.Id));
         Assert.Equal(DeliveryState.Bounced, message.State);
-        if (words is not null) Assert.Contains(words, message.Error);
+        if (words is not null)
+        {
+            Assert.Contains(words, message.Error);
+        }
 
         var suppressed = await Env.With<SuppressionService, SuppressedAddress?>(s => s.FindAsync("ana@customer.test", default));
         Assert.NotNull(suppressed);
@@ -192,10 +195,17 @@ public abstract class InboundGatewayTests(IDatabaseFactory factory) : DatabaseTe
         await Env.With<InboundSettingsService>(s => s.SetAsync(new InboundSettings(LoopLimit: 3, LoopWindowMinutes: 120), default));
         var ids = new List<long>();
         for (var i = 0; i < 5; i++)
+        {
             ids.Add(await StoreAsync(Mail("ana@customer.test", "catchall@" + Domain, "Re", $"In-Reply-To: <{sent.MessageId}>\n", messageId: $"loop{i}@customer.test")));
+        }
+
         await RouteAsync();
         var statuses = new List<InboundStatus>();
-        foreach (var id in ids) statuses.Add((await Inbound(id)).Status);
+        foreach (var id in ids)
+        {
+            statuses.Add((await Inbound(id)).Status);
+        }
+
         Assert.Equal([InboundStatus.Routed, InboundStatus.Routed, InboundStatus.Routed, InboundStatus.LoopLimited, InboundStatus.LoopLimited], statuses);
         Assert.Contains("Loop protection", (await Inbound(ids[^1])).Error);
         Assert.Equal(3, await Env.Db(db => db.Messages.CountAsync(m => m.Direction == MessageDirection.In && m.RecordId == record.Id)));

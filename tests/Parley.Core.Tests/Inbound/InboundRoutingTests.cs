@@ -1,6 +1,6 @@
 using System.Text;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Parley.Core.Chatter;
 using Parley.Core.Contacts;
 using Parley.Core.Identity;
@@ -156,7 +156,9 @@ public abstract class InboundRoutingTests(IDatabaseFactory factory) : DatabaseTe
         var toInbox = await StoreAsync(Reply("").Replace("reply-1@", "inbox-1@"), "test-7f3a@mail.parley.test");
         var toAlias = await StoreAsync(Reply("").Replace("reply-1@", "alias-1@"), "sales@mail.parley.test");
         await using (var scope = node.CreateAsyncScope())
+        {
             Assert.Equal(2, await scope.ServiceProvider.GetRequiredService<InboundRouter>().RoutePendingAsync(100, default));
+        }
 
         var taken = await Inbound(toInbox);
         Assert.Equal(InboundStatus.Routed, taken.Status);
@@ -169,10 +171,10 @@ public abstract class InboundRoutingTests(IDatabaseFactory factory) : DatabaseTe
     /// <summary>A special inbox for the test: takes test-*@ addresses, as the spam-test inbox takes its own.</summary>
     private sealed class TestAddressInbox : IInboundMailbox
     {
-        public ValueTask<bool> HasAddressAsync(string localPart, CancellationToken ct) => ValueTask.FromResult(localPart.StartsWith("test-", StringComparison.Ordinal));
+        public ValueTask<bool> HasAddressAsync(string localPart, CancellationToken cancellationToken) => ValueTask.FromResult(localPart.StartsWith("test-", StringComparison.Ordinal));
 
         public Task<InboxOutcome?> TryTakeAsync(InboundMessage inbound, MimeKit.MimeMessage message, IReadOnlyList<string> recipients, RouteContext context,
-            CancellationToken ct) =>
+            CancellationToken cancellationToken) =>
             Task.FromResult(recipients.FirstOrDefault(r => r.StartsWith("test-", StringComparison.Ordinal)) is { } address ? new InboxOutcome($"Test inbox: {address}") : null);
     }
 
@@ -274,9 +276,11 @@ public abstract class InboundRoutingTests(IDatabaseFactory factory) : DatabaseTe
         await Env.With<InboundSettingsService>(s => s.SetAsync(new InboundSettings(Catchall: CatchallPolicy.ContactThread), default));
         var ids = new List<long>();
         for (var i = 0; i < 5; i++)
+        {
             ids.Add(await StoreAsync(
                 $"From: Ana Lima <ana@customer.test>\nTo: catchall@mail.parley.test\nSubject: {(i == 2 ? "poison" : $"question {i}")}\n" +
                 $"Message-ID: <q{i}@customer.test>\nMIME-Version: 1.0\nContent-Type: text/plain\n\nHello {i}\n"));
+        }
 
         // The database refuses to store the chatter entry of one message: the chunk's save fails, the chunk is rolled
         // back (the contact it created too) and routed again one by one.
@@ -303,8 +307,10 @@ public abstract class InboundRoutingTests(IDatabaseFactory factory) : DatabaseTe
         await Env.With<InboundSettingsService>(s => s.SetAsync(new InboundSettings(Catchall: CatchallPolicy.ContactThread, LoopLimit: 0), default));
         const int count = 60;
         for (var i = 0; i < count; i++)
+        {
             await StoreAsync($"From: Ana Lima <ana@customer.test>\nTo: catchall@mail.parley.test\nSubject: note {i}\n" +
                              $"Message-ID: <n{i}@customer.test>\nMIME-Version: 1.0\nContent-Type: text/plain\n\nHello {i}\n");
+        }
 
         // Two nodes on the same database, each routing small batches as fast as it can until nothing is pending
         // (a node that finds the other routing gets 0 and tries again).
@@ -317,7 +323,10 @@ public abstract class InboundRoutingTests(IDatabaseFactory factory) : DatabaseTe
                 await using var scope = node.CreateAsyncScope();
                 var routed = await scope.ServiceProvider.GetRequiredService<InboundRouter>().RoutePendingAsync(7, default);
                 total += routed;
-                if (routed == 0) await Task.Delay(10);
+                if (routed == 0)
+                {
+                    await Task.Delay(10);
+                }
             }
             return total;
         })));

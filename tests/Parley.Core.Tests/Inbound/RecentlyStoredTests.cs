@@ -21,7 +21,11 @@ public sealed class RecentlyStoredTests
         var recent = new RecentlyStored();
         var size = RecentlyStored.MaxMessageBytes / 2;
         var count = (int)(RecentlyStored.MaxBytes / size) + 10;
-        for (var id = 1; id <= count; id++) recent.Add(id, new byte[size]);
+        for (var id = 1; id <= count; id++)
+        {
+            recent.Add(id, new byte[size]);
+        }
+
         recent.Add(count + 1, new byte[RecentlyStored.MaxMessageBytes + 1]);
 
         Assert.Null(recent.Take(1)); // dropped: the oldest went first

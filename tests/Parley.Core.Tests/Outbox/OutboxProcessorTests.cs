@@ -4,8 +4,8 @@ using Parley.Core.Chatter;
 using Parley.Core.Outbox;
 using Parley.Core.Records;
 using Parley.Core.Tests.Fixtures;
-using Parley.Testing;
 using Parley.Smtp.Delivery;
+using Parley.Testing;
 
 namespace Parley.Core.Tests.Outbox;
 
@@ -221,7 +221,11 @@ public abstract class OutboxProcessorTests(IDatabaseFactory factory) : DatabaseT
     [Fact]
     public async Task Two_nodes_racing_on_one_queue_send_every_email_exactly_once()
     {
-        for (var i = 0; i < 24; i++) await QueueAsync(email: $"c{i}@customer.test");
+        for (var i = 0; i < 24; i++)
+        {
+            await QueueAsync(email: $"c{i}@customer.test");
+        }
+
         Env.Transport.Delay = TimeSpan.FromMilliseconds(1);
         var nodeA = Env.Build(Env.Transport, "node-a", [], o => o.BatchSize = 4);
         var nodeB = Env.Build(Env.Transport, "node-b", [], o => o.BatchSize = 4);

@@ -10,7 +10,9 @@ public abstract class SuppressionSearchTests(IDatabaseFactory factory) : Databas
     public async Task Search_pages_newest_first_and_counts_every_match()
     {
         foreach (var address in new[] { "a1@shop.test", "b2@other.test", "c3@shop.test", "d4@shop.test" })
+        {
             await Env.With<SuppressionService, SuppressedAddress>(s => s.AddAsync(address, null, default));
+        }
 
         var (first, total) = await SearchAsync(" SHOP ", 0, 2);
         var (second, _) = await SearchAsync("shop", 2, 2);

@@ -9,8 +9,13 @@ public sealed class TemplateRendererTests
 {
     private static readonly RecordView Ana = new(new RecordRef("contact", 5), "Ana Lima", "ana@customer.test", new Dictionary<string, object?>
     {
-        ["id"] = 5L, ["name"] = "Ana Lima", ["first_name"] = "Ana", ["email"] = "ana@customer.test",
-        ["company"] = "Lima & Co", ["phone"] = "", ["tags"] = new[] { "vip", "lead" },
+        ["id"] = 5L,
+        ["name"] = "Ana Lima",
+        ["first_name"] = "Ana",
+        ["email"] = "ana@customer.test",
+        ["company"] = "Lima & Co",
+        ["phone"] = "",
+        ["tags"] = new[] { "vip", "lead" },
     });
 
     private static readonly ActingUser Ada = new(1, "Ada Admin", "ada@parley.test", true);

@@ -1,8 +1,8 @@
-using Parley.Testing;
 using System.Net;
 using Parley.Deliverability.Checks;
 using Parley.Deliverability.Dns;
 using Parley.Deliverability.Doctor;
+using Parley.Testing;
 
 namespace Parley.Deliverability.Tests.Checks;
 

@@ -1,6 +1,6 @@
 using System.Text;
-using MimeKit.Cryptography;
 using Microsoft.Extensions.Time.Testing;
+using MimeKit.Cryptography;
 using Parley.Deliverability.Dkim;
 using Parley.Deliverability.Dns;
 using Parley.Deliverability.Tests.Support;

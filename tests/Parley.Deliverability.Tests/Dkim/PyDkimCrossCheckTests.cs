@@ -22,7 +22,7 @@ public sealed class PyDkimCrossCheckTests
     [Fact]
     public async Task Dkimpy_signatures_verify_in_parley_and_parley_signatures_verify_in_dkimpy()
     {
-        var ct = CancellationToken.None;
+        var cancellationToken = CancellationToken.None;
         using var rsa = RSA.Create(2048);
         var rsaPem = rsa.ExportRSAPrivateKeyPem();
         var rsaRecord = "v=DKIM1; k=rsa; p=" + Convert.ToBase64String(rsa.ExportSubjectPublicKeyInfo());
@@ -50,12 +50,12 @@ public sealed class PyDkimCrossCheckTests
             {
                 foreach (var (selector, algorithm, key) in new[] { ("rsa", "rsa-sha256", rsaPem), ("ed", "ed25519-sha256", edSeed) })
                 {
-                    var byPython = await PyDkim.SignAsync(raw, "cross.test", selector, key, algorithm, canon, headers, ct);
-                    var ours = await verifier.VerifyAsync(new MemoryStream(byPython), ct);
+                    var byPython = await PyDkim.SignAsync(raw, "cross.test", selector, key, algorithm, canon, headers, cancellationToken);
+                    var ours = await verifier.VerifyAsync(new MemoryStream(byPython), cancellationToken);
                     Assert.True(ours[0].Result == DkimResult.Pass, $"{file} {canon} {algorithm} signed by dkimpy: {ours[0]}");
 
                     var tampered = Tamper(byPython);
-                    Assert.Equal(DkimResult.Fail, (await verifier.VerifyAsync(new MemoryStream(tampered), ct))[0].Result);
+                    Assert.Equal(DkimResult.Fail, (await verifier.VerifyAsync(new MemoryStream(tampered), cancellationToken))[0].Result);
                     checkedCount++;
                 }
             }
@@ -64,9 +64,9 @@ public sealed class PyDkimCrossCheckTests
             {
                 var byMimeKit = DkimTestKeys.SignWithMimeKit(raw, DkimTestKeys.ReadPem(rsaPem), "cross.test", "rsa", DkimSignatureAlgorithm.RsaSha256, c, headers);
                 var byMimeKitEd = DkimTestKeys.SignWithMimeKit(raw, ed, "cross.test", "ed", DkimSignatureAlgorithm.Ed25519Sha256, c, headers);
-                Assert.True((await PyDkim.VerifyAsync(byMimeKit, records, ct))[0], $"{file} {c} rsa signed by MimeKit, verified by dkimpy");
-                Assert.True((await PyDkim.VerifyAsync(byMimeKitEd, records, ct))[0], $"{file} {c} ed25519 signed by MimeKit, verified by dkimpy");
-                Assert.False((await PyDkim.VerifyAsync(Tamper(byMimeKit), records, ct))[0]);
+                Assert.True((await PyDkim.VerifyAsync(byMimeKit, records, cancellationToken))[0], $"{file} {c} rsa signed by MimeKit, verified by dkimpy");
+                Assert.True((await PyDkim.VerifyAsync(byMimeKitEd, records, cancellationToken))[0], $"{file} {c} ed25519 signed by MimeKit, verified by dkimpy");
+                Assert.False((await PyDkim.VerifyAsync(Tamper(byMimeKit), records, cancellationToken))[0]);
                 checkedCount++;
             }
         }

@@ -44,10 +44,26 @@ public sealed class ReportConformanceTests
         var outcome = Assert.Single(outcomes);
         Assert.True(outcome.Kind == ReportKind.DmarcAggregate, $"{file}: {outcome.Refusal}");
         var report = outcome.Dmarc!;
-        if (org.Length > 0) Assert.Equal(org, report.OrgName);
-        if (reportId.Length > 0) Assert.Equal(reportId, report.ReportId);
-        if (domain.Length > 0) Assert.Equal(domain, report.Policy.Domain);
-        if (rows >= 0) Assert.Equal(rows, report.Records.Count);
+        if (org.Length > 0)
+        {
+            Assert.Equal(org, report.OrgName);
+        }
+
+        if (reportId.Length > 0)
+        {
+            Assert.Equal(reportId, report.ReportId);
+        }
+
+        if (domain.Length > 0)
+        {
+            Assert.Equal(domain, report.Policy.Domain);
+        }
+
+        if (rows >= 0)
+        {
+            Assert.Equal(rows, report.Records.Count);
+        }
+
         Assert.NotEmpty(report.Records);
         Assert.All(report.Records, r => Assert.True(r.Count >= 0));
         Assert.True(report.End >= report.Begin);
@@ -190,10 +206,26 @@ public sealed class ReportConformanceTests
         var outcome = Assert.Single(Read("smtp_tls/" + file));
         Assert.True(outcome.Kind == ReportKind.TlsRpt, $"{file}: {outcome.Refusal}");
         var report = outcome.Tls!;
-        if (org.Length > 0) Assert.Equal(org, report.OrgName);
-        if (reportId.Length > 0) Assert.Equal(reportId, report.ReportId);
-        if (domain.Length > 0) Assert.Equal(domain, report.Policies[0].PolicyDomain);
-        if (failures >= 0) Assert.Equal(failures, report.Policies.Sum(p => p.Failures.Count));
+        if (org.Length > 0)
+        {
+            Assert.Equal(org, report.OrgName);
+        }
+
+        if (reportId.Length > 0)
+        {
+            Assert.Equal(reportId, report.ReportId);
+        }
+
+        if (domain.Length > 0)
+        {
+            Assert.Equal(domain, report.Policies[0].PolicyDomain);
+        }
+
+        if (failures >= 0)
+        {
+            Assert.Equal(failures, report.Policies.Sum(p => p.Failures.Count));
+        }
+
         Assert.NotEmpty(report.Policies);
     }
 

@@ -31,8 +31,16 @@ public static class SmtpProbe
             ServerCertificateValidationCallback = (_, certificate, chain, _) =>
             {
                 offered = X509CertificateLoader.LoadCertificate(certificate!.GetRawCertData());
-                foreach (var element in chain!.ChainElements) chainSeen.Add(element.Certificate.Thumbprint);
-                foreach (var extra in chain.ChainPolicy.ExtraStore) chainSeen.Add(extra.Thumbprint);
+                foreach (var element in chain!.ChainElements)
+                {
+                    chainSeen.Add(element.Certificate.Thumbprint);
+                }
+
+                foreach (var extra in chain.ChainPolicy.ExtraStore)
+                {
+                    chainSeen.Add(extra.Thumbprint);
+                }
+
                 return true;
             },
         };

@@ -72,7 +72,10 @@ public sealed class ConnectionSlotTests(ITestOutputHelper output)
         var held = new List<RawSmtpClient>();
         try
         {
-            for (var i = 0; i < 9; i++) held.Add(await server.ConnectAsync(output));
+            for (var i = 0; i < 9; i++)
+            {
+                held.Add(await server.ConnectAsync(output));
+            }
 
             await using var tenthFromTheSameAddress = await server.ConnectAsync(output, readGreeting: false);
             AssertReply(421, "4.7.0 mx.parley.test Error: too many connections", await tenthFromTheSameAddress.ReadReplyAsync());
@@ -81,7 +84,10 @@ public sealed class ConnectionSlotTests(ITestOutputHelper output)
         }
         finally
         {
-            foreach (var client in held) await client.DisposeAsync();
+            foreach (var client in held)
+            {
+                await client.DisposeAsync();
+            }
         }
     }
 

@@ -55,7 +55,10 @@ public sealed class SpoolTests(ITestOutputHelper output) : IDisposable
         }
         finally
         {
-            foreach (var client in clients) await client.DisposeAsync();
+            foreach (var client in clients)
+            {
+                await client.DisposeAsync();
+            }
         }
 
         Assert.Equal(sessions, server.Store.Messages.Count);
@@ -99,14 +102,21 @@ public sealed class SpoolTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose()
     {
-        if (Directory.Exists(_spool)) Directory.Delete(_spool, recursive: true);
+        if (Directory.Exists(_spool))
+        {
+            Directory.Delete(_spool, recursive: true);
+        }
     }
 
     private static byte[] Body(int size)
     {
         var text = new StringBuilder("Subject: large\r\n\r\n");
         var line = new string('x', 78) + "\r\n";
-        while (text.Length + line.Length <= size) text.Append(line);
+        while (text.Length + line.Length <= size)
+        {
+            text.Append(line);
+        }
+
         return Encoding.ASCII.GetBytes(text.ToString());
     }
 

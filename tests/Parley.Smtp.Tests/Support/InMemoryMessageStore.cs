@@ -13,7 +13,7 @@ public sealed class InMemoryMessageStore : IInboundMessageStore
     /// <summary>Called before storing; return a result to answer instead, throw to simulate a crash.</summary>
     public Func<SmtpEnvelope, StoreResult?>? Behaviour { get; set; }
 
-    public async ValueTask<StoreResult> StoreAsync(SmtpEnvelope envelope, Stream rawMessage, CancellationToken ct)
+    public async ValueTask<StoreResult> StoreAsync(SmtpEnvelope envelope, Stream rawMessage, CancellationToken cancellationToken)
     {
         if (Behaviour?.Invoke(envelope) is { } answer)
         {
@@ -21,7 +21,7 @@ public sealed class InMemoryMessageStore : IInboundMessageStore
         }
 
         using var copy = new MemoryStream();
-        await rawMessage.CopyToAsync(copy, ct);
+        await rawMessage.CopyToAsync(copy, cancellationToken);
         var id = $"Q{Interlocked.Increment(ref _sequence)}";
         Messages.Enqueue(new StoredMessage(id, envelope, copy.ToArray()));
         return StoreResult.Stored(id);
@@ -54,7 +54,7 @@ public sealed record StoredMessage(string QueueId, SmtpEnvelope Envelope, byte[]
 /// <summary>Accepts mail for parley.test (except unknown@), refuses relaying elsewhere.</summary>
 public sealed class TestRecipientPolicy : IRecipientPolicy
 {
-    public ValueTask<RecipientDecision> CheckRecipientAsync(SmtpSessionInfo session, string address, CancellationToken ct)
+    public ValueTask<RecipientDecision> CheckRecipientAsync(SmtpSessionInfo session, string address, CancellationToken cancellationToken)
     {
         var at = address.LastIndexOf('@');
         var domain = at < 0 ? string.Empty : address[(at + 1)..];

@@ -87,7 +87,11 @@ public sealed class AccessTests(AccessFixture fixture) : IClassFixture<AccessFix
     public static TheoryData<string, string, string> ProbeData()
     {
         var data = new TheoryData<string, string, string>();
-        foreach (var (group, method, path, _) in Probes) data.Add(group, method, path);
+        foreach (var (group, method, path, _) in Probes)
+        {
+            data.Add(group, method, path);
+        }
+
         return data;
     }
 
@@ -117,9 +121,13 @@ public sealed class AccessTests(AccessFixture fixture) : IClassFixture<AccessFix
     {
         var response = await SendAsync(fixture.MemberToken, method, path);
         if (EndpointPolicyTests.PolicyOf(group) == "member")
+        {
             await AssertAllowedAsync(response);
+        }
         else
+        {
             await AssertRefusedAsync(response, "administrator");
+        }
     }
 
     [Theory]
@@ -143,8 +151,14 @@ public sealed class AccessTests(AccessFixture fixture) : IClassFixture<AccessFix
     {
         _ = group;
         var response = await SendAsync(fixture.ReadToken, method, path);
-        if (method == "GET") await AssertAllowedAsync(response);
-        else await AssertRefusedAsync(response, "read-only");
+        if (method == "GET")
+        {
+            await AssertAllowedAsync(response);
+        }
+        else
+        {
+            await AssertRefusedAsync(response, "read-only");
+        }
     }
 
     [Fact]
@@ -163,8 +177,14 @@ public sealed class AccessTests(AccessFixture fixture) : IClassFixture<AccessFix
     public async Task A_mailgate_token_may_only_post_raw_mail(string group, string method, string path)
     {
         var response = await SendAsync(fixture.MailgateToken, method, path);
-        if (group == "/api/v1/inbound/raw") await AssertAllowedAsync(response);
-        else await AssertRefusedAsync(response, "mailgate");
+        if (group == "/api/v1/inbound/raw")
+        {
+            await AssertAllowedAsync(response);
+        }
+        else
+        {
+            await AssertRefusedAsync(response, "mailgate");
+        }
     }
 
     [Fact]
@@ -265,9 +285,14 @@ public sealed class AccessTests(AccessFixture fixture) : IClassFixture<AccessFix
         var probe = Probes.FirstOrDefault(p => p.Path == path && p.Method == method);
         var request = new HttpRequestMessage(new HttpMethod(method), Fill(path));
         if (path == "/api/v1/inbound/raw")
+        {
             request.Content = new StringContent("From: a@customer.test\r\nTo: support@mail.parley.test\r\nSubject: hi\r\n\r\nhello\r\n", Encoding.ASCII, "message/rfc822");
+        }
         else if ((json ?? probe.Json) is { } body)
+        {
             request.Content = new StringContent(Fill(body), Encoding.UTF8, "application/json");
+        }
+
         return await api.SendAsync(request);
     }
 

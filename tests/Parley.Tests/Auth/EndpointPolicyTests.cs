@@ -133,9 +133,17 @@ public sealed class EndpointPolicyTests(AccessFixture fixture) : IClassFixture<A
     /// </summary>
     private static string Access(RouteEndpoint e)
     {
-        if (e.Metadata.GetMetadata<IAllowAnonymous>() is not null) return Anonymous;
+        if (e.Metadata.GetMetadata<IAllowAnonymous>() is not null)
+        {
+            return Anonymous;
+        }
+
         var named = Policies(e).Where(p => p is not null && ParleyPolicies.All.Contains(p)).Distinct().ToList();
-        if (named.Count == 2 && named.Contains(ParleyPolicies.Member) && named.Contains(ParleyPolicies.Admin)) return ParleyPolicies.Admin;
+        if (named.Count == 2 && named.Contains(ParleyPolicies.Member) && named.Contains(ParleyPolicies.Admin))
+        {
+            return ParleyPolicies.Admin;
+        }
+
         return named.Count switch { 0 => "none", 1 => named[0]!, _ => string.Join("+", named) };
     }
 }

@@ -1,6 +1,6 @@
 using System.Net;
-using Microsoft.Extensions.Logging;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
 using Parley.Testing;
 using Parley.Tests.Fixtures;
 
@@ -12,7 +12,11 @@ public sealed partial class FirstRunSetupTests
     private static Dictionary<string, string> Admin(string email, string? code = null)
     {
         var fields = new Dictionary<string, string> { ["Name"] = "Ada Admin", ["Email"] = email, ["Password"] = "correct horse battery" };
-        if (code is not null) fields["Code"] = code;
+        if (code is not null)
+        {
+            fields["Code"] = code;
+        }
+
         return fields;
     }
 
@@ -91,7 +95,9 @@ public sealed partial class FirstRunSetupTests
         }
         var third = new LogCapture();
         await using (await ParleyHost.StartAsync(dataDir, configure: b => b.Logging.AddProvider(third)))
+        {
             Assert.DoesNotContain(third.Lines, l => l.Contains("set-up code", StringComparison.Ordinal));
+        }
     }
 
     [GeneratedRegex("[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}")]

@@ -45,7 +45,11 @@ public sealed class LoginThrottleTests : IAsyncLifetime
     {
         for (var i = 0; i < 5; i++)
         {
-            if (i > 0) _clock.Advance(TimeSpan.FromMinutes(1)); // past each growing wait
+            if (i > 0)
+            {
+                _clock.Advance(TimeSpan.FromMinutes(1)); // past each growing wait
+            }
+
             Assert.Equal(NotMatching, (await SignInAsync("ada@parley.test", Wrong)).Message);
         }
 
@@ -104,7 +108,9 @@ public sealed class LoginThrottleTests : IAsyncLifetime
     public async Task One_address_guessing_many_accounts_is_locked_out_too()
     {
         for (var i = 0; i < 30; i++)
+        {
             Assert.Equal(NotMatching, (await SignInAsync($"guess{i}@parley.test", Wrong)).Message);
+        }
 
         var blocked = await SignInAsync("ada@parley.test", ParleyHost.Password);
         Assert.Equal(HttpStatusCode.TooManyRequests, blocked.Status);

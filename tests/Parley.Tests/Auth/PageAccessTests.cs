@@ -38,7 +38,8 @@ public sealed partial class PageAccessTests(AccessFixture fixture) : IClassFixtu
         var token = AntiforgeryToken(await (await browser.GetAsync("/settings/tokens")).Content.ReadAsStringAsync());
         var post = await browser.PostAsync("/settings?handler=Alias", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["AliasDomain"] = "evil.example", ["__RequestVerificationToken"] = token,
+            ["AliasDomain"] = "evil.example",
+            ["__RequestVerificationToken"] = token,
         }));
         Assert.Equal("/forbidden", post.Headers.Location?.OriginalString);
         var alias = await Json.ReadAsync(await fixture.Client(fixture.AdminToken).GetAsync("/api/v1/settings/alias-domain"), HttpStatusCode.OK);
@@ -95,7 +96,10 @@ public sealed partial class PageAccessTests(AccessFixture fixture) : IClassFixtu
         var token = AntiforgeryToken(await (await browser.GetAsync("/settings/tokens")).Content.ReadAsStringAsync());
         var response = await browser.PostAsync("/settings/tokens?handler=Create", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["TokenName"] = name, ["Scope"] = scope, ["ExpiresInDays"] = expiresInDays, ["__RequestVerificationToken"] = token,
+            ["TokenName"] = name,
+            ["Scope"] = scope,
+            ["ExpiresInDays"] = expiresInDays,
+            ["__RequestVerificationToken"] = token,
         }));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await response.Content.ReadAsStringAsync();
@@ -107,7 +111,9 @@ public sealed partial class PageAccessTests(AccessFixture fixture) : IClassFixtu
         var form = await (await browser.GetAsync("/login")).Content.ReadAsStringAsync();
         var response = await browser.PostAsync("/login", new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["Email"] = email, ["Password"] = "correct horse battery", ["__RequestVerificationToken"] = AntiforgeryToken(form),
+            ["Email"] = email,
+            ["Password"] = "correct horse battery",
+            ["__RequestVerificationToken"] = AntiforgeryToken(form),
         }));
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         return browser;

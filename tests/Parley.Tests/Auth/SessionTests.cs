@@ -47,7 +47,9 @@ public sealed class SessionTests(ApiHostFixture fixture) : IClassFixture<ApiHost
 
         var changed = await owner.PostFormAsync("/account", new Dictionary<string, string>
         {
-            ["CurrentPassword"] = ParleyHost.Password, ["NewPassword"] = next, ["ConfirmPassword"] = next,
+            ["CurrentPassword"] = ParleyHost.Password,
+            ["NewPassword"] = next,
+            ["ConfirmPassword"] = next,
         });
         Assert.Equal("/account", changed.Headers.Location?.OriginalString);
 
@@ -72,7 +74,9 @@ public sealed class SessionTests(ApiHostFixture fixture) : IClassFixture<ApiHost
 
         var refused = await owner.PostFormAsync("/account", new Dictionary<string, string>
         {
-            ["CurrentPassword"] = current, ["NewPassword"] = next, ["ConfirmPassword"] = confirm,
+            ["CurrentPassword"] = current,
+            ["NewPassword"] = next,
+            ["ConfirmPassword"] = confirm,
         });
         Assert.Equal(HttpStatusCode.OK, refused.StatusCode);
         Assert.Contains(why, await refused.Content.ReadAsStringAsync());

@@ -17,7 +17,10 @@ public sealed partial class FormClient : IDisposable
     public FormClient(Uri address, params (string Name, string Value)[] headers)
     {
         _http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
-        foreach (var (name, value) in headers) _http.DefaultRequestHeaders.TryAddWithoutValidation(name, value);
+        foreach (var (name, value) in headers)
+        {
+            _http.DefaultRequestHeaders.TryAddWithoutValidation(name, value);
+        }
     }
 
     /// <summary>The raw Set-Cookie headers of the last response.</summary>
@@ -47,15 +50,25 @@ public sealed partial class FormClient : IDisposable
 
     public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request)
     {
-        if (_cookies.Count > 0) request.Headers.Add("Cookie", string.Join("; ", _cookies.Select(c => $"{c.Key}={c.Value}")));
+        if (_cookies.Count > 0)
+        {
+            request.Headers.Add("Cookie", string.Join("; ", _cookies.Select(c => $"{c.Key}={c.Value}")));
+        }
+
         var response = await _http.SendAsync(request);
         LastSetCookies = response.Headers.TryGetValues("Set-Cookie", out var values) ? values.ToList() : [];
         foreach (var header in LastSetCookies)
         {
             var pair = header.Split(';', 2)[0].Split('=', 2);
             var expired = header.Contains("expires=Thu, 01 Jan 1970", StringComparison.OrdinalIgnoreCase);
-            if (expired || pair[1].Length == 0) _cookies.Remove(pair[0]);
-            else _cookies[pair[0]] = pair[1];
+            if (expired || pair[1].Length == 0)
+            {
+                _cookies.Remove(pair[0]);
+            }
+            else
+            {
+                _cookies[pair[0]] = pair[1];
+            }
         }
         return response;
     }

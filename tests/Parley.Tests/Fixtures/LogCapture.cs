@@ -22,7 +22,10 @@ public sealed class LogCapture : ILoggerProvider
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (IsEnabled(logLevel)) capture.Lines.Enqueue($"[{logLevel}] {formatter(state, exception)}");
+            if (IsEnabled(logLevel))
+            {
+                capture.Lines.Enqueue($"[{logLevel}] {formatter(state, exception)}");
+            }
         }
     }
 }

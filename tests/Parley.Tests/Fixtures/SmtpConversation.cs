@@ -73,7 +73,10 @@ public sealed class SmtpConversation : IAsyncDisposable
         {
             var line = await _reader.ReadLineAsync(timeout.Token) ?? throw new IOException("The server closed the connection.");
             lines.Add(line);
-            if (line.Length < 4 || line[3] != '-') return lines;
+            if (line.Length < 4 || line[3] != '-')
+            {
+                return lines;
+            }
         }
     }
 }

@@ -1,4 +1,3 @@
-using Parley.Testing;
 using System.Collections;
 using System.Globalization;
 using System.Reflection;
@@ -9,6 +8,7 @@ using Parley.Core.Outbox;
 using Parley.Deliverability.Dns;
 using Parley.Hosting;
 using Parley.Smtp.Listener;
+using Parley.Testing;
 using Parley.Tests.Fixtures;
 
 namespace Parley.Tests.Hosting;
@@ -24,7 +24,13 @@ public sealed partial class ConfigurationReadmeTests
     private static string ReadmePath()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Parley.slnx"))) return Path.Combine(dir.FullName, "README.md");
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Parley.slnx")))
+            {
+                return Path.Combine(dir.FullName, "README.md");
+            }
+        }
+
         throw new FileNotFoundException("README.md (beside Parley.slnx) was not found above " + AppContext.BaseDirectory);
     }
 
@@ -38,7 +44,11 @@ public sealed partial class ConfigurationReadmeTests
         foreach (var line in lines.Skip(start + 1).TakeWhile(l => !l.StartsWith('#')))
         {
             var cells = line.Split('|', StringSplitOptions.TrimEntries);
-            if (cells.Length != 6 || !cells[1].StartsWith('`')) continue; // | a | b | c | d | splits into 6
+            if (cells.Length != 6 || !cells[1].StartsWith('`'))
+            {
+                continue; // | a | b | c | d | splits into 6
+            }
+
             rows.Add(new ReadmeRow(cells[1].Trim('`'), Names(cells[3]), Names(cells[4])));
         }
         return rows;
@@ -57,8 +67,16 @@ public sealed partial class ConfigurationReadmeTests
     private static bool IsBindable(Type type)
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
-        if (type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(TimeSpan) || type == typeof(decimal)) return true;
-        if (type.IsArray) return IsBindable(type.GetElementType()!);
+        if (type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(TimeSpan) || type == typeof(decimal))
+        {
+            return true;
+        }
+
+        if (type.IsArray)
+        {
+            return IsBindable(type.GetElementType()!);
+        }
+
         return type.IsGenericType && type.GetGenericTypeDefinition() is var g && (g == typeof(List<>) || g == typeof(Dictionary<,>))
             && type.GetGenericArguments().All(IsBindable);
     }
@@ -92,7 +110,11 @@ public sealed partial class ConfigurationReadmeTests
             foreach (var property in Bindable(section.Type).Where(p => row.Keys.Contains(p.Name)))
             {
                 var (settings, check) = Configured(property, property.GetValue(defaults));
-                foreach (var (suffix, text) in settings) values[$"{section.Name}:{property.Name}{suffix}"] = text;
+                foreach (var (suffix, text) in settings)
+                {
+                    values[$"{section.Name}:{property.Name}{suffix}"] = text;
+                }
+
                 checks.Add(services =>
                 {
                     var actual = property.GetValue(OptionsOf(services, section.Type));
@@ -102,7 +124,10 @@ public sealed partial class ConfigurationReadmeTests
         }
         Assert.NotEmpty(checks);
         using var app = Build(values);
-        foreach (var check in checks) check(app.Services);
+        foreach (var check in checks)
+        {
+            check(app.Services);
+        }
     }
 
     [Fact]
@@ -123,7 +148,9 @@ public sealed partial class ConfigurationReadmeTests
     {
         var values = new Dictionary<string, string?>
         {
-            ["SmtpListener:ServerName"] = "configured.example", ["Dns:Servers:0"] = "10.0.0.1", ["SmtpListener:MaxConnectionsPerIp"] = "70",
+            ["SmtpListener:ServerName"] = "configured.example",
+            ["Dns:Servers:0"] = "10.0.0.1",
+            ["SmtpListener:MaxConnectionsPerIp"] = "70",
         };
         using (var configured = Build(values))
         {
@@ -173,9 +200,21 @@ public sealed partial class ConfigurationReadmeTests
     private static (List<(string Suffix, string Text)> Settings, Func<object?, bool> Check) Configured(PropertyInfo property, object? current)
     {
         var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
-        if (type == typeof(bool)) return One(current is true ? "false" : "true", v => v is bool b && b != (current is true));
-        if (type == typeof(int)) return One(Text((int)(current ?? 0) + 1), v => Equals(v, (int)(current ?? 0) + 1));
-        if (type == typeof(long)) return One(Text((long)(current ?? 0L) + 1), v => Equals(v, (long)(current ?? 0L) + 1));
+        if (type == typeof(bool))
+        {
+            return One(current is true ? "false" : "true", v => v is bool b && b != (current is true));
+        }
+
+        if (type == typeof(int))
+        {
+            return One(Text((int)(current ?? 0) + 1), v => Equals(v, (int)(current ?? 0) + 1));
+        }
+
+        if (type == typeof(long))
+        {
+            return One(Text((long)(current ?? 0L) + 1), v => Equals(v, (long)(current ?? 0L) + 1));
+        }
+
         if (type == typeof(double))
         {
             var wanted = (double)(current ?? 4.0) / 2; // halves stay inside ranges such as [0, 1)
@@ -186,14 +225,31 @@ public sealed partial class ConfigurationReadmeTests
             var wanted = (TimeSpan)(current ?? TimeSpan.Zero) + TimeSpan.FromSeconds(1);
             return One(wanted.ToString("c"), v => Equals(v, wanted));
         }
-        if (type == typeof(string)) return One($"configured-{property.Name.ToLowerInvariant()}", v => Equals(v, $"configured-{property.Name.ToLowerInvariant()}"));
-        if (type == typeof(List<string>)) return ([(":0", "configured.example")], v => v is List<string> l && l.Contains("configured.example"));
+        if (type == typeof(string))
+        {
+            return One($"configured-{property.Name.ToLowerInvariant()}", v => Equals(v, $"configured-{property.Name.ToLowerInvariant()}"));
+        }
+
+        if (type == typeof(List<string>))
+        {
+            return ([(":0", "configured.example")], v => v is List<string> l && l.Contains("configured.example"));
+        }
+
         if (type == typeof(TimeSpan[]))
+        {
             return ([(":0", "00:00:42")], v => v is TimeSpan[] a && a.Contains(TimeSpan.FromSeconds(42)));
+        }
+
         if (type == typeof(Dictionary<string, string>))
+        {
             return ([(":configured.example", "127.0.0.9")], v => v is Dictionary<string, string> d && d.GetValueOrDefault("configured.example") == "127.0.0.9");
+        }
+
         if (type == typeof(Dictionary<string, int>))
+        {
             return ([(":configured.example", "2526")], v => v is Dictionary<string, int> d && d.GetValueOrDefault("configured.example") == 2526);
+        }
+
         throw new NotSupportedException($"No test value for {property.DeclaringType!.Name}.{property.Name} ({property.PropertyType}); add one here.");
 
         static (List<(string, string)>, Func<object?, bool>) One(string text, Func<object?, bool> check) => ([("", text)], check);

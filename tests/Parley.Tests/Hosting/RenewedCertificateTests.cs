@@ -1,8 +1,8 @@
-using Parley.Core.Settings;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Parley.Core.Settings;
 using Parley.Hosting;
 using Parley.Smtp.Listener;
 

@@ -45,10 +45,15 @@ public sealed class SigningKeyStorageTests : IAsyncLifetime
 
         byte[] first, second;
         await using (var scope = _host.App.Services.CreateAsyncScope())
+        {
             first = await scope.ServiceProvider.GetRequiredService<SecretSettings>().GetOrCreateKeyAsync("reply-token", default);
+        }
+
         var stored = await StoredValueAsync();
         await using (var scope = _host.App.Services.CreateAsyncScope())
+        {
             second = await scope.ServiceProvider.GetRequiredService<SecretSettings>().GetOrCreateKeyAsync("reply-token", default);
+        }
 
         Assert.StartsWith("dp:", stored);
         Assert.DoesNotContain(Convert.ToBase64String(oldKey), stored);

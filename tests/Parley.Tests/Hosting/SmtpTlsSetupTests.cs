@@ -1,8 +1,8 @@
-using Parley.Core.Settings;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Parley.Core.Settings;
 using Parley.Hosting;
 using Parley.Smtp.Listener;
 
@@ -50,7 +50,9 @@ public sealed class SmtpTlsSetupTests : IDisposable
 
         Assert.ThrowsAny<CryptographicException>(() => X509CertificateLoader.LoadPkcs12(File.ReadAllBytes(path), password: null));
         if (!OperatingSystem.IsWindows())
+        {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        }
     }
 
     [Fact]

@@ -1,9 +1,9 @@
-using Parley.Testing;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Parley.Smtp.Listener;
+using Parley.Testing;
 using Parley.Tests.Fixtures;
 
 namespace Parley.Tests.Operations;
@@ -82,7 +82,7 @@ public sealed class HealthTests : IAsyncLifetime
         using var silentRelay = new TcpListener(IPAddress.Loopback, 0);
         silentRelay.Start();
         var held = new System.Collections.Concurrent.ConcurrentQueue<Socket>();
-        var accepting = Task.Run(async () => { while (true) held.Enqueue(await silentRelay.AcceptSocketAsync()); });
+        var accepting = Task.Run(async () => { while (true) { held.Enqueue(await silentRelay.AcceptSocketAsync()); } });
 
         var admin = await _host.CreateUserAsync();
         using var api = _host.Client(await _host.CreateTokenAsync(admin.Id));
@@ -95,13 +95,21 @@ public sealed class HealthTests : IAsyncLifetime
 
         // Stalled once the delivery hangs: the loop is silent past the bound (1 s here) while the mail is due.
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (held.IsEmpty && DateTime.UtcNow < deadline) await Task.Delay(50);
+        while (held.IsEmpty && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
         Assert.False(held.IsEmpty, "Parley never connected to the silent relay");
         (HttpStatusCode Status, JsonElement Body) ready = default;
         while (DateTime.UtcNow < deadline)
         {
             ready = await GetAsync("/readyz");
-            if (ready.Status == HttpStatusCode.ServiceUnavailable) break;
+            if (ready.Status == HttpStatusCode.ServiceUnavailable)
+            {
+                break;
+            }
+
             await Task.Delay(200);
         }
 
@@ -109,6 +117,9 @@ public sealed class HealthTests : IAsyncLifetime
         Assert.Equal("unhealthy", StatusOf(ready.Body, "workers"));
         Assert.StartsWith("outbox worker stalled (no progress for ", ready.Body.GetProperty("checks").GetProperty("workers").GetProperty("detail").GetString());
         Assert.Equal("healthy", StatusOf(ready.Body, "smtp-listener"));
-        foreach (var socket in held) socket.Dispose();
+        foreach (var socket in held)
+        {
+            socket.Dispose();
+        }
     }
 }

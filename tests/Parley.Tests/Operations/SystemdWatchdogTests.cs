@@ -1,8 +1,8 @@
-using Parley.Testing;
-using Microsoft.Extensions.Logging;
 using System.Net.Sockets;
 using System.Text;
+using Microsoft.Extensions.Logging;
 using Parley.Smtp.Listener;
+using Parley.Testing;
 using Parley.Tests.Fixtures;
 
 namespace Parley.Tests.Operations;
@@ -56,10 +56,21 @@ public sealed class SystemdWatchdogTests : IAsyncLifetime
 
         await _host.App.Services.GetRequiredService<SmtpListener>().StopAsync(default);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (SkippedPings == 0 && DateTime.UtcNow < deadline) await Task.Delay(20);
+        while (SkippedPings == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
         Assert.True(SkippedPings > 0, "the watchdog never noticed the listener was down");
-        while (_systemd.Available > 0) await ReceiveAsync(); // pings sent before it noticed
-        while (SkippedPings < 3 && DateTime.UtcNow < deadline) await Task.Delay(20);
+        while (_systemd.Available > 0)
+        {
+            await ReceiveAsync(); // pings sent before it noticed
+        }
+
+        while (SkippedPings < 3 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
 
         Assert.True(SkippedPings >= 3, string.Join("\n", _logs.Lines));
         Assert.Equal(0, _systemd.Available); // no WATCHDOG=1 between the skipped ones

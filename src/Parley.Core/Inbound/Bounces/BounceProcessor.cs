@@ -21,21 +21,28 @@ public sealed class BounceProcessor(ParleyDbContext db, SuppressionService suppr
 {
     /// <summary>Null when the message is not a bounce (it then goes on to reply and alias routing).</summary>
     public async Task<BounceOutcome?> TryProcessAsync(InboundMessage inbound, MimeMessage mime, IReadOnlyList<string> recipients,
-        AliasDomainAddresses addresses, int hardBounceThreshold, CancellationToken ct)
+        AliasDomainAddresses addresses, int hardBounceThreshold, CancellationToken cancellationToken)
     {
         long? verpId = null;
         foreach (var address in recipients.Concat(mime.To.Mailboxes.Select(m => m.Address)))
+        {
             if (addresses.BouncedOutboxItemOf(address) is { } id) { verpId = id; break; }
+        }
 
         var report = DsnParser.Parse(mime);
         if (report is null)
         {
-            if (verpId is null) return null;
+            if (verpId is null)
+            {
+                return null;
+            }
             // Sent to a bounce address but not a bounce: a vacation notice answering our envelope sender.
             return new BounceOutcome($"An automatic reply to the bounce address of outbox #{verpId}; not a bounce, nothing changed.", []);
         }
         if (verpId is null && !report.IsStandardDsn && !string.IsNullOrEmpty(inbound.MailFrom) && AutoSubmitted.Reason(mime) is null)
+        {
             return null; // Only a bounce-like subject from a person: let it route as a normal message.
+        }
 
         var changed = new List<(RecordRef, long)>();
         var notes = new List<string>();
@@ -49,7 +56,7 @@ public sealed class BounceProcessor(ParleyDbContext db, SuppressionService suppr
                 notes.Add($"{reported ?? "a recipient"}: {recipient.Action} {Status(recipient.Status ?? "")}");
                 continue;
             }
-            var item = await FindOutboxItemAsync(verpId, report, reported, ct);
+            var item = await FindOutboxItemAsync(verpId, report, reported, cancellationToken);
             // The address Parley sent to counts the bounce (a forwarder may report where it forwarded to).
             var address = item?.Recipient ?? reported ?? Canonical(report.OriginalRecipients.FirstOrDefault());
             var status = recipient.Status ?? "";
@@ -72,10 +79,10 @@ public sealed class BounceProcessor(ParleyDbContext db, SuppressionService suppr
                     item.LastError = $"Delayed ({Status(status)}): {words}";
                 }
             }
-            if (address is not null && (item is not null || await db.Outbox.AnyAsync(o => o.Recipient == address, ct)))
+            if (address is not null && (item is not null || await db.Outbox.AnyAsync(o => o.Recipient == address, cancellationToken)))
             {
                 var hard = recipient.IsHard && recipient.IsFailure;
-                var suppressed = await suppressions.RecordBounceAsync(address, hard, recipient.Status, recipient.Diagnostic, hardBounceThreshold, ct);
+                var suppressed = await suppressions.RecordBounceAsync(address, hard, recipient.Status, recipient.Diagnostic, hardBounceThreshold, cancellationToken);
                 notes.Add($"{address}: {(hard ? "hard" : "soft")} {Status(status)}{(suppressed ? ", now suppressed" : "")}");
             }
         }
@@ -84,22 +91,31 @@ public sealed class BounceProcessor(ParleyDbContext db, SuppressionService suppr
         return new BounceOutcome($"Bounce for {where} ({summary}).", changed);
     }
 
-    private async Task<OutboxItem?> FindOutboxItemAsync(long? verpId, DeliveryReport report, string? address, CancellationToken ct)
+    private async Task<OutboxItem?> FindOutboxItemAsync(long? verpId, DeliveryReport report, string? address, CancellationToken cancellationToken)
     {
         if (verpId is { } id)
-            return await db.Outbox.Include(o => o.ChatterMessage).FirstOrDefaultAsync(o => o.Id == id, ct);
+        {
+            return await db.Outbox.Include(o => o.ChatterMessage).FirstOrDefaultAsync(o => o.Id == id, cancellationToken);
+        }
+
         if (report.OriginalMessageId is { Length: > 0 } messageId)
         {
             var items = await db.Outbox.Include(o => o.ChatterMessage)
-                .Where(o => o.ChatterMessage!.MessageId == messageId).ToListAsync(ct);
+                .Where(o => o.ChatterMessage!.MessageId == messageId).ToListAsync(cancellationToken);
             var match = address is null ? items.FirstOrDefault()
                 : items.FirstOrDefault(o => Canonical(o.Recipient) == address) ?? (items.Count == 1 ? items[0] : null);
-            if (match is not null) return match;
+            if (match is not null)
+            {
+                return match;
+            }
         }
         if (address is not null)
+        {
             return await db.Outbox.Include(o => o.ChatterMessage)
                 .Where(o => o.Recipient == address && (o.State == DeliveryState.Sent || o.State == DeliveryState.Deferred))
-                .OrderByDescending(o => o.Id).FirstOrDefaultAsync(ct);
+                .OrderByDescending(o => o.Id).FirstOrDefaultAsync(cancellationToken);
+        }
+
         return null;
     }
 
@@ -117,7 +133,10 @@ public sealed class BounceProcessor(ParleyDbContext db, SuppressionService suppr
         if (recipient.Diagnostic is { } d)
         {
             var digits = new string(d.SkipWhile(c => !char.IsDigit(c)).TakeWhile(char.IsDigit).ToArray());
-            if (digits.Length == 3 && int.TryParse(digits, out var code) && code is >= 400 and < 600) return code;
+            if (digits.Length == 3 && int.TryParse(digits, out var code) && code is >= 400 and < 600)
+            {
+                return code;
+            }
         }
         return recipient.Status is ['5', ..] ? 550 : recipient.Status is ['4', ..] ? 450 : null;
     }

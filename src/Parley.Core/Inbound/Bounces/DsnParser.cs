@@ -16,7 +16,11 @@ public static partial class DsnParser
     public static DeliveryReport? Parse(MimeMessage message)
     {
         var report = FindReport(message.Body);
-        if (report is not null) return ParseStandard(report);
+        if (report is not null)
+        {
+            return ParseStandard(report);
+        }
+
         return LooksLikeBounce(message) ? ParseText(message) : null;
     }
 
@@ -25,7 +29,11 @@ public static partial class DsnParser
     {
         var from = message.From.Mailboxes.FirstOrDefault()?.Address ?? "";
         var local = from.Split('@')[0].ToLowerInvariant();
-        if (local is "mailer-daemon" or "postmaster" or "mail-daemon") return true;
+        if (local is "mailer-daemon" or "postmaster" or "mail-daemon")
+        {
+            return true;
+        }
+
         var subject = message.Subject ?? "";
         return BounceSubject().IsMatch(subject);
     }
@@ -89,7 +97,10 @@ public static partial class DsnParser
         foreach (var part in report.Skip(1))
         {
             if (part is MessagePart { Message: { } inner })
+            {
                 return (inner.MessageId, inner.To.Mailboxes.Select(m => m.Address).ToList());
+            }
+
             if (part is MimePart mime && mime.ContentType.IsMimeType("text", "rfc822-headers") && mime.Content is not null)
             {
                 using var stream = new MemoryStream();
@@ -114,7 +125,11 @@ public static partial class DsnParser
 
     private static string? StripType(string? value)
     {
-        if (string.IsNullOrWhiteSpace(value)) return null;
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
         var semi = value.IndexOf(';');
         var result = (semi >= 0 ? value[(semi + 1)..] : value).Trim().Trim('<', '>');
         return result.Length == 0 ? null : result;
@@ -122,7 +137,11 @@ public static partial class DsnParser
 
     private static string? CleanStatus(string? value)
     {
-        if (string.IsNullOrWhiteSpace(value)) return null;
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
         var match = StatusCode().Match(value);
         return match.Success ? match.Value : null;
     }
@@ -145,7 +164,9 @@ public static partial class DsnParser
         {
             var trimmed = line.Trim();
             if (BasicCode().IsMatch(trimmed) || StatusCode().IsMatch(trimmed))
+            {
                 return trimmed.Length > 500 ? trimmed[..500] : trimmed;
+            }
         }
         return null;
     }

@@ -22,7 +22,7 @@ namespace Parley.Core.Inbound.Complaints;
 /// </summary>
 public sealed class ComplaintProcessor(ParleyDbContext db, SuppressionService suppressions, MailingProgress progress, TimeProvider clock) : IInboundMailbox
 {
-    public ValueTask<bool> HasAddressAsync(string localPart, CancellationToken ct) => ValueTask.FromResult(false);
+    public ValueTask<bool> HasAddressAsync(string localPart, CancellationToken cancellationToken) => ValueTask.FromResult(false);
 
     /// <summary>Null when the message is no complaint (it then goes on to bounce and reply routing).</summary>
     public async Task<InboxOutcome?> TryTakeAsync(InboundMessage inbound, MimeMessage mime, IReadOnlyList<string> recipients, RouteContext context,
@@ -113,7 +113,11 @@ public sealed class ComplaintProcessor(ParleyDbContext db, SuppressionService su
         var record = new RecordRef(original.RecordType, original.RecordId);
         var entry = new ChatterMessage
         {
-            RecordType = record.Type, RecordId = record.Id, Kind = MessageKind.Event, AuthorName = "Parley", Subject = original.Subject,
+            RecordType = record.Type,
+            RecordId = record.Id,
+            Kind = MessageKind.Event,
+            AuthorName = "Parley",
+            Subject = original.Subject,
             BodyText = $"{address} marked {about} as spam (a complaint through {reporter}). The address is suppressed: Parley sends it no more email.",
             CreatedAt = clock.GetUtcNow(),
         };

@@ -43,36 +43,36 @@ public sealed class SpfAnalyzer
                 return new SpfAnalysis { Domain = name, Findings = findings };
 
             case SpfRecordStatus.None:
-            {
-                var proposed = routes.Count > 0 ? SpfRecordEditor.AddTerms([], routeTerms) : null;
-                findings.Add(new Finding("spf.missing", FindingSeverity.Fail, "No SPF record",
-                    $"{name} publishes no TXT record starting with \"v=spf1\", so receivers cannot tell which servers may send for it." +
-                    (proposed is null ? string.Empty : " Publish the record below."),
-                    proposed is null ? null : new DnsFix("TXT", name, proposed)));
-                return new SpfAnalysis
                 {
-                    Domain = name,
-                    Findings = findings,
-                    ProposedRecord = proposed,
-                    Routes = routes.Select(r => new SpfRouteCheck(r, false, proposed, "no SPF record")).ToArray(),
-                };
-            }
+                    var proposed = routes.Count > 0 ? SpfRecordEditor.AddTerms([], routeTerms) : null;
+                    findings.Add(new Finding("spf.missing", FindingSeverity.Fail, "No SPF record",
+                        $"{name} publishes no TXT record starting with \"v=spf1\", so receivers cannot tell which servers may send for it." +
+                        (proposed is null ? string.Empty : " Publish the record below."),
+                        proposed is null ? null : new DnsFix("TXT", name, proposed)));
+                    return new SpfAnalysis
+                    {
+                        Domain = name,
+                        Findings = findings,
+                        ProposedRecord = proposed,
+                        Routes = routes.Select(r => new SpfRouteCheck(r, false, proposed, "no SPF record")).ToArray(),
+                    };
+                }
 
             case SpfRecordStatus.Multiple:
-            {
-                var merged = SpfRecordEditor.AddTerms(records, routeTerms);
-                findings.Add(new Finding("spf.multiple-records", FindingSeverity.Fail, "Several SPF records",
-                    $"{name} publishes {records.Length} records starting with \"v=spf1\"; receivers must treat that as permerror. Replace them with the single record below.",
-                    new DnsFix("TXT", name, merged)));
-                return new SpfAnalysis
                 {
-                    Domain = name,
-                    Records = records,
-                    Findings = findings,
-                    ProposedRecord = merged,
-                    Routes = routes.Select(r => new SpfRouteCheck(r, false, merged, "several SPF records (permerror)")).ToArray(),
-                };
-            }
+                    var merged = SpfRecordEditor.AddTerms(records, routeTerms);
+                    findings.Add(new Finding("spf.multiple-records", FindingSeverity.Fail, "Several SPF records",
+                        $"{name} publishes {records.Length} records starting with \"v=spf1\"; receivers must treat that as permerror. Replace them with the single record below.",
+                        new DnsFix("TXT", name, merged)));
+                    return new SpfAnalysis
+                    {
+                        Domain = name,
+                        Records = records,
+                        Findings = findings,
+                        ProposedRecord = merged,
+                        Routes = routes.Select(r => new SpfRouteCheck(r, false, merged, "several SPF records (permerror)")).ToArray(),
+                    };
+                }
         }
 
         var published = lookup.SpfRecords[0];

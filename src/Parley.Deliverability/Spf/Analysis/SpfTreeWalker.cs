@@ -75,32 +75,32 @@ internal sealed class SpfTreeWalker(IDnsResolver dns, CancellationToken cancella
                 await FollowAsync(domain, mechanism.Text, target, path, isInclude: true, mechanism.Qualifier).ConfigureAwait(false);
                 break;
             case SpfMechanismKind.A:
-            {
-                var a = await SafeDns.QueryAsync(dns, target, DnsRecordType.A, cancellationToken).ConfigureAwait(false);
-                var aaaa = await SafeDns.QueryAsync(dns, target, DnsRecordType.Aaaa, cancellationToken).ConfigureAwait(false);
-                if (a.IsVoid && aaaa.IsVoid)
                 {
-                    AddVoid($"{mechanism.Text} ({target} has no A/AAAA records) in {domain}");
-                }
+                    var a = await SafeDns.QueryAsync(dns, target, DnsRecordType.A, cancellationToken).ConfigureAwait(false);
+                    var aaaa = await SafeDns.QueryAsync(dns, target, DnsRecordType.Aaaa, cancellationToken).ConfigureAwait(false);
+                    if (a.IsVoid && aaaa.IsVoid)
+                    {
+                        AddVoid($"{mechanism.Text} ({target} has no A/AAAA records) in {domain}");
+                    }
 
-                break;
-            }
+                    break;
+                }
 
             case SpfMechanismKind.Mx:
-            {
-                var mx = await SafeDns.QueryAsync(dns, target, DnsRecordType.Mx, cancellationToken).ConfigureAwait(false);
-                if (mx.IsVoid)
                 {
-                    AddVoid($"{mechanism.Text} ({target} has no MX records) in {domain}");
-                }
-                else if (mx.Records.Count > 10)
-                {
-                    Findings.Add(new Finding("spf.too-many-mx", FindingSeverity.Fail, "An 'mx' mechanism has more than 10 MX records",
-                        $"'{mechanism.Text}' in {domain}: {target} has {mx.Records.Count} MX records; evaluation gives permerror. List the addresses with ip4:/ip6:."));
-                }
+                    var mx = await SafeDns.QueryAsync(dns, target, DnsRecordType.Mx, cancellationToken).ConfigureAwait(false);
+                    if (mx.IsVoid)
+                    {
+                        AddVoid($"{mechanism.Text} ({target} has no MX records) in {domain}");
+                    }
+                    else if (mx.Records.Count > 10)
+                    {
+                        Findings.Add(new Finding("spf.too-many-mx", FindingSeverity.Fail, "An 'mx' mechanism has more than 10 MX records",
+                            $"'{mechanism.Text}' in {domain}: {target} has {mx.Records.Count} MX records; evaluation gives permerror. List the addresses with ip4:/ip6:."));
+                    }
 
-                break;
-            }
+                    break;
+                }
         }
     }
 

@@ -7,5 +7,5 @@ public interface IMxRouteResolver
     /// MX hosts by preference (random order among equal preferences), each with its addresses; the domain's
     /// own A/AAAA when it has no MX. Never throws for DNS problems: they come back as a status.
     /// </summary>
-    Task<MxRoute> ResolveAsync(string domain, CancellationToken ct);
+    Task<MxRoute> ResolveAsync(string domain, CancellationToken cancellationToken);
 }

@@ -17,7 +17,7 @@ public sealed class MxRouteResolver(IDnsResolver dns, Random? random = null) : I
     private readonly Random _random = random ?? Random.Shared;
     private readonly Lock _gate = new();
 
-    public async Task<MxRoute> ResolveAsync(string domain, CancellationToken ct)
+    public async Task<MxRoute> ResolveAsync(string domain, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(domain);
         if (TryParseAddressLiteral(domain, out var literal))
@@ -30,13 +30,13 @@ public sealed class MxRouteResolver(IDnsResolver dns, Random? random = null) : I
             return MxRoute.Permanent(domain, "5.1.2", $"'{domain}' is not a valid domain name.");
         }
 
-        var mx = await dns.QueryMxAsync(name, ct).ConfigureAwait(false);
+        var mx = await dns.QueryMxAsync(name, cancellationToken).ConfigureAwait(false);
         switch (mx.Status)
         {
             case DnsStatus.Found:
-                return await FromMxAsync(name, mx.RecordsOf<DnsMxRecord>().ToList(), ct).ConfigureAwait(false);
+                return await FromMxAsync(name, mx.RecordsOf<DnsMxRecord>().ToList(), cancellationToken).ConfigureAwait(false);
             case DnsStatus.NoData:
-                return await ImplicitMxAsync(name, ct).ConfigureAwait(false);
+                return await ImplicitMxAsync(name, cancellationToken).ConfigureAwait(false);
             case DnsStatus.NxDomain:
                 return MxRoute.Permanent(name, "5.1.2", $"The domain {name} does not exist (DNS NXDOMAIN).");
             case DnsStatus.InvalidName:
@@ -46,7 +46,7 @@ public sealed class MxRouteResolver(IDnsResolver dns, Random? random = null) : I
         }
     }
 
-    private async Task<MxRoute> FromMxAsync(string domain, List<DnsMxRecord> records, CancellationToken ct)
+    private async Task<MxRoute> FromMxAsync(string domain, List<DnsMxRecord> records, CancellationToken cancellationToken)
     {
         // A null MX ("0 ."), RFC 7505: the domain declares it accepts no mail. It must stand alone; when
         // misconfigured next to real MX records we ignore it and use the others.
@@ -67,7 +67,7 @@ public sealed class MxRouteResolver(IDnsResolver dns, Random? random = null) : I
         var failures = new List<string>();
         foreach (var record in ordered)
         {
-            var (addresses, failure) = await AddressesAsync(record.Exchange, ct).ConfigureAwait(false);
+            var (addresses, failure) = await AddressesAsync(record.Exchange, cancellationToken).ConfigureAwait(false);
             if (addresses.Count > 0)
             {
                 hosts.Add(new MxHost(record.Exchange, record.Preference, addresses));
@@ -90,9 +90,9 @@ public sealed class MxRouteResolver(IDnsResolver dns, Random? random = null) : I
     }
 
     /// <summary>RFC 5321 §5.1: no MX, so the domain itself is the host, with preference 0.</summary>
-    private async Task<MxRoute> ImplicitMxAsync(string domain, CancellationToken ct)
+    private async Task<MxRoute> ImplicitMxAsync(string domain, CancellationToken cancellationToken)
     {
-        var (addresses, failure) = await AddressesAsync(domain, ct).ConfigureAwait(false);
+        var (addresses, failure) = await AddressesAsync(domain, cancellationToken).ConfigureAwait(false);
         if (addresses.Count > 0)
         {
             return new MxRoute(domain, MxRouteStatus.Found, [new MxHost(domain, 0, addresses, IsImplicit: true)]);
@@ -104,10 +104,10 @@ public sealed class MxRouteResolver(IDnsResolver dns, Random? random = null) : I
     }
 
     /// <summary>A then AAAA. The failure text is set only when a lookup failed (not when it answered "none").</summary>
-    private async Task<(IReadOnlyList<IPAddress> Addresses, string? Failure)> AddressesAsync(string host, CancellationToken ct)
+    private async Task<(IReadOnlyList<IPAddress> Addresses, string? Failure)> AddressesAsync(string host, CancellationToken cancellationToken)
     {
-        var a = await dns.QueryAAsync(host, ct).ConfigureAwait(false);
-        var aaaa = await dns.QueryAaaaAsync(host, ct).ConfigureAwait(false);
+        var a = await dns.QueryAAsync(host, cancellationToken).ConfigureAwait(false);
+        var aaaa = await dns.QueryAaaaAsync(host, cancellationToken).ConfigureAwait(false);
         var addresses = a.RecordsOf<DnsAddressRecord>().Concat(aaaa.RecordsOf<DnsAddressRecord>()).Select(r => r.Address).Distinct().ToList();
         string? failure = null;
         if (addresses.Count == 0 && (a.IsTemporaryFailure || aaaa.IsTemporaryFailure))

@@ -13,7 +13,7 @@ internal sealed class DomainRateLimiter(SmtpDeliveryOptions options, TimeProvide
     /// Waits for a token of every domain in <paramref name="domains"/>. Returns the domain that would need a longer
     /// wait than <see cref="SmtpDeliveryOptions.MaxRateLimitWait"/> (the caller defers the message), or null when sent may go.
     /// </summary>
-    public async Task<string?> WaitAsync(IEnumerable<string> domains, CancellationToken ct)
+    public async Task<string?> WaitAsync(IEnumerable<string> domains, CancellationToken cancellationToken)
     {
         if (options.RateLimitPerDomain is not { } rate || rate <= 0)
         {
@@ -41,7 +41,7 @@ internal sealed class DomainRateLimiter(SmtpDeliveryOptions options, TimeProvide
 
         if (longest > TimeSpan.Zero)
         {
-            await Task.Delay(longest, time, ct).ConfigureAwait(false);
+            await Task.Delay(longest, time, cancellationToken).ConfigureAwait(false);
         }
 
         return null;

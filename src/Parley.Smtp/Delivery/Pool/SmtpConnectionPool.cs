@@ -44,7 +44,7 @@ internal sealed partial class SmtpConnectionPool : IAsyncDisposable
     public int IdleConnections => _destinations.Values.Sum(d => d.IdleCount);
 
     /// <summary>Waits for a slot of <paramref name="destination"/>; the lease carries an idle session when one fits.</summary>
-    public async Task<ConnectionLease> AcquireAsync(string destination, EndpointKey endpoint, CancellationToken ct)
+    public async Task<ConnectionLease> AcquireAsync(string destination, EndpointKey endpoint, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -59,7 +59,7 @@ internal sealed partial class SmtpConnectionPool : IAsyncDisposable
 
             try
             {
-                await pool.Slots.WaitAsync(ct).ConfigureAwait(false);
+                await pool.Slots.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
             catch
             {

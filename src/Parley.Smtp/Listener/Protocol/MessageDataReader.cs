@@ -156,8 +156,14 @@ internal sealed class MessageDataReader(MessageSpool spool, long maxMessageSize,
 
                     if (_inHeader)
                     {
-                        if (b == (byte)':') _colonSeen = true;
-                        else if (_lineLength == 1 && b is (byte)' ' or (byte)'\t') _continuation = true;
+                        if (b == (byte)':')
+                        {
+                            _colonSeen = true;
+                        }
+                        else if (_lineLength == 1 && b is (byte)' ' or (byte)'\t')
+                        {
+                            _continuation = true;
+                        }
                     }
 
                     _state = State.InLine;

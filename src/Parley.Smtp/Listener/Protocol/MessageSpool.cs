@@ -142,14 +142,14 @@ internal sealed class MessageSpool : IDisposable
     }
 
     /// <summary>A read-only view of everything written, from the start; valid until the spool is disposed.</summary>
-    public async ValueTask<Stream> OpenReadAsync(CancellationToken ct)
+    public async ValueTask<Stream> OpenReadAsync(CancellationToken cancellationToken)
     {
         if (_file is null)
         {
             return new MemoryStream(_buffer, 0, _buffered, writable: false);
         }
 
-        await _file.FlushAsync(ct).ConfigureAwait(false);
+        await _file.FlushAsync(cancellationToken).ConfigureAwait(false);
         _file.Position = 0;
         return new ReadOnlyFileView(_file);
     }

@@ -19,7 +19,7 @@ internal enum SessionState
     RecipientGiven,
 }
 
-internal delegate ValueTask SmtpCommandHandler(SmtpSession session, string arguments, CancellationToken ct);
+internal delegate ValueTask SmtpCommandHandler(SmtpSession session, string arguments, CancellationToken cancellationToken);
 
 /// <summary>One row of the state table: in which states a command is valid, and what it does.</summary>
 internal sealed record SmtpCommandRule(SessionState[] AllowedIn, SmtpCommandHandler Handler);
@@ -34,13 +34,13 @@ internal static class SmtpCommandTable
 
     public static readonly FrozenDictionary<string, SmtpCommandRule> Rules = new Dictionary<string, SmtpCommandRule>
     {
-        ["EHLO"] = new(Any, static (s, a, ct) => s.HandleHeloAsync(a, extended: true, ct)),
-        ["HELO"] = new(Any, static (s, a, ct) => s.HandleHeloAsync(a, extended: false, ct)),
-        ["STARTTLS"] = new([SessionState.Greeted], static (s, a, ct) => s.HandleStartTlsAsync(a, ct)),
-        ["MAIL"] = new([SessionState.Greeted], static (s, a, ct) => s.HandleMailAsync(a, ct)),
-        ["RCPT"] = new([SessionState.MailGiven, SessionState.RecipientGiven], static (s, a, ct) => s.HandleRcptAsync(a, ct)),
-        ["DATA"] = new([SessionState.RecipientGiven], static (s, a, ct) => s.HandleDataAsync(a, ct)),
-        ["RSET"] = new(Any, static (s, a, ct) => s.HandleRsetAsync(a, ct)),
+        ["EHLO"] = new(Any, static (s, a, cancellationToken) => s.HandleHeloAsync(a, extended: true, cancellationToken)),
+        ["HELO"] = new(Any, static (s, a, cancellationToken) => s.HandleHeloAsync(a, extended: false, cancellationToken)),
+        ["STARTTLS"] = new([SessionState.Greeted], static (s, a, cancellationToken) => s.HandleStartTlsAsync(a, cancellationToken)),
+        ["MAIL"] = new([SessionState.Greeted], static (s, a, cancellationToken) => s.HandleMailAsync(a, cancellationToken)),
+        ["RCPT"] = new([SessionState.MailGiven, SessionState.RecipientGiven], static (s, a, cancellationToken) => s.HandleRcptAsync(a, cancellationToken)),
+        ["DATA"] = new([SessionState.RecipientGiven], static (s, a, cancellationToken) => s.HandleDataAsync(a, cancellationToken)),
+        ["RSET"] = new(Any, static (s, a, cancellationToken) => s.HandleRsetAsync(a, cancellationToken)),
         ["NOOP"] = new(Any, static (s, _, _) => s.ReplyAsync(SmtpReply.Ok)),
         ["QUIT"] = new(Any, static (s, _, _) => s.HandleQuitAsync()),
         ["VRFY"] = new(Any, static (s, a, _) => s.HandleVrfyAsync(a)),

@@ -6,7 +6,7 @@ namespace Parley.Smtp.Listener.Session;
 /// <summary>Envelope and session commands (everything but DATA).</summary>
 internal sealed partial class SmtpSession
 {
-    internal ValueTask HandleHeloAsync(string arguments, bool extended, CancellationToken ct)
+    internal ValueTask HandleHeloAsync(string arguments, bool extended, CancellationToken cancellationToken)
     {
         var name = arguments.Trim();
         if (name.Length == 0 || name.Contains(' '))
@@ -40,7 +40,7 @@ internal sealed partial class SmtpSession
         return ReplyAsync(new SmtpReply(250, null, string.Join('\n', lines)));
     }
 
-    internal async ValueTask HandleStartTlsAsync(string arguments, CancellationToken ct)
+    internal async ValueTask HandleStartTlsAsync(string arguments, CancellationToken cancellationToken)
     {
         if (_tls is null || _transport.IsTls)
         {
@@ -64,7 +64,7 @@ internal sealed partial class SmtpSession
         _state = SessionState.Connected;
     }
 
-    internal async ValueTask HandleMailAsync(string arguments, CancellationToken ct)
+    internal async ValueTask HandleMailAsync(string arguments, CancellationToken cancellationToken)
     {
         if (!SmtpPath.TryParse(arguments, "FROM", out var path, out var error))
         {
@@ -123,7 +123,7 @@ internal sealed partial class SmtpSession
         }
     }
 
-    internal async ValueTask HandleRcptAsync(string arguments, CancellationToken ct)
+    internal async ValueTask HandleRcptAsync(string arguments, CancellationToken cancellationToken)
     {
         if (!SmtpPath.TryParse(arguments, "TO", out var path, out var error))
         {
@@ -153,7 +153,7 @@ internal sealed partial class SmtpSession
         RecipientDecision decision;
         try
         {
-            decision = await _recipientPolicy.CheckRecipientAsync(Snapshot(), path.Address, ct).ConfigureAwait(false);
+            decision = await _recipientPolicy.CheckRecipientAsync(Snapshot(), path.Address, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -180,7 +180,7 @@ internal sealed partial class SmtpSession
         await ReplyAsync(new SmtpReply(250, "2.1.5", "Ok")).ConfigureAwait(false);
     }
 
-    internal ValueTask HandleRsetAsync(string arguments, CancellationToken ct)
+    internal ValueTask HandleRsetAsync(string arguments, CancellationToken cancellationToken)
     {
         ResetTransaction();
         return ReplyAsync(SmtpReply.Ok);

@@ -5,7 +5,7 @@ namespace Parley.Smtp.Listener.Session;
 /// <summary>DATA: stream the content into a spool, then hand it to the store before answering.</summary>
 internal sealed partial class SmtpSession
 {
-    internal async ValueTask HandleDataAsync(string arguments, CancellationToken ct)
+    internal async ValueTask HandleDataAsync(string arguments, CancellationToken cancellationToken)
     {
         if (arguments.Length > 0)
         {
@@ -55,7 +55,7 @@ internal sealed partial class SmtpSession
 
         var envelope = new SmtpEnvelope(
             _client.Address, _client.Port, _helo, _mailFrom, _recipients.ToArray(), receivedAt, _transport.IsTls, traceId);
-        var stored = await StoreAsync(envelope, spool, ct).ConfigureAwait(false);
+        var stored = await StoreAsync(envelope, spool, cancellationToken).ConfigureAwait(false);
         Log.MessageReceived(_logger, Id, _mailFrom, _recipients.Count, spool.Length - headerLength, stored.Code);
         await ReplyAsync(stored).ConfigureAwait(false);
         ResetTransaction();
@@ -81,12 +81,13 @@ internal sealed partial class SmtpSession
         }
     }
 
-    private async ValueTask<SmtpReply> StoreAsync(SmtpEnvelope envelope, MessageSpool spool, CancellationToken ct)
+    private async ValueTask<SmtpReply> StoreAsync(SmtpEnvelope envelope, MessageSpool spool, CancellationToken cancellationToken)
     {
         try
         {
-            await using var message = await spool.OpenReadAsync(ct).ConfigureAwait(false);
-            var result = await _store.StoreAsync(envelope, message, ct).ConfigureAwait(false);
+            var message = await spool.OpenReadAsync(cancellationToken).ConfigureAwait(false);
+            await using var disposesMessage = message.ConfigureAwait(false);
+            var result = await _store.StoreAsync(envelope, message, cancellationToken).ConfigureAwait(false);
             return result.Outcome switch
             {
                 StoreOutcome.Stored => new SmtpReply(250, "2.0.0", $"Ok: queued as {result.QueueId}"),
@@ -94,7 +95,7 @@ internal sealed partial class SmtpSession
                 _ => new SmtpReply(554, result.EnhancedCode, result.Reason ?? "Error: message refused"),
             };
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // The client keeps its copy and retries; the session goes on.
             Log.StoreFailed(_logger, ex, Id);

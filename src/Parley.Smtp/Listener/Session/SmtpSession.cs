@@ -79,9 +79,9 @@ internal sealed partial class SmtpSession
         _shutdown = shutdown;
         using var sessionLifetime = new CancellationTokenSource(_options.MaxSessionTime, _timeProvider);
         using var link = abort.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), sessionLifetime);
-        var ct = sessionLifetime.Token;
-        _transport = new SmtpTransport(_socket, _timeProvider, ct);
-        await using var transport = _transport;
+        var cancellationToken = sessionLifetime.Token;
+        _transport = new SmtpTransport(_socket, _timeProvider, cancellationToken);
+        await using var transport = _transport.ConfigureAwait(false);
         Log.SessionStarted(_logger, Id, _client);
         try
         {
@@ -111,7 +111,7 @@ internal sealed partial class SmtpSession
                 }
                 else
                 {
-                    await ExecuteAsync(line, ct).ConfigureAwait(false);
+                    await ExecuteAsync(line, cancellationToken).ConfigureAwait(false);
                 }
 
                 if (_errors >= _options.MaxErrors && !_quit)
@@ -130,7 +130,7 @@ internal sealed partial class SmtpSession
         {
             await CloseWithAsync(ShuttingDown).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             Log.SessionTimedOut(_logger, Id, "session time limit");
             await CloseWithAsync(new SmtpReply(421, "4.4.2", $"{_options.ServerName} Error: session time limit exceeded")).ConfigureAwait(false);
@@ -158,7 +158,7 @@ internal sealed partial class SmtpSession
         Log.SessionEnded(_logger, Id, _messageCount);
     }
 
-    private async ValueTask ExecuteAsync(string line, CancellationToken ct)
+    private async ValueTask ExecuteAsync(string line, CancellationToken cancellationToken)
     {
         var command = SmtpCommandLine.Parse(line);
         Log.CommandReceived(_logger, Id, command.Verb == "AUTH" ? "AUTH ***" : line);
@@ -170,7 +170,7 @@ internal sealed partial class SmtpSession
                 return;
             }
 
-            await rule.Handler(this, command.Arguments, ct).ConfigureAwait(false);
+            await rule.Handler(this, command.Arguments, cancellationToken).ConfigureAwait(false);
             return;
         }
 

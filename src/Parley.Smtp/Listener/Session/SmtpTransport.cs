@@ -20,14 +20,14 @@ internal sealed class SmtpTransport : IAsyncDisposable
     private readonly CancellationTokenRegistration _sessionLink;
     private SslStream? _tls;
 
-    public SmtpTransport(Socket socket, TimeProvider timeProvider, CancellationToken sessionToken)
+    public SmtpTransport(Socket socket, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         _socket = socket;
         _network = new NetworkStream(socket, ownsSocket: true);
         (Reader, Writer) = CreatePipes(_network);
         // One timer source reused for every read and flush; the session token (shutdown, session time) cancels it too.
         _ioTimeout = new CancellationTokenSource(Timeout.InfiniteTimeSpan, timeProvider);
-        _sessionLink = sessionToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), _ioTimeout);
+        _sessionLink = cancellationToken.UnsafeRegister(static state => ((CancellationTokenSource)state!).Cancel(), _ioTimeout);
     }
 
     public PipeReader Reader { get; private set; }

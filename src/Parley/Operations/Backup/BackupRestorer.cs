@@ -13,13 +13,23 @@ namespace Parley.Operations.Backup;
 /// </summary>
 public static class BackupRestorer
 {
-    public static async Task<BackupManifest> RestoreAsync(string archive, string dataDir, CancellationToken ct)
+    public static async Task<BackupManifest> RestoreAsync(string archive, string dataDir, CancellationToken cancellationToken)
     {
         var target = Path.GetFullPath(dataDir);
         if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
+        {
             throw new BackupException($"{target} is not empty; restore only into a new or empty data directory (move the old one aside first).", BackupException.TargetInUse);
-        if (File.Exists(target)) throw new BackupException($"{target} is a file, not a data directory.", BackupException.TargetInUse);
-        if (!File.Exists(archive)) throw new BackupException($"{archive} does not exist.", BackupException.Other);
+        }
+
+        if (File.Exists(target))
+        {
+            throw new BackupException($"{target} is a file, not a data directory.", BackupException.TargetInUse);
+        }
+
+        if (!File.Exists(archive))
+        {
+            throw new BackupException($"{archive} does not exist.", BackupException.Other);
+        }
 
         var parent = Path.GetDirectoryName(target) ?? throw new BackupException($"{target} has no parent folder.", BackupException.Other);
         Directory.CreateDirectory(parent);
@@ -27,47 +37,66 @@ public static class BackupRestorer
         DataDirectory.Folder(staging);
         try
         {
-            var manifest = await ExtractAsync(archive, staging, ct);
+            var manifest = await ExtractAsync(archive, staging, cancellationToken);
             DataDirectory.Folder(Path.Combine(staging, BackupWriter.KeysFolder)); // also when the key ring was still empty
             DataDirectory.Secure(staging);
-            if (Directory.Exists(target)) Directory.Delete(target); // empty, checked above
+            if (Directory.Exists(target))
+            {
+                Directory.Delete(target); // empty, checked above
+            }
+
             Directory.Move(staging, target);
             return manifest;
         }
         finally
         {
-            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
         }
     }
 
-    private static async Task<BackupManifest> ExtractAsync(string archive, string staging, CancellationToken ct)
+    private static async Task<BackupManifest> ExtractAsync(string archive, string staging, CancellationToken cancellationToken)
     {
         try
         {
             await using var input = File.OpenRead(archive);
             await using var gzip = new GZipStream(input, CompressionMode.Decompress);
             await using var tar = new TarReader(gzip);
-            var first = await tar.GetNextEntryAsync(copyData: false, ct);
+            var first = await tar.GetNextEntryAsync(copyData: false, cancellationToken);
             if (first is not { Name: BackupManifest.EntryName, DataStream: { } manifestStream })
+            {
                 throw new BackupException($"{archive} is not a Parley backup (it does not start with {BackupManifest.EntryName}).");
+            }
+
             var manifest = BackupManifest.FromJson(manifestStream) ?? throw new BackupException($"{archive} has an empty manifest.");
             CheckVersion(archive, manifest);
 
             var expected = manifest.Files.ToDictionary(f => f.Path, StringComparer.Ordinal);
             var seen = new HashSet<string>(StringComparer.Ordinal);
-            while (await tar.GetNextEntryAsync(copyData: false, ct) is { } entry)
+            while (await tar.GetNextEntryAsync(copyData: false, cancellationToken) is { } entry)
             {
                 if (entry.EntryType != TarEntryType.RegularFile || !expected.TryGetValue(entry.Name, out var file) || !seen.Add(entry.Name) || entry.DataStream is null)
+                {
                     throw new BackupException($"{archive} holds {entry.Name}, which its manifest does not list; it is not an intact Parley backup.");
+                }
+
                 var destination = Path.GetFullPath(Path.Combine(staging, file.Path));
                 if (!destination.StartsWith(staging + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                {
                     throw new BackupException($"{archive} names a file outside the data directory ({entry.Name}).");
+                }
+
                 DataDirectory.Folder(Path.GetDirectoryName(destination)!);
-                await CopyCheckedAsync(entry.DataStream, destination, file, archive, ct);
+                await CopyCheckedAsync(entry.DataStream, destination, file, archive, cancellationToken);
             }
             var missing = expected.Keys.Except(seen).ToList();
             if (missing.Count > 0)
+            {
                 throw new BackupException($"{archive} is truncated or damaged: {missing.Count} file(s) its manifest lists are missing ({string.Join(", ", missing.Take(3))}).");
+            }
+
             return manifest;
         }
         catch (Exception e) when (e is EndOfStreamException or InvalidDataException or FormatException or System.Text.Json.JsonException
@@ -80,7 +109,10 @@ public static class BackupRestorer
     private static void CheckVersion(string archive, BackupManifest manifest)
     {
         if (manifest.Format > BackupManifest.CurrentFormat)
+        {
             throw new BackupException($"{archive} was made by a newer Parley ({manifest.ParleyVersion}, archive format {manifest.Format}); restore it with that version or a later one.");
+        }
+
         var known = BackupManifest.KnownMigrations;
         if (manifest.Migration is { } migration && !known.Contains(migration))
         {
@@ -91,7 +123,7 @@ public static class BackupRestorer
         }
     }
 
-    private static async Task CopyCheckedAsync(Stream content, string destination, BackupFile file, string archive, CancellationToken ct)
+    private static async Task CopyCheckedAsync(Stream content, string destination, BackupFile file, string archive, CancellationToken cancellationToken)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = new byte[81920];
@@ -99,15 +131,21 @@ public static class BackupRestorer
         await using (var output = DataDirectory.CreateFile(destination))
         {
             int read;
-            while ((read = await content.ReadAsync(buffer, ct)) > 0)
+            while ((read = await content.ReadAsync(buffer, cancellationToken)) > 0)
             {
                 size += read;
-                if (size > file.Size) break;
+                if (size > file.Size)
+                {
+                    break;
+                }
+
                 hash.AppendData(buffer, 0, read);
-                await output.WriteAsync(buffer.AsMemory(0, read), ct);
+                await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
             }
         }
         if (size != file.Size || Convert.ToHexStringLower(hash.GetHashAndReset()) != file.Sha256)
+        {
             throw new BackupException($"{archive} is truncated or damaged: {file.Path} does not match its checksum; nothing was restored.");
+        }
     }
 }

@@ -19,13 +19,18 @@ public static class BackupWriter
     public static readonly string[] LooseFiles = [Hosting.SmtpTlsSetup.SelfSignedFile];
 
     /// <returns>The manifest written.</returns>
-    public static async Task<BackupManifest> WriteAsync(string dataDir, string archive, bool keysOnly, CancellationToken ct)
+    public static async Task<BackupManifest> WriteAsync(string dataDir, string archive, bool keysOnly, CancellationToken cancellationToken)
     {
         if (!Directory.Exists(Path.Combine(dataDir, KeysFolder)))
+        {
             throw new BackupException($"{dataDir} holds no Parley data (it has no keys folder); give the data directory with --data-dir.", BackupException.Other);
+        }
+
         var database = Path.Combine(dataDir, SqliteStorage.FileName);
         if (!keysOnly && (!File.Exists(database) || new FileInfo(database).Length == 0))
+        {
             throw new BackupException($"{dataDir} has no SQLite database. For PostgreSQL, back up the database with pg_dump and the keys with 'parley backup --keys-only'.", BackupException.Other);
+        }
 
         var target = Path.GetFullPath(archive);
         var partial = target + ".partial";
@@ -40,9 +45,14 @@ public static class BackupWriter
                 files.Add((SqliteStorage.FileName, copy));
             }
             foreach (var key in Directory.EnumerateFiles(Path.Combine(dataDir, KeysFolder)).Order(StringComparer.Ordinal))
+            {
                 files.Add(($"{KeysFolder}/{Path.GetFileName(key)}", key));
+            }
+
             foreach (var loose in LooseFiles.Where(f => File.Exists(Path.Combine(dataDir, f))))
+            {
                 files.Add((loose, Path.Combine(dataDir, loose)));
+            }
 
             var manifest = new BackupManifest
             {
@@ -57,11 +67,11 @@ public static class BackupWriter
             await using (var tar = new TarWriter(gzip, TarEntryFormat.Pax))
             {
                 var manifestEntry = new PaxTarEntry(TarEntryType.RegularFile, BackupManifest.EntryName) { DataStream = new MemoryStream(manifest.ToJson()) };
-                await tar.WriteEntryAsync(manifestEntry, ct);
+                await tar.WriteEntryAsync(manifestEntry, cancellationToken);
                 foreach (var (name, source) in files)
                 {
                     await using var content = File.OpenRead(source);
-                    await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = content, Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite }, ct);
+                    await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, name) { DataStream = content, Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite }, cancellationToken);
                 }
             }
             File.Move(partial, target, overwrite: true);

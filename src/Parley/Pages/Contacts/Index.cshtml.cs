@@ -27,38 +27,40 @@ public sealed class IndexModel(ContactService contacts, ContactImporter importer
         public string? Language { get; set; }
     }
 
-    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
+    public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
 
-    public async Task<IActionResult> OnPostCreateAsync(CancellationToken ct)
+    public async Task<IActionResult> OnPostCreateAsync(CancellationToken cancellationToken)
     {
         Contact? created = null;
-        if (await TryAsync(async () => created = await contacts.CreateAsync(new ContactInput(New.Name, New.Email, New.Company, New.Phone, New.Tags), ct), "New"))
+        if (await TryAsync(async () => created = await contacts.CreateAsync(new ContactInput(New.Name, New.Email, New.Company, New.Phone, New.Tags), cancellationToken), "New"))
         {
             Flash($"{created!.Name} <{created.Email}> was added to your contacts.");
             return Redirect($"/contacts/{created.Id}");
         }
         ShowNewForm = true;
-        await LoadAsync(ct);
+        await LoadAsync(cancellationToken);
         return Page();
     }
 
-    public async Task<IActionResult> OnPostImportAsync(IFormFile? file, CancellationToken ct)
+    public async Task<IActionResult> OnPostImportAsync(IFormFile? file, CancellationToken cancellationToken)
     {
         if (file is null || file.Length == 0)
+        {
             ModelState.AddModelError("csv", "Choose a CSV file first.");
+        }
         else
         {
             await using var stream = file.OpenReadStream();
             using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
-            await TryAsync(async () => Imported = await importer.ImportAsync(reader, ct));
+            await TryAsync(async () => Imported = await importer.ImportAsync(reader, cancellationToken));
         }
-        await LoadAsync(ct);
+        await LoadAsync(cancellationToken);
         return Page();
     }
 
-    private async Task LoadAsync(CancellationToken ct)
+    private async Task LoadAsync(CancellationToken cancellationToken)
     {
         PageNumber = Math.Max(1, PageNumber);
-        (Items, Total) = await contacts.SearchAsync(Q, (PageNumber - 1) * PageSize, PageSize, ct);
+        (Items, Total) = await contacts.SearchAsync(Q, (PageNumber - 1) * PageSize, PageSize, cancellationToken);
     }
 }

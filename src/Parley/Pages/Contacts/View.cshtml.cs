@@ -35,19 +35,19 @@ public sealed class ContactPageModel(ContactService contacts, ChatterService cha
     /// <summary>The message whose remote images the reader chose to load (<c>?images=</c>); none by default.</summary>
     [BindProperty(SupportsGet = true, Name = "images")] public long? ShowImagesOf { get; set; }
 
-    public async Task OnGetAsync(long? before, CancellationToken ct) => await LoadAsync(before, ct);
+    public async Task OnGetAsync(long? before, CancellationToken cancellationToken) => await LoadAsync(before, cancellationToken);
 
-    public async Task<IActionResult> OnGetTimelineAsync(long? before, CancellationToken ct)
+    public async Task<IActionResult> OnGetTimelineAsync(long? before, CancellationToken cancellationToken)
     {
-        var entries = await timeline.ReadAsync(Record, before, TimelinePage, ct);
+        var entries = await timeline.ReadAsync(Record, before, TimelinePage, cancellationToken);
         return Partial("_Timeline", new TimelineView(Record, entries, TimelinePage, before, ShowImagesOf));
     }
 
-    public async Task<IActionResult> OnGetPreviewAsync(long templateId, CancellationToken ct)
+    public async Task<IActionResult> OnGetPreviewAsync(long templateId, CancellationToken cancellationToken)
     {
         try
         {
-            var rendered = await templates.PreviewAsync(templateId, Id, Acting, ct);
+            var rendered = await templates.PreviewAsync(templateId, Id, Acting, cancellationToken);
             return new JsonResult(new { subject = rendered.Subject, body = rendered.Body });
         }
         catch (Core.Common.InvalidInputException e)
@@ -69,47 +69,47 @@ public sealed class ContactPageModel(ContactService contacts, ChatterService cha
         return new JsonResult(new { score = report.Score, max = SpamReport.Max, band = report.Band, reasons });
     }
 
-    public async Task<IActionResult> OnPostSendAsync(CancellationToken ct)
+    public async Task<IActionResult> OnPostSendAsync(CancellationToken cancellationToken)
     {
         var kind = Mode == "note" ? MessageKind.Note : MessageKind.Email;
-        if (await TryAsync(() => chatter.PostAsync(Record, new ComposeRequest(kind, Subject, Body, TemplateId), Acting, ct)))
+        if (await TryAsync(() => chatter.PostAsync(Record, new ComposeRequest(kind, Subject, Body, TemplateId), Acting, cancellationToken)))
         {
             Flash(kind == MessageKind.Note ? "Note added." : "Email queued. Its delivery state shows in the timeline.");
             return Redirect($"/contacts/{Id}");
         }
-        await LoadAsync(null, ct);
+        await LoadAsync(null, cancellationToken);
         return Page();
     }
 
-    public async Task<IActionResult> OnPostEditAsync(CancellationToken ct)
+    public async Task<IActionResult> OnPostEditAsync(CancellationToken cancellationToken)
     {
-        if (await TryAsync(() => contacts.UpdateAsync(Id, new ContactInput(Edit.Name, Edit.Email, Edit.Company, Edit.Phone, Edit.Tags, Edit.Language), ct), "Edit"))
+        if (await TryAsync(() => contacts.UpdateAsync(Id, new ContactInput(Edit.Name, Edit.Email, Edit.Company, Edit.Phone, Edit.Tags, Edit.Language), cancellationToken), "Edit"))
         {
             Flash("Contact saved.");
             return Redirect($"/contacts/{Id}");
         }
         Editing = true;
-        await LoadAsync(null, ct);
+        await LoadAsync(null, cancellationToken);
         return Page();
     }
 
-    public async Task<IActionResult> OnPostAddFollowerAsync(CancellationToken ct)
+    public async Task<IActionResult> OnPostAddFollowerAsync(CancellationToken cancellationToken)
     {
         Follower? added = null;
-        if (await TryAsync(async () => added = await followers.AddByEmailAsync(Record, Follower.Email, Follower.Name, ct), nameof(Follower)))
+        if (await TryAsync(async () => added = await followers.AddByEmailAsync(Record, Follower.Email, Follower.Name, cancellationToken), nameof(Follower)))
         {
             Flash($"{added!.Name} <{added.Email}> now follows this conversation.");
             return Redirect($"/contacts/{Id}#followers");
         }
-        await LoadAsync(null, ct);
+        await LoadAsync(null, cancellationToken);
         return Page();
     }
 
-    public async Task<IActionResult> OnPostRemoveFollowerAsync(long followerId, string? name, CancellationToken ct)
+    public async Task<IActionResult> OnPostRemoveFollowerAsync(long followerId, string? name, CancellationToken cancellationToken)
     {
         try
         {
-            await followers.RemoveAsync(Record, followerId, ct);
+            await followers.RemoveAsync(Record, followerId, cancellationToken);
             Flash($"{name} no longer follows this conversation.");
         }
         catch (Core.Common.NotFoundException)
@@ -119,15 +119,18 @@ public sealed class ContactPageModel(ContactService contacts, ChatterService cha
         return Redirect($"/contacts/{Id}#followers");
     }
 
-    private async Task LoadAsync(long? before, CancellationToken ct)
+    private async Task LoadAsync(long? before, CancellationToken cancellationToken)
     {
-        Contact = await contacts.GetAsync(Id, ct);
+        Contact = await contacts.GetAsync(Id, cancellationToken);
         if (!Editing)
+        {
             Edit = new() { Name = Contact.Name, Email = Contact.Email, Company = Contact.Company, Phone = Contact.Phone, Tags = Contact.Tags, Language = Contact.Language };
-        Timeline = new TimelineView(Record, await timeline.ReadAsync(Record, before, TimelinePage, ct), TimelinePage, before, ShowImagesOf);
-        Templates = await templates.ListAsync(RecordDirectory.ContactType, ct);
-        Followers = await followers.ListAsync(Record, ct);
-        Suppressed = await suppressions.FindAsync(Contact.Email, ct);
+        }
+
+        Timeline = new TimelineView(Record, await timeline.ReadAsync(Record, before, TimelinePage, cancellationToken), TimelinePage, before, ShowImagesOf);
+        Templates = await templates.ListAsync(RecordDirectory.ContactType, cancellationToken);
+        Followers = await followers.ListAsync(Record, cancellationToken);
+        Suppressed = await suppressions.FindAsync(Contact.Email, cancellationToken);
     }
 }
 

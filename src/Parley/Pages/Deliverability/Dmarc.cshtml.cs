@@ -22,9 +22,9 @@ public sealed class DmarcPageModel(DoctorRunService doctor, DmarcOverviewReader 
     public IReadOnlyList<ReportImport>? Imported { get; private set; }
     public string? PeriodError { get; private set; }
 
-    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
+    public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
 
-    public async Task<IActionResult> OnPostUploadAsync(List<IFormFile>? files, CancellationToken ct)
+    public async Task<IActionResult> OnPostUploadAsync(List<IFormFile>? files, CancellationToken cancellationToken)
     {
         var imported = new List<ReportImport>();
         foreach (var file in files ?? [])
@@ -42,8 +42,8 @@ public sealed class DmarcPageModel(DoctorRunService doctor, DmarcOverviewReader 
             }
 
             using var buffer = new MemoryStream();
-            await file.CopyToAsync(buffer, ct);
-            imported.AddRange(await store.ImportAsync(buffer.ToArray(), file.FileName, ReportChannels.Upload, ct));
+            await file.CopyToAsync(buffer, cancellationToken);
+            imported.AddRange(await store.ImportAsync(buffer.ToArray(), file.FileName, ReportChannels.Upload, cancellationToken));
         }
 
         if (imported.Count == 0)
@@ -52,13 +52,13 @@ public sealed class DmarcPageModel(DoctorRunService doctor, DmarcOverviewReader 
         }
 
         Imported = imported;
-        await LoadAsync(ct);
+        await LoadAsync(cancellationToken);
         return Page();
     }
 
-    private async Task LoadAsync(CancellationToken ct)
+    private async Task LoadAsync(CancellationToken cancellationToken)
     {
-        Domain = await doctor.GetDomainAsync(Id, ct);
+        Domain = await doctor.GetDomainAsync(Id, cancellationToken);
         var period = ReportPeriod.Parse(From, To, clock);
         if (period is null)
         {
@@ -68,7 +68,7 @@ public sealed class DmarcPageModel(DoctorRunService doctor, DmarcOverviewReader 
 
         From = period.From.ToString("yyyy-MM-dd");
         To = period.To.ToString("yyyy-MM-dd");
-        Overview = await reader.ReadAsync(Domain.Name, period.From, period.To, ct);
+        Overview = await reader.ReadAsync(Domain.Name, period.From, period.To, cancellationToken);
     }
 
     /// <summary>The verdict's label and its CSS token.</summary>

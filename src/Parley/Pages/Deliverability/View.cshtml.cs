@@ -20,18 +20,18 @@ public sealed class DeliverabilityPageModel(TimelineReader timeline, DoctorRunSe
 
     private RecordRef Record => new(RecordDirectory.DeliverabilityType, Id);
 
-    public async Task OnGetAsync(long? before, long? images, CancellationToken ct)
+    public async Task OnGetAsync(long? before, long? images, CancellationToken cancellationToken)
     {
-        Domain = await doctor.GetDomainAsync(Id, ct);
-        var last = await doctor.LastAsync(Id, ct);
+        Domain = await doctor.GetDomainAsync(Id, cancellationToken);
+        var last = await doctor.LastAsync(Id, cancellationToken);
         Report = new DoctorReportView(Id, Domain.Name, last?.Report, ShowHistoryLink: false);
-        Timeline = new TimelineView(Record, await timeline.ReadAsync(Record, before, TimelinePage, ct), TimelinePage, before, images);
+        Timeline = new TimelineView(Record, await timeline.ReadAsync(Record, before, TimelinePage, cancellationToken), TimelinePage, before, images);
     }
 
-    public async Task<IActionResult> OnPostCheckAsync(CancellationToken ct)
+    public async Task<IActionResult> OnPostCheckAsync(CancellationToken cancellationToken)
     {
-        var domain = await doctor.GetDomainAsync(Id, ct);
-        var run = await doctor.RunAsync(domain, ct);
+        var domain = await doctor.GetDomainAsync(Id, cancellationToken);
+        var run = await doctor.RunAsync(domain, cancellationToken);
         Flash(DoctorFlash.For(run));
         return Redirect($"/deliverability/{Id}");
     }

@@ -9,7 +9,10 @@ public static class DoctorFlash
     public static string For(DoctorRunResult run)
     {
         if (run.Report.Findings.FirstOrDefault(f => f.Id == DoctorReport.TemporaryFailureId) is { } silence)
+        {
             return $"Could not check {run.Report.Domain}: {silence.Detail}";
+        }
+
         var fails = run.Report.Findings.Count(f => f.Severity == FindingSeverity.Fail);
         var warns = run.Report.Findings.Count(f => f.Severity == FindingSeverity.Warn);
         var verdict = fails > 0

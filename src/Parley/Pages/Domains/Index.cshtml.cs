@@ -14,38 +14,41 @@ public sealed class IndexModel(SendingDomainService domains, DoctorRunService do
     /// <summary>The last doctor report per sending domain id.</summary>
     public Dictionary<long, DoctorReport> Reports { get; private set; } = [];
 
-    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
+    public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
 
-    public async Task<IActionResult> OnPostRegisterAsync(CancellationToken ct)
+    public async Task<IActionResult> OnPostRegisterAsync(CancellationToken cancellationToken)
     {
         SendingDomain? created = null;
-        if (await TryAsync(async () => created = await domains.RegisterAsync(NewDomain, ct), "New"))
+        if (await TryAsync(async () => created = await domains.RegisterAsync(NewDomain, cancellationToken), "New"))
         {
             Flash($"{created!.Name} registered with new DKIM keys. Publish the records below, then Parley signs its mail.");
             return Redirect("/domains");
         }
-        await LoadAsync(ct);
+        await LoadAsync(cancellationToken);
         return Page();
     }
 
-    public async Task<IActionResult> OnPostRotateAsync(string domain, CancellationToken ct)
+    public async Task<IActionResult> OnPostRotateAsync(string domain, CancellationToken cancellationToken)
     {
-        await domains.RotateKeysAsync(domain, ct);
+        await domains.RotateKeysAsync(domain, cancellationToken);
         Flash($"New DKIM keys for {domain}. Publish the new records; Parley signs with the new keys from now on.");
         return Redirect("/domains");
     }
 
-    public async Task<IActionResult> OnPostCheckAsync(string domain, CancellationToken ct)
+    public async Task<IActionResult> OnPostCheckAsync(string domain, CancellationToken cancellationToken)
     {
-        var run = await doctor.RunAsync(domain, ct);
+        var run = await doctor.RunAsync(domain, cancellationToken);
         Flash(DoctorFlash.For(run));
         return Redirect($"/domains#doctor-{run.Report.Domain}");
     }
 
-    private async Task LoadAsync(CancellationToken ct)
+    private async Task LoadAsync(CancellationToken cancellationToken)
     {
-        Items = await domains.ListAsync(ct);
-        Reports = await doctor.LastReportsAsync(ct);
-        foreach (var d in Items) Records[d.Name] = await domains.RecordsAsync(d.Name, ct);
+        Items = await domains.ListAsync(cancellationToken);
+        Reports = await doctor.LastReportsAsync(cancellationToken);
+        foreach (var d in Items)
+        {
+            Records[d.Name] = await domains.RecordsAsync(d.Name, cancellationToken);
+        }
     }
 }

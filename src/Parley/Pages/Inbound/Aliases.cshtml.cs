@@ -19,41 +19,41 @@ public sealed class AliasesModel(AliasService aliases, SettingsService settings)
     public string? AliasDomain { get; private set; }
     [BindProperty] public AliasForm Alias { get; set; } = new();
 
-    public async Task OnGetAsync(CancellationToken ct)
+    public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        Aliases = await aliases.ListAsync(ct);
-        AliasDomain = await settings.GetAliasDomainAsync(ct);
+        Aliases = await aliases.ListAsync(cancellationToken);
+        AliasDomain = await settings.GetAliasDomainAsync(cancellationToken);
     }
 
-    public async Task<IActionResult> OnPostAddAsync(CancellationToken ct)
+    public async Task<IActionResult> OnPostAddAsync(CancellationToken cancellationToken)
     {
         MailAlias? created = null;
-        if (await TryAsync(async () => created = await aliases.CreateAsync(Alias.LocalPart, null, Alias.ContactPolicy, ct), nameof(Alias)))
+        if (await TryAsync(async () => created = await aliases.CreateAsync(Alias.LocalPart, null, Alias.ContactPolicy, cancellationToken), nameof(Alias)))
         {
             Flash($"{created!.LocalPart}@ is ready: {PolicyName(created.ContactPolicy).ToLowerInvariant()} can start a conversation through it.");
             return RedirectToPage();
         }
-        await OnGetAsync(ct);
+        await OnGetAsync(cancellationToken);
         return Page();
     }
 
-    public async Task<IActionResult> OnPostPolicyAsync(long aliasId, AliasContactPolicy contactPolicy, CancellationToken ct)
+    public async Task<IActionResult> OnPostPolicyAsync(long aliasId, AliasContactPolicy contactPolicy, CancellationToken cancellationToken)
     {
         MailAlias? changed = null;
-        if (await TryAsync(async () => changed = await aliases.SetPolicyAsync(aliasId, contactPolicy, ct), PolicyErrorPrefix(aliasId)))
+        if (await TryAsync(async () => changed = await aliases.SetPolicyAsync(aliasId, contactPolicy, cancellationToken), PolicyErrorPrefix(aliasId)))
         {
             Flash($"{changed!.LocalPart}@: {PolicyName(changed.ContactPolicy).ToLowerInvariant()} can now start a conversation through it.");
             return RedirectToPage();
         }
-        await OnGetAsync(ct);
+        await OnGetAsync(cancellationToken);
         return Page();
     }
 
-    public async Task<IActionResult> OnPostDeleteAsync(long aliasId, string? localPart, CancellationToken ct)
+    public async Task<IActionResult> OnPostDeleteAsync(long aliasId, string? localPart, CancellationToken cancellationToken)
     {
         try
         {
-            await aliases.DeleteAsync(aliasId, ct);
+            await aliases.DeleteAsync(aliasId, cancellationToken);
             Flash($"{localPart}@ was deleted. Mail to it is now handled like mail to any unknown address.");
         }
         catch (NotFoundException)

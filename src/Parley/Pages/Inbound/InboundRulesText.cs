@@ -61,10 +61,26 @@ public static class InboundRulesText
     public static string Changes(InboundSettings before, InboundSettings after)
     {
         var changes = new List<string>();
-        if (before.Catchall != after.Catchall) changes.Add($"mail to an unknown address on your alias domain {CatchallDoes(after.Catchall)}");
-        if (before.LoopLimit != after.LoopLimit || (after.LoopLimit > 0 && before.LoopWindowMinutes != after.LoopWindowMinutes)) changes.Add(Loop(after));
-        if (before.HardBounceThreshold != after.HardBounceThreshold) changes.Add(Bounces(after));
-        if (before.SenderVerification != after.SenderVerification) changes.Add(Sender(after));
+        if (before.Catchall != after.Catchall)
+        {
+            changes.Add($"mail to an unknown address on your alias domain {CatchallDoes(after.Catchall)}");
+        }
+
+        if (before.LoopLimit != after.LoopLimit || (after.LoopLimit > 0 && before.LoopWindowMinutes != after.LoopWindowMinutes))
+        {
+            changes.Add(Loop(after));
+        }
+
+        if (before.HardBounceThreshold != after.HardBounceThreshold)
+        {
+            changes.Add(Bounces(after));
+        }
+
+        if (before.SenderVerification != after.SenderVerification)
+        {
+            changes.Add(Sender(after));
+        }
+
         return changes.Count == 0
             ? "Saved. Nothing changed: the rules were already set this way."
             : $"Saved. From now on, {string.Join("; ", changes)}.";

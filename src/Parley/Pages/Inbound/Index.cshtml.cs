@@ -19,29 +19,29 @@ public sealed class IndexModel(ParleyDbContext db, InboundAdminService admin, In
     public long? AssignedId { get; private set; }
     public long? AssignedContactId { get; private set; }
 
-    public async Task OnGetAsync(CancellationToken ct)
+    public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        Stats = await admin.StatsAsync(ct);
-        Items = await admin.ListUnroutedAsync(200, ct);
-        Bounces = await admin.ListAsync(InboundStatus.Bounce, 20, ct);
-        Rules = await rules.GetAsync(ct);
+        Stats = await admin.StatsAsync(cancellationToken);
+        Items = await admin.ListUnroutedAsync(200, cancellationToken);
+        Bounces = await admin.ListAsync(InboundStatus.Bounce, 20, cancellationToken);
+        Rules = await rules.GetAsync(cancellationToken);
     }
 
-    public async Task<IActionResult> OnPostAssignAsync(long id, long contactId, CancellationToken ct)
+    public async Task<IActionResult> OnPostAssignAsync(long id, long contactId, CancellationToken cancellationToken)
     {
-        if (await TryAsync(() => admin.AssignAsync(id, "contact", contactId, ct), missingField: "contactId"))
+        if (await TryAsync(() => admin.AssignAsync(id, "contact", contactId, cancellationToken), missingField: "contactId"))
         {
             Flash($"Message {id} was posted to contact {contactId}'s chatter.");
             return RedirectToPage();
         }
         (AssignedId, AssignedContactId) = (id, contactId);
-        await OnGetAsync(ct);
+        await OnGetAsync(cancellationToken);
         return Page();
     }
 
-    public async Task<IActionResult> OnGetRawAsync(long id, CancellationToken ct)
+    public async Task<IActionResult> OnGetRawAsync(long id, CancellationToken cancellationToken)
     {
-        var raw = await db.Inbound.Where(i => i.Id == id).Select(i => i.RawMime!.Content).FirstOrDefaultAsync(ct);
+        var raw = await db.Inbound.Where(i => i.Id == id).Select(i => i.RawMime!.Content).FirstOrDefaultAsync(cancellationToken);
         return raw is null ? NotFound() : File(raw, "message/rfc822", $"inbound-{id}.eml");
     }
 }

@@ -29,67 +29,71 @@ public sealed class MailboxesModel(FetchAccountService accounts, FetchCoordinato
     public string? ResultText { get; private set; }
     public bool ResultOk { get; private set; }
 
-    public async Task OnGetAsync(CancellationToken ct)
+    public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        Accounts = await accounts.ListAsync(ct);
-        Failures = await accounts.FailuresAsync(null, ct);
+        Accounts = await accounts.ListAsync(cancellationToken);
+        Failures = await accounts.FailuresAsync(null, cancellationToken);
     }
 
-    public async Task<IActionResult> OnPostAddAsync(CancellationToken ct)
+    public async Task<IActionResult> OnPostAddAsync(CancellationToken cancellationToken)
     {
         var m = Mailbox;
         var after = string.IsNullOrEmpty(m.AfterFetch) ? null : m.AfterFetch;
-        if (m.Protocol == "pop3" && after is "markSeen" or "move") after = "keep";
+        if (m.Protocol == "pop3" && after is "markSeen" or "move")
+        {
+            after = "keep";
+        }
+
         if (await TryAsync(() => accounts.CreateAsync(new FetchAccountInput(
                 m.Name, m.Protocol, m.Host, m.Port, m.Security, m.Username, m.Password, m.Folder, after, m.MoveToFolder,
-                m.IntervalSeconds, true, m.ValidateCertificate), ct), "Mailbox"))
+                m.IntervalSeconds, true, m.ValidateCertificate), cancellationToken), "Mailbox"))
         {
             Flash($"Parley will fetch \"{m.Name?.Trim()}\" every {Every(m.IntervalSeconds)}. Use “Test” to check the login.");
             return RedirectToPage();
         }
-        await OnGetAsync(ct);
+        await OnGetAsync(cancellationToken);
         return Page();
     }
 
-    public async Task<IActionResult> OnPostDeleteAsync(long accountId, CancellationToken ct)
+    public async Task<IActionResult> OnPostDeleteAsync(long accountId, CancellationToken cancellationToken)
     {
-        await accounts.DeleteAsync(accountId, ct);
+        await accounts.DeleteAsync(accountId, cancellationToken);
         Flash("The mailbox was removed. Messages already fetched stay where they are.");
         return RedirectToPage();
     }
 
-    public async Task<IActionResult> OnPostTestAsync(long accountId, CancellationToken ct)
+    public async Task<IActionResult> OnPostTestAsync(long accountId, CancellationToken cancellationToken)
     {
-        var account = await accounts.GetAsync(accountId, ct);
-        var result = await coordinator.TestAsync(account, accounts.PasswordOf(account), ct);
+        var account = await accounts.GetAsync(accountId, cancellationToken);
+        var result = await coordinator.TestAsync(account, accounts.PasswordOf(account), cancellationToken);
         ResultOk = result.Ok;
         ResultText = result.Ok
             ? $"“{account.Name}”: logged in. {result.Messages} message{(result.Messages == 1 ? "" : "s")} in {(account.Protocol == FetchProtocol.Imap ? account.Folder : "the mailbox")}; nothing was fetched."
             : $"“{account.Name}”: {result.Error}";
-        await OnGetAsync(ct);
+        await OnGetAsync(cancellationToken);
         return Page();
     }
 
-    public async Task<IActionResult> OnPostFetchAsync(long accountId, CancellationToken ct)
+    public async Task<IActionResult> OnPostFetchAsync(long accountId, CancellationToken cancellationToken)
     {
-        var account = await accounts.GetAsync(accountId, ct);
-        return await ReportAsync(account, await coordinator.FetchNowAsync(accountId, ct), ct);
+        var account = await accounts.GetAsync(accountId, cancellationToken);
+        return await ReportAsync(account, await coordinator.FetchNowAsync(accountId, cancellationToken), cancellationToken);
     }
 
-    private async Task<IActionResult> ReportAsync(FetchAccount account, FetchRunResult result, CancellationToken ct)
+    private async Task<IActionResult> ReportAsync(FetchAccount account, FetchRunResult result, CancellationToken cancellationToken)
     {
         ResultOk = result.Ok && result.Failed == 0;
         ResultText = !result.Ok ? $"“{account.Name}”: {result.Error}"
             : $"“{account.Name}”: fetched {result.Stored} new message{(result.Stored == 1 ? "" : "s")}" +
               (result.Failed > 0 ? $"; {result.Failed} could not be stored and stay on the server (see below)." : ".");
-        await OnGetAsync(ct);
+        await OnGetAsync(cancellationToken);
         return Page();
     }
 
-    public async Task<IActionResult> OnPostRetryAsync(long accountId, long failureId, CancellationToken ct)
+    public async Task<IActionResult> OnPostRetryAsync(long accountId, long failureId, CancellationToken cancellationToken)
     {
-        var account = await accounts.GetAsync(accountId, ct);
-        return await ReportAsync(account, await coordinator.RetryAsync(accountId, failureId, ct), ct);
+        var account = await accounts.GetAsync(accountId, cancellationToken);
+        return await ReportAsync(account, await coordinator.RetryAsync(accountId, failureId, cancellationToken), cancellationToken);
     }
 
     public static string Every(int seconds) => seconds switch

@@ -15,7 +15,10 @@ public sealed class InboundRulesForm
 
     public static InboundRulesForm Of(InboundSettings s) => new()
     {
-        Catchall = s.Catchall, HardBounceThreshold = s.HardBounceThreshold, LoopLimit = s.LoopLimit, LoopWindowMinutes = s.LoopWindowMinutes,
+        Catchall = s.Catchall,
+        HardBounceThreshold = s.HardBounceThreshold,
+        LoopLimit = s.LoopLimit,
+        LoopWindowMinutes = s.LoopWindowMinutes,
         SenderVerification = s.SenderVerification,
     };
 
@@ -30,17 +33,17 @@ public sealed class RulesModel(InboundSettingsService service, SettingsService s
     public string? AliasDomain { get; private set; }
     [BindProperty] public InboundRulesForm Rules { get; set; } = new();
 
-    public async Task OnGetAsync(CancellationToken ct)
+    public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        await LoadAsync(ct);
+        await LoadAsync(cancellationToken);
         Rules = InboundRulesForm.Of(Current);
     }
 
-    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        await LoadAsync(ct);
+        await LoadAsync(cancellationToken);
         InboundSettings? saved = null;
-        if (ModelState.IsValid && await TryAsync(async () => saved = await service.SetAsync(Rules.ToSettings(), ct), nameof(Rules)))
+        if (ModelState.IsValid && await TryAsync(async () => saved = await service.SetAsync(Rules.ToSettings(), cancellationToken), nameof(Rules)))
         {
             Flash(InboundRulesText.Changes(Current, saved!));
             return RedirectToPage();
@@ -48,9 +51,9 @@ public sealed class RulesModel(InboundSettingsService service, SettingsService s
         return Page();
     }
 
-    private async Task LoadAsync(CancellationToken ct)
+    private async Task LoadAsync(CancellationToken cancellationToken)
     {
-        Current = await service.GetAsync(ct);
-        AliasDomain = await settings.GetAliasDomainAsync(ct);
+        Current = await service.GetAsync(cancellationToken);
+        AliasDomain = await settings.GetAliasDomainAsync(cancellationToken);
     }
 }

@@ -27,9 +27,9 @@ public sealed class IndexModel(MailingService mailings, MailingReader reader, Te
     public List<MailTemplate> Templates { get; private set; } = [];
     public List<OutgoingServer> Servers { get; private set; } = [];
 
-    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
+    public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
 
-    public async Task<IActionResult> OnPostCreateAsync(CancellationToken ct)
+    public async Task<IActionResult> OnPostCreateAsync(CancellationToken cancellationToken)
     {
         DateTimeOffset? at = null;
         if (When == "schedule")
@@ -37,7 +37,7 @@ public sealed class IndexModel(MailingService mailings, MailingReader reader, Te
             if (!DateTime.TryParse(ScheduledAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
             {
                 ModelState.AddModelError("scheduledAt", "Choose the date and time (UTC) to send it at.");
-                await LoadAsync(ct);
+                await LoadAsync(cancellationToken);
                 return Page();
             }
             at = new DateTimeOffset(parsed, TimeSpan.Zero);
@@ -46,15 +46,15 @@ public sealed class IndexModel(MailingService mailings, MailingReader reader, Te
         var ok = await TryAsync(async () =>
         {
             created = await mailings.CreateAsync(new MailingInput(Name, TemplateId, RecordDirectory.ContactType, Tag, null, at, OutgoingServerId, PerHour),
-                Acting, await MailingsApi.PublicBaseUrlAsync(settings, Request, ct), ct);
+                Acting, await MailingsApi.PublicBaseUrlAsync(settings, Request, cancellationToken), cancellationToken);
             if (When == "now")
             {
-                await mailings.SendAsync(created.Id, Acting, ct);
+                await mailings.SendAsync(created.Id, Acting, cancellationToken);
             }
         });
         if (!ok || created is null)
         {
-            await LoadAsync(ct);
+            await LoadAsync(cancellationToken);
             return Page();
         }
         Flash(When switch
@@ -66,10 +66,10 @@ public sealed class IndexModel(MailingService mailings, MailingReader reader, Te
         return Redirect($"/mailings/{created.Id}");
     }
 
-    private async Task LoadAsync(CancellationToken ct)
+    private async Task LoadAsync(CancellationToken cancellationToken)
     {
-        Items = (await reader.ListAsync(0, 100, ct)).Page;
-        Templates = await templates.ListAsync(RecordDirectory.ContactType, ct);
-        Servers = (await servers.ListAsync(ct)).ToList();
+        Items = (await reader.ListAsync(0, 100, cancellationToken)).Page;
+        Templates = await templates.ListAsync(RecordDirectory.ContactType, cancellationToken);
+        Servers = (await servers.ListAsync(cancellationToken)).ToList();
     }
 }

@@ -21,69 +21,69 @@ public sealed class ViewModel(MailingService mailings, MailingReader reader) : P
 
     public MailingProgressView Progress { get; private set; } = null!;
 
-    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
+    public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
 
     /// <summary>The progress part alone, for the live refresh.</summary>
-    public async Task<IActionResult> OnGetProgressAsync(CancellationToken ct)
+    public async Task<IActionResult> OnGetProgressAsync(CancellationToken cancellationToken)
     {
-        await LoadAsync(ct);
+        await LoadAsync(cancellationToken);
         return Partial("_Progress", Progress);
     }
 
-    public async Task<IActionResult> OnPostSendAsync(CancellationToken ct)
+    public async Task<IActionResult> OnPostSendAsync(CancellationToken cancellationToken)
     {
-        if (await TryAsync(() => mailings.SendAsync(Id, Acting, ct)))
+        if (await TryAsync(() => mailings.SendAsync(Id, Acting, cancellationToken)))
         {
             Flash("The mailing is on its way.");
             return Redirect($"/mailings/{Id}");
         }
-        await LoadAsync(ct);
+        await LoadAsync(cancellationToken);
         return Page();
     }
 
-    public async Task<IActionResult> OnPostResumeAsync(CancellationToken ct)
+    public async Task<IActionResult> OnPostResumeAsync(CancellationToken cancellationToken)
     {
         if (!Acting.IsAdmin)
         {
             return Forbid();
         }
-        if (await TryAsync(() => mailings.ResumeAsync(Id, Acting, ct)))
+        if (await TryAsync(() => mailings.ResumeAsync(Id, Acting, cancellationToken)))
         {
             Flash("The mailing goes on: the complaint stop no longer applies to it.");
             return Redirect($"/mailings/{Id}");
         }
-        await LoadAsync(ct);
+        await LoadAsync(cancellationToken);
         return Page();
     }
 
-    public async Task<IActionResult> OnPostCancelAsync(CancellationToken ct)
+    public async Task<IActionResult> OnPostCancelAsync(CancellationToken cancellationToken)
     {
-        if (await TryAsync(() => mailings.CancelAsync(Id, ct)))
+        if (await TryAsync(() => mailings.CancelAsync(Id, cancellationToken)))
         {
             Flash("The mailing is cancelled: nothing more of it will be sent.");
             return Redirect($"/mailings/{Id}");
         }
-        await LoadAsync(ct);
+        await LoadAsync(cancellationToken);
         return Page();
     }
 
-    public async Task<IActionResult> OnPostTestAsync(CancellationToken ct)
+    public async Task<IActionResult> OnPostTestAsync(CancellationToken cancellationToken)
     {
         var to = string.IsNullOrWhiteSpace(TestTo) ? Acting.Email : TestTo;
-        if (await TryAsync(() => mailings.SendTestAsync(Id, to, null, Acting, ct)))
+        if (await TryAsync(() => mailings.SendTestAsync(Id, to, null, Acting, cancellationToken)))
         {
             Flash($"A test copy is on its way to {to}.");
             return Redirect($"/mailings/{Id}");
         }
-        await LoadAsync(ct);
+        await LoadAsync(cancellationToken);
         return Page();
     }
 
-    private async Task LoadAsync(CancellationToken ct)
+    private async Task LoadAsync(CancellationToken cancellationToken)
     {
-        var summary = await reader.GetAsync(Id, ct);
+        var summary = await reader.GetAsync(Id, cancellationToken);
         var skip = Math.Max(0, Skip);
-        var (recipients, total) = await reader.RecipientsAsync(Id, string.IsNullOrWhiteSpace(State) ? null : State, skip, MailingProgressView.PageSize, ct);
+        var (recipients, total) = await reader.RecipientsAsync(Id, string.IsNullOrWhiteSpace(State) ? null : State, skip, MailingProgressView.PageSize, cancellationToken);
         Progress = new MailingProgressView(summary, recipients, total, State, skip, Acting.Email, Acting.IsAdmin);
     }
 }

@@ -11,24 +11,38 @@ public sealed class IndexModel(OutboxService outbox) : ParleyPageModel
     public Dictionary<DeliveryState, int> Counts { get; private set; } = [];
     public List<OutboxItem> Items { get; private set; } = [];
 
-    public async Task OnGetAsync(CancellationToken ct)
+    public async Task OnGetAsync(CancellationToken cancellationToken)
     {
-        Counts = await outbox.CountsAsync(ct);
+        Counts = await outbox.CountsAsync(cancellationToken);
         DeliveryState? filter = Enum.TryParse<DeliveryState>(State, true, out var s) ? s : null;
-        Items = await outbox.ListAsync(filter, 200, ct);
+        Items = await outbox.ListAsync(filter, 200, cancellationToken);
     }
 
-    public async Task<IActionResult> OnPostRetryAsync(long id, CancellationToken ct)
+    public async Task<IActionResult> OnPostRetryAsync(long id, CancellationToken cancellationToken)
     {
-        if (await TryAsync(() => outbox.RetryAsync(id, ct))) Flash("Queued again; Parley tries it now.");
-        else Flash(string.Join(" ", ModelState.Values.SelectMany(v => v.Errors).Select(e => e.ErrorMessage)));
+        if (await TryAsync(() => outbox.RetryAsync(id, cancellationToken)))
+        {
+            Flash("Queued again; Parley tries it now.");
+        }
+        else
+        {
+            Flash(string.Join(" ", ModelState.Values.SelectMany(v => v.Errors).Select(e => e.ErrorMessage)));
+        }
+
         return Redirect($"/outbox?state={State}");
     }
 
-    public async Task<IActionResult> OnPostCancelAsync(long id, CancellationToken ct)
+    public async Task<IActionResult> OnPostCancelAsync(long id, CancellationToken cancellationToken)
     {
-        if (await TryAsync(() => outbox.CancelAsync(id, ct))) Flash("Cancelled: Parley will not try this email again.");
-        else Flash(string.Join(" ", ModelState.Values.SelectMany(v => v.Errors).Select(e => e.ErrorMessage)));
+        if (await TryAsync(() => outbox.CancelAsync(id, cancellationToken)))
+        {
+            Flash("Cancelled: Parley will not try this email again.");
+        }
+        else
+        {
+            Flash(string.Join(" ", ModelState.Values.SelectMany(v => v.Errors).Select(e => e.ErrorMessage)));
+        }
+
         return Redirect($"/outbox?state={State}");
     }
 }

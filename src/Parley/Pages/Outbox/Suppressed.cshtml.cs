@@ -23,37 +23,37 @@ public sealed class SuppressedModel(SuppressionService suppressions) : ParleyPag
     public int Total { get; private set; }
     public int Pages => Math.Max(1, (Total + PageSize - 1) / PageSize);
 
-    public async Task OnGetAsync(CancellationToken ct)
+    public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         PageNumber = Math.Max(1, PageNumber);
-        (Items, Total) = await suppressions.SearchAsync(Q, (PageNumber - 1) * PageSize, PageSize, ct);
+        (Items, Total) = await suppressions.SearchAsync(Q, (PageNumber - 1) * PageSize, PageSize, cancellationToken);
         if (Items.Count == 0 && PageNumber > Pages) // past the end, e.g. after lifting the last address of the last page
         {
             PageNumber = Pages;
-            (Items, Total) = await suppressions.SearchAsync(Q, (PageNumber - 1) * PageSize, PageSize, ct);
+            (Items, Total) = await suppressions.SearchAsync(Q, (PageNumber - 1) * PageSize, PageSize, cancellationToken);
         }
     }
 
-    public async Task<IActionResult> OnPostAddAsync(CancellationToken ct)
+    public async Task<IActionResult> OnPostAddAsync(CancellationToken cancellationToken)
     {
-        var before = Suppress.Address is { } typed ? await suppressions.FindAsync(typed, ct) : null;
+        var before = Suppress.Address is { } typed ? await suppressions.FindAsync(typed, cancellationToken) : null;
         SuppressedAddress? row = null;
-        if (await TryAsync(async () => row = await suppressions.AddAsync(Suppress.Address, Suppress.Note, ct), nameof(Suppress)))
+        if (await TryAsync(async () => row = await suppressions.AddAsync(Suppress.Address, Suppress.Note, cancellationToken), nameof(Suppress)))
         {
             Flash(before is null
                 ? $"{row!.Address} is on the list now: Parley will not email it until you lift it."
                 : $"{row!.Address} was already on the list (since {When(row.CreatedAt)}), so nothing changed.");
             return RedirectToPage();
         }
-        await OnGetAsync(ct);
+        await OnGetAsync(cancellationToken);
         return Page();
     }
 
-    public async Task<IActionResult> OnPostLiftAsync(string address, CancellationToken ct)
+    public async Task<IActionResult> OnPostLiftAsync(string address, CancellationToken cancellationToken)
     {
         try
         {
-            await suppressions.RemoveAsync(address, ct);
+            await suppressions.RemoveAsync(address, cancellationToken);
             Flash($"{address} was lifted: Parley will email it again. If mail to it bounces hard again, it comes back on this list.");
         }
         catch (NotFoundException)

@@ -49,11 +49,19 @@ public sealed class RecordTypeForm
         var stages = type.OrderedStages.ToList();
         return new RecordTypeForm
         {
-            Key = type.Key, Name = type.Name, SingularLabel = type.SingularLabel, Prefix = type.Prefix,
+            Key = type.Key,
+            Name = type.Name,
+            SingularLabel = type.SingularLabel,
+            Prefix = type.Prefix,
             Fields = fields.Select(f => new FieldRow
             {
-                Key = f.Key, Label = f.Label, Type = FieldTypes.NameOf(f.Type), Required = f.Required, Tracked = f.Tracked,
-                Choices = string.Join(", ", f.ChoiceList), Currency = f.Currency,
+                Key = f.Key,
+                Label = f.Label,
+                Type = FieldTypes.NameOf(f.Type),
+                Required = f.Required,
+                Tracked = f.Tracked,
+                Choices = string.Join(", ", f.ChoiceList),
+                Currency = f.Currency,
             }).ToList(),
             CustomerRow = fields.FindIndex(f => f.Key == type.CustomerField) is var c and >= 0 ? c : null,
             Stages = stages.Select(s => new StageRow { Key = s.Key, Name = s.Name }).ToList(),

@@ -35,61 +35,72 @@ public sealed class IndexModel(SettingsService settings, OutgoingServerService s
         public bool AllowPlainTextLogin { get; set; }
     }
 
-    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct, loadAlias: true);
+    public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken, loadAlias: true);
 
-    public async Task<IActionResult> OnPostAliasAsync(CancellationToken ct)
+    public async Task<IActionResult> OnPostAliasAsync(CancellationToken cancellationToken)
     {
-        if (await TryAsync(async () => AliasDomain = await settings.SetAliasDomainAsync(AliasDomain, ct)))
+        if (await TryAsync(async () => AliasDomain = await settings.SetAliasDomainAsync(AliasDomain, cancellationToken)))
+        {
             Flash($"Alias domain set to {AliasDomain}. Replies to Parley's emails come back to addresses on it.");
-        await LoadAsync(ct, loadAlias: false);
+        }
+
+        await LoadAsync(cancellationToken, loadAlias: false);
         return ModelState.IsValid ? Redirect("/settings") : Page();
     }
 
-    public async Task<IActionResult> OnPostServerAsync(CancellationToken ct)
+    public async Task<IActionResult> OnPostServerAsync(CancellationToken cancellationToken)
     {
         var ok = await TryAsync(() => servers.CreateAsync(
             new OutgoingServerInput(Server.Name, Server.Host, Server.Port, Server.Security, Server.Username, Server.Password,
-                Server.Priority, Server.FromFilter, Server.SpfInclude, AllowPlainTextLogin: Server.AllowPlainTextLogin), ct), "Server");
+                Server.Priority, Server.FromFilter, Server.SpfInclude, AllowPlainTextLogin: Server.AllowPlainTextLogin), cancellationToken), "Server");
         if (ok)
         {
             Flash($"Outgoing server \"{Server.Name}\" added.");
             return Redirect("/settings");
         }
-        await LoadAsync(ct, loadAlias: true);
+        await LoadAsync(cancellationToken, loadAlias: true);
         return Page();
     }
 
-    public async Task<IActionResult> OnPostHostAsync(CancellationToken ct)
+    public async Task<IActionResult> OnPostHostAsync(CancellationToken cancellationToken)
     {
-        if (await TryAsync(() => settings.SetHostSettingsAsync(Hostname, PublicIp, ct)))
+        if (await TryAsync(() => settings.SetHostSettingsAsync(Hostname, PublicIp, cancellationToken)))
         {
             Flash("Saved. The DNS records on the Domains page now use these values.");
             return Redirect("/settings");
         }
-        await LoadAsync(ct, loadAlias: true, loadHost: false);
+        await LoadAsync(cancellationToken, loadAlias: true, loadHost: false);
         return Page();
     }
 
-    public async Task<IActionResult> OnPostTestServerAsync(long serverId, CancellationToken ct)
+    public async Task<IActionResult> OnPostTestServerAsync(long serverId, CancellationToken cancellationToken)
     {
-        var server = await servers.GetAsync(serverId, ct);
+        var server = await servers.GetAsync(serverId, cancellationToken);
         TestedServer = server.Name;
-        TestResult = await tester.TestAsync(server, null, null, ct);
-        await LoadAsync(ct, loadAlias: true);
+        TestResult = await tester.TestAsync(server, null, null, cancellationToken);
+        await LoadAsync(cancellationToken, loadAlias: true);
         return Page();
     }
 
-    public async Task<IActionResult> OnPostDeleteServerAsync(long serverId, CancellationToken ct)
+    public async Task<IActionResult> OnPostDeleteServerAsync(long serverId, CancellationToken cancellationToken)
     {
-        await servers.DeleteAsync(serverId, ct);
+        await servers.DeleteAsync(serverId, cancellationToken);
         Flash("Outgoing server removed.");
         return Redirect("/settings");
     }
 
-    private async Task LoadAsync(CancellationToken ct, bool loadAlias, bool loadHost = true)
+    private async Task LoadAsync(CancellationToken cancellationToken, bool loadAlias, bool loadHost = true)
     {
-        if (loadAlias) AliasDomain = await settings.GetAliasDomainAsync(ct);
-        if (loadHost) (Hostname, PublicIp) = await settings.GetHostSettingsAsync(ct);
-        Servers = await servers.ListAsync(ct);
+        if (loadAlias)
+        {
+            AliasDomain = await settings.GetAliasDomainAsync(cancellationToken);
+        }
+
+        if (loadHost)
+        {
+            (Hostname, PublicIp) = await settings.GetHostSettingsAsync(cancellationToken);
+        }
+
+        Servers = await servers.ListAsync(cancellationToken);
     }
 }

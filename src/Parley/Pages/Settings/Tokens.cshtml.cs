@@ -17,21 +17,21 @@ public sealed class TokensModel(ApiTokenService tokens, TimeProvider clock) : Pa
     public string? NewTokenSecret { get; private set; }
     public DateTimeOffset Now => clock.GetUtcNow();
 
-    public async Task OnGetAsync(CancellationToken ct) => Tokens = await tokens.ListAsync(Acting, ct);
+    public async Task OnGetAsync(CancellationToken cancellationToken) => Tokens = await tokens.ListAsync(Acting, cancellationToken);
 
-    public async Task<IActionResult> OnPostCreateAsync(CancellationToken ct)
+    public async Task<IActionResult> OnPostCreateAsync(CancellationToken cancellationToken)
     {
         var expiresAt = ExpiresInDays is { } days ? Now.AddDays(days) : (DateTimeOffset?)null;
-        await TryAsync(async () => NewTokenSecret = (await tokens.CreateAsync(Acting.Id, TokenName, Scope, expiresAt, ct)).Secret);
-        Tokens = await tokens.ListAsync(Acting, ct);
+        await TryAsync(async () => NewTokenSecret = (await tokens.CreateAsync(Acting.Id, TokenName, Scope, expiresAt, cancellationToken)).Secret);
+        Tokens = await tokens.ListAsync(Acting, cancellationToken);
         return Page();
     }
 
-    public async Task<IActionResult> OnPostRevokeAsync(long tokenId, CancellationToken ct)
+    public async Task<IActionResult> OnPostRevokeAsync(long tokenId, CancellationToken cancellationToken)
     {
         try
         {
-            await tokens.RevokeAsync(Acting, tokenId, ct);
+            await tokens.RevokeAsync(Acting, tokenId, cancellationToken);
             Flash("Token revoked: it stops working at once.");
         }
         catch (NotFoundException)

@@ -8,17 +8,17 @@ public sealed class IndexModel(SpamTestService tests) : ParleyPageModel
 {
     public IReadOnlyList<SpamTestView> History { get; private set; } = [];
 
-    public async Task OnGetAsync(CancellationToken ct) => History = await tests.ListAsync(100, ct);
+    public async Task OnGetAsync(CancellationToken cancellationToken) => History = await tests.ListAsync(100, cancellationToken);
 
-    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
         SpamTestView? created = null;
-        if (await TryAsync(async () => created = await tests.CreateAsync(Acting.Id, null, null, ct)))
+        if (await TryAsync(async () => created = await tests.CreateAsync(Acting.Id, null, null, cancellationToken)))
         {
             return Redirect($"/spam-tests/{created!.Test.Token}");
         }
 
-        History = await tests.ListAsync(100, ct);
+        History = await tests.ListAsync(100, cancellationToken);
         return Page();
     }
 }

@@ -18,11 +18,11 @@ public sealed class ViewModel(SpamTestService tests, HtmlCleaner cleaner) : Parl
     public string? Raw { get; private set; }
     public bool RawCut { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(string token, CancellationToken ct)
+    public async Task<IActionResult> OnGetAsync(string token, CancellationToken cancellationToken)
     {
         try
         {
-            Test = await tests.GetAsync(token, ct);
+            Test = await tests.GetAsync(token, cancellationToken);
         }
         catch (NotFoundException)
         {
@@ -31,11 +31,11 @@ public sealed class ViewModel(SpamTestService tests, HtmlCleaner cleaner) : Parl
 
         if (Test.Latest is not null)
         {
-            var raw = await tests.RawAsync(token, null, ct);
-            var message = MessageUnderTest.Read(raw, ct);
+            var raw = await tests.RawAsync(token, null, cancellationToken);
+            var message = MessageUnderTest.Read(raw, cancellationToken);
             Headers = message.Message.Headers.Take(200).Select(h => (h.Field, h.Value.Length > 2000 ? h.Value[..2000] + "…" : h.Value)).ToList();
             Text = message.Text.Length > 0 ? message.Text : null;
-            Html = message.Html is { } html ? cleaner.Clean(html, new Dictionary<string, string>(), showRemoteContent: false, ct) : null;
+            Html = message.Html is { } html ? cleaner.Clean(html, new Dictionary<string, string>(), showRemoteContent: false, cancellationToken) : null;
             RawCut = raw.Length > MaxRawShown;
             Raw = System.Text.Encoding.UTF8.GetString(raw, 0, Math.Min(raw.Length, MaxRawShown));
         }
@@ -44,11 +44,11 @@ public sealed class ViewModel(SpamTestService tests, HtmlCleaner cleaner) : Parl
     }
 
     /// <summary>The raw message as received, for download (the API's /raw needs a token; the page has the login).</summary>
-    public async Task<IActionResult> OnGetRawAsync(string token, long? message, CancellationToken ct)
+    public async Task<IActionResult> OnGetRawAsync(string token, long? message, CancellationToken cancellationToken)
     {
         try
         {
-            return File(await tests.RawAsync(token, message, ct), "message/rfc822", $"spam-test-{token}.eml");
+            return File(await tests.RawAsync(token, message, cancellationToken), "message/rfc822", $"spam-test-{token}.eml");
         }
         catch (NotFoundException)
         {

@@ -6,5 +6,5 @@ public sealed class IndexModel(TemplateService templates) : ParleyPageModel
 {
     public List<MailTemplate> Items { get; private set; } = [];
 
-    public async Task OnGetAsync(CancellationToken ct) => Items = await templates.ListAsync(null, ct);
+    public async Task OnGetAsync(CancellationToken cancellationToken) => Items = await templates.ListAsync(null, cancellationToken);
 }

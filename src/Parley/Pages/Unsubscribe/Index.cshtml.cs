@@ -21,9 +21,9 @@ public sealed class IndexModel(UnsubscribeService unsubscribe) : ParleyPageModel
     public bool Done { get; private set; }
     public bool Invalid { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(CancellationToken ct)
+    public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
-        var target = await unsubscribe.FindAsync(Token, ct);
+        var target = await unsubscribe.FindAsync(Token, cancellationToken);
         if (target is null)
         {
             return NotValid();
@@ -33,9 +33,9 @@ public sealed class IndexModel(UnsubscribeService unsubscribe) : ParleyPageModel
         return Page();
     }
 
-    public async Task<IActionResult> OnPostAsync(CancellationToken ct)
+    public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)
     {
-        Address = await unsubscribe.UnsubscribeAsync(Token, ct);
+        Address = await unsubscribe.UnsubscribeAsync(Token, cancellationToken);
         if (Address is null)
         {
             return NotValid();

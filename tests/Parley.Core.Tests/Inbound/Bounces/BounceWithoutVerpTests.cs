@@ -60,7 +60,11 @@ public abstract class BounceWithoutVerpTests(IDatabaseFactory factory) : Databas
         Assert.Equal(DeliveryState.Bounced, message.State);
         Assert.Contains(status, message.Error);
         Assert.Contains(words, message.Error);
-        if (namesMessageId) Assert.Equal(DeliveryState.Sent, (await RowAsync(laterRow)).State);
+        if (namesMessageId)
+        {
+            Assert.Equal(DeliveryState.Sent, (await RowAsync(laterRow)).State);
+        }
+
         Assert.Equal(DeliveryState.Sent, (await RowAsync(beaRow)).State);
 
         var counter = await Env.Db(db => db.BounceCounters.AsNoTracking().SingleAsync());

@@ -1,8 +1,8 @@
-using Parley.Testing;
 using System.Net;
 using Parley.Deliverability.Dns;
 using Parley.Deliverability.Spf;
 using Parley.Deliverability.Tests.Peers;
+using Parley.Testing;
 using Xunit.Abstractions;
 
 namespace Parley.Deliverability.Tests.Spf.CrossCheck;

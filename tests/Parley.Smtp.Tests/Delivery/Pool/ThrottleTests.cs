@@ -20,7 +20,9 @@ public sealed class ThrottleTests(ITestOutputHelper output)
         var clock = new FakeTimeProvider(Start);
         await using var busy = await SmtpSinkPeer.StartAsync(new SmtpSinkOptions
         {
-            SoftReject = ["RCPT"], ExtraArguments = ["-b", "421 4.7.0 Too many messages from your IP, slow down"], Verbose = true,
+            SoftReject = ["RCPT"],
+            ExtraArguments = ["-b", "421 4.7.0 Too many messages from your IP, slow down"],
+            Verbose = true,
         });
         await using var client = DeliveryClients.Create(output, o => o.ThrottleBackoff = TimeSpan.FromMinutes(1), time: clock);
         var relay = new RelayEndpoint(busy.Host, busy.Port, SmtpSecurity.None, null, null);
@@ -61,7 +63,8 @@ public sealed class ThrottleTests(ITestOutputHelper output)
         var clock = new FakeTimeProvider(Start);
         await using var busy = await SmtpSinkPeer.StartAsync(new SmtpSinkOptions
         {
-            SoftReject = ["RCPT"], ExtraArguments = ["-b", "421 4.7.0 Try again later"],
+            SoftReject = ["RCPT"],
+            ExtraArguments = ["-b", "421 4.7.0 Try again later"],
         });
         await using var open = await SmtpSinkPeer.StartAsync();
         await using var client = DeliveryClients.Create(output, o => o.ThrottleBackoff = TimeSpan.FromSeconds(30), time: clock);
