@@ -98,17 +98,7 @@ public sealed class ContactImporter(ParleyDbContext db, TimeProvider clock)
             }
             else
             {
-                db.Contacts.Add(new Contact
-                {
-                    Name = valid.Name,
-                    Email = valid.Email,
-                    Company = valid.Company,
-                    Phone = valid.Phone,
-                    Tags = valid.Tags,
-                    Language = valid.Language,
-                    CreatedAt = now,
-                    UpdatedAt = now,
-                });
+                db.Contacts.Add(ContactService.NewContact(valid, now));
                 created++;
             }
         }

@@ -16,17 +16,7 @@ public sealed class ContactService(ParleyDbContext db, TimeProvider clock)
         }
 
         var now = clock.GetUtcNow();
-        var contact = new Contact
-        {
-            Name = valid.Name,
-            Email = valid.Email,
-            Company = valid.Company,
-            Phone = valid.Phone,
-            Tags = valid.Tags,
-            Language = valid.Language,
-            CreatedAt = now,
-            UpdatedAt = now,
-        };
+        var contact = NewContact(valid, now);
         db.Contacts.Add(contact);
         await db.SaveChangesAsync(cancellationToken);
         return contact;
@@ -69,6 +59,19 @@ public sealed class ContactService(ParleyDbContext db, TimeProvider clock)
         var page = await q.OrderBy(c => c.Name).ThenBy(c => c.Id).Skip(skip).Take(Math.Clamp(take, 1, 500)).ToListAsync(cancellationToken);
         return (page, total);
     }
+
+    /// <summary>A contact made from checked input, created and updated at <paramref name="now"/>.</summary>
+    internal static Contact NewContact(ValidContact valid, DateTimeOffset now) => new()
+    {
+        Name = valid.Name,
+        Email = valid.Email,
+        Company = valid.Company,
+        Phone = valid.Phone,
+        Tags = valid.Tags,
+        Language = valid.Language,
+        CreatedAt = now,
+        UpdatedAt = now,
+    };
 
     internal static void Apply(Contact contact, ValidContact valid)
     {
