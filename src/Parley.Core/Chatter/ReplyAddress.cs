@@ -23,20 +23,8 @@ public sealed class ReplyAddress(TokenSigner signer)
     /// <summary>Returns the record an address points to, or null if it is not a valid reply address.</summary>
     public RecordRef? Parse(string address)
     {
-        var at = address.LastIndexOf('@');
-        if (at < 0)
-        {
-            return null;
-        }
-
-        var local = address[..at];
-        if (!local.StartsWith(LocalPrefix, StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-
-        var parts = local[LocalPrefix.Length..].Split('-');
-        if (parts.Length != 3 || !long.TryParse(parts[1], out var id))
+        var parts = TokenSigner.FieldsOf(address, LocalPrefix);
+        if (parts is null || parts.Length != 3 || !long.TryParse(parts[1], out var id))
         {
             return null;
         }

@@ -15,4 +15,20 @@ public sealed class TokenSigner(byte[] key)
 
     public bool Verify(string payload, string tag) =>
         CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Tag(payload)), Encoding.ASCII.GetBytes(tag.ToLowerInvariant()));
+
+    /// <summary>
+    /// The dash-separated fields of a signed address's local part after <paramref name="localPrefix"/>
+    /// (<c>reply+contact-42-tag@…</c> gives contact, 42, tag); null when the address does not start with the prefix.
+    /// </summary>
+    public static string[]? FieldsOf(string address, string localPrefix)
+    {
+        var at = address.LastIndexOf('@');
+        if (at < 0)
+        {
+            return null;
+        }
+
+        var local = address[..at];
+        return local.StartsWith(localPrefix, StringComparison.OrdinalIgnoreCase) ? local[localPrefix.Length..].Split('-') : null;
+    }
 }

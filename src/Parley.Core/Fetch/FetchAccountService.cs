@@ -20,8 +20,6 @@ public sealed class FetchAccountService(ParleyDbContext db, SecretProtector secr
     public async Task<FetchAccount> GetAsync(long id, CancellationToken cancellationToken) =>
         await db.FetchAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, cancellationToken) ?? throw new NotFoundException($"Fetch account {id}");
 
-    public string? PasswordOf(FetchAccount account) => secrets.Unprotect(account.PasswordProtected, StoredSecret.MailboxPassword(account.Name));
-
     /// <summary>Messages of the account that could not be stored, newest first.</summary>
     public Task<List<FetchFailure>> FailuresAsync(long? accountId, CancellationToken cancellationToken) =>
         db.FetchFailures.AsNoTracking().Where(f => accountId == null || f.FetchAccountId == accountId)

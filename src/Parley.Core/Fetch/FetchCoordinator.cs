@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Parley.Core.Common;
 using Parley.Core.Data;
+using Parley.Core.Settings;
 
 namespace Parley.Core.Fetch;
 
@@ -18,7 +19,7 @@ public sealed record FetchTestResult(bool Ok, int? Messages, string? Error);
 /// "fetch now" share a lock, and nodes sharing a PostgreSQL database share a <see cref="ClusterLock"/>, so no
 /// message is downloaded by two of them at once), and records each result on the account.
 /// </summary>
-public sealed partial class FetchCoordinator(IServiceScopeFactory scopes, IMailboxConnector mailboxes, TimeProvider clock, FetchMetrics metrics, ILogger<FetchCoordinator> logger)
+public sealed partial class FetchCoordinator(IServiceScopeFactory scopes, IMailboxConnector mailboxes, SecretProtector secrets, TimeProvider clock, FetchMetrics metrics, ILogger<FetchCoordinator> logger)
 {
     /// <summary>RFC 2177 asks clients to re-issue IDLE at least every 29 minutes; stay well inside.</summary>
     public static readonly TimeSpan MaxIdle = TimeSpan.FromMinutes(9);
@@ -44,13 +45,13 @@ public sealed partial class FetchCoordinator(IServiceScopeFactory scopes, IMailb
                 FetchPollResult result;
                 if (account.Protocol == FetchProtocol.Imap)
                 {
-                    using var session = await mailboxes.ConnectImapAsync(ServerOf(fetcher, account), fetcher.CommandTimeout, cancellationToken);
+                    using var session = await mailboxes.ConnectImapAsync(ServerOf(account), fetcher.CommandTimeout, cancellationToken);
                     result = await fetcher.PollImapAsync(account, session, cancellationToken);
                     await session.DisconnectAsync(cancellationToken);
                 }
                 else
                 {
-                    using var session = await mailboxes.ConnectPop3Async(ServerOf(fetcher, account), fetcher.CommandTimeout, cancellationToken);
+                    using var session = await mailboxes.ConnectPop3Async(ServerOf(account), fetcher.CommandTimeout, cancellationToken);
                     result = await fetcher.PollPop3Async(account, session, cancellationToken);
                     await session.DisconnectAsync(cancellationToken);
                 }
@@ -62,7 +63,7 @@ public sealed partial class FetchCoordinator(IServiceScopeFactory scopes, IMailb
             }
         }, cancellationToken);
 
-    private static MailboxServer ServerOf(MailboxFetcher fetcher, FetchAccount account) => MailboxServer.Of(account, fetcher.PasswordOf(account));
+    private MailboxServer ServerOf(FetchAccount account) => MailboxServer.Of(account, secrets.PasswordOf(account));
 
     /// <summary>
     /// Tries a message that could not be stored again, now (after its cause is fixed): forgets the failure under the
@@ -116,7 +117,7 @@ public sealed partial class FetchCoordinator(IServiceScopeFactory scopes, IMailb
             {
                 var fetcher = scope.ServiceProvider.GetRequiredService<MailboxFetcher>();
                 account = await fetcher.FindAsync(accountId, cancellationToken) ?? throw new KeyNotFoundException($"There is no fetch account {accountId}.");
-                session = await mailboxes.ConnectImapAsync(ServerOf(fetcher, account), fetcher.CommandTimeout, cancellationToken);
+                session = await mailboxes.ConnectImapAsync(ServerOf(account), fetcher.CommandTimeout, cancellationToken);
             }
             using (session)
             {
@@ -144,12 +145,12 @@ public sealed partial class FetchCoordinator(IServiceScopeFactory scopes, IMailb
         WithAccountLockedAsync(accountId, (fetcher, account) => fetcher.PollImapFolderAsync(account, session, cancellationToken), cancellationToken);
 
     /// <summary>Logs in and counts the messages in the folder (POP3: the maildrop); downloads nothing, changes nothing.</summary>
-    public async Task<FetchTestResult> TestAsync(FetchAccount account, string? password, CancellationToken cancellationToken)
+    public async Task<FetchTestResult> TestAsync(FetchAccount account, CancellationToken cancellationToken)
     {
         var timeout = TimeSpan.FromSeconds(30);
         try
         {
-            var server = MailboxServer.Of(account, password);
+            var server = ServerOf(account);
             if (account.Protocol == FetchProtocol.Imap)
             {
                 using var session = await mailboxes.ConnectImapAsync(server, timeout, cancellationToken);

@@ -20,7 +20,6 @@ public sealed record FetchPollResult(int Stored, int Failed, int Skipped);
 public sealed partial class MailboxFetcher(
     ParleyDbContext db,
     InboundStore store,
-    SecretProtector secrets,
     TimeProvider clock,
     IOptions<FetchOptions> options,
     ILogger<MailboxFetcher> logger)
@@ -58,8 +57,6 @@ public sealed partial class MailboxFetcher(
 
     private static (long UidValidity, long Uid)? TryParseImapRemoteId(string remoteId) =>
         remoteId.Split(':') is [var validity, var uid] && long.TryParse(validity, out var v) && long.TryParse(uid, out var u) ? (v, u) : null;
-
-    public string? PasswordOf(FetchAccount account) => secrets.Unprotect(account.PasswordProtected, StoredSecret.MailboxPassword(account.Name));
 
     public TimeSpan CommandTimeout => _options.CommandTimeout;
 

@@ -18,20 +18,8 @@ public sealed class BounceAddress(TokenSigner signer)
     /// <summary>The outbox row a bounce address names, or null when it is not one of ours.</summary>
     public long? Parse(string address)
     {
-        var at = address.LastIndexOf('@');
-        if (at < 0)
-        {
-            return null;
-        }
-
-        var local = address[..at];
-        if (!local.StartsWith(LocalPrefix, StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-
-        var parts = local[LocalPrefix.Length..].Split('-');
-        if (parts.Length != 2 || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+        var parts = TokenSigner.FieldsOf(address, LocalPrefix);
+        if (parts is null || parts.Length != 2 || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var id))
         {
             return null;
         }

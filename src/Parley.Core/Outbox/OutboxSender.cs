@@ -93,7 +93,7 @@ public sealed class OutboxSender(ISmtpDeliveryClient smtp, SecretProtector secre
         RelayEndpoint endpoint;
         try
         {
-            endpoint = relay.ToEndpoint(secrets.Unprotect(relay.ProtectedPassword, StoredSecret.RelayPassword(relay.Name)));
+            endpoint = relay.ToEndpoint(secrets.PasswordOf(relay));
         }
         catch (InvalidOperationException e)
         {

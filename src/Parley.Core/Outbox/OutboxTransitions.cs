@@ -78,6 +78,18 @@ public static class OutboxTransitions
         ShowOnChatter(item);
     }
 
+    /// <summary>
+    /// The recipient's server returned the email after accepting it (a DSN): <paramref name="reason"/> for the Outbox,
+    /// <paramref name="shownOnChatter"/> in the words the record's chatter uses.
+    /// </summary>
+    public static void Bounce(OutboxItem item, int? code, string reason, string shownOnChatter)
+    {
+        item.State = DeliveryState.Bounced;
+        item.LastCode = code;
+        item.LastError = reason;
+        ShowOnChatter(item).Error = shownOnChatter;
+    }
+
     public static void Cancel(OutboxItem item)
     {
         item.State = DeliveryState.Failed;

@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
+using Parley.Core.Fetch;
+using Parley.Core.Outbox;
 
 namespace Parley.Core.Settings;
 
@@ -13,6 +15,12 @@ public sealed class SecretProtector(IDataProtectionProvider provider)
     private readonly IDataProtector _protector = provider.CreateProtector("Parley.OutgoingServer.Password.v1");
 
     public string? Protect(string? secret) => string.IsNullOrEmpty(secret) ? null : _protector.Protect(secret);
+
+    /// <summary>The relay's password, or null when it has none.</summary>
+    public string? PasswordOf(OutgoingServer server) => Unprotect(server.ProtectedPassword, StoredSecret.RelayPassword(server.Name));
+
+    /// <summary>The fetched mailbox's password, or null when it has none.</summary>
+    public string? PasswordOf(FetchAccount account) => Unprotect(account.PasswordProtected, StoredSecret.MailboxPassword(account.Name));
 
     /// <summary>Null when there is no secret; when the keys that encrypted it are gone, an error that names <paramref name="secret"/>.</summary>
     public string? Unprotect(string? protectedSecret, StoredSecret secret)

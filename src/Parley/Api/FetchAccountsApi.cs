@@ -57,7 +57,7 @@ public static class FetchAccountsApi
         accounts.MapPost("/{id:long}/test", async (long id, FetchAccountService service, FetchCoordinator coordinator, CancellationToken cancellationToken) =>
         {
             var account = await service.GetAsync(id, cancellationToken);
-            return await coordinator.TestAsync(account, service.PasswordOf(account), cancellationToken);
+            return await coordinator.TestAsync(account, cancellationToken);
         }).WithSummary("Log in and count the messages; nothing is fetched or changed");
 
         accounts.MapPost("/{id:long}/fetch-now", async (long id, FetchAccountService service, FetchCoordinator coordinator, CancellationToken cancellationToken) =>

@@ -1,3 +1,4 @@
+using Parley.Core.Inbound;
 using Parley.Core.Outbox;
 using Parley.Core.Settings;
 using Parley.Smtp.Delivery;
@@ -15,7 +16,7 @@ public sealed class RelayConnectionTester(ISmtpDeliveryClient client, SecretProt
         string? password;
         try
         {
-            password = secrets.Unprotect(server.ProtectedPassword, StoredSecret.RelayPassword(server.Name));
+            password = secrets.PasswordOf(server);
         }
         catch (InvalidOperationException e)
         {
@@ -24,7 +25,7 @@ public sealed class RelayConnectionTester(ISmtpDeliveryClient client, SecretProt
         var result = await client.TestConnectionAsync(
             server.ToEndpoint(password),
             string.IsNullOrWhiteSpace(from) ? $"{RoutePlanner.NotificationsLocalPart}@{alias}" : from.Trim(),
-            string.IsNullOrWhiteSpace(to) ? $"postmaster@{alias}" : to.Trim(), cancellationToken);
+            string.IsNullOrWhiteSpace(to) ? $"{AliasDomainAddresses.Postmaster}@{alias}" : to.Trim(), cancellationToken);
         return new ConnectionTestDto(result.Success, result.Stage.ToString(), result.StatusCode, result.Response, result.Secure, result.Transcript);
     }
 }

@@ -66,12 +66,10 @@ public sealed class BounceProcessor(ParleyDbContext db, SuppressionService suppr
                 matchedAny = true;
                 if (recipient.IsFailure)
                 {
-                    item.State = DeliveryState.Bounced;
-                    item.LastCode = CodeOf(recipient);
-                    item.LastError = $"Bounced ({(recipient.IsHard ? "hard" : "soft")}, {Status(status)}): {words}";
+                    OutboxTransitions.Bounce(item, CodeOf(recipient),
+                        $"Bounced ({(recipient.IsHard ? "hard" : "soft")}, {Status(status)}): {words}",
+                        $"The recipient's mail server returned this email ({Status(status)}): {words}");
                     var message = item.ChatterMessage!;
-                    message.State = DeliveryState.Bounced;
-                    message.Error = $"The recipient's mail server returned this email ({Status(status)}): {words}";
                     changed.Add((new RecordRef(message.RecordType, message.RecordId), message.Id));
                 }
                 else

@@ -65,7 +65,7 @@ public sealed class MailboxesModel(FetchAccountService accounts, FetchCoordinato
     public async Task<IActionResult> OnPostTestAsync(long accountId, CancellationToken cancellationToken)
     {
         var account = await accounts.GetAsync(accountId, cancellationToken);
-        var result = await coordinator.TestAsync(account, accounts.PasswordOf(account), cancellationToken);
+        var result = await coordinator.TestAsync(account, cancellationToken);
         ResultOk = result.Ok;
         ResultText = result.Ok
             ? $"“{account.Name}”: logged in. {result.Messages} message{(result.Messages == 1 ? "" : "s")} in {(account.Protocol == FetchProtocol.Imap ? account.Folder : "the mailbox")}; nothing was fetched."
