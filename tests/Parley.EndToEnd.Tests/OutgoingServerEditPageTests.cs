@@ -23,19 +23,21 @@ public sealed class OutgoingServerEditPageTests(BrowserFixture browser)
         await using var _ = page.Context;
         await page.GotoAsync("/settings");
         await page.Locator("#servers tr", new() { HasText = "Old relay" }).Locator("a", new() { HasText = "Edit" }).ClickAsync();
-        await page.WaitForURLAsync($"**/settings/servers/{id}");
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/settings/servers/{id}$"));
+        await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("Old relay");
         await Assertions.Expect(page.Locator("input[name='Server.Username']")).ToHaveValueAsync("relay-user");
         await Assertions.Expect(page.Locator("select[name='Server.Security']")).ToHaveValueAsync("none");
         await Assertions.Expect(page.Locator("input[name='Server.Password']")).ToHaveValueAsync("");
 
         // Bad input is refused next to its field, and what was typed stays in the form.
         await page.FillAsync("input[name='Server.Name']", "Company relay");
-        await page.FillAsync("input[name='Server.Port']", "70000");
+        await page.FillAsync("input[name='Server.Host']", "smtp example");
         await page.ClickAsync("text=Save changes");
-        await Assertions.Expect(page.Locator(".field-error", new() { HasText = "The port must be a number from 1 to 65535" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator(".field-error", new() { HasText = "Please enter the server's host name or IP address" })).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("input[name='Server.Name']")).ToHaveValueAsync("Company relay");
         Assert.Equal("Old relay", (await ServerAsync(parley, id)).GetProperty("name").GetString());
 
+        await page.FillAsync("input[name='Server.Host']", "127.0.0.1");
         await page.FillAsync("input[name='Server.Port']", sink.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         await page.FillAsync("input[name='Server.Priority']", "20");
         await BrowserFixture.ScreenshotAsync(page, "outgoing-server-edit");
@@ -43,7 +45,7 @@ public sealed class OutgoingServerEditPageTests(BrowserFixture browser)
         await BrowserFixture.ScreenshotAsync(page, "outgoing-server-edit-390");
         await page.SetViewportSizeAsync(1280, 900);
         await page.ClickAsync("text=Save changes");
-        await page.WaitForURLAsync("**/settings");
+        await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/settings$"));
         await Assertions.Expect(page.Locator("#servers tr", new() { HasText = "Company relay" })).ToContainTextAsync($"127.0.0.1:{sink.Port}");
 
         var saved = await ServerAsync(parley, id);
