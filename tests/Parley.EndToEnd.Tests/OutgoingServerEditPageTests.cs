@@ -22,6 +22,12 @@ public sealed class OutgoingServerEditPageTests(BrowserFixture browser)
         var page = await browser.SignedInPageAsync(parley);
         await using var _ = page.Context;
         await page.GotoAsync("/settings");
+        // The add form shares its fields with the edit page.
+        await page.ClickAsync("text=Add an outgoing server");
+        await page.FillAsync("input[name='Server.Name']", "Second relay");
+        await page.FillAsync("input[name='Server.Host']", "relay2.parley.test");
+        await page.ClickAsync("text=Add server");
+        await Assertions.Expect(page.Locator("#servers tr", new() { HasText = "Second relay" })).ToContainTextAsync("relay2.parley.test:587");
         await page.Locator("#servers tr", new() { HasText = "Old relay" }).Locator("a", new() { HasText = "Edit" }).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex($"/settings/servers/{id}$"));
         await Assertions.Expect(page.Locator("h1")).ToContainTextAsync("Old relay");
