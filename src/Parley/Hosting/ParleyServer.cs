@@ -63,6 +63,7 @@ public static class ParleyServer
             o.Conventions.AuthorizeFolder("/RecordTypes", ParleyPolicies.Admin);
             o.Conventions.AuthorizePage("/Outbox/Suppressed", ParleyPolicies.Admin);
             o.Conventions.AuthorizePage("/Settings/Index", ParleyPolicies.Admin);
+            o.Conventions.AuthorizePage("/Settings/Server", ParleyPolicies.Admin);
             o.Conventions.AllowAnonymousToPage("/Login");
             o.Conventions.AllowAnonymousToPage("/Setup");
             o.Conventions.AllowAnonymousToPage("/Error");

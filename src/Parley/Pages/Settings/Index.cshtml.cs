@@ -33,6 +33,26 @@ public sealed class IndexModel(SettingsService settings, OutgoingServerService s
         public string? SpfInclude { get; set; }
         public int? Priority { get; set; } = 10;
         public bool AllowPlainTextLogin { get; set; }
+        /// <summary>Editing a server that has a password: an empty password field keeps it.</summary>
+        public bool HasStoredPassword { get; set; }
+
+        public OutgoingServerInput ToInput() =>
+            new(Name, Host, Port, Security, Username, Password, Priority, FromFilter, SpfInclude, AllowPlainTextLogin: AllowPlainTextLogin);
+
+        /// <summary>The form filled with a stored server (never its password).</summary>
+        public static ServerForm Of(OutgoingServer s) => new()
+        {
+            Name = s.Name,
+            Host = s.Host,
+            Port = s.Port,
+            Security = Api.ApiEnums.Name(s.Security).ToLowerInvariant(),
+            Username = s.Username,
+            FromFilter = s.FromFilter,
+            SpfInclude = s.SpfInclude,
+            Priority = s.Priority,
+            AllowPlainTextLogin = s.AllowPlainTextLogin,
+            HasStoredPassword = s.ProtectedPassword is not null,
+        };
     }
 
     public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken, loadAlias: true);
@@ -50,9 +70,7 @@ public sealed class IndexModel(SettingsService settings, OutgoingServerService s
 
     public async Task<IActionResult> OnPostServerAsync(CancellationToken cancellationToken)
     {
-        var ok = await TryAsync(() => servers.CreateAsync(
-            new OutgoingServerInput(Server.Name, Server.Host, Server.Port, Server.Security, Server.Username, Server.Password,
-                Server.Priority, Server.FromFilter, Server.SpfInclude, AllowPlainTextLogin: Server.AllowPlainTextLogin), cancellationToken), "Server");
+        var ok = await TryAsync(() => servers.CreateAsync(Server.ToInput(), cancellationToken), "Server");
         if (ok)
         {
             Flash($"Outgoing server \"{Server.Name}\" added.");
