@@ -14,18 +14,18 @@ namespace Parley.Smtp.Tests.Delivery.Tls;
 /// </summary>
 public sealed class MtaStsDeliveryTests(ITestOutputHelper output)
 {
-    private const string Enforce = "version: STSv1\nmode: enforce\nmx: mx.customer.test\nmax_age: 86400\n";
-    private const string Testing = "version: STSv1\nmode: testing\nmx: mx.customer.test\nmax_age: 86400\n";
+    private const string Enforce = "version: STSv1\nmode: enforce\nmx: mx.customer.parley.test\nmax_age: 86400\n";
+    private const string Testing = "version: STSv1\nmode: testing\nmx: mx.customer.parley.test\nmax_age: 86400\n";
 
     [Fact]
     public async Task Enforce_with_a_self_signed_certificate_defers_and_sends_nothing()
     {
-        await using var mx = await TestServer.StartAsync(output, o => o.Certificate = TestCertificates.SelfSignedFor("mx.customer.test"));
+        await using var mx = await TestServer.StartAsync(output, o => o.Certificate = TestCertificates.SelfSignedFor("mx.customer.parley.test"));
         var (result, _) = await SendAsync(mx, Enforce);
 
         Assert.Equal(DeliveryOutcome.TransientFailure, result.Outcome);
         Assert.Equal(
-            "customer.test's MTA-STS policy requires TLS with a valid certificate; mx.customer.test presented a self-signed certificate. Not sent in clear; will retry.",
+            "customer.parley.test's MTA-STS policy requires TLS with a valid certificate; mx.customer.parley.test presented a self-signed certificate. Not sent in clear; will retry.",
             result.Response);
         // The attempt has returned: had anything reached the MX, it would be stored by now.
         Assert.Empty(mx.Store.Messages);
@@ -34,11 +34,11 @@ public sealed class MtaStsDeliveryTests(ITestOutputHelper output)
     [Fact]
     public async Task Enforce_with_a_certificate_for_another_name_defers()
     {
-        await using var mx = await TestServer.StartAsync(output, o => o.Certificate = TestCertificates.IssuedFor("other.customer.test"));
+        await using var mx = await TestServer.StartAsync(output, o => o.Certificate = TestCertificates.IssuedFor("other.customer.parley.test"));
         var (result, _) = await SendAsync(mx, Enforce);
 
         Assert.Equal(DeliveryOutcome.TransientFailure, result.Outcome);
-        Assert.Contains("mx.customer.test presented a certificate for other.customer.test, not for mx.customer.test", result.Response, StringComparison.Ordinal);
+        Assert.Contains("mx.customer.parley.test presented a certificate for other.customer.parley.test, not for mx.customer.parley.test", result.Response, StringComparison.Ordinal);
         Assert.Empty(mx.Store.Messages);
     }
 
@@ -49,14 +49,14 @@ public sealed class MtaStsDeliveryTests(ITestOutputHelper output)
         var (result, _) = await SendAsync(mx, Enforce);
 
         Assert.Equal(DeliveryOutcome.TransientFailure, result.Outcome);
-        Assert.Contains("MTA-STS policy requires TLS with a valid certificate; mx.customer.test does not offer STARTTLS", result.Response, StringComparison.Ordinal);
+        Assert.Contains("MTA-STS policy requires TLS with a valid certificate; mx.customer.parley.test does not offer STARTTLS", result.Response, StringComparison.Ordinal);
         Assert.Empty(mx.Store.Messages);
     }
 
     [Fact]
     public async Task Enforce_with_a_valid_certificate_delivers_over_tls()
     {
-        await using var mx = await TestServer.StartAsync(output, o => o.Certificate = TestCertificates.IssuedFor("mx.customer.test"));
+        await using var mx = await TestServer.StartAsync(output, o => o.Certificate = TestCertificates.IssuedFor("mx.customer.parley.test"));
         var (result, _) = await SendAsync(mx, Enforce);
 
         Assert.True(result.IsSent, result.Response);
@@ -67,29 +67,29 @@ public sealed class MtaStsDeliveryTests(ITestOutputHelper output)
     [Fact]
     public async Task Enforce_skips_an_mx_the_policy_does_not_list()
     {
-        await using var mx = await TestServer.StartAsync(output, o => o.Certificate = TestCertificates.IssuedFor("mx.customer.test"));
+        await using var mx = await TestServer.StartAsync(output, o => o.Certificate = TestCertificates.IssuedFor("mx.customer.parley.test"));
         var (result, _) = await SendAsync(mx, "version: STSv1\nmode: enforce\nmx: *.elsewhere.test\nmax_age: 86400\n");
 
         Assert.Equal(DeliveryOutcome.TransientFailure, result.Outcome);
-        Assert.Contains("customer.test's MTA-STS policy does not list mx.customer.test", result.Response, StringComparison.Ordinal);
+        Assert.Contains("customer.parley.test's MTA-STS policy does not list mx.customer.parley.test", result.Response, StringComparison.Ordinal);
         Assert.Empty(mx.Store.Messages);
     }
 
     [Fact]
     public async Task Testing_delivers_and_records_what_enforce_would_have_refused()
     {
-        await using var mx = await TestServer.StartAsync(output, o => o.Certificate = TestCertificates.SelfSignedFor("mx.customer.test"));
+        await using var mx = await TestServer.StartAsync(output, o => o.Certificate = TestCertificates.SelfSignedFor("mx.customer.parley.test"));
         var (result, tls) = await SendAsync(mx, Testing);
 
         Assert.True(result.IsSent, result.Response);
         Assert.True(Assert.Single(mx.Store.Messages).Envelope.Tls);
-        Assert.Equal(1, tls.TestingFailures["customer.test"]);
+        Assert.Equal(1, tls.TestingFailures["customer.parley.test"]);
     }
 
     [Fact]
     public async Task Without_a_policy_any_certificate_is_accepted()
     {
-        await using var mx = await TestServer.StartAsync(output, o => o.Certificate = TestCertificates.SelfSignedFor("mx.customer.test"));
+        await using var mx = await TestServer.StartAsync(output, o => o.Certificate = TestCertificates.SelfSignedFor("mx.customer.parley.test"));
         var (result, tls) = await SendAsync(mx, policy: null);
 
         Assert.True(result.IsSent, result.Response);
@@ -99,14 +99,14 @@ public sealed class MtaStsDeliveryTests(ITestOutputHelper output)
 
     private async Task<(DeliveryResult Result, MxTlsPolicy Tls)> SendAsync(TestServer mx, string? policy)
     {
-        string[] records = ["mx-host=customer.test,mx.customer.test,10", "host-record=mx.customer.test,127.0.0.1"];
-        await using var dns = await DnsmasqPeer.StartAsync(policy is null ? records : [.. records, "txt-record=_mta-sts.customer.test,\"v=STSv1; id=20261204\""]);
+        string[] records = ["mx-host=customer.parley.test,mx.customer.parley.test,10", "host-record=mx.customer.parley.test,127.0.0.1"];
+        await using var dns = await DnsmasqPeer.StartAsync(policy is null ? records : [.. records, "txt-record=_mta-sts.customer.parley.test,\"v=STSv1; id=20261204\""]);
         var resolver = new DnsClientResolver(new DnsOptions { Servers = [dns.Server], Timeout = TimeSpan.FromSeconds(2), Retries = 1 });
         var tls = new MxTlsPolicy(
             new MtaStsPolicyCache(resolver, new FixedPolicySource { Policy = policy ?? Enforce }),
             new X509Certificate2Collection(TestCertificates.TestAuthority));
         await using var client = DeliveryClients.Create(output, o => o.DirectDeliveryPort = mx.Port, resolver, tls: tls);
-        var result = await client.SendDirectAsync(DeliveryClientTests.Message("mta-sts"), "bounce+1@parley.test", ["a@customer.test"], CancellationToken.None);
+        var result = await client.SendDirectAsync(DeliveryClientTests.Message("mta-sts"), "bounce+1@parley.test", ["a@customer.parley.test"], CancellationToken.None);
         return (result, tls);
     }
 }
