@@ -1,9 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Parley.Deliverability.Checks;
 using Parley.Deliverability.Dns;
 using Parley.Smtp.Delivery;
 using Parley.Smtp.Delivery.Mx;
+using Parley.Smtp.Delivery.Tls;
 using Parley.Smtp.Listener;
 
 namespace Parley.Smtp;
@@ -56,6 +58,16 @@ public static class ParleySmtpServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddParleyDns();
         services.TryAddSingleton<IMxRouteResolver>(sp => new MxRouteResolver(sp.GetRequiredService<IDnsResolver>()));
+        // MTA-STS (RFC 8461 §3.3): the policy over HTTPS with a valid certificate, no redirects, small and quick.
+        services.TryAddSingleton<IMtaStsPolicyFetcher>(_ => new HttpMtaStsPolicyFetcher(
+            new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, ConnectTimeout = TimeSpan.FromSeconds(10) })
+            {
+                Timeout = TimeSpan.FromSeconds(20),
+                MaxResponseContentBufferSize = 64 * 1024,
+            }));
+        services.TryAddSingleton(sp => new MtaStsPolicyCache(
+            sp.GetRequiredService<IDnsResolver>(), sp.GetRequiredService<IMtaStsPolicyFetcher>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new MxTlsPolicy(sp.GetRequiredService<MtaStsPolicyCache>()));
         services.TryAddSingleton<SmtpDeliveryClient>();
         services.TryAddSingleton<ISmtpDeliveryClient>(sp => sp.GetRequiredService<SmtpDeliveryClient>());
         return services;

@@ -1,5 +1,6 @@
 using Parley.Deliverability.Dns;
 using Parley.Deliverability.Doctor;
+using Parley.Deliverability.MtaSts;
 using Parley.Deliverability.Spf;
 
 namespace Parley.Deliverability.Checks;
@@ -77,35 +78,16 @@ public sealed class MtaStsCheck(IDnsResolver dns, IMtaStsPolicyFetcher? fetcher)
                 $"{name} announces a policy, but https://mta-sts.{domain}/.well-known/mta-sts.txt failed ({fetched.Error}); senders treat the domain as having no policy.")];
         }
 
-        var policy = ParsePolicy(fetched.Policy);
-        if (policy.GetValueOrDefault("version") != "STSv1" || !policy.ContainsKey("mode") || !policy.ContainsKey("max_age"))
+        // The same strict reading as delivery's (MtaSts/MtaStsPolicy), so the doctor says what senders will do.
+        var parse = MtaStsPolicy.Parse(fetched.Policy);
+        if (parse.Policy is not { } policy)
         {
             return [new Finding("mta-sts.policy-invalid", FindingSeverity.Warn, "MTA-STS policy is invalid",
-                "The policy file needs version: STSv1, mode:, max_age: and mx: lines.")];
+                $"{parse.Error} Senders treat the domain as having no policy.")];
         }
 
-        var mode = policy["mode"];
-        return [new Finding("mta-sts.valid", mode == "enforce" ? FindingSeverity.Pass : FindingSeverity.Info, "MTA-STS policy is valid",
-            $"mode {mode}, max_age {policy["max_age"]}, mx {(policy.TryGetValue("mx", out var mx) ? mx : "(none)")}." + (mode == "testing" ? " Move to mode: enforce once TLS-RPT reports are clean." : string.Empty))];
-    }
-
-    /// <summary>"key: value" lines; repeated mx lines are joined with ", ".</summary>
-    public static Dictionary<string, string> ParsePolicy(string text)
-    {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var line in text.Split('\n'))
-        {
-            int colon = line.IndexOf(':');
-            if (colon <= 0)
-            {
-                continue;
-            }
-
-            var key = line[..colon].Trim();
-            var value = line[(colon + 1)..].Trim();
-            values[key] = values.TryGetValue(key, out var existing) && key == "mx" ? existing + ", " + value : value;
-        }
-
-        return values;
+        var mode = policy.Mode.ToString().ToLowerInvariant();
+        return [new Finding("mta-sts.valid", policy.Mode == MtaStsMode.Enforce ? FindingSeverity.Pass : FindingSeverity.Info, "MTA-STS policy is valid",
+            $"mode {mode}, max_age {(long)policy.MaxAge.TotalSeconds}, mx {(policy.MxPatterns.Count > 0 ? string.Join(", ", policy.MxPatterns) : "(none)")}." + (policy.Mode == MtaStsMode.Testing ? " Move to mode: enforce once TLS-RPT reports are clean." : string.Empty))];
     }
 }

@@ -12,6 +12,9 @@ internal sealed class ParleySmtpClient(IProtocolLogger protocolLogger) : SmtpCli
 {
     public Dictionary<string, SmtpResponse> RecipientReplies { get; } = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Why the server's certificate is not valid for its name, when an MTA-STS policy had it judged.</summary>
+    public string? CertificateProblem { get; set; }
+
     /// <summary>Sends a raw command and returns the reply whatever its code (for connection tests).</summary>
     public Task<SmtpResponse> SendRawCommandAsync(string command, CancellationToken cancellationToken) => SendCommandAsync(command, cancellationToken);
 

@@ -54,12 +54,23 @@ public sealed partial class SmtpDeliveryClient
         var destination = "mx " + route.Domain;
         var tried = new List<string>();
         DeliveryResult? last = null;
+        var tlsOf = await _tls.PlanAsync(route, cancellationToken).ConfigureAwait(false);
         foreach (var (host, address) in route.Hosts.SelectMany(h => h.Addresses.Select(a => (h, a))).Take(MaxDirectAttempts))
         {
+            var tls = tlsOf(host);
+            if (tls.Skip is not null)
+            {
+                tried.Add(tls.Skip);
+                last = DeliveryResult.NotAttempted(DeliveryOutcome.TransientFailure, "4.7.5", tls.Skip, recipients) with { Host = host.Name };
+                continue;
+            }
+
             var port = _options.DirectDeliveryPortOverrides.TryGetValue(host.Name, out var overridden) ? overridden : _options.DirectDeliveryPort;
-            // Opportunistic TLS as MTAs do it (RFC 3207 §4.1, RFC 7435): encrypt when offered, accept any certificate.
+            // Opportunistic TLS as MTAs do it (RFC 3207 §4.1, RFC 7435): encrypt when offered, accept any certificate;
+            // an enforced MTA-STS policy requires STARTTLS and a certificate valid for the MX name.
             var endpoint = new EndpointKey(
-                host.Name, address, port, SmtpSecurity.StartTls, null, null, ValidateCertificate: false, TlsOptional: true, LocalName: _options.HeloName);
+                host.Name, address, port, SmtpSecurity.StartTls, null, null, ValidateCertificate: false, TlsOptional: !tls.Enforced,
+                LocalName: _options.HeloName, TlsPolicyOf: tls.PolicyOf, TlsEnforced: tls.Enforced);
             var result = await SendPooledAsync(destination, endpoint, message, envelopeFrom, recipients, cancellationToken).ConfigureAwait(false);
             if (!result.FailedBeforeTransaction)
             {

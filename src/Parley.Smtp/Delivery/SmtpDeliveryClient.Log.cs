@@ -31,6 +31,9 @@ public sealed partial class SmtpDeliveryClient
     [LoggerMessage(2004, LogLevel.Information, "Rate limit for {Domain} reached; deferring")]
     private static partial void LogRateLimited(ILogger logger, string domain);
 
+    [LoggerMessage(2006, LogLevel.Warning, "{Domain}'s MTA-STS policy is in testing mode; enforce would have refused it: {Problem} (MX {Host})")]
+    private static partial void LogMtaStsTestingFailure(ILogger logger, string domain, string host, string problem);
+
     [LoggerMessage(2005, LogLevel.Information, "{Domain} asked to slow down; holding its mail for {Wait}")]
     private static partial void LogThrottled(ILogger logger, string domain, TimeSpan wait);
 }

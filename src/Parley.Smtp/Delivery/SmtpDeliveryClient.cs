@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using MimeKit;
 using Parley.Smtp.Delivery.Mx;
 using Parley.Smtp.Delivery.Pool;
+using Parley.Smtp.Delivery.Tls;
 
 namespace Parley.Smtp.Delivery;
 
@@ -22,15 +23,19 @@ public sealed partial class SmtpDeliveryClient : ISmtpDeliveryClient, IAsyncDisp
     private readonly DomainRateLimiter _rateLimiter;
     private readonly DestinationThrottle _throttle;
     private readonly TimeProvider _time;
+    private readonly MxTlsPolicy _tls;
 
     /// <param name="mxResolver">Needed by <see cref="SendDirectAsync"/> only (registered by AddParleySmtpDelivery).</param>
     /// <param name="timeProvider">Idle timeouts and rate limits; the system clock when null.</param>
+    /// <param name="tlsPolicy">Which TLS each MX requires (MTA-STS); opportunistic TLS everywhere when null.</param>
     public SmtpDeliveryClient(
         IOptions<SmtpDeliveryOptions> options,
         ILogger<SmtpDeliveryClient> logger,
         IMxRouteResolver? mxResolver = null,
-        TimeProvider? timeProvider = null)
+        TimeProvider? timeProvider = null,
+        MxTlsPolicy? tlsPolicy = null)
     {
+        _tls = tlsPolicy ?? new MxTlsPolicy(null);
         _options = options.Value;
         _logger = logger;
         _mx = mxResolver;
@@ -141,19 +146,21 @@ public sealed partial class SmtpDeliveryClient : ISmtpDeliveryClient, IAsyncDisp
         try
         {
             await SmtpTransaction.ConnectAsync(client, endpoint, _options.Timeout, s => stage = s, cancellationToken).ConfigureAwait(false);
+            NoteTestingPolicy(endpoint, client);
             _pool.NoteOpened(endpoint);
             return (new PooledConnection(client, protocolLog, endpoint, _time.GetUtcNow()), null);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested && DeliveryFailure.TryClassify(ex, out var failure))
         {
             client.Dispose();
-            return (null, SmtpTransaction.Failed(failure, stage, recipients, client.RecipientReplies));
+            return (null, SmtpTransaction.Failed(PolicyFailure(endpoint, client, failure), stage, recipients, client.RecipientReplies));
         }
         catch (NotSupportedException ex) when (stage == DeliveryStage.Connect)
         {
             // A relay set to STARTTLS whose server offers none: defer, as MTA-STS does (RFC 8461 §5).
             client.Dispose();
-            return (null, SmtpTransaction.Failed(DeliveryFailure.Transient(ex.Message), stage, recipients, client.RecipientReplies));
+            client.CertificateProblem ??= $"{endpoint.Host} does not offer STARTTLS";
+            return (null, SmtpTransaction.Failed(PolicyFailure(endpoint, client, DeliveryFailure.Transient(ex.Message)), stage, recipients, client.RecipientReplies));
         }
         catch
         {
@@ -243,12 +250,50 @@ public sealed partial class SmtpDeliveryClient : ISmtpDeliveryClient, IAsyncDisp
             client.LocalDomain = helo;
         }
 
-        if (!endpoint.ValidateCertificate)
+        if (endpoint.TlsPolicyOf is not null)
+        {
+            // Judged by the TLS policy: an enforced one refuses a bad certificate, a testing one only records it.
+            client.ServerCertificateValidationCallback = (_, certificate, chain, errors) =>
+            {
+                client.CertificateProblem = _tls.CertificateProblem(endpoint.Host, certificate, chain, errors);
+                return client.CertificateProblem is null || !endpoint.TlsEnforced;
+            };
+        }
+        else if (!endpoint.ValidateCertificate)
         {
             client.ServerCertificateValidationCallback = static (_, _, _, _) => true;
         }
 
         return client;
+    }
+
+    /// <summary>Under an enforced MTA-STS policy, a TLS failure is deferred with words that say which policy wanted what.</summary>
+    private static DeliveryFailure PolicyFailure(EndpointKey endpoint, ParleySmtpClient client, DeliveryFailure failure)
+    {
+        if (endpoint.TlsPolicyOf is null || !endpoint.TlsEnforced || client.IsSecure && client.CertificateProblem is null)
+        {
+            return failure;
+        }
+
+        var problem = client.CertificateProblem ?? $"the TLS handshake with {endpoint.Host} failed ({failure.Response})";
+        return new DeliveryFailure(DeliveryOutcome.TransientFailure, 0, "4.7.5",
+            $"{endpoint.TlsPolicyOf}'s MTA-STS policy requires TLS with a valid certificate; {problem}. Not sent in clear; will retry.");
+    }
+
+    /// <summary>A testing policy delivers anyway; what enforce would have refused is counted and logged (for TLS-RPT).</summary>
+    private void NoteTestingPolicy(EndpointKey endpoint, ParleySmtpClient client)
+    {
+        if (endpoint.TlsPolicyOf is null || endpoint.TlsEnforced)
+        {
+            return;
+        }
+
+        var problem = client.IsSecure ? client.CertificateProblem : $"{endpoint.Host} does not offer STARTTLS";
+        if (problem is not null)
+        {
+            _tls.NoteTestingFailure(endpoint.TlsPolicyOf);
+            LogMtaStsTestingFailure(_logger, endpoint.TlsPolicyOf, endpoint.Host, problem);
+        }
     }
 
     /// <summary>The pool's key for a relay: where it is, how to log in, and the EHLO name a session to it introduces itself with.</summary>

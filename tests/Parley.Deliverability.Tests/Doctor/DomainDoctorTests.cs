@@ -162,6 +162,11 @@ public sealed class DomainDoctorTests(ITestOutputHelper output)
 
         var missing = await CheckAsync(DoctorFixtures.HealthyZone(), DoctorFixtures.Setup(), new FakeMtaSts(null));
         Assert.Contains(missing.Findings, f => f.Id == "mta-sts.policy-unavailable");
+
+        // Read as strictly as delivery reads it: a max_age past RFC 8461's bound makes the policy void for senders.
+        var tooLong = await CheckAsync(DoctorFixtures.HealthyZone(), DoctorFixtures.Setup(), new FakeMtaSts("version: STSv1\nmode: enforce\nmx: mx.parley.test\nmax_age: 99999999\n"));
+        var invalid = tooLong.Findings.Single(f => f.Id == "mta-sts.policy-invalid");
+        Assert.Contains("longer than the 31557600 seconds", invalid.Detail, StringComparison.Ordinal);
     }
 
     private sealed class FakeMtaSts(string? policy) : IMtaStsPolicyFetcher

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Parley.Deliverability.Dns;
 using Parley.Smtp.Delivery;
 using Parley.Smtp.Delivery.Mx;
+using Parley.Smtp.Delivery.Tls;
 
 namespace Parley.Smtp.Tests.Support;
 
@@ -14,12 +15,13 @@ public static class DeliveryClients
         Action<SmtpDeliveryOptions>? configure = null,
         IDnsResolver? dns = null,
         TimeProvider? time = null,
-        LogLevel logLevel = LogLevel.Debug)
+        LogLevel logLevel = LogLevel.Debug,
+        MxTlsPolicy? tls = null)
     {
         var options = new SmtpDeliveryOptions { HeloName = "out.parley.test", Timeout = TimeSpan.FromSeconds(10) };
         configure?.Invoke(options);
         var logs = new TestOutputLoggerFactory(output, logLevel);
         return new SmtpDeliveryClient(
-            Options.Create(options), new TestLogger<SmtpDeliveryClient>(logs), dns is null ? null : new MxRouteResolver(dns), time);
+            Options.Create(options), new TestLogger<SmtpDeliveryClient>(logs), dns is null ? null : new MxRouteResolver(dns), time, tls);
     }
 }
