@@ -26,6 +26,12 @@ public sealed class Replies(ParleyDbContext db)
     public async Task<ReplyDraft> DraftAsync(RecordRef record, long messageId, CancellationToken cancellationToken)
     {
         var original = await OriginalAsync(record, messageId, cancellationToken);
+        // "On …, Zoë Martin wrote:" when her address is a contact's, as the timeline names her (not "zoe@… wrote:").
+        if (MailboxAddress.TryParse(original.From, out var from) && EmailAddress.Normalize(from.Address) is { } address
+            && await db.Contacts.AsNoTracking().Where(c => c.Email == address).Select(c => c.Name).FirstOrDefaultAsync(cancellationToken) is { Length: > 0 } name)
+        {
+            original.AuthorName = name;
+        }
         return new ReplyDraft(original.Id, SenderAddress(original), Subject(original.Subject), Quote(original));
     }
 
