@@ -73,6 +73,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<FromOverrideCheck>();
         services.AddScoped<TemplateAttachmentService>();
         services.AddScoped<ChatterService>();
+        services.AddScoped<Replies>();
         services.AddScoped<TimelineReader>();
         services.AddScoped<EmailStager>();
         services.AddScoped<Mailings.MailingService>();

@@ -23,6 +23,7 @@ public sealed class ChatterService(
     EmailStager stager,
     ChatterEvents events,
     OutboxSignal outbox,
+    Replies replies,
     IOptions<OutboxOptions> outboxOptions,
     TimeProvider clock)
 {
@@ -79,7 +80,23 @@ public sealed class ChatterService(
     public async Task<ChatterMessage> QueueEmailAsync(RecordRef record, ComposeRequest request, ActingUser user, CancellationToken cancellationToken)
     {
         var view = await records.GetAsync(record, cancellationToken);
-        var parts = await PartsAsync(view, request, cancellationToken);
+        if (request.ReplyTo is { } answered)
+        {
+            var original = await replies.OriginalAsync(record, answered, cancellationToken);
+            request = request with
+            {
+                To = request.To is { Count: > 0 } given && given.Any(a => !string.IsNullOrWhiteSpace(a)) ? given
+                    : Replies.SenderAddress(original) is { } sender ? [sender] : request.To,
+                Subject = string.IsNullOrWhiteSpace(request.Subject) && request.TemplateId is null ? Replies.Subject(original.Subject) : request.Subject,
+            };
+            var answering = await PartsAsync(view, request, cancellationToken);
+            return await QueueAsync(record, view, request, answering is null ? null : answering with { Thread = Replies.Thread(original) }, user, cancellationToken);
+        }
+        return await QueueAsync(record, view, request, await PartsAsync(view, request, cancellationToken), user, cancellationToken);
+    }
+
+    private async Task<ChatterMessage> QueueAsync(RecordRef record, RecordView view, ComposeRequest request, EmailParts? parts, ActingUser user, CancellationToken cancellationToken)
+    {
         var aliasDomain = await settings.GetAliasDomainAsync(cancellationToken)
             ?? throw new InvalidInputException("aliasDomain", "Set the alias domain in Settings first: replies come back to it.");
 

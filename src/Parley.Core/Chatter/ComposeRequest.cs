@@ -8,6 +8,12 @@ public sealed record ComposeRequest(MessageKind Kind, string? Subject, string? B
 
     public IReadOnlyList<string>? Cc { get; init; }
 
+    /// <summary>
+    /// The received email (chatter message id) this answers: the email threads under it (In-Reply-To, References),
+    /// goes to its sender when <see cref="To"/> is empty, and is titled "Re: …" when no subject is given.
+    /// </summary>
+    public long? ReplyTo { get; init; }
+
     /// <summary>Files the email carries, at most <see cref="Outbox.OutboxOptions.MaxAttachmentBytes"/> together.</summary>
     public IReadOnlyList<OutgoingAttachment> Attachments { get; init; } = [];
 }

@@ -27,7 +27,7 @@ public sealed class EmailStager(ParleyDbContext db, ReplyAddressProvider replyAd
         var now = clock.GetUtcNow();
         // A direct email answers the customer's last reply (In-Reply-To), so their client threads it;
         // a mailing is a new conversation and skips the look-up.
-        var lastInbound = !threadOnLastReply ? null : await db.Messages.AsNoTracking()
+        var lastInbound = parts?.Thread is { } thread ? thread.InReplyTo : !threadOnLastReply ? null : await db.Messages.AsNoTracking()
             .Where(m => m.RecordType == record.Type && m.RecordId == record.Id && m.Direction == MessageDirection.In && m.MessageId != null)
             .OrderByDescending(m => m.Id).Select(m => m.MessageId).FirstOrDefaultAsync(cancellationToken);
         var email = Build(view, subject, body, user, aliasDomain, await replyAddresses.ForAsync(record, aliasDomain, cancellationToken), lastInbound, extraHeaders, now, parts);
@@ -51,6 +51,7 @@ public sealed class EmailStager(ParleyDbContext db, ReplyAddressProvider replyAd
             user.Name, user.Email, toName, to[0], replyTo, subject, body, messageId, inReplyTo, now)
         {
             ExtraHeaders = extraHeaders ?? [],
+            References = parts?.Thread?.References ?? [],
             MoreTo = to.Skip(1).ToList(),
             Cc = parts?.Cc ?? [],
             Attachments = parts?.Attachments ?? [],
@@ -121,4 +122,8 @@ public sealed record StagedEmail(ChatterMessage Message, OutboxItem Delivery)
 /// What an email has beyond the record's defaults: its own recipients (checked addresses; none sends to the record's
 /// address) and files (checked, or a template's default attachments on a mailing).
 /// </summary>
-public sealed record EmailParts(IReadOnlyList<string> To, IReadOnlyList<string> Cc, IReadOnlyList<OutboundAttachment> Attachments);
+public sealed record EmailParts(IReadOnlyList<string> To, IReadOnlyList<string> Cc, IReadOnlyList<OutboundAttachment> Attachments)
+{
+    /// <summary>The thread of the received email this answers; without it, a direct email answers the record's last reply.</summary>
+    public ReplyThread? Thread { get; init; }
+}

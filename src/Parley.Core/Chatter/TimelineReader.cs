@@ -11,7 +11,17 @@ namespace Parley.Core.Chatter;
 /// <param name="SenderDoubt">Why the header From of a received message is not proven (a DMARC failure); null when it is.</param>
 /// <param name="Mailing">For an email of a mailing, the mailing (id, name): the timeline shows one line, not the body.</param>
 public sealed record TimelineEntry(ChatterMessage Message, ReceivedHtml? Html, IReadOnlyList<MessageAttachment> Files, string? SenderDoubt,
-    (long Id, string Name)? Mailing = null);
+    (long Id, string Name)? Mailing = null)
+{
+    /// <summary>For a received email whose sender is a known contact (and not in doubt): her name as the address book has it.</summary>
+    public string? ContactName { get; init; }
+
+    /// <summary>For an email sent from this chatter: its recipients' deliveries still waiting or failed, which can be retried or cancelled here.</summary>
+    public IReadOnlyList<Outbox.OutboxItem> OpenDeliveries { get; init; } = [];
+
+    /// <summary>The sender's address of a received email, shown beside (or on hover over) her name.</summary>
+    public string? SenderAddress => Message.Direction == MessageDirection.In && MimeKit.MailboxAddress.TryParse(Message.From, out var from) ? from.Address : null;
+}
 
 /// <summary>One page of a record's timeline with what the page shows beside each message: its files and its sanitized HTML.</summary>
 public sealed class TimelineReader(ParleyDbContext db, ChatterService chatter, HtmlCleaner cleaner)
@@ -32,10 +42,44 @@ public sealed class TimelineReader(ParleyDbContext db, ChatterService chatter, H
             .ToLookup(a => a.ChatterMessageId);
         var html = await db.ReceivedHtml.AsNoTracking().Where(r => inbound.Contains(r.ChatterMessageId)).ToDictionaryAsync(r => r.ChatterMessageId, cancellationToken);
         await CleanOlderMessagesAsync(messages, html, files, cancellationToken);
-        return messages.Select(m => new TimelineEntry(m, html.GetValueOrDefault(m.Id), files[m.Id].ToList(),
+        var entries = messages.Select(m => new TimelineEntry(m, html.GetValueOrDefault(m.Id), files[m.Id].ToList(),
             m.Direction == MessageDirection.In ? SenderTrust.Doubt(InboundAuthentication.Parse(m.AuthenticationResults), SenderVerification.DmarcPolicy) : null,
             Mailing(mailings, m)))
             .ToList();
+        return await WithOpenDeliveriesAsync(await WithContactNamesAsync(entries, cancellationToken), cancellationToken);
+    }
+
+    // The per-recipient rows the Outbox page can retry or cancel, so the chatter offers the same on the message itself.
+    private async Task<List<TimelineEntry>> WithOpenDeliveriesAsync(List<TimelineEntry> entries, CancellationToken cancellationToken)
+    {
+        var waiting = entries.Where(e => e.Mailing is null && e.Message.Direction == MessageDirection.Out
+            && e.Message.State is DeliveryState.Deferred or DeliveryState.Failed or DeliveryState.Queued).Select(e => e.Message.Id).ToList();
+        if (waiting.Count == 0)
+        {
+            return entries;
+        }
+
+        var rows = (await db.Outbox.AsNoTracking()
+            .Where(o => waiting.Contains(o.ChatterMessageId) && (o.State == DeliveryState.Deferred || o.State == DeliveryState.Failed || o.State == DeliveryState.Queued))
+            .OrderBy(o => o.Id).ToListAsync(cancellationToken)).ToLookup(o => o.ChatterMessageId);
+        return entries.Select(e => rows.Contains(e.Message.Id) ? e with { OpenDeliveries = rows[e.Message.Id].ToList() } : e).ToList();
+    }
+
+    // "Zoë Martin replied", not "zoe@… replied": a sender the address book knows is shown by her name — unless the
+    // header From is in doubt (failed DMARC), since then the message is not proven to be hers.
+    private async Task<List<TimelineEntry>> WithContactNamesAsync(List<TimelineEntry> entries, CancellationToken cancellationToken)
+    {
+        var senders = entries.Where(e => e.SenderDoubt is null && e.SenderAddress is not null)
+            .Select(e => e.SenderAddress!.ToLowerInvariant()).Distinct().ToList();
+        if (senders.Count == 0)
+        {
+            return entries;
+        }
+
+        var names = (await db.Contacts.AsNoTracking().Where(c => senders.Contains(c.Email)).Select(c => new { c.Email, c.Name }).ToListAsync(cancellationToken))
+            .GroupBy(c => c.Email, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First().Name, StringComparer.OrdinalIgnoreCase);
+        return entries.Select(e => e.SenderDoubt is null && e.SenderAddress is { } address && names.TryGetValue(address, out var name)
+            ? e with { ContactName = name } : e).ToList();
     }
 
     /// <summary>The mailing each outgoing email of the page belongs to, by chatter message id.</summary>

@@ -71,6 +71,7 @@ public sealed class HtmlCleaner
 
         var blocked = RemoteContent.Strip(body, showRemoteContent);
         InlineParts.Link(body, urlByContentId);
+        QuoteFolding.Fold(body);
         return new CleanedHtml(body.ChildNodes.ToHtml(_sanitizer.OutputFormatter), blocked);
     }
 }

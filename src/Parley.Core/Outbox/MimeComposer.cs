@@ -30,7 +30,10 @@ public static class MimeComposer
         if (email.InReplyTo is not null)
         {
             message.InReplyTo = email.InReplyTo;
-            message.References.Add(email.InReplyTo);
+            foreach (var reference in email.References.Count > 0 ? email.References : [email.InReplyTo])
+            {
+                message.References.Add(reference);
+            }
         }
 
         foreach (var (name, value) in email.ExtraHeaders)
@@ -47,7 +50,7 @@ public static class MimeComposer
         else
         {
             builder.TextBody = email.Body;
-            builder.HtmlBody = HtmlText.FromPlainText(email.Body);
+            builder.HtmlBody = HtmlOfPlainText(email.Body);
         }
         foreach (var file in email.Attachments)
         {
@@ -72,6 +75,27 @@ public static class MimeComposer
     public static bool IsParleyMessageId(string messageId) => messageId.Contains(ParleyMarker, StringComparison.Ordinal);
 
     private const string ParleyMarker = ".parley@";
+
+    // A quoted original under the text ("On … wrote:" and "> " lines) becomes a blockquote in the HTML alternative,
+    // as mail clients write it, so the recipient's client folds it too.
+    private static string HtmlOfPlainText(string body)
+    {
+        if (Chatter.QuotedText.Split(body) is not { Quoted: { } quoted } parts)
+        {
+            return HtmlText.FromPlainText(body);
+        }
+
+        var lines = quoted.Split('\n');
+        var firstQuoted = Array.FindIndex(lines, l => l.StartsWith('>'));
+        if (firstQuoted < 0)
+        {
+            return HtmlText.FromPlainText(body);
+        }
+
+        var attribution = string.Join('\n', lines[..firstQuoted]);
+        var cited = string.Join('\n', lines[firstQuoted..].Select(l => l.StartsWith("> ", StringComparison.Ordinal) ? l[2..] : l.StartsWith('>') ? l[1..] : l));
+        return HtmlText.FromPlainText(parts.Written) + HtmlText.FromPlainText(attribution) + "<blockquote type=\"cite\">\n" + HtmlText.FromPlainText(cited) + "</blockquote>\n";
+    }
 
     private static string OneLine(string value) =>
         string.Join(' ', value.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).Trim();

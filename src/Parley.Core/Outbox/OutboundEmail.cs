@@ -16,6 +16,9 @@ public sealed record OutboundEmail(
     /// <summary>Further headers, e.g. List-Unsubscribe on mass mail or Auto-Submitted on automatic mail.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> ExtraHeaders { get; init; } = [];
 
+    /// <summary>The thread's Message-IDs for the References header, oldest first; just <see cref="InReplyTo"/> when empty.</summary>
+    public IReadOnlyList<string> References { get; init; } = [];
+
     /// <summary>More To addresses after <see cref="ToAddress"/>, and the Cc addresses.</summary>
     public IReadOnlyList<string> MoreTo { get; init; } = [];
 

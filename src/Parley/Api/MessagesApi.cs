@@ -7,8 +7,9 @@ using Parley.Core.Records;
 namespace Parley.Api;
 
 /// <param name="To">Addresses; without them the email goes to the record's own address (a quotation's customer).</param>
+/// <param name="ReplyTo">The id of the received message this answers: the email threads under it and goes to its sender by default.</param>
 public sealed record PostMessageBody(PostedKind? Kind, string? Subject, string? Body, long? TemplateId, string[]? To = null, string[]? Cc = null,
-    AttachmentBody[]? Attachments = null)
+    AttachmentBody[]? Attachments = null, long? ReplyTo = null)
 {
     public ComposeRequest ToRequest(MessageKind kind)
     {
@@ -25,7 +26,7 @@ public sealed record PostMessageBody(PostedKind? Kind, string? Subject, string? 
                 throw new InvalidInputException($"attachments[{i}].contentBase64", $"The content of {a.FileName ?? "attachment " + (i + 1)} is not valid base64.");
             }
         }
-        return new ComposeRequest(kind, Subject, Body, TemplateId) { To = To, Cc = Cc, Attachments = files };
+        return new ComposeRequest(kind, Subject, Body, TemplateId) { To = To, Cc = Cc, Attachments = files, ReplyTo = ReplyTo };
     }
 }
 

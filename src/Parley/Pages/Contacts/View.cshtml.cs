@@ -11,7 +11,7 @@ namespace Parley.Pages.Contacts;
 
 /// <summary>A contact's page: details, followers, the composer and the chatter timeline.</summary>
 public sealed class ContactPageModel(ContactService contacts, ChatterService chatter, TimelineReader timeline, TemplateService templates, FollowerService followers,
-    SuppressionService suppressions) : ParleyPageModel
+    SuppressionService suppressions, Replies replies) : ParleyPageModel
 {
     public const int TimelinePage = 50;
 
@@ -20,6 +20,10 @@ public sealed class ContactPageModel(ContactService contacts, ChatterService cha
     [BindProperty] public string? Subject { get; set; }
     [BindProperty] public string? Body { get; set; }
     [BindProperty] public long? TemplateId { get; set; }
+    /// <summary>The received message being answered (Reply in the timeline, <c>?reply=</c>); null for a new email.</summary>
+    [BindProperty] public long? ReplyTo { get; set; }
+    /// <summary>Where the answer goes when <see cref="ReplyTo"/> is set.</summary>
+    public string? ReplyAddress { get; private set; }
     [BindProperty] public Parley.Pages.Contacts.IndexModel.ContactForm Edit { get; set; } = new();
     [BindProperty] public FollowerForm Follower { get; set; } = new();
 
@@ -35,7 +39,19 @@ public sealed class ContactPageModel(ContactService contacts, ChatterService cha
     /// <summary>The message whose remote images the reader chose to load (<c>?images=</c>); none by default.</summary>
     [BindProperty(SupportsGet = true, Name = "images")] public long? ShowImagesOf { get; set; }
 
-    public async Task OnGetAsync(long? before, CancellationToken cancellationToken) => await LoadAsync(before, cancellationToken);
+    public async Task OnGetAsync(long? before, long? reply, CancellationToken cancellationToken)
+    {
+        // Reply in the timeline opens the composer with the draft of the answer; a wrong id says so by the composer.
+        if (reply is { } answered)
+        {
+            await TryAsync(async () =>
+            {
+                var draft = await replies.DraftAsync(Record, answered, cancellationToken);
+                (ReplyTo, ReplyAddress, Subject, Body, Mode) = (draft.ReplyTo, draft.To, draft.Subject, draft.Body, "email");
+            });
+        }
+        await LoadAsync(before, cancellationToken);
+    }
 
     public async Task<IActionResult> OnGetTimelineAsync(long? before, CancellationToken cancellationToken)
     {
@@ -72,10 +88,14 @@ public sealed class ContactPageModel(ContactService contacts, ChatterService cha
     public async Task<IActionResult> OnPostSendAsync(CancellationToken cancellationToken)
     {
         var kind = Mode == "note" ? MessageKind.Note : MessageKind.Email;
-        if (await TryAsync(() => chatter.PostAsync(Record, new ComposeRequest(kind, Subject, Body, TemplateId), Acting, cancellationToken)))
+        if (await TryAsync(() => chatter.PostAsync(Record, new ComposeRequest(kind, Subject, Body, TemplateId) { ReplyTo = kind == MessageKind.Email ? ReplyTo : null }, Acting, cancellationToken)))
         {
             Flash(kind == MessageKind.Note ? "Note added." : "Email queued. Its delivery state shows in the timeline.");
             return Redirect($"/contacts/{Id}");
+        }
+        if (ReplyTo is { } answered && ModelState["replyTo"] is null)
+        {
+            ReplyAddress = Replies.SenderAddress(await replies.OriginalAsync(Record, answered, cancellationToken));
         }
         await LoadAsync(null, cancellationToken);
         return Page();

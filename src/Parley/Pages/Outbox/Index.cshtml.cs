@@ -8,6 +8,8 @@ namespace Parley.Pages.Outbox;
 public sealed class IndexModel(OutboxService outbox) : ParleyPageModel
 {
     [BindProperty(SupportsGet = true)] public string? State { get; set; }
+    /// <summary>Where a retry or cancel asked from elsewhere (a record's chatter) goes back to; a local path only.</summary>
+    [BindProperty] public string? ReturnTo { get; set; }
     public Dictionary<DeliveryState, int> Counts { get; private set; } = [];
     public List<OutboxItem> Items { get; private set; } = [];
 
@@ -29,7 +31,7 @@ public sealed class IndexModel(OutboxService outbox) : ParleyPageModel
             Flash(string.Join(" ", ModelState.Values.SelectMany(v => v.Errors).Select(e => e.ErrorMessage)));
         }
 
-        return Redirect($"/outbox?state={State}");
+        return Back();
     }
 
     public async Task<IActionResult> OnPostCancelAsync(long id, CancellationToken cancellationToken)
@@ -43,6 +45,8 @@ public sealed class IndexModel(OutboxService outbox) : ParleyPageModel
             Flash(string.Join(" ", ModelState.Values.SelectMany(v => v.Errors).Select(e => e.ErrorMessage)));
         }
 
-        return Redirect($"/outbox?state={State}");
+        return Back();
     }
+
+    private IActionResult Back() => Url.IsLocalUrl(ReturnTo) ? LocalRedirect(ReturnTo) : Redirect($"/outbox?state={State}");
 }

@@ -12,7 +12,7 @@ namespace Parley.Pages.Records;
 [RequestSizeLimit(Api.MessagesApi.MaxBodyBytes)]
 [RequestFormLimits(MultipartBodyLengthLimit = Api.MessagesApi.MaxBodyBytes)]
 public sealed class RecordPageModel(RecordReader reader, RecordService records, ChatterService chatter, TimelineReader timeline, TemplateService templates,
-    ParleyDbContext db) : ParleyPageModel
+    ParleyDbContext db, Replies replies) : ParleyPageModel
 {
     public const int TimelinePage = 50;
 
@@ -28,6 +28,8 @@ public sealed class RecordPageModel(RecordReader reader, RecordService records, 
     /// <summary>Comma-separated addresses; the customer's by default.</summary>
     [BindProperty] public string? To { get; set; }
     [BindProperty] public string? Cc { get; set; }
+    /// <summary>The received message being answered (Reply in the timeline, <c>?reply=</c>); null for a new email.</summary>
+    [BindProperty] public long? ReplyTo { get; set; }
 
     /// <summary>The message whose remote images the reader chose to load (<c>?images=</c>); none by default.</summary>
     [BindProperty(SupportsGet = true, Name = "images")] public long? ShowImagesOf { get; set; }
@@ -41,7 +43,19 @@ public sealed class RecordPageModel(RecordReader reader, RecordService records, 
 
     private RecordRef Ref => new(Type, Id);
 
-    public async Task OnGetAsync(long? before, CancellationToken cancellationToken) => await LoadAsync(before, cancellationToken);
+    public async Task OnGetAsync(long? before, long? reply, CancellationToken cancellationToken)
+    {
+        // Reply in the timeline opens the composer with the draft of the answer; a wrong id says so by the composer.
+        if (reply is { } answered)
+        {
+            await TryAsync(async () =>
+            {
+                var draft = await replies.DraftAsync(Ref, answered, cancellationToken);
+                (ReplyTo, To, Subject, Body, Mode) = (draft.ReplyTo, draft.To, draft.Subject, draft.Body, "email");
+            });
+        }
+        await LoadAsync(before, cancellationToken);
+    }
 
     public async Task<IActionResult> OnGetTimelineAsync(long? before, CancellationToken cancellationToken)
     {
@@ -81,7 +95,7 @@ public sealed class RecordPageModel(RecordReader reader, RecordService records, 
             await file.CopyToAsync(content, cancellationToken);
             attachments.Add(new OutgoingAttachment(file.FileName, file.ContentType, content.ToArray()));
         }
-        var request = new ComposeRequest(kind, Subject, Body, TemplateId) { To = Split(To), Cc = Split(Cc), Attachments = attachments };
+        var request = new ComposeRequest(kind, Subject, Body, TemplateId) { To = Split(To), Cc = Split(Cc), Attachments = attachments, ReplyTo = kind == MessageKind.Email ? ReplyTo : null };
         if (await TryAsync(() => chatter.PostAsync(Ref, request, Acting, cancellationToken)))
         {
             Flash(kind == MessageKind.Note ? "Note added." : "Email queued. Its delivery state shows in the timeline.");

@@ -33,7 +33,19 @@
     composer.classList.toggle('mode-note', mode === 'note');
     document.getElementById('send').textContent = mode === 'note' ? 'Log note' : 'Send';
   };
-  composer.querySelectorAll('input[name=Mode]').forEach(r => r.addEventListener('change', setMode));
+  // The mode the user chose (email or note) is kept across a send and a reload, unless the server re-shows a
+  // form that failed (its mode is the one just tried).
+  const modeKey = 'parley.composer.mode';
+  const remembered = localStorage.getItem(modeKey);
+  const answering = composer.querySelector('input[name=ReplyTo]');
+  if (remembered && !answering && !composer.querySelector(".field-error:not([hidden]):not(#contact-suppressed)")) {
+    const radio = composer.querySelector(`input[name=Mode][value="${remembered === 'note' ? 'note' : 'email'}"]`);
+    if (radio) radio.checked = true;
+  }
+  composer.querySelectorAll('input[name=Mode]').forEach(r => r.addEventListener('change', () => {
+    localStorage.setItem(modeKey, r.value);
+    setMode();
+  }));
   setMode();
 
   const select = document.getElementById('template');
