@@ -62,7 +62,7 @@ public sealed class ErrorPageTests(BrowserFixture browser)
         await page.GotoAsync("/inbound");
         var row = page.Locator($"#inbound-{id}");
         await row.Locator("input[name=contactId]").FillAsync("999");
-        var answer = await page.RunAndWaitForResponseAsync(() => row.Locator("button[type=submit]").ClickAsync(), r => r.Request.Method == "POST");
+        var answer = await page.RunAndWaitForResponseAsync(() => row.Locator("form.assign button[type=submit]").ClickAsync(), r => r.Request.Method == "POST");
 
         Assert.Equal(200, answer.Status);
         await Assertions.Expect(row.Locator(".field-error")).ToHaveTextAsync("Contact 999 was not found.");

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using MimeKit;
 using Parley.Core.Chatter;
 using Parley.Core.Common;
+using Parley.Core.Contacts;
 using Parley.Core.Data;
 using Parley.Core.Records;
 
@@ -10,7 +11,7 @@ namespace Parley.Core.Inbound;
 public sealed record InboundStats(int Received, int Routed, int Unrouted, int Bounces, int Failed, int Pending, int Duplicates, int LoopLimited);
 
 /// <summary>The admin's view of inbound mail: counts, what was not placed, and assigning it to a record by hand.</summary>
-public sealed class InboundAdminService(ParleyDbContext db, RecordDirectory records, InboundPoster poster, ChatterEvents events)
+public sealed class InboundAdminService(ParleyDbContext db, RecordDirectory records, InboundPoster poster, ChatterEvents events, ContactService contacts)
 {
     public static readonly InboundStatus[] NeedsAttention = [InboundStatus.Unrouted, InboundStatus.Failed, InboundStatus.LoopLimited];
 
@@ -67,5 +68,33 @@ public sealed class InboundAdminService(ParleyDbContext db, RecordDirectory reco
         await db.SaveChangesAsync(cancellationToken);
         events.Publish(record, message.Id);
         return message;
+    }
+
+    /// <summary>
+    /// Assigns a message to the contact of its From header, creating that contact (name and address from the header)
+    /// when there is none yet: the admin's one click for a newcomer's first mail.
+    /// </summary>
+    public async Task<(Contact Contact, bool Created)> AssignToSenderAsync(long inboundId, CancellationToken cancellationToken)
+    {
+        var raw = await db.Inbound.Where(i => i.Id == inboundId).Select(i => i.RawMime!.Content).FirstOrDefaultAsync(cancellationToken)
+            ?? throw new NotFoundException($"Inbound message {inboundId}");
+        var sender = Sender(raw) ?? throw new InvalidInputException("id", "This message has no readable sender address in its From header; assign it by contact instead.");
+        var contact = await contacts.FindByEmailAsync(sender.Address, cancellationToken);
+        var created = contact is null;
+        contact ??= await contacts.CreateAsync(ContactInput.FromSender(sender.Address, sender.Name), cancellationToken);
+        await AssignAsync(inboundId, "contact", contact.Id, cancellationToken);
+        return (contact, created);
+    }
+
+    private static MailboxAddress? Sender(byte[] raw)
+    {
+        var from = DeliveryHeaders.Peek(raw)?[HeaderId.From];
+        if (from is null || !InternetAddressList.TryParse(from, out var list))
+        {
+            return null;
+        }
+
+        var first = list.Mailboxes.FirstOrDefault();
+        return EmailAddress.Normalize(first?.Address) is { } email ? new MailboxAddress(first!.Name, email) : null;
     }
 }

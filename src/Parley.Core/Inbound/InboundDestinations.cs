@@ -124,11 +124,10 @@ public sealed class InboundDestinations(ParleyDbContext db, ContactService conta
             return null;
         }
 
-        var name = string.IsNullOrWhiteSpace(sender!.Name) ? email[..email.IndexOf('@')] : sender.Name.Trim();
         try
         {
             await beforeWrite(cancellationToken);
-            var created = await contacts.CreateAsync(new ContactInput(name.Length > 200 ? name[..200] : name, email, null, null, null), cancellationToken);
+            var created = await contacts.CreateAsync(ContactInput.FromSender(email, sender!.Name), cancellationToken);
             lookups.ContactCreated(created.Id, created.Email);
             return (created.Id, created.Email, true);
         }

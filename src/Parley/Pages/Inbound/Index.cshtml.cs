@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Parley.Core.Contacts;
 using Parley.Core.Data;
 using Parley.Core.Inbound;
 
@@ -9,7 +10,7 @@ namespace Parley.Pages.Inbound;
 /// Inbound mail: counts per outcome, what could not be placed (kept raw, assignable to a record by an admin),
 /// the latest bounces, and the inbound rules in force.
 /// </summary>
-public sealed class IndexModel(ParleyDbContext db, InboundAdminService admin, InboundSettingsService rules) : ParleyPageModel
+public sealed class IndexModel(ParleyDbContext db, InboundAdminService admin, InboundSettingsService rules, ContactService contacts) : ParleyPageModel
 {
     public List<InboundMessage> Items { get; private set; } = [];
     public List<InboundMessage> Bounces { get; private set; } = [];
@@ -37,6 +38,34 @@ public sealed class IndexModel(ParleyDbContext db, InboundAdminService admin, In
         (AssignedId, AssignedContactId) = (id, contactId);
         await OnGetAsync(cancellationToken);
         return Page();
+    }
+
+    /// <summary>"Create a contact from the sender": the From header's name and address, found or made, then assigned.</summary>
+    public async Task<IActionResult> OnPostAssignToSenderAsync(long id, CancellationToken cancellationToken)
+    {
+        (Contact Contact, bool Created)? done = null;
+        if (await TryAsync(async () => done = await admin.AssignToSenderAsync(id, cancellationToken), missingField: "id") && done is { } assigned)
+        {
+            var who = $"{assigned.Contact.Name} <{assigned.Contact.Email}>";
+            Flash(assigned.Created
+                ? $"{who} was added to your contacts, and message {id} was posted to the new chatter."
+                : $"Message {id} was posted to the chatter of {who}, who was already a contact.");
+            return RedirectToPage();
+        }
+        AssignedId = id;
+        await OnGetAsync(cancellationToken);
+        return Page();
+    }
+
+    /// <summary>The contact picker's search as you type: a few contacts whose name or email match.</summary>
+    public async Task<IActionResult> OnGetContactsAsync(string? q, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(q))
+        {
+            return new JsonResult(Array.Empty<object>());
+        }
+        var (found, _) = await contacts.SearchAsync(q.Length > 100 ? q[..100] : q, 0, 8, cancellationToken);
+        return new JsonResult(found.Select(c => new { c.Id, c.Name, c.Email }));
     }
 
     public async Task<IActionResult> OnGetRawAsync(long id, CancellationToken cancellationToken)
