@@ -11,9 +11,9 @@ public abstract class MailingFilterDatabaseTests<T>(IDatabaseFactory factory) : 
 {
     [Theory]
     [InlineData("language = \"fr\" and tags contains \"vip\"", "Ana")]
-    [InlineData("customer.language in (\"en\", \"FR\") and not (name contains \"an\")", "Bo")]
+    [InlineData("customer.language in (\"en\", \"FR\") and not (name contains \"an\")", "Bo,Dee")]
     [InlineData("language is empty or email contains \"%\"", "Cy,Dee")]
-    [InlineData("tags = \"vi\"", "")]
+    [InlineData("tags = \"vi\"", "Dee")]
     public async Task SameRowsOnEveryProvider(string filter, string names)
     {
         await SeedAsync();
