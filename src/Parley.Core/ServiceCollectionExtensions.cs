@@ -78,6 +78,7 @@ public static class ServiceCollectionExtensions
         services.AddScoped<EmailStager>();
         services.AddScoped<Mailings.MailingService>();
         services.AddScoped<Mailings.MailingReader>();
+        services.AddScoped<Mailings.MailingAudiences>();
         services.AddScoped<Mailings.MailingQueuer>();
         services.AddScoped<Mailings.MailingScheduler>();
         services.AddSingleton<Mailings.MailingComposer>();

@@ -131,6 +131,7 @@ public sealed class ParleyDbContext(DbContextOptions<ParleyDbContext> options) :
             e.Property(m => m.Name).HasMaxLength(200);
             e.Property(m => m.RecordType).HasMaxLength(64);
             e.Property(m => m.Tag).HasMaxLength(200);
+            e.Property(m => m.Filter).HasMaxLength(Parley.Core.Mailings.Filters.MailingFilter.MaxLength);
             e.Property(m => m.State).HasConversion<string>().HasMaxLength(16);
             e.Property(m => m.PublicBaseUrl).HasMaxLength(500);
             e.Property(m => m.QueueLeaseOwner).HasMaxLength(64);

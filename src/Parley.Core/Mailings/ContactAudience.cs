@@ -1,14 +1,26 @@
 using Microsoft.EntityFrameworkCore;
 using Parley.Core.Contacts;
 using Parley.Core.Data;
+using Parley.Core.Mailings.Filters;
 using Parley.Core.Records;
 
 namespace Parley.Core.Mailings;
 
-/// <summary>Contacts as mailing recipients: by tag, by id, or all of them.</summary>
+/// <summary>Contacts as mailing recipients: by tag, by id, by filter, or all of them.</summary>
 public sealed class ContactAudience(ParleyDbContext db) : IMailingAudience
 {
+    /// <summary>A contact is its own customer, so each field is also spelled <c>customer.x</c>, as on other record types.</summary>
+    public static readonly FilterFields<Contact> Fields = new FilterFields<Contact>()
+        .Text("name", c => c.Name).Text("email", c => c.Email).Text("company", c => c.Company).Text("phone", c => c.Phone)
+        .Text("language", c => c.Language).Tags("tags", c => c.Tags).Number("id", c => c.Id)
+        .Text("customer.name", c => c.Name).Text("customer.email", c => c.Email).Text("customer.company", c => c.Company)
+        .Text("customer.language", c => c.Language).Tags("customer.tags", c => c.Tags);
+
     public string RecordType => RecordDirectory.ContactType;
+
+    public IReadOnlyList<string> FilterFieldNames => Fields.Names;
+
+    public void CheckFilter(string filter) => MailingFilter.Parse(filter, Fields);
 
     public Task<int> CountAsync(AudienceFilter filter, CancellationToken cancellationToken) => Matching(filter).CountAsync(cancellationToken);
 
@@ -29,6 +41,10 @@ public sealed class ContactAudience(ParleyDbContext db) : IMailingAudience
         {
             var tag = filter.Tag.Trim().ToLowerInvariant();
             contacts = contacts.Where(c => ("," + c.Tags + ",").Contains("," + tag + ","));
+        }
+        if (!string.IsNullOrWhiteSpace(filter.Filter))
+        {
+            contacts = contacts.Where(MailingFilter.Parse(filter.Filter, Fields));
         }
         return contacts;
     }

@@ -20,6 +20,8 @@ public sealed class Mailing
     public string? Tag { get; set; }
     /// <summary>The listed record ids, comma-separated; null for a tag or everyone.</summary>
     public string? RecordIds { get; set; }
+    /// <summary>The records a filter matches (docs/mailing-filters.md), read again when queuing; null for none.</summary>
+    public string? Filter { get; set; }
     public MailingState State { get; set; }
     public DateTimeOffset? ScheduledAt { get; set; }
     /// <summary>A dedicated relay for this mailing (bulk mail kept off the transactional relay); null routes as usual.</summary>

@@ -13,7 +13,8 @@ public sealed record MailingInput(
     DateTimeOffset? ScheduledAt,
     long? OutgoingServerId,
     int? PerHour = null,
-    int? SpreadMinutes = null);
+    int? SpreadMinutes = null,
+    string? Filter = null);
 
 /// <summary>A mailing's progress: how many recipients are where. Sent counts every email handed to a server (later bounced
 /// ones too); delivered, those accepted and not bounced since.</summary>

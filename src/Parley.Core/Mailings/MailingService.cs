@@ -46,7 +46,7 @@ public sealed class MailingService(
         {
             throw new InvalidInputException("templateId", $"Template \"{template.Name}\" is for {template.RecordType} records, not {recordType}.");
         }
-        MailingQueuer.AudienceFor(audiences, recordType);
+        var audience = MailingQueuer.AudienceFor(audiences, recordType);
         var now = clock.GetUtcNow();
         var errors = new Dictionary<string, string[]>();
         var name = string.IsNullOrWhiteSpace(input.Name) ? template.Name : input.Name.Trim();
@@ -65,6 +65,15 @@ public sealed class MailingService(
         if (input.RecordIds is { Count: > 0 } && !string.IsNullOrWhiteSpace(input.Tag))
         {
             errors["tag"] = ["Give either a tag or a list of records, not both."];
+        }
+        var filterText = string.IsNullOrWhiteSpace(input.Filter) ? null : input.Filter.Trim();
+        if (filterText is not null && (input.RecordIds is { Count: > 0 } || !string.IsNullOrWhiteSpace(input.Tag)))
+        {
+            errors["filter"] = ["Give a filter, a tag or a list of records: one of them."];
+        }
+        else if (filterText is not null && MailingAudiences.FilterError(audience, filterText) is { } filterError)
+        {
+            errors["filter"] = [filterError];
         }
         if (input.PerHour is <= 0 or > 1_000_000)
         {
@@ -92,6 +101,7 @@ public sealed class MailingService(
             TemplateId = templateId,
             RecordType = recordType,
             Tag = string.IsNullOrWhiteSpace(input.Tag) ? null : Truncate(input.Tag.Trim().ToLowerInvariant(), 200),
+            Filter = filterText,
             RecordIds = input.RecordIds is { Count: > 0 } ids ? string.Join(',', ids.Distinct().Select(i => i.ToString(CultureInfo.InvariantCulture))) : null,
             State = input.ScheduledAt is null ? MailingState.Draft : MailingState.Scheduled,
             ScheduledAt = input.ScheduledAt,
@@ -279,7 +289,7 @@ public sealed class MailingService(
         var count = await audience.CountAsync(filter, cancellationToken);
         if (count == 0)
         {
-            throw new InvalidInputException(mailing.Tag is not null ? "tag" : "recordIds", $"Nobody to send to: no record is among {filter.Describe(mailing.RecordType)}.");
+            throw new InvalidInputException(mailing.Filter is not null ? "filter" : mailing.Tag is not null ? "tag" : "recordIds", $"Nobody to send to: no record is among {filter.Describe(mailing.RecordType)}.");
         }
         mailing.Total = count;
         var member = (await audience.PageAsync(filter, 0, 1, cancellationToken))[0];
@@ -312,7 +322,8 @@ public sealed class MailingService(
         await db.Mailings.AsNoTracking().FirstOrDefaultAsync(m => m.Id == id, cancellationToken) ?? throw new NotFoundException($"Mailing {id}");
 
     public static AudienceFilter FilterOf(Mailing mailing) => new(mailing.Tag,
-        mailing.RecordIds?.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(i => long.Parse(i, CultureInfo.InvariantCulture)).ToList());
+        mailing.RecordIds?.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(i => long.Parse(i, CultureInfo.InvariantCulture)).ToList(),
+        mailing.Filter);
 
     private static string Words(MailingState state) => state.ToString().ToLowerInvariant();
 }

@@ -752,6 +752,10 @@ namespace Parley.Data.Postgres.Migrations
                     b.Property<long>("CreatedByUserId")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("Filter")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
                     b.Property<long?>("FinishedAt")
                         .HasColumnType("bigint");
 

@@ -717,6 +717,10 @@ namespace Parley.Data.Sqlite.Migrations
                     b.Property<long>("CreatedByUserId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Filter")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("FinishedAt")
                         .HasColumnType("INTEGER");
 

@@ -8,7 +8,10 @@ namespace Parley.Api;
 /// <param name="ContactIds">The old name of <paramref name="RecordIds"/>, still read.</param>
 public sealed record MailingBody(
     string? Name, long? TemplateId, string? RecordType, string? Tag, long[]? RecordIds, long[]? ContactIds, DateTimeOffset? ScheduledAt,
-    long? OutgoingServerId, int? PerHour, int? SpreadMinutes);
+    long? OutgoingServerId, int? PerHour, int? SpreadMinutes, string? Filter = null);
+
+/// <summary>The audience to preview: one of a filter, a tag or record ids (none: every record of the type).</summary>
+public sealed record MailingAudienceBody(string? RecordType, string? Filter, string? Tag, long[]? RecordIds);
 
 public sealed record MailingTestBody(string? To, long? RecordId);
 
@@ -16,7 +19,7 @@ public sealed record MailingTestBody(string? To, long? RecordId);
 public sealed record MailingSendBody(bool? Override);
 
 public sealed record MailingDto(
-    long Id, string Name, MailingState State, long TemplateId, string TemplateName, string RecordType, string? Tag, long[]? RecordIds,
+    long Id, string Name, MailingState State, long TemplateId, string TemplateName, string RecordType, string? Tag, string? Filter, long[]? RecordIds,
     DateTimeOffset? ScheduledAt, long? OutgoingServerId, string? OutgoingServerName, int? PerHour, int? SpreadMinutes,
     int Total, int Queued, int Sent, int Delivered, int Deferred, int Failed, int Bounced, int Suppressed, int Skipped, int Cancelled,
     int Unsubscribed, int Complained, int Replied, double ComplaintRate, double BounceRate, string? Warning, bool RulesOverridden,
@@ -26,7 +29,7 @@ public sealed record MailingDto(
     public static MailingDto Of(MailingSummary s)
     {
         var (m, c) = (s.Mailing, s.Counts);
-        return new MailingDto(m.Id, m.Name, m.State, m.TemplateId, s.TemplateName, m.RecordType, m.Tag,
+        return new MailingDto(m.Id, m.Name, m.State, m.TemplateId, s.TemplateName, m.RecordType, m.Tag, m.Filter,
             MailingService.FilterOf(m).RecordIds?.ToArray(), m.ScheduledAt, m.OutgoingServerId, s.OutgoingServerName, m.PerHour, m.SpreadMinutes,
             c.Total, c.Queued, c.Sent, c.Delivered, c.Deferred, c.Failed, c.Bounced, c.Suppressed, c.Skipped, c.Cancelled,
             c.Unsubscribed, c.Complained, c.Replied, MailingRules.ComplaintRate(c), MailingRules.BounceRate(c), MailingRules.Warning(c), m.RulesOverridden,
@@ -43,10 +46,24 @@ public static class MailingsApi
             ClaimsPrincipal user, CancellationToken cancellationToken) =>
         {
             var created = await service.CreateAsync(new MailingInput(body.Name, body.TemplateId, body.RecordType, body.Tag, body.RecordIds ?? body.ContactIds,
-                body.ScheduledAt, body.OutgoingServerId, body.PerHour, body.SpreadMinutes), user.ToActingUser(), await PublicBaseUrlAsync(settings, request, cancellationToken), cancellationToken);
+                body.ScheduledAt, body.OutgoingServerId, body.PerHour, body.SpreadMinutes, body.Filter), user.ToActingUser(), await PublicBaseUrlAsync(settings, request, cancellationToken), cancellationToken);
             return Results.Created($"/api/v1/mailings/{created.Id}", MailingDto.Of(await reader.GetAsync(created.Id, cancellationToken)));
         })
         .WithSummary("Make a mailing: a template to records with a tag, listed records, or all; a draft, or scheduled with scheduledAt");
+
+        mailings.MapPost("/audience", async (MailingAudienceBody body, MailingAudiences audiences, CancellationToken cancellationToken) =>
+        {
+            try
+            {
+                var preview = await audiences.PreviewAsync(body.RecordType, new AudienceFilter(body.Tag, body.RecordIds, body.Filter), cancellationToken);
+                return Results.Ok(new { count = preview.Count, sample = preview.Sample.Select(v => new { type = v.Ref.Type, id = v.Ref.Id, title = v.Title, email = v.Email }) });
+            }
+            catch (Parley.Core.Mailings.Filters.FilterException e)
+            {
+                return Results.BadRequest(new { errors = new Dictionary<string, string[]> { ["filter"] = [e.Message] }, column = e.Column });
+            }
+        })
+        .WithSummary("How many records a filter, tag or list of ids reaches, and a few of them (before making the mailing)");
 
         mailings.MapGet("", async (int? skip, int? take, MailingReader reader, CancellationToken cancellationToken) =>
             (await reader.ListAsync(skip ?? 0, take ?? 50, cancellationToken)).Page.Select(MailingDto.Of))
