@@ -57,6 +57,7 @@ public static class ServiceCollectionExtensions
         services.AddOptions<OutboxOptions>();
         services.AddOptions<Mailings.MailingOptions>();
 
+        services.AddScoped<Dashboard.DashboardService>();
         services.AddScoped<UserService>();
         services.AddScoped<SetupCode>();
         services.AddScoped<ApiTokenService>();

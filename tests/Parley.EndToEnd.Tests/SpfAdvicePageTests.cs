@@ -19,7 +19,7 @@ public sealed class SpfAdvicePageTests(BrowserFixture browser)
 
         var page = await browser.SignedInPageAsync(parley);
         await page.GotoAsync("/domains");
-        var spf = page.Locator("#domain-shop\\.test .records tr", new() { HasText = "v=spf1" });
+        var spf = page.Locator("#alias-domain .records tr", new() { HasText = "v=spf1" });
         await Assertions.Expect(spf.Locator(".record-value code")).ToHaveTextAsync("v=spf1 ip4:203.0.113.7 ~all");
         await Assertions.Expect(spf.Locator(".hint")).ToContainTextAsync("Relay \"Local postfix\" is on a private address (127.0.0.1)");
         Assert.DoesNotContain("ip4:127.0.0.1", await page.ContentAsync());

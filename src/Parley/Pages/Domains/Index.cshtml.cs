@@ -1,16 +1,20 @@
 using Microsoft.AspNetCore.Mvc;
 using Parley.Core.Doctor;
 using Parley.Core.Domains;
+using Parley.Core.Settings;
 using Parley.Deliverability.Doctor;
 
 namespace Parley.Pages.Domains;
 
 /// <summary>Sending domains, their DKIM keys, and the exact DNS records to publish.</summary>
-public sealed class IndexModel(SendingDomainService domains, DoctorRunService doctor) : ParleyPageModel
+public sealed class IndexModel(SendingDomainService domains, DoctorRunService doctor, SettingsService settings) : ParleyPageModel
 {
     [BindProperty] public string? NewDomain { get; set; }
     public List<SendingDomain> Items { get; private set; } = [];
     public Dictionary<string, List<DnsRecordSuggestion>> Records { get; } = [];
+    public string? AliasDomain { get; private set; }
+    /// <summary>The alias domain's SPF and MX rows: the same for every sending domain, so the page shows them once.</summary>
+    public List<DnsRecordSuggestion> AliasRecords { get; private set; } = [];
     /// <summary>The last doctor report per sending domain id.</summary>
     public Dictionary<long, DoctorReport> Reports { get; private set; } = [];
 
@@ -46,9 +50,20 @@ public sealed class IndexModel(SendingDomainService domains, DoctorRunService do
     {
         Items = await domains.ListAsync(cancellationToken);
         Reports = await doctor.LastReportsAsync(cancellationToken);
+        AliasDomain = await settings.GetAliasDomainAsync(cancellationToken);
         foreach (var d in Items)
         {
-            Records[d.Name] = await domains.RecordsAsync(d.Name, cancellationToken);
+            var records = await domains.RecordsAsync(d.Name, cancellationToken);
+            var shared = records.Where(IsAliasRecord).ToList();
+            if (AliasRecords.Count == 0)
+            {
+                AliasRecords = shared;
+            }
+            Records[d.Name] = records.Except(shared).ToList();
         }
     }
+
+    private bool IsAliasRecord(DnsRecordSuggestion r) =>
+        AliasDomain is not null && string.Equals(r.Name, AliasDomain, StringComparison.OrdinalIgnoreCase)
+        && (r.Type == "MX" || r.Value.StartsWith("v=spf1", StringComparison.Ordinal));
 }

@@ -21,4 +21,13 @@
     b.classList.add('busy');
     b.textContent = 'Checking…';
   }));
+
+  // A link to something inside a folded <details> (the Domains page after "Check now") opens it.
+  const openTarget = () => {
+    const target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    for (let d = target?.closest('details'); d; d = d.parentElement?.closest('details')) d.open = true;
+    target?.scrollIntoView();
+  };
+  openTarget();
+  window.addEventListener('hashchange', openTarget);
 })();
