@@ -21,13 +21,13 @@ public sealed class HomeAndLayoutBrowserTests(BrowserFixture browser)
         var page = await browser.SignedInPageAsync(parley);
         await using var _ = page.Context;
 
-        foreach (var (path, next) in new[] { ("/contacts", "#new-contact"), ("/outbox", "/contacts"), ("/inbound", "/inbound/aliases"), ("/templates", "/templates/edit") })
+        foreach (var (path, next) in new[] { ("/contacts", "/contacts?new=true#new-contact"), ("/outbox", "/contacts"), ("/inbound", "/inbound/aliases"), ("/templates", "/templates/edit") })
         {
             await page.GotoAsync(path);
             await Assertions.Expect(page.Locator($"#empty-next a[href='{next}']")).ToBeVisibleAsync();
         }
         await page.GotoAsync("/contacts");
-        await page.ClickAsync("#empty-next a[href='#new-contact']");
+        await page.ClickAsync("#empty-next a[href='/contacts?new=true#new-contact']");
         await Assertions.Expect(page.Locator("#new-contact input:not([type=hidden])").First).ToBeVisibleAsync();
 
         await page.GotoAsync("/");

@@ -63,15 +63,17 @@ public sealed class HtmlCleaner
         cancellationToken.ThrowIfCancellationRequested();
         using var document = _parser.ParseDocument(html);
         cancellationToken.ThrowIfCancellationRequested();
+        var fold = document.Body is { } unsanitized ? QuoteFolding.Fold(unsanitized) : null;
         _sanitizer.SanitizeDom(document);
         if (document.Body is not { } body)
         {
             return new CleanedHtml("", 0);
         }
 
+        fold?.ClassList.Add("quoted");
+
         var blocked = RemoteContent.Strip(body, showRemoteContent);
         InlineParts.Link(body, urlByContentId);
-        QuoteFolding.Fold(body);
         return new CleanedHtml(body.ChildNodes.ToHtml(_sanitizer.OutputFormatter), blocked);
     }
 }

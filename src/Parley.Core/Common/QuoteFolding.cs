@@ -12,12 +12,16 @@ public static class QuoteFolding
 {
     private const string Containers = ".gmail_quote, .moz-cite-prefix, blockquote[type=cite], #divRplyFwdMsg, #appendonsend";
 
-    /// <returns>True when something was folded.</returns>
-    public static bool Fold(IElement body)
+    /// <summary>
+    /// Runs before the sanitizer, which drops the class and id attributes the containers are found by; the caller
+    /// marks the returned fold (class <c>quoted</c>) once the sanitizer has run.
+    /// </summary>
+    /// <returns>The &lt;details&gt; element that now holds the quote, or null when nothing was folded.</returns>
+    public static IElement? Fold(IElement body)
     {
         if (body.QuerySelector(Containers) is not { } quote)
         {
-            return false;
+            return null;
         }
 
         // Fold from the container's top-level ancestor in the body, so the history after it (Outlook's) goes too.
@@ -34,12 +38,11 @@ public static class QuoteFolding
         }
         if (!HasWrittenTextBefore(body, start))
         {
-            return false; // a message that is all quote stays open
+            return null; // a message that is all quote stays open
         }
 
         var document = body.Owner!;
         var details = document.CreateElement("details");
-        details.ClassList.Add("quoted");
         var summary = document.CreateElement("summary");
         summary.TextContent = "Show quoted text";
         details.AppendChild(summary);
@@ -51,7 +54,7 @@ public static class QuoteFolding
             details.AppendChild(node);
             node = next;
         }
-        return true;
+        return details;
     }
 
     private static bool HasOnlyBlankBefore(IElement element)

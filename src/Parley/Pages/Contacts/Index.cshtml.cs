@@ -27,7 +27,12 @@ public sealed class IndexModel(ContactService contacts, ContactImporter importer
         public string? Language { get; set; }
     }
 
-    public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
+    /// <param name="new">Open the New contact form (the empty page's "Add the first contact" link; works without script).</param>
+    public async Task OnGetAsync(bool @new, CancellationToken cancellationToken)
+    {
+        ShowNewForm = @new;
+        await LoadAsync(cancellationToken);
+    }
 
     public async Task<IActionResult> OnPostCreateAsync(CancellationToken cancellationToken)
     {
