@@ -49,6 +49,7 @@ public sealed class EndpointPolicyTests(AccessFixture fixture) : IClassFixture<A
         ["/SpamTests/Index"] = ParleyPolicies.Member,
         ["/SpamTests/View"] = ParleyPolicies.Member,
         ["/Settings/Tokens"] = ParleyPolicies.Member,
+        ["/Settings/Server"] = ParleyPolicies.Admin,
         ["/Account"] = ParleyPolicies.Member,
         ["/Logout"] = ParleyPolicies.Member,
         ["/Forbidden"] = ParleyPolicies.Member,

@@ -27,8 +27,9 @@ public sealed class DashboardTests
             var message = new ChatterMessage { RecordType = "contact", RecordId = 1, Kind = MessageKind.Email, CreatedAt = now };
             db.Messages.Add(message);
             await db.SaveChangesAsync();
+            // Due tomorrow: the host's outbox worker must not claim the queued and deferred rows while the test reads them.
             OutboxItem Row(DeliveryState state, DateTimeOffset? sentAt = null) =>
-                new() { ChatterMessageId = message.Id, Recipient = "zoe@x.test", State = state, SentAt = sentAt, CreatedAt = now, NextAttemptAt = now };
+                new() { ChatterMessageId = message.Id, Recipient = "zoe@x.test", State = state, SentAt = sentAt, CreatedAt = now, NextAttemptAt = now.AddDays(1) };
             db.Outbox.AddRange(Row(DeliveryState.Sent, now), Row(DeliveryState.Sent, now), Row(DeliveryState.Sent, yesterday),
                 Row(DeliveryState.Failed), Row(DeliveryState.Deferred), Row(DeliveryState.Deferred), Row(DeliveryState.Queued));
             InboundMessage In(InboundStatus status, DateTimeOffset at) =>
