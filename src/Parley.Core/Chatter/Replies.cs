@@ -2,7 +2,9 @@ using Microsoft.EntityFrameworkCore;
 using MimeKit;
 using MimeKit.Utils;
 using Parley.Core.Common;
+using Parley.Core.Contacts;
 using Parley.Core.Data;
+using Parley.Core.Inbound;
 using Parley.Core.Records;
 
 namespace Parley.Core.Chatter;
@@ -11,7 +13,7 @@ namespace Parley.Core.Chatter;
 /// Answering a received email of a record's chatter: the draft the composer opens with (the sender, "Re: …", the
 /// original quoted) and the thread the sent email joins (In-Reply-To and References from the original's chain).
 /// </summary>
-public sealed class Replies(ParleyDbContext db)
+public sealed partial class Replies(ParleyDbContext db, ContactService contacts)
 {
     /// <summary>How many earlier Message-IDs a reply's References keeps (the first and the newest), as mail clients trim it.</summary>
     public const int MaxReferences = 20;
@@ -27,12 +29,10 @@ public sealed class Replies(ParleyDbContext db)
     {
         var original = await OriginalAsync(record, messageId, cancellationToken);
         // "On …, Zoë Martin wrote:" when her address is a contact's, as the timeline names her (not "zoe@… wrote:").
-        if (MailboxAddress.TryParse(original.From, out var from) && EmailAddress.Normalize(from.Address) is { } address
-            && await db.Contacts.AsNoTracking().Where(c => c.Email == address).Select(c => c.Name).FirstOrDefaultAsync(cancellationToken) is { Length: > 0 } name)
-        {
-            original.AuthorName = name;
-        }
-        return new ReplyDraft(original.Id, SenderAddress(original), Subject(original.Subject), Quote(original));
+        var from = MailboxAddress.TryParse(original.From, out var mailbox) ? mailbox.Address : null;
+        var names = await contacts.NamesByEmailAsync([from], cancellationToken);
+        var author = from is not null && names.TryGetValue(from, out var name) && name.Length > 0 ? name : original.AuthorName;
+        return new ReplyDraft(original.Id, SenderAddress(original), Subject(original.Subject), Quote(original, author));
     }
 
     /// <summary>"Re: " once: a subject that already starts with Re: (any case, also "RE :" or "Re[2]:") is kept.</summary>
@@ -44,24 +44,24 @@ public sealed class Replies(ParleyDbContext db)
             return "Re: your message";
         }
 
-        return System.Text.RegularExpressions.Regex.IsMatch(subject, @"^re(\[\d+\])?\s*:", System.Text.RegularExpressions.RegexOptions.IgnoreCase)
-            ? subject : "Re: " + subject;
+        return AlreadyAReply().IsMatch(subject) ? subject : "Re: " + subject;
     }
 
+    [System.Text.RegularExpressions.GeneratedRegex(@"^re(\[\d+\])?\s*:", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex AlreadyAReply();
+
     /// <summary>The original below an empty line for the answer: "On &lt;date&gt;, &lt;name&gt; wrote:" and its text as "> " lines.</summary>
-    public static string Quote(ChatterMessage original)
+    public static string Quote(ChatterMessage original, string? author = null)
     {
         var lines = original.BodyText.Replace("\r\n", "\n").TrimEnd().Split('\n').Select(l => l.Length == 0 || l.StartsWith('>') ? ">" + l : "> " + l);
-        return $"\n\nOn {original.CreatedAt.UtcDateTime:ddd, d MMM yyyy 'at' HH:mm} UTC, {original.AuthorName} wrote:\n{string.Join('\n', lines)}\n";
+        return $"\n\nOn {original.CreatedAt.UtcDateTime:ddd, d MMM yyyy 'at' HH:mm} UTC, {author ?? original.AuthorName} wrote:\n{string.Join('\n', lines)}\n";
     }
 
     /// <summary>Who the answer goes to: the original's Reply-To when it gave one, else its From.</summary>
     public static string? SenderAddress(ChatterMessage original)
     {
-        if (original.RawMime is { Content: { } raw })
+        if (original.RawMime is { Content: { } raw } && DeliveryHeaders.Peek(raw) is { } headers)
         {
-            using var stream = new MemoryStream(raw);
-            var headers = HeaderList.Load(stream);
             if (headers[HeaderId.ReplyTo] is { } replyTo && InternetAddressList.TryParse(replyTo, out var list) && list.Mailboxes.FirstOrDefault() is { } answer)
             {
                 return EmailAddress.Normalize(answer.Address);
@@ -79,10 +79,8 @@ public sealed class Replies(ParleyDbContext db)
         }
 
         var chain = new List<string>();
-        if (original.RawMime is { Content: { } raw })
+        if (original.RawMime is { Content: { } raw } && DeliveryHeaders.Peek(raw) is { } headers)
         {
-            using var stream = new MemoryStream(raw);
-            var headers = HeaderList.Load(stream);
             if (headers[HeaderId.References] is { } references)
             {
                 chain.AddRange(MimeUtils.EnumerateReferences(references));

@@ -24,7 +24,7 @@ public sealed record TimelineEntry(ChatterMessage Message, ReceivedHtml? Html, I
 }
 
 /// <summary>One page of a record's timeline with what the page shows beside each message: its files and its sanitized HTML.</summary>
-public sealed class TimelineReader(ParleyDbContext db, ChatterService chatter, HtmlCleaner cleaner)
+public sealed class TimelineReader(ParleyDbContext db, ChatterService chatter, HtmlCleaner cleaner, Contacts.ContactService contacts)
 {
     public async Task<List<TimelineEntry>> ReadAsync(RecordRef record, long? beforeId, int take, CancellationToken cancellationToken)
     {
@@ -69,15 +69,12 @@ public sealed class TimelineReader(ParleyDbContext db, ChatterService chatter, H
     // header From is in doubt (failed DMARC), since then the message is not proven to be hers.
     private async Task<List<TimelineEntry>> WithContactNamesAsync(List<TimelineEntry> entries, CancellationToken cancellationToken)
     {
-        var senders = entries.Where(e => e.SenderDoubt is null && e.SenderAddress is not null)
-            .Select(e => e.SenderAddress!.ToLowerInvariant()).Distinct().ToList();
-        if (senders.Count == 0)
+        var names = await contacts.NamesByEmailAsync(entries.Where(e => e.SenderDoubt is null).Select(e => e.SenderAddress), cancellationToken);
+        if (names.Count == 0)
         {
             return entries;
         }
 
-        var names = (await db.Contacts.AsNoTracking().Where(c => senders.Contains(c.Email)).Select(c => new { c.Email, c.Name }).ToListAsync(cancellationToken))
-            .GroupBy(c => c.Email, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First().Name, StringComparer.OrdinalIgnoreCase);
         return entries.Select(e => e.SenderDoubt is null && e.SenderAddress is { } address && names.TryGetValue(address, out var name)
             ? e with { ContactName = name } : e).ToList();
     }

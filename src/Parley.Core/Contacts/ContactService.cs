@@ -39,6 +39,19 @@ public sealed class ContactService(ParleyDbContext db, TimeProvider clock)
     public async Task<Contact> GetAsync(long id, CancellationToken cancellationToken) =>
         await db.Contacts.FirstOrDefaultAsync(c => c.Id == id, cancellationToken) ?? throw new NotFoundException($"Contact {id}");
 
+    /// <summary>The contacts' names by address (case-insensitive) for those of <paramref name="emails"/> that are contacts.</summary>
+    public async Task<Dictionary<string, string>> NamesByEmailAsync(IEnumerable<string?> emails, CancellationToken cancellationToken)
+    {
+        var normalized = emails.Select(EmailAddress.Normalize).OfType<string>().Distinct().ToList();
+        if (normalized.Count == 0)
+        {
+            return new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        }
+
+        var found = await db.Contacts.AsNoTracking().Where(c => normalized.Contains(c.Email)).Select(c => new { c.Email, c.Name }).ToListAsync(cancellationToken);
+        return found.GroupBy(c => c.Email, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First().Name, StringComparer.OrdinalIgnoreCase);
+    }
+
     public Task<Contact?> FindByEmailAsync(string email, CancellationToken cancellationToken)
     {
         var normalized = EmailAddress.Normalize(email);
