@@ -13,7 +13,12 @@ namespace Parley.Smtp.Delivery.Tls;
 /// </summary>
 public sealed class MtaStsPolicyCache(IDnsResolver dns, IMtaStsPolicyFetcher fetcher, TimeProvider? timeProvider = null)
 {
+    /// <summary>How long a failed fetch of a domain's policy (under one TXT id) is not tried again: each email would
+    /// otherwise wait for the policy host's timeout.</summary>
+    public static readonly TimeSpan RetryFailedFetchAfter = TimeSpan.FromMinutes(5);
+
     private readonly ConcurrentDictionary<string, Cached> _policies = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, (string Id, DateTimeOffset Until)> _failedFetches = new(StringComparer.OrdinalIgnoreCase);
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
 
     /// <summary>Policy fetches done (for tests: a cache hit fetches nothing).</summary>
@@ -35,14 +40,22 @@ public sealed class MtaStsPolicyCache(IDnsResolver dns, IMtaStsPolicyFetcher fet
             return Effective(cached);
         }
 
+        if (_failedFetches.TryGetValue(domain, out var failed) && failed.Id == id && failed.Until > now)
+        {
+            return Effective(cached);
+        }
+
         Interlocked.Increment(ref _fetches);
         var fetched = await fetcher.FetchAsync(domain, cancellationToken).ConfigureAwait(false);
         var parsed = fetched.Policy is null ? null : MtaStsPolicy.Parse(fetched.Policy).Policy;
         if (parsed is null)
         {
             // §3.3: a failed fetch leaves a valid cached policy in force; with none, deliver as if there were no policy.
+            _failedFetches[domain] = (id, now + RetryFailedFetchAfter);
             return Effective(cached);
         }
+
+        _failedFetches.TryRemove(domain, out _);
 
         var policy = parsed with { Id = id };
         _policies[domain] = new Cached(policy, now + policy.MaxAge);

@@ -56,6 +56,21 @@ public sealed class MtaStsPolicyCacheTests
     }
 
     [Fact]
+    public async Task A_failed_fetch_is_not_tried_again_for_every_email_but_after_a_pause()
+    {
+        var (_, source, time, cache) = Setup("v=STSv1; id=1");
+        source.Policy = null;
+        Assert.Null(await cache.GetAsync("customer.test", default));
+        Assert.Null(await cache.GetAsync("customer.test", default));
+        Assert.Equal(1, cache.Fetches);
+
+        source.Policy = Enforce;
+        time.Advance(MtaStsPolicyCache.RetryFailedFetchAfter + TimeSpan.FromSeconds(1));
+        Assert.Equal(MtaStsMode.Enforce, (await cache.GetAsync("customer.test", default))?.Mode);
+        Assert.Equal(2, cache.Fetches);
+    }
+
+    [Fact]
     public async Task Without_a_txt_record_the_domain_has_no_policy_unless_one_is_cached()
     {
         var (zone, _, _, cache) = Setup(null);
