@@ -37,7 +37,7 @@ public sealed class DoctorScheduleTests(ITestOutputHelper output)
 
             // The admins get it by email, marked as automatic, through the configured relay. (The alias domain is a
             // sending domain too, so its own first check is mailed as well.)
-            var mails = (await sink.WaitForMessagesAsync(2, TimeSpan.FromSeconds(20)))
+            var mails = (await sink.WaitForMessagesAsync(2, TimeSpan.FromSeconds(60)))
                 .Select(m => (m.Recipients, Mime: MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(m.Message))))).ToList();
             var (recipients, mime) = Assert.Single(mails, m => m.Mime.Subject?.StartsWith("Deliverability of shop.test:", StringComparison.Ordinal) == true);
             Assert.Equal([ParleyHost.AdminEmail], recipients);
