@@ -59,12 +59,7 @@ public static class ParleySmtpServiceCollectionExtensions
         services.AddParleyDns();
         services.TryAddSingleton<IMxRouteResolver>(sp => new MxRouteResolver(sp.GetRequiredService<IDnsResolver>()));
         // MTA-STS (RFC 8461 §3.3): the policy over HTTPS with a valid certificate, no redirects, small and quick.
-        services.TryAddSingleton<IMtaStsPolicyFetcher>(_ => new HttpMtaStsPolicyFetcher(
-            new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, ConnectTimeout = TimeSpan.FromSeconds(10) })
-            {
-                Timeout = TimeSpan.FromSeconds(20),
-                MaxResponseContentBufferSize = 64 * 1024,
-            }));
+        services.TryAddSingleton<IMtaStsPolicyFetcher>(_ => HttpMtaStsPolicyFetcher.Create());
         services.TryAddSingleton(sp => new MtaStsPolicyCache(
             sp.GetRequiredService<IDnsResolver>(), sp.GetRequiredService<IMtaStsPolicyFetcher>(), sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(sp => new MxTlsPolicy(sp.GetRequiredService<MtaStsPolicyCache>()));

@@ -19,6 +19,20 @@ public sealed class HttpMtaStsPolicyFetcher(HttpClient http) : IMtaStsPolicyFetc
 {
     private const int MaxPolicyBytes = 64 * 1024;
 
+    /// <summary>A fetcher with its own client as RFC 8461 §3.3 wants it; the one way Parley builds it (serve and the CLI).</summary>
+    public static HttpMtaStsPolicyFetcher Create() => new(CreateClient());
+
+    /// <summary>
+    /// HTTPS with the platform's certificate checks, and no redirects: a policy host that answers 3xx has no
+    /// policy, otherwise whoever controls the redirect target would choose the domain's MX hosts.
+    /// </summary>
+    public static HttpClient CreateClient() =>
+        new(new SocketsHttpHandler { AllowAutoRedirect = false, ConnectTimeout = TimeSpan.FromSeconds(10) })
+        {
+            Timeout = TimeSpan.FromSeconds(20),
+            MaxResponseContentBufferSize = MaxPolicyBytes,
+        };
+
     public async Task<MtaStsFetchResult> FetchAsync(string domain, CancellationToken cancellationToken)
     {
         try

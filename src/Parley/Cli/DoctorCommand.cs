@@ -71,7 +71,7 @@ public static class DoctorCommand
                 return 1;
             }
 
-            using var http = parse.GetValue(fetchMtaSts) ? new HttpClient() : null;
+            using var http = parse.GetValue(fetchMtaSts) ? HttpMtaStsPolicyFetcher.CreateClient() : null;
             var doctor = new DomainDoctor(resolver, mtaStsFetcher: http is null ? null : new HttpMtaStsPolicyFetcher(http));
             var report = InstallationSetup.WithNotes(await doctor.CheckAsync(setup, cancellationToken), notes);
             if (parse.GetValue(json))
