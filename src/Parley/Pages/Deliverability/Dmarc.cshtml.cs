@@ -16,11 +16,21 @@ public sealed class DmarcPageModel(DoctorRunService doctor, DmarcOverviewReader 
     [BindProperty(SupportsGet = true)] public long Id { get; set; }
     [BindProperty(SupportsGet = true)] public string? From { get; set; }
     [BindProperty(SupportsGet = true)] public string? To { get; set; }
+    /// <summary>Every source, not only the largest (a domain that is forged names thousands of addresses).</summary>
+    [BindProperty(SupportsGet = true)] public bool All { get; set; }
+
+    /// <summary>How many sources the page lists unless asked for all of them.</summary>
+    public const int ShownSources = 200;
 
     public SendingDomain Domain { get; private set; } = null!;
     public DmarcOverview Overview { get; private set; } = null!;
     public IReadOnlyList<ReportImport>? Imported { get; private set; }
     public string? PeriodError { get; private set; }
+
+    /// <summary>The sources listed: the largest first (the overview's order), all of them when asked.</summary>
+    public IEnumerable<DmarcSource> ListedSources => All ? Overview.Sources : Overview.Sources.Take(ShownSources);
+    public int UnlistedSources => All ? 0 : Math.Max(0, Overview.Sources.Count - ShownSources);
+    public long UnlistedMessages => All ? 0 : Overview.Sources.Skip(ShownSources).Sum(s => s.Count);
 
     public async Task OnGetAsync(CancellationToken cancellationToken) => await LoadAsync(cancellationToken);
 
