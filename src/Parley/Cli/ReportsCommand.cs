@@ -1,4 +1,7 @@
 using System.CommandLine;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Parley.Core.Data;
 using Parley.Core.Reports;
 using Parley.Hosting;
 
@@ -43,29 +46,102 @@ public static class ReportsCommand
             await using var app = ParleyServer.Build(new ServeOptions { DataDir = parse.GetValue(dataDir)!, Database = parse.GetValue(database), RunWorkers = false });
             await StorageSetup.MigrateAsync(app.Services, cancellationToken);
             int stored = 0, duplicates = 0, refused = 0;
-            foreach (var input in inputs)
+            void Print(IEnumerable<ReportImport> results)
             {
-                foreach (var (name, bytes) in Mbox.Split(input, await File.ReadAllBytesAsync(input, cancellationToken)))
+                foreach (var result in results)
                 {
-                    await using var scope = app.Services.CreateAsyncScope();
-                    var results = await scope.ServiceProvider.GetRequiredService<ReportStore>().ImportAsync(bytes, name, ReportChannels.Cli, cancellationToken);
-                    foreach (var result in results)
+                    Console.WriteLine($"{result.Status.ToString().ToLowerInvariant()}\t{result.Source}\t{result.Description}");
+                    switch (result.Status)
                     {
-                        Console.WriteLine($"{result.Status.ToString().ToLowerInvariant()}\t{result.Source}\t{result.Description}");
-                        switch (result.Status)
-                        {
-                            case ReportImportStatus.Stored: stored++; break;
-                            case ReportImportStatus.Duplicate: duplicates++; break;
-                            default: refused++; break;
-                        }
+                        case ReportImportStatus.Stored: stored++; break;
+                        case ReportImportStatus.Duplicate: duplicates++; break;
+                        default: refused++; break;
                     }
                 }
+            }
+
+            await using (var batch = new ReportImportBatch(app.Services))
+            {
+                foreach (var input in inputs)
+                {
+                    foreach (var (name, bytes) in Mbox.Split(input, await File.ReadAllBytesAsync(input, cancellationToken)))
+                    {
+                        Print(await batch.AddAsync(bytes, name, cancellationToken));
+                    }
+                }
+
+                Print(await batch.CommitAsync(cancellationToken));
             }
 
             await Console.Error.WriteLineAsync($"{stored} stored, {duplicates} already stored, {refused} refused (kept with the reason).");
             return refused > 0 ? 1 : 0;
         });
         return new Command("reports", "DMARC aggregate and TLS reports") { import };
+    }
+}
+
+/// <summary>
+/// Imports files in batches, one transaction each, so a folder of ten thousand small reports is not ten thousand
+/// synchronous commits. A batch is committed once it holds <see cref="MaxFiles"/> files or <see cref="MaxBytes"/> of
+/// input; the results of a batch are given back only once it is committed, so "stored" is printed for what is stored.
+/// </summary>
+internal sealed class ReportImportBatch(IServiceProvider services) : IAsyncDisposable
+{
+    private const int MaxFiles = 200;
+    private const long MaxBytes = 16 * 1024 * 1024;
+
+    private AsyncServiceScope? _scope;
+    private IDbContextTransaction? _transaction;
+    private readonly List<ReportImport> _pending = [];
+    private int _files;
+    private long _bytes;
+
+    /// <summary>Imports one file into the open batch; gives back the results of the batch this file completed, if any.</summary>
+    public async Task<IReadOnlyList<ReportImport>> AddAsync(byte[] input, string name, CancellationToken cancellationToken)
+    {
+        if (_scope is null)
+        {
+            _scope = services.CreateAsyncScope();
+            _transaction = await _scope.Value.ServiceProvider.GetRequiredService<ParleyDbContext>().Database.BeginTransactionAsync(cancellationToken);
+        }
+
+        var provider = _scope.Value.ServiceProvider;
+        _pending.AddRange(await provider.GetRequiredService<ReportStore>().ImportAsync(input, name, ReportChannels.Cli, cancellationToken));
+        // The rows are written; forgetting them keeps memory flat across a batch of large reports.
+        provider.GetRequiredService<ParleyDbContext>().ChangeTracker.Clear();
+        _files++;
+        _bytes += input.Length;
+        return _files >= MaxFiles || _bytes >= MaxBytes ? await CommitAsync(cancellationToken) : [];
+    }
+
+    /// <summary>Commits the open batch and gives back its results.</summary>
+    public async Task<IReadOnlyList<ReportImport>> CommitAsync(CancellationToken cancellationToken)
+    {
+        if (_transaction is not null)
+        {
+            await _transaction.CommitAsync(cancellationToken);
+        }
+
+        var results = _pending.ToList();
+        _pending.Clear();
+        (_files, _bytes) = (0, 0);
+        await DisposeAsync();
+        return results;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_transaction is not null)
+        {
+            await _transaction.DisposeAsync();
+            _transaction = null;
+        }
+
+        if (_scope is { } scope)
+        {
+            await scope.DisposeAsync();
+            _scope = null;
+        }
     }
 }
 
