@@ -1,15 +1,13 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Parley.Core.Data;
 
 namespace Parley.Data.Postgres;
 
-/// <summary>PostgreSQL, for installations that outgrow one file or run several nodes.</summary>
+/// <summary>
+/// PostgreSQL, for installations that outgrow one file or run several nodes
+/// (<see cref="Core.Data.DatabaseProvider.AddParleyDbContext"/> with <see cref="Configure"/>).
+/// </summary>
 public static class PostgresStorage
 {
-    public static IServiceCollection AddParleyPostgres(this IServiceCollection services, string connectionString) =>
-        services.AddDbContextPool<ParleyDbContext>(o => Configure(o, connectionString));
-
     public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, string connectionString) =>
         options.UseNpgsql(connectionString, pg => pg.MigrationsAssembly(typeof(PostgresStorage).Assembly.GetName().Name));
 

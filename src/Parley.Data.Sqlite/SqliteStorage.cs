@@ -1,15 +1,13 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Parley.Core.Data;
 
 namespace Parley.Data.Sqlite;
 
-/// <summary>The embedded default: one SQLite file in the data directory, WAL mode, fsync on commit.</summary>
+/// <summary>
+/// The embedded default: one SQLite file in the data directory, WAL mode, fsync on commit
+/// (<see cref="Core.Data.DatabaseProvider.AddParleyDbContext"/> with <see cref="Configure"/>).
+/// </summary>
 public static class SqliteStorage
 {
-    public static IServiceCollection AddParleySqlite(this IServiceCollection services, string connectionString) =>
-        services.AddDbContextPool<ParleyDbContext>(o => Configure(o, connectionString));
-
     public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, string connectionString) =>
         options.UseSqlite(connectionString, sqlite => sqlite.MigrationsAssembly(typeof(SqliteStorage).Assembly.GetName().Name))
             .AddInterceptors(SqlitePragmas.Instance);

@@ -61,16 +61,7 @@ public sealed class ChatterService(
             throw new InvalidInputException("body", "The note is too long.");
         }
 
-        var note = new ChatterMessage
-        {
-            RecordType = record.Type,
-            RecordId = record.Id,
-            Kind = MessageKind.Note,
-            AuthorUserId = user.Id,
-            AuthorName = user.Name,
-            BodyText = body.Trim(),
-            CreatedAt = clock.GetUtcNow(),
-        };
+        var note = ChatterEntries.Note(record, user, body.Trim(), clock.GetUtcNow());
         db.Messages.Add(note);
         await db.SaveChangesAsync(cancellationToken);
         events.Publish(record, note.Id);

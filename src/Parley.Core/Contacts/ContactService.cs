@@ -74,17 +74,13 @@ public sealed class ContactService(ParleyDbContext db, TimeProvider clock)
     }
 
     /// <summary>A contact made from checked input, created and updated at <paramref name="now"/>.</summary>
-    internal static Contact NewContact(ValidContact valid, DateTimeOffset now) => new()
+    internal static Contact NewContact(ValidContact valid, DateTimeOffset now)
     {
-        Name = valid.Name,
-        Email = valid.Email,
-        Company = valid.Company,
-        Phone = valid.Phone,
-        Tags = valid.Tags,
-        Language = valid.Language,
-        CreatedAt = now,
-        UpdatedAt = now,
-    };
+        // Name and email are required members of a new contact; Apply is the one copy of the input's fields.
+        var contact = new Contact { Name = valid.Name, Email = valid.Email, CreatedAt = now, UpdatedAt = now };
+        Apply(contact, valid);
+        return contact;
+    }
 
     internal static void Apply(Contact contact, ValidContact valid)
     {

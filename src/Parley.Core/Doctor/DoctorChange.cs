@@ -52,20 +52,7 @@ public sealed record DoctorChange(IReadOnlyList<string> Lines, IReadOnlyList<Fin
             var wasWorst = Worst(was);
             var areaLines = new List<string>();
 
-            var newFails = added.Where(f => f.Severity == FindingSeverity.Fail).ToList();
-            var newWarns = added.Where(f => f.Severity == FindingSeverity.Warn).ToList();
-            if (newFails.Count > 0)
-            {
-                areaLines.Add($"{name} now fails: {Titles(newFails)}");
-            }
-
-            if (newWarns.Count > 0)
-            {
-                areaLines.Add($"{name} now warns: {Titles(newWarns)}");
-            }
-
-            newProblems.AddRange(newFails);
-            newProblems.AddRange(newWarns);
+            newProblems.AddRange(AddProblemLines(areaLines, $"{name} now", added));
 
             if (wasWorst >= FindingSeverity.Warn && worst < FindingSeverity.Warn)
             {
@@ -97,17 +84,7 @@ public sealed record DoctorChange(IReadOnlyList<string> Lines, IReadOnlyList<Fin
         var lines = new List<string>();
         foreach (var area in problems.GroupBy(f => f.AreaOf()))
         {
-            var fails = area.Where(f => f.Severity == FindingSeverity.Fail).ToList();
-            var warns = area.Where(f => f.Severity == FindingSeverity.Warn).ToList();
-            if (fails.Count > 0)
-            {
-                lines.Add($"{AreaName(area.Key)} fails: {Titles(fails)}");
-            }
-
-            if (warns.Count > 0)
-            {
-                lines.Add($"{AreaName(area.Key)} warns: {Titles(warns)}");
-            }
+            AddProblemLines(lines, AreaName(area.Key), area);
         }
         lines.Insert(0, "First check");
         return new DoctorChange(lines, problems, IsFirst: true);
@@ -130,6 +107,27 @@ public sealed record DoctorChange(IReadOnlyList<string> Lines, IReadOnlyList<Fin
         "dnssec" => "DNSSEC",
         _ => area.ToUpperInvariant(),
     };
+
+    /// <summary>
+    /// Adds "<paramref name="subject"/> fails: …" and "… warns: …" for the failing and warning ones of
+    /// <paramref name="findings"/>; returns those, the failures first.
+    /// </summary>
+    private static List<Finding> AddProblemLines(List<string> lines, string subject, IEnumerable<Finding> findings)
+    {
+        var fails = findings.Where(f => f.Severity == FindingSeverity.Fail).ToList();
+        var warns = findings.Where(f => f.Severity == FindingSeverity.Warn).ToList();
+        if (fails.Count > 0)
+        {
+            lines.Add($"{subject} fails: {Titles(fails)}");
+        }
+
+        if (warns.Count > 0)
+        {
+            lines.Add($"{subject} warns: {Titles(warns)}");
+        }
+
+        return [.. fails, .. warns];
+    }
 
     private static bool IsProblem(Finding f) => f.Severity >= FindingSeverity.Warn;
 

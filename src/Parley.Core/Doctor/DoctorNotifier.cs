@@ -37,15 +37,7 @@ public sealed class DoctorNotifier(
         var body = Body(domain.Name, change, report);
         // The event's text starts with the change itself; the subject is for the email.
         var subject = Subject(domain.Name, change);
-        var message = new ChatterMessage
-        {
-            RecordType = record.Type,
-            RecordId = record.Id,
-            Kind = MessageKind.Event,
-            AuthorName = AuthorName,
-            BodyText = body,
-            CreatedAt = now,
-        };
+        var message = ChatterEntries.Event(record, AuthorName, body, now);
 
         var aliasDomain = await settings.GetAliasDomainAsync(cancellationToken);
         var admins = await db.Users.AsNoTracking().Where(u => u.IsAdmin).OrderBy(u => u.Id).Select(u => new { u.Name, u.Email }).ToListAsync(cancellationToken);

@@ -95,7 +95,7 @@ public sealed partial class MailboxFetcher(
             }
 
             var uids = found.Order().Take(_options.MaxMessagesPerPoll).ToList();
-            int stored = 0, failed = 0, skipped = 0;
+            var result = new FetchPollResult(0, 0, 0);
             long? lastDone = sameMailbox ? account.LastUid : null;
             var prefixDone = true;
             var toDelete = new List<uint>();
@@ -122,18 +122,7 @@ public sealed partial class MailboxFetcher(
                             break;
                     }
                 }
-                if (outcome == Outcome.Stored)
-                {
-                    stored++;
-                }
-                else if (outcome == Outcome.Failed)
-                {
-                    failed++;
-                }
-                else
-                {
-                    skipped++;
-                }
+                result = Counted(result, outcome);
 
                 // LastUid moves only over a run of finished messages, so a message still being retried is asked for again.
                 if (outcome == Outcome.Failed)
@@ -154,7 +143,7 @@ public sealed partial class MailboxFetcher(
             account.UidValidity = validity;
             account.LastUid = lastDone ?? (sameMailbox ? account.LastUid : null);
             await db.SaveChangesAsync(cancellationToken);
-            return (new FetchPollResult(stored, failed, skipped), folder);
+            return (result, folder);
         }
     }
 
@@ -172,7 +161,8 @@ public sealed partial class MailboxFetcher(
         }
 
         var uidls = await session.UidsAsync(cancellationToken);
-        int stored = 0, failed = 0, skipped = 0, downloaded = 0;
+        var result = new FetchPollResult(0, 0, 0);
+        var downloaded = 0;
         for (var index = 0; index < uidls.Count; index++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -184,28 +174,24 @@ public sealed partial class MailboxFetcher(
                 await session.DeleteAsync(index, cancellationToken); // applied by QUIT, after the store committed
             }
 
-            if (outcome == Outcome.Stored)
-            {
-                stored++;
-            }
-            else if (outcome == Outcome.Failed)
-            {
-                failed++;
-            }
-            else
-            {
-                skipped++;
-            }
-
+            result = Counted(result, outcome);
             if (outcome is Outcome.Stored or Outcome.Failed && ++downloaded >= _options.MaxMessagesPerPoll)
             {
                 break;
             }
         }
-        return new FetchPollResult(stored, failed, skipped);
+        return result;
     }
 
     private enum Outcome { Stored, AlreadyStored, GivenUp, Failed }
+
+    /// <summary>The poll's figures with one more message: stored, failed, or skipped (already stored or given up).</summary>
+    private static FetchPollResult Counted(FetchPollResult result, Outcome outcome) => outcome switch
+    {
+        Outcome.Stored => result with { Stored = result.Stored + 1 },
+        Outcome.Failed => result with { Failed = result.Failed + 1 },
+        _ => result with { Skipped = result.Skipped + 1 },
+    };
 
     private async Task<Outcome> TakeAsync(FetchAccount account, string source, string remoteId, Func<CancellationToken, Task<byte[]>> download, CancellationToken cancellationToken)
     {

@@ -234,15 +234,8 @@ public sealed class MailingService(
                 return false;
             }
             await OutboxTransitions.HoldUnsentAsync(db, db.Outbox.Where(o => o.MailingId == id), PausedReason, now, cancellationToken);
-            db.Messages.Add(new ChatterMessage
-            {
-                RecordType = MailingProgress.LiveType,
-                RecordId = id,
-                Kind = MessageKind.Event,
-                AuthorName = "Parley",
-                CreatedAt = now,
-                BodyText = $"Paused: {reason} An admin can resume it (the rule is then overridden) or cancel it.",
-            });
+            db.Messages.Add(ChatterEntries.Event(MailingProgress.LiveRef(id), ChatterEntries.ParleyAuthor,
+                $"Paused: {reason} An admin can resume it (the rule is then overridden) or cancel it.", now));
             await db.SaveChangesAsync(cancellationToken);
             await tx.CommitAsync(cancellationToken);
         }

@@ -42,16 +42,7 @@ public sealed class RecordTracking(ParleyDbContext db)
 
     private ChatterMessage Add(string type, long id, string text, ActingUser user, DateTimeOffset now)
     {
-        var message = new ChatterMessage
-        {
-            RecordType = type,
-            RecordId = id,
-            Kind = MessageKind.Event,
-            AuthorUserId = user.Id,
-            AuthorName = user.Name,
-            BodyText = text,
-            CreatedAt = now,
-        };
+        var message = ChatterEntries.Event(new RecordRef(type, id), user, text, now);
         db.Messages.Add(message);
         return message;
     }

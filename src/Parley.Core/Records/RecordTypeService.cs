@@ -43,15 +43,7 @@ public sealed class RecordTypeService(ParleyDbContext db, TimeProvider clock)
             CreatedAt = now,
             UpdatedAt = now,
         };
-        for (var i = 0; i < valid.Fields.Count; i++)
-        {
-            type.Fields.Add(NewField(valid.Fields[i], i));
-        }
-        for (var i = 0; i < valid.Stages.Count; i++)
-        {
-            var s = valid.Stages[i];
-            type.Stages.Add(new RecordStage { Key = s.Key!, Name = s.Name!, Position = i, IsDone = s.Done == true, IsCancelled = s.Cancelled == true });
-        }
+        ApplyFieldsAndStages(type, valid);
         db.RecordTypes.Add(type);
         await db.SaveChangesAsync(cancellationToken);
         return type;
@@ -76,20 +68,31 @@ public sealed class RecordTypeService(ParleyDbContext db, TimeProvider clock)
         type.Prefix = valid.Prefix;
         type.CustomerField = valid.CustomerField;
         type.UpdatedAt = clock.GetUtcNow();
+        ApplyFieldsAndStages(type, valid);
+        await db.SaveChangesAsync(cancellationToken);
+        return type;
+    }
+
+    /// <summary>
+    /// Makes the type's fields and stages those of <paramref name="valid"/>, in its order: one with a known key is
+    /// updated, a new one added; a field left out is hidden with its values kept, a stage left out is deleted (the
+    /// caller has checked that no record is in it). A new type starts with none, so every one is added.
+    /// </summary>
+    private void ApplyFieldsAndStages(RecordType type, RecordTypeRules.ValidType valid)
+    {
         var position = 0;
         foreach (var f in valid.Fields)
         {
-            if (type.Fields.FirstOrDefault(x => x.Key == f.Key) is { } existing)
+            var field = type.Fields.FirstOrDefault(x => x.Key == f.Key);
+            if (field is null)
             {
-                (existing.Label, existing.Type, existing.Required, existing.Tracked, existing.Choices, existing.Currency) =
-                    (f.Label, f.Type, f.Required, f.Tracked, f.Choices, f.Currency);
-                existing.Position = position++;
-                existing.Removed = false;
+                field = new RecordField { Key = f.Key, Label = f.Label };
+                type.Fields.Add(field);
             }
-            else
-            {
-                type.Fields.Add(NewField(f, position++));
-            }
+            (field.Label, field.Type, field.Required, field.Tracked, field.Choices, field.Currency) =
+                (f.Label, f.Type, f.Required, f.Tracked, f.Choices, f.Currency);
+            field.Position = position++;
+            field.Removed = false;
         }
         foreach (var gone in type.Fields.Where(x => !x.Removed && valid.Fields.All(f => f.Key != x.Key)))
         {
@@ -112,8 +115,6 @@ public sealed class RecordTypeService(ParleyDbContext db, TimeProvider clock)
             type.Stages.Remove(gone);
             db.Remove(gone);
         }
-        await db.SaveChangesAsync(cancellationToken);
-        return type;
     }
 
     /// <summary>Refused while records of the type exist, with how many.</summary>
@@ -161,16 +162,4 @@ public sealed class RecordTypeService(ParleyDbContext db, TimeProvider clock)
             }
         }
     }
-
-    private static RecordField NewField(RecordTypeRules.ValidField f, int position) => new()
-    {
-        Key = f.Key,
-        Label = f.Label,
-        Type = f.Type,
-        Required = f.Required,
-        Tracked = f.Tracked,
-        Choices = f.Choices,
-        Currency = f.Currency,
-        Position = position,
-    };
 }

@@ -25,7 +25,7 @@ public sealed class DmarcOverviewReader(ParleyDbContext db, OwnRoutes ownRoutes,
         domain = domain.Trim().TrimEnd('.').ToLowerInvariant();
         var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
         var end = new DateTimeOffset(to.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        var rows = db.Set<DmarcReportRow>().AsNoTracking().Where(r => r.Domain == domain && r.Day >= start && r.Day <= end);
+        var rows = Rows<DmarcReportRow>(domain, start, end);
 
         var daily = (await rows.GroupBy(r => r.Day)
                 .Select(g => new { Day = g.Key, Messages = g.Sum(r => r.Count), Compliant = g.Sum(r => r.DkimAligned || r.SpfAligned ? r.Count : 0) })
@@ -79,13 +79,17 @@ public sealed class DmarcOverviewReader(ParleyDbContext db, OwnRoutes ownRoutes,
         return sources;
     }
 
+    /// <summary>The domain's rows of one kind from <paramref name="start"/> to <paramref name="end"/> (days, inclusive).</summary>
+    private IQueryable<TRow> Rows<TRow>(string domain, DateTimeOffset start, DateTimeOffset end) where TRow : ReportRow =>
+        db.Set<TRow>().AsNoTracking().Where(r => r.Domain == domain && r.Day >= start && r.Day <= end);
+
     private async Task<TlsOverview> TlsAsync(string domain, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken)
     {
-        var policies = db.Set<TlsReportPolicyRow>().AsNoTracking().Where(r => r.Domain == domain && r.Day >= start && r.Day <= end);
+        var policies = Rows<TlsReportPolicyRow>(domain, start, end);
         var successful = await policies.SumAsync(r => r.Successful, cancellationToken);
         var failed = await policies.SumAsync(r => r.Failed, cancellationToken);
         var reports = await policies.Select(r => r.ReceivedReportId).Distinct().CountAsync(cancellationToken);
-        var failures = (await db.Set<TlsReportFailureRow>().AsNoTracking().Where(r => r.Domain == domain && r.Day >= start && r.Day <= end)
+        var failures = (await Rows<TlsReportFailureRow>(domain, start, end)
                 .GroupBy(r => new { r.ReceivingMx, r.ResultType })
                 .Select(g => new { g.Key.ReceivingMx, g.Key.ResultType, Sessions = g.Sum(r => r.Count) })
                 .ToListAsync(cancellationToken))

@@ -45,8 +45,8 @@ public sealed class ReceivedReport
     public long? InboundMessageId { get; set; }
 }
 
-/// <summary>One row of an aggregate report: a source IP and what the reporter saw of its mail on that report's day.</summary>
-public sealed class DmarcReportRow
+/// <summary>A row of a report's figures, read back by domain and day (<see cref="ReportsModel"/> indexes them so).</summary>
+public abstract class ReportRow
 {
     public long Id { get; set; }
     public long ReceivedReportId { get; set; }
@@ -57,7 +57,11 @@ public sealed class DmarcReportRow
 
     /// <summary>The first day of the report's range (UTC midnight).</summary>
     public DateTimeOffset Day { get; set; }
+}
 
+/// <summary>One row of an aggregate report: a source IP and what the reporter saw of its mail on that report's day.</summary>
+public sealed class DmarcReportRow : ReportRow
+{
     public string Reporter { get; set; } = "";
     public string SourceIp { get; set; } = "";
     public long Count { get; set; }
@@ -79,13 +83,8 @@ public sealed class DmarcReportRow
 }
 
 /// <summary>One policy of a TLS report: its successful and failed session counts.</summary>
-public sealed class TlsReportPolicyRow
+public sealed class TlsReportPolicyRow : ReportRow
 {
-    public long Id { get; set; }
-    public long ReceivedReportId { get; set; }
-    public ReceivedReport? Report { get; set; }
-    public string Domain { get; set; } = "";
-    public DateTimeOffset Day { get; set; }
     public string Reporter { get; set; } = "";
     public string PolicyType { get; set; } = "";
     public long Successful { get; set; }
@@ -93,13 +92,8 @@ public sealed class TlsReportPolicyRow
 }
 
 /// <summary>One failure-details entry of a TLS report: sessions to one MX that failed one way.</summary>
-public sealed class TlsReportFailureRow
+public sealed class TlsReportFailureRow : ReportRow
 {
-    public long Id { get; set; }
-    public long ReceivedReportId { get; set; }
-    public ReceivedReport? Report { get; set; }
-    public string Domain { get; set; } = "";
-    public DateTimeOffset Day { get; set; }
     public string ResultType { get; set; } = "";
     public string? ReceivingMx { get; set; }
     public string? ReceivingIp { get; set; }

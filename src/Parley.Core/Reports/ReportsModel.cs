@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Parley.Core.Reports;
 
@@ -24,10 +25,8 @@ internal static class ReportsModel
         });
         b.Entity<DmarcReportRow>(e =>
         {
-            e.HasIndex(r => new { r.Domain, r.Day });
+            ConfigureRow(e);
             e.HasIndex(r => r.ReceivedReportId);
-            e.HasOne(r => r.Report).WithMany().HasForeignKey(r => r.ReceivedReportId).OnDelete(DeleteBehavior.Cascade);
-            e.Property(r => r.Domain).HasMaxLength(253);
             e.Property(r => r.Reporter).HasMaxLength(200);
             e.Property(r => r.SourceIp).HasMaxLength(45);
             e.Property(r => r.Disposition).HasMaxLength(16);
@@ -41,22 +40,26 @@ internal static class ReportsModel
         });
         b.Entity<TlsReportPolicyRow>(e =>
         {
-            e.HasIndex(r => new { r.Domain, r.Day });
-            e.HasOne(r => r.Report).WithMany().HasForeignKey(r => r.ReceivedReportId).OnDelete(DeleteBehavior.Cascade);
-            e.Property(r => r.Domain).HasMaxLength(253);
+            ConfigureRow(e);
             e.Property(r => r.Reporter).HasMaxLength(200);
             e.Property(r => r.PolicyType).HasMaxLength(32);
         });
         b.Entity<TlsReportFailureRow>(e =>
         {
-            e.HasIndex(r => new { r.Domain, r.Day });
-            e.HasOne(r => r.Report).WithMany().HasForeignKey(r => r.ReceivedReportId).OnDelete(DeleteBehavior.Cascade);
-            e.Property(r => r.Domain).HasMaxLength(253);
+            ConfigureRow(e);
             e.Property(r => r.ResultType).HasMaxLength(64);
             e.Property(r => r.ReceivingMx).HasMaxLength(253);
             e.Property(r => r.ReceivingIp).HasMaxLength(45);
             e.Property(r => r.SendingIp).HasMaxLength(45);
             e.Property(r => r.ReasonCode).HasMaxLength(500);
         });
+    }
+
+    /// <summary>A report row's own table: deleted with its report, and read by domain and day.</summary>
+    private static void ConfigureRow<TRow>(EntityTypeBuilder<TRow> e) where TRow : ReportRow
+    {
+        e.HasIndex(r => new { r.Domain, r.Day });
+        e.HasOne(r => r.Report).WithMany().HasForeignKey(r => r.ReceivedReportId).OnDelete(DeleteBehavior.Cascade);
+        e.Property(r => r.Domain).HasMaxLength(253);
     }
 }

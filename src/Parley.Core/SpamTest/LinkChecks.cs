@@ -154,7 +154,7 @@ public sealed class LinkChecks : IDisposable
             }
         }
 
-        var allowed = addresses.Where(a => _options.AllowPrivateLinkHosts || !IsPrivate(a)).ToList();
+        var allowed = addresses.Where(a => _options.AllowPrivateLinkHosts || !InternetAddress.IsPrivate(a)).ToList();
         if (allowed.Count == 0)
         {
             throw new RefusedAddressException($"{host} is a loopback or private address ({addresses[0]}); not fetched");
@@ -171,29 +171,6 @@ public sealed class LinkChecks : IDisposable
             socket.Dispose();
             throw;
         }
-    }
-
-    /// <summary>Loopback, RFC 1918, CGNAT, link-local, unique-local, multicast and unspecified addresses.</summary>
-    public static bool IsPrivate(IPAddress address)
-    {
-        if (address.IsIPv4MappedToIPv6)
-        {
-            address = address.MapToIPv4();
-        }
-
-        if (IPAddress.IsLoopback(address) || address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any))
-        {
-            return true;
-        }
-
-        if (address.AddressFamily == AddressFamily.InterNetwork)
-        {
-            var b = address.GetAddressBytes();
-            return b[0] is 10 or 0 || (b[0] == 172 && b[1] is >= 16 and <= 31) || (b[0] == 192 && b[1] == 168) || (b[0] == 169 && b[1] == 254)
-                || (b[0] == 100 && b[1] is >= 64 and <= 127) || b[0] >= 224;
-        }
-
-        return address.IsIPv6LinkLocal || address.IsIPv6SiteLocal || address.IsIPv6UniqueLocal || address.IsIPv6Multicast;
     }
 
     private static string Short(string text) => text.Length > 120 ? text[..120] + "…" : text;

@@ -18,11 +18,11 @@ public static class StorageSetup
         services.AddSingleton(new DataDirectoryFixes(dataDir, fixes));
         if (PostgresStorage.IsPostgresConnectionString(options.Database))
         {
-            services.AddParleyPostgres(options.Database!);
+            services.AddParleyDbContext(PostgresStorage.Configure, options.Database!);
         }
         else
         {
-            services.AddParleySqlite(options.Database is { Length: > 0 } path && !path.Contains('=')
+            services.AddParleyDbContext(SqliteStorage.Configure, options.Database is { Length: > 0 } path && !path.Contains('=')
                 ? $"Data Source={path};Pooling=True;Default Timeout=30"
                 : SqliteStorage.ConnectionStringFor(dataDir));
         }

@@ -111,16 +111,10 @@ public sealed class ComplaintProcessor(ParleyDbContext db, SuppressionService su
     private (RecordRef, ChatterMessage) Post(ChatterMessage original, string address, string about, string reporter)
     {
         var record = new RecordRef(original.RecordType, original.RecordId);
-        var entry = new ChatterMessage
-        {
-            RecordType = record.Type,
-            RecordId = record.Id,
-            Kind = MessageKind.Event,
-            AuthorName = "Parley",
-            Subject = original.Subject,
-            BodyText = $"{address} marked {about} as spam (a complaint through {reporter}). The address is suppressed: Parley sends it no more email.",
-            CreatedAt = clock.GetUtcNow(),
-        };
+        var entry = ChatterEntries.Event(record, ChatterEntries.ParleyAuthor,
+            $"{address} marked {about} as spam (a complaint through {reporter}). The address is suppressed: Parley sends it no more email.",
+            clock.GetUtcNow());
+        entry.Subject = original.Subject;
         db.Messages.Add(entry);
         return (record, entry);
     }

@@ -52,24 +52,18 @@ public static class MailingFilter
             return body;
         }
 
-        private Expression Or()
-        {
-            var left = And();
-            while (Current.Is("or"))
-            {
-                position++;
-                left = Expression.OrElse(left, And());
-            }
-            return left;
-        }
+        private Expression Or() => Chain("or", And, Expression.OrElse);
 
-        private Expression And()
+        private Expression And() => Chain("and", Unary, Expression.AndAlso);
+
+        /// <summary>Operands joined by <paramref name="word"/>, combined from the left.</summary>
+        private Expression Chain(string word, Func<Expression> operand, Func<Expression, Expression, BinaryExpression> combine)
         {
-            var left = Unary();
-            while (Current.Is("and"))
+            var left = operand();
+            while (Current.Is(word))
             {
                 position++;
-                left = Expression.AndAlso(left, Unary());
+                left = combine(left, operand());
             }
             return left;
         }
