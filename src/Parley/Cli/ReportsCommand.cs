@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Parley.Core.Reports;
-using Parley.Hosting;
 
 namespace Parley.Cli;
 
@@ -16,10 +15,9 @@ public static class ReportsCommand
 
     public static Command Create()
     {
-        var dataDir = CommonOptions.DataDir();
-        var database = CommonOptions.Database();
+        var installation = new InstallationOptions();
         var files = new Argument<string[]>("FILE") { Description = "Report files, folders of them, or mbox files", Arity = ArgumentArity.OneOrMore };
-        var import = new Command("import", "Read DMARC aggregate and TLS reports from files, folders or mbox files and store them") { dataDir, database, files };
+        var import = new Command("import", "Read DMARC aggregate and TLS reports from files, folders or mbox files and store them") { installation.DataDir, installation.Database, files };
         import.SetAction(async (parse, cancellationToken) =>
         {
             var inputs = new List<string>();
@@ -40,8 +38,7 @@ public static class ReportsCommand
                 }
             }
 
-            await using var app = ParleyServer.Build(new ServeOptions { DataDir = parse.GetValue(dataDir)!, Database = parse.GetValue(database), RunWorkers = false });
-            await StorageSetup.MigrateAsync(app.Services, cancellationToken);
+            await using var app = await installation.OpenAsync(parse, cancellationToken);
             int stored = 0, duplicates = 0, refused = 0;
             foreach (var input in inputs)
             {
