@@ -13,4 +13,10 @@ public static class ParleyMeter
 
     /// <summary>From the host's factory (one meter per host, disposed with it), or a meter of its own without one.</summary>
     public static Meter Create(IMeterFactory? factory) => factory?.Create(Name) ?? new Meter(Name);
+
+    /// <summary>One tag of a measurement (a Prometheus label).</summary>
+    public static KeyValuePair<string, object?> Tag(string name, string value) => new(name, value);
+
+    /// <summary>An enum value as a tag: its name in lower case ("sent", "nxdomain"), as an operator types it in a query.</summary>
+    public static KeyValuePair<string, object?> Tag(string name, Enum value) => new(name, value.ToString().ToLowerInvariant());
 }

@@ -23,5 +23,5 @@ public sealed class DoctorMetrics
         from run in _lastRun
         from severity in Enum.GetValues<FindingSeverity>()
         select new Measurement<int>(run.Value.GetValueOrDefault(severity),
-            new KeyValuePair<string, object?>("domain", run.Key.ToLowerInvariant()), new KeyValuePair<string, object?>("severity", severity.ToString().ToLowerInvariant()));
+            ParleyMeter.Tag("domain", run.Key.ToLowerInvariant()), ParleyMeter.Tag("severity", severity));
 }

@@ -23,11 +23,11 @@ public sealed class InboundMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300] });
     }
 
-    public void Received(string source) => _received.Add(1, new KeyValuePair<string, object?>("source", source));
+    public void Received(string source) => _received.Add(1, ParleyMeter.Tag("source", source));
 
     public void Routed(InboundStatus status, TimeSpan waited)
     {
-        var tag = new KeyValuePair<string, object?>("status", StatusName(status));
+        var tag = ParleyMeter.Tag("status", StatusName(status));
         _routed.Add(1, tag);
         _latency.Record(Math.Max(0, waited.TotalSeconds), tag);
     }

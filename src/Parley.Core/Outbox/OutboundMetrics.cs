@@ -34,11 +34,11 @@ public sealed class OutboundMetrics
     }
 
     public void Attempted(DeliveryState state, string recipient) => _attempts.Add(1,
-        new KeyValuePair<string, object?>("outcome", state.ToString().ToLowerInvariant()),
-        new KeyValuePair<string, object?>("domain", EmailAddress.DomainOf(recipient).ToLowerInvariant()));
+        ParleyMeter.Tag("outcome", state),
+        ParleyMeter.Tag("domain", EmailAddress.DomainOf(recipient).ToLowerInvariant()));
 
     public void Delivered(DeliveryOutcome outcome, TimeSpan took) =>
-        _duration.Record(took.TotalSeconds, new KeyValuePair<string, object?>("outcome", outcome.ToString().ToLowerInvariant()));
+        _duration.Record(took.TotalSeconds, ParleyMeter.Tag("outcome", outcome));
 
     /// <summary>
     /// At scrape time (the exporter's thread, synchronously): one grouped count. A database that does not answer
@@ -58,6 +58,6 @@ public sealed class OutboundMetrics
             return [];
         }
         return OutboxStates.Concat(counts.Keys.Except(OutboxStates))
-            .Select(s => new Measurement<long>(counts.GetValueOrDefault(s), new KeyValuePair<string, object?>("state", s.ToString().ToLowerInvariant())));
+            .Select(s => new Measurement<long>(counts.GetValueOrDefault(s), ParleyMeter.Tag("state", s)));
     }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Parley.Deliverability.Dns;
 using Parley.Deliverability.Doctor;
 using Parley.Deliverability.Spf;
@@ -28,7 +27,7 @@ public sealed class HostNameCheck(IDnsResolver dns)
         var v6 = SafeDns.QueryAsync(dns, name, DnsRecordType.Aaaa, cancellationToken);
         var answers = await Task.WhenAll(v4, v6).ConfigureAwait(false);
         var addresses = answers.SelectMany(a => a.RecordsOf<DnsAddressRecord>()).Select(a => a.Address).Distinct().ToArray();
-        var fix = publicIp is null ? null : new DnsFix(publicIp.AddressFamily == AddressFamily.InterNetworkV6 ? "AAAA" : "A", name, publicIp.ToString());
+        var fix = publicIp is null ? null : DnsFix.AddressRecord(name, publicIp);
         if (addresses.Length == 0 && answers.Any(a => a.IsTemporaryFailure))
         {
             return [new Finding("host.dns-error", FindingSeverity.Warn, "The host name could not be looked up",

@@ -53,7 +53,7 @@ public sealed class PtrCheck(IDnsResolver dns)
         {
             return [new Finding("ptr.mismatch", FindingSeverity.Fail, "Reverse DNS is not forward-confirmed",
                 $"{ip} → {ehlo}, but {ehlo} resolves to {(addresses.Length == 0 ? $"nothing ({forward.Status})" : string.Join(", ", addresses.Select(a => a.ToString())))}. Publish the address record below.",
-                new DnsFix(ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? "AAAA" : "A", ehlo, ip.ToString()))];
+                DnsFix.AddressRecord(ehlo, ip))];
         }
 
         return [new Finding("ptr.valid", FindingSeverity.Pass, "Reverse DNS matches the EHLO name", $"{ip} → {ehlo} → {ip} (forward-confirmed).")];

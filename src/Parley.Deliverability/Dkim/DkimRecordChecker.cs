@@ -94,7 +94,7 @@ public sealed class DkimRecordChecker(IDnsResolver dns)
                 $"The key published at {name} does not match Parley's private key, so Parley's signatures fail." + publishHint, fix));
         }
 
-        if (valid && !findings.Any(f => f.Severity is FindingSeverity.Fail or FindingSeverity.Warn))
+        if (valid && !findings.HasProblem())
         {
             findings.Add(new Finding("dkim.valid", FindingSeverity.Pass, $"DKIM selector '{setup.Selector}' is valid",
                 $"{name}: {record.KeyType.ToString().ToLowerInvariant()} {record.KeyBits}-bit key{(expected is null ? string.Empty : ", matching Parley's signing key")}."));

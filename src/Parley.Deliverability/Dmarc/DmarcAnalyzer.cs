@@ -95,11 +95,8 @@ public sealed class DmarcAnalyzer(IDnsResolver dns)
                 $"The record's rua= does not name {reportAddress}, so Parley cannot show which sources send as {name} and whether they pass. Add it (reports may go to several addresses):",
                 new DnsFix("TXT", recordName, DmarcRecordEditor.SetTag(record.Text, "rua", rua))));
         }
-        if (!findings.Any(f => f.Severity is FindingSeverity.Warn or FindingSeverity.Fail))
-        {
-            findings.Insert(0, new Finding("dmarc.valid", FindingSeverity.Pass, "DMARC record is valid",
-                $"{recordName}: \"{record.Text}\" (policy {effective.ToString().ToLowerInvariant()})."));
-        }
+        findings.LeadWithPassWhenClean(new Finding("dmarc.valid", FindingSeverity.Pass, "DMARC record is valid",
+            $"{recordName}: \"{record.Text}\" (policy {effective.ToString().ToLowerInvariant()})."));
 
         return new DmarcAnalysis
         {

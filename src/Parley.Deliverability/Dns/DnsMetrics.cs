@@ -15,10 +15,10 @@ public sealed class DnsMetrics
         _failures = meter.CreateCounter<long>("parley_dns_failures", description: "DNS queries without an answer (timeout, SERVFAIL, error), by record type and status");
     }
 
-    public void Queried(DnsRecordType type) => _queries.Add(1, new KeyValuePair<string, object?>("type", Name(type)));
+    public void Queried(DnsRecordType type) => _queries.Add(1, ParleyMeter.Tag("type", Name(type)));
 
     public void Failed(DnsRecordType type, DnsStatus status) =>
-        _failures.Add(1, new KeyValuePair<string, object?>("type", Name(type)), new KeyValuePair<string, object?>("status", status.ToString().ToLowerInvariant()));
+        _failures.Add(1, ParleyMeter.Tag("type", Name(type)), ParleyMeter.Tag("status", status));
 
     private static string Name(DnsRecordType type) => type.ToString().ToUpperInvariant();
 }

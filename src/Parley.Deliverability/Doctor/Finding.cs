@@ -1,3 +1,6 @@
+using System.Net;
+using System.Net.Sockets;
+
 namespace Parley.Deliverability.Doctor;
 
 /// <summary>How a finding should colour the doctor's report.</summary>
@@ -17,6 +20,10 @@ public sealed record DnsFix(string Type, string Name, string Value)
     /// needs two). One string when the value fits; other types are never split.
     /// </summary>
     public IReadOnlyList<string> Strings => Type == "TXT" ? TxtStrings.Split(Value) : [Value];
+
+    /// <summary>The A (or, for an IPv6 address, AAAA) record that makes a name resolve to an address.</summary>
+    public static DnsFix AddressRecord(string name, IPAddress address) =>
+        new(address.AddressFamily == AddressFamily.InterNetworkV6 ? "AAAA" : "A", name, address.ToString());
 }
 
 /// <summary>Splits TXT values into the 255-octet character-strings of RFC 1035 (ASCII records: octets are characters).</summary>
@@ -51,3 +58,20 @@ public static class TxtStrings
 /// may change, the id does not.
 /// </summary>
 public sealed record Finding(string Id, FindingSeverity Severity, string Title, string Detail, DnsFix? Fix = null);
+
+/// <summary>What a check's findings say as a whole.</summary>
+public static class FindingExtensions
+{
+    /// <summary>True when any finding asks for action: a warning or a failure.</summary>
+    public static bool HasProblem(this IEnumerable<Finding> findings) =>
+        findings.Any(f => f.Severity is FindingSeverity.Warn or FindingSeverity.Fail);
+
+    /// <summary>A check that found nothing to act on says so first, with what it read (its "valid" finding).</summary>
+    public static void LeadWithPassWhenClean(this List<Finding> findings, Finding pass)
+    {
+        if (!findings.HasProblem())
+        {
+            findings.Insert(0, pass);
+        }
+    }
+}

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
 using Parley.Deliverability.Dns;
 
@@ -121,29 +119,8 @@ public sealed partial class SpfEvaluator
 
                 case SpfMechanismKind.A:
                     {
-                        if (!CountLookup())
-                        {
-                            return Match.PermError;
-                        }
-
-                        var target = mechanism.Domain is null ? domain : await ExpandDomainAsync(mechanism.Domain).ConfigureAwait(false);
-                        if (target is null)
-                        {
-                            return Match.No; // RFC 7208 leaves an unqueryable target undefined; treat as no match (like 4.3).
-                        }
-
-                        var answer = await QueryAsync(target, AddressType).ConfigureAwait(false);
-                        if (answer.IsTemporaryFailure)
-                        {
-                            return TempError($"'{mechanism.Text}': lookup of {target} failed ({answer.Status}).");
-                        }
-
-                        if (answer.IsVoid && !CountVoid(mechanism, target))
-                        {
-                            return Match.PermError;
-                        }
-
-                        return AnyAddressMatches(answer, mechanism) ? Match.Yes : Match.No;
+                        var (decided, answer, _) = await LookUpTargetAsync(mechanism, domain, AddressType, "lookup").ConfigureAwait(false);
+                        return decided ?? (AnyAddressMatches(answer!, mechanism) ? Match.Yes : Match.No);
                     }
 
                 case SpfMechanismKind.Mx:
@@ -181,30 +158,9 @@ public sealed partial class SpfEvaluator
 
                 case SpfMechanismKind.Exists:
                     {
-                        if (!CountLookup())
-                        {
-                            return Match.PermError;
-                        }
-
-                        var target = await ExpandDomainAsync(mechanism.Domain!).ConfigureAwait(false);
-                        if (target is null)
-                        {
-                            return Match.No;
-                        }
-
                         // Always an A query, whatever the client's address family (RFC 7208 5.7).
-                        var answer = await QueryAsync(target, DnsRecordType.A).ConfigureAwait(false);
-                        if (answer.IsTemporaryFailure)
-                        {
-                            return TempError($"'{mechanism.Text}': lookup of {target} failed ({answer.Status}).");
-                        }
-
-                        if (answer.IsVoid)
-                        {
-                            return CountVoid(mechanism, target) ? Match.No : Match.PermError;
-                        }
-
-                        return answer.IsFound ? Match.Yes : Match.No;
+                        var (decided, answer, _) = await LookUpTargetAsync(mechanism, domain, DnsRecordType.A, "lookup").ConfigureAwait(false);
+                        return decided ?? (answer!.IsFound ? Match.Yes : Match.No);
                     }
 
                 case SpfMechanismKind.Include:
@@ -245,29 +201,13 @@ public sealed partial class SpfEvaluator
 
         private async Task<Match> MatchMxAsync(SpfMechanism mechanism, string domain)
         {
-            if (!CountLookup())
+            var (decided, mx, target) = await LookUpTargetAsync(mechanism, domain, DnsRecordType.Mx, "MX lookup").ConfigureAwait(false);
+            if (decided is { } result)
             {
-                return Match.PermError;
+                return result;
             }
 
-            var target = mechanism.Domain is null ? domain : await ExpandDomainAsync(mechanism.Domain).ConfigureAwait(false);
-            if (target is null)
-            {
-                return Match.No;
-            }
-
-            var mx = await QueryAsync(target, DnsRecordType.Mx).ConfigureAwait(false);
-            if (mx.IsTemporaryFailure)
-            {
-                return TempError($"'{mechanism.Text}': MX lookup of {target} failed ({mx.Status}).");
-            }
-
-            if (mx.IsVoid)
-            {
-                return CountVoid(mechanism, target) ? Match.No : Match.PermError;
-            }
-
-            if (mx.Records.Count > owner._options.MaxMxNames)
+            if (mx!.Records.Count > owner._options.MaxMxNames)
             {
                 return PermError($"'{mechanism.Text}': {target} has {mx.Records.Count} MX records; at most {owner._options.MaxMxNames} may be looked up.");
             }
@@ -433,6 +373,40 @@ public sealed partial class SpfEvaluator
             }
 
             return false;
+        }
+
+        /// <summary>
+        /// What a, mx and exists do first (RFC 7208 5.3, 5.4, 5.7): count the lookup, find the target (the mechanism's
+        /// domain-spec, else the domain being checked) and query it. <c>Decided</c> is the mechanism's result when
+        /// these steps settle it (over the lookup limit, an unqueryable target, a failed lookup, a void answer);
+        /// otherwise the answer has records to match.
+        /// </summary>
+        /// <param name="lookup">How a failed query is named in the problem ("lookup", "MX lookup").</param>
+        private async Task<(Match? Decided, DnsAnswer? Answer, string? Target)> LookUpTargetAsync(SpfMechanism mechanism, string domain, DnsRecordType type, string lookup)
+        {
+            if (!CountLookup())
+            {
+                return (Match.PermError, null, null);
+            }
+
+            var target = mechanism.Domain is null ? domain : await ExpandDomainAsync(mechanism.Domain).ConfigureAwait(false);
+            if (target is null)
+            {
+                return (Match.No, null, null); // RFC 7208 leaves an unqueryable target undefined; treat as no match (like 4.3).
+            }
+
+            var answer = await QueryAsync(target, type).ConfigureAwait(false);
+            if (answer.IsTemporaryFailure)
+            {
+                return (TempError($"'{mechanism.Text}': {lookup} of {target} failed ({answer.Status})."), null, target);
+            }
+
+            if (answer.IsVoid)
+            {
+                return (CountVoid(mechanism, target) ? Match.No : Match.PermError, null, target);
+            }
+
+            return (null, answer, target);
         }
 
         private Task<DnsAnswer> QueryAsync(string name, DnsRecordType type) =>

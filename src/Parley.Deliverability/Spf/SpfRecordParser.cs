@@ -205,61 +205,18 @@ public static class SpfRecordParser
                 }
 
             case "ip4":
-                {
-                    if (!rest.StartsWith(':'))
-                    {
-                        return (null, Bad("\"ip4\" needs \":address\""));
-                    }
-
-                    var network = rest[1..];
-                    int? cidr = null;
-                    int slash = network.IndexOf('/');
-                    if (slash >= 0)
-                    {
-                        if (!TryParseCidr(network[(slash + 1)..], 32, out var value))
-                        {
-                            return (null, Bad("the prefix length must be 0 to 32, without leading zeros"));
-                        }
-
-                        cidr = value;
-                        network = network[..slash];
-                    }
-
-                    if (!TryParseIp4(network, out var address))
-                    {
-                        return (null, Bad($"\"{network}\" is not a full dotted-quad IPv4 address"));
-                    }
-
-                    return (new SpfMechanism(term, pos, qualifier, SpfMechanismKind.Ip4) { Network = address, Cidr4 = cidr }, null);
-                }
-
             case "ip6":
                 {
-                    if (!rest.StartsWith(':'))
-                    {
-                        return (null, Bad("\"ip6\" needs \":address\""));
-                    }
-
-                    var network = rest[1..];
-                    int? cidr = null;
-                    int slash = network.IndexOf('/');
-                    if (slash >= 0)
-                    {
-                        if (!TryParseCidr(network[(slash + 1)..], 128, out var value))
+                    bool v4 = name == "ip4";
+                    var (address, cidr, why) = ParseIpNetwork(rest, name, v4);
+                    return why is not null
+                        ? (null, Bad(why))
+                        : (new SpfMechanism(term, pos, qualifier, v4 ? SpfMechanismKind.Ip4 : SpfMechanismKind.Ip6)
                         {
-                            return (null, Bad("the prefix length must be 0 to 128, without leading zeros"));
-                        }
-
-                        cidr = value;
-                        network = network[..slash];
-                    }
-
-                    if (!TryParseIp6(network, out var address))
-                    {
-                        return (null, Bad($"\"{network}\" is not an IPv6 address"));
-                    }
-
-                    return (new SpfMechanism(term, pos, qualifier, SpfMechanismKind.Ip6) { Network = address, Cidr6 = cidr }, null);
+                            Network = address,
+                            Cidr4 = v4 ? cidr : null,
+                            Cidr6 = v4 ? null : cidr,
+                        }, null);
                 }
 
             default:
@@ -267,38 +224,77 @@ public static class SpfRecordParser
         }
     }
 
+    /// <summary>The argument of ip4 or ip6, ":address" with an optional "/prefix"; or why it is not one.</summary>
+    private static (IPAddress? Address, int? Cidr, string? Error) ParseIpNetwork(string rest, string name, bool v4)
+    {
+        if (!rest.StartsWith(':'))
+        {
+            return (null, null, $"\"{name}\" needs \":address\"");
+        }
+
+        var network = rest[1..];
+        int maxCidr = v4 ? 32 : 128;
+        if (!TryCutPrefix(ref network, network.IndexOf('/'), 1, maxCidr, out var cidr))
+        {
+            return (null, null, $"the prefix length must be 0 to {maxCidr}, without leading zeros");
+        }
+
+        IPAddress address;
+        if (v4 ? !TryParseIp4(network, out address) : !TryParseIp6(network, out address))
+        {
+            return (null, null, v4 ? $"\"{network}\" is not a full dotted-quad IPv4 address" : $"\"{network}\" is not an IPv6 address");
+        }
+
+        return (address, cidr, null);
+    }
+
     /// <summary>Takes "/n", "//n" or "/n//m" off the end of an a/mx argument.</summary>
     private static bool TrySplitDualCidr(ref string rest, out int? cidr4, out int? cidr6, out string? error)
     {
         cidr4 = null;
-        cidr6 = null;
         error = null;
-        int dual = rest.LastIndexOf("//", StringComparison.Ordinal);
-        if (dual >= 0 && rest[(dual + 2)..].All(char.IsAsciiDigit))
+        if (!TryCutPrefix(ref rest, PrefixAt(rest, "//"), 2, 128, out cidr6))
         {
-            if (!TryParseCidr(rest[(dual + 2)..], 128, out var v6))
-            {
-                error = "the IPv6 prefix length must be 0 to 128, without leading zeros";
-                return false;
-            }
-
-            cidr6 = v6;
-            rest = rest[..dual];
+            error = "the IPv6 prefix length must be 0 to 128, without leading zeros";
+            return false;
         }
 
-        int single = rest.LastIndexOf('/');
-        if (single >= 0 && rest[(single + 1)..].All(char.IsAsciiDigit))
+        if (!TryCutPrefix(ref rest, PrefixAt(rest, "/"), 1, 32, out cidr4))
         {
-            if (!TryParseCidr(rest[(single + 1)..], 32, out var v4))
-            {
-                error = "the IPv4 prefix length must be 0 to 32, without leading zeros";
-                return false;
-            }
-
-            cidr4 = v4;
-            rest = rest[..single];
+            error = "the IPv4 prefix length must be 0 to 32, without leading zeros";
+            return false;
         }
 
+        return true;
+    }
+
+    /// <summary>Where the "/n" (or "//n") that an a/mx argument ends in starts; -1 when it ends in none.</summary>
+    private static int PrefixAt(string text, string separator)
+    {
+        int at = text.LastIndexOf(separator, StringComparison.Ordinal);
+        return at >= 0 && text[(at + separator.Length)..].All(char.IsAsciiDigit) ? at : -1;
+    }
+
+    /// <summary>
+    /// Cuts the prefix length that starts at <paramref name="at"/> (its separator <paramref name="separatorLength"/>
+    /// long) off <paramref name="text"/>; none when <paramref name="at"/> is -1. False when it is not 0 to
+    /// <paramref name="max"/> without leading zeros.
+    /// </summary>
+    private static bool TryCutPrefix(ref string text, int at, int separatorLength, int max, out int? prefix)
+    {
+        prefix = null;
+        if (at < 0)
+        {
+            return true;
+        }
+
+        if (!TryParseCidr(text[(at + separatorLength)..], max, out var value))
+        {
+            return false;
+        }
+
+        prefix = value;
+        text = text[..at];
         return true;
     }
 

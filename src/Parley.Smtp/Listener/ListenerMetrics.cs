@@ -27,5 +27,5 @@ public sealed class ListenerMetrics
     public void Closed() => _open.Add(-1);
 
     /// <param name="reason">per_address_limit, connection_limit.</param>
-    public void Refused(string reason) => _refused.Add(1, new KeyValuePair<string, object?>("reason", reason));
+    public void Refused(string reason) => _refused.Add(1, ParleyMeter.Tag("reason", reason));
 }

@@ -11,7 +11,10 @@ public sealed record ContactDto(long Id, string Name, string Email, string? Comp
         new(c.Id, c.Name, c.Email, c.Company, c.Phone, c.Tags.Split(',', StringSplitOptions.RemoveEmptyEntries), c.CreatedAt, c.UpdatedAt, c.Language);
 }
 
-public sealed record ContactBody(string? Name, string? Email, string? Company, string? Phone, string? Tags, string? Language);
+public sealed record ContactBody(string? Name, string? Email, string? Company, string? Phone, string? Tags, string? Language)
+{
+    public ContactInput ToInput() => new(Name, Email, Company, Phone, Tags, Language);
+}
 
 public sealed record CreatedDto(long Id);
 
@@ -25,7 +28,7 @@ public static class ContactsApi
 
         contacts.MapPost("", async (ContactBody body, ContactService service, CancellationToken cancellationToken) =>
         {
-            var contact = await service.CreateAsync(new ContactInput(body.Name, body.Email, body.Company, body.Phone, body.Tags, body.Language), cancellationToken);
+            var contact = await service.CreateAsync(body.ToInput(), cancellationToken);
             return Results.Created($"/api/v1/contacts/{contact.Id}", new CreatedDto(contact.Id));
         }).WithSummary("Create a contact");
 
@@ -33,7 +36,7 @@ public static class ContactsApi
             ContactDto.From(await service.GetAsync(id, cancellationToken))).WithSummary("Get a contact");
 
         contacts.MapPut("/{id:long}", async (long id, ContactBody body, ContactService service, CancellationToken cancellationToken) =>
-            ContactDto.From(await service.UpdateAsync(id, new ContactInput(body.Name, body.Email, body.Company, body.Phone, body.Tags, body.Language), cancellationToken)))
+            ContactDto.From(await service.UpdateAsync(id, body.ToInput(), cancellationToken)))
             .WithSummary("Update a contact");
 
         contacts.MapGet("", async (string? q, int? skip, int? take, ContactService service, CancellationToken cancellationToken) =>

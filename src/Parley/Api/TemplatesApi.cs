@@ -4,7 +4,10 @@ using Parley.Core.Templates;
 
 namespace Parley.Api;
 
-public sealed record TemplateBody(string? Name, string? RecordType, string? Subject, string? Body, string? FromName, string? FromAddress);
+public sealed record TemplateBody(string? Name, string? RecordType, string? Subject, string? Body, string? FromName, string? FromAddress)
+{
+    public TemplateInput ToInput() => new(Name, RecordType, Subject, Body, FromName, FromAddress);
+}
 
 public sealed record TemplateDto(long Id, string Name, string RecordType, string Subject, string Body, DateTimeOffset UpdatedAt, string? FromName,
     string? FromAddress)
@@ -29,7 +32,7 @@ public static class TemplatesApi
 
         templates.MapPost("", async (TemplateBody body, TemplateService service, CancellationToken cancellationToken) =>
         {
-            var template = await service.CreateAsync(new TemplateInput(body.Name, body.RecordType, body.Subject, body.Body, body.FromName, body.FromAddress), cancellationToken);
+            var template = await service.CreateAsync(body.ToInput(), cancellationToken);
             return Results.Created($"/api/v1/templates/{template.Id}", new CreatedDto(template.Id));
         }).WithSummary("Create a Liquid template (syntax is checked before saving)");
 
@@ -40,7 +43,7 @@ public static class TemplatesApi
             TemplateDto.From(await service.GetAsync(id, cancellationToken)));
 
         templates.MapPut("/{id:long}", async (long id, TemplateBody body, TemplateService service, CancellationToken cancellationToken) =>
-            TemplateDto.From(await service.UpdateAsync(id, new TemplateInput(body.Name, body.RecordType, body.Subject, body.Body, body.FromName, body.FromAddress), cancellationToken)));
+            TemplateDto.From(await service.UpdateAsync(id, body.ToInput(), cancellationToken)));
 
         templates.MapDelete("/{id:long}", async (long id, TemplateService service, CancellationToken cancellationToken) =>
         {

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using Parley.Core.Common;
 using Parley.Core.Identity;
-using Parley.Hosting;
 
 namespace Parley.Cli;
 
@@ -12,15 +11,14 @@ public static class AdminCommand
 
     public static Command Create()
     {
-        var dataDir = CommonOptions.DataDir();
-        var database = CommonOptions.Database();
+        var installation = new InstallationOptions();
         var email = new Option<string>("--email") { Description = "The admin's email address, used to sign in", Required = true };
         var name = new Option<string>("--name") { Description = "The admin's name, as the team sees it", Required = true };
         var passwordFile = new Option<string?>("--password-file")
         {
             Description = "A file whose first line is the password (keeps it out of the shell history and 'ps'); without it, the password is asked for on the terminal",
         };
-        var create = new Command("create", "Create the first admin account (refused once the installation has one)") { dataDir, database, email, name, passwordFile };
+        var create = new Command("create", "Create the first admin account (refused once the installation has one)") { installation.DataDir, installation.Database, email, name, passwordFile };
         create.SetAction(async (parse, cancellationToken) =>
         {
             var password = await ReadPasswordAsync(parse.GetValue(passwordFile), cancellationToken);
@@ -29,8 +27,7 @@ public static class AdminCommand
                 return 1;
             }
 
-            await using var app = ParleyServer.Build(new ServeOptions { DataDir = parse.GetValue(dataDir)!, Database = parse.GetValue(database), RunWorkers = false });
-            await StorageSetup.MigrateAsync(app.Services, cancellationToken);
+            await using var app = await installation.OpenAsync(parse, cancellationToken);
             await using var scope = app.Services.CreateAsyncScope();
             User? admin;
             try

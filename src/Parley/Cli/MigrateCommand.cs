@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Parley.Hosting;
 
 namespace Parley.Cli;
 
@@ -7,13 +6,11 @@ public static class MigrateCommand
 {
     public static Command Create()
     {
-        var dataDir = CommonOptions.DataDir();
-        var database = CommonOptions.Database();
-        var command = new Command("migrate", "Create or upgrade the database schema, then exit") { dataDir, database };
+        var installation = new InstallationOptions();
+        var command = new Command("migrate", "Create or upgrade the database schema, then exit") { installation.DataDir, installation.Database };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var app = ParleyServer.Build(new ServeOptions { DataDir = parse.GetValue(dataDir)!, Database = parse.GetValue(database), RunWorkers = false });
-            await StorageSetup.MigrateAsync(app.Services, cancellationToken);
+            var app = await installation.OpenAsync(parse, cancellationToken);
             Console.WriteLine("The database is up to date.");
             return 0;
         });

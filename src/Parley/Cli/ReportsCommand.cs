@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Parley.Core.Data;
 using Parley.Core.Reports;
-using Parley.Hosting;
 
 namespace Parley.Cli;
 
@@ -19,10 +18,9 @@ public static class ReportsCommand
 
     public static Command Create()
     {
-        var dataDir = CommonOptions.DataDir();
-        var database = CommonOptions.Database();
+        var installation = new InstallationOptions();
         var files = new Argument<string[]>("FILE") { Description = "Report files, folders of them, or mbox files", Arity = ArgumentArity.OneOrMore };
-        var import = new Command("import", "Read DMARC aggregate and TLS reports from files, folders or mbox files and store them") { dataDir, database, files };
+        var import = new Command("import", "Read DMARC aggregate and TLS reports from files, folders or mbox files and store them") { installation.DataDir, installation.Database, files };
         import.SetAction(async (parse, cancellationToken) =>
         {
             var inputs = new List<string>();
@@ -43,8 +41,7 @@ public static class ReportsCommand
                 }
             }
 
-            await using var app = ParleyServer.Build(new ServeOptions { DataDir = parse.GetValue(dataDir)!, Database = parse.GetValue(database), RunWorkers = false });
-            await StorageSetup.MigrateAsync(app.Services, cancellationToken);
+            await using var app = await installation.OpenAsync(parse, cancellationToken);
             int stored = 0, duplicates = 0, refused = 0;
             void Print(IEnumerable<ReportImport> results)
             {

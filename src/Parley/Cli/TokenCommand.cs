@@ -3,7 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Parley.Core.Common;
 using Parley.Core.Data;
 using Parley.Core.Identity;
-using Parley.Hosting;
 
 namespace Parley.Cli;
 
@@ -11,8 +10,7 @@ public static class TokenCommand
 {
     public static Command Create()
     {
-        var dataDir = CommonOptions.DataDir();
-        var database = CommonOptions.Database();
+        var installation = new InstallationOptions();
         var name = new Option<string?>("--name") { Description = "A label to recognise the token by" };
         var user = new Option<string?>("--user") { Description = "Email of the user the token acts as (default: the first admin)" };
         var tokenScope = new Option<ApiTokenScope>("--scope")
@@ -21,7 +19,7 @@ public static class TokenCommand
             DefaultValueFactory = _ => ApiTokenScope.Full,
         };
         var expiresIn = new Option<string?>("--expires-in") { Description = "How long the token works, e.g. 90d or 12h (default: it does not expire)" };
-        var create = new Command("create", "Create an API token and print it on stdout (it is shown only once)") { dataDir, database, name, user, tokenScope, expiresIn };
+        var create = new Command("create", "Create an API token and print it on stdout (it is shown only once)") { installation.DataDir, installation.Database, name, user, tokenScope, expiresIn };
         create.SetAction(async (parse, cancellationToken) =>
         {
             var lifetime = parse.GetValue(expiresIn) is { } text ? Lifetime(text) : TimeSpan.Zero;
@@ -30,8 +28,7 @@ public static class TokenCommand
                 await Console.Error.WriteLineAsync($"--expires-in takes a number of days or hours, like 90d or 12h (not \"{parse.GetValue(expiresIn)}\").");
                 return 2;
             }
-            var app = ParleyServer.Build(new ServeOptions { DataDir = parse.GetValue(dataDir)!, Database = parse.GetValue(database), RunWorkers = false });
-            await StorageSetup.MigrateAsync(app.Services, cancellationToken);
+            var app = await installation.OpenAsync(parse, cancellationToken);
             await using var scope = app.Services.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<ParleyDbContext>();
             var email = parse.GetValue(user);

@@ -128,11 +128,8 @@ public sealed class SpfAnalyzer
                 $"{string.Join(", ", checks.Select(c => c.Route.Term))} {(checks.Count == 1 ? "is" : "are")} allowed by the record of {name}."));
         }
 
-        if (!findings.Any(f => f.Severity is FindingSeverity.Fail or FindingSeverity.Warn))
-        {
-            findings.Insert(0, new Finding("spf.valid", FindingSeverity.Pass, "SPF record is valid",
-                $"{name}: \"{text}\" ({walker.Lookups} of 10 DNS lookups)."));
-        }
+        findings.LeadWithPassWhenClean(new Finding("spf.valid", FindingSeverity.Pass, "SPF record is valid",
+            $"{name}: \"{text}\" ({walker.Lookups} of 10 DNS lookups)."));
 
         return new SpfAnalysis
         {

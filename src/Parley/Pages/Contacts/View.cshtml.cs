@@ -11,65 +11,30 @@ namespace Parley.Pages.Contacts;
 
 /// <summary>A contact's page: details, followers, the composer and the chatter timeline.</summary>
 public sealed class ContactPageModel(ContactService contacts, ChatterService chatter, TimelineReader timeline, TemplateService templates, FollowerService followers,
-    SuppressionService suppressions, Replies replies) : ParleyPageModel
+    SuppressionService suppressions, Replies replies) : ChatterPageModel(timeline, templates, replies)
 {
-    public const int TimelinePage = 50;
-
     [BindProperty(SupportsGet = true)] public long Id { get; set; }
-    [BindProperty] public string Mode { get; set; } = "email";
-    [BindProperty] public string? Subject { get; set; }
-    [BindProperty] public string? Body { get; set; }
-    [BindProperty] public long? TemplateId { get; set; }
-    /// <summary>The received message being answered (Reply in the timeline, <c>?reply=</c>); null for a new email.</summary>
-    [BindProperty] public long? ReplyTo { get; set; }
-    /// <summary>Where the answer goes when <see cref="ReplyTo"/> is set.</summary>
+    /// <summary>Where the answer goes when <see cref="ChatterPageModel.ReplyTo"/> is set.</summary>
     public string? ReplyAddress { get; private set; }
     [BindProperty] public Parley.Pages.Contacts.IndexModel.ContactForm Edit { get; set; } = new();
     [BindProperty] public FollowerForm Follower { get; set; } = new();
 
     public Contact Contact { get; private set; } = null!;
-    public TimelineView Timeline { get; private set; } = null!;
-    public List<MailTemplate> Templates { get; private set; } = [];
     public List<Follower> Followers { get; private set; } = [];
     public SuppressedAddress? Suppressed { get; private set; }
     public bool Editing { get; private set; }
 
     private RecordRef Record => new(RecordDirectory.ContactType, Id);
 
-    /// <summary>The message whose remote images the reader chose to load (<c>?images=</c>); none by default.</summary>
-    [BindProperty(SupportsGet = true, Name = "images")] public long? ShowImagesOf { get; set; }
+    protected override RecordRef Chatter => Record;
 
     public async Task OnGetAsync(long? before, long? reply, CancellationToken cancellationToken)
     {
-        // Reply in the timeline opens the composer with the draft of the answer; a wrong id says so by the composer.
         if (reply is { } answered)
         {
-            await TryAsync(async () =>
-            {
-                var draft = await replies.DraftAsync(Record, answered, cancellationToken);
-                (ReplyTo, ReplyAddress, Subject, Body, Mode) = (draft.ReplyTo, draft.To, draft.Subject, draft.Body, "email");
-            });
+            ReplyAddress = await DraftReplyAsync(answered, cancellationToken);
         }
         await LoadAsync(before, cancellationToken);
-    }
-
-    public async Task<IActionResult> OnGetTimelineAsync(long? before, CancellationToken cancellationToken)
-    {
-        var entries = await timeline.ReadAsync(Record, before, TimelinePage, cancellationToken);
-        return Partial("_Timeline", new TimelineView(Record, entries, TimelinePage, before, ShowImagesOf));
-    }
-
-    public async Task<IActionResult> OnGetPreviewAsync(long templateId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var rendered = await templates.PreviewAsync(templateId, Id, Acting, cancellationToken);
-            return new JsonResult(new { subject = rendered.Subject, body = rendered.Body });
-        }
-        catch (Core.Common.InvalidInputException e)
-        {
-            return new JsonResult(new { error = e.Message }) { StatusCode = 400 };
-        }
     }
 
     /// <summary>The composer's live score: the pre-send checks of the draft as written so far, and the checks that cost the most.</summary>
@@ -87,15 +52,14 @@ public sealed class ContactPageModel(ContactService contacts, ChatterService cha
 
     public async Task<IActionResult> OnPostSendAsync(CancellationToken cancellationToken)
     {
-        var kind = Mode == "note" ? MessageKind.Note : MessageKind.Email;
-        if (await TryAsync(() => chatter.PostAsync(Record, new ComposeRequest(kind, Subject, Body, TemplateId) { ReplyTo = kind == MessageKind.Email ? ReplyTo : null }, Acting, cancellationToken)))
+        if (await TryAsync(() => chatter.PostAsync(Record, new ComposeRequest(Kind, Subject, Body, TemplateId) { ReplyTo = Kind == MessageKind.Email ? ReplyTo : null }, Acting, cancellationToken)))
         {
-            Flash(kind == MessageKind.Note ? "Note added." : "Email queued. Its delivery state shows in the timeline.");
+            FlashPosted();
             return Redirect($"/contacts/{Id}");
         }
         if (ReplyTo is { } answered && ModelState["replyTo"] is null)
         {
-            ReplyAddress = Replies.SenderAddress(await replies.OriginalAsync(Record, answered, cancellationToken));
+            ReplyAddress = await ReplyAddressAsync(answered, cancellationToken);
         }
         await LoadAsync(null, cancellationToken);
         return Page();
@@ -147,8 +111,7 @@ public sealed class ContactPageModel(ContactService contacts, ChatterService cha
             Edit = new() { Name = Contact.Name, Email = Contact.Email, Company = Contact.Company, Phone = Contact.Phone, Tags = Contact.Tags, Language = Contact.Language };
         }
 
-        Timeline = new TimelineView(Record, await timeline.ReadAsync(Record, before, TimelinePage, cancellationToken), TimelinePage, before, ShowImagesOf);
-        Templates = await templates.ListAsync(RecordDirectory.ContactType, cancellationToken);
+        await LoadChatterAsync(before, cancellationToken);
         Followers = await followers.ListAsync(Record, cancellationToken);
         Suppressed = await suppressions.FindAsync(Contact.Email, cancellationToken);
     }

@@ -30,16 +30,8 @@ public sealed class ViewModel(MailingService mailings, MailingReader reader) : P
         return Partial("_Progress", Progress);
     }
 
-    public async Task<IActionResult> OnPostSendAsync(CancellationToken cancellationToken)
-    {
-        if (await TryAsync(() => mailings.SendAsync(Id, Acting, cancellationToken)))
-        {
-            Flash("The mailing is on its way.");
-            return Redirect($"/mailings/{Id}");
-        }
-        await LoadAsync(cancellationToken);
-        return Page();
-    }
+    public async Task<IActionResult> OnPostSendAsync(CancellationToken cancellationToken) =>
+        await ActAsync(() => mailings.SendAsync(Id, Acting, cancellationToken), "The mailing is on its way.", cancellationToken);
 
     public async Task<IActionResult> OnPostResumeAsync(CancellationToken cancellationToken)
     {
@@ -47,32 +39,24 @@ public sealed class ViewModel(MailingService mailings, MailingReader reader) : P
         {
             return Forbid();
         }
-        if (await TryAsync(() => mailings.ResumeAsync(Id, Acting, cancellationToken)))
-        {
-            Flash("The mailing goes on: the complaint stop no longer applies to it.");
-            return Redirect($"/mailings/{Id}");
-        }
-        await LoadAsync(cancellationToken);
-        return Page();
+        return await ActAsync(() => mailings.ResumeAsync(Id, Acting, cancellationToken), "The mailing goes on: the complaint stop no longer applies to it.", cancellationToken);
     }
 
-    public async Task<IActionResult> OnPostCancelAsync(CancellationToken cancellationToken)
-    {
-        if (await TryAsync(() => mailings.CancelAsync(Id, cancellationToken)))
-        {
-            Flash("The mailing is cancelled: nothing more of it will be sent.");
-            return Redirect($"/mailings/{Id}");
-        }
-        await LoadAsync(cancellationToken);
-        return Page();
-    }
+    public async Task<IActionResult> OnPostCancelAsync(CancellationToken cancellationToken) =>
+        await ActAsync(() => mailings.CancelAsync(Id, cancellationToken), "The mailing is cancelled: nothing more of it will be sent.", cancellationToken);
 
     public async Task<IActionResult> OnPostTestAsync(CancellationToken cancellationToken)
     {
         var to = string.IsNullOrWhiteSpace(TestTo) ? Acting.Email : TestTo;
-        if (await TryAsync(() => mailings.SendTestAsync(Id, to, null, Acting, cancellationToken)))
+        return await ActAsync(() => mailings.SendTestAsync(Id, to, null, Acting, cancellationToken), $"A test copy is on its way to {to}.", cancellationToken);
+    }
+
+    /// <summary>Runs one of the mailing's actions: done, it says so on the page reloaded; refused, the page shows why.</summary>
+    private async Task<IActionResult> ActAsync(Func<Task> action, string done, CancellationToken cancellationToken)
+    {
+        if (await TryAsync(action))
         {
-            Flash($"A test copy is on its way to {to}.");
+            Flash(done);
             return Redirect($"/mailings/{Id}");
         }
         await LoadAsync(cancellationToken);

@@ -20,25 +20,18 @@ public sealed class IndexModel(OutboxService outbox) : ParleyPageModel
         Items = await outbox.ListAsync(filter, 200, cancellationToken);
     }
 
-    public async Task<IActionResult> OnPostRetryAsync(long id, CancellationToken cancellationToken)
-    {
-        if (await TryAsync(() => outbox.RetryAsync(id, cancellationToken)))
-        {
-            Flash("Queued again; Parley tries it now.");
-        }
-        else
-        {
-            Flash(string.Join(" ", ModelState.Values.SelectMany(v => v.Errors).Select(e => e.ErrorMessage)));
-        }
+    public async Task<IActionResult> OnPostRetryAsync(long id, CancellationToken cancellationToken) =>
+        await ActAsync(() => outbox.RetryAsync(id, cancellationToken), "Queued again; Parley tries it now.");
 
-        return Back();
-    }
+    public async Task<IActionResult> OnPostCancelAsync(long id, CancellationToken cancellationToken) =>
+        await ActAsync(() => outbox.CancelAsync(id, cancellationToken), "Cancelled: Parley will not try this email again.");
 
-    public async Task<IActionResult> OnPostCancelAsync(long id, CancellationToken cancellationToken)
+    /// <summary>Runs an action on one row; the list it came from shows what happened, or why it was refused.</summary>
+    private async Task<IActionResult> ActAsync(Func<Task> action, string done)
     {
-        if (await TryAsync(() => outbox.CancelAsync(id, cancellationToken)))
+        if (await TryAsync(action))
         {
-            Flash("Cancelled: Parley will not try this email again.");
+            Flash(done);
         }
         else
         {

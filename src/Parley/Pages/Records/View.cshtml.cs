@@ -12,68 +12,34 @@ namespace Parley.Pages.Records;
 [RequestSizeLimit(Api.MessagesApi.MaxBodyBytes)]
 [RequestFormLimits(MultipartBodyLengthLimit = Api.MessagesApi.MaxBodyBytes)]
 public sealed class RecordPageModel(RecordReader reader, RecordService records, ChatterService chatter, TimelineReader timeline, TemplateService templates,
-    ParleyDbContext db, Replies replies) : ParleyPageModel
+    ParleyDbContext db, Replies replies) : ChatterPageModel(timeline, templates, replies)
 {
-    public const int TimelinePage = 50;
 
     [BindProperty(SupportsGet = true)] public string Type { get; set; } = "";
     [BindProperty(SupportsGet = true)] public long Id { get; set; }
     [BindProperty] public Dictionary<string, string?> Fields { get; set; } = [];
     [BindProperty] public long? Assignee { get; set; }
     [BindProperty] public int Version { get; set; }
-    [BindProperty] public string Mode { get; set; } = "email";
-    [BindProperty] public string? Subject { get; set; }
-    [BindProperty] public string? Body { get; set; }
-    [BindProperty] public long? TemplateId { get; set; }
     /// <summary>Comma-separated addresses; the customer's by default.</summary>
     [BindProperty] public string? To { get; set; }
     [BindProperty] public string? Cc { get; set; }
-    /// <summary>The received message being answered (Reply in the timeline, <c>?reply=</c>); null for a new email.</summary>
-    [BindProperty] public long? ReplyTo { get; set; }
-
-    /// <summary>The message whose remote images the reader chose to load (<c>?images=</c>); none by default.</summary>
-    [BindProperty(SupportsGet = true, Name = "images")] public long? ShowImagesOf { get; set; }
 
     public RecordSnapshot Record { get; private set; } = null!;
-    public TimelineView Timeline { get; private set; } = null!;
-    public List<MailTemplate> Templates { get; private set; } = [];
     public RecordFormOptions Options { get; private set; } = null!;
     /// <summary>Values typed into a form that was refused, shown again instead of the stored ones.</summary>
     public bool KeepTyped { get; private set; }
 
     private RecordRef Ref => new(Type, Id);
 
+    protected override RecordRef Chatter => Ref;
+
     public async Task OnGetAsync(long? before, long? reply, CancellationToken cancellationToken)
     {
-        // Reply in the timeline opens the composer with the draft of the answer; a wrong id says so by the composer.
         if (reply is { } answered)
         {
-            await TryAsync(async () =>
-            {
-                var draft = await replies.DraftAsync(Ref, answered, cancellationToken);
-                (ReplyTo, To, Subject, Body, Mode) = (draft.ReplyTo, draft.To, draft.Subject, draft.Body, "email");
-            });
+            To = await DraftReplyAsync(answered, cancellationToken);
         }
         await LoadAsync(before, cancellationToken);
-    }
-
-    public async Task<IActionResult> OnGetTimelineAsync(long? before, CancellationToken cancellationToken)
-    {
-        var entries = await timeline.ReadAsync(Ref, before, TimelinePage, cancellationToken);
-        return Partial("/Pages/Contacts/_Timeline.cshtml", new TimelineView(Ref, entries, TimelinePage, before, ShowImagesOf));
-    }
-
-    public async Task<IActionResult> OnGetPreviewAsync(long templateId, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var rendered = await templates.PreviewAsync(templateId, Id, Acting, cancellationToken);
-            return new JsonResult(new { subject = rendered.Subject, body = rendered.Body });
-        }
-        catch (InvalidInputException e)
-        {
-            return new JsonResult(new { error = e.Message }) { StatusCode = 400 };
-        }
     }
 
     public async Task<IActionResult> OnPostSaveAsync(CancellationToken cancellationToken)
@@ -87,7 +53,6 @@ public sealed class RecordPageModel(RecordReader reader, RecordService records, 
 
     public async Task<IActionResult> OnPostSendAsync(List<IFormFile>? files, CancellationToken cancellationToken)
     {
-        var kind = Mode == "note" ? MessageKind.Note : MessageKind.Email;
         var attachments = new List<OutgoingAttachment>();
         foreach (var file in (files ?? []).Where(f => f.Length > 0))
         {
@@ -95,10 +60,10 @@ public sealed class RecordPageModel(RecordReader reader, RecordService records, 
             await file.CopyToAsync(content, cancellationToken);
             attachments.Add(new OutgoingAttachment(file.FileName, file.ContentType, content.ToArray()));
         }
-        var request = new ComposeRequest(kind, Subject, Body, TemplateId) { To = Split(To), Cc = Split(Cc), Attachments = attachments, ReplyTo = kind == MessageKind.Email ? ReplyTo : null };
+        var request = new ComposeRequest(Kind, Subject, Body, TemplateId) { To = Split(To), Cc = Split(Cc), Attachments = attachments, ReplyTo = Kind == MessageKind.Email ? ReplyTo : null };
         if (await TryAsync(() => chatter.PostAsync(Ref, request, Acting, cancellationToken)))
         {
-            Flash(kind == MessageKind.Note ? "Note added." : "Email queued. Its delivery state shows in the timeline.");
+            FlashPosted();
             return Redirect($"/records/{Type}/{Id}");
         }
         await LoadAsync(null, cancellationToken);
@@ -142,7 +107,6 @@ public sealed class RecordPageModel(RecordReader reader, RecordService records, 
         Version = Record.Record.Version;
         To ??= Record.Customer?.Email;
         Options = await RecordFormOptions.LoadAsync(db, cancellationToken);
-        Timeline = new TimelineView(Ref, await timeline.ReadAsync(Ref, before, TimelinePage, cancellationToken), TimelinePage, before, ShowImagesOf);
-        Templates = await templates.ListAsync(Type, cancellationToken);
+        await LoadChatterAsync(before, cancellationToken);
     }
 }
