@@ -1,6 +1,4 @@
 using Microsoft.Playwright;
-using Parley.Testing;
-using Xunit.Abstractions;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -17,7 +15,7 @@ public sealed class AliasAndFollowerPagesTests(BrowserFixture browser, ITestOutp
     public async Task Add_change_and_delete_an_alias_and_add_and_remove_a_follower()
     {
         await using var parley = await ParleyHost.ServeAsync();
-        var contact = (await parley.PostAsync("/api/v1/contacts", new { name = "Ana Lima", email = "ana@customer.test" })).GetProperty("id").GetInt64();
+        var contact = await parley.AddContactAsync("Ana Lima", "ana@customer.test");
 
         var page = await browser.SignedInPageAsync(parley);
         await using var _ = page.Context;
@@ -30,7 +28,7 @@ public sealed class AliasAndFollowerPagesTests(BrowserFixture browser, ITestOutp
         await Assertions.Expect(page.Locator("#no-alias-domain a[href='/settings']")).ToBeVisibleAsync();
         await BrowserFixture.ScreenshotAsync(page, "aliases-no-domain");
 
-        await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = AliasDomain });
+        await parley.UseAliasDomainAsync(AliasDomain);
         await page.ReloadAsync();
         await Assertions.Expect(page.Locator("#no-alias-domain")).ToHaveCountAsync(0);
 

@@ -4,9 +4,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
-using Parley.EndToEnd.Tests.Infrastructure;
-using Parley.Testing;
-using Xunit.Abstractions;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -45,7 +42,7 @@ public sealed class BackupRestoreTests(ITestOutputHelper output) : IAsyncLifetim
         await using (var parley = await ParleyProcess.StartAsync(Original, environment: Quiet, arguments: ["--dns", dns.Server]))
         {
             using var api = await parley.ApiClientAsync();
-            (await api.PutAsJsonAsync("/api/v1/settings/alias-domain", new { domain = AliasDomain })).EnsureSuccessStatusCode();
+            await api.UseAliasDomainAsync(AliasDomain);
             (await api.PostAsJsonAsync("/api/v1/inbound/aliases", new { localPart = "support", contactPolicy = "everyone" })).EnsureSuccessStatusCode();
             var server = await api.PostAsJsonAsync("/api/v1/outgoing-servers",
                 new { name = "office", host = "127.0.0.1", port = relay.Port, security = "none", username = RelayUser, password = RelayPassword });
@@ -77,7 +74,7 @@ public sealed class BackupRestoreTests(ITestOutputHelper output) : IAsyncLifetim
             Assert.True(test.GetProperty("success").GetBoolean(), test.ToString());
             Assert.Contains(Convert.ToBase64String(Encoding.UTF8.GetBytes($"\0{RelayUser}\0{RelayPassword}")), relay.Received);
 
-            var timeline = JsonDocument.Parse(await api.GetStringAsync($"/api/v1/records/contact/{contactId}/messages")).RootElement;
+            var timeline = await api.GetJsonAsync($"/api/v1/records/contact/{contactId}/messages");
             var email = timeline.EnumerateArray().Single(m => m.GetProperty("subject").GetString() == "Quote with attachment");
             Assert.Contains("Please find the quote attached.", email.GetProperty("text").GetString());
             var (id, name) = AttachmentOf(restored, email.GetProperty("id").GetInt64());
@@ -189,21 +186,9 @@ public sealed class BackupRestoreTests(ITestOutputHelper output) : IAsyncLifetim
         return (row.GetInt64(0), row.GetString(1));
     }
 
-    private static async Task<long> WaitForContactAsync(HttpClient api, string email)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (DateTime.UtcNow < deadline)
-        {
-            var items = JsonDocument.Parse(await api.GetStringAsync($"/api/v1/contacts?q={email}")).RootElement.GetProperty("items");
-            if (items.GetArrayLength() == 1)
-            {
-                return items[0].GetProperty("id").GetInt64();
-            }
-
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"No contact {email} was made from the email");
-    }
+    private static async Task<long> WaitForContactAsync(HttpClient api, string email) =>
+        (await Eventually.UntilAsync(async () => (await api.GetJsonAsync($"/api/v1/contacts?q={email}")).GetProperty("items"), items => items.GetArrayLength() == 1,
+            TimeSpan.FromSeconds(30), $"a contact {email} is made from the email"))[0].GetProperty("id").GetInt64();
 
     private static async Task<JsonElement> ReadAsync(HttpResponseMessage response)
     {

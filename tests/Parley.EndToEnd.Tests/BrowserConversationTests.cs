@@ -1,6 +1,4 @@
 using Microsoft.Playwright;
-using Parley.Testing;
-using Xunit.Abstractions;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -15,18 +13,10 @@ public sealed class BrowserConversationTests(BrowserFixture browser, ITestOutput
     public async Task Sign_in_send_from_a_template_and_see_the_reply_arrive_live()
     {
         await using var sink = await SmtpSinkPeer.StartAsync();
-        await using var parley = await ParleyHost.ServeAsync();
-        await parley.Api.PutAsync("/api/v1/settings/alias-domain",
-            new StringContent("{\"domain\":\"replies.parley.test\"}", System.Text.Encoding.UTF8, "application/json"));
-        await parley.PostAsync("/api/v1/outgoing-servers", new { name = "Company relay", host = "127.0.0.1", port = sink.Port, security = "none" });
+        await using var parley = await ParleyApi.ServeWithRelayAsync(sink, relayName: "Company relay");
         var contact = (await parley.PostAsync("/api/v1/contacts", new { name = "Ana Lima", email = "ana@customer.test", company = "Lima Bakery", tags = "vip" })).GetProperty("id").GetInt64();
-        await parley.PostAsync("/api/v1/templates", new
-        {
-            name = "Welcome",
-            recordType = "contact",
-            subject = "Welcome to {{ record.company }}, {{ record.first_name }}",
-            body = "Hello {{ record.first_name }},\n\nThanks for your order.\n\n{{ user.name }}",
-        });
+        await parley.AddTemplateAsync("Welcome", "Welcome to {{ record.company }}, {{ record.first_name }}",
+            "Hello {{ record.first_name }},\n\nThanks for your order.\n\n{{ user.name }}");
 
         var page = await browser.NewPageAsync(parley.BaseUrl);
         await using var _ = page.Context;
@@ -53,7 +43,7 @@ public sealed class BrowserConversationTests(BrowserFixture browser, ITestOutput
         await page.EvaluateAsync("() => { window.__noReload = 'still here'; }");
 
         var dumped = Assert.Single(await sink.WaitForMessagesAsync(1, TimeSpan.FromSeconds(10)));
-        using var mime = MimeKit.MimeMessage.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(dumped.Message)));
+        using var mime = dumped.Mime();
         var swaks = await Swaks.SendAsync(new SwaksOptions
         {
             Port = parley.SmtpPort,

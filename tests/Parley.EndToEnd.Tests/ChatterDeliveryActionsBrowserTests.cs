@@ -1,6 +1,4 @@
-using System.Text;
 using Microsoft.Playwright;
-using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -16,10 +14,9 @@ public sealed class ChatterDeliveryActionsBrowserTests(BrowserFixture browser)
     {
         await using var refusing = await SmtpSinkPeer.StartAsync(new SmtpSinkOptions { HardReject = ["RCPT"] });
         await using var working = await SmtpSinkPeer.StartAsync();
-        await using var parley = await ParleyHost.ServeAsync();
-        await parley.Api.PutAsync("/api/v1/settings/alias-domain", new StringContent("{\"domain\":\"replies.parley.test\"}", Encoding.UTF8, "application/json"));
-        var relay = (await parley.PostAsync("/api/v1/outgoing-servers", new { name = "Old relay", host = "127.0.0.1", port = refusing.Port, security = "none" })).GetProperty("id").GetInt64();
-        var contact = (await parley.PostAsync("/api/v1/contacts", new { name = "Ana Lima", email = "ana@customer.test" })).GetProperty("id").GetInt64();
+        await using var parley = await ParleyApi.ServeWithAliasDomainAsync();
+        var relay = await parley.AddRelayAsync(refusing.Port, "Old relay");
+        var contact = await parley.AddContactAsync("Ana Lima", "ana@customer.test");
         await parley.PostAsync($"/api/v1/records/contact/{contact}/messages", new { kind = "email", subject = "Your invoice", body = "Attached is nothing, just a test." });
 
         var page = await browser.SignedInPageAsync(parley);
@@ -47,7 +44,7 @@ public sealed class ChatterDeliveryActionsBrowserTests(BrowserFixture browser)
 
         // The relay is replaced by one that works; Retry now sends it there, and the chatter shows it sent.
         (await parley.Api.DeleteAsync($"/api/v1/outgoing-servers/{relay}")).EnsureSuccessStatusCode();
-        await parley.PostAsync("/api/v1/outgoing-servers", new { name = "New relay", host = "127.0.0.1", port = working.Port, security = "none" });
+        await parley.AddRelayAsync(working.Port, "New relay");
         await sent.Locator(".delivery-actions button.retry").ClickAsync();
         await page.WaitForURLAsync($"**/contacts/{contact}**");
         await Assertions.Expect(page.Locator(".entry.out").First.Locator(".state")).ToHaveTextAsync("sent");

@@ -1,8 +1,5 @@
-using System.Text;
 using Microsoft.Playwright;
 using MimeKit;
-using Parley.Testing;
-using Xunit.Abstractions;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -18,12 +15,10 @@ public sealed class ChatterReplyBrowserTests(BrowserFixture browser, ITestOutput
     public async Task Reply_on_a_received_email_quotes_it_threads_it_and_her_answer_comes_back()
     {
         await using var sink = await SmtpSinkPeer.StartAsync();
-        await using var parley = await ParleyHost.ServeAsync();
-        await parley.Api.PutAsync("/api/v1/settings/alias-domain", new StringContent("{\"domain\":\"replies.parley.test\"}", Encoding.UTF8, "application/json"));
-        await parley.PostAsync("/api/v1/outgoing-servers", new { name = "Company relay", host = "127.0.0.1", port = sink.Port, security = "none" });
-        var contact = (await parley.PostAsync("/api/v1/contacts", new { name = "Zoë Martin", email = "zoe@customer.test" })).GetProperty("id").GetInt64();
+        await using var parley = await ParleyApi.ServeWithRelayAsync(sink, relayName: "Company relay");
+        var contact = await parley.AddContactAsync("Zoë Martin", "zoe@customer.test");
         await parley.PostAsync($"/api/v1/records/contact/{contact}/messages", new { kind = "email", subject = "Your order", body = "Hello Zoë,\n\nYour order left today." });
-        var first = await ParseAsync((await sink.WaitForMessagesAsync(1, TimeSpan.FromSeconds(15)))[0]);
+        var first = (await sink.WaitForMessagesAsync(1, TimeSpan.FromSeconds(15)))[0].Mime();
 
         // She answers from a client that quotes, without a display name in From.
         await SendAsZoeAsync(parley, first, "zoe-1@customer.test", "Re: Your order",
@@ -59,7 +54,7 @@ public sealed class ChatterReplyBrowserTests(BrowserFixture browser, ITestOutput
         await page.ClickAsync("#send");
         await page.WaitForURLAsync($"**/contacts/{contact}");
 
-        var answer = await ParseAsync((await sink.WaitForMessagesAsync(2, TimeSpan.FromSeconds(15)))[1]);
+        var answer = (await sink.WaitForMessagesAsync(2, TimeSpan.FromSeconds(15)))[1].Mime();
         Assert.Equal("zoe@customer.test", answer.To.Mailboxes.Single().Address);
         Assert.Equal("Re: Your order", answer.Subject);
         Assert.Equal("zoe-1@customer.test", answer.InReplyTo);
@@ -77,7 +72,7 @@ public sealed class ChatterReplyBrowserTests(BrowserFixture browser, ITestOutput
         // The API answers the same way with replyTo.
         var latest = long.Parse((await page.Locator(".entry.in").First.GetAttributeAsync("data-id"))!, System.Globalization.CultureInfo.InvariantCulture);
         await parley.PostAsync($"/api/v1/records/contact/{contact}/messages", new { kind = "email", body = "Noted.", replyTo = latest });
-        var viaApi = await ParseAsync((await sink.WaitForMessagesAsync(3, TimeSpan.FromSeconds(15)))[2]);
+        var viaApi = (await sink.WaitForMessagesAsync(3, TimeSpan.FromSeconds(15)))[2].Mime();
         Assert.Equal("zoe-2@customer.test", viaApi.InReplyTo);
         Assert.Equal("Re: Your order", viaApi.Subject);
         Assert.Equal(new[] { first.MessageId!, "zoe-1@customer.test", answer.MessageId!, "zoe-2@customer.test" }, viaApi.References.ToArray());
@@ -87,7 +82,7 @@ public sealed class ChatterReplyBrowserTests(BrowserFixture browser, ITestOutput
     public async Task The_composer_keeps_the_mode_chosen_across_a_send_and_a_reload()
     {
         await using var parley = await ParleyHost.ServeAsync();
-        var contact = (await parley.PostAsync("/api/v1/contacts", new { name = "Ana Lima", email = "ana@customer.test" })).GetProperty("id").GetInt64();
+        var contact = await parley.AddContactAsync("Ana Lima", "ana@customer.test");
         var page = await browser.SignedInPageAsync(parley);
         await using var _ = page.Context;
         await page.GotoAsync($"/contacts/{contact}");
@@ -123,7 +118,4 @@ public sealed class ChatterReplyBrowserTests(BrowserFixture browser, ITestOutput
         output.WriteLine(swaks.Transcript);
         Assert.Equal(0, swaks.ExitCode);
     }
-
-    private static async Task<MimeMessage> ParseAsync(SinkMessage dumped) =>
-        await MimeMessage.LoadAsync(new MemoryStream(Encoding.UTF8.GetBytes(dumped.Message)));
 }

@@ -1,7 +1,5 @@
 using System.Text;
 using Microsoft.Playwright;
-using Parley.EndToEnd.Tests.Infrastructure;
-using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests;
 

@@ -1,6 +1,3 @@
-using Parley.EndToEnd.Tests.Infrastructure;
-using Parley.Testing;
-
 namespace Parley.EndToEnd.Tests;
 
 /// <summary>

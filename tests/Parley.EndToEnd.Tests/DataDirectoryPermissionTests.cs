@@ -1,7 +1,6 @@
 using System.Net.Sockets;
 using System.Runtime.Versioning;
 using System.Text;
-using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests;
 

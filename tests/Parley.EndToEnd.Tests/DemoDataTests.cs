@@ -1,8 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Parley.EndToEnd.Tests.Infrastructure;
-using Parley.Testing;
-using Xunit.Abstractions;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -60,15 +57,10 @@ public sealed class DemoDataTests(ITestOutputHelper output, BrowserFixture brows
             // The scheduled doctor runs two seconds after start: its findings land in the chatter, and no email in the Outbox.
             var demoDomain = Assert.Single((await api.GetFromJsonAsync<JsonElement>("/api/v1/domains")).EnumerateArray());
             var record = $"/api/v1/records/deliverability/{demoDomain.GetProperty("id").GetInt64()}/messages";
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-            JsonElement[] events = [];
-            while (events.Length == 0 && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(250);
-                events = [.. (await api.GetFromJsonAsync<JsonElement>(record)).EnumerateArray()];
-            }
+            var events = await Eventually.UntilAsync(() => api.GetJsonAsync(record), e => e.GetArrayLength() > 0,
+                TimeSpan.FromSeconds(60), "the scheduled doctor's findings are in the domain's chatter", every: TimeSpan.FromMilliseconds(250));
             output.WriteLine(string.Join("\n", parley.Output));
-            var doctor = Assert.Single(events);
+            var doctor = Assert.Single(events.EnumerateArray());
             Assert.Contains("First check", doctor.GetProperty("text").GetString());
             // An emailed event carries a delivery state, and its outbox rows are written in the same transaction.
             Assert.Equal(JsonValueKind.Null, doctor.GetProperty("state").ValueKind);

@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using Parley.Testing;
-using Xunit.Abstractions;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -74,8 +72,7 @@ public sealed class DoctorApiTests(ITestOutputHelper output)
             "host-record=mx.direct.test,192.0.2.7",
             "ptr-record=7.2.0.192.in-addr.arpa,mx.direct.test",
         ]);
-        await using var parley = await ParleyHost.ServeAsync(o => o with { Dns = dns.Server });
-        await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = "mail.direct.test" });
+        await using var parley = await ParleyApi.ServeWithAliasDomainAsync("mail.direct.test", o => o with { Dns = dns.Server });
         await parley.PostAsync("/api/v1/domains", new { name = "direct.test" });
 
         var before = await parley.GetAsync("/api/v1/domains/direct.test/doctor");

@@ -1,5 +1,4 @@
 using Microsoft.Playwright;
-using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -16,11 +15,8 @@ public sealed class DoctorBrowserTests(BrowserFixture browser)
         await using var parley = await scenario.StartAsync(dns);
         var domainId = (await parley.GetAsync($"/api/v1/domains/{DoctorScenario.Domain}")).GetProperty("id").GetInt64();
 
-        var page = await browser.NewPageAsync(parley.BaseUrl, timeoutMs: 20_000);
+        var page = await browser.SignedInPageAsync(parley, timeoutMs: 20_000);
         await using var _ = page.Context;
-        await page.GotoAsync("/login");
-        await BrowserFixture.SignInAsync(page);
-        await page.WaitForURLAsync("**/contacts");
 
         await page.GotoAsync("/domains");
         var doctor = page.Locator("[id='doctor-shop.test']");

@@ -3,8 +3,6 @@ using MimeKit;
 using MimeKit.Cryptography;
 using Org.BouncyCastle.Security;
 using Parley.Core.Domains;
-using Parley.Testing;
-using Xunit.Abstractions;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -83,8 +81,7 @@ public sealed class DoctorCliTests(ITestOutputHelper output)
     [Fact]
     public async Task Doctor_with_data_dir_checks_the_domain_against_how_that_installation_sends()
     {
-        await using var parley = await ParleyHost.ServeAsync();
-        await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = "mail.cli.test" });
+        await using var parley = await ParleyApi.ServeWithAliasDomainAsync("mail.cli.test");
         await parley.PostAsync("/api/v1/outgoing-servers", new { name = "Provider", host = "smtp.relay.test", port = 587, security = "starttls", spfInclude = "spf.relay.test" });
         await parley.PostAsync("/api/v1/domains", new { name = Domain });
         var published = (await parley.GetAsync($"/api/v1/domains/{Domain}/dns-records")).EnumerateArray()

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Parley.Core.Domains;
-using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -43,8 +42,7 @@ internal sealed class DoctorScenario : IAsyncDisposable
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("parley-doctor-").FullName;
         var database = Path.Combine(directory, "parley.db");
-        await using var parley = await ParleyHost.ServeAsync(o => o with { Database = database });
-        await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = Alias });
+        await using var parley = await ParleyApi.ServeWithAliasDomainAsync(Alias, o => o with { Database = database });
         await parley.PostAsync("/api/v1/outgoing-servers", new { name = "Company relay", host = "127.0.0.1", port = relayPort, security = "none", spfInclude = RelayInclude });
         await parley.PostAsync("/api/v1/domains", new { name = Domain });
         var records = (await parley.GetAsync($"/api/v1/domains/{Domain}/dns-records")).EnumerateArray()

@@ -1,10 +1,6 @@
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using MimeKit;
 using Parley.Core.Doctor;
-using Parley.Testing;
-using Xunit.Abstractions;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -27,18 +23,15 @@ public sealed class DoctorScheduleTests(ITestOutputHelper output)
         {
             var domainId = (await parley.GetAsync($"/api/v1/domains/{DoctorScenario.Domain}")).GetProperty("id").GetInt64();
             timeline = $"/api/v1/records/deliverability/{domainId}";
-            var scheduled = parley.Services.GetRequiredService<ScheduledDoctor>();
 
-            await scheduled.RunOnceAsync(CancellationToken.None);
-            var first = Assert.Single(await EventsAsync(parley, timeline));
-            output.WriteLine(first.GetProperty("text").GetString());
+            var first = await PassAsync(parley, timeline, events: 1);
             Assert.StartsWith("First check; DMARC warns: DMARC policy is none", first.GetProperty("text").GetString());
             Assert.Equal("Domain doctor", first.GetProperty("author").GetString());
 
             // The admins get it by email, marked as automatic, through the configured relay. (The alias domain is a
             // sending domain too, so its own first check is mailed as well.)
             var mails = (await sink.WaitForMessagesAsync(2, TimeSpan.FromSeconds(60)))
-                .Select(m => (m.Recipients, Mime: MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(m.Message))))).ToList();
+                .Select(m => (m.Recipients, Mime: m.Mime())).ToList();
             var (recipients, mime) = Assert.Single(mails, m => m.Mime.Subject?.StartsWith("Deliverability of shop.test:", StringComparison.Ordinal) == true);
             Assert.Equal([ParleyHost.AdminEmail], recipients);
             Assert.Equal("auto-generated", mime.Headers["Auto-Submitted"]);
@@ -47,39 +40,35 @@ public sealed class DoctorScheduleTests(ITestOutputHelper output)
             Assert.Contains("DMARC policy is none", mime.TextBody);
 
             // Same DNS, same findings: nothing new.
-            await scheduled.RunOnceAsync(CancellationToken.None);
-            Assert.Single(await EventsAsync(parley, timeline));
+            await PassAsync(parley, timeline, events: 1);
         }
 
         // SPF removed and the RSA key replaced in DNS: the next pass says exactly that.
         await using (var dns = await DnsmasqPeer.StartAsync(scenario.BrokenZone()))
         await using (var parley = await scenario.StartAsync(dns))
         {
-            await parley.Services.GetRequiredService<ScheduledDoctor>().RunOnceAsync(CancellationToken.None);
-            var events = await EventsAsync(parley, timeline);
-            Assert.Equal(2, events.Count);
-            var text = events[0].GetProperty("text").GetString()!;
-            output.WriteLine(text);
+            var text = (await PassAsync(parley, timeline, events: 2)).GetProperty("text").GetString()!;
             Assert.StartsWith("SPF now fails: No SPF record; DKIM now fails: ", text);
             Assert.Contains("is not the key Parley signs with", text);
 
-            await parley.Services.GetRequiredService<ScheduledDoctor>().RunOnceAsync(CancellationToken.None);
-            Assert.Equal(2, (await EventsAsync(parley, timeline)).Count);
+            await PassAsync(parley, timeline, events: 2);
         }
 
         // Published again: fixed.
         await using (var dns = await DnsmasqPeer.StartAsync(scenario.GoodZone()))
         await using (var parley = await scenario.StartAsync(dns))
         {
-            await parley.Services.GetRequiredService<ScheduledDoctor>().RunOnceAsync(CancellationToken.None);
-            var events = await EventsAsync(parley, timeline);
-            Assert.Equal(3, events.Count);
-            var text = events[0].GetProperty("text").GetString()!;
-            output.WriteLine(text);
-            Assert.StartsWith("SPF fixed; DKIM fixed", text);
+            Assert.StartsWith("SPF fixed; DKIM fixed", (await PassAsync(parley, timeline, events: 3)).GetProperty("text").GetString());
         }
     }
 
-    private static async Task<List<JsonElement>> EventsAsync(ParleyHost parley, string record) =>
-        (await parley.GetAsync($"{record}/messages")).EnumerateArray().Where(m => m.GetProperty("kind").GetString() == "event").ToList();
+    /// <summary>Runs one scheduled pass; then the timeline holds <paramref name="events"/> events, and the newest is returned.</summary>
+    private async Task<JsonElement> PassAsync(ParleyHost parley, string timeline, int events)
+    {
+        await parley.Services.GetRequiredService<ScheduledDoctor>().RunOnceAsync(CancellationToken.None);
+        var all = (await parley.GetAsync($"{timeline}/messages")).EnumerateArray().Where(m => m.GetProperty("kind").GetString() == "event").ToList();
+        Assert.Equal(events, all.Count);
+        output.WriteLine(all[0].GetProperty("text").GetString());
+        return all[0];
+    }
 }

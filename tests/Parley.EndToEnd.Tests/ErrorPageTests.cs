@@ -1,7 +1,5 @@
 using System.Text.Json;
 using Microsoft.Playwright;
-using Parley.EndToEnd.Tests.Infrastructure;
-using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -47,14 +45,9 @@ public sealed class ErrorPageTests(BrowserFixture browser)
     [Fact]
     public async Task Assigning_inbound_mail_to_a_contact_that_does_not_exist_says_so_next_to_the_field()
     {
-        await using var parley = await ParleyHost.ServeAsync();
-        await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = AliasDomain });
+        await using var parley = await ParleyApi.ServeWithAliasDomainAsync(AliasDomain);
         Assert.Equal(0, (await Swaks.SendAsync(new SwaksOptions { Port = parley.SmtpPort, From = "bruno@newco.test", To = ["nobody@" + AliasDomain] })).ExitCode);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while ((await parley.GetAsync("/api/v1/inbound/stats")).GetProperty("unrouted").GetInt32() == 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(100);
-        }
+        await parley.WaitForInboundStatsAsync(s => s.GetProperty("unrouted").GetInt32() > 0, "the mail to nobody@ is listed as unrouted");
 
         var id = (await parley.GetAsync("/api/v1/inbound/unrouted"))[0].GetProperty("id").GetInt64();
 

@@ -1,10 +1,5 @@
-using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
-using Parley.EndToEnd.Tests.Infrastructure;
-using Parley.Testing;
-using Xunit.Abstractions;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -37,12 +32,9 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
         {
             (httpPort, smtpPort) = (parley.HttpPort, parley.SmtpPort);
             using var api = await parley.ApiClientAsync();
-            (await api.PutAsJsonAsync("/api/v1/settings/alias-domain", new { domain = AliasDomain })).EnsureSuccessStatusCode();
-            (await api.PostAsJsonAsync("/api/v1/outgoing-servers", new { name = "slow", host = "127.0.0.1", port = sink.Port, security = "none" })).EnsureSuccessStatusCode();
-            var csv = "name,email\n" + string.Join("\n", Enumerable.Range(1, Emails).Select(i => $"Stop {i},stop{i}@customer.test"));
-            (await api.PostAsync("/api/v1/contacts/import", new StringContent(csv, Encoding.UTF8, "text/csv"))).EnsureSuccessStatusCode();
-            var ids = JsonDocument.Parse(await api.GetStringAsync("/api/v1/contacts?q=stop&take=500")).RootElement
-                .GetProperty("items").EnumerateArray().Select(c => c.GetProperty("id").GetInt64()).ToList();
+            await api.UseAliasDomainAsync(AliasDomain);
+            await api.AddRelayAsync(sink.Port, "slow");
+            var ids = await api.ImportContactsAsync("Stop", Emails);
             Assert.Equal(Emails, ids.Count);
 
             var inbound = SmtpSourcePeer.RunAsync(parley.SmtpPort, new SmtpSourceOptions
@@ -55,18 +47,11 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
                 Timeout = TimeSpan.FromSeconds(120),
                 ExtraArguments = ["-v"],
             });
-            foreach (var id in ids)
-            {
-                (await api.PostAsJsonAsync($"/api/v1/records/contact/{id}/messages", new { kind = "email", subject = "Stop test", body = "Hi" })).EnsureSuccessStatusCode();
-            }
+            await api.QueueEmailsAsync(ids, "Stop test");
 
             await sink.WaitForMessagesAsync(3, TimeSpan.FromSeconds(30));
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-            while (DateTime.UtcNow < deadline && !inbound.IsCompleted
-                && JsonDocument.Parse(await api.GetStringAsync("/api/v1/inbound/stats")).RootElement.GetProperty("received").GetInt32() < 200)
-            {
-                await Task.Delay(50);
-            }
+            await Eventually.UntilAsync(async () => inbound.IsCompleted || (await api.GetJsonAsync("/api/v1/inbound/stats")).GetProperty("received").GetInt32() >= 200,
+                TimeSpan.FromSeconds(60), "200 messages of the inbound burst are received", every: TimeSpan.FromMilliseconds(50));
 
             // Two sessions of our own: one waiting for its next command, one in the middle of a DATA.
             using var idle = await SmtpDialogue.OpenAsync(parley.SmtpPort);
@@ -102,19 +87,10 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
         await using (var parley = await ParleyProcess.StartAsync(dataDir, environment: env, httpPort: httpPort, smtpPort: smtpPort, arguments: serve))
         {
             using var api = await parley.ApiClientAsync();
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-            JsonElement outbox = default, inbound = default;
-            while (DateTime.UtcNow < deadline)
-            {
-                outbox = JsonDocument.Parse(await api.GetStringAsync("/api/v1/outbox/stats")).RootElement;
-                inbound = JsonDocument.Parse(await api.GetStringAsync("/api/v1/inbound/stats")).RootElement;
-                if (outbox.GetProperty("sent").GetInt32() == Emails && inbound.GetProperty("pending").GetInt32() == 0)
-                {
-                    break;
-                }
-
-                await Task.Delay(250);
-            }
+            var (outbox, inbound) = await Eventually.UntilAsync(
+                async () => (Outbox: await api.GetJsonAsync("/api/v1/outbox/stats"), Inbound: await api.GetJsonAsync("/api/v1/inbound/stats")),
+                s => s.Outbox.GetProperty("sent").GetInt32() == Emails && s.Inbound.GetProperty("pending").GetInt32() == 0,
+                TimeSpan.FromSeconds(90), "after the restart every email is sent and every message routed", every: TimeSpan.FromMilliseconds(250));
             output.WriteLine($"after restart: outbox {outbox}; inbound {inbound}");
             Assert.Equal(Emails, outbox.GetProperty("sent").GetInt32());
             Assert.Equal(0, inbound.GetProperty("pending").GetInt32());
@@ -122,7 +98,7 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
 
             var acknowledged = Regex.Matches(load.Errors, @"<<< 250 2\.0\.0 Ok: queued as P(\d+)").Select(m => long.Parse(m.Groups[1].Value)).ToHashSet();
             Assert.True(acknowledged.Count > 0, "smtp-source's log shows no 250 after DATA");
-            var stored = JsonDocument.Parse(await api.GetStringAsync("/api/v1/inbound?take=5000")).RootElement.EnumerateArray()
+            var stored = (await api.GetJsonAsync("/api/v1/inbound?take=5000")).EnumerateArray()
                 .ToDictionary(i => i.GetProperty("id").GetInt64(), i => i.GetProperty("status").GetString());
             var lost = acknowledged.Where(id => !stored.ContainsKey(id)).Order().ToList();
             Assert.True(lost.Count == 0, $"{lost.Count} acknowledged messages are missing: P{string.Join(", P", lost.Take(20))}");
@@ -146,7 +122,7 @@ public sealed class GracefulShutdownTests(ITestOutputHelper output)
             arguments: ["--shutdown-timeout", "3"]);
         using (var api = await parley.ApiClientAsync())
         {
-            (await api.PutAsJsonAsync("/api/v1/settings/alias-domain", new { domain = AliasDomain })).EnsureSuccessStatusCode();
+            await api.UseAliasDomainAsync(AliasDomain);
         }
 
         using var data = await SmtpDialogue.OpenAsync(parley.SmtpPort);

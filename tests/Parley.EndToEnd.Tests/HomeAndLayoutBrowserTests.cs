@@ -3,7 +3,6 @@ using Microsoft.Playwright;
 using Parley.Core.Data;
 using Parley.Core.Doctor;
 using Parley.Deliverability.Doctor;
-using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -41,8 +40,7 @@ public sealed class HomeAndLayoutBrowserTests(BrowserFixture browser)
     [Fact]
     public async Task Domains_fold_to_a_verdict_and_show_the_alias_records_once()
     {
-        await using var parley = await ParleyHost.ServeAsync();
-        await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = "mail.shop.test" });
+        await using var parley = await ParleyApi.ServeWithAliasDomainAsync("mail.shop.test");
         foreach (var name in new[] { "shop.test", "other.test", "mail.shop.test" })
         {
             await parley.PostAsync("/api/v1/domains", new { name });
@@ -71,8 +69,7 @@ public sealed class HomeAndLayoutBrowserTests(BrowserFixture browser)
     [Fact]
     public async Task At_390_px_no_main_page_scrolls_sideways_and_the_menu_opens()
     {
-        await using var parley = await ParleyHost.ServeAsync();
-        await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = "mail.shop.test" });
+        await using var parley = await ParleyApi.ServeWithAliasDomainAsync("mail.shop.test");
         await parley.PostAsync("/api/v1/domains", new { name = "shop.test" });
         var contact = (await parley.PostAsync("/api/v1/contacts", new { name = "Ana Lima", email = "ana.lima.with.a.long.address@customer-with-a-long-name.test", company = "Lima Bakery", tags = "vip" })).GetProperty("id").GetInt64();
         await parley.PostAsync($"/api/v1/records/contact/{contact}/messages", new { kind = "note", body = "She asked for a discount on https://customer-with-a-long-name.test/a/very/long/path/that/does/not/break/anywhere/at/all/x" });

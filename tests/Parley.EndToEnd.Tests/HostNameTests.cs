@@ -1,8 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
-using Parley.EndToEnd.Tests.Infrastructure;
-using Parley.Testing;
-using Xunit.Abstractions;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -19,15 +16,13 @@ public sealed class HostNameTests(ITestOutputHelper output)
     public async Task The_host_name_set_in_Settings_is_the_greeting_the_certificate_and_the_EHLO_to_a_relay()
     {
         await using var relay = await SmtpSinkPeer.StartAsync();
-        await using var parley = await ParleyHost.ServeAsync(o => o with { SmtpName = "flag.parley.test" });
-        await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = Alias });
-        await parley.PostAsync("/api/v1/outgoing-servers", new { name = "relay", host = "127.0.0.1", port = relay.Port, security = "none" });
+        await using var parley = await ParleyApi.ServeWithRelayAsync(relay, Alias, o => o with { SmtpName = "flag.parley.test" });
 
         await parley.PutAsync("/api/v1/settings/host", new { hostname = "mail.parley.test" });
 
         Assert.StartsWith("220 mail.parley.test ", await SmtpProbe.GreetingAsync(parley.SmtpPort));
         Assert.Equal("mail.parley.test", (await SmtpProbe.OfferedCertificateAsync(parley.SmtpPort)).GetNameInfo(X509NameType.SimpleName, false));
-        var record = await ContactAsync(parley, "Greta", "greta@customer.test");
+        var record = await parley.AddContactRecordAsync("Greta", "greta@customer.test");
         await SendAsync(parley, record, "Via the relay");
         Assert.Equal("mail.parley.test", Assert.Single(await relay.WaitForMessagesAsync(1, TimeSpan.FromSeconds(10))).Helo);
     }
@@ -37,9 +32,8 @@ public sealed class HostNameTests(ITestOutputHelper output)
     {
         await using var mx = await SmtpSinkPeer.StartAsync();
         await using var dns = await DnsmasqPeer.StartAsync(["mx-host=customer.test,mx1.customer.test,10", "host-record=mx1.customer.test,127.0.0.1"], ["test"]);
-        await using var parley = await ParleyHost.ServeAsync(o => o with { Dns = dns.Server, DirectDeliveryPort = mx.Port, SmtpName = "out.parley.test" });
-        await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = Alias });
-        var record = await ContactAsync(parley, "Hugo", "hugo@customer.test");
+        await using var parley = await ParleyApi.ServeWithAliasDomainAsync(Alias, o => o with { Dns = dns.Server, DirectDeliveryPort = mx.Port, SmtpName = "out.parley.test" });
+        var record = await parley.AddContactRecordAsync("Hugo", "hugo@customer.test");
 
         await SendAsync(parley, record, "Before");
         Assert.Equal("out.parley.test", Assert.Single(await mx.WaitForMessagesAsync(1, TimeSpan.FromSeconds(10))).Helo);
@@ -54,8 +48,7 @@ public sealed class HostNameTests(ITestOutputHelper output)
     public async Task The_doctor_warns_when_the_host_name_is_not_a_full_domain_name_resolving_to_this_server()
     {
         await using var dns = await DnsmasqPeer.StartAsync(["host-record=mail.parley.test,203.0.113.7"], ["test"]);
-        await using var parley = await ParleyHost.ServeAsync(o => o with { Dns = dns.Server, SmtpName = "vm" });
-        await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = Alias });
+        await using var parley = await ParleyApi.ServeWithAliasDomainAsync(Alias, o => o with { Dns = dns.Server, SmtpName = "vm" });
         await parley.PostAsync("/api/v1/domains", new { name = "parley.test" });
 
         var bare = Finding(await DoctorAsync(parley), "host.not-fqdn");
@@ -83,13 +76,9 @@ public sealed class HostNameTests(ITestOutputHelper output)
 
     private static JsonElement Finding(JsonElement report, string id) => DoctorScenario.Finding(report, id);
 
-    private static async Task<string> ContactAsync(ParleyHost parley, string name, string email) =>
-        $"/api/v1/records/contact/{(await parley.PostAsync("/api/v1/contacts", new { name, email })).GetProperty("id").GetInt64()}";
-
     private async Task SendAsync(ParleyHost parley, string record, string subject)
     {
-        await parley.PostAsync($"{record}/messages", new { kind = "email", subject, body = "Hello" });
-        var message = await parley.WaitForMessageAsync(record, m => m.GetProperty("subject").GetString() == subject && m.GetProperty("state").GetString() != "queued");
+        var message = await parley.SendEmailAndWaitAsync(record, subject);
         output.WriteLine(message.ToString());
         Assert.Equal("sent", message.GetProperty("state").GetString());
     }

@@ -1,7 +1,5 @@
 using System.Net;
 using Microsoft.Playwright;
-using Parley.EndToEnd.Tests.Infrastructure;
-using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -18,8 +16,8 @@ public sealed class InboundAssignPickerTests(BrowserFixture browser)
     public async Task Typing_part_of_a_name_and_picking_the_contact_assigns_the_message_to_her_chatter()
     {
         await using var parley = await ParleyHost.ServeAsync();
-        var zoe = (await parley.PostAsync("/api/v1/contacts", new { name = "Zoë Martin", email = "zoe@customer.test" })).GetProperty("id").GetInt64();
-        await parley.PostAsync("/api/v1/contacts", new { name = "Ana Lima", email = "ana@customer.test" });
+        var zoe = await parley.AddContactAsync("Zoë Martin", "zoe@customer.test");
+        await parley.AddContactAsync("Ana Lima", "ana@customer.test");
         var id = await UnroutedAsync(parley, "Zoë from another address <zoe.home@elsewhere.test>", "Question from home");
 
         var page = await browser.SignedInPageAsync(parley);
@@ -44,7 +42,7 @@ public sealed class InboundAssignPickerTests(BrowserFixture browser)
     public async Task The_search_answers_only_a_signed_in_user_and_matches_email_too()
     {
         await using var parley = await ParleyHost.ServeAsync();
-        await parley.PostAsync("/api/v1/contacts", new { name = "Zoë Martin", email = "zoe@customer.test" });
+        await parley.AddContactAsync("Zoë Martin", "zoe@customer.test");
         var page = await browser.SignedInPageAsync(parley);
         var found = await page.APIRequest.GetAsync("/inbound?handler=Contacts&q=customer.test");
         Assert.Equal(200, found.Status);
@@ -83,7 +81,7 @@ public sealed class InboundAssignPickerTests(BrowserFixture browser)
     /// <summary>Sends a message to an unknown address on the alias domain and waits until it is unrouted; its id.</summary>
     private static async Task<long> UnroutedAsync(ParleyHost parley, string from, string subject)
     {
-        await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = AliasDomain });
+        await parley.UseAliasDomainAsync(AliasDomain);
         var sent = await Swaks.SendAsync(new SwaksOptions
         {
             Port = parley.SmtpPort,

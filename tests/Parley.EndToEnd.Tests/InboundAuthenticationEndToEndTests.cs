@@ -1,13 +1,7 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
-using MailKit.Net.Smtp;
-using MailKit.Security;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
-using MimeKit.Cryptography;
-using Parley.Testing;
-using Xunit.Abstractions;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -23,27 +17,19 @@ public sealed class InboundAuthenticationEndToEndTests(ITestOutputHelper output)
     public async Task A_signed_message_from_an_authorised_server_passes_and_a_forged_one_fails_with_its_policy()
     {
         using var key = RSA.Create(2048);
-        var publicKey = Convert.ToBase64String(key.ExportSubjectPublicKeyInfo());
         await using var dns = await DnsmasqPeer.StartAsync(
         [
             "txt-record=newco.test,\"v=spf1 ip4:127.0.0.1 -all\"",
             "txt-record=_dmarc.newco.test,\"v=DMARC1; p=quarantine\"",
-            $"txt-record=sel._domainkey.newco.test,{TxtStrings($"v=DKIM1; k=rsa; p={publicKey}")}",
+            DkimSigning.TxtRecord(key, "newco.test", "sel"),
             "txt-record=spoof.test,\"v=spf1 ip4:192.0.2.1 -all\"",
             "txt-record=_dmarc.spoof.test,\"v=DMARC1; p=reject\"",
         ]);
-        await using var parley = await ParleyHost.ServeAsync(o => o with { Dns = dns.Server });
-        await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = AliasDomain });
+        await using var parley = await ParleyApi.ServeWithAliasDomainAsync(AliasDomain, o => o with { Dns = dns.Server });
         await parley.PostAsync("/api/v1/inbound/aliases", new { localPart = "support", contactPolicy = "everyone" });
 
         var signed = Message("Bruno <bruno@newco.test>", "<signed@newco.test>", "Signed");
-        signed.Prepare(EncodingConstraint.SevenBit);
-        var signer = new DkimSigner(new MemoryStream(Encoding.ASCII.GetBytes(key.ExportRSAPrivateKeyPem())), "newco.test", "sel")
-        {
-            HeaderCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
-            BodyCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
-        };
-        signer.Sign(signed, [HeaderId.From, HeaderId.To, HeaderId.Subject, HeaderId.MessageId]);
+        DkimSigning.Sign(signed, key, "newco.test", "sel", HeaderId.From, HeaderId.To, HeaderId.Subject, HeaderId.MessageId);
         await SendAsync(parley.SmtpPort, signed, "bruno@newco.test");
         await SendAsync(parley.SmtpPort, Message("Bank <security@spoof.test>", "<forged@spoof.test>", "Verify your account"), "security@spoof.test");
 
@@ -70,13 +56,8 @@ public sealed class InboundAuthenticationEndToEndTests(ITestOutputHelper output)
         return message;
     }
 
-    private static async Task SendAsync(int port, MimeMessage message, string mailFrom, string? rcptTo = null)
-    {
-        using var client = new SmtpClient { LocalDomain = "mx.newco.test" };
-        await client.ConnectAsync("127.0.0.1", port, SecureSocketOptions.None);
-        await client.SendAsync(message, MailboxAddress.Parse(mailFrom), [MailboxAddress.Parse(rcptTo ?? "support@" + AliasDomain)]);
-        await client.DisconnectAsync(quit: true);
-    }
+    /// <summary>From newco.test's mail server (its EHLO name), to the message's To addresses.</summary>
+    private static Task SendAsync(int port, MimeMessage message, string mailFrom) => MailSender.SendAsync(port, message, mailFrom, helo: "mx.newco.test");
 
     [Fact]
     public async Task Mail_that_fails_its_domains_dmarc_never_lands_in_that_contacts_thread_but_a_reply_to_our_own_email_threads_flagged()
@@ -88,18 +69,17 @@ public sealed class InboundAuthenticationEndToEndTests(ITestOutputHelper output)
             "txt-record=quiet.test,\"v=spf1 ip4:192.0.2.1 -all\"",
             "txt-record=_dmarc.quiet.test,\"v=DMARC1; p=none\"",
         ]);
-        await using var parley = await ParleyHost.ServeAsync(o => o with { Dns = dns.Server });
-        await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = AliasDomain });
+        await using var parley = await ParleyApi.ServeWithAliasDomainAsync(AliasDomain, o => o with { Dns = dns.Server });
         await parley.PostAsync("/api/v1/inbound/aliases", new { localPart = "support", contactPolicy = "everyone" });
         await parley.PutAsync("/api/v1/inbound/settings", new { catchall = "contactThread" });
-        var ceo = (await parley.PostAsync("/api/v1/contacts", new { name = "The CEO", email = "ceo@bank.test" })).GetProperty("id").GetInt64();
+        var ceo = await parley.AddContactAsync("The CEO", "ceo@bank.test");
 
         // From a stranger's server, claiming to be the CEO: to an alias, and to an unknown address (the catchall).
         await SendAsync(parley.SmtpPort, Message("CEO <ceo@bank.test>", "<bec-1@bank.test>", "Urgent wire transfer"), "ceo@bank.test");
         var toCatchall = Message("CEO <ceo@bank.test>", "<bec-2@bank.test>", "New bank details");
         toCatchall.To.Clear();
         toCatchall.To.Add(MailboxAddress.Parse("accounts@" + AliasDomain));
-        await SendAsync(parley.SmtpPort, toCatchall, "ceo@bank.test", "accounts@" + AliasDomain);
+        await SendAsync(parley.SmtpPort, toCatchall, "ceo@bank.test");
         // p=none is a published policy too: the forged From is not trusted either.
         await SendAsync(parley.SmtpPort, Message("Ops <ops@quiet.test>", "<bec-3@quiet.test>", "Password reset"), "ops@quiet.test");
 
@@ -155,8 +135,4 @@ public sealed class InboundAuthenticationEndToEndTests(ITestOutputHelper output)
         return routed.ToDictionary(r => "<" + r.GetProperty("messageId").GetString()!.Trim('<', '>') + ">",
             r => r.GetProperty("authenticationResults").GetString()!);
     }
-
-    /// <summary>A TXT value as dnsmasq takes it: quoted strings of at most 255 characters (a 2048-bit key is longer).</summary>
-    private static string TxtStrings(string value) =>
-        string.Join(",", value.Chunk(200).Select(c => "\"" + new string(c) + "\""));
 }

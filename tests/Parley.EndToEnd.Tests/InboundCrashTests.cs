@@ -1,8 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Parley.Testing;
-using Xunit.Abstractions;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -22,7 +20,7 @@ public sealed class InboundCrashTests(ITestOutputHelper output)
         {
             await using var parley = await ParleyProcess.StartAsync(data, demo: true);
             using var client = await parley.ApiClientAsync();
-            (await client.PutAsJsonAsync("/api/v1/settings/alias-domain", new { domain = "crash.parley.test" })).EnsureSuccessStatusCode();
+            await client.UseAliasDomainAsync("crash.parley.test");
 
             var load = SmtpSourcePeer.RunAsync(parley.SmtpPort, new SmtpSourceOptions
             {

@@ -1,6 +1,4 @@
 using Microsoft.Playwright;
-using Parley.Testing;
-using Xunit.Abstractions;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -16,8 +14,7 @@ public sealed class InboundRulesPageTests(BrowserFixture browser, ITestOutputHel
     [Fact]
     public async Task Change_the_rules_in_the_browser_and_the_reject_catchall_refuses_unknown_addresses()
     {
-        await using var parley = await ParleyHost.ServeAsync();
-        await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = AliasDomain });
+        await using var parley = await ParleyApi.ServeWithAliasDomainAsync(AliasDomain);
 
         var page = await browser.SignedInPageAsync(parley);
         await using var _ = page.Context;

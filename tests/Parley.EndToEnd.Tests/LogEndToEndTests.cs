@@ -1,9 +1,6 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Parley.EndToEnd.Tests.Infrastructure;
-using Parley.Testing;
-using Xunit.Abstractions;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -31,15 +28,14 @@ public sealed class LogEndToEndTests(ITestOutputHelper output)
         using var api = await parley.ApiClientAsync();
         var token = api.DefaultRequestHeaders.Authorization!.Parameter!;
 
-        (await api.PutAsJsonAsync("/api/v1/settings/alias-domain", new { domain = AliasDomain })).EnsureSuccessStatusCode();
+        await api.UseAliasDomainAsync(AliasDomain);
         var server = await api.PostAsJsonAsync("/api/v1/outgoing-servers",
             new { name = "office", host = "127.0.0.1", port = relay.Port, security = "none", username = RelayUser, password = RelayPassword });
         server.EnsureSuccessStatusCode();
         var serverId = JsonDocument.Parse(await server.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetInt64();
         var test = JsonDocument.Parse(await (await api.PostAsJsonAsync($"/api/v1/outgoing-servers/{serverId}/test", new { })).Content.ReadAsStringAsync()).RootElement;
         Assert.True(test.GetProperty("success").GetBoolean(), test.ToString());
-        var contact = await api.PostAsJsonAsync("/api/v1/contacts", new { name = "Ana Lima", email = "ana@customer.test" });
-        var contactId = JsonDocument.Parse(await contact.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetInt64();
+        var contactId = await api.AddContactAsync("Ana Lima", "ana@customer.test");
         var posted = await api.PostAsJsonAsync($"/api/v1/records/contact/{contactId}/messages", new { kind = "email", subject = "Logs", body = "Hi Ana" });
         var messageId = JsonDocument.Parse(await posted.Content.ReadAsStringAsync()).RootElement.GetProperty("messageId").GetString()!;
         var swaks = await Swaks.SendAsync(new SwaksOptions
@@ -50,18 +46,9 @@ public sealed class LogEndToEndTests(ITestOutputHelper output)
         });
         Assert.True(swaks.ExitCode == 0, swaks.Transcript);
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        string[] lines = [];
-        while (DateTime.UtcNow < deadline)
-        {
-            lines = parley.Output.ToArray();
-            if (lines.Any(l => l.Contains("\"InboundId\"", StringComparison.Ordinal)) && lines.Any(l => l.Contains("\"OutboxId\"", StringComparison.Ordinal)))
-            {
-                break;
-            }
-
-            await Task.Delay(100);
-        }
+        var lines = await Eventually.UntilAsync(() => parley.Output.ToArray(),
+            seen => seen.Any(l => l.Contains("\"InboundId\"", StringComparison.Ordinal)) && seen.Any(l => l.Contains("\"OutboxId\"", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(30), "the delivery and the routing decision are logged");
         // The password did cross the wire, once for Test and once for the delivery: the log had the chance to show it.
         Assert.Contains("AUTH", relay.Received);
 
@@ -77,7 +64,7 @@ public sealed class LogEndToEndTests(ITestOutputHelper output)
         Assert.Equal(messageId, delivery.GetProperty("State").GetProperty("MessageId").GetString());
         Assert.Equal("Sent", delivery.GetProperty("State").GetProperty("State").GetString());
         var routed = entries.Single(e => e.GetProperty("State").TryGetProperty("InboundId", out _));
-        var received = JsonDocument.Parse(await api.GetStringAsync("/api/v1/inbound?status=unrouted")).RootElement.EnumerateArray().Single();
+        var received = (await api.GetJsonAsync("/api/v1/inbound?status=unrouted")).EnumerateArray().Single();
         Assert.Equal(received.GetProperty("messageId").GetString(), routed.GetProperty("State").GetProperty("MessageId").GetString());
         Assert.Equal(received.GetProperty("id").GetInt64(), routed.GetProperty("State").GetProperty("InboundId").GetInt64());
         Assert.Equal("Unrouted", routed.GetProperty("State").GetProperty("Status").GetString());

@@ -2,8 +2,6 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using Parley.Testing;
-using Xunit.Abstractions;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -26,9 +24,7 @@ public sealed class MailboxFetchEndToEndTests(BrowserFixture browser, ITestOutpu
     {
         _sink = await SmtpSinkPeer.StartAsync();
         _dovecot = await DovecotPeer.StartAsync(new Dictionary<string, string> { [MailboxUser] = MailboxPassword });
-        _parley = await ParleyHost.ServeAsync();
-        await _parley.PutAsync("/api/v1/settings/alias-domain", new { domain = AliasDomain });
-        await _parley.PostAsync("/api/v1/outgoing-servers", new { name = "sink", host = "127.0.0.1", port = _sink.Port, security = "none" });
+        _parley = await ParleyApi.ServeWithRelayAsync(_sink, AliasDomain);
     }
 
     public async Task DisposeAsync()
@@ -40,14 +36,12 @@ public sealed class MailboxFetchEndToEndTests(BrowserFixture browser, ITestOutpu
 
     private async Task<(string Record, string MessageId, string ReplyTo)> SendEmailAsync(string name, string email)
     {
-        var contact = (await _parley.PostAsync("/api/v1/contacts", new { name, email })).GetProperty("id").GetInt64();
-        var record = $"/api/v1/records/contact/{contact}";
+        var record = await _parley.AddContactRecordAsync(name, email);
         var posted = await _parley.PostAsync($"{record}/messages", new { kind = "email", subject = "Your quote", body = "Here is the quote." });
         var messageId = posted.GetProperty("messageId").GetString()!;
         await _parley.WaitForMessageAsync(record, m => m.GetProperty("state").GetString() == "sent");
         var dumped = (await _sink.WaitForMessagesAsync(1, TimeSpan.FromSeconds(10))).Single(m => m.Message.Contains(messageId, StringComparison.Ordinal));
-        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(dumped.Message));
-        return (record, messageId, MimeKit.MimeMessage.Load(stream).ReplyTo.Mailboxes.Single().Address);
+        return (record, messageId, dumped.Mime().ReplyTo.Mailboxes.Single().Address);
     }
 
     private static string Reply(string from, string to, string inReplyTo, string messageId, string body) =>

@@ -3,8 +3,6 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Parley.Cli;
-using Parley.Testing;
-using Xunit.Abstractions;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -12,20 +10,11 @@ namespace Parley.EndToEnd.Tests;
 /// The real `parley mailgate` process with a message piped to its stdin, as a Postfix aliases entry runs it,
 /// against a running Parley (or none, or one answering 503): the exit code is what the MTA acts on.
 /// </summary>
-public sealed class MailgateProcessTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class MailgateProcessTests(ITestOutputHelper output) : ParleyPerTest(AliasDomain)
 {
     private const string AliasDomain = "gate.parley.test";
-    private ParleyHost _parley = null!;
 
-    public async Task InitializeAsync()
-    {
-        _parley = await ParleyHost.ServeAsync();
-        await _parley.PutAsync("/api/v1/settings/alias-domain", new { domain = AliasDomain });
-    }
-
-    public async Task DisposeAsync() => await _parley.DisposeAsync();
-
-    private string Token => _parley.Api.DefaultRequestHeaders.Authorization!.Parameter!;
+    private string Token => Parley.Api.DefaultRequestHeaders.Authorization!.Parameter!;
 
     /// <summary>Runs the real `parley mailgate` as the README's aliases line does: the token in a file of its own.</summary>
     private async Task<(int Exit, string Stderr)> MailgateAsync(byte[] message, string? url = null, string? tokenFile = null)
@@ -38,7 +27,7 @@ public sealed class MailgateProcessTests(ITestOutputHelper output) : IAsyncLifet
 
         try
         {
-            var (exit, stdout, stderr) = await ParleyCli.RunAsync(message, "mailgate", "--url", url ?? _parley.BaseUrl.ToString(), "--token-file", file, "--timeout", "30");
+            var (exit, stdout, stderr) = await ParleyCli.RunAsync(message, "mailgate", "--url", url ?? Parley.BaseUrl.ToString(), "--token-file", file, "--timeout", "30");
             output.WriteLine($"mailgate → {exit}\n{stdout}{stderr}");
             return (exit, stderr);
         }
@@ -57,14 +46,14 @@ public sealed class MailgateProcessTests(ITestOutputHelper output) : IAsyncLifet
         var (exit, stderr) = await MailgateAsync("From: a@newco.test\r\nSubject: x\r\n\r\nx\r\n"u8.ToArray(), tokenFile: "/nonexistent/parley.token");
         Assert.Equal(MailgateCommand.TempFail, exit);
         Assert.Contains("/nonexistent/parley.token", stderr);
-        Assert.Equal(0, (await _parley.GetAsync("/api/v1/inbound/stats")).GetProperty("received").GetInt32());
+        Assert.Equal(0, (await Parley.GetAsync("/api/v1/inbound/stats")).GetProperty("received").GetInt32());
     }
 
     [Fact]
     public async Task An_aliases_pipe_without_recipient_is_routed_to_the_alias_of_the_topmost_Delivered_To()
     {
-        await _parley.PostAsync("/api/v1/inbound/aliases", new { localPart = "support", contactPolicy = "everyone" });
-        await _parley.PostAsync("/api/v1/inbound/aliases", new { localPart = "sales", contactPolicy = "everyone" });
+        await Parley.PostAsync("/api/v1/inbound/aliases", new { localPart = "support", contactPolicy = "everyone" });
+        await Parley.PostAsync("/api/v1/inbound/aliases", new { localPart = "sales", contactPolicy = "everyone" });
         // As Postfix's local(8) pipes it: its delivery headers on top, an older hop's Delivered-To further down.
         var message = Encoding.UTF8.GetBytes(
             $"X-Original-To: support@{AliasDomain}\r\nDelivered-To: support@{AliasDomain}\r\nReceived: from mx.newco.test\r\n"
@@ -75,8 +64,8 @@ public sealed class MailgateProcessTests(ITestOutputHelper output) : IAsyncLifet
 
         Assert.Equal(MailgateCommand.Ok, exit);
         Assert.Equal("", stderr);
-        await _parley.WaitForInboundStatsAsync(s => s.GetProperty("routed").GetInt32() == 1, "the piped message is routed", TimeSpan.FromSeconds(30));
-        var routed = (await _parley.GetAsync("/api/v1/inbound?status=routed"))[0];
+        await Parley.WaitForInboundStatsAsync(s => s.GetProperty("routed").GetInt32() == 1, "the piped message is routed", TimeSpan.FromSeconds(30));
+        var routed = (await Parley.GetAsync("/api/v1/inbound?status=routed"))[0];
         Assert.Equal("mailgate", routed.GetProperty("source").GetString());
         // Only the delivery headers Postfix put on top count: a lower one could have been written by the sender.
         Assert.Equal($"support@{AliasDomain}", routed.GetProperty("recipients").GetString());
@@ -140,7 +129,7 @@ public sealed class MailgateProcessTests(ITestOutputHelper output) : IAsyncLifet
         Assert.Contains("Parley answered 413 (Messages up to 50 MB are accepted.)", stderr);
         Assert.Contains("the message (50.0 MB) is too large; it was not stored and the mail server will return it to its sender", stderr);
 
-        var stats = await _parley.WaitForInboundStatsAsync(s => s.GetProperty("pending").GetInt32() == 0, "the stored message is routed", TimeSpan.FromSeconds(30));
+        var stats = await Parley.WaitForInboundStatsAsync(s => s.GetProperty("pending").GetInt32() == 0, "the stored message is routed", TimeSpan.FromSeconds(30));
         Assert.Equal(1, stats.GetProperty("received").GetInt32());
     }
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Playwright;
-using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -16,14 +15,12 @@ public sealed class MailingPageTests(BrowserFixture browser)
     public async Task Schedule_a_mailing_watch_its_progress_move_and_open_its_history()
     {
         await using var sink = await SmtpSinkPeer.StartAsync();
-        await using var parley = await ParleyHost.ServeAsync();
-        await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = "replies.parley.test" });
-        await parley.PostAsync("/api/v1/outgoing-servers", new { name = "bulk relay", host = "127.0.0.1", port = sink.Port, security = "none" });
+        await using var parley = await ParleyApi.ServeWithRelayAsync(sink, relayName: "bulk relay");
         foreach (var (name, email) in new[] { ("Ana Lima", "ana@customer.test"), ("Bruno Sousa", "bruno@customer.test"), ("Chloé Martin", "chloe@customer.test") })
         {
             await parley.PostAsync("/api/v1/contacts", new { name, email, tags = "spring" });
         }
-        await parley.PostAsync("/api/v1/templates", new { name = "Spring offer", recordType = "contact", subject = "Spring offer for {{ record.first_name }}", body = "Hello {{ record.name }}, 20% off this week." });
+        await parley.AddTemplateAsync("Spring offer", "Spring offer for {{ record.first_name }}", "Hello {{ record.name }}, 20% off this week.");
 
         var page = await browser.SignedInPageAsync(parley, timeoutMs: 30_000);
         await using var _ = page.Context;
@@ -83,9 +80,8 @@ public sealed class MailingPageTests(BrowserFixture browser)
     public async Task A_template_gets_a_translation_previewed_in_its_language_and_a_contact_its_language()
     {
         await using var parley = await ParleyHost.ServeAsync();
-        var ana = (await parley.PostAsync("/api/v1/contacts", new { name = "Ana Lima", email = "ana@customer.test" })).GetProperty("id").GetInt64();
-        var template = (await parley.PostAsync("/api/v1/templates",
-            new { name = "Spring offer", recordType = "contact", subject = "Spring offer for {{ record.first_name }}", body = "Hello {{ record.name }}!" })).GetProperty("id").GetInt64();
+        var ana = await parley.AddContactAsync("Ana Lima", "ana@customer.test");
+        var template = await parley.AddTemplateAsync("Spring offer", "Spring offer for {{ record.first_name }}", "Hello {{ record.name }}!");
 
         var page = await browser.SignedInPageAsync(parley);
         await using var _ = page.Context;

@@ -3,7 +3,6 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using MimeKit;
-using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -18,15 +17,12 @@ public sealed class MailingTests
 
     private static async Task<(ParleyHost Parley, long Template)> SetUpAsync(SmtpSinkPeer sink, params (string Name, string Email, string Tags)[] contacts)
     {
-        var parley = await ParleyHost.ServeAsync();
-        await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = AliasDomain });
-        await parley.PostAsync("/api/v1/outgoing-servers", new { name = "relay", host = "127.0.0.1", port = sink.Port, security = "none" });
+        var parley = await ParleyApi.ServeWithRelayAsync(sink, AliasDomain);
         foreach (var (name, email, tags) in contacts)
         {
             await parley.PostAsync("/api/v1/contacts", new { name, email, tags });
         }
-        var template = (await parley.PostAsync("/api/v1/templates",
-            new { name = "News", recordType = "contact", subject = "Spring offer for {{ record.first_name }}", body = "Hello {{ record.name }}!" })).GetProperty("id").GetInt64();
+        var template = await parley.AddTemplateAsync("News", "Spring offer for {{ record.first_name }}", "Hello {{ record.name }}!");
         return (parley, template);
     }
 
@@ -45,8 +41,6 @@ public sealed class MailingTests
 
     private static StringContent JsonBody(object body) => new(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
 
-    private static MimeMessage Parse(SinkMessage message) => MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(message.Message)));
-
     private static string[] ListUnsubscribe(MimeMessage message) =>
         message.Headers["List-Unsubscribe"]!.Split(',').Select(p => p.Trim().Trim('<', '>')).ToArray();
 
@@ -64,7 +58,7 @@ public sealed class MailingTests
         var first = await SendMailingAsync(parley, new { name = "Spring offer", templateId = template, tag = "newsletter" });
         Assert.Equal((2, 2, 2, 0), (first.GetProperty("total").GetInt32(), first.GetProperty("sent").GetInt32(), first.GetProperty("delivered").GetInt32(),
             first.GetProperty("suppressed").GetInt32()));
-        var messages = (await sink.WaitForMessagesAsync(2, TimeSpan.FromSeconds(20))).Select(Parse).ToList();
+        var messages = (await sink.WaitForMessagesAsync(2, TimeSpan.FromSeconds(20))).Select(m => m.Mime()).ToList();
         Assert.Equal(["ana@customer.test", "bruno@customer.test"], messages.Select(m => m.To.Mailboxes.Single().Address).Order());
         var ana = messages.Single(m => m.To.Mailboxes.Single().Address == "ana@customer.test");
         Assert.Equal("Spring offer for Ana", ana.Subject);
@@ -98,7 +92,7 @@ public sealed class MailingTests
         var second = await SendMailingAsync(parley, new { name = "Summer offer", templateId = template, tag = "newsletter" });
         Assert.Equal((2, 1, 1), (second.GetProperty("total").GetInt32(), second.GetProperty("sent").GetInt32(), second.GetProperty("suppressed").GetInt32()));
         var all = await sink.WaitForMessagesAsync(3, TimeSpan.FromSeconds(20));
-        Assert.Equal("bruno@customer.test", Parse(all[^1]).To.Mailboxes.Single().Address);
+        Assert.Equal("bruno@customer.test", all[^1].Mime().To.Mailboxes.Single().Address);
         var recipients = await parley.GetAsync($"/api/v1/mailings/{second.GetProperty("id").GetInt64()}/recipients?state=suppressed");
         Assert.Equal("ana@customer.test", recipients.GetProperty("recipients").EnumerateArray().Single().GetProperty("address").GetString());
     }
@@ -111,7 +105,7 @@ public sealed class MailingTests
         await using var _ = parley;
         var mailing = await SendMailingAsync(parley, new { name = "Spring offer", templateId = template });
         var id = mailing.GetProperty("id").GetInt64();
-        var messages = (await sink.WaitForMessagesAsync(2, TimeSpan.FromSeconds(20))).Select(Parse).ToList();
+        var messages = (await sink.WaitForMessagesAsync(2, TimeSpan.FromSeconds(20))).Select(m => m.Mime()).ToList();
         var ana = messages.Single(m => m.To.Mailboxes.Single().Address == "ana@customer.test");
         var bruno = messages.Single(m => m.To.Mailboxes.Single().Address == "bruno@customer.test");
 
@@ -156,7 +150,7 @@ public sealed class MailingTests
         var (parley, template) = await SetUpAsync(sink);
         await using var _ = parley;
         var ana = (await parley.PostAsync("/api/v1/contacts", new { name = "Ana Lima", email = "ana@customer.test", language = "PT" })).GetProperty("id").GetInt64();
-        await parley.PostAsync("/api/v1/contacts", new { name = "Bruno Sousa", email = "bruno@customer.test" });
+        await parley.AddContactAsync("Bruno Sousa", "bruno@customer.test");
         using (var refused = await parley.Api.PutAsync($"/api/v1/templates/{template}/translations/fr",
             JsonBody(new { subject = "Offre pour {{ record.prenom }}", body = "Bonjour" })))
         {
@@ -175,7 +169,7 @@ public sealed class MailingTests
         Assert.Equal("Spring offer for Ana", english.GetProperty("subject").GetString());
 
         var mailing = await SendMailingAsync(parley, new { name = "Spring offer", templateId = template });
-        var messages = (await sink.WaitForMessagesAsync(2, TimeSpan.FromSeconds(20))).Select(Parse).ToList();
+        var messages = (await sink.WaitForMessagesAsync(2, TimeSpan.FromSeconds(20))).Select(m => m.Mime()).ToList();
         var toAna = messages.Single(m => m.To.Mailboxes.Single().Address == "ana@customer.test");
         var toBruno = messages.Single(m => m.To.Mailboxes.Single().Address == "bruno@customer.test");
         Assert.Equal(("Oferta de primavera para Ana", "Spring offer for Bruno"), (toAna.Subject, toBruno.Subject));
@@ -200,7 +194,7 @@ public sealed class MailingTests
 
         // A first email elsewhere makes the alias domain's DKIM keys (the first outbox pass takes a moment for it), and
         // throttles only its own domain.
-        var other = (await parley.PostAsync("/api/v1/contacts", new { name = "Otto", email = "otto@elsewhere.test" })).GetProperty("id").GetInt64();
+        var other = await parley.AddContactAsync("Otto", "otto@elsewhere.test");
         await parley.PostAsync($"/api/v1/records/contact/{other}/messages", new { kind = "email", subject = "Hello", body = "Hi Otto" });
         await Eventually.UntilAsync(() => parley.GetAsync("/api/v1/outbox?state=deferred"), o => o.GetArrayLength() == 1, TimeSpan.FromSeconds(30),
             "the first email meets the 421");

@@ -1,11 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.RegularExpressions;
-using Parley.EndToEnd.Tests.Infrastructure;
-using Parley.Testing;
-using Xunit.Abstractions;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -56,24 +51,19 @@ public sealed partial class MetricsEndToEndTests(ITestOutputHelper output)
         var token = api.DefaultRequestHeaders.Authorization!.Parameter!;
         var metricsUrl = new Uri(parley.BaseUrl, "metrics").ToString();
 
-        (await api.PutAsJsonAsync("/api/v1/settings/alias-domain", new { domain = AliasDomain })).EnsureSuccessStatusCode();
-        (await api.PostAsJsonAsync("/api/v1/outgoing-servers", new { name = "sink", host = "127.0.0.1", port = sink.Port, security = "none" })).EnsureSuccessStatusCode();
+        await api.UseAliasDomainAsync(AliasDomain);
+        await api.AddRelayAsync(sink.Port, "sink");
         var contacts = new List<long>();
         foreach (var i in Enumerable.Range(1, 3))
         {
-            var created = await api.PostAsJsonAsync("/api/v1/contacts", new { name = $"Customer {i}", email = $"c{i}@customer.test" });
-            created.EnsureSuccessStatusCode();
-            contacts.Add(JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetInt64());
+            contacts.Add(await api.AddContactAsync($"Customer {i}", $"c{i}@customer.test"));
         }
 
         var (beforeStatus, beforeBody) = await CurlAsync(metricsUrl, token);
         Assert.Equal(200, beforeStatus);
         var before = Parse(beforeBody);
 
-        foreach (var id in contacts)
-        {
-            (await api.PostAsJsonAsync($"/api/v1/records/contact/{id}/messages", new { kind = "email", subject = "Metrics", body = "Hi" })).EnsureSuccessStatusCode();
-        }
+        await api.QueueEmailsAsync(contacts, "Metrics");
 
         foreach (var i in Enumerable.Range(1, 2))
         {
@@ -81,8 +71,10 @@ public sealed partial class MetricsEndToEndTests(ITestOutputHelper output)
             Assert.True(sent.ExitCode == 0, sent.Transcript);
         }
         await sink.WaitForMessagesAsync(3, TimeSpan.FromSeconds(30));
-        await WaitAsync(api, "/api/v1/inbound/stats", s => s.GetProperty("unrouted").GetInt32() == 2);
-        await WaitAsync(api, "/api/v1/outbox/stats", s => s.GetProperty("sent").GetInt32() == 3);
+        await Eventually.UntilAsync(() => api.GetJsonAsync("/api/v1/inbound/stats"), s => s.GetProperty("unrouted").GetInt32() == 2,
+            TimeSpan.FromSeconds(30), "the two received messages are routed (unrouted)");
+        await Eventually.UntilAsync(() => api.GetJsonAsync("/api/v1/outbox/stats"), s => s.GetProperty("sent").GetInt32() == 3,
+            TimeSpan.FromSeconds(30), "the three emails are sent");
 
         var (afterStatus, afterBody) = await CurlAsync(metricsUrl, token);
         Assert.Equal(200, afterStatus);
@@ -148,23 +140,6 @@ public sealed partial class MetricsEndToEndTests(ITestOutputHelper output)
         var (exit, stdout, stderr) = await ParleyCli.RunAsync("token", "create", "--data-dir", dataDir, "--scope", scope, "--name", scope);
         Assert.True(exit == 0, stderr);
         return stdout.Trim();
-    }
-
-    private static async Task WaitAsync(HttpClient api, string path, Func<JsonElement, bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        JsonElement last = default;
-        while (DateTime.UtcNow < deadline)
-        {
-            last = JsonDocument.Parse(await api.GetStringAsync(path)).RootElement;
-            if (condition(last))
-            {
-                return;
-            }
-
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"{path} never matched: {last}");
     }
 
     [GeneratedRegex("""^(?<name>[a-zA-Z_:][a-zA-Z0-9_:]*)(\{(?<labels>.*)\})?\s+(?<value>\S+)""")]

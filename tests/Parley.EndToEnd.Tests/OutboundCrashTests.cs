@@ -1,9 +1,3 @@
-using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json;
-using Parley.Testing;
-using Xunit.Abstractions;
-
 namespace Parley.EndToEnd.Tests;
 
 /// <summary>
@@ -26,16 +20,10 @@ public sealed class OutboundCrashTests(ITestOutputHelper output)
         {
             (httpPort, smtpPort) = (parley.HttpPort, parley.SmtpPort);
             using var api = await parley.ApiClientAsync();
-            (await api.PostAsJsonAsync("/api/v1/outgoing-servers", new { name = "slow", host = "127.0.0.1", port = slowSink.Port, security = "none" })).EnsureSuccessStatusCode();
-            var csv = "name,email\n" + string.Join("\n", Enumerable.Range(1, count).Select(i => $"Crash {i},crash{i}@customer.test"));
-            (await api.PostAsync("/api/v1/contacts/import", new StringContent(csv, Encoding.UTF8, "text/csv"))).EnsureSuccessStatusCode();
-            var ids = JsonDocument.Parse(await api.GetStringAsync("/api/v1/contacts?q=crash&take=500")).RootElement
-                .GetProperty("items").EnumerateArray().Select(c => c.GetProperty("id").GetInt64()).ToList();
+            await api.AddRelayAsync(slowSink.Port, "slow");
+            var ids = await api.ImportContactsAsync("Crash", count);
             Assert.Equal(count, ids.Count);
-            foreach (var id in ids)
-            {
-                (await api.PostAsJsonAsync($"/api/v1/records/contact/{id}/messages", new { kind = "email", subject = "Crash test", body = "Hi" })).EnsureSuccessStatusCode();
-            }
+            await api.QueueEmailsAsync(ids, "Crash test");
 
             await slowSink.WaitForMessagesAsync(3, TimeSpan.FromSeconds(30));
             parley.Kill();
@@ -48,7 +36,7 @@ public sealed class OutboundCrashTests(ITestOutputHelper output)
         await using (var parley = await ParleyProcess.StartAsync(dataDir, demo: false, env, httpPort, smtpPort))
         {
             using var api = await parley.ApiClientAsync();
-            var stats = await Eventually.UntilAsync(async () => JsonDocument.Parse(await api.GetStringAsync("/api/v1/outbox/stats")).RootElement,
+            var stats = await Eventually.UntilAsync(() => api.GetJsonAsync("/api/v1/outbox/stats"),
                 s => s.GetProperty("sent").GetInt32() == count, TimeSpan.FromSeconds(90), $"all {count} emails are sent after the restart",
                 every: TimeSpan.FromMilliseconds(250));
             output.WriteLine(stats.ToString());

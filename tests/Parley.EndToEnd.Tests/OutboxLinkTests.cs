@@ -1,6 +1,4 @@
 using Microsoft.Playwright;
-using Parley.EndToEnd.Tests.Infrastructure;
-using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -12,10 +10,9 @@ public sealed class OutboxLinkTests(BrowserFixture browser)
     public async Task A_doctor_email_and_a_contact_email_each_link_to_their_own_record_with_their_subject()
     {
         await using var dns = await DnsmasqPeer.StartAsync([]);
-        await using var parley = await ParleyHost.ServeAsync(o => o with { Dns = dns.Server });
-        await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = "mail.shop.test" });
+        await using var parley = await ParleyApi.ServeWithAliasDomainAsync("mail.shop.test", o => o with { Dns = dns.Server });
         // Contact 1 and sending domain 1: the same id in two record types, as in the report.
-        var ana = (await parley.PostAsync("/api/v1/contacts", new { name = "Ana Lima", email = "ana@customer.test" })).GetProperty("id").GetInt64();
+        var ana = await parley.AddContactAsync("Ana Lima", "ana@customer.test");
         var domain = (await parley.PostAsync("/api/v1/domains", new { name = "shop.test" })).GetProperty("id").GetInt64();
         Assert.Equal(ana, domain);
         await parley.GetAsync("/api/v1/domains/shop.test/doctor"); // the first check is a change: posted and emailed to the admin

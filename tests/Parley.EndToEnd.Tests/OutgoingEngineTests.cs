@@ -1,8 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using MimeKit;
-using Parley.Testing;
-using Xunit.Abstractions;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -19,9 +17,7 @@ public sealed class OutgoingEngineTests(ITestOutputHelper output)
     public async Task Mail_from_a_registered_domain_is_signed_with_rsa_and_ed25519_and_python_dkim_verifies_both()
     {
         await using var sink = await SmtpSinkPeer.StartAsync();
-        await using var parley = await ParleyHost.ServeAsync();
-        await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = Alias });
-        await parley.PostAsync("/api/v1/outgoing-servers", new { name = "relay", host = "127.0.0.1", port = sink.Port, security = "none" });
+        await using var parley = await ParleyApi.ServeWithRelayAsync(sink, Alias);
         await parley.PostAsync("/api/v1/domains", new { name = "parley.test" }); // the admin's own domain
         var records = (await parley.GetAsync("/api/v1/domains/parley.test/dns-records")).EnumerateArray().ToList();
         var dkim = records.Where(r => r.GetProperty("name").GetString()!.Contains("._domainkey.")).ToList();
@@ -31,7 +27,7 @@ public sealed class OutgoingEngineTests(ITestOutputHelper output)
         Assert.Contains(records, r => r.GetProperty("name").GetString() == "_dmarc.parley.test");
         Assert.Contains(records, r => r.GetProperty("type").GetString() == "MX" && r.GetProperty("name").GetString() == Alias);
 
-        var record = await ContactAsync(parley, "Ana", "ana@customer.test");
+        var record = await parley.AddContactRecordAsync("Ana", "ana@customer.test");
         await parley.PostAsync($"{record}/messages", new { kind = "email", subject = "Signed", body = "Hello\n\nThis line ends with spaces   \nand has a ünïcödé word." });
         var sent = await parley.WaitForMessageAsync(record, m => m.GetProperty("state").GetString() == "sent");
         output.WriteLine(sent.GetProperty("route").ToString());
@@ -54,7 +50,7 @@ public sealed class OutgoingEngineTests(ITestOutputHelper output)
         Assert.Contains(false, await PyDkim.VerifyAsync(StripSinkHeaders(raw), wrong));
 
         // OpenDKIM, a second independent verifier, reading the same records from a DNS server.
-        await using (var dns = await DnsmasqPeer.StartAsync(txt.Select(kv => $"txt-record={kv.Key},{string.Join(",", Chunks(kv.Value).Select(c => $"\"{c}\""))}"), ["test"], port: 53))
+        await using (var dns = await DnsmasqPeer.StartAsync(txt.Select(kv => DoctorScenario.Txt(kv.Key, kv.Value)), ["test"], port: 53))
         {
             var (code, said) = await OpenDkim.VerifyAsync(StripSinkHeaders(raw));
             output.WriteLine($"opendkim-testmsg: exit {code} {said}");
@@ -64,25 +60,15 @@ public sealed class OutgoingEngineTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>TXT character-strings are at most 255 bytes; long DKIM keys are published as several.</summary>
-    private static IEnumerable<string> Chunks(string value)
-    {
-        for (var i = 0; i < value.Length; i += 250)
-        {
-            yield return value.Substring(i, Math.Min(250, value.Length - i));
-        }
-    }
-
     [Fact]
     public async Task The_relay_is_chosen_by_from_filter_and_an_unmatched_author_is_rewritten_to_notifications()
     {
         await using var salesSink = await SmtpSinkPeer.StartAsync();
         await using var otherSink = await SmtpSinkPeer.StartAsync();
-        await using var parley = await ParleyHost.ServeAsync();
-        await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = Alias });
+        await using var parley = await ParleyApi.ServeWithAliasDomainAsync(Alias);
         await parley.PostAsync("/api/v1/outgoing-servers", new { name = "Shop relay", host = "127.0.0.1", port = salesSink.Port, security = "none", fromFilter = "shop.test", priority = 10 });
         await parley.PostAsync("/api/v1/outgoing-servers", new { name = "Partner relay", host = "127.0.0.1", port = otherSink.Port, security = "none", fromFilter = "partner.test", priority = 20 });
-        var record = await ContactAsync(parley, "Bruno", "bruno@customer.test");
+        var record = await parley.AddContactRecordAsync("Bruno", "bruno@customer.test");
 
         // An author at shop.test goes through the relay whose filter lists shop.test, as themselves.
         using var sales = await parley.ClientForNewUserAsync("Sam Sales", "sam@shop.test");
@@ -93,7 +79,7 @@ public sealed class OutgoingEngineTests(ITestOutputHelper output)
 
         var viaShop = await parley.WaitForMessageAsync(record, m => m.GetProperty("subject").GetString() == "From sales" && m.GetProperty("state").GetString() == "sent");
         Assert.Contains("Shop relay", viaShop.GetProperty("route").GetString());
-        var shopMail = MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(Assert.Single(await salesSink.WaitForMessagesAsync(1, TimeSpan.FromSeconds(10))).Message)));
+        var shopMail = Assert.Single(await salesSink.WaitForMessagesAsync(1, TimeSpan.FromSeconds(10))).Mime();
         Assert.Equal("sam@shop.test", shopMail.From.Mailboxes.Single().Address);
 
         // The admin (parley.test) matches no filter: From becomes notifications@alias, the name is kept,
@@ -103,7 +89,7 @@ public sealed class OutgoingEngineTests(ITestOutputHelper output)
         output.WriteLine(rewritten.GetProperty("route").GetString());
         Assert.Contains($"notifications@{Alias}", rewritten.GetProperty("route").GetString());
         var all = await salesSink.WaitForMessagesAsync(2, TimeSpan.FromSeconds(10));
-        var adminMail = MimeMessage.Load(new MemoryStream(Encoding.UTF8.GetBytes(all.Single(m => m.Message.Contains("From admin")).Message)));
+        var adminMail = all.Single(m => m.Message.Contains("From admin")).Mime();
         var from = adminMail.From.Mailboxes.Single();
         Assert.Equal($"notifications@{Alias}", from.Address);
         Assert.Equal("Alice Admin", from.Name);
@@ -121,12 +107,10 @@ public sealed class OutgoingEngineTests(ITestOutputHelper output)
         await using var dns = await DnsmasqPeer.StartAsync(
             ["mx-host=customer.test,mx1.customer.test,10", "host-record=mx1.customer.test,127.0.0.1", "mx-host=nullmx.test,.,0"],
             ["test"]);
-        await using var parley = await ParleyHost.ServeAsync(o => o with { Dns = dns.Server, DirectDeliveryPort = mx.Port });
-        await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = Alias });
+        await using var parley = await ParleyApi.ServeWithAliasDomainAsync(Alias, o => o with { Dns = dns.Server, DirectDeliveryPort = mx.Port });
 
-        var record = await ContactAsync(parley, "Chloé", "chloe@customer.test");
-        await parley.PostAsync($"{record}/messages", new { kind = "email", subject = "Direct", body = "Hi" });
-        var sent = await parley.WaitForMessageAsync(record, m => m.GetProperty("state").GetString() != "queued");
+        var record = await parley.AddContactRecordAsync("Chloé", "chloe@customer.test");
+        var sent = await parley.SendEmailAndWaitAsync(record, "Direct", "Hi");
         output.WriteLine(sent.ToString());
         Assert.Equal("sent", sent.GetProperty("state").GetString());
         Assert.Contains("directly", sent.GetProperty("route").GetString());
@@ -134,18 +118,11 @@ public sealed class OutgoingEngineTests(ITestOutputHelper output)
         Assert.Equal(["chloe@customer.test"], dumped.Recipients);
 
         // RFC 7505 null MX: the domain accepts no mail, so the failure is permanent and says why.
-        var nullMx = await ContactAsync(parley, "Nobody", "nobody@nullmx.test");
-        await parley.PostAsync($"{nullMx}/messages", new { kind = "email", subject = "Nope", body = "Hi" });
-        var failed = await parley.WaitForMessageAsync(nullMx, m => m.GetProperty("state").GetString() != "queued");
+        var nullMx = await parley.AddContactRecordAsync("Nobody", "nobody@nullmx.test");
+        var failed = await parley.SendEmailAndWaitAsync(nullMx, "Nope", "Hi");
         output.WriteLine(failed.ToString());
         Assert.Equal("failed", failed.GetProperty("state").GetString());
         Assert.Contains("null MX", failed.GetProperty("error").GetString(), StringComparison.OrdinalIgnoreCase);
-    }
-
-    private static async Task<string> ContactAsync(ParleyHost parley, string name, string email)
-    {
-        var id = (await parley.PostAsync("/api/v1/contacts", new { name, email })).GetProperty("id").GetInt64();
-        return $"/api/v1/records/contact/{id}";
     }
 
     /// <summary>smtp-sink puts its own trace lines on top of the dump; a verifier must see the message as sent.</summary>

@@ -1,7 +1,5 @@
 using System.Text.Json;
 using Microsoft.Playwright;
-using Parley.EndToEnd.Tests.Infrastructure;
-using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -13,8 +11,7 @@ public sealed class OutgoingServerEditPageTests(BrowserFixture browser)
     public async Task A_relay_is_edited_in_place_keeping_its_password_and_tests_against_its_new_port()
     {
         await using var sink = await SmtpSinkPeer.StartAsync();
-        await using var parley = await ParleyHost.ServeAsync();
-        await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = "mail.parley.test" });
+        await using var parley = await ParleyApi.ServeWithAliasDomainAsync("mail.parley.test");
         var created = await parley.PostAsync("/api/v1/outgoing-servers",
             new { name = "Old relay", host = "127.0.0.1", port = FreePort.Get(), security = "none", username = "relay-user", password = "s3cret", priority = 5 });
         var id = created.GetProperty("id").GetInt64();

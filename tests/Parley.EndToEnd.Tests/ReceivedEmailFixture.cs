@@ -1,8 +1,5 @@
 using System.Text.Json;
-using MailKit.Net.Smtp;
-using MailKit.Security;
 using MimeKit;
-using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -18,8 +15,7 @@ public sealed class ReceivedEmailFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Parley = await ParleyHost.ServeAsync();
-        await Parley.PutAsync("/api/v1/settings/alias-domain", new { domain = AliasDomain });
+        Parley = await ParleyApi.ServeWithAliasDomainAsync(AliasDomain);
         await Parley.PostAsync("/api/v1/inbound/aliases", new { localPart = "support", contactPolicy = "everyone" });
     }
 
@@ -28,12 +24,7 @@ public sealed class ReceivedEmailFixture : IAsyncLifetime
     public async Task<(long ContactId, long MessageId)> ReceiveAsync(MimeMessage message)
     {
         message.To.Add(MailboxAddress.Parse("support@" + AliasDomain));
-        using (var smtp = new SmtpClient())
-        {
-            await smtp.ConnectAsync("127.0.0.1", Parley.SmtpPort, SecureSocketOptions.None);
-            await smtp.SendAsync(message);
-            await smtp.DisconnectAsync(true);
-        }
+        await MailSender.SendAsync(Parley.SmtpPort, message);
         var sender = message.From.Mailboxes.Single().Address;
         var contacts = await Eventually.UntilAsync(async () =>
             {

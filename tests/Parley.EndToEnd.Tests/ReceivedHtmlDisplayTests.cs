@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using MimeKit;
 using Parley.Core.Data;
-using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests;
 

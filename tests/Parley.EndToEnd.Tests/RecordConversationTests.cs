@@ -1,9 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Parley.EndToEnd.Tests.Infrastructure;
-using Parley.Testing;
-using Xunit.Abstractions;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -12,22 +9,10 @@ namespace Parley.EndToEnd.Tests;
 /// smtp-sink, and the customer's swaks reply lands on that quotation, not on the customer's contact; a stage change
 /// shows in the quotation's chatter. Runs on SQLite and on PostgreSQL.
 /// </summary>
-public abstract class RecordConversationTests(ITestOutputHelper output) : IAsyncLifetime
+public abstract class RecordConversationTests(PostgresFixture? postgres, ITestOutputHelper output) : RelayedParleyTests(postgres, output)
 {
-    private const string AliasDomain = "replies.parley.test";
-    private ParleyHost _parley = null!;
-    private SmtpSinkPeer _sink = null!;
-
-    protected abstract Task<string?> DatabaseAsync();
-
-    public async Task InitializeAsync()
-    {
-        _sink = await SmtpSinkPeer.StartAsync();
-        var database = await DatabaseAsync();
-        _parley = await ParleyHost.ServeAsync(o => o with { Database = database });
-        await _parley.PutAsync("/api/v1/settings/alias-domain", new { domain = AliasDomain });
-        await _parley.PostAsync("/api/v1/outgoing-servers", new { name = "sink", host = "127.0.0.1", port = _sink.Port, security = "none" });
-        await _parley.PostAsync("/api/v1/record-types", new
+    protected override async Task ArrangeAsync(ParleyHost parley) =>
+        await parley.PostAsync("/api/v1/record-types", new
         {
             key = "quotation",
             name = "Quotations",
@@ -42,80 +27,56 @@ public abstract class RecordConversationTests(ITestOutputHelper output) : IAsync
             customerField = "customer",
             stages = new object[] { new { key = "draft", name = "Draft" }, new { key = "sent", name = "Sent" }, new { key = "won", name = "Won", done = true } },
         });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _parley.DisposeAsync();
-        await _sink.DisposeAsync();
-    }
 
     [Fact]
     public async Task The_customers_reply_to_a_quotation_lands_on_that_quotation_not_on_the_contact()
     {
-        var contact = (await _parley.PostAsync("/api/v1/contacts", new { name = "Ana Lima", email = "ana@customer.test" })).GetProperty("id").GetInt64();
-        var created = await _parley.PostAsync("/api/v1/records/quotation", new { fields = new { subject = "Website redesign", customer = contact, amount = 1200 } });
+        var contact = await Parley.AddContactAsync("Ana Lima", "ana@customer.test");
+        var created = await Parley.PostAsync("/api/v1/records/quotation", new { fields = new { subject = "Website redesign", customer = contact, amount = 1200 } });
         var id = created.GetProperty("id").GetInt64();
         Assert.Equal("S00001", created.GetProperty("reference").GetString());
         var quotation = $"/api/v1/records/quotation/{id}";
 
         // No recipient given: the email goes to the quotation's customer.
-        var posted = await _parley.PostAsync($"{quotation}/messages", new { kind = "email", subject = "Your quotation S00001", body = "Dear Ana,\n\nhere it is." });
+        var posted = await Parley.PostAsync($"{quotation}/messages", new { kind = "email", subject = "Your quotation S00001", body = "Dear Ana,\n\nhere it is." });
         var messageId = posted.GetProperty("messageId").GetString()!;
-        await _parley.WaitForMessageAsync(quotation, m => m.GetProperty("messageId").GetString() == messageId && m.GetProperty("state").GetString() == "sent");
-        var dumped = Assert.Single(await _sink.WaitForMessagesAsync(1, TimeSpan.FromSeconds(10)));
+        await Parley.WaitForMessageAsync(quotation, m => m.GetProperty("messageId").GetString() == messageId && m.GetProperty("state").GetString() == "sent");
+        var dumped = Assert.Single(await Sink.WaitForMessagesAsync(1, TimeSpan.FromSeconds(10)));
         Assert.Equal(["ana@customer.test"], dumped.Recipients);
-        using var mime = MimeKit.MimeMessage.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(dumped.Message)));
+        using var mime = dumped.Mime();
         Assert.Equal("Ana Lima", mime.To.Mailboxes.Single().Name);
         var replyTo = mime.ReplyTo.Mailboxes.Single().Address;
         Assert.StartsWith($"reply+quotation-{id}-", replyTo);
 
-        var swaks = await Swaks.SendAsync(new SwaksOptions
-        {
-            Port = _parley.SmtpPort,
-            From = "ana@customer.test",
-            To = [replyTo],
-            Headers = [$"In-Reply-To: <{messageId}>", "Subject: Re: Your quotation S00001"],
-            Body = "Looks good, we accept.",
-        });
-        output.WriteLine(swaks.Transcript);
-        Assert.Equal(0, swaks.ExitCode);
+        await ReplyAsync("ana@customer.test", replyTo, messageId, "Re: Your quotation S00001", "Looks good, we accept.");
 
-        var reply = await _parley.WaitForMessageAsync(quotation, m => m.GetProperty("direction").GetString() == "in");
+        var reply = await Parley.WaitForMessageAsync(quotation, m => m.GetProperty("direction").GetString() == "in");
         Assert.Contains("we accept", reply.GetProperty("text").GetString());
-        var contactTimeline = (await _parley.GetAsync($"/api/v1/records/contact/{contact}/messages")).EnumerateArray().ToList();
+        var contactTimeline = (await Parley.GetAsync($"/api/v1/records/contact/{contact}/messages")).EnumerateArray().ToList();
         Assert.Empty(contactTimeline);
 
         // A second reply that lost its threading headers still finds the quotation by its signed reply address.
-        var bare = await Swaks.SendAsync(new SwaksOptions
-        {
-            Port = _parley.SmtpPort,
-            From = "ana@customer.test",
-            To = [replyTo],
-            Headers = ["In-Reply-To: <rewritten@provider.test>", "Subject: Re: Your quotation"],
-            Body = "One more thing.",
-        });
-        Assert.Equal(0, bare.ExitCode);
-        await _parley.WaitForMessageAsync(quotation, m => m.GetProperty("text").GetString()!.Contains("One more thing"));
+        await ReplyAsync("ana@customer.test", replyTo, "rewritten@provider.test", "Re: Your quotation", "One more thing.");
+        await Parley.WaitForMessageAsync(quotation, m => m.GetProperty("text").GetString()!.Contains("One more thing"));
 
         // The stage change the salesperson makes shows in the same chatter, with who made it.
-        var changed = await _parley.PutAsync(quotation, new { stage = "won", version = 1 });
+        var changed = await Parley.PutAsync(quotation, new { stage = "won", version = 1 });
         Assert.Equal("won", changed.GetProperty("stage").GetString());
-        var stageEvent = await _parley.WaitForMessageAsync(quotation, m => m.GetProperty("kind").GetString() == "event" && m.GetProperty("text").GetString() == "Stage: Draft → Won");
+        var stageEvent = await Parley.WaitForMessageAsync(quotation, m => m.GetProperty("kind").GetString() == "event" && m.GetProperty("text").GetString() == "Stage: Draft → Won");
         Assert.Equal("Alice Admin", stageEvent.GetProperty("author").GetString());
-        Assert.Empty((await _parley.GetAsync($"/api/v1/records/contact/{contact}/messages")).EnumerateArray());
+        Assert.Empty((await Parley.GetAsync($"/api/v1/records/contact/{contact}/messages")).EnumerateArray());
     }
 
     [Fact]
     public async Task Bad_records_get_a_problem_naming_each_field_and_a_stale_edit_gets_409_with_what_changed()
     {
-        using var bad = await _parley.Api.PostAsJsonAsync("/api/v1/records/quotation", new { stage = "shipped", fields = new { subject = 5, colour = "red", customer = 999 } });
+        using var bad = await Parley.Api.PostAsJsonAsync("/api/v1/records/quotation", new { stage = "shipped", fields = new { subject = 5, colour = "red", customer = 999 } });
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         var problem = JsonDocument.Parse(await bad.Content.ReadAsStringAsync()).RootElement.GetProperty("errors");
         Assert.Equal(["fields.colour", "fields.customer", "fields.subject", "stage"], problem.EnumerateObject().Select(p => p.Name).Order());
-        Assert.Equal(0, (await _parley.GetAsync("/api/v1/records/quotation")).GetProperty("total").GetInt32());
+        Assert.Equal(0, (await Parley.GetAsync("/api/v1/records/quotation")).GetProperty("total").GetInt32());
 
-        using var builtIn = await _parley.Api.PostAsJsonAsync("/api/v1/record-types", new
+        using var builtIn = await Parley.Api.PostAsJsonAsync("/api/v1/record-types", new
         {
             key = "contact",
             name = "Contacts",
@@ -126,28 +87,22 @@ public abstract class RecordConversationTests(ITestOutputHelper output) : IAsync
         Assert.Equal(HttpStatusCode.BadRequest, builtIn.StatusCode);
         Assert.Contains("\"key\"", await builtIn.Content.ReadAsStringAsync());
 
-        var id = (await _parley.PostAsync("/api/v1/records/quotation", new { fields = new { subject = "Logo" } })).GetProperty("id").GetInt64();
-        await _parley.PutAsync($"/api/v1/records/quotation/{id}", new { stage = "sent", version = 1 });
-        using var stale = await _parley.Api.PutAsJsonAsync($"/api/v1/records/quotation/{id}", new { fields = new { amount = 10 }, version = 1 });
+        var id = (await Parley.PostAsync("/api/v1/records/quotation", new { fields = new { subject = "Logo" } })).GetProperty("id").GetInt64();
+        await Parley.PutAsync($"/api/v1/records/quotation/{id}", new { stage = "sent", version = 1 });
+        using var stale = await Parley.Api.PutAsJsonAsync($"/api/v1/records/quotation/{id}", new { fields = new { amount = 10 }, version = 1 });
         Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
         var conflict = JsonDocument.Parse(await stale.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal(["stage"], conflict.GetProperty("changed").EnumerateArray().Select(c => c.GetString()));
         Assert.Equal(2, conflict.GetProperty("version").GetInt32());
-        var read = await _parley.GetAsync($"/api/v1/records/quotation/{id}");
+        var read = await Parley.GetAsync($"/api/v1/records/quotation/{id}");
         Assert.Equal(JsonValueKind.Null, read.GetProperty("fields").GetProperty("amount").ValueKind);
 
-        var listed = await _parley.GetAsync("/api/v1/records/quotation?stage=sent&sort=-amount&q=logo&take=10");
+        var listed = await Parley.GetAsync("/api/v1/records/quotation?stage=sent&sort=-amount&q=logo&take=10");
         Assert.Equal(id, listed.GetProperty("items").EnumerateArray().Single().GetProperty("id").GetInt64());
     }
 }
 
-public sealed class RecordConversationOnSqliteTests(ITestOutputHelper output) : RecordConversationTests(output)
-{
-    protected override Task<string?> DatabaseAsync() => Task.FromResult<string?>(null);
-}
+public sealed class RecordConversationOnSqliteTests(ITestOutputHelper output) : RecordConversationTests(null, output);
 
 [Collection(PostgresCollection.Name)]
-public sealed class RecordConversationOnPostgresTests(PostgresFixture postgres, ITestOutputHelper output) : RecordConversationTests(output)
-{
-    protected override async Task<string?> DatabaseAsync() => await postgres.CreateDatabaseAsync();
-}
+public sealed class RecordConversationOnPostgresTests(PostgresFixture postgres, ITestOutputHelper output) : RecordConversationTests(postgres, output);

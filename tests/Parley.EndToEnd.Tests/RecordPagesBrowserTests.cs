@@ -1,5 +1,4 @@
 using Microsoft.Playwright;
-using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -15,7 +14,7 @@ public sealed class RecordPagesBrowserTests(BrowserFixture browser)
     public async Task Define_a_type_create_a_record_drag_it_on_the_board_and_see_the_event_in_its_chatter()
     {
         await using var parley = await ParleyHost.ServeAsync();
-        var contact = (await parley.PostAsync("/api/v1/contacts", new { name = "Ana Lima", email = "ana@customer.test" })).GetProperty("id").GetInt64();
+        var contact = await parley.AddContactAsync("Ana Lima", "ana@customer.test");
         var page = await browser.SignedInPageAsync(parley);
         await using var _ = page.Context;
 
@@ -31,23 +30,20 @@ public sealed class RecordPagesBrowserTests(BrowserFixture browser)
         await page.FillAsync("input[name='Form.SingularLabel']", "Quotation");
         await page.FillAsync("input[name='Form.Prefix']", "Q-");
         // The blank type has subject and customer; add an amount, and a choice field without choices (refused).
-        await page.FillAsync("input[name='Form.Fields[2].Key']", "amount");
-        await page.FillAsync("input[name='Form.Fields[2].Label']", "Amount");
-        await page.SelectOptionAsync("select[name='Form.Fields[2].Type']", "money");
+        foreach (var (row, key, label, type) in new[] { (2, "amount", "Amount", "money"), (3, "priority", "Priority", "choice") })
+        {
+            await page.FillAsync($"input[name='Form.Fields[{row}].Key']", key);
+            await page.FillAsync($"input[name='Form.Fields[{row}].Label']", label);
+            await page.SelectOptionAsync($"select[name='Form.Fields[{row}].Type']", type);
+        }
         await page.FillAsync("input[name='Form.Fields[2].Currency']", "EUR");
         await page.CheckAsync("input[name='Form.Fields[2].Tracked']");
-        await page.FillAsync("input[name='Form.Fields[3].Key']", "priority");
-        await page.FillAsync("input[name='Form.Fields[3].Label']", "Priority");
-        await page.SelectOptionAsync("select[name='Form.Fields[3].Type']", "choice");
-        await page.FillAsync("input[name='Form.Stages[0].Key']", "draft");
-        await page.FillAsync("input[name='Form.Stages[0].Name']", "Draft");
-        await page.FillAsync("input[name='Form.Stages[1].Key']", "sent");
-        await page.FillAsync("input[name='Form.Stages[1].Name']", "Sent");
-        await page.FillAsync("input[name='Form.Stages[2].Key']", "won");
-        await page.FillAsync("input[name='Form.Stages[2].Name']", "Won");
+        foreach (var (row, key, name) in new[] { (0, "draft", "Draft"), (1, "sent", "Sent"), (2, "won", "Won"), (3, "lost", "Lost") })
+        {
+            await page.FillAsync($"input[name='Form.Stages[{row}].Key']", key);
+            await page.FillAsync($"input[name='Form.Stages[{row}].Name']", name);
+        }
         await page.CheckAsync("input[name='Form.DoneRow'][value='2']");
-        await page.FillAsync("input[name='Form.Stages[3].Key']", "lost");
-        await page.FillAsync("input[name='Form.Stages[3].Name']", "Lost");
         await page.CheckAsync("input[name='Form.CancelledRow'][value='3']");
         await page.ClickAsync("#save-type");
         await Assertions.Expect(page.Locator("#type-errors")).ToContainTextAsync("choice field needs");

@@ -1,7 +1,4 @@
 using System.Text.Json;
-using Parley.EndToEnd.Tests.Infrastructure;
-using Parley.Testing;
-using Xunit.Abstractions;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -17,7 +14,7 @@ public sealed class RelayFailoverTests(ITestOutputHelper output)
     {
         await using var backup = await SmtpSinkPeer.StartAsync();
         await using var parley = await ParleyWithRelaysAsync(("Dead relay", FreePort.GetClosed(), 1), ("Backup relay", backup.Port, 10));
-        var record = await ContactAsync(parley, "Dana", "dana@customer.test");
+        var record = await parley.AddContactRecordAsync("Dana", "dana@customer.test");
 
         var message = await SendAndWaitAsync(parley, record);
 
@@ -34,7 +31,7 @@ public sealed class RelayFailoverTests(ITestOutputHelper output)
         await using var busy = await SmtpSinkPeer.StartAsync(new SmtpSinkOptions { SoftReject = ["CONNECT"] });
         await using var backup = await SmtpSinkPeer.StartAsync();
         await using var parley = await ParleyWithRelaysAsync(("Busy relay", busy.Port, 1), ("Backup relay", backup.Port, 10));
-        var record = await ContactAsync(parley, "Emil", "emil@customer.test");
+        var record = await parley.AddContactRecordAsync("Emil", "emil@customer.test");
 
         var message = await SendAndWaitAsync(parley, record);
 
@@ -52,7 +49,7 @@ public sealed class RelayFailoverTests(ITestOutputHelper output)
         await using var first = await SmtpSinkPeer.StartAsync(fault == "hard" ? new SmtpSinkOptions { HardReject = [command] } : new SmtpSinkOptions { HangUp = [command] });
         await using var backup = await SmtpSinkPeer.StartAsync();
         await using var parley = await ParleyWithRelaysAsync(("First relay", first.Port, 1), ("Backup relay", backup.Port, 10));
-        var record = await ContactAsync(parley, "Farah", "farah@customer.test");
+        var record = await parley.AddContactRecordAsync("Farah", "farah@customer.test");
 
         var message = await SendAndWaitAsync(parley, record);
 
@@ -67,8 +64,7 @@ public sealed class RelayFailoverTests(ITestOutputHelper output)
 
     private static async Task<ParleyHost> ParleyWithRelaysAsync(params (string Name, int Port, int Priority)[] relays)
     {
-        var parley = await ParleyHost.ServeAsync();
-        await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = "replies.parley.test" });
+        var parley = await ParleyApi.ServeWithAliasDomainAsync();
         foreach (var (name, port, priority) in relays)
         {
             await parley.PostAsync("/api/v1/outgoing-servers", new { name, host = "127.0.0.1", port, security = "none", priority });
@@ -77,13 +73,9 @@ public sealed class RelayFailoverTests(ITestOutputHelper output)
         return parley;
     }
 
-    private static async Task<string> ContactAsync(ParleyHost parley, string name, string email) =>
-        $"/api/v1/records/contact/{(await parley.PostAsync("/api/v1/contacts", new { name, email })).GetProperty("id").GetInt64()}";
-
     private async Task<JsonElement> SendAndWaitAsync(ParleyHost parley, string record)
     {
-        await parley.PostAsync($"{record}/messages", new { kind = "email", subject = "Hello", body = "Hello" });
-        var message = await parley.WaitForMessageAsync(record, m => m.GetProperty("state").GetString() != "queued");
+        var message = await parley.SendEmailAndWaitAsync(record, "Hello");
         output.WriteLine(message.ToString());
         return message;
     }

@@ -1,5 +1,3 @@
-using Parley.Testing;
-
 namespace Parley.EndToEnd.Tests;
 
 /// <summary>
@@ -21,15 +19,10 @@ public sealed class RelayFaultTests
             "hard" => new SmtpSinkOptions { HardReject = [command] },
             _ => new SmtpSinkOptions { HangUp = [command] },
         });
-        await using var parley = await ParleyHost.ServeAsync();
-        await parley.Api.PutAsync("/api/v1/settings/alias-domain", Body(new { domain = "replies.parley.test" }));
-        await parley.PostAsync("/api/v1/outgoing-servers", new { name = "faulty", host = "127.0.0.1", port = sink.Port, security = "none" });
-        var contact = (await parley.PostAsync("/api/v1/contacts", new { name = "Chloé", email = "chloe@customer.test" })).GetProperty("id").GetInt64();
-        var record = $"/api/v1/records/contact/{contact}";
+        await using var parley = await ParleyApi.ServeWithRelayAsync(sink, relayName: "faulty");
+        var record = await parley.AddContactRecordAsync("Chloé", "chloe@customer.test");
 
-        await parley.PostAsync($"{record}/messages", new { kind = "email", subject = "Hi", body = "Hello" });
-
-        var message = await parley.WaitForMessageAsync(record, m => m.GetProperty("state").GetString() != "queued");
+        var message = await parley.SendEmailAndWaitAsync(record, "Hi");
         Assert.Equal(expectedState, message.GetProperty("state").GetString());
         var error = message.GetProperty("error").GetString();
         Assert.False(string.IsNullOrWhiteSpace(error));
@@ -46,14 +39,11 @@ public sealed class RelayFaultTests
     public async Task A_starttls_relay_that_offers_no_starttls_is_deferred_never_sent_in_clear()
     {
         await using var sink = await SmtpSinkPeer.StartAsync(); // smtp-sink offers no STARTTLS
-        await using var parley = await ParleyHost.ServeAsync();
-        await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = "replies.parley.test" });
+        await using var parley = await ParleyApi.ServeWithAliasDomainAsync();
         await parley.PostAsync("/api/v1/outgoing-servers", new { name = "tls relay", host = "127.0.0.1", port = sink.Port, security = "starttls", username = "u", password = "secret-password" });
-        var contact = (await parley.PostAsync("/api/v1/contacts", new { name = "Dmitri", email = "dmitri@customer.test" })).GetProperty("id").GetInt64();
-        var record = $"/api/v1/records/contact/{contact}";
-        await parley.PostAsync($"{record}/messages", new { kind = "email", subject = "Hi", body = "Hello" });
+        var record = await parley.AddContactRecordAsync("Dmitri", "dmitri@customer.test");
 
-        var message = await parley.WaitForMessageAsync(record, m => m.GetProperty("state").GetString() != "queued");
+        var message = await parley.SendEmailAndWaitAsync(record, "Hi");
         Assert.Equal("deferred", message.GetProperty("state").GetString());
         Assert.Contains("STARTTLS", message.GetProperty("error").GetString(), StringComparison.OrdinalIgnoreCase);
         Assert.Empty(sink.ReadMessages());
@@ -64,17 +54,11 @@ public sealed class RelayFaultTests
     {
         // Nothing answers on this port: every DNS query times out.
         var silentDns = $"127.0.0.1:{FreePort.Get()}";
-        await using var parley = await ParleyHost.ServeAsync(o => o with { Dns = silentDns });
-        await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = "replies.parley.test" });
-        var contact = (await parley.PostAsync("/api/v1/contacts", new { name = "Elif", email = "elif@customer.test" })).GetProperty("id").GetInt64();
-        var record = $"/api/v1/records/contact/{contact}";
-        await parley.PostAsync($"{record}/messages", new { kind = "email", subject = "Hi", body = "Hello" });
+        await using var parley = await ParleyApi.ServeWithAliasDomainAsync(options: o => o with { Dns = silentDns });
+        var record = await parley.AddContactRecordAsync("Elif", "elif@customer.test");
 
-        var message = await parley.WaitForMessageAsync(record, m => m.GetProperty("state").GetString() != "queued", TimeSpan.FromSeconds(60));
+        var message = await parley.SendEmailAndWaitAsync(record, "Hi", timeout: TimeSpan.FromSeconds(60));
         Assert.Equal("deferred", message.GetProperty("state").GetString());
         Assert.Contains("customer.test", message.GetProperty("error").GetString());
     }
-
-    private static StringContent Body(object body) =>
-        new(System.Text.Json.JsonSerializer.Serialize(body), System.Text.Encoding.UTF8, "application/json");
 }

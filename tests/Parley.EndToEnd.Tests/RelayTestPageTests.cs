@@ -1,6 +1,4 @@
 using Microsoft.Playwright;
-using Parley.EndToEnd.Tests.Infrastructure;
-using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -12,8 +10,7 @@ public sealed class RelayTestPageTests(BrowserFixture browser)
     public async Task A_failed_test_shows_the_dialogue_before_the_failure_or_no_empty_box()
     {
         await using var sink = await SmtpSinkPeer.StartAsync(new SmtpSinkOptions { HardReject = ["RCPT"] });
-        await using var parley = await ParleyHost.ServeAsync();
-        await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = "mail.parley.test" });
+        await using var parley = await ParleyApi.ServeWithAliasDomainAsync("mail.parley.test");
         await parley.PostAsync("/api/v1/outgoing-servers", new { name = "Nobody home", host = "127.0.0.1", port = FreePort.Get(), security = "none" });
         await parley.PostAsync("/api/v1/outgoing-servers", new { name = "Picky relay", host = "127.0.0.1", port = sink.Port, security = "none" });
 

@@ -4,7 +4,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Playwright;
-using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -56,8 +55,7 @@ public sealed class ReportsEndToEndTests(BrowserFixture browser)
     {
         await using var dns = await DnsmasqPeer.StartAsync(
             [DoctorScenario.Txt("_dmarc." + Domain, $"v=DMARC1; p=none; rua=mailto:dmarc-reports@{Alias}")], ["test"]);
-        await using var parley = await ParleyHost.ServeAsync(o => o with { Dns = dns.Server });
-        await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = Alias });
+        await using var parley = await ParleyApi.ServeWithAliasDomainAsync(Alias, o => o with { Dns = dns.Server });
         await parley.PutAsync("/api/v1/settings/host", new { hostname = "parley.shop.test", publicIp = PublicIp });
         var domainId = (await parley.PostAsync("/api/v1/domains", new { name = Domain })).GetProperty("id").GetInt64();
 
@@ -106,11 +104,8 @@ public sealed class ReportsEndToEndTests(BrowserFixture browser)
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Contains("\"duplicate\"", await again.Content.ReadAsStringAsync());
 
-        var page = await browser.NewPageAsync(parley.BaseUrl, timeoutMs: 20_000);
+        var page = await browser.SignedInPageAsync(parley, timeoutMs: 20_000);
         await using var _ = page.Context;
-        await page.GotoAsync("/login");
-        await BrowserFixture.SignInAsync(page);
-        await page.WaitForURLAsync("**/contacts");
         await page.GotoAsync($"/deliverability/{domainId}");
         await page.Locator("a.dmarc-link").ClickAsync();
         await page.WaitForURLAsync($"**/deliverability/{domainId}/dmarc");

@@ -1,6 +1,3 @@
-using Parley.EndToEnd.Tests.Infrastructure;
-using Parley.Testing;
-
 namespace Parley.EndToEnd.Tests;
 
 /// <summary>
@@ -16,8 +13,7 @@ public sealed class SharedOutboxTests(PostgresFixture postgres)
         const int count = 120;
         var database = await postgres.CreateDatabaseAsync();
         await using var sink = await SmtpSinkPeer.StartAsync();
-        await using var first = await ParleyHost.ServeAsync(o => o with { Database = database });
-        await first.PutAsync("/api/v1/settings/alias-domain", new { domain = "replies.parley.test" });
+        await using var first = await ParleyApi.ServeWithAliasDomainAsync(options: o => o with { Database = database });
         await first.PostAsync("/api/v1/outgoing-servers", new { name = "relay", host = "127.0.0.1", port = sink.Port, security = "none" });
         await using var second = await ParleyHost.ServeAsync(o => o with { Database = database }, seedAdmin: false);
 
@@ -43,7 +39,7 @@ public sealed class SharedOutboxTests(PostgresFixture postgres)
         foreach (var node in new[] { first, second })
         {
             var email = $"later{later.Count}@customer.test";
-            var id = (await node.PostAsync("/api/v1/contacts", new { name = $"Later {later.Count}", email })).GetProperty("id").GetInt64();
+            var id = await node.AddContactAsync($"Later {later.Count}", email);
             await node.PostAsync($"/api/v1/records/contact/{id}/messages", new { kind = "email", subject = "Later", body = "Hi" });
             later.Add(email);
         }

@@ -1,6 +1,5 @@
 using System.Net;
 using Microsoft.Playwright;
-using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests;
 

@@ -2,10 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Parley.EndToEnd.Tests.Infrastructure;
 using Parley.Smtp.Listener;
-using Parley.Testing;
-using Xunit.Abstractions;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -17,8 +14,7 @@ public sealed class SmtpTlsEndToEndTests(ITestOutputHelper output)
     [Fact]
     public async Task A_new_server_offers_STARTTLS_with_a_self_signed_certificate_and_takes_mail_over_it()
     {
-        await using var parley = await ParleyHost.ServeAsync(o => o with { SmtpName = "mx.in.parley.test" }); // serve's --smtp-name
-        await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = AliasDomain });
+        await using var parley = await ParleyApi.ServeWithAliasDomainAsync(AliasDomain, o => o with { SmtpName = "mx.in.parley.test" }); // serve's --smtp-name
         await parley.PostAsync("/api/v1/inbound/aliases", new { localPart = "support", contactPolicy = "everyone" });
 
         var certificate = await SmtpProbe.OfferedCertificateAsync(parley.SmtpPort);

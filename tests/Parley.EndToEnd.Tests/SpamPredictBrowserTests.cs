@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Playwright;
-using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -15,13 +14,10 @@ public sealed class SpamPredictBrowserTests(BrowserFixture browser)
     public async Task The_composer_predicts_the_score_as_the_user_writes()
     {
         await using var parley = await ParleyHost.ServeAsync();
-        var contact = (await parley.PostAsync("/api/v1/contacts", new { name = "Ana Lima", email = "ana@customer.test" })).GetProperty("id").GetInt64();
+        var contact = await parley.AddContactAsync("Ana Lima", "ana@customer.test");
 
-        var page = await browser.NewPageAsync(parley.BaseUrl, timeoutMs: 20_000);
+        var page = await browser.SignedInPageAsync(parley, timeoutMs: 20_000);
         await using var _ = page.Context;
-        await page.GotoAsync("/login");
-        await BrowserFixture.SignInAsync(page);
-        await page.WaitForURLAsync("**/contacts");
         await page.GotoAsync($"/contacts/{contact}");
 
         var predicted = page.Locator("#predicted-score");

@@ -1,7 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using Parley.Testing;
-using Xunit.Abstractions;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -26,8 +24,7 @@ public sealed class SpamSelfTestEndToEndTests(ITestOutputHelper output)
         var dns = await DnsmasqPeer.StartAsync(base_, zones);
         try
         {
-            await using var parley = await ParleyHost.ServeAsync(o => o with { Dns = dns.Server, SmtpListen = $"127.0.0.1:{port}", DirectDeliveryPort = port });
-            await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = AliasDomain });
+            await using var parley = await ParleyApi.ServeWithAliasDomainAsync(AliasDomain, o => o with { Dns = dns.Server, SmtpListen = $"127.0.0.1:{port}", DirectDeliveryPort = port });
 
             // The records the installation asks for (DKIM keys, DMARC), published as Parley's doctor says; SPF for loopback.
             var records = new List<string>(base_);
@@ -50,14 +47,9 @@ public sealed class SpamSelfTestEndToEndTests(ITestOutputHelper output)
             await dns.DisposeAsync();
             dns = await DnsmasqPeer.StartAsync(records, zones, port: dnsPort);
 
-            var contact = (await parley.PostAsync("/api/v1/contacts", new { name = "Ana Lima", email = "ana@customer.test" })).GetProperty("id").GetInt64();
-            var template = (await parley.PostAsync("/api/v1/templates", new
-            {
-                name = "Order shipped",
-                recordType = "contact",
-                subject = "Your order has shipped, {{ record.name }}",
-                body = "Hello {{ record.name }},\n\nyour order left our warehouse today and should reach you within two days.\n\nKind regards,\nThe team",
-            })).GetProperty("id").GetInt64();
+            var contact = await parley.AddContactAsync("Ana Lima", "ana@customer.test");
+            var template = await parley.AddTemplateAsync("Order shipped", "Your order has shipped, {{ record.name }}",
+                "Hello {{ record.name }},\n\nyour order left our warehouse today and should reach you within two days.\n\nKind regards,\nThe team");
 
             using var response = await parley.Api.PostAsync("/api/v1/spam-tests/self",
                 System.Net.Http.Json.JsonContent.Create(new { templateId = template, recordType = "contact", recordId = contact }));

@@ -1,5 +1,4 @@
 using Microsoft.Playwright;
-using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -15,14 +14,10 @@ public sealed class SpamTestBrowserTests(BrowserFixture browser)
     public async Task A_new_test_waits_for_its_message_then_shows_the_report()
     {
         await using var dns = await DnsmasqPeer.StartAsync(["txt-record=spoof.test,\"v=spf1 ip4:192.0.2.1 -all\"", "txt-record=_dmarc.spoof.test,\"v=DMARC1; p=reject\""]);
-        await using var parley = await ParleyHost.ServeAsync(o => o with { Dns = dns.Server }, configure: b => b.Configuration["SpamTest:FetchLinks"] = "false");
-        await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = "in.parley.test" });
+        await using var parley = await ParleyApi.ServeWithAliasDomainAsync("in.parley.test", o => o with { Dns = dns.Server }, configure: b => b.Configuration["SpamTest:FetchLinks"] = "false");
 
-        var page = await browser.NewPageAsync(parley.BaseUrl, timeoutMs: 20_000);
+        var page = await browser.SignedInPageAsync(parley, timeoutMs: 20_000);
         await using var _ = page.Context;
-        await page.GotoAsync("/login");
-        await BrowserFixture.SignInAsync(page);
-        await page.WaitForURLAsync("**/contacts");
 
         await page.GotoAsync("/spam-tests");
         await Assertions.Expect(page.Locator(".empty")).ToContainTextAsync("No tests yet");

@@ -1,10 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
-using MailKit.Net.Smtp;
-using MailKit.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -13,9 +10,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
-using MimeKit.Cryptography;
-using Parley.Testing;
-using Xunit.Abstractions;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -34,13 +28,12 @@ public sealed class SpamTestEndToEndTests(ITestOutputHelper output)
         await using var links = await LinkServer.StartAsync();
         using var key = RSA.Create(2048);
         await using var dns = await DnsmasqPeer.StartAsync(Zone(key), ["test", "127.in-addr.arpa"]);
-        await using var parley = await ParleyHost.ServeAsync(o => o with { Dns = dns.Server }, configure: b =>
+        await using var parley = await ParleyApi.ServeWithAliasDomainAsync(AliasDomain, o => o with { Dns = dns.Server }, configure: b =>
         {
             b.Configuration["SpamTest:IpBlockLists:0"] = "bl.test";
             b.Configuration["SpamTest:DomainBlockLists:0"] = "dbl.test";
             b.Configuration["SpamTest:AllowPrivateLinkHosts"] = "true";
         });
-        await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = AliasDomain });
         await parley.PutAsync("/api/v1/inbound/settings", new { catchall = "contactThread" });
 
         var spamTest = await CreateAsync(parley);
@@ -185,7 +178,7 @@ public sealed class SpamTestEndToEndTests(ITestOutputHelper output)
         "txt-record=newco.test,\"v=spf1 ip4:127.0.0.1 -all\"",
         "txt-record=mx.newco.test,\"v=spf1 ip4:127.0.0.1 -all\"",
         "txt-record=_dmarc.newco.test,\"v=DMARC1; p=reject\"",
-        DoctorScenario.Txt("sel._domainkey.newco.test", $"v=DKIM1; k=rsa; p={Convert.ToBase64String(key.ExportSubjectPublicKeyInfo())}"),
+        DkimSigning.TxtRecord(key, "newco.test", "sel"),
         "host-record=mx.newco.test,127.0.0.1",
         "host-record=links.newco.test,127.0.0.1",
         "ptr-record=1.0.0.127.in-addr.arpa,mx.newco.test",
@@ -204,13 +197,7 @@ public sealed class SpamTestEndToEndTests(ITestOutputHelper output)
             TextBody = "Hello Ana,\r\n\r\nplease find your quotation Q-1042 on our website. Call me with any question.\r\n\r\nBruno\r\n",
             HtmlBody = $"<html><body><p>Hello Ana,</p><p>please find your quotation Q-1042 on {link}. Call me with any question.</p><p>Bruno</p></body></html>",
         }.ToMessageBody();
-        message.Prepare(EncodingConstraint.SevenBit);
-        var signer = new DkimSigner(new MemoryStream(Encoding.ASCII.GetBytes(key.ExportRSAPrivateKeyPem())), "newco.test", "sel")
-        {
-            HeaderCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
-            BodyCanonicalizationAlgorithm = DkimCanonicalizationAlgorithm.Relaxed,
-        };
-        signer.Sign(message, [HeaderId.From, HeaderId.To, HeaderId.Subject, HeaderId.Date, HeaderId.MessageId]);
+        DkimSigning.Sign(message, key, "newco.test", "sel", HeaderId.From, HeaderId.To, HeaderId.Subject, HeaderId.Date, HeaderId.MessageId);
         return message;
     }
 
@@ -221,13 +208,8 @@ public sealed class SpamTestEndToEndTests(ITestOutputHelper output)
         return stream.ToArray();
     }
 
-    private static async Task SendSignedAsync(int port, RSA key, string to, int linkPort)
-    {
-        using var client = new SmtpClient { LocalDomain = "mx.newco.test", ServerCertificateValidationCallback = (_, _, _, _) => true };
-        await client.ConnectAsync("127.0.0.1", port, SecureSocketOptions.StartTlsWhenAvailable);
-        await client.SendAsync(Signed(key, to, linkPort), MailboxAddress.Parse("bruno@newco.test"), [MailboxAddress.Parse(to)]);
-        await client.DisconnectAsync(quit: true);
-    }
+    private static Task SendSignedAsync(int port, RSA key, string to, int linkPort) =>
+        MailSender.SendAsync(port, Signed(key, to, linkPort), "bruno@newco.test", [to], helo: "mx.newco.test", startTls: true);
 
     private static async Task<(string Id, string Address)> CreateAsync(ParleyHost parley)
     {

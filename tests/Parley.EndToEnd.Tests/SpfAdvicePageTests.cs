@@ -1,6 +1,4 @@
 using Microsoft.Playwright;
-using Parley.EndToEnd.Tests.Infrastructure;
-using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -11,8 +9,7 @@ public sealed class SpfAdvicePageTests(BrowserFixture browser)
     [Fact]
     public async Task A_relay_on_loopback_is_advised_as_the_public_address_from_settings()
     {
-        await using var parley = await ParleyHost.ServeAsync();
-        await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = "mail.shop.test" });
+        await using var parley = await ParleyApi.ServeWithAliasDomainAsync("mail.shop.test");
         await parley.PutAsync("/api/v1/settings/host", new { hostname = "mx.shop.test", publicIp = "203.0.113.7" });
         await parley.PostAsync("/api/v1/outgoing-servers", new { name = "Local postfix", host = "127.0.0.1", port = 25, security = "none" });
         await parley.PostAsync("/api/v1/domains", new { name = "shop.test" });

@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Parley.Core.Data;
 using Parley.Core.Suppression;
-using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests;
 
@@ -20,9 +19,8 @@ public sealed class SuppressionPageTests(BrowserFixture browser)
     [Fact]
     public async Task Add_search_and_lift_a_suppressed_address()
     {
-        await using var parley = await ParleyHost.ServeAsync();
-        await parley.PutAsync("/api/v1/settings/alias-domain", new { domain = "replies.parley.test" });
-        var contact = (await parley.PostAsync("/api/v1/contacts", new { name = "Zed Moss", email = Zed })).GetProperty("id").GetInt64();
+        await using var parley = await ParleyApi.ServeWithAliasDomainAsync();
+        var contact = await parley.AddContactAsync("Zed Moss", Zed);
         await HardBounceAsync(parley, "gone@elsewhere.test", "5.1.1", "smtp; 550 5.1.1 <gone@elsewhere.test>: Recipient address rejected: User unknown");
 
         var page = await browser.SignedInPageAsync(parley);

@@ -1,6 +1,4 @@
 using Microsoft.Playwright;
-using Parley.EndToEnd.Tests.Infrastructure;
-using Parley.Testing;
 
 namespace Parley.EndToEnd.Tests;
 

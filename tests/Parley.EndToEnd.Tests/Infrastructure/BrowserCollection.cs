@@ -1,5 +1,3 @@
-using Parley.Testing;
-
 namespace Parley.EndToEnd.Tests.Infrastructure;
 
 /// <summary>The browser tests share Parley.Testing's one Chromium; each opens its own page.</summary>

@@ -1,5 +1,3 @@
-using Parley.Testing;
-
 namespace Parley.EndToEnd.Tests.Infrastructure;
 
 /// <summary>The tests on PostgreSQL share Parley.Testing's one cluster; each makes its own database.</summary>
