@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using Parley.Core.Chatter;
+using Parley.Core.Common;
 using Parley.Core.Data;
 using Parley.Core.Domains;
 using Parley.Core.Outbox;
@@ -93,7 +94,7 @@ public sealed class DoctorNotifier(
         var fails = report.Findings.Count(f => f.Severity == FindingSeverity.Fail);
         var warns = report.Findings.Count(f => f.Severity == FindingSeverity.Warn);
         text.Append($"The domain doctor checked {domain} at {report.CheckedAt.UtcDateTime:d MMM yyyy, HH:mm} UTC: ")
-            .Append(fails == 0 && warns == 0 ? "every check passes." : $"{Count(fails, "check fails", "checks fail")}, {Count(warns, "warning", "warnings")}.")
+            .Append(fails == 0 && warns == 0 ? "every check passes." : $"{Quantity.Of(fails, "check fails", "checks fail")}, {Quantity.Of(warns, "warning")}.")
             .AppendLine();
         foreach (var finding in change.NewProblems)
         {
@@ -107,5 +108,4 @@ public sealed class DoctorNotifier(
         return text.ToString();
     }
 
-    private static string Count(int n, string one, string many) => n == 1 ? $"1 {one}" : $"{n} {many}";
 }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Parley.Core.Chatter;
+using Parley.Core.Common;
 using Parley.Core.Data;
 using Parley.Deliverability.Feedback;
 using Parley.Deliverability.Reports;
@@ -158,7 +159,7 @@ public sealed class ReportStore(ParleyDbContext db, TimeProvider clock, ReportRe
         }));
 
         var where = report.IsOurs ? "" : $" {dmarc.Policy.Domain} is not one of Parley's sending domains: kept, flagged, and not counted in any domain's figures.";
-        return $"DMARC aggregate report from {dmarc.OrgName} for {dmarc.Policy.Domain} ({dmarc.Begin:yyyy-MM-dd}), {dmarc.Records.Count} rows, {dmarc.MessageCount} messages.{where}";
+        return $"DMARC aggregate report from {dmarc.OrgName} for {dmarc.Policy.Domain} ({dmarc.Begin:yyyy-MM-dd}), {Quantity.Of(dmarc.Records.Count, "row")}, {Quantity.Of(dmarc.MessageCount, "message")}.{where}";
     }
 
     private string AddTls(ReceivedReport report, TlsReport tls, List<string> ours)

@@ -40,6 +40,8 @@ public sealed class ReportsImportCliTests
             var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
             Assert.Equal(reports + 2, lines.Length);
             Assert.Equal(reports, lines.Count(l => l.StartsWith("stored\t", StringComparison.Ordinal)));
+            Assert.Contains("), 1 row, 1 message.", Assert.Single(lines, l => l.StartsWith("stored\tr0000.xml\t", StringComparison.Ordinal)));
+            Assert.Contains("), 1 row, 3 messages.", Assert.Single(lines, l => l.StartsWith("stored\tr0002.xml\t", StringComparison.Ordinal)));
             Assert.StartsWith("duplicate\tr9998-copy-of-7.xml\tAlready stored as report ", Assert.Single(lines, l => l.StartsWith("duplicate", StringComparison.Ordinal)));
             Assert.StartsWith("refused\tr9999-notes.txt\t", Assert.Single(lines, l => l.StartsWith("refused", StringComparison.Ordinal)));
             Assert.Contains($"{reports} stored, 1 already stored, 1 refused (kept with the reason).", stderr);

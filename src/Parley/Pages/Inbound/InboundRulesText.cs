@@ -1,3 +1,4 @@
+using Parley.Core.Common;
 using Parley.Core.Inbound;
 
 namespace Parley.Pages.Inbound;
@@ -30,7 +31,7 @@ public static class InboundRulesText
     };
 
     public static string Loop(InboundSettings rules) => rules.LoopLimit > 0
-        ? $"loop protection stops posting after {Count(rules.LoopLimit, "message")} from one sender within {Count(rules.LoopWindowMinutes, "minute")}; later ones are kept in Inbound mail"
+        ? $"loop protection stops posting after {Quantity.Of(rules.LoopLimit, "message")} from one sender within {Quantity.Of(rules.LoopWindowMinutes, "minute")}; later ones are kept in Inbound mail"
         : "loop protection is off";
 
     /// <summary>The sender-verification choice, as offered in the form.</summary>
@@ -55,7 +56,7 @@ public static class InboundRulesText
         _ => "mail whose From fails its domain's DMARC is kept in Inbound mail as suspected spoofing",
     };
 
-    public static string Bounces(InboundSettings rules) => $"an address is suppressed after {Count(rules.HardBounceThreshold, "hard bounce")}";
+    public static string Bounces(InboundSettings rules) => $"an address is suppressed after {Quantity.Of(rules.HardBounceThreshold, "hard bounce")}";
 
     /// <summary>"Saved. From now on, …" naming only what changed.</summary>
     public static string Changes(InboundSettings before, InboundSettings after)
@@ -89,5 +90,4 @@ public static class InboundRulesText
     /// <summary>A clause as a sentence of its own.</summary>
     public static string Sentence(string clause) => $"{char.ToUpperInvariant(clause[0])}{clause[1..]}.";
 
-    public static string Count(int n, string noun) => $"{n:N0} {noun}{(n == 1 ? "" : "s")}";
 }
