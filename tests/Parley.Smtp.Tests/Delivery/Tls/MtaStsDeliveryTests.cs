@@ -1,5 +1,4 @@
 using System.Security.Cryptography.X509Certificates;
-using Parley.Deliverability.Dns;
 using Parley.Smtp.Delivery;
 using Parley.Smtp.Delivery.Tls;
 using Parley.Smtp.Tests.Support;
