@@ -27,8 +27,6 @@ public abstract class DovecotMailbox : IAsyncLifetime
     protected string Deliver(string messageId) => Dovecot.Deliver(User,
         $"From: Ana <ana@customer.test>\nTo: {User}\nSubject: Hello\nMessage-ID: <{messageId}>\n\nHi there.\n");
 
-    protected static bool Seen(string file) => Path.GetFileName(Path.GetDirectoryName(file)) == "cur" && file.Split(":2,").Last().Contains('S');
-
     protected async Task<(IImapSession Session, IImapFolder Inbox)> OpenInboxAsync()
     {
         var session = await Connector.ConnectImapAsync(Imap(), Timeout, default);

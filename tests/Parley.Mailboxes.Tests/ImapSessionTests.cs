@@ -1,4 +1,5 @@
 using System.Text;
+using Parley.Testing;
 
 namespace Parley.Mailboxes.Tests;
 
@@ -15,13 +16,13 @@ public sealed class ImapSessionTests : DovecotMailbox
             var uid = Assert.Single(await inbox.SearchUnseenAsync(default));
             var bytes = await inbox.DownloadAsync(uid, default);
             Assert.Contains("Message-ID: <one@customer.test>", Encoding.ASCII.GetString(bytes));
-            Assert.False(Seen(Assert.Single(Dovecot.MessageFiles(User))), "BODY.PEEK[] must not set \\Seen");
+            Assert.False(DovecotPeer.IsSeen(Assert.Single(Dovecot.MessageFiles(User))), "BODY.PEEK[] must not set \\Seen");
 
             await inbox.MarkSeenAsync(uid, default);
             Assert.Empty(await inbox.SearchUnseenAsync(default));
             await session.DisconnectAsync(default);
         }
-        Assert.True(Seen(Assert.Single(Dovecot.MessageFiles(User))));
+        Assert.True(DovecotPeer.IsSeen(Assert.Single(Dovecot.MessageFiles(User))));
     }
 
     [Fact]

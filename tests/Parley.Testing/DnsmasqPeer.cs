@@ -9,22 +9,15 @@ namespace Parley.Testing;
 /// type NODATA. Use it when the code under test resolves names over the wire (SPF, DKIM, DMARC, MX, DNSBL, PTR).
 /// Killed on dispose.
 /// </summary>
-public sealed class DnsmasqPeer : IAsyncDisposable
+public sealed class DnsmasqPeer : OnePortPeer
 {
-    private readonly PeerProcess _process;
-    private readonly string _directory;
-
     private DnsmasqPeer(PeerProcess process, string directory, int port)
+        : base(process, directory, port)
     {
-        _process = process;
-        _directory = directory;
-        Port = port;
     }
 
-    public int Port { get; }
-
     /// <summary>"127.0.0.1:PORT", the form Parley's DNS options take.</summary>
-    public string Server => $"127.0.0.1:{Port}";
+    public string Server => Endpoint;
 
     /// <param name="records">dnsmasq option lines, e.g. <c>mx-host=customer.test,mx.customer.test,10</c>, <c>host-record=mx.customer.test,127.0.0.1</c>.</param>
     /// <param name="localZones">Zones answered only from <paramref name="records"/>, e.g. "test".</param>
@@ -36,44 +29,15 @@ public sealed class DnsmasqPeer : IAsyncDisposable
         var lines = new List<string> { "listen-address=127.0.0.1", "bind-interfaces", "no-resolv", "no-hosts", "no-negcache", "cache-size=0" };
         lines.AddRange((localZones ?? ["test"]).Select(z => $"local=/{z}/"));
         lines.AddRange(records);
-        for (var attempt = 1; ; attempt++)
+        // dnsmasq binds UDP and TCP together; TCP accepting means it is answering.
+        var (process, ports) = await StartListeningAsync("dnsmasq", directory, 1, async ports =>
         {
-            var chosen = port ?? FreeUdpAndTcpPort();
             var config = Path.Combine(directory, "dnsmasq.conf");
-            await File.WriteAllLinesAsync(config, [$"port={chosen}", .. lines], cancellationToken).ConfigureAwait(false);
+            await File.WriteAllLinesAsync(config, [$"port={ports[0]}", .. lines], cancellationToken).ConfigureAwait(false);
             string[] arguments = ["-k", "--conf-file=" + config, "--pid-file", "--log-facility=" + Path.Combine(directory, "log"), .. PeerBinaries.RunningAsRoot ? ["--user=root"] : Array.Empty<string>()];
-            var process = PeerProcess.Start(binary, arguments, TimeSpan.FromMinutes(10));
-            try
-            {
-                // dnsmasq binds UDP and TCP together; TCP accepting means it is answering.
-                await FreePort.WaitUntilListeningAsync(chosen, TimeSpan.FromSeconds(10), cancellationToken, () => !process.HasExited).ConfigureAwait(false);
-                return new DnsmasqPeer(process, directory, chosen);
-            }
-            catch (SocketException) when (attempt < 3 && port is null)
-            {
-                await process.DisposeAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                var log = process.StandardError;
-                await process.DisposeAsync().ConfigureAwait(false);
-                Directory.Delete(directory, recursive: true);
-                throw new InvalidOperationException($"dnsmasq did not start: {log}", ex);
-            }
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _process.DisposeAsync().ConfigureAwait(false);
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Left for the OS to clean.
-        }
+            return PeerProcess.Start(binary, arguments, TimeSpan.FromMinutes(10));
+        }, TimeSpan.FromSeconds(10), cancellationToken, attempts: port is null ? 3 : 1, pickPort: port is { } fixedPort ? () => fixedPort : FreeUdpAndTcpPort).ConfigureAwait(false);
+        return new DnsmasqPeer(process, directory, ports[0]);
     }
 
     /// <summary>A port free for both UDP and TCP on loopback at the time of asking.</summary>

@@ -1,5 +1,3 @@
-using System.Net.Sockets;
-
 namespace Parley.Testing;
 
 /// <summary>
@@ -7,30 +5,25 @@ namespace Parley.Testing;
 /// users in a passwd-file, Maildir homes under the directory, owned by nobody. Use it as the mailbox Parley fetches
 /// from (IMAP, IDLE, POP3). Stopped and deleted on dispose.
 /// </summary>
-public sealed class DovecotPeer : IAsyncDisposable
+public sealed class DovecotPeer : LoopbackPeer
 {
     private readonly string _binary;
     private readonly string _config;
-    private readonly PeerProcess _process;
-    private bool _stopped;
 
     private DovecotPeer(string binary, string directory, string config, int imapPort, int pop3Port, PeerProcess process)
+        : base(process, directory)
     {
-        _process = process;
         _binary = binary;
-        Directory_ = directory;
         _config = config;
         ImapPort = imapPort;
         Pop3Port = pop3Port;
     }
 
-    public string Host => "127.0.0.1";
     public int ImapPort { get; }
     public int Pop3Port { get; }
-    private string Directory_ { get; }
 
     /// <summary>Dovecot's log (logins, errors).</summary>
-    public string Log => File.Exists(Path.Combine(Directory_, "dovecot.log")) ? ReadShared(Path.Combine(Directory_, "dovecot.log")) : "";
+    public string Log => ReadShared(Path.Combine(WorkDirectory, "dovecot.log"));
 
     /// <param name="users">user name (e.g. "support@x.test") → password.</param>
     /// <param name="startTls">Offer STARTTLS with a fresh self-signed certificate (CN=localhost), made by openssl.</param>
@@ -63,10 +56,9 @@ public sealed class DovecotPeer : IAsyncDisposable
             ssl = $"ssl = yes\nssl_cert = <{directory}/cert.pem\nssl_key = <{directory}/key.pem";
         }
 
-        for (var attempt = 1; ; attempt++)
+        var config = Path.Combine(directory, "dovecot.conf");
+        var (process, ports) = await StartListeningAsync("dovecot", directory, 2, async ports =>
         {
-            int imap = FreePort.Get(), pop3 = FreePort.Get();
-            var config = Path.Combine(directory, "dovecot.conf");
             await File.WriteAllTextAsync(config, $$"""
                 protocols = imap pop3
                 listen = 127.0.0.1
@@ -88,48 +80,30 @@ public sealed class DovecotPeer : IAsyncDisposable
                 }
                 mail_location = maildir:~/Maildir
                 pop3_uidl_format = %08Xu%08Xv
-                service imap-login {
-                  inet_listener imap {
-                    address = 127.0.0.1
-                    port = {{imap}}
-                  }
-                  inet_listener imaps {
-                    port = 0
-                  }
-                }
-                service pop3-login {
-                  inet_listener pop3 {
-                    address = 127.0.0.1
-                    port = {{pop3}}
-                  }
-                  inet_listener pop3s {
-                    port = 0
-                  }
-                }
+                {{LoginService("imap", ports[0])}}
+                {{LoginService("pop3", ports[1])}}
                 """, cancellationToken).ConfigureAwait(false);
             // -F: in the foreground, under PeerProcess's timeout, so it dies with the test host whatever happens.
-            var process = PeerProcess.Start(binary, ["-F", "-c", config], TimeSpan.FromMinutes(10));
-            var peer = new DovecotPeer(binary, directory, config, imap, pop3, process);
-            try
-            {
-                await FreePort.WaitUntilListeningAsync(imap, TimeSpan.FromSeconds(10), cancellationToken, () => !process.HasExited).ConfigureAwait(false);
-                await FreePort.WaitUntilListeningAsync(pop3, TimeSpan.FromSeconds(10), cancellationToken, () => !process.HasExited).ConfigureAwait(false);
-                return peer;
-            }
-            catch (SocketException) when (attempt < 3)
-            {
-                await peer.StopAsync().ConfigureAwait(false);
-            }
-            catch
-            {
-                await peer.DisposeAsync().ConfigureAwait(false);
-                throw;
-            }
-        }
+            return PeerProcess.Start(binary, ["-F", "-c", config], TimeSpan.FromMinutes(10));
+        }, TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+        return new DovecotPeer(binary, directory, config, ports[0], ports[1], process);
     }
 
+    /// <summary>The login service of <paramref name="protocol"/> on 127.0.0.1:<paramref name="port"/>, its implicit-TLS listener off.</summary>
+    private static string LoginService(string protocol, int port) => $$"""
+        service {{protocol}}-login {
+          inet_listener {{protocol}} {
+            address = 127.0.0.1
+            port = {{port}}
+          }
+          inet_listener {{protocol}}s {
+            port = 0
+          }
+        }
+        """;
+
     /// <summary>The Maildir of <paramref name="user"/> (created on first delivery or login).</summary>
-    public string Maildir(string user) => Path.Combine(Directory_, "home", user, "Maildir");
+    public string Maildir(string user) => Path.Combine(WorkDirectory, "home", user, "Maildir");
 
     /// <summary>Drops a message into the user's Maildir/new, owned by nobody, as a local delivery agent would.</summary>
     public string Deliver(string user, string message)
@@ -140,11 +114,11 @@ public sealed class DovecotPeer : IAsyncDisposable
             var path = Path.Combine(maildir, sub);
             Directory.CreateDirectory(path);
         }
-        ChownNobody(Path.Combine(Directory_, "home", user));
+        ChownNobody(Path.Combine(WorkDirectory, "home", user));
         var name = $"{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}.P{Environment.ProcessId}Q{Guid.NewGuid():N}.parley";
         var file = Path.Combine(maildir, "new", name);
         File.WriteAllText(file, message.Replace("\r\n", "\n"));
-        ChownNobody(Path.Combine(Directory_, "home", user));
+        ChownNobody(Path.Combine(WorkDirectory, "home", user));
         return file;
     }
 
@@ -155,6 +129,10 @@ public sealed class DovecotPeer : IAsyncDisposable
         return new[] { "new", "cur" }.Select(d => Path.Combine(maildir, d)).Where(Directory.Exists)
             .SelectMany(Directory.GetFiles).ToList();
     }
+
+    /// <summary>True when a file of <see cref="MessageFiles"/> is flagged \Seen: moved to cur/, with S among the flags after ":2,".</summary>
+    public static bool IsSeen(string messageFile) =>
+        Path.GetFileName(Path.GetDirectoryName(messageFile)) == "cur" && messageFile.Split(":2,").Last().Contains('S');
 
     private static void ChownNobody(string path)
     {
@@ -167,14 +145,9 @@ public sealed class DovecotPeer : IAsyncDisposable
         chown.WaitForExitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).GetAwaiter().GetResult();
     }
 
-    private async Task StopAsync()
+    /// <summary>Stops dovecot the way it is meant to be stopped, then kills what is left of it.</summary>
+    protected override async Task StopAsync()
     {
-        if (_stopped)
-        {
-            return;
-        }
-
-        _stopped = true;
         try
         {
             await PeerProcess.RunAsync(_binary, ["-c", _config, "stop"], TimeSpan.FromSeconds(15), CancellationToken.None).ConfigureAwait(false);
@@ -186,35 +159,12 @@ public sealed class DovecotPeer : IAsyncDisposable
         // dovecot stop returns before every child is gone; wait for its master pid file to disappear (bounded).
         try
         {
-            await _process.WaitForExitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(false);
+            await Process.WaitForExitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
             // Killed below.
         }
-        await _process.DisposeAsync().ConfigureAwait(false);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await StopAsync().ConfigureAwait(false);
-        try
-        {
-            Directory.Delete(Directory_, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still held by a dying dovecot process; the OS cleans temp later.
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
-
-    private static string ReadShared(string path)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
+        await Process.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -30,32 +30,25 @@ public sealed record SinkMessage(string Path, string MailFrom, IReadOnlyList<str
 /// Use it as the relay or MX Parley delivers to, with faults on demand (<see cref="SmtpSinkOptions"/>).
 /// Stops and deletes the directory on dispose.
 /// </summary>
-public sealed class SmtpSinkPeer : IAsyncDisposable
+public sealed class SmtpSinkPeer : OnePortPeer
 {
     private readonly string _binary;
     private readonly IReadOnlyList<string> _arguments;
     private readonly TimeSpan _maxLifetime;
-    private PeerProcess _process;
     private string _previousLog = string.Empty;
 
     private SmtpSinkPeer(PeerProcess process, int port, string directory, string binary, IReadOnlyList<string> arguments, TimeSpan maxLifetime)
+        : base(process, directory, port)
     {
-        _process = process;
-        Port = port;
-        DumpDirectory = directory;
         _binary = binary;
         _arguments = arguments;
         _maxLifetime = maxLifetime;
     }
 
-    public int Port { get; }
-
-    public string Host => "127.0.0.1";
-
-    public string DumpDirectory { get; }
+    public string DumpDirectory => WorkDirectory;
 
     /// <summary>What smtp-sink said on stderr (its errors, and the -v log if asked for).</summary>
-    public string Log => _previousLog + _process.StandardError + _process.StandardOutput;
+    public string Log => _previousLog + Process.StandardError + Process.StandardOutput;
 
     public static async Task<SmtpSinkPeer> StartAsync(SmtpSinkOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -80,28 +73,10 @@ public sealed class SmtpSinkPeer : IAsyncDisposable
         AddSwitch(arguments, "-q", options.HangUp);
         arguments.AddRange(options.ExtraArguments);
 
-        // The port is picked here and may be taken in between; retry a few times instead of failing.
-        for (var attempt = 1; ; attempt++)
-        {
-            var port = FreePort.Get();
-            var process = Launch(binary, arguments, directory, port, options.MaxLifetime);
-            try
-            {
-                await FreePort.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(10), cancellationToken, () => !process.HasExited).ConfigureAwait(false);
-                return new SmtpSinkPeer(process, port, directory, binary, arguments, options.MaxLifetime);
-            }
-            catch (Exception ex) when (ex is System.Net.Sockets.SocketException && attempt < 3)
-            {
-                await process.DisposeAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                var log = process.StandardError;
-                await process.DisposeAsync().ConfigureAwait(false);
-                Directory.Delete(directory, recursive: true);
-                throw new InvalidOperationException($"smtp-sink did not start: {log}", ex);
-            }
-        }
+        var (process, ports) = await StartListeningAsync("smtp-sink", directory, 1,
+            ports => Task.FromResult(Launch(binary, arguments, directory, ports[0], options.MaxLifetime)),
+            TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+        return new SmtpSinkPeer(process, ports[0], directory, binary, arguments, options.MaxLifetime);
     }
 
     /// <summary>
@@ -110,7 +85,7 @@ public sealed class SmtpSinkPeer : IAsyncDisposable
     /// </summary>
     public async Task RestartAsync(CancellationToken cancellationToken = default)
     {
-        await _process.DisposeAsync().ConfigureAwait(false);
+        await Process.DisposeAsync().ConfigureAwait(false);
         await FreePort.WaitUntilClosedAsync(Port, TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
         _previousLog = Log;
         for (var attempt = 1; ; attempt++)
@@ -119,7 +94,7 @@ public sealed class SmtpSinkPeer : IAsyncDisposable
             try
             {
                 await FreePort.WaitUntilListeningAsync(Port, TimeSpan.FromSeconds(5), cancellationToken, () => !process.HasExited).ConfigureAwait(false);
-                _process = process;
+                Process = process;
                 return;
             }
             catch (System.Net.Sockets.SocketException) when (attempt < 5)
@@ -166,33 +141,8 @@ public sealed class SmtpSinkPeer : IAsyncDisposable
         }, timeout, $"{count} messages reach smtp-sink", TimeSpan.FromMilliseconds(25), cancellationToken);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _process.DisposeAsync().ConfigureAwait(false);
-        try
-        {
-            Directory.Delete(DumpDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still being written by a dying smtp-sink; the temp directory is cleaned by the OS later.
-        }
-    }
-
     private static PeerProcess Launch(string binary, IReadOnlyList<string> arguments, string directory, int port, TimeSpan maxLifetime) =>
         PeerProcess.Start(binary, [.. arguments, "-d", Path.Combine(directory, "m."), $"127.0.0.1:{port}", "100"], maxLifetime);
-
-    private static string ReadShared(string path)
-    {
-        if (!File.Exists(path))
-        {
-            return string.Empty; // removed by smtp-sink in the meantime
-        }
-
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
 
     private static void AddSwitch(List<string> arguments, string flag, IReadOnlyList<string> commands)
     {

@@ -77,7 +77,7 @@ public abstract class ChatterServiceTests(IDatabaseFactory factory) : DatabaseTe
         Assert.Equal(TestEnv.Start, outbox.NextAttemptAt);
 
         Assert.NotNull(message.RawMimeId);
-        var raw = await Env.Db(db => db.RawMimes.AsNoTracking().Where(r => r.Id == message.RawMimeId).Select(r => r.Content).SingleAsync());
+        var raw = await Env.RawMimeAsync(message.RawMimeId);
         var mime = MimeText.Parse(raw);
         Assert.Equal(message.MessageId, mime.MessageId);
         Assert.Equal(contact.Email, mime.To.Mailboxes.Single().Address);
@@ -118,7 +118,7 @@ public abstract class ChatterServiceTests(IDatabaseFactory factory) : DatabaseTe
         var (user, _, record) = await ArrangeAsync();
         var email = await Post(record, new ComposeRequest(MessageKind.Email, "Hello\r\nBcc: victim@else.test\r\nX-Evil: 1", "Body", null), user);
 
-        var raw = await Env.Db(db => db.RawMimes.AsNoTracking().Where(r => r.Id == email.RawMimeId).Select(r => r.Content).SingleAsync());
+        var raw = await Env.RawMimeAsync(email.RawMimeId);
         var headers = MimeText.HeaderLines(raw);
         Assert.DoesNotContain(headers, h => h.StartsWith("Bcc:", StringComparison.OrdinalIgnoreCase));
         Assert.DoesNotContain(headers, h => h.StartsWith("X-Evil:", StringComparison.OrdinalIgnoreCase));
@@ -187,7 +187,7 @@ public abstract class ChatterServiceTests(IDatabaseFactory factory) : DatabaseTe
     {
         var (user, _, record) = await ArrangeAsync();
         var email = await Post(record, new ComposeRequest(MessageKind.Email, "Hi", "<p>Hello <b>Ana</b></p><script>x()</script>", null), user);
-        var raw = await Env.Db(db => db.RawMimes.AsNoTracking().Where(r => r.Id == email.RawMimeId).Select(r => r.Content).SingleAsync());
+        var raw = await Env.RawMimeAsync(email.RawMimeId);
         var mime = MimeText.Parse(raw);
         Assert.Contains("<b>Ana</b>", mime.HtmlBody);
         Assert.Equal("Hello Ana", mime.TextBody?.Trim());

@@ -12,42 +12,24 @@ namespace Parley.Core.Tests.Fetch;
 /// never fetched twice (two polls, a restart); a wrong password is a readable error; a message that cannot be
 /// stored is left unseen on the server and, after a bounded number of tries, recorded as failed.
 /// </summary>
-public sealed class MailboxFetchTests() : DatabaseTest(SqliteDatabaseFactory.Instance), IAsyncLifetime
+public sealed class MailboxFetchTests() : DovecotFetchTest(startTls: false)
 {
-    private const string User = "support@mail.test";
-    private const string Password = "s3cret-pass";
-    private DovecotPeer _dovecot = null!;
-
-    async Task IAsyncLifetime.InitializeAsync()
-    {
-        await InitializeAsync();
-        _dovecot = await DovecotPeer.StartAsync(new Dictionary<string, string> { [User] = Password });
-    }
-
-    async Task IAsyncLifetime.DisposeAsync()
-    {
-        await _dovecot.DisposeAsync();
-        await DisposeAsync();
-    }
-
     private static string Mail(string messageId, string subject = "Hello") =>
         $"From: Ana <ana@customer.test>\nTo: {User}\nSubject: {subject}\nDate: Mon, 23 Nov 2026 10:00:00 +0000\nMessage-ID: <{messageId}>\nMIME-Version: 1.0\nContent-Type: text/plain\n\nHi there.\n";
 
     private Task<FetchAccount> AccountAsync(string protocol, string? afterFetch = null, string password = Password) =>
         Env.With<FetchAccountService, FetchAccount>(s => s.CreateAsync(new FetchAccountInput(
-            "Support", protocol, _dovecot.Host, protocol == "imap" ? _dovecot.ImapPort : _dovecot.Pop3Port, "none", User, password, AfterFetch: afterFetch), default));
+            "Support", protocol, Dovecot.Host, protocol == "imap" ? Dovecot.ImapPort : Dovecot.Pop3Port, "none", User, password, AfterFetch: afterFetch), default));
 
     private Task<List<InboundMessage>> InboundAsync() => Env.Db(db => db.Inbound.AsNoTracking().OrderBy(i => i.Id).ToListAsync());
 
     private Task<FetchAccount> ReloadAsync(long id) => Env.Db(db => db.FetchAccounts.AsNoTracking().SingleAsync(a => a.Id == id));
 
-    private static bool Seen(string file) => Path.GetFileName(Path.GetDirectoryName(file)) == "cur" && file.Split(":2,").Last().Contains('S');
-
     [Fact]
     public async Task Imap_stores_then_marks_seen_and_never_fetches_twice_across_polls_and_a_restart()
     {
-        _dovecot.Deliver(User, Mail("one@customer.test"));
-        _dovecot.Deliver(User, Mail("two@customer.test"));
+        Dovecot.Deliver(User, Mail("one@customer.test"));
+        Dovecot.Deliver(User, Mail("two@customer.test"));
         var account = await AccountAsync("imap");
 
         var first = await Env.Services.GetRequiredService<FetchCoordinator>().FetchNowAsync(account.Id, default);
@@ -59,16 +41,16 @@ public sealed class MailboxFetchTests() : DatabaseTest(SqliteDatabaseFactory.Ins
         Assert.All(rows, r => Assert.Equal(account.Id, r.FetchAccountId));
         Assert.Equal(2, rows.Select(r => r.RemoteId).Distinct().Count());
         Assert.Contains("support@mail.test", rows[0].Recipients);
-        var files = _dovecot.MessageFiles(User);
+        var files = Dovecot.MessageFiles(User);
         Assert.Equal(2, files.Count);
-        Assert.All(files, f => Assert.True(Seen(f), $"{f} is not \\Seen"));
+        Assert.All(files, f => Assert.True(DovecotPeer.IsSeen(f), $"{f} is not \\Seen"));
 
         var second = await Env.Services.GetRequiredService<FetchCoordinator>().FetchNowAsync(account.Id, default);
         Assert.Equal(0, second.Stored);
 
         // A restart: fresh services (new coordinator, new commit queue) on the same database.
         var restarted = Env.Build(Env.Transport, "node-b", []);
-        _dovecot.Deliver(User, Mail("three@customer.test"));
+        Dovecot.Deliver(User, Mail("three@customer.test"));
         var third = await restarted.GetRequiredService<FetchCoordinator>().FetchNowAsync(account.Id, default);
         Assert.True(third.Ok, third.Error);
         Assert.Equal(1, third.Stored);
@@ -84,19 +66,19 @@ public sealed class MailboxFetchTests() : DatabaseTest(SqliteDatabaseFactory.Ins
     [Fact]
     public async Task Imap_even_if_someone_marks_the_message_unseen_again_it_is_not_fetched_twice()
     {
-        _dovecot.Deliver(User, Mail("again@customer.test"));
+        Dovecot.Deliver(User, Mail("again@customer.test"));
         var account = await AccountAsync("imap");
         Assert.Equal(1, (await Env.Services.GetRequiredService<FetchCoordinator>().FetchNowAsync(account.Id, default)).Stored);
         // Forget the UID high-water mark, as after a UIDVALIDITY change, and make the message unseen again.
         await Env.Db(db => db.FetchAccounts.Where(a => a.Id == account.Id).ExecuteUpdateAsync(s => s.SetProperty(a => a.LastUid, (long?)null)));
-        var file = Assert.Single(_dovecot.MessageFiles(User));
+        var file = Assert.Single(Dovecot.MessageFiles(User));
         File.Move(file, file[..file.LastIndexOf(":2,", StringComparison.Ordinal)] + ":2,");
 
         var again = await Env.Services.GetRequiredService<FetchCoordinator>().FetchNowAsync(account.Id, default);
         Assert.True(again.Ok, again.Error);
         Assert.Equal(0, again.Stored);
         Assert.Single(await InboundAsync());
-        Assert.True(Seen(Assert.Single(_dovecot.MessageFiles(User))));
+        Assert.True(DovecotPeer.IsSeen(Assert.Single(Dovecot.MessageFiles(User))));
     }
 
     [Fact]
@@ -108,7 +90,7 @@ public sealed class MailboxFetchTests() : DatabaseTest(SqliteDatabaseFactory.Ins
         // The first poll ran when LastRunAt is set; the session is then idling.
         await Eventually.UntilAsync(async () => (await ReloadAsync(account.Id)).LastRunAt is not null, TimeSpan.FromSeconds(5),
             "the session's first poll ran", every: TimeSpan.FromMilliseconds(50));
-        _dovecot.Deliver(User, Mail("idle@customer.test"));
+        Dovecot.Deliver(User, Mail("idle@customer.test"));
         await Eventually.UntilAsync(async () => (await InboundAsync()).Count > 0, TimeSpan.FromSeconds(10),
             "IDLE fetches the new message", every: TimeSpan.FromMilliseconds(50));
         await stop.CancelAsync();
@@ -119,15 +101,15 @@ public sealed class MailboxFetchTests() : DatabaseTest(SqliteDatabaseFactory.Ins
     [Fact]
     public async Task Pop3_with_delete_removes_the_message_only_after_storing_it()
     {
-        _dovecot.Deliver(User, Mail("p1@customer.test"));
-        _dovecot.Deliver(User, Mail("p2@customer.test"));
+        Dovecot.Deliver(User, Mail("p1@customer.test"));
+        Dovecot.Deliver(User, Mail("p2@customer.test"));
         var account = await AccountAsync("pop3", "delete");
         var coordinator = Env.Services.GetRequiredService<FetchCoordinator>();
 
         var first = await coordinator.FetchNowAsync(account.Id, default);
         Assert.True(first.Ok, first.Error);
         Assert.Equal(2, first.Stored);
-        Assert.Empty(_dovecot.MessageFiles(User));
+        Assert.Empty(Dovecot.MessageFiles(User));
         var rows = await InboundAsync();
         Assert.All(rows, r => Assert.Equal("pop3", r.Source));
 
@@ -139,19 +121,19 @@ public sealed class MailboxFetchTests() : DatabaseTest(SqliteDatabaseFactory.Ins
     [Fact]
     public async Task Pop3_keep_leaves_the_message_and_remembers_its_uidl()
     {
-        _dovecot.Deliver(User, Mail("k1@customer.test"));
+        Dovecot.Deliver(User, Mail("k1@customer.test"));
         var account = await AccountAsync("pop3", "keep");
         var coordinator = Env.Services.GetRequiredService<FetchCoordinator>();
         Assert.Equal(1, (await coordinator.FetchNowAsync(account.Id, default)).Stored);
         Assert.Equal(0, (await coordinator.FetchNowAsync(account.Id, default)).Stored);
-        Assert.Single(_dovecot.MessageFiles(User));
+        Assert.Single(Dovecot.MessageFiles(User));
         Assert.Single(await InboundAsync());
     }
 
     [Fact]
     public async Task A_wrong_password_is_a_readable_error_on_the_account()
     {
-        _dovecot.Deliver(User, Mail("x@customer.test"));
+        Dovecot.Deliver(User, Mail("x@customer.test"));
         var coordinator = Env.Services.GetRequiredService<FetchCoordinator>();
         // "Test" first with the right password (Dovecot slows down logins from an address after a failure), then change it.
         var account = await AccountAsync("imap");
@@ -159,7 +141,7 @@ public sealed class MailboxFetchTests() : DatabaseTest(SqliteDatabaseFactory.Ins
         Assert.True(good.Ok, good.Error);
         Assert.Equal(1, good.Messages);
         account = await Env.With<FetchAccountService, FetchAccount>(s => s.UpdateAsync(account.Id, new FetchAccountInput(
-            "Support", "imap", _dovecot.Host, _dovecot.ImapPort, "none", User, "wrong"), default));
+            "Support", "imap", Dovecot.Host, Dovecot.ImapPort, "none", User, "wrong"), default));
 
         var result = await coordinator.FetchNowAsync(account.Id, default);
         Assert.False(result.Ok);
@@ -169,7 +151,7 @@ public sealed class MailboxFetchTests() : DatabaseTest(SqliteDatabaseFactory.Ins
         Assert.Equal(1, stored.ConsecutiveFailures);
         Assert.NotNull(stored.LastRunAt);
         Assert.Empty(await InboundAsync());
-        Assert.False(Seen(Assert.Single(_dovecot.MessageFiles(User))));
+        Assert.False(DovecotPeer.IsSeen(Assert.Single(Dovecot.MessageFiles(User))));
     }
 
     [Fact]
@@ -185,7 +167,7 @@ public sealed class MailboxFetchTests() : DatabaseTest(SqliteDatabaseFactory.Ins
     [Fact]
     public async Task A_message_that_cannot_be_stored_is_not_marked_seen_and_is_given_up_after_three_tries()
     {
-        _dovecot.Deliver(User, Mail("broken@customer.test", "Cannot store me"));
+        Dovecot.Deliver(User, Mail("broken@customer.test", "Cannot store me"));
         var account = await AccountAsync("imap");
         // The database itself refuses the row (as a full disk or a broken file would).
         await Env.RefuseInsertsAsync("Inbound", "Simulated failure: the row was refused");
@@ -196,7 +178,7 @@ public sealed class MailboxFetchTests() : DatabaseTest(SqliteDatabaseFactory.Ins
             var result = await coordinator.FetchNowAsync(account.Id, default);
             Assert.True(result.Ok, result.Error);
             Assert.Equal(1, result.Failed);
-            Assert.False(Seen(Assert.Single(_dovecot.MessageFiles(User))), "a message that was not stored must not be marked seen");
+            Assert.False(DovecotPeer.IsSeen(Assert.Single(Dovecot.MessageFiles(User))), "a message that was not stored must not be marked seen");
         }
         var failure = await Env.Db(db => db.FetchFailures.AsNoTracking().SingleAsync());
         Assert.True(failure.GaveUp);
@@ -209,7 +191,7 @@ public sealed class MailboxFetchTests() : DatabaseTest(SqliteDatabaseFactory.Ins
         var fourth = await coordinator.FetchNowAsync(account.Id, default);
         Assert.Equal(0, fourth.Failed);
         Assert.Equal(3, (await Env.Db(db => db.FetchFailures.AsNoTracking().SingleAsync())).Attempts);
-        Assert.False(Seen(Assert.Single(_dovecot.MessageFiles(User))));
+        Assert.False(DovecotPeer.IsSeen(Assert.Single(Dovecot.MessageFiles(User))));
         Assert.Empty(await InboundAsync());
 
         // The cause is fixed and the admin asks for another try: stored, then marked seen, and the failure is gone.
@@ -218,39 +200,23 @@ public sealed class MailboxFetchTests() : DatabaseTest(SqliteDatabaseFactory.Ins
         var retried = await coordinator.RetryAsync(account.Id, failure.Id, default);
         Assert.Equal((1, 0), (retried.Stored, retried.Failed));
         Assert.Single(await InboundAsync());
-        Assert.True(Seen(Assert.Single(_dovecot.MessageFiles(User))));
+        Assert.True(DovecotPeer.IsSeen(Assert.Single(Dovecot.MessageFiles(User))));
         Assert.Equal(0, await Env.Db(db => db.FetchFailures.CountAsync()));
     }
 }
 
 /// <summary>STARTTLS against Dovecot with a self-signed certificate: refused with a clear reason while certificate checking is on (the default), fetched once it is turned off.</summary>
-public sealed class MailboxFetchTlsTests() : DatabaseTest(SqliteDatabaseFactory.Instance), IAsyncLifetime
+public sealed class MailboxFetchTlsTests() : DovecotFetchTest(startTls: true)
 {
-    private const string User = "support@mail.test";
-    private const string Password = "s3cret-pass";
-    private DovecotPeer _dovecot = null!;
-
-    async Task IAsyncLifetime.InitializeAsync()
-    {
-        await InitializeAsync();
-        _dovecot = await DovecotPeer.StartAsync(new Dictionary<string, string> { [User] = Password }, startTls: true);
-    }
-
-    async Task IAsyncLifetime.DisposeAsync()
-    {
-        await _dovecot.DisposeAsync();
-        await DisposeAsync();
-    }
-
     [Theory]
     [InlineData("imap")]
     [InlineData("pop3")]
     public async Task A_self_signed_certificate_is_refused_by_default_and_accepted_when_checking_is_off(string protocol)
     {
-        _dovecot.Deliver(User, "From: ana@customer.test\nTo: support@mail.test\nSubject: Secure\nMessage-ID: <tls@customer.test>\n\nOver TLS.\n");
-        var port = protocol == "imap" ? _dovecot.ImapPort : _dovecot.Pop3Port;
+        Dovecot.Deliver(User, "From: ana@customer.test\nTo: support@mail.test\nSubject: Secure\nMessage-ID: <tls@customer.test>\n\nOver TLS.\n");
+        var port = protocol == "imap" ? Dovecot.ImapPort : Dovecot.Pop3Port;
         var account = await Env.With<FetchAccountService, FetchAccount>(s => s.CreateAsync(new FetchAccountInput(
-            "Secure", protocol, _dovecot.Host, port, "starttls", User, Password), default));
+            "Secure", protocol, Dovecot.Host, port, "starttls", User, Password), default));
         Assert.True(account.ValidateCertificate);
         var coordinator = Env.Services.GetRequiredService<FetchCoordinator>();
 
@@ -260,7 +226,7 @@ public sealed class MailboxFetchTlsTests() : DatabaseTest(SqliteDatabaseFactory.
         Assert.Contains("certificate", refused.Error);
 
         await Env.With<FetchAccountService, FetchAccount>(s => s.UpdateAsync(account.Id, new FetchAccountInput(
-            "Secure", protocol, _dovecot.Host, port, "starttls", User, null, AfterFetch: protocol == "pop3" ? "delete" : null, ValidateCertificate: false), default));
+            "Secure", protocol, Dovecot.Host, port, "starttls", User, null, AfterFetch: protocol == "pop3" ? "delete" : null, ValidateCertificate: false), default));
         var fetched = await coordinator.FetchNowAsync(account.Id, default);
         Assert.True(fetched.Ok, fetched.Error);
         Assert.Equal(1, fetched.Stored);

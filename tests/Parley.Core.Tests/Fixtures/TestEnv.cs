@@ -7,6 +7,7 @@ using Parley.Core;
 using Parley.Core.Contacts;
 using Parley.Core.Data;
 using Parley.Core.Identity;
+using Parley.Core.Inbound;
 using Parley.Core.Outbox;
 using Parley.Core.Settings;
 using Parley.Mailboxes;
@@ -108,6 +109,18 @@ public sealed class TestEnv : IAsyncDisposable
 
     public Task SetAliasDomainAsync(string domain = "mail.parley.test") =>
         With<SettingsService>(s => s.SetAliasDomainAsync(domain, default));
+
+    /// <summary>The bytes of raw MIME row <paramref name="rawMimeId"/> (an email's as sent, an inbound message's as received).</summary>
+    public Task<byte[]> RawMimeAsync(long? rawMimeId) => Db(db => db.RawMimes.Where(r => r.Id == rawMimeId).Select(r => r.Content).SingleAsync());
+
+    /// <summary>Stores <paramref name="raw"/> as the SMTP listener does on receiving it now; returns the inbound row's id.</summary>
+    public Task<long> ReceiveAsync(byte[] raw, string mailFrom, IReadOnlyList<string> recipients, string helo = "client.customer.test", string clientAddress = "127.0.0.1") =>
+        With<InboundStore, long>(s => s.StoreAsync(
+            new InboundEnvelope(InboundEnvelope.Smtp, clientAddress, helo, mailFrom, recipients, Clock.GetUtcNow()), new MemoryStream(raw), default));
+
+    /// <summary>Receives a message written as text (its line ends made CRLF, as on the wire).</summary>
+    public Task<long> ReceiveAsync(string mime, string mailFrom, IReadOnlyList<string> recipients, string helo = "client.customer.test", string clientAddress = "127.0.0.1") =>
+        ReceiveAsync(MimeText.Stream(mime).ToArray(), mailFrom, recipients, helo, clientAddress);
 
     public async ValueTask DisposeAsync()
     {

@@ -14,9 +14,7 @@ namespace Parley.Core.Tests.Inbound;
 public abstract class InboundCommitQueueTests(IDatabaseFactory factory) : DatabaseTest(factory)
 {
     private Task<long> StoreAsync(string mailFrom, string body) =>
-        Env.With<InboundStore, long>(s => s.StoreAsync(
-            new InboundEnvelope("smtp", "127.0.0.1", "client.test", mailFrom, ["support@mail.parley.test", "sales@mail.parley.test"], Env.Clock.GetUtcNow()),
-            new MemoryStream(Encoding.UTF8.GetBytes(body)), default));
+        Env.ReceiveAsync(Encoding.UTF8.GetBytes(body), mailFrom, ["support@mail.parley.test", "sales@mail.parley.test"], helo: "client.test");
 
     [Fact]
     public async Task Concurrent_stores_each_get_their_own_row_with_their_own_bytes()

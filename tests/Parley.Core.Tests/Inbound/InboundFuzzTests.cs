@@ -82,8 +82,7 @@ public sealed class InboundFuzzTests() : DatabaseTest(SqliteDatabaseFactory.Inst
         var stored = new Dictionary<long, byte[]>();
         foreach (var raw in Cases(new Random(4242)))
         {
-            var id = await Env.With<InboundStore, long>(s => s.StoreAsync(
-                new InboundEnvelope("smtp", "127.0.0.1", "fuzz.test", "", ["support@mail.parley.test"], Env.Clock.GetUtcNow()), new MemoryStream(raw), default));
+            var id = await Env.ReceiveAsync(raw, "", ["support@mail.parley.test"], helo: "fuzz.test");
             stored[id] = raw;
         }
         // 120 messages in batches of 50: three rounds route them all; more means a message keeps coming back.

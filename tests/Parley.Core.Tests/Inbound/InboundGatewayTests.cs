@@ -37,14 +37,19 @@ public abstract class InboundGatewayTests(IDatabaseFactory factory) : DatabaseTe
         (await Env.Services.GetRequiredService<ReplyAddressProvider>().GetBounceAsync(default)).For(outboxId, Domain);
 
     private Task<long> StoreAsync(string mime, string mailFrom = "ana@customer.test", params string[] recipients) =>
-        Env.With<InboundStore, long>(s => s.StoreAsync(
-            new InboundEnvelope("smtp", "127.0.0.1", "client.customer.test", mailFrom,
-                recipients.Length == 0 ? ["catchall@" + Domain] : recipients, Env.Clock.GetUtcNow()),
-            new MemoryStream(Encoding.UTF8.GetBytes(mime.Replace("\r\n", "\n").Replace("\n", "\r\n"))), default));
+        Env.ReceiveAsync(mime, mailFrom, recipients.Length == 0 ? ["catchall@" + Domain] : recipients);
 
     private Task<int> RouteAsync() => Env.With<InboundRouter, int>(r => r.RoutePendingAsync(100, default));
 
     private Task<InboundMessage> Inbound(long id) => Env.Db(db => db.Inbound.AsNoTracking().SingleAsync(i => i.Id == id));
+
+    /// <summary>Checks that the email stayed unrouted and that its error says <paramref name="why"/>.</summary>
+    private async Task AssertUnroutedAsync(long id, string why)
+    {
+        var inbound = await Inbound(id);
+        Assert.Equal(InboundStatus.Unrouted, inbound.Status);
+        Assert.Contains(why, inbound.Error);
+    }
 
     private static string Sample(string name, string verp, string rcpt, string messageId) =>
         File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Inbound", "Dsn", name + ".eml"))
@@ -153,8 +158,7 @@ public abstract class InboundGatewayTests(IDatabaseFactory factory) : DatabaseTe
         await Env.With<AliasService, MailAlias>(a => a.CreateAsync("vip", "contact", AliasContactPolicy.KnownContacts, default));
         var id = await StoreAsync(Mail("x@stranger.test", "vip@" + Domain, "Hi"), "x@stranger.test", "vip@" + Domain);
         await RouteAsync();
-        Assert.Equal(InboundStatus.Unrouted, (await Inbound(id)).Status);
-        Assert.Contains("only known contacts", (await Inbound(id)).Error);
+        await AssertUnroutedAsync(id, "only known contacts");
         Assert.Equal(0, await Env.Db(db => db.Contacts.CountAsync()));
     }
 
@@ -167,8 +171,7 @@ public abstract class InboundGatewayTests(IDatabaseFactory factory) : DatabaseTe
         {
             var id = await StoreAsync(Mail("bot@robots.test", "support@" + Domain, "Auto", header, messageId: Guid.NewGuid() + "@robots.test"), "bot@robots.test", "support@" + Domain);
             await RouteAsync();
-            Assert.Equal(InboundStatus.Unrouted, (await Inbound(id)).Status);
-            Assert.Contains("automatic", (await Inbound(id)).Error);
+            await AssertUnroutedAsync(id, "automatic");
         }
         Assert.Equal(0, await Env.Db(db => db.Contacts.CountAsync()));
     }
@@ -270,7 +273,7 @@ public abstract class InboundGatewayTests(IDatabaseFactory factory) : DatabaseTe
         Assert.True(files[0].IsInline);
         Assert.Equal("logo@x", files[0].ContentId);
         Assert.Equal("quote.pdf", files[1].FileName);
-        var raw = await Env.Db(db => db.RawMimes.Where(r => r.Id == inbound.RawMimeId).Select(r => r.Content).SingleAsync());
+        var raw = await Env.RawMimeAsync(inbound.RawMimeId);
         Assert.Equal("%PDF-1.4 fake", Encoding.ASCII.GetString((await Parley.Core.Attachments.AttachmentExtractor.ReadAsync(raw, files[1].PartIndex, default))!));
     }
 
@@ -288,7 +291,7 @@ public abstract class InboundGatewayTests(IDatabaseFactory factory) : DatabaseTe
         var forward = await Env.Db(db => db.Messages.AsNoTracking().SingleAsync(m => m.AuthorName == "Parley (to followers)"));
         var recipients = await Env.Db(db => db.Outbox.Where(o => o.ChatterMessageId == forward.Id).Select(o => o.Recipient).OrderBy(r => r).ToListAsync());
         Assert.Equal(["ada@parley.test", "bea@partner.test"], recipients);
-        var raw = MimeText.Parse(await Env.Db(db => db.RawMimes.Where(r => r.Id == forward.RawMimeId).Select(r => r.Content).SingleAsync()));
+        var raw = MimeText.Parse(await Env.RawMimeAsync(forward.RawMimeId));
         Assert.Equal("auto-generated", raw.Headers["Auto-Submitted"]);
         var replyTo = raw.ReplyTo.Mailboxes.Single().Address;
         Assert.Equal(record, (await Env.Services.GetRequiredService<ReplyAddressProvider>().GetAsync(default)).Parse(replyTo));

@@ -20,15 +20,12 @@ public abstract class InboundRoutingTests(IDatabaseFactory factory) : DatabaseTe
         await Env.SetAliasDomainAsync();
         var record = new RecordRef("contact", contact.Id);
         var sent = await Env.With<ChatterService, ChatterMessage>(c => c.PostAsync(record, new ComposeRequest(MessageKind.Email, "Your quote", "Here it is", null), user, default));
-        var raw = await Env.Db(db => db.RawMimes.Where(r => r.Id == sent.RawMimeId).Select(r => r.Content).SingleAsync());
+        var raw = await Env.RawMimeAsync(sent.RawMimeId);
         return (user, contact, record, sent, MimeText.Parse(raw).ReplyTo.Mailboxes.Single().Address);
     }
 
     private Task<long> StoreAsync(byte[] raw, params string[] recipients) =>
-        Env.With<InboundStore, long>(s => s.StoreAsync(
-            new InboundEnvelope("smtp", "127.0.0.1", "client.customer.test", "ana@customer.test",
-                recipients.Length == 0 ? ["catchall@mail.parley.test"] : recipients, Env.Clock.GetUtcNow()),
-            new MemoryStream(raw), default));
+        Env.ReceiveAsync(raw, "ana@customer.test", recipients.Length == 0 ? ["catchall@mail.parley.test"] : recipients);
 
     private Task<long> StoreAsync(string mime, params string[] recipients) =>
         StoreAsync(Encoding.UTF8.GetBytes(mime.Replace("\r\n", "\n").Replace("\n", "\r\n")), recipients);
@@ -72,7 +69,7 @@ public abstract class InboundRoutingTests(IDatabaseFactory factory) : DatabaseTe
         Assert.Equal(InboundStatus.Pending, inbound.Status);
         Assert.Equal("catchall@mail.parley.test,other@mail.parley.test", inbound.Recipients);
         Assert.Equal("ana@customer.test", inbound.MailFrom);
-        Assert.Equal(bytes, await Env.Db(db => db.RawMimes.Where(r => r.Id == inbound.RawMimeId).Select(r => r.Content).SingleAsync()));
+        Assert.Equal(bytes, await Env.RawMimeAsync(inbound.RawMimeId));
     }
 
     [Fact]
@@ -215,7 +212,7 @@ public abstract class InboundRoutingTests(IDatabaseFactory factory) : DatabaseTe
         var inbound = await Inbound(id);
         Assert.Equal(InboundStatus.Unrouted, inbound.Status);
         Assert.False(string.IsNullOrEmpty(inbound.Error));
-        Assert.Equal(garbage, await Env.Db(db => db.RawMimes.Where(r => r.Id == inbound.RawMimeId).Select(r => r.Content).SingleAsync()));
+        Assert.Equal(garbage, await Env.RawMimeAsync(inbound.RawMimeId));
     }
 
     [Fact]
@@ -251,7 +248,7 @@ public abstract class InboundRoutingTests(IDatabaseFactory factory) : DatabaseTe
 
         var next = await Env.With<ChatterService, ChatterMessage>(c => c.PostAsync(record, new ComposeRequest(MessageKind.Email, "Re: Your quote", "Great", null), user, default));
         Assert.Equal("reply-1@customer.test", next.InReplyTo);
-        var raw = await Env.Db(db => db.RawMimes.Where(r => r.Id == next.RawMimeId).Select(r => r.Content).SingleAsync());
+        var raw = await Env.RawMimeAsync(next.RawMimeId);
         var mime = MimeText.Parse(raw);
         Assert.Equal("reply-1@customer.test", mime.InReplyTo);
         Assert.Contains("reply-1@customer.test", mime.References);

@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Parley.Core.Chatter;
@@ -37,9 +36,7 @@ public abstract class MailingInboundTests(IDatabaseFactory factory) : DatabaseTe
     }
 
     private Task<long> StoreAsync(string mime, string mailFrom, params string[] recipients) =>
-        Env.With<InboundStore, long>(s => s.StoreAsync(
-            new InboundEnvelope("smtp", "127.0.0.1", "mx.customer.test", mailFrom, recipients, Env.Clock.GetUtcNow()),
-            new MemoryStream(Encoding.UTF8.GetBytes(mime.Replace("\r\n", "\n").Replace("\n", "\r\n"))), default));
+        Env.ReceiveAsync(mime, mailFrom, recipients, helo: "mx.customer.test");
 
     private async Task<InboundMessage> RouteAsync(long id)
     {

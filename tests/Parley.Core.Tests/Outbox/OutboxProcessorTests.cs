@@ -41,6 +41,15 @@ public abstract class OutboxProcessorTests(IDatabaseFactory factory) : DatabaseT
 
     private Task<ChatterMessage> Message(long id) => Env.Db(db => db.Messages.AsNoTracking().SingleAsync(m => m.Id == id));
 
+    /// <summary>The outbox row and its chatter message, after checking that both show <paramref name="state"/>.</summary>
+    private async Task<(OutboxItem Row, ChatterMessage Message)> BothInStateAsync(long messageId, DeliveryState state)
+    {
+        var row = await Row();
+        var message = await Message(messageId);
+        Assert.Equal((state, state), (row.State, message.State));
+        return (row, message);
+    }
+
     [Fact]
     public async Task A_sent_email_is_marked_sent_with_the_servers_reply()
     {
@@ -57,19 +66,16 @@ public abstract class OutboxProcessorTests(IDatabaseFactory factory) : DatabaseT
         Assert.Equal(SmtpSecurity.StartTls, attempt.Relay.Security);
         Assert.Equal("s3cret", attempt.Relay.Password); // decrypted for the SMTP client, encrypted at rest
         Assert.NotEqual("s3cret", await Env.Db(db => db.OutgoingServers.Select(s => s.ProtectedPassword).SingleAsync()));
-        var raw = await Env.Db(db => db.RawMimes.Where(r => r.Id == queued.RawMimeId).Select(r => r.Content).SingleAsync());
+        var raw = await Env.RawMimeAsync(queued.RawMimeId);
         Assert.Equal(Load(raw).MessageId, Load(attempt.RawMime).MessageId);
 
-        var row = await Row();
-        Assert.Equal(DeliveryState.Sent, row.State);
+        var (row, message) = await BothInStateAsync(queued.Id, DeliveryState.Sent);
         Assert.Equal(1, row.Attempts);
         Assert.Equal(TestEnv.Start.AddSeconds(3), row.SentAt);
         Assert.Equal(250, row.LastCode);
         Assert.Null(row.LastError);
         Assert.Null(row.LeaseOwner);
         Assert.Null(row.LeaseUntil);
-        var message = await Message(queued.Id);
-        Assert.Equal(DeliveryState.Sent, message.State);
         Assert.Null(message.Error);
         Assert.Equal("250 2.0.0 Ok: queued as TEST", message.ServerReply);
 
@@ -86,14 +92,11 @@ public abstract class OutboxProcessorTests(IDatabaseFactory factory) : DatabaseT
         Env.Transport.Respond = _ => FakeDeliveryClient.Answer(DeliveryOutcome.TransientFailure, 451, "4.7.1 Try again later");
 
         Assert.Equal(1, await ProcessAsync(node));
-        var row = await Row();
-        Assert.Equal(DeliveryState.Deferred, row.State);
+        var (row, message) = await BothInStateAsync(queued.Id, DeliveryState.Deferred);
         Assert.Equal(1, row.Attempts);
         Assert.Equal(TestEnv.Start + Delays[0], row.NextAttemptAt);
         Assert.Equal(451, row.LastCode);
         Assert.Equal("4.7.1 Try again later", row.LastError);
-        var message = await Message(queued.Id);
-        Assert.Equal(DeliveryState.Deferred, message.State);
         Assert.Equal("4.7.1 Try again later", message.Error);
         Assert.Equal("451 4.7.1 Try again later", message.ServerReply);
 
@@ -114,9 +117,7 @@ public abstract class OutboxProcessorTests(IDatabaseFactory factory) : DatabaseT
         Env.Transport.Respond = _ => FakeDeliveryClient.Answer(DeliveryOutcome.Sent, 250, "2.0.0 Ok");
         Env.Clock.Advance(Delays[1]);
         Assert.Equal(1, await ProcessAsync(node));
-        Assert.Equal(DeliveryState.Sent, (await Row()).State);
-        message = await Message(queued.Id);
-        Assert.Equal(DeliveryState.Sent, message.State);
+        (_, message) = await BothInStateAsync(queued.Id, DeliveryState.Sent);
         Assert.Null(message.Error);
         Assert.Equal(4, Env.Transport.Attempts.Count);
     }
@@ -128,11 +129,8 @@ public abstract class OutboxProcessorTests(IDatabaseFactory factory) : DatabaseT
         Env.Transport.Respond = _ => FakeDeliveryClient.Answer(DeliveryOutcome.PermanentFailure, 550, "5.1.1 <ana@customer.test>: Recipient address rejected: User unknown");
         Assert.Equal(1, await ProcessAsync());
 
-        var row = await Row();
-        Assert.Equal(DeliveryState.Failed, row.State);
+        var (row, message) = await BothInStateAsync(queued.Id, DeliveryState.Failed);
         Assert.Equal(550, row.LastCode);
-        var message = await Message(queued.Id);
-        Assert.Equal(DeliveryState.Failed, message.State);
         Assert.Contains("User unknown", message.Error);
 
         Env.Clock.Advance(TimeSpan.FromDays(5));
@@ -157,13 +155,10 @@ public abstract class OutboxProcessorTests(IDatabaseFactory factory) : DatabaseT
             Env.Clock.Advance(wait);
             Assert.Equal(1, await ProcessAsync(node));
         }
-        var row = await Row();
-        Assert.Equal(DeliveryState.Failed, row.State);
+        var (row, message) = await BothInStateAsync(queued.Id, DeliveryState.Failed);
         Assert.Equal(4, row.Attempts);
         Assert.Contains("Gave up after 4 attempts", row.LastError);
         Assert.Contains("4.3.2 Service shutting down", row.LastError);
-        var message = await Message(queued.Id);
-        Assert.Equal(DeliveryState.Failed, message.State);
         Assert.Contains("Gave up", message.Error);
 
         Env.Clock.Advance(TimeSpan.FromHours(1));

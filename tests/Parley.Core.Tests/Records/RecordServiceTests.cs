@@ -180,7 +180,7 @@ public abstract class RecordServiceTests(IDatabaseFactory factory) : DatabaseTes
         Assert.Equal("ana@customer.test", sent.To);
         var outbox = await Env.Db(db => db.Outbox.AsNoTracking().SingleAsync());
         Assert.Equal("ana@customer.test", outbox.Recipient);
-        var raw = await Env.Db(db => db.RawMimes.Where(r => r.Id == sent.RawMimeId).Select(r => r.Content).SingleAsync());
+        var raw = await Env.RawMimeAsync(sent.RawMimeId);
         var mime = MimeText.Parse(raw);
         Assert.Equal("Ana Lima", mime.To.Mailboxes.Single().Name);
         var replyTo = mime.ReplyTo.Mailboxes.Single().Address;

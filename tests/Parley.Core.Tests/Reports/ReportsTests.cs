@@ -198,9 +198,7 @@ public abstract class ReportsTests(IDatabaseFactory factory) : DatabaseTest(fact
     public async Task A_failure_report_mailed_to_the_reports_address_passes_the_complaint_step_and_is_stored()
     {
         await SetUpAsync();
-        var id = await Env.With<InboundStore, long>(s => s.StoreAsync(
-            new InboundEnvelope("smtp", "192.0.2.1", "mx.receiver.test", "dmarc@receiver.test", ["dmarc-reports@mail.parley.test"], Env.Clock.GetUtcNow()),
-            new MemoryStream(Encoding.ASCII.GetBytes(FailureReport())), default));
+        var id = await ReceiveReportAsync(Encoding.ASCII.GetBytes(FailureReport()));
         Assert.Equal(1, await With<InboundRouter, int>(r => r.RoutePendingAsync(10, default)));
 
         var inbound = await Env.Db(db => db.Inbound.AsNoTracking().SingleAsync(i => i.Id == id));
@@ -218,9 +216,7 @@ public abstract class ReportsTests(IDatabaseFactory factory) : DatabaseTest(fact
         var mail = "From: DMARC <dmarc@receiver.test>\r\nTo: dmarc-reports@mail.parley.test\r\nSubject: Report domain: shop.test Submitter: receiver.test Report-ID: mailed-1\r\n" +
             "Date: Tue, 1 Dec 2026 10:00:00 +0000\r\nMessage-ID: <r1@receiver.test>\r\nMIME-Version: 1.0\r\nContent-Type: application/zip; name=\"r.zip\"\r\n" +
             "Content-Disposition: attachment; filename=\"r.zip\"\r\nContent-Transfer-Encoding: base64\r\n\r\n" + Convert.ToBase64String(zip, Base64FormattingOptions.InsertLineBreaks) + "\r\n";
-        var id = await Env.With<InboundStore, long>(s => s.StoreAsync(
-            new InboundEnvelope("smtp", "192.0.2.1", "mx.receiver.test", "dmarc@receiver.test", ["dmarc-reports@mail.parley.test"], Env.Clock.GetUtcNow()),
-            new MemoryStream(Encoding.ASCII.GetBytes(mail)), default));
+        var id = await ReceiveReportAsync(Encoding.ASCII.GetBytes(mail));
         Assert.Equal(1, await With<InboundRouter, int>(r => r.RoutePendingAsync(10, default)));
 
         var inbound = await Env.Db(db => db.Inbound.AsNoTracking().SingleAsync(i => i.Id == id));
@@ -244,6 +240,10 @@ public abstract class ReportsTests(IDatabaseFactory factory) : DatabaseTest(fact
         Assert.Equal(RecipientVerdict.Unknown, await acceptance.CheckAsync("nobody@mail.parley.test", default));
         Assert.True(AliasDomainAddresses.IsReserved("dmarc-reports"));
     }
+
+    /// <summary>Receives a message from the receiver's reporter, sent to Parley's reports address over SMTP.</summary>
+    private Task<long> ReceiveReportAsync(byte[] raw) =>
+        Env.ReceiveAsync(raw, "dmarc@receiver.test", ["dmarc-reports@mail.parley.test"], helo: "mx.receiver.test", clientAddress: "192.0.2.1");
 
     private Task<DmarcOverview> OverviewAsync() =>
         With<DmarcOverviewReader, DmarcOverview>(r => r.ReadAsync(Domain, new DateOnly(2026, 11, 20), new DateOnly(2026, 12, 3), default));

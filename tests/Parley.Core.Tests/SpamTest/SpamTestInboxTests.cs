@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Parley.Core.Aliases;
 using Parley.Core.Chatter;
@@ -19,9 +18,7 @@ namespace Parley.Core.Tests.SpamTest;
 public abstract class SpamTestInboxTests(IDatabaseFactory factory) : DatabaseTest(factory)
 {
     private Task<long> StoreAsync(string mime, string recipient) =>
-        Env.With<InboundStore, long>(s => s.StoreAsync(
-            new InboundEnvelope("smtp", "127.0.0.1", "client.customer.test", "ana@customer.test", [recipient], Env.Clock.GetUtcNow()),
-            new MemoryStream(Encoding.UTF8.GetBytes(mime.Replace("\n", "\r\n"))), default));
+        Env.ReceiveAsync(mime, "ana@customer.test", [recipient]);
 
     private Task<int> RouteAsync() => Env.With<InboundRouter, int>(r => r.RoutePendingAsync(100, default));
 

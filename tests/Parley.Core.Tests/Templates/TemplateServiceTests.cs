@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Parley.Core.Chatter;
 using Parley.Core.Common;
+using Parley.Core.Contacts;
+using Parley.Core.Identity;
 using Parley.Core.Records;
 using Parley.Core.Templates;
 using Parley.Core.Tests.Fixtures;
@@ -10,6 +12,19 @@ namespace Parley.Core.Tests.Templates;
 
 public abstract class TemplateServiceTests(IDatabaseFactory factory) : DatabaseTest(factory)
 {
+    /// <summary>A user and a contact (Ana Lima of Lima &amp; Co) with the alias domain set, so that an email to her can be queued.</summary>
+    private async Task<(ActingUser User, Contact Ana)> ReadyToEmailAsync()
+    {
+        var user = await Env.CreateUserAsync();
+        var ana = await Env.CreateContactAsync();
+        await Env.SetAliasDomainAsync();
+        return (user, ana);
+    }
+
+    private Task<ChatterMessage> EmailFromTemplateAsync(ActingUser user, Contact ana, long templateId) =>
+        Env.With<ChatterService, ChatterMessage>(c => c.PostAsync(
+            new RecordRef("contact", ana.Id), new ComposeRequest(MessageKind.Email, null, null, templateId), user, default));
+
     private Task<MailTemplate> Create(string subject, string body, string recordType = "contact", string name = "Quote") =>
         Env.With<TemplateService, MailTemplate>(t => t.CreateAsync(new TemplateInput(name, recordType, subject, body), default));
 
@@ -94,12 +109,9 @@ public abstract class TemplateServiceTests(IDatabaseFactory factory) : DatabaseT
     [Fact]
     public async Task An_email_from_a_template_is_rendered_per_record_and_queued()
     {
-        var user = await Env.CreateUserAsync();
-        var ana = await Env.CreateContactAsync("Ana Lima", "ana@customer.test", "Lima & Co");
-        await Env.SetAliasDomainAsync();
+        var (user, ana) = await ReadyToEmailAsync();
         var template = await Create("Quote for {{ record.company }}", "Dear {{ record.name }}");
-        var message = await Env.With<ChatterService, ChatterMessage>(c => c.PostAsync(
-            new RecordRef("contact", ana.Id), new ComposeRequest(MessageKind.Email, null, null, template.Id), user, default));
+        var message = await EmailFromTemplateAsync(user, ana, template.Id);
         Assert.Equal("Quote for Lima & Co", message.Subject);
         Assert.Equal("Dear Ana Lima", message.BodyText.Trim());
         Assert.Equal(1, await Env.Db(db => db.Outbox.CountAsync()));
@@ -108,14 +120,11 @@ public abstract class TemplateServiceTests(IDatabaseFactory factory) : DatabaseT
     [Fact]
     public async Task A_template_that_fails_to_render_is_never_queued()
     {
-        var user = await Env.CreateUserAsync();
-        var ana = await Env.CreateContactAsync();
-        await Env.SetAliasDomainAsync();
+        var (user, ana) = await ReadyToEmailAsync();
         // Saved before the save checked names (the syntax is valid) but uses a name that does not exist.
         var template = new MailTemplate { Name = "Old", RecordType = "contact", Subject = "Hi", Body = "Your order {{ order.number }}" };
         await Env.Db(db => { db.Templates.Add(template); return db.SaveChangesAsync(); });
-        var e = await Assert.ThrowsAsync<InvalidInputException>(() => Env.With<ChatterService, ChatterMessage>(c => c.PostAsync(
-            new RecordRef("contact", ana.Id), new ComposeRequest(MessageKind.Email, null, null, template.Id), user, default)));
+        var e = await Assert.ThrowsAsync<InvalidInputException>(() => EmailFromTemplateAsync(user, ana, template.Id));
         Assert.Contains("order", e.Errors["body"][0]);
         Assert.Equal(0, await Env.Db(db => db.Messages.CountAsync()));
         Assert.Equal(0, await Env.Db(db => db.Outbox.CountAsync()));
@@ -124,11 +133,8 @@ public abstract class TemplateServiceTests(IDatabaseFactory factory) : DatabaseT
     [Fact]
     public async Task A_template_for_another_record_type_or_an_unknown_template_is_refused()
     {
-        var user = await Env.CreateUserAsync();
-        var ana = await Env.CreateContactAsync();
-        await Env.SetAliasDomainAsync();
-        var e = await Assert.ThrowsAsync<InvalidInputException>(() => Env.With<ChatterService, ChatterMessage>(c => c.PostAsync(
-            new RecordRef("contact", ana.Id), new ComposeRequest(MessageKind.Email, null, null, 999), user, default)));
+        var (user, ana) = await ReadyToEmailAsync();
+        var e = await Assert.ThrowsAsync<InvalidInputException>(() => EmailFromTemplateAsync(user, ana, 999));
         Assert.Equal(["templateId"], e.Errors.Keys.ToArray());
         Assert.Equal(0, await Env.Db(db => db.Outbox.CountAsync()));
     }

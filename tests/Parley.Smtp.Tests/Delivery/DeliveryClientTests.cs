@@ -17,7 +17,7 @@ public sealed class DeliveryClientTests(ITestOutputHelper output)
     {
         await using var sink = await SmtpSinkPeer.StartAsync();
 
-        var result = await Client().SendAsync(Relay(sink), Message("Quotation Q-42"), "sender@parley.test", ["a@customer.test", "b@customer.test"], CancellationToken.None);
+        var result = await Client().SendAsync(DeliveryClients.Relay(sink), Message("Quotation Q-42"), "sender@parley.test", ["a@customer.test", "b@customer.test"], CancellationToken.None);
 
         Assert.Equal(DeliveryOutcome.Sent, result.Outcome);
         Assert.Equal(250, result.StatusCode);
@@ -36,7 +36,7 @@ public sealed class DeliveryClientTests(ITestOutputHelper output)
     {
         await using var sink = await SmtpSinkPeer.StartAsync();
 
-        var result = await Client().SendAsync(Relay(sink), Message("bounce"), string.Empty, ["a@customer.test"], CancellationToken.None);
+        var result = await Client().SendAsync(DeliveryClients.Relay(sink), Message("bounce"), string.Empty, ["a@customer.test"], CancellationToken.None);
 
         Assert.True(result.IsSent, result.Response);
         Assert.Equal(string.Empty, Assert.Single(await sink.WaitForMessagesAsync(1, TimeSpan.FromSeconds(5))).MailFrom);
@@ -47,7 +47,7 @@ public sealed class DeliveryClientTests(ITestOutputHelper output)
     {
         await using var sink = await SmtpSinkPeer.StartAsync(new SmtpSinkOptions { SoftReject = ["RCPT"] });
 
-        var result = await Client().SendAsync(Relay(sink), Message("x"), "sender@parley.test", ["a@customer.test"], CancellationToken.None);
+        var result = await Client().SendAsync(DeliveryClients.Relay(sink), Message("x"), "sender@parley.test", ["a@customer.test"], CancellationToken.None);
 
         Assert.Equal(DeliveryOutcome.TransientFailure, result.Outcome);
         Assert.Equal(DeliveryStage.RcptTo, result.Stage);
@@ -64,7 +64,7 @@ public sealed class DeliveryClientTests(ITestOutputHelper output)
     {
         await using var sink = await SmtpSinkPeer.StartAsync(new SmtpSinkOptions { HardReject = ["RCPT"] });
 
-        var result = await Client().SendAsync(Relay(sink), Message("x"), "sender@parley.test", ["a@customer.test", "b@customer.test"], CancellationToken.None);
+        var result = await Client().SendAsync(DeliveryClients.Relay(sink), Message("x"), "sender@parley.test", ["a@customer.test", "b@customer.test"], CancellationToken.None);
 
         Assert.Equal(DeliveryOutcome.PermanentFailure, result.Outcome);
         Assert.Equal(DeliveryStage.RcptTo, result.Stage);
@@ -78,7 +78,7 @@ public sealed class DeliveryClientTests(ITestOutputHelper output)
     {
         await using var sink = await SmtpSinkPeer.StartAsync(new SmtpSinkOptions { HardReject = ["DATA"] });
 
-        var result = await Client().SendAsync(Relay(sink), Message("x"), "sender@parley.test", ["a@customer.test"], CancellationToken.None);
+        var result = await Client().SendAsync(DeliveryClients.Relay(sink), Message("x"), "sender@parley.test", ["a@customer.test"], CancellationToken.None);
 
         Assert.Equal(DeliveryOutcome.PermanentFailure, result.Outcome);
         Assert.Equal(DeliveryStage.Data, result.Stage);
@@ -91,7 +91,7 @@ public sealed class DeliveryClientTests(ITestOutputHelper output)
     {
         await using var sink = await SmtpSinkPeer.StartAsync(new SmtpSinkOptions { HangUp = ["DATA"] });
 
-        var result = await Client().SendAsync(Relay(sink), Message("x"), "sender@parley.test", ["a@customer.test"], CancellationToken.None);
+        var result = await Client().SendAsync(DeliveryClients.Relay(sink), Message("x"), "sender@parley.test", ["a@customer.test"], CancellationToken.None);
 
         Assert.Equal(DeliveryOutcome.TransientFailure, result.Outcome);
         Assert.Equal(0, result.StatusCode);
@@ -105,7 +105,7 @@ public sealed class DeliveryClientTests(ITestOutputHelper output)
         var closedPort = FreePort.GetClosed();
 
         var result = await Client().SendAsync(
-            new RelayEndpoint("127.0.0.1", closedPort, SmtpSecurity.None, null, null), Message("x"), "sender@parley.test", ["a@customer.test"], CancellationToken.None);
+            DeliveryClients.Relay(closedPort), Message("x"), "sender@parley.test", ["a@customer.test"], CancellationToken.None);
 
         Assert.Equal(DeliveryOutcome.TransientFailure, result.Outcome);
         Assert.Equal(DeliveryStage.Connect, result.Stage);
@@ -118,7 +118,7 @@ public sealed class DeliveryClientTests(ITestOutputHelper output)
     {
         await using var sink = await SmtpSinkPeer.StartAsync();
 
-        var result = await Client().SendAsync(Relay(sink) with { Security = SmtpSecurity.StartTls }, Message("x"), "sender@parley.test", ["a@customer.test"], CancellationToken.None);
+        var result = await Client().SendAsync(DeliveryClients.Relay(sink) with { Security = SmtpSecurity.StartTls }, Message("x"), "sender@parley.test", ["a@customer.test"], CancellationToken.None);
 
         Assert.Equal(DeliveryOutcome.TransientFailure, result.Outcome);
         Assert.Equal(DeliveryStage.Connect, result.Stage);
@@ -133,7 +133,7 @@ public sealed class DeliveryClientTests(ITestOutputHelper output)
         const string password = "S3cr3t-Pa55word";
 
         var result = await Client().TestConnectionAsync(
-            Relay(sink) with { Username = "relay-user", Password = password }, "sender@parley.test", "a@customer.test", CancellationToken.None);
+            DeliveryClients.Relay(sink) with { Username = "relay-user", Password = password }, "sender@parley.test", "a@customer.test", CancellationToken.None);
 
         output.WriteLine(string.Join('\n', result.Transcript));
         Assert.Contains(result.Transcript, l => l.StartsWith("C: AUTH ", StringComparison.Ordinal));
@@ -150,7 +150,7 @@ public sealed class DeliveryClientTests(ITestOutputHelper output)
     {
         await using var sink = await SmtpSinkPeer.StartAsync();
 
-        var result = await Client().TestConnectionAsync(Relay(sink), "sender@parley.test", "a@customer.test", CancellationToken.None);
+        var result = await Client().TestConnectionAsync(DeliveryClients.Relay(sink), "sender@parley.test", "a@customer.test", CancellationToken.None);
 
         output.WriteLine(string.Join('\n', result.Transcript));
         Assert.True(result.Success, result.Response);
@@ -167,7 +167,7 @@ public sealed class DeliveryClientTests(ITestOutputHelper output)
     {
         await using var sink = await SmtpSinkPeer.StartAsync(new SmtpSinkOptions { HardReject = ["RCPT"] });
 
-        var result = await Client().TestConnectionAsync(Relay(sink), "sender@parley.test", "a@customer.test", CancellationToken.None);
+        var result = await Client().TestConnectionAsync(DeliveryClients.Relay(sink), "sender@parley.test", "a@customer.test", CancellationToken.None);
 
         Assert.False(result.Success);
         Assert.Equal(DeliveryOutcome.PermanentFailure, result.Outcome);
@@ -179,7 +179,7 @@ public sealed class DeliveryClientTests(ITestOutputHelper output)
     public async Task Test_connection_reports_connection_refused()
     {
         var result = await Client().TestConnectionAsync(
-            new RelayEndpoint("127.0.0.1", FreePort.GetClosed(), SmtpSecurity.None, null, null), "sender@parley.test", "a@customer.test", CancellationToken.None);
+            DeliveryClients.Relay(FreePort.GetClosed()), "sender@parley.test", "a@customer.test", CancellationToken.None);
 
         Assert.False(result.Success);
         Assert.Equal(DeliveryOutcome.TransientFailure, result.Outcome);
@@ -189,7 +189,6 @@ public sealed class DeliveryClientTests(ITestOutputHelper output)
     internal SmtpDeliveryClient Client() =>
         new(Options.Create(new SmtpDeliveryOptions { HeloName = "out.parley.test", Timeout = TimeSpan.FromSeconds(10) }), new TestLogger<SmtpDeliveryClient>(_logs));
 
-    private static RelayEndpoint Relay(SmtpSinkPeer sink) => new(sink.Host, sink.Port, SmtpSecurity.None, null, null);
 
     internal static MimeMessage Message(string subject)
     {

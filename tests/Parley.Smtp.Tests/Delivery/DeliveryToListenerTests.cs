@@ -14,7 +14,7 @@ public sealed class DeliveryToListenerTests(ITestOutputHelper output)
         await using var server = await TestServer.StartAsync(output);
 
         var result = await _helpers.Client().SendAsync(
-            new RelayEndpoint("127.0.0.1", server.Port, SmtpSecurity.None, null, null),
+            DeliveryClients.Relay(server.Port),
             DeliveryClientTests.Message("partial"), "sender@client.test",
             ["ok@parley.test", "unknown@parley.test", "far@elsewhere.test"], CancellationToken.None);
 
@@ -33,7 +33,7 @@ public sealed class DeliveryToListenerTests(ITestOutputHelper output)
     public async Task StartTls_required_with_a_self_signed_relay_certificate()
     {
         await using var server = await TestServer.StartAsync(output, o => o.Certificate = TestCertificates.SelfSigned);
-        var relay = new RelayEndpoint("127.0.0.1", server.Port, SmtpSecurity.StartTls, null, null, ValidateCertificate: false);
+        var relay = DeliveryClients.Relay(server.Port) with { Security = SmtpSecurity.StartTls, ValidateCertificate = false };
 
         var result = await _helpers.Client().SendAsync(relay, DeliveryClientTests.Message("tls"), "sender@client.test", ["ok@parley.test"], CancellationToken.None);
 
@@ -45,7 +45,7 @@ public sealed class DeliveryToListenerTests(ITestOutputHelper output)
     public async Task Untrusted_certificate_is_a_transient_failure_when_validation_is_on()
     {
         await using var server = await TestServer.StartAsync(output, o => o.Certificate = TestCertificates.SelfSigned);
-        var relay = new RelayEndpoint("127.0.0.1", server.Port, SmtpSecurity.StartTls, null, null);
+        var relay = DeliveryClients.Relay(server.Port) with { Security = SmtpSecurity.StartTls };
 
         var result = await _helpers.Client().SendAsync(relay, DeliveryClientTests.Message("tls"), "sender@client.test", ["ok@parley.test"], CancellationToken.None);
 

@@ -13,16 +13,17 @@ public sealed class ProtocolTests(ITestOutputHelper output)
         await using var server = await TestServer.StartAsync(output);
         await using var client = await server.ConnectAsync(output);
 
-        AssertReply(503, "5.5.1 Error: send HELO/EHLO first", await client.CommandAsync("MAIL FROM:<a@client.test>"));
-        AssertReply(250, null, await client.CommandAsync("EHLO client.test"));
-        AssertReply(503, "5.5.1 Error: need MAIL command", await client.CommandAsync("RCPT TO:<a@parley.test>"));
-        AssertReply(503, "5.5.1 Error: need MAIL command", await client.CommandAsync("DATA"));
-        AssertReply(250, "2.1.0 Ok", await client.CommandAsync("MAIL FROM:<a@client.test>"));
-        AssertReply(503, "5.5.1 Error: nested MAIL command", await client.CommandAsync("MAIL FROM:<a@client.test>"));
-        AssertReply(503, "5.5.1 Error: need RCPT command", await client.CommandAsync("DATA"));
-        AssertReply(250, "2.0.0 Ok", await client.CommandAsync("RSET"));
-        AssertReply(503, "5.5.1 Error: need MAIL command", await client.CommandAsync("RCPT TO:<a@parley.test>"));
-        AssertReply(221, "2.0.0 Bye", await client.CommandAsync("QUIT"));
+        await AssertDialogueAsync(client,
+            ("MAIL FROM:<a@client.test>", 503, "5.5.1 Error: send HELO/EHLO first"),
+            ("EHLO client.test", 250, null),
+            ("RCPT TO:<a@parley.test>", 503, "5.5.1 Error: need MAIL command"),
+            ("DATA", 503, "5.5.1 Error: need MAIL command"),
+            ("MAIL FROM:<a@client.test>", 250, "2.1.0 Ok"),
+            ("MAIL FROM:<a@client.test>", 503, "5.5.1 Error: nested MAIL command"),
+            ("DATA", 503, "5.5.1 Error: need RCPT command"),
+            ("RSET", 250, "2.0.0 Ok"),
+            ("RCPT TO:<a@parley.test>", 503, "5.5.1 Error: need MAIL command"),
+            ("QUIT", 221, "2.0.0 Bye"));
         Assert.True(await client.IsClosedAsync(TimeSpan.FromSeconds(5)));
     }
 
@@ -60,20 +61,21 @@ public sealed class ProtocolTests(ITestOutputHelper output)
         await using var server = await TestServer.StartAsync(output);
         await using var client = await server.ConnectAsync(output);
 
-        AssertReply(501, "5.5.4 Syntax: EHLO hostname", await client.CommandAsync("EHLO"));
-        AssertReply(500, "5.5.2 Error: command not recognized", await client.CommandAsync("FOO bar"));
-        AssertReply(502, "5.5.1 Error: command not implemented", await client.CommandAsync("EXPN staff"));
-        AssertReply(250, null, await client.CommandAsync("EHLO client.test"));
-        AssertReply(501, "5.5.4 Syntax: MAIL FROM:<address>", await client.CommandAsync("MAIL TO:<a@client.test>"));
-        AssertReply(501, "5.1.7 <a@@b>: Bad sender address syntax", await client.CommandAsync("MAIL FROM:<a@@b>"));
-        AssertReply(555, "5.5.4 Unsupported option: FOO", await client.CommandAsync("MAIL FROM:<a@client.test> FOO=1"));
-        AssertReply(250, "2.1.0 Ok", await client.CommandAsync("MAIL FROM:<a@client.test> BODY=8BITMIME SIZE=100"));
-        AssertReply(501, "5.1.3 <no-domain@>: Bad recipient address syntax", await client.CommandAsync("RCPT TO:<no-domain@>"));
-        AssertReply(250, "2.1.5 Ok", await client.CommandAsync("RCPT TO:<postmaster>"));
-        AssertReply(252, "2.5.2 Cannot VRFY user, but will accept message and attempt delivery", await client.CommandAsync("VRFY someone"));
-        AssertReply(250, "2.0.0 Ok", await client.CommandAsync("NOOP"));
-        Assert.Equal(214, (await client.CommandAsync("HELP")).Code);
-        AssertReply(501, "5.5.4 Syntax: DATA", await client.CommandAsync("DATA now"));
+        await AssertDialogueAsync(client,
+            ("EHLO", 501, "5.5.4 Syntax: EHLO hostname"),
+            ("FOO bar", 500, "5.5.2 Error: command not recognized"),
+            ("EXPN staff", 502, "5.5.1 Error: command not implemented"),
+            ("EHLO client.test", 250, null),
+            ("MAIL TO:<a@client.test>", 501, "5.5.4 Syntax: MAIL FROM:<address>"),
+            ("MAIL FROM:<a@@b>", 501, "5.1.7 <a@@b>: Bad sender address syntax"),
+            ("MAIL FROM:<a@client.test> FOO=1", 555, "5.5.4 Unsupported option: FOO"),
+            ("MAIL FROM:<a@client.test> BODY=8BITMIME SIZE=100", 250, "2.1.0 Ok"),
+            ("RCPT TO:<no-domain@>", 501, "5.1.3 <no-domain@>: Bad recipient address syntax"),
+            ("RCPT TO:<postmaster>", 250, "2.1.5 Ok"),
+            ("VRFY someone", 252, "2.5.2 Cannot VRFY user, but will accept message and attempt delivery"),
+            ("NOOP", 250, "2.0.0 Ok"),
+            ("HELP", 214, null),
+            ("DATA now", 501, "5.5.4 Syntax: DATA"));
     }
 
     [Fact]
@@ -105,12 +107,8 @@ public sealed class ProtocolTests(ITestOutputHelper output)
     public async Task Too_big_message_is_read_to_its_end_refused_and_the_session_goes_on()
     {
         await using var server = await TestServer.StartAsync(output, o => o.MaxMessageSize = 1000);
-        await using var client = await server.ConnectAsync(output);
+        await using var client = await server.OpenDataAsync(output);
 
-        await client.CommandAsync("EHLO client.test");
-        await client.CommandAsync("MAIL FROM:<a@client.test>");
-        await client.CommandAsync("RCPT TO:<a@parley.test>");
-        AssertReply(354, null, await client.CommandAsync("DATA"));
         await client.SendAsync(string.Concat(Enumerable.Repeat(new string('x', 98) + "\r\n", 50)) + ".\r\n");
         AssertReply(552, "5.3.4 Error: message file too big", await client.ReadReplyAsync());
         AssertReply(250, "2.0.0 Ok", await client.CommandAsync("NOOP"));
@@ -121,12 +119,8 @@ public sealed class ProtocolTests(ITestOutputHelper output)
     public async Task Header_section_over_the_limit_is_read_to_its_end_refused_and_the_next_message_is_accepted()
     {
         await using var server = await TestServer.StartAsync(output, o => o.MaxHeaderSize = 2000);
-        await using var client = await server.ConnectAsync(output);
+        await using var client = await server.OpenDataAsync(output);
 
-        await client.CommandAsync("EHLO client.test");
-        await client.CommandAsync("MAIL FROM:<a@client.test>");
-        await client.CommandAsync("RCPT TO:<a@parley.test>");
-        AssertReply(354, null, await client.CommandAsync("DATA"));
         // One Subject folded over 300 short lines: no line is long, the section is (about 3000 bytes).
         var folded = "Subject: x\r\n" + string.Concat(Enumerable.Repeat(" folded\r\n", 300));
         await client.SendAsync(folded + "\r\nbody\r\n.\r\n");
@@ -134,9 +128,10 @@ public sealed class ProtocolTests(ITestOutputHelper output)
         Assert.Empty(server.Store.Messages);
 
         // Same session: a small header with a body far over the header limit is fine.
-        AssertReply(250, "2.1.0 Ok", await client.CommandAsync("MAIL FROM:<a@client.test>"));
-        AssertReply(250, "2.1.5 Ok", await client.CommandAsync("RCPT TO:<a@parley.test>"));
-        AssertReply(354, null, await client.CommandAsync("DATA"));
+        await AssertDialogueAsync(client,
+            ("MAIL FROM:<a@client.test>", 250, "2.1.0 Ok"),
+            ("RCPT TO:<a@parley.test>", 250, "2.1.5 Ok"),
+            ("DATA", 354, null));
         var body = string.Concat(Enumerable.Repeat(new string('b', 98) + "\r\n", 50));
         await client.SendAsync("Subject: second\r\n\r\n" + body + ".\r\n");
         Assert.Equal(250, (await client.ReadReplyAsync()).Code);
@@ -167,12 +162,8 @@ public sealed class ProtocolTests(ITestOutputHelper output)
     public async Task Data_line_over_1000_characters_is_refused()
     {
         await using var server = await TestServer.StartAsync(output);
-        await using var client = await server.ConnectAsync(output);
+        await using var client = await server.OpenDataAsync(output);
 
-        await client.CommandAsync("EHLO client.test");
-        await client.CommandAsync("MAIL FROM:<a@client.test>");
-        await client.CommandAsync("RCPT TO:<a@parley.test>");
-        await client.CommandAsync("DATA");
         await client.SendAsync("Subject: x\r\n\r\n" + new string('y', 999) + "\r\n.\r\n");
         AssertReply(554, "5.6.0 Error: message line longer than 1000 characters", await client.ReadReplyAsync());
         Assert.Empty(server.Store.Messages);
@@ -185,18 +176,20 @@ public sealed class ProtocolTests(ITestOutputHelper output)
         await using var client = await server.ConnectAsync(output);
 
         await client.SendAsync("EHLO client.test\r\nMAIL FROM:<a@client.test>\r\nRCPT TO:<one@parley.test>\r\nRCPT TO:<x@elsewhere.test>\r\nRCPT TO:<two@parley.test>\r\nDATA\r\n");
-        Assert.Equal(250, (await client.ReadReplyAsync()).Code);
-        AssertReply(250, "2.1.0 Ok", await client.ReadReplyAsync());
-        AssertReply(250, "2.1.5 Ok", await client.ReadReplyAsync());
-        AssertReply(550, "5.7.1 <x@elsewhere.test>: Relay access denied", await client.ReadReplyAsync());
-        AssertReply(250, "2.1.5 Ok", await client.ReadReplyAsync());
-        AssertReply(354, null, await client.ReadReplyAsync());
+        await AssertRepliesAsync(client,
+            (250, null),
+            (250, "2.1.0 Ok"),
+            (250, "2.1.5 Ok"),
+            (550, "5.7.1 <x@elsewhere.test>: Relay access denied"),
+            (250, "2.1.5 Ok"),
+            (354, null));
         await client.SendAsync("Subject: p\r\n\r\nbody\r\n.\r\nRSET\r\nMAIL FROM:<>\r\nRCPT TO:<three@parley.test>\r\nDATA\r\n");
-        Assert.Equal(250, (await client.ReadReplyAsync()).Code);
-        AssertReply(250, "2.0.0 Ok", await client.ReadReplyAsync());
-        AssertReply(250, "2.1.0 Ok", await client.ReadReplyAsync());
-        AssertReply(250, "2.1.5 Ok", await client.ReadReplyAsync());
-        AssertReply(354, null, await client.ReadReplyAsync());
+        await AssertRepliesAsync(client,
+            (250, null),
+            (250, "2.0.0 Ok"),
+            (250, "2.1.0 Ok"),
+            (250, "2.1.5 Ok"),
+            (354, null));
         await client.SendAsync("\r\n.\r\nQUIT\r\n");
         Assert.Equal(250, (await client.ReadReplyAsync()).Code);
         Assert.Equal(221, (await client.ReadReplyAsync()).Code);
@@ -213,9 +206,10 @@ public sealed class ProtocolTests(ITestOutputHelper output)
         await using var client = await server.ConnectAsync(output);
 
         await client.CommandAsync("EHLO client.test");
-        AssertReply(553, "5.6.7 Error: non-ASCII sender address needs SMTPUTF8", await client.CommandAsync("MAIL FROM:<josé@client.test>"));
-        AssertReply(250, "2.1.0 Ok", await client.CommandAsync("MAIL FROM:<josé@client.test> SMTPUTF8"));
-        AssertReply(250, "2.1.5 Ok", await client.CommandAsync("RCPT TO:<françois@parley.test>"));
+        await AssertDialogueAsync(client,
+            ("MAIL FROM:<josé@client.test>", 553, "5.6.7 Error: non-ASCII sender address needs SMTPUTF8"),
+            ("MAIL FROM:<josé@client.test> SMTPUTF8", 250, "2.1.0 Ok"),
+            ("RCPT TO:<françois@parley.test>", 250, "2.1.5 Ok"));
         await client.CommandAsync("DATA");
         await client.SendAsync("Subject: héllo\r\n\r\nçà\r\n.\r\n");
         Assert.Equal(250, (await client.ReadReplyAsync()).Code);
@@ -277,6 +271,24 @@ public sealed class ProtocolTests(ITestOutputHelper output)
     {
         Assert.Equal(250, reply.Code);
         return reply.Lines.Select(line => line[4..]).ToArray();
+    }
+
+    /// <summary>Sends each command in turn and checks its reply: the code, and the last line's text unless it is null.</summary>
+    internal static async Task AssertDialogueAsync(RawSmtpClient client, params (string Command, int Code, string? Text)[] steps)
+    {
+        foreach (var (command, code, text) in steps)
+        {
+            AssertReply(code, text, await client.CommandAsync(command));
+        }
+    }
+
+    /// <summary>Reads the replies to commands already sent (pipelined) and checks them in order.</summary>
+    internal static async Task AssertRepliesAsync(RawSmtpClient client, params (int Code, string? Text)[] replies)
+    {
+        foreach (var (code, text) in replies)
+        {
+            AssertReply(code, text, await client.ReadReplyAsync());
+        }
     }
 
     internal static void AssertReply(int code, string? text, RawReply reply)

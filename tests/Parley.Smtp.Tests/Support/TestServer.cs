@@ -4,21 +4,8 @@ using Parley.Smtp.Listener;
 namespace Parley.Smtp.Tests.Support;
 
 /// <summary>A real <see cref="SmtpListener"/> on 127.0.0.1 port 0, with an in-memory store; stopped on dispose.</summary>
-public sealed class TestServer : IAsyncDisposable
+public sealed record TestServer(SmtpListener Listener, InMemoryMessageStore Store, TestOutputLoggerFactory Logs) : IAsyncDisposable
 {
-    private TestServer(SmtpListener listener, InMemoryMessageStore store, TestOutputLoggerFactory logs)
-    {
-        Listener = listener;
-        Store = store;
-        Logs = logs;
-    }
-
-    public SmtpListener Listener { get; }
-
-    public InMemoryMessageStore Store { get; }
-
-    public TestOutputLoggerFactory Logs { get; }
-
     public int Port => Listener.Port;
 
     public static async Task<TestServer> StartAsync(
@@ -47,6 +34,25 @@ public sealed class TestServer : IAsyncDisposable
         }
 
         return client;
+    }
+
+    /// <summary>A session that is in DATA: EHLO, MAIL FROM:&lt;a@client.test&gt; and RCPT TO:&lt;a@parley.test&gt; sent, DATA answered 354.</summary>
+    public async Task<RawSmtpClient> OpenDataAsync(ITestOutputHelper output)
+    {
+        var client = await ConnectAsync(output);
+        try
+        {
+            await client.CommandAsync("EHLO client.test");
+            await client.CommandAsync("MAIL FROM:<a@client.test>");
+            await client.CommandAsync("RCPT TO:<a@parley.test>");
+            Assert.Equal(354, (await client.CommandAsync("DATA")).Code);
+            return client;
+        }
+        catch
+        {
+            await client.DisposeAsync();
+            throw;
+        }
     }
 
     public ValueTask DisposeAsync() => Listener.DisposeAsync();

@@ -119,15 +119,7 @@ public sealed class AccessTests(AccessFixture fixture) : IClassFixture<AccessFix
     [MemberData(nameof(ProbeData))]
     public async Task A_members_token_gets_member_groups_and_a_403_problem_on_admin_groups(string group, string method, string path)
     {
-        var response = await SendAsync(fixture.MemberToken, method, path);
-        if (EndpointPolicyTests.PolicyOf(group) == "member")
-        {
-            await AssertAllowedAsync(response);
-        }
-        else
-        {
-            await AssertRefusedAsync(response, "administrator");
-        }
+        await AssertAllowedOrRefusedAsync(fixture.MemberToken, method, path, allowed: EndpointPolicyTests.PolicyOf(group) == "member", "administrator");
     }
 
     [Theory]
@@ -150,15 +142,7 @@ public sealed class AccessTests(AccessFixture fixture) : IClassFixture<AccessFix
     public async Task A_read_token_reads_every_group_it_may_but_writes_nothing(string group, string method, string path)
     {
         _ = group;
-        var response = await SendAsync(fixture.ReadToken, method, path);
-        if (method == "GET")
-        {
-            await AssertAllowedAsync(response);
-        }
-        else
-        {
-            await AssertRefusedAsync(response, "read-only");
-        }
+        await AssertAllowedOrRefusedAsync(fixture.ReadToken, method, path, allowed: method == "GET", "read-only");
     }
 
     [Fact]
@@ -176,15 +160,7 @@ public sealed class AccessTests(AccessFixture fixture) : IClassFixture<AccessFix
     [MemberData(nameof(ProbeData))]
     public async Task A_mailgate_token_may_only_post_raw_mail(string group, string method, string path)
     {
-        var response = await SendAsync(fixture.MailgateToken, method, path);
-        if (group == "/api/v1/inbound/raw")
-        {
-            await AssertAllowedAsync(response);
-        }
-        else
-        {
-            await AssertRefusedAsync(response, "mailgate");
-        }
+        await AssertAllowedOrRefusedAsync(fixture.MailgateToken, method, path, allowed: group == "/api/v1/inbound/raw", "mailgate");
     }
 
     [Fact]
@@ -299,6 +275,20 @@ public sealed class AccessTests(AccessFixture fixture) : IClassFixture<AccessFix
     private string Fill(string text) => text
         .Replace("{contact}", fixture.ContactId.ToString(System.Globalization.CultureInfo.InvariantCulture))
         .Replace("{template}", fixture.TemplateId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>Sends the probe with <paramref name="token"/>: allowed, or refused with a problem that names <paramref name="refusal"/>.</summary>
+    private async Task AssertAllowedOrRefusedAsync(string token, string method, string path, bool allowed, string refusal)
+    {
+        var response = await SendAsync(token, method, path);
+        if (allowed)
+        {
+            await AssertAllowedAsync(response);
+        }
+        else
+        {
+            await AssertRefusedAsync(response, refusal);
+        }
+    }
 
     private static async Task AssertAllowedAsync(HttpResponseMessage response)
     {

@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Parley.Core.Chatter;
 using Parley.Core.Inbound;
@@ -45,10 +44,8 @@ public abstract class BounceWithoutVerpTests(IDatabaseFactory factory) : Databas
         var (bea, _) = await ContactAsync("bea@customer.test", user);
         var (_, beaRow) = await SendAsync(bea, user, "Your quote");
 
-        var id = await StoreAsync(Sample(mta, rcpt, target.MessageId!));
-        await RouteAsync();
+        var inbound = await RouteSampleAsync(mta, rcpt, target.MessageId!);
 
-        var inbound = await Env.Db(db => db.Inbound.AsNoTracking().SingleAsync(i => i.Id == id));
         Assert.Equal(InboundStatus.Bounce, inbound.Status);
         Assert.Contains("Bounce for a sent email", inbound.Route);
         var row = await RowAsync(targetRow);
@@ -79,8 +76,7 @@ public abstract class BounceWithoutVerpTests(IDatabaseFactory factory) : Databas
         var (record, user) = await ContactAsync("ana@customer.test");
         var (_, rowId) = await SendAsync(record, user, "Your quote");
 
-        await StoreAsync(Sample("postfix-delayed", "Ana@Customer.TEST", "unused@" + Domain));
-        await RouteAsync();
+        await RouteSampleAsync("postfix-delayed", "Ana@Customer.TEST", "unused@" + Domain);
 
         var row = await RowAsync(rowId);
         Assert.Equal(DeliveryState.Sent, row.State);
@@ -97,14 +93,12 @@ public abstract class BounceWithoutVerpTests(IDatabaseFactory factory) : Databas
         var (_, rowId) = await SendAsync(record, user, "Your quote");
         await Env.With<InboundSettingsService>(s => s.SetAsync(new InboundSettings(HardBounceThreshold: 2), default));
 
-        await StoreAsync(Sample("qmail-text", "Ana@Customer.TEST", "unused@" + Domain));
-        await RouteAsync();
+        await RouteSampleAsync("qmail-text", "Ana@Customer.TEST", "unused@" + Domain);
         Assert.Equal(DeliveryState.Bounced, (await RowAsync(rowId)).State);
         Assert.Equal(0, await Env.Db(db => db.Suppressions.CountAsync()));
 
         // The email is already marked bounced; this one only counts, as the address was mailed.
-        await StoreAsync(Sample("qmail-text", "ANA@CUSTOMER.test", "unused@" + Domain));
-        await RouteAsync();
+        await RouteSampleAsync("qmail-text", "ANA@CUSTOMER.test", "unused@" + Domain);
         var counter = await Env.Db(db => db.BounceCounters.AsNoTracking().SingleAsync());
         Assert.Equal(("ana@customer.test", 2), (counter.Address, counter.HardBounces));
         var suppressed = await Env.Db(db => db.Suppressions.AsNoTracking().SingleAsync());
@@ -118,8 +112,7 @@ public abstract class BounceWithoutVerpTests(IDatabaseFactory factory) : Databas
         var (sent, rowId) = await SendAsync(record, user, "Your quote");
 
         // The customer's server forwarded it; the forward target's server bounced and reports its own address.
-        await StoreAsync(Sample("postfix", "ana@old-job.test", sent.MessageId!));
-        await RouteAsync();
+        await RouteSampleAsync("postfix", "ana@old-job.test", sent.MessageId!);
 
         Assert.Equal(DeliveryState.Bounced, (await RowAsync(rowId)).State);
         var counter = await Env.Db(db => db.BounceCounters.AsNoTracking().SingleAsync());
@@ -134,10 +127,8 @@ public abstract class BounceWithoutVerpTests(IDatabaseFactory factory) : Databas
         var (record, user) = await ContactAsync("ana@customer.test");
         var (sent, rowId) = await SendAsync(record, user, "Your quote");
 
-        var id = await StoreAsync(Sample("postfix-delivered", "Ana@Customer.TEST", sent.MessageId!));
-        await RouteAsync();
+        var inbound = await RouteSampleAsync("postfix-delivered", "Ana@Customer.TEST", sent.MessageId!);
 
-        var inbound = await Env.Db(db => db.Inbound.AsNoTracking().SingleAsync(i => i.Id == id));
         Assert.Equal(InboundStatus.Bounce, inbound.Status); // a delivery report, kept with the reports, never posted
         Assert.Contains("delivered", inbound.Route);
         var row = await RowAsync(rowId);
@@ -155,10 +146,8 @@ public abstract class BounceWithoutVerpTests(IDatabaseFactory factory) : Databas
         var (record, user) = await ContactAsync("ana@customer.test");
         var (sent, rowId) = await SendAsync(record, user, "Your quote");
 
-        var id = await StoreAsync(Sample(mta, rcpt, sent.MessageId!));
-        await RouteAsync();
+        var inbound = await RouteSampleAsync(mta, rcpt, sent.MessageId!);
 
-        var inbound = await Env.Db(db => db.Inbound.AsNoTracking().SingleAsync(i => i.Id == id));
         Assert.Equal(InboundStatus.Bounce, inbound.Status);
         Assert.Contains("an email Parley cannot find", inbound.Route);
         Assert.Equal(DeliveryState.Sent, (await RowAsync(rowId)).State);
@@ -193,11 +182,17 @@ public abstract class BounceWithoutVerpTests(IDatabaseFactory factory) : Databas
             .Replace("{VERP}", PlainBounce).Replace("{RCPT}", rcpt).Replace("{MSGID}", messageId);
 
     private Task<long> StoreAsync(string mime) =>
-        Env.With<InboundStore, long>(s => s.StoreAsync(
-            new InboundEnvelope("smtp", "127.0.0.1", "mx.customer.test", "", [PlainBounce], Env.Clock.GetUtcNow()),
-            MimeText.Stream(mime), default));
+        Env.ReceiveAsync(mime, "", [PlainBounce], helo: "mx.customer.test");
 
     private Task<int> RouteAsync() => Env.With<InboundRouter, int>(r => r.RoutePendingAsync(100, default));
+
+    /// <summary>Stores DSN sample <paramref name="name"/> as received on the plain bounce address, routes it, and returns its inbound row.</summary>
+    private async Task<InboundMessage> RouteSampleAsync(string name, string rcpt, string messageId)
+    {
+        var id = await StoreAsync(Sample(name, rcpt, messageId));
+        await RouteAsync();
+        return await Env.Db(db => db.Inbound.AsNoTracking().SingleAsync(i => i.Id == id));
+    }
 }
 
 public sealed class BounceWithoutVerpSqliteTests() : BounceWithoutVerpTests(SqliteDatabaseFactory.Instance);

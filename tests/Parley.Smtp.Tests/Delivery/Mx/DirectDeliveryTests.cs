@@ -13,7 +13,7 @@ public sealed class DirectDeliveryTests(ITestOutputHelper output)
     {
         await using var sink = await SmtpSinkPeer.StartAsync();
         await using var dns = await DnsmasqPeer.StartAsync(["mx-host=customer.test,mx.customer.test,10", "host-record=mx.customer.test,127.0.0.1"]);
-        await using var client = DeliveryClients.Create(output, o => o.DirectDeliveryPort = sink.Port, Resolver(dns));
+        await using var client = DeliveryClients.Create(output, o => o.DirectDeliveryPort = sink.Port, DeliveryClients.Resolver(dns));
 
         var result = await client.SendDirectAsync(
             DeliveryClientTests.Message("direct"), "bounce+1@parley.test", ["a@customer.test", "b@Customer.test"], CancellationToken.None);
@@ -30,7 +30,7 @@ public sealed class DirectDeliveryTests(ITestOutputHelper output)
     {
         await using var sink = await SmtpSinkPeer.StartAsync();
         await using var dns = await DnsmasqPeer.StartAsync(["host-record=plain.test,127.0.0.1"]);
-        await using var client = DeliveryClients.Create(output, o => o.DirectDeliveryPort = sink.Port, Resolver(dns));
+        await using var client = DeliveryClients.Create(output, o => o.DirectDeliveryPort = sink.Port, DeliveryClients.Resolver(dns));
 
         var result = await client.SendDirectAsync(DeliveryClientTests.Message("implicit"), "s@parley.test", ["a@plain.test"], CancellationToken.None);
 
@@ -43,11 +43,7 @@ public sealed class DirectDeliveryTests(ITestOutputHelper output)
     {
         await using var sink = await SmtpSinkPeer.StartAsync();
         await using var dns = await DnsmasqPeer.StartAsync(TwoMx);
-        await using var client = DeliveryClients.Create(output, o =>
-        {
-            o.DirectDeliveryPort = sink.Port;
-            o.DirectDeliveryPortOverrides["mx1.customer.test"] = FreePort.GetClosed();
-        }, Resolver(dns));
+        await using var client = TwoMxClient(dns, firstMxPort: FreePort.GetClosed(), secondMxPort: sink.Port);
 
         var result = await client.SendDirectAsync(DeliveryClientTests.Message("fallover"), "s@parley.test", ["a@customer.test"], CancellationToken.None);
 
@@ -62,11 +58,7 @@ public sealed class DirectDeliveryTests(ITestOutputHelper output)
         await using var busy = await SmtpSinkPeer.StartAsync(new SmtpSinkOptions { SoftReject = ["CONNECT"] });
         await using var sink = await SmtpSinkPeer.StartAsync();
         await using var dns = await DnsmasqPeer.StartAsync(TwoMx);
-        await using var client = DeliveryClients.Create(output, o =>
-        {
-            o.DirectDeliveryPort = sink.Port;
-            o.DirectDeliveryPortOverrides["mx1.customer.test"] = busy.Port;
-        }, Resolver(dns));
+        await using var client = TwoMxClient(dns, firstMxPort: busy.Port, secondMxPort: sink.Port);
 
         var result = await client.SendDirectAsync(DeliveryClientTests.Message("busy"), "s@parley.test", ["a@customer.test"], CancellationToken.None);
 
@@ -80,11 +72,7 @@ public sealed class DirectDeliveryTests(ITestOutputHelper output)
         await using var refusing = await SmtpSinkPeer.StartAsync(new SmtpSinkOptions { HardReject = ["RCPT"] });
         await using var sink = await SmtpSinkPeer.StartAsync();
         await using var dns = await DnsmasqPeer.StartAsync(TwoMx);
-        await using var client = DeliveryClients.Create(output, o =>
-        {
-            o.DirectDeliveryPort = sink.Port;
-            o.DirectDeliveryPortOverrides["mx1.customer.test"] = refusing.Port;
-        }, Resolver(dns));
+        await using var client = TwoMxClient(dns, firstMxPort: refusing.Port, secondMxPort: sink.Port);
 
         var result = await client.SendDirectAsync(DeliveryClientTests.Message("refused"), "s@parley.test", ["a@customer.test"], CancellationToken.None);
 
@@ -99,7 +87,7 @@ public sealed class DirectDeliveryTests(ITestOutputHelper output)
     public async Task Every_mx_unreachable_is_transient_and_names_each_host()
     {
         await using var dns = await DnsmasqPeer.StartAsync(TwoMx);
-        await using var client = DeliveryClients.Create(output, o => o.DirectDeliveryPort = FreePort.GetClosed(), Resolver(dns));
+        await using var client = DeliveryClients.Create(output, o => o.DirectDeliveryPort = FreePort.GetClosed(), DeliveryClients.Resolver(dns));
 
         var result = await client.SendDirectAsync(DeliveryClientTests.Message("down"), "s@parley.test", ["a@customer.test"], CancellationToken.None);
 
@@ -113,7 +101,7 @@ public sealed class DirectDeliveryTests(ITestOutputHelper output)
     public async Task Unknown_domain_fails_permanently_without_connecting()
     {
         await using var dns = await DnsmasqPeer.StartAsync(TwoMx);
-        await using var client = DeliveryClients.Create(output, o => o.DirectDeliveryPort = FreePort.GetClosed(), Resolver(dns));
+        await using var client = DeliveryClients.Create(output, o => o.DirectDeliveryPort = FreePort.GetClosed(), DeliveryClients.Resolver(dns));
 
         var result = await client.SendDirectAsync(DeliveryClientTests.Message("nx"), "s@parley.test", ["a@nowhere.test"], CancellationToken.None);
 
@@ -166,6 +154,11 @@ public sealed class DirectDeliveryTests(ITestOutputHelper output)
         "host-record=mx1.customer.test,127.0.0.1", "host-record=mx2.customer.test,127.0.0.1",
     ];
 
-    private static DnsClientResolver Resolver(DnsmasqPeer dns) =>
-        new(new DnsOptions { Servers = [dns.Server], Timeout = TimeSpan.FromSeconds(2), Retries = 1 });
+    /// <summary>A client delivering to <see cref="TwoMx"/>: mx1.customer.test on <paramref name="firstMxPort"/>, mx2 on <paramref name="secondMxPort"/>.</summary>
+    private SmtpDeliveryClient TwoMxClient(DnsmasqPeer dns, int firstMxPort, int secondMxPort) =>
+        DeliveryClients.Create(output, o =>
+        {
+            o.DirectDeliveryPort = secondMxPort;
+            o.DirectDeliveryPortOverrides["mx1.customer.test"] = firstMxPort;
+        }, DeliveryClients.Resolver(dns));
 }

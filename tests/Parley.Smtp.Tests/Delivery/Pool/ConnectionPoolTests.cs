@@ -14,7 +14,7 @@ public sealed class ConnectionPoolTests(ITestOutputHelper output)
         await using var sink = await SmtpSinkPeer.StartAsync(new SmtpSinkOptions { Verbose = true });
         await using var client = DeliveryClients.Create(output, o => o.MaxConnectionsPerDestination = 4, logLevel: Microsoft.Extensions.Logging.LogLevel.Information);
         var requests = Enumerable.Range(1, 50)
-            .Select(i => new DeliveryRequest(DeliveryClientTests.Message($"m{i}"), "s@parley.test", [$"r{i}@customer.test"], Relay(sink)))
+            .Select(i => new DeliveryRequest(DeliveryClientTests.Message($"m{i}"), "s@parley.test", [$"r{i}@customer.test"], DeliveryClients.Relay(sink)))
             .ToList();
 
         var results = await client.SendManyAsync(requests, CancellationToken.None);
@@ -34,7 +34,7 @@ public sealed class ConnectionPoolTests(ITestOutputHelper output)
     {
         await using var server = await TestServer.StartAsync(output, logLevel: Microsoft.Extensions.Logging.LogLevel.Information);
         await using var client = DeliveryClients.Create(output, o => o.MaxConnectionsPerDestination = 3, logLevel: Microsoft.Extensions.Logging.LogLevel.Information);
-        var relay = new RelayEndpoint("127.0.0.1", server.Port, SmtpSecurity.None, null, null);
+        var relay = DeliveryClients.Relay(server.Port);
 
         var results = await Task.WhenAll(Enumerable.Range(1, 30).Select(i =>
             client.SendAsync(relay, DeliveryClientTests.Message($"m{i}"), "s@client.test", [$"u{i}@parley.test"], CancellationToken.None)));
@@ -52,14 +52,14 @@ public sealed class ConnectionPoolTests(ITestOutputHelper output)
         var results = new List<DeliveryResult>();
         for (var i = 1; i <= 4; i++)
         {
-            results.Add(await client.SendAsync(Relay(sink), DeliveryClientTests.Message($"before {i}"), "s@parley.test", ["a@customer.test"], CancellationToken.None));
+            results.Add(await client.SendAsync(DeliveryClients.Relay(sink), DeliveryClientTests.Message($"before {i}"), "s@parley.test", ["a@customer.test"], CancellationToken.None));
         }
 
         await sink.WaitForMessagesAsync(4, TimeSpan.FromSeconds(5));
         await sink.RestartAsync();
         for (var i = 1; i <= 4; i++)
         {
-            results.Add(await client.SendAsync(Relay(sink), DeliveryClientTests.Message($"after {i}"), "s@parley.test", ["a@customer.test"], CancellationToken.None));
+            results.Add(await client.SendAsync(DeliveryClients.Relay(sink), DeliveryClientTests.Message($"after {i}"), "s@parley.test", ["a@customer.test"], CancellationToken.None));
         }
 
         Assert.All(results, r => Assert.True(r.IsSent, r.Response));
@@ -79,7 +79,7 @@ public sealed class ConnectionPoolTests(ITestOutputHelper output)
         // Parley's listener answers 421 and hangs up after CommandTimeout of silence: a realistic stale pooled session.
         await using var server = await TestServer.StartAsync(output, o => o.CommandTimeout = TimeSpan.FromMilliseconds(500));
         await using var client = DeliveryClients.Create(output);
-        var relay = new RelayEndpoint("127.0.0.1", server.Port, SmtpSecurity.None, null, null);
+        var relay = DeliveryClients.Relay(server.Port);
 
         var first = await client.SendAsync(relay, DeliveryClientTests.Message("one"), "s@client.test", ["a@parley.test"], CancellationToken.None);
         await Task.Delay(TimeSpan.FromSeconds(1.2));
@@ -99,7 +99,7 @@ public sealed class ConnectionPoolTests(ITestOutputHelper output)
 
         for (var i = 0; i < 7; i++)
         {
-            var result = await client.SendAsync(Relay(sink), DeliveryClientTests.Message($"m{i}"), "s@parley.test", ["a@customer.test"], CancellationToken.None);
+            var result = await client.SendAsync(DeliveryClients.Relay(sink), DeliveryClientTests.Message($"m{i}"), "s@parley.test", ["a@customer.test"], CancellationToken.None);
             Assert.True(result.IsSent, result.Response);
         }
 
@@ -115,41 +115,36 @@ public sealed class ConnectionPoolTests(ITestOutputHelper output)
         await using var sink = await SmtpSinkPeer.StartAsync(new SmtpSinkOptions { Verbose = true });
         await using var client = DeliveryClients.Create(output, o => o.ConnectionIdleTimeout = TimeSpan.FromSeconds(30), time: clock);
 
-        Assert.True((await client.SendAsync(Relay(sink), DeliveryClientTests.Message("a"), "s@parley.test", ["a@customer.test"], CancellationToken.None)).IsSent);
+        Assert.True((await client.SendAsync(DeliveryClients.Relay(sink), DeliveryClientTests.Message("a"), "s@parley.test", ["a@customer.test"], CancellationToken.None)).IsSent);
         Assert.Equal(1, client.IdleConnections);
         clock.Advance(TimeSpan.FromSeconds(61));
         Assert.Equal(0, client.IdleConnections);
-        Assert.True((await client.SendAsync(Relay(sink), DeliveryClientTests.Message("b"), "s@parley.test", ["a@customer.test"], CancellationToken.None)).IsSent);
+        Assert.True((await client.SendAsync(DeliveryClients.Relay(sink), DeliveryClientTests.Message("b"), "s@parley.test", ["a@customer.test"], CancellationToken.None)).IsSent);
 
         Assert.Equal(2, client.ConnectionsOpened);
         await Eventually.UntilAsync(() => sink.Log.Contains("smtp-sink: QUIT", StringComparison.Ordinal), TimeSpan.FromSeconds(5),
             "smtp-sink logs the pool's QUIT", every: TimeSpan.FromMilliseconds(50));
     }
 
-    [Fact]
-    public async Task Failed_transactions_do_not_keep_their_session()
+    /// <summary>A refused RCPT (5xx) and a hang-up after the data, each on the session's first transaction.</summary>
+    public static TheoryData<string, DeliveryOutcome> FailedTransactions => new()
     {
-        await using var sink = await SmtpSinkPeer.StartAsync(new SmtpSinkOptions { HardReject = ["RCPT"] });
+        { "refuses RCPT", DeliveryOutcome.PermanentFailure },
+        { "hangs up after the data", DeliveryOutcome.TransientFailure },
+    };
+
+    [Theory]
+    [MemberData(nameof(FailedTransactions))]
+    public async Task A_failed_transaction_on_a_fresh_session_neither_keeps_it_nor_is_retried(string relay, DeliveryOutcome outcome)
+    {
+        await using var sink = await SmtpSinkPeer.StartAsync(relay == "refuses RCPT" ? new SmtpSinkOptions { HardReject = ["RCPT"] } : new SmtpSinkOptions { HangUp = ["."] });
         await using var client = DeliveryClients.Create(output);
 
-        var result = await client.SendAsync(Relay(sink), DeliveryClientTests.Message("x"), "s@parley.test", ["a@customer.test"], CancellationToken.None);
+        var result = await client.SendAsync(DeliveryClients.Relay(sink), DeliveryClientTests.Message("x"), "s@parley.test", ["a@customer.test"], CancellationToken.None);
 
-        Assert.Equal(DeliveryOutcome.PermanentFailure, result.Outcome);
-        Assert.Equal(0, client.IdleConnections);
+        Assert.Equal(outcome, result.Outcome);
         Assert.Equal("127.0.0.1", result.Host);
-    }
-
-    [Fact]
-    public async Task Hang_up_after_data_on_a_fresh_session_is_not_retried()
-    {
-        await using var sink = await SmtpSinkPeer.StartAsync(new SmtpSinkOptions { HangUp = ["."] });
-        await using var client = DeliveryClients.Create(output);
-
-        var result = await client.SendAsync(Relay(sink), DeliveryClientTests.Message("x"), "s@parley.test", ["a@customer.test"], CancellationToken.None);
-
-        Assert.Equal(DeliveryOutcome.TransientFailure, result.Outcome);
+        Assert.Equal(0, client.IdleConnections);
         Assert.Equal(1, client.ConnectionsOpened);
     }
-
-    internal static RelayEndpoint Relay(SmtpSinkPeer sink) => new(sink.Host, sink.Port, SmtpSecurity.None, null, null);
 }

@@ -33,13 +33,8 @@ public sealed class RateLimitTests(ITestOutputHelper output)
     {
         var clock = new FakeTimeProvider(Start);
         await using var sink = await SmtpSinkPeer.StartAsync();
-        await using var client = DeliveryClients.Create(output, o =>
-        {
-            o.RateLimitPerDomain = 1;
-            o.RateLimitBurst = 1;
-            o.MaxRateLimitWait = TimeSpan.FromSeconds(10);
-        }, time: clock);
-        var relay = new RelayEndpoint(sink.Host, sink.Port, SmtpSecurity.None, null, null);
+        await using var client = OneMessagePerSecondPerDomain(clock, maxWait: TimeSpan.FromSeconds(10));
+        var relay = DeliveryClients.Relay(sink);
         var requests = Enumerable.Range(1, 3)
             .Select(i => new DeliveryRequest(DeliveryClientTests.Message($"m{i}"), "s@parley.test", [$"r{i}@customer.test"], relay))
             .ToList();
@@ -69,13 +64,8 @@ public sealed class RateLimitTests(ITestOutputHelper output)
     {
         var clock = new FakeTimeProvider(Start);
         await using var sink = await SmtpSinkPeer.StartAsync();
-        await using var client = DeliveryClients.Create(output, o =>
-        {
-            o.RateLimitPerDomain = 1;
-            o.RateLimitBurst = 1;
-            o.MaxRateLimitWait = TimeSpan.Zero;
-        }, time: clock);
-        var relay = new RelayEndpoint(sink.Host, sink.Port, SmtpSecurity.None, null, null);
+        await using var client = OneMessagePerSecondPerDomain(clock, maxWait: TimeSpan.Zero);
+        var relay = DeliveryClients.Relay(sink);
 
         var first = await client.SendAsync(relay, DeliveryClientTests.Message("1"), "s@parley.test", ["a@customer.test"], CancellationToken.None);
         var second = await client.SendAsync(relay, DeliveryClientTests.Message("2"), "s@parley.test", ["b@customer.test"], CancellationToken.None);
@@ -86,4 +76,13 @@ public sealed class RateLimitTests(ITestOutputHelper output)
         Assert.Null(second.Host);
         Assert.Single(await sink.WaitForMessagesAsync(1, TimeSpan.FromSeconds(2)));
     }
+
+    /// <summary>A client allowed one message per second to each domain (burst 1), waiting at most <paramref name="maxWait"/> for its turn.</summary>
+    private SmtpDeliveryClient OneMessagePerSecondPerDomain(FakeTimeProvider clock, TimeSpan maxWait) =>
+        DeliveryClients.Create(output, o =>
+        {
+            o.RateLimitPerDomain = 1;
+            o.RateLimitBurst = 1;
+            o.MaxRateLimitWait = maxWait;
+        }, time: clock);
 }

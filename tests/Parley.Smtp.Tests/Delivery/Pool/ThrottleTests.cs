@@ -18,14 +18,9 @@ public sealed class ThrottleTests(ITestOutputHelper output)
     public async Task A_421_4_7_0_slows_its_domain_down_instead_of_every_message_meeting_it()
     {
         var clock = new FakeTimeProvider(Start);
-        await using var busy = await SmtpSinkPeer.StartAsync(new SmtpSinkOptions
-        {
-            SoftReject = ["RCPT"],
-            ExtraArguments = ["-b", "421 4.7.0 Too many messages from your IP, slow down"],
-            Verbose = true,
-        });
+        await using var busy = await RefusingRcptAsync("421 4.7.0 Too many messages from your IP, slow down", verbose: true);
         await using var client = DeliveryClients.Create(output, o => o.ThrottleBackoff = TimeSpan.FromMinutes(1), time: clock);
-        var relay = new RelayEndpoint(busy.Host, busy.Port, SmtpSecurity.None, null, null);
+        var relay = DeliveryClients.Relay(busy);
         Task<DeliveryResult> Send(string to) => client.SendAsync(relay, DeliveryClientTests.Message(to), "s@parley.test", [to], CancellationToken.None);
 
         var first = await Send("a@busy.test");
@@ -61,15 +56,11 @@ public sealed class ThrottleTests(ITestOutputHelper output)
     public async Task An_accepted_message_lets_the_domain_through_again()
     {
         var clock = new FakeTimeProvider(Start);
-        await using var busy = await SmtpSinkPeer.StartAsync(new SmtpSinkOptions
-        {
-            SoftReject = ["RCPT"],
-            ExtraArguments = ["-b", "421 4.7.0 Try again later"],
-        });
+        await using var busy = await RefusingRcptAsync("421 4.7.0 Try again later");
         await using var open = await SmtpSinkPeer.StartAsync();
         await using var client = DeliveryClients.Create(output, o => o.ThrottleBackoff = TimeSpan.FromSeconds(30), time: clock);
-        var busyRelay = new RelayEndpoint(busy.Host, busy.Port, SmtpSecurity.None, null, null);
-        var openRelay = new RelayEndpoint(open.Host, open.Port, SmtpSecurity.None, null, null);
+        var busyRelay = DeliveryClients.Relay(busy);
+        var openRelay = DeliveryClients.Relay(open);
 
         Assert.Equal(421, (await client.SendAsync(busyRelay, DeliveryClientTests.Message("1"), "s@parley.test", ["a@busy.test"], CancellationToken.None)).StatusCode);
         clock.Advance(TimeSpan.FromSeconds(30));
@@ -80,4 +71,8 @@ public sealed class ThrottleTests(ITestOutputHelper output)
         Assert.True(next.IsSent, next.Response);
         Assert.Equal(2, (await open.WaitForMessagesAsync(2, TimeSpan.FromSeconds(5))).Count);
     }
+
+    /// <summary>smtp-sink answering every RCPT with <paramref name="reply"/>, as a server that wants its senders to slow down.</summary>
+    private static Task<SmtpSinkPeer> RefusingRcptAsync(string reply, bool verbose = false) =>
+        SmtpSinkPeer.StartAsync(new SmtpSinkOptions { SoftReject = ["RCPT"], ExtraArguments = ["-b", reply], Verbose = verbose });
 }

@@ -1,5 +1,4 @@
 using System.Security.Cryptography.X509Certificates;
-using Parley.Deliverability.Dns;
 using Parley.Smtp.Delivery;
 using Parley.Smtp.Delivery.Tls;
 using Parley.Smtp.Tests.Support;
@@ -17,91 +16,74 @@ public sealed class MtaStsDeliveryTests(ITestOutputHelper output)
     private const string Enforce = "version: STSv1\nmode: enforce\nmx: mx.customer.parley.test\nmax_age: 86400\n";
     private const string Testing = "version: STSv1\nmode: testing\nmx: mx.customer.parley.test\nmax_age: 86400\n";
 
-    [Fact]
-    public async Task Enforce_with_a_self_signed_certificate_defers_and_sends_nothing()
+    /// <summary>What the MX offers, the policy, and the deferral's whole reason: an enforced policy never falls back to clear text.</summary>
+    public static TheoryData<string, string, string> EnforcedRefusals => new()
     {
-        await using var mx = await TestServer.StartAsync(output, o => o.Certificate = TestCertificates.SelfSignedFor("mx.customer.parley.test"));
-        var (result, _) = await SendAsync(mx, Enforce);
+        {
+            "a self-signed certificate", Enforce,
+            "customer.parley.test's MTA-STS policy requires TLS with a valid certificate; mx.customer.parley.test presented a self-signed certificate. Not sent in clear; will retry."
+        },
+        {
+            "a certificate for other.customer.parley.test", Enforce,
+            "customer.parley.test's MTA-STS policy requires TLS with a valid certificate; mx.customer.parley.test presented a certificate for other.customer.parley.test, not for mx.customer.parley.test. Not sent in clear; will retry."
+        },
+        {
+            "no STARTTLS", Enforce,
+            "customer.parley.test's MTA-STS policy requires TLS with a valid certificate; mx.customer.parley.test does not offer STARTTLS. Not sent in clear; will retry."
+        },
+        {
+            "a valid certificate", "version: STSv1\nmode: enforce\nmx: *.elsewhere.test\nmax_age: 86400\n",
+            "customer.parley.test's MTA-STS policy does not list mx.customer.parley.test (mx: *.elsewhere.test); not tried"
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(EnforcedRefusals))]
+    public async Task Enforce_defers_and_sends_nothing_when_the_mx_does_not_meet_the_policy(string mxOffers, string policy, string reason)
+    {
+        await using var mx = await TestServer.StartAsync(output, o => o.Certificate = Offered(mxOffers));
+        var (result, _) = await SendAsync(mx, policy);
 
         Assert.Equal(DeliveryOutcome.TransientFailure, result.Outcome);
-        Assert.Equal(
-            "customer.parley.test's MTA-STS policy requires TLS with a valid certificate; mx.customer.parley.test presented a self-signed certificate. Not sent in clear; will retry.",
-            result.Response);
+        Assert.Equal(reason, result.Response);
         // The attempt has returned: had anything reached the MX, it would be stored by now.
         Assert.Empty(mx.Store.Messages);
     }
 
-    [Fact]
-    public async Task Enforce_with_a_certificate_for_another_name_defers()
+    /// <summary>What the MX offers, the policy (none: no _mta-sts record), and the failures testing mode recorded.</summary>
+    public static TheoryData<string, string?, int> Deliveries => new()
     {
-        await using var mx = await TestServer.StartAsync(output, o => o.Certificate = TestCertificates.IssuedFor("other.customer.parley.test"));
-        var (result, _) = await SendAsync(mx, Enforce);
+        { "a valid certificate", Enforce, 0 },
+        { "a self-signed certificate", Testing, 1 }, // what enforce would have refused: recorded, not refused
+        { "a self-signed certificate", null, 0 }, // without a policy any certificate is accepted
+    };
 
-        Assert.Equal(DeliveryOutcome.TransientFailure, result.Outcome);
-        Assert.Contains("mx.customer.parley.test presented a certificate for other.customer.parley.test, not for mx.customer.parley.test", result.Response, StringComparison.Ordinal);
-        Assert.Empty(mx.Store.Messages);
-    }
-
-    [Fact]
-    public async Task Enforce_without_starttls_is_never_sent_in_clear()
+    [Theory]
+    [MemberData(nameof(Deliveries))]
+    public async Task The_message_goes_over_tls_when_the_policy_allows_it(string mxOffers, string? policy, int testingFailures)
     {
-        await using var mx = await TestServer.StartAsync(output);
-        var (result, _) = await SendAsync(mx, Enforce);
-
-        Assert.Equal(DeliveryOutcome.TransientFailure, result.Outcome);
-        Assert.Contains("MTA-STS policy requires TLS with a valid certificate; mx.customer.parley.test does not offer STARTTLS", result.Response, StringComparison.Ordinal);
-        Assert.Empty(mx.Store.Messages);
-    }
-
-    [Fact]
-    public async Task Enforce_with_a_valid_certificate_delivers_over_tls()
-    {
-        await using var mx = await TestServer.StartAsync(output, o => o.Certificate = TestCertificates.IssuedFor("mx.customer.parley.test"));
-        var (result, _) = await SendAsync(mx, Enforce);
-
-        Assert.True(result.IsSent, result.Response);
-        var stored = Assert.Single(mx.Store.Messages);
-        Assert.True(stored.Envelope.Tls);
-    }
-
-    [Fact]
-    public async Task Enforce_skips_an_mx_the_policy_does_not_list()
-    {
-        await using var mx = await TestServer.StartAsync(output, o => o.Certificate = TestCertificates.IssuedFor("mx.customer.parley.test"));
-        var (result, _) = await SendAsync(mx, "version: STSv1\nmode: enforce\nmx: *.elsewhere.test\nmax_age: 86400\n");
-
-        Assert.Equal(DeliveryOutcome.TransientFailure, result.Outcome);
-        Assert.Contains("customer.parley.test's MTA-STS policy does not list mx.customer.parley.test", result.Response, StringComparison.Ordinal);
-        Assert.Empty(mx.Store.Messages);
-    }
-
-    [Fact]
-    public async Task Testing_delivers_and_records_what_enforce_would_have_refused()
-    {
-        await using var mx = await TestServer.StartAsync(output, o => o.Certificate = TestCertificates.SelfSignedFor("mx.customer.parley.test"));
-        var (result, tls) = await SendAsync(mx, Testing);
+        await using var mx = await TestServer.StartAsync(output, o => o.Certificate = Offered(mxOffers));
+        var (result, tls) = await SendAsync(mx, policy);
 
         Assert.True(result.IsSent, result.Response);
         Assert.True(Assert.Single(mx.Store.Messages).Envelope.Tls);
-        Assert.Equal(1, tls.TestingFailures["customer.parley.test"]);
+        (string Domain, int Count)[] recorded = testingFailures == 0 ? [] : [("customer.parley.test", testingFailures)];
+        Assert.Equal(recorded, tls.TestingFailures.Select(f => (f.Key, f.Value)));
     }
 
-    [Fact]
-    public async Task Without_a_policy_any_certificate_is_accepted()
+    private static X509Certificate2? Offered(string mxOffers) => mxOffers switch
     {
-        await using var mx = await TestServer.StartAsync(output, o => o.Certificate = TestCertificates.SelfSignedFor("mx.customer.parley.test"));
-        var (result, tls) = await SendAsync(mx, policy: null);
-
-        Assert.True(result.IsSent, result.Response);
-        Assert.Single(mx.Store.Messages);
-        Assert.Empty(tls.TestingFailures);
-    }
+        "a self-signed certificate" => TestCertificates.SelfSignedFor("mx.customer.parley.test"),
+        "a certificate for other.customer.parley.test" => TestCertificates.IssuedFor("other.customer.parley.test"),
+        "a valid certificate" => TestCertificates.IssuedFor("mx.customer.parley.test"),
+        _ => null,
+    };
 
     private async Task<(DeliveryResult Result, MxTlsPolicy Tls)> SendAsync(TestServer mx, string? policy)
     {
         string[] records = ["mx-host=customer.parley.test,mx.customer.parley.test,10", "host-record=mx.customer.parley.test,127.0.0.1"];
         await using var dns = await DnsmasqPeer.StartAsync(policy is null ? records : [.. records, "txt-record=_mta-sts.customer.parley.test,\"v=STSv1; id=20261204\""]);
-        var resolver = new DnsClientResolver(new DnsOptions { Servers = [dns.Server], Timeout = TimeSpan.FromSeconds(2), Retries = 1 });
+        var resolver = DeliveryClients.Resolver(dns);
         var tls = new MxTlsPolicy(
             new MtaStsPolicyCache(resolver, new FixedPolicySource { Policy = policy ?? Enforce }),
             new X509Certificate2Collection(TestCertificates.TestAuthority));

@@ -10,6 +10,7 @@ namespace Parley.Smtp.Tests.Delivery.Tls;
 public sealed class MtaStsPolicyCacheTests
 {
     private const string Enforce = "version: STSv1\nmode: enforce\nmx: mx.customer.test\nmax_age: 3600\n";
+    private const string Testing = "version: STSv1\nmode: testing\nmx: mx.customer.test\nmax_age: 3600\n";
 
     [Fact]
     public async Task A_policy_is_fetched_once_and_kept_for_its_max_age()
@@ -21,7 +22,7 @@ public sealed class MtaStsPolicyCacheTests
         Assert.Equal(1, cache.Fetches);
 
         time.Advance(TimeSpan.FromMinutes(61));
-        source.Policy = "version: STSv1\nmode: testing\nmx: mx.customer.test\nmax_age: 3600\n";
+        source.Policy = Testing;
         Assert.Equal(MtaStsMode.Testing, (await cache.GetAsync("customer.test", default))?.Mode);
         Assert.Equal(2, cache.Fetches);
     }
@@ -32,8 +33,8 @@ public sealed class MtaStsPolicyCacheTests
         var (zone, source, _, cache) = Setup("v=STSv1; id=1");
         await cache.GetAsync("customer.test", default);
 
-        source.Policy = "version: STSv1\nmode: testing\nmx: mx.customer.test\nmax_age: 3600\n";
-        zone.Current = new InMemoryDnsZone().AddTxt("_mta-sts.customer.test", "v=STSv1; id=2");
+        source.Policy = Testing;
+        zone.Announce("v=STSv1; id=2");
 
         Assert.Equal(MtaStsMode.Testing, (await cache.GetAsync("customer.test", default))?.Mode);
         Assert.Equal(2, cache.Fetches);
@@ -45,7 +46,7 @@ public sealed class MtaStsPolicyCacheTests
         var (zone, source, time, cache) = Setup("v=STSv1; id=1");
         await cache.GetAsync("customer.test", default);
 
-        zone.Current = new InMemoryDnsZone().AddTxt("_mta-sts.customer.test", "v=STSv1; id=2");
+        zone.Announce("v=STSv1; id=2");
         source.Policy = null;
         Assert.Equal(MtaStsMode.Enforce, (await cache.GetAsync("customer.test", default))?.Mode);
         source.Policy = "<html>not a policy</html>";
@@ -77,7 +78,7 @@ public sealed class MtaStsPolicyCacheTests
         Assert.Null(await cache.GetAsync("customer.test", default));
         Assert.Equal(0, cache.Fetches);
 
-        zone.Current = new InMemoryDnsZone().AddTxt("_mta-sts.customer.test", "v=STSv1; id=1");
+        zone.Announce("v=STSv1; id=1");
         Assert.NotNull(await cache.GetAsync("customer.test", default));
         zone.Current = new InMemoryDnsZone();
         Assert.NotNull(await cache.GetAsync("customer.test", default));
@@ -88,7 +89,7 @@ public sealed class MtaStsPolicyCacheTests
         var zone = new SwitchableZone();
         if (txt is not null)
         {
-            zone.Current.AddTxt("_mta-sts.customer.test", txt);
+            zone.Announce(txt);
         }
 
         var source = new FixedPolicySource { Policy = Enforce };
@@ -110,6 +111,9 @@ internal sealed class FixedPolicySource : IMtaStsPolicyFetcher
 internal sealed class SwitchableZone : IDnsResolver
 {
     public InMemoryDnsZone Current { get; set; } = new();
+
+    /// <summary>Replaces every record with customer.test's _mta-sts TXT record <paramref name="txt"/>.</summary>
+    public void Announce(string txt) => Current = new InMemoryDnsZone().AddTxt("_mta-sts.customer.test", txt);
 
     public Task<DnsAnswer> QueryAsync(string name, DnsRecordType type, CancellationToken cancellationToken) =>
         Current.QueryAsync(name, type, cancellationToken);
