@@ -20,7 +20,7 @@ public sealed class DoctorBrowserTests(BrowserFixture browser)
         await using var _ = page.Context;
         await page.GotoAsync("/login");
         await BrowserFixture.SignInAsync(page);
-        await page.WaitForURLAsync("**/contacts");
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
 
         await page.GotoAsync("/domains");
         var doctor = page.Locator("[id='doctor-shop.test']");
