@@ -1,6 +1,6 @@
 using System.Text;
-using Parley.Core.Common;
 using Parley.Auth;
+using Parley.Core.Common;
 using Parley.Core.Contacts;
 
 namespace Parley.Api;
