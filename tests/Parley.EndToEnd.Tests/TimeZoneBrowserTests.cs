@@ -44,6 +44,7 @@ public sealed class TimeZoneBrowserTests(BrowserFixture browser)
             await page.GotoAsync(path);
             Assert.DoesNotContain(" UTC<", await page.ContentAsync(), StringComparison.Ordinal);
         }
+        await Assertions.Expect(page.Locator("#today h2")).ToContainTextAsync($"({detected})"); // the home page's "today" is her day
 
         // Chosen on the Account page, the zone wins over the browser's, and detection does not undo it.
         await page.GotoAsync("/account");
