@@ -69,6 +69,9 @@ public static class ServiceCollectionExtensions
         services.AddScoped<RecordService>();
         services.AddScoped<RecordTracking>();
         services.AddScoped<ContactService>();
+        services.AddScoped<ContactDeletion>();
+        services.AddScoped<ContactMbox>();
+        services.AddScoped<NoteEditor>();
         services.AddScoped<ContactImporter>();
         services.AddScoped<TemplateService>();
         services.AddScoped<FromOverrideCheck>();

@@ -121,7 +121,7 @@ public sealed class CliTests
         await using var host = await ParleyHost.StartAsync(dataDir);
         Assert.Equal(1, await host.UserCountAsync());
         using var browser = new FormClient(host.BaseUrl);
-        Assert.Equal("/contacts", (await browser.SignInAsync("ada@parley.test", "correct horse battery")).Headers.Location?.OriginalString);
+        Assert.Equal("/", (await browser.SignInAsync("ada@parley.test", "correct horse battery")).Headers.Location?.OriginalString);
     }
 
     [Fact]

@@ -39,4 +39,6 @@ public sealed class ChatterMessage
     public long? RawMimeId { get; set; }
     public RawMime? RawMime { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>When its author last edited it (notes only, <see cref="NoteEditor"/>); null when never edited.</summary>
+    public DateTimeOffset? EditedAt { get; set; }
 }

@@ -30,9 +30,14 @@ public sealed class ChatterService(
     public const int MaxBodyLength = 1_000_000;
 
     /// <summary>Newest first; <paramref name="beforeId"/> pages back through long timelines.</summary>
+    /// <remarks>A deleted contact's kept timeline is read too (ADR 0026); nothing can be posted to it.</remarks>
     public async Task<List<ChatterMessage>> ListAsync(RecordRef record, long? beforeId, int take, CancellationToken cancellationToken)
     {
-        await records.GetAsync(record, cancellationToken);
+        if (!(record.Type == RecordDirectory.ContactType && await db.DeletedContacts.AnyAsync(d => d.Id == record.Id && d.TimelineKept, cancellationToken)))
+        {
+            await records.GetAsync(record, cancellationToken);
+        }
+
         return await db.Messages.AsNoTracking()
             .Where(m => m.RecordType == record.Type && m.RecordId == record.Id && (beforeId == null || m.Id < beforeId))
             .OrderByDescending(m => m.Id)

@@ -1,13 +1,17 @@
 using Microsoft.EntityFrameworkCore;
 using Parley.Core.Common;
 using Parley.Core.Data;
+using Parley.Core.Records;
 
 namespace Parley.Core.Contacts;
 
 /// <summary>Create, find, update and search contacts, with the same validation for UI, API and import.</summary>
 public sealed class ContactService(ParleyDbContext db, TimeProvider clock)
 {
-    public async Task<Contact> CreateAsync(ContactInput input, CancellationToken cancellationToken)
+    public Task<Contact> CreateAsync(ContactInput input, CancellationToken cancellationToken) => CreateAsync(input, null, cancellationToken);
+
+    /// <param name="owner">The user adding her, who may delete her later (ADR 0026); null when Parley makes her.</param>
+    public async Task<Contact> CreateAsync(ContactInput input, Identity.ActingUser? owner, CancellationToken cancellationToken)
     {
         var valid = Validate(input);
         if (await db.Contacts.AnyAsync(c => c.Email == valid.Email, cancellationToken))
@@ -17,6 +21,7 @@ public sealed class ContactService(ParleyDbContext db, TimeProvider clock)
 
         var now = clock.GetUtcNow();
         var contact = NewContact(valid, now);
+        contact.OwnerUserId = owner?.Id;
         db.Contacts.Add(contact);
         await db.SaveChangesAsync(cancellationToken);
         return contact;
@@ -58,8 +63,12 @@ public sealed class ContactService(ParleyDbContext db, TimeProvider clock)
         return normalized is null ? Task.FromResult<Contact?>(null) : db.Contacts.FirstOrDefaultAsync(c => c.Email == normalized, cancellationToken);
     }
 
-    /// <summary>Searches name, email, company and tags; newest first.</summary>
-    public async Task<(List<Contact> Page, int Total)> SearchAsync(string? query, int skip, int take, CancellationToken cancellationToken)
+    /// <summary>Searches name, email, company and tags; by name (numbers as numbers).</summary>
+    public Task<(List<Contact> Page, int Total)> SearchAsync(string? query, int skip, int take, CancellationToken cancellationToken) =>
+        SearchAsync(query, ContactSort.Name, skip, take, cancellationToken);
+
+    /// <summary>Searches name, email, company and tags, in the order asked; the database sorts and pages (stored keys).</summary>
+    public async Task<(List<Contact> Page, int Total)> SearchAsync(string? query, ContactSort sort, int skip, int take, CancellationToken cancellationToken)
     {
         IQueryable<Contact> q = db.Contacts.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(query))
@@ -69,8 +78,24 @@ public sealed class ContactService(ParleyDbContext db, TimeProvider clock)
                 || (c.Company != null && c.Company.ToLower().Contains(term)) || c.Tags.Contains(term));
         }
         var total = await q.CountAsync(cancellationToken);
-        var page = await q.OrderBy(c => c.Name).ThenBy(c => c.Id).Skip(skip).Take(Math.Clamp(take, 1, 500)).ToListAsync(cancellationToken);
+        var ordered = sort switch
+        {
+            ContactSort.Email => q.OrderBy(c => c.EmailSortKey),
+            // The latest message of her timeline, else when she was added: a contact without chatter is as new as she is.
+            ContactSort.Activity => q.OrderByDescending(c => db.Messages.Where(m => m.RecordType == RecordDirectory.ContactType && m.RecordId == c.Id)
+                .Max(m => (DateTimeOffset?)m.CreatedAt) ?? c.CreatedAt),
+            _ => q.OrderBy(c => c.NameSortKey),
+        };
+        var page = await ordered.ThenBy(c => c.Id).Skip(Math.Max(0, skip)).Take(Math.Clamp(take, 1, 500)).ToListAsync(cancellationToken);
         return (page, total);
+    }
+
+    /// <summary>When each of <paramref name="ids"/> last had something in her timeline; absent when nothing yet.</summary>
+    public async Task<Dictionary<long, DateTimeOffset>> LastActivityAsync(IReadOnlyCollection<long> ids, CancellationToken cancellationToken)
+    {
+        var rows = await db.Messages.AsNoTracking().Where(m => m.RecordType == RecordDirectory.ContactType && ids.Contains(m.RecordId))
+            .GroupBy(m => m.RecordId).Select(g => new { Id = g.Key, At = g.Max(m => m.CreatedAt) }).ToListAsync(cancellationToken);
+        return rows.ToDictionary(r => r.Id, r => r.At);
     }
 
     /// <summary>A contact made from checked input, created and updated at <paramref name="now"/>.</summary>
@@ -165,3 +190,6 @@ public sealed class ContactService(ParleyDbContext db, TimeProvider clock)
         return new string(chars);
     }
 }
+
+/// <summary>How the contact list is ordered: by name or email (numbers as numbers), or latest activity first.</summary>
+public enum ContactSort { Name, Email, Activity }

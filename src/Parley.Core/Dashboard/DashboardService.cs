@@ -30,10 +30,14 @@ public sealed record DashboardFigures(
 /// <summary>Builds the home page's figures, so the page holds no queries.</summary>
 public sealed class DashboardService(ParleyDbContext db, OutboxService outbox, DoctorRunService doctor, TimeProvider clock)
 {
-    public async Task<DashboardFigures> GetAsync(CancellationToken cancellationToken)
+    public Task<DashboardFigures> GetAsync(CancellationToken cancellationToken) => GetAsync(TimeZoneInfo.Utc, cancellationToken);
+
+    /// <param name="zone">Where "today" is: the user's day, from her local midnight.</param>
+    public async Task<DashboardFigures> GetAsync(TimeZoneInfo zone, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var today = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
+        var midnight = TimeZoneInfo.ConvertTime(now, zone).Date;
+        var today = new DateTimeOffset(midnight, zone.GetUtcOffset(midnight)).ToUniversalTime();
         var counts = await outbox.CountsAsync(cancellationToken);
         var sent = await db.Outbox.CountAsync(o => o.State == DeliveryState.Sent && o.SentAt >= today, cancellationToken);
         var received = await db.Inbound.CountAsync(i => i.ReceivedAt >= today && i.Status != InboundStatus.Bounce && i.Status != InboundStatus.Duplicate, cancellationToken);

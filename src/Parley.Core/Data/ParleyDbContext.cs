@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Parley.Core.Chatter;
+using Parley.Core.Common;
 using Parley.Core.Contacts;
 using Parley.Core.Identity;
 using Parley.Core.Inbound;
@@ -28,6 +29,7 @@ public sealed class ParleyDbContext(DbContextOptions<ParleyDbContext> options) :
     public DbSet<User> Users => Set<User>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<Contact> Contacts => Set<Contact>();
+    public DbSet<DeletedContact> DeletedContacts => Set<DeletedContact>();
     public DbSet<ChatterMessage> Messages => Set<ChatterMessage>();
     public DbSet<RawMime> RawMimes => Set<RawMime>();
     public DbSet<MailTemplate> Templates => Set<MailTemplate>();
@@ -63,6 +65,7 @@ public sealed class ParleyDbContext(DbContextOptions<ParleyDbContext> options) :
             e.Property(u => u.Email).HasMaxLength(254);
             e.Property(u => u.Name).HasMaxLength(200);
             e.Property(u => u.SecurityStamp).HasMaxLength(64);
+            e.Property(u => u.TimeZone).HasMaxLength(64);
         });
         b.Entity<ApiToken>(e =>
         {
@@ -83,6 +86,25 @@ public sealed class ParleyDbContext(DbContextOptions<ParleyDbContext> options) :
             e.Property(c => c.Phone).HasMaxLength(64);
             e.Property(c => c.Tags).HasMaxLength(1000);
             e.Property(c => c.Language).HasMaxLength(16);
+            // The list sorts and pages on these (ADR 0026's neighbour: numbers as numbers, Common/NaturalSortKey.cs).
+            e.HasIndex(c => c.NameSortKey);
+            e.HasIndex(c => c.EmailSortKey);
+            e.Property(c => c.NameSortKey).HasMaxLength(NaturalSortKey.MaxLength);
+            e.Property(c => c.EmailSortKey).HasMaxLength(NaturalSortKey.MaxLength);
+            if (!IsSqlite)
+            {
+                // Byte order, as SQLite compares: a language collation would skip the spaces and punctuation of the keys.
+                e.Property(c => c.NameSortKey).UseCollation("C");
+                e.Property(c => c.EmailSortKey).UseCollation("C");
+            }
+        });
+        b.Entity<DeletedContact>(e =>
+        {
+            // The contact's own id, kept: her timeline is still filed under it.
+            e.Property(d => d.Id).ValueGeneratedNever();
+            e.Property(d => d.Name).HasMaxLength(200);
+            e.Property(d => d.Email).HasMaxLength(254);
+            e.Property(d => d.DeletedByName).HasMaxLength(200);
         });
         b.Entity<ChatterMessage>(e =>
         {

@@ -9,6 +9,8 @@ public sealed class User
     public required string PasswordHash { get; set; }
     public bool IsAdmin { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>The zone pages show times in (an IANA id such as Europe/Paris); null until chosen or detected from the browser: UTC.</summary>
+    public string? TimeZone { get; set; }
     /// <summary>Copied into each session cookie; a new one (at sign-out or a password change) ends every session issued before.</summary>
     public string SecurityStamp { get; set; } = NewSecurityStamp();
 

@@ -125,6 +125,29 @@ public sealed class UserService(ParleyDbContext db, TimeProvider clock)
     public Task<string?> SecurityStampAsync(long userId, CancellationToken cancellationToken) =>
         db.Users.Where(u => u.Id == userId).Select(u => u.SecurityStamp).FirstOrDefaultAsync(cancellationToken);
 
+    /// <summary>What each request of a session needs of its user, in one look-up: the stamp (null when the user is gone) and the time zone.</summary>
+    public async Task<(string? Stamp, string? TimeZone)> SessionAsync(long userId, CancellationToken cancellationToken)
+    {
+        var found = await db.Users.Where(u => u.Id == userId).Select(u => new { u.SecurityStamp, u.TimeZone }).FirstOrDefaultAsync(cancellationToken);
+        return (found?.SecurityStamp, found?.TimeZone);
+    }
+
+    /// <summary>Sets the zone the user's pages show times in: an IANA id this machine knows (Europe/Paris, Etc/UTC).</summary>
+    /// <param name="onlyIfUnset">For the browser's zone, detected at a first visit: a zone the user chose is not replaced.</param>
+    /// <returns>The zone's id as stored.</returns>
+    public async Task<string> SetTimeZoneAsync(long userId, string? zoneId, bool onlyIfUnset, CancellationToken cancellationToken)
+    {
+        var id = zoneId?.Trim();
+        if (string.IsNullOrEmpty(id) || id.Length > 64 || !TimeZoneInfo.TryFindSystemTimeZoneById(id, out _))
+        {
+            throw new InvalidInputException("timeZone", string.IsNullOrEmpty(id) ? "Choose a time zone." : "This server does not know that time zone; choose one from the list.");
+        }
+
+        await db.Users.Where(u => u.Id == userId && (!onlyIfUnset || u.TimeZone == null))
+            .ExecuteUpdateAsync(s => s.SetProperty(u => u.TimeZone, id), cancellationToken);
+        return id;
+    }
+
     /// <summary>Signs the user out everywhere: every session cookie issued so far stops working.</summary>
     public async Task EndSessionsAsync(long userId, CancellationToken cancellationToken)
     {

@@ -72,12 +72,19 @@ public sealed class InboundAdminService(ParleyDbContext db, RecordDirectory reco
 
     /// <summary>
     /// Assigns a message to the contact of its From header, creating that contact (name and address from the header)
-    /// when there is none yet: the admin's one click for a newcomer's first mail.
+    /// when there is none yet: the admin's one click for a newcomer's first mail. A message that failed DMARC may come
+    /// from anyone but the address it shows, so that needs <paramref name="despiteFailedDmarc"/>: the admin saw the warning.
     /// </summary>
-    public async Task<(Contact Contact, bool Created)> AssignToSenderAsync(long inboundId, CancellationToken cancellationToken)
+    public async Task<(Contact Contact, bool Created)> AssignToSenderAsync(long inboundId, bool despiteFailedDmarc, CancellationToken cancellationToken)
     {
-        var raw = await db.Inbound.Where(i => i.Id == inboundId).Select(i => i.RawMime!.Content).FirstOrDefaultAsync(cancellationToken)
+        var found = await db.Inbound.Where(i => i.Id == inboundId).Select(i => new { i.RawMime!.Content, i.AuthenticationResults }).FirstOrDefaultAsync(cancellationToken)
             ?? throw new NotFoundException($"Inbound message {inboundId}");
+        if (FailedDmarc(found.AuthenticationResults) && !despiteFailedDmarc)
+        {
+            throw new InvalidInputException("id", $"{FailedDmarcWarning} Tick \"Create the contact anyway\" if you checked that it is really from them.");
+        }
+
+        var raw = found.Content;
         var sender = Sender(raw) ?? throw new InvalidInputException("id", "This message has no readable sender address in its From header; assign it by contact instead.");
         var contact = await contacts.FindByEmailAsync(sender.Address, cancellationToken);
         var created = contact is null;
@@ -85,6 +92,11 @@ public sealed class InboundAdminService(ParleyDbContext db, RecordDirectory reco
         await AssignAsync(inboundId, "contact", contact.Id, cancellationToken);
         return (contact, created);
     }
+
+    public const string FailedDmarcWarning = "This message failed DMARC; the sender may not be who they say.";
+
+    /// <summary>Whether the Authentication-Results Parley wrote on arrival say the header From failed its domain's DMARC.</summary>
+    public static bool FailedDmarc(string? authenticationResults) => InboundAuthentication.Parse(authenticationResults)?.Dmarc == "fail";
 
     private static MailboxAddress? Sender(byte[] raw)
     {

@@ -154,6 +154,11 @@ public sealed class InboundDestinations(ParleyDbContext db, ContactService conta
                 .OrderByDescending(m => m.Id)
                 .Select(m => new { m.Id, m.RecordType, m.RecordId, m.MessageId })
                 .FirstOrDefaultAsync(cancellationToken);
+            if (match is not null && !await records.ExistsAsync(new RecordRef(match.RecordType, match.RecordId), cancellationToken))
+            {
+                return Gone(new RecordRef(match.RecordType, match.RecordId), $"by Message-ID <{match.MessageId}>");
+            }
+
             if (match is not null)
             {
                 return new Destination(new RecordRef(match.RecordType, match.RecordId), $"Reply in {match.RecordType} {match.RecordId}, by Message-ID <{match.MessageId}>.",
@@ -164,11 +169,18 @@ public sealed class InboundDestinations(ParleyDbContext db, ContactService conta
         // Providers that rewrite Message-IDs still keep the address the customer replied to.
         foreach (var address in recipients.Concat(mime.To.Mailboxes.Concat(mime.Cc.Mailboxes).Select(m => m.Address)))
         {
-            if (context.Addresses.ThreadOf(address) is { } record && await records.ExistsAsync(record, cancellationToken))
+            if (context.Addresses.ThreadOf(address) is { } record)
             {
-                return new Destination(record, $"Reply in {record.Type} {record.Id}, by the reply address.");
+                // Parley signed this address for that record: if it is gone, the reply is nobody else's.
+                return await records.ExistsAsync(record, cancellationToken)
+                    ? new Destination(record, $"Reply in {record.Type} {record.Id}, by the reply address.")
+                    : Gone(record, "by the reply address");
             }
         }
         return null;
     }
+
+    /// <summary>A reply to a record that was deleted (ADR 0026): kept unrouted, never attached to another record.</summary>
+    private static Destination Gone(RecordRef record, string how) => new(null,
+        $"A reply ({how}) to {record.Type} {record.Id}, which was deleted. It is kept in the unrouted list: assign it to a record if it belongs somewhere.");
 }

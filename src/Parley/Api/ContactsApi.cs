@@ -1,4 +1,5 @@
 using System.Text;
+using Parley.Auth;
 using Parley.Core.Common;
 using Parley.Core.Contacts;
 
@@ -26,9 +27,9 @@ public static class ContactsApi
     {
         var contacts = api.MapGroup("/contacts").WithTags("Contacts");
 
-        contacts.MapPost("", async (ContactBody body, ContactService service, CancellationToken cancellationToken) =>
+        contacts.MapPost("", async (ContactBody body, ContactService service, System.Security.Claims.ClaimsPrincipal user, CancellationToken cancellationToken) =>
         {
-            var contact = await service.CreateAsync(body.ToInput(), cancellationToken);
+            var contact = await service.CreateAsync(body.ToInput(), user.ToActingUser(), cancellationToken);
             return Results.Created($"/api/v1/contacts/{contact.Id}", new CreatedDto(contact.Id));
         }).WithSummary("Create a contact");
 
@@ -39,11 +40,19 @@ public static class ContactsApi
             ContactDto.From(await service.UpdateAsync(id, body.ToInput(), cancellationToken)))
             .WithSummary("Update a contact");
 
-        contacts.MapGet("", async (string? q, int? skip, int? take, ContactService service, CancellationToken cancellationToken) =>
+        contacts.MapGet("", async (string? q, string? sort, int? skip, int? take, ContactService service, CancellationToken cancellationToken) =>
         {
-            var (page, total) = await service.SearchAsync(q, skip ?? 0, take ?? 50, cancellationToken);
+            var order = ApiEnums.ParseQuery<ContactSort>(sort, "sort") ?? ContactSort.Name;
+            var (page, total) = await service.SearchAsync(q, order, skip ?? 0, take ?? 50, cancellationToken);
             return new { total, items = page.Select(ContactDto.From) };
-        }).WithSummary("Search contacts by name, email, company or tag");
+        }).WithSummary("Search contacts by name, email, company or tag; sort=name (default), email or activity (latest first); numbers sort as numbers");
+
+        contacts.MapDelete("/{id:long}", async (long id, string? timeline, ContactDeletion deletion, System.Security.Claims.ClaimsPrincipal user, CancellationToken cancellationToken) =>
+        {
+            var kept = ApiEnums.ParseQuery<DeletedTimeline>(timeline, "timeline") ?? DeletedTimeline.Keep;
+            await deletion.DeleteAsync(id, kept, user.ToActingUser(), cancellationToken);
+            return Results.NoContent();
+        }).WithSummary("Delete a contact (an admin, or the user who added her); timeline=keep (default: readable under Deleted contacts) or delete");
 
         contacts.MapPost("/import", async (HttpRequest request, ContactImporter importer, CancellationToken cancellationToken) =>
         {

@@ -39,11 +39,12 @@ public sealed record PostedMessageDto(long Id, string? MessageId);
 
 public sealed record MessageDto(
     long Id, MessageKind Kind, MessageDirection? Direction, string? From, string? To, string? Subject, string Text,
-    string? MessageId, DeliveryState? State, string? Error, string? ServerReply, string? Route, string Author, DateTimeOffset CreatedAt)
+    string? MessageId, DeliveryState? State, string? Error, string? ServerReply, string? Route, string Author, DateTimeOffset CreatedAt,
+    DateTimeOffset? EditedAt = null)
 {
     public static MessageDto Of(ChatterMessage m) => new(
         m.Id, m.Kind, m.Direction, m.From, m.To, m.Subject,
-        m.BodyText, m.MessageId, m.State, m.Error, m.ServerReply, m.Route, m.AuthorName, m.CreatedAt);
+        m.BodyText, m.MessageId, m.State, m.Error, m.ServerReply, m.Route, m.AuthorName, m.CreatedAt, m.EditedAt);
 }
 
 public static class MessagesApi

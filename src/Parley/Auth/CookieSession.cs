@@ -31,11 +31,13 @@ public static class CookieSession
     public static async Task ValidateAsync(CookieValidatePrincipalContext context)
     {
         var stamp = context.Principal?.FindFirstValue(StampClaim);
-        var current = long.TryParse(context.Principal?.FindFirstValue(ClaimTypes.NameIdentifier), System.Globalization.CultureInfo.InvariantCulture, out var userId)
-            ? await context.HttpContext.RequestServices.GetRequiredService<UserService>().SecurityStampAsync(userId, context.HttpContext.RequestAborted)
-            : null;
+        var (current, zone) = long.TryParse(context.Principal?.FindFirstValue(ClaimTypes.NameIdentifier), System.Globalization.CultureInfo.InvariantCulture, out var userId)
+            ? await context.HttpContext.RequestServices.GetRequiredService<UserService>().SessionAsync(userId, context.HttpContext.RequestAborted)
+            : (null, null);
         if (stamp is not null && stamp == current)
         {
+            // Read with the stamp, so the pages' one time formatter (Pages/UserTime.cs) costs no query of its own.
+            context.HttpContext.Items[Pages.UserTime.ZoneItem] = zone;
             return;
         }
 

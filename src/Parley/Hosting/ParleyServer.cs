@@ -47,6 +47,8 @@ public static class ParleyServer
         builder.Services.AddParleyAuth();
         builder.Services.AddParleyForwardedHeaders(options.TrustedProxies);
         builder.Services.AddSingleton<LoginThrottle>();
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddScoped<Pages.UserTime>();
         builder.Services.AddHostedService<SetupCodeAnnouncer>();
         builder.Services.AddParleyApi();
         builder.Services.AddParleyHealth(options, builder.Configuration);

@@ -53,6 +53,8 @@ public static class StorageSetup
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ParleyDbContext>();
         await db.Database.MigrateAsync(cancellationToken);
+        // Data a migration cannot compute in SQL: the contacts' sort keys, by the same code as on save.
+        await Core.Contacts.ContactSortKeys.BackfillAsync(db, cancellationToken);
     }
 }
 

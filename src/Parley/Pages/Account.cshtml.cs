@@ -4,15 +4,51 @@ using Parley.Core.Identity;
 
 namespace Parley.Pages;
 
-/// <summary>Your account: change your password. Every other session of yours ends; this one stays signed in.</summary>
-public sealed class AccountModel(UserService users, LoginThrottle throttle) : ParleyPageModel
+/// <summary>
+/// Your account: the time zone pages show times in, and your password (a change ends every other session of yours;
+/// this one stays signed in).
+/// </summary>
+public sealed class AccountModel(UserService users, LoginThrottle throttle, UserTime times) : ParleyPageModel
 {
+    [BindProperty] public string? TimeZone { get; set; }
+    /// <summary>The zones to choose from (IANA ids this machine knows), by name.</summary>
+    public IReadOnlyList<string> Zones => TimeZoneInfo.GetSystemTimeZones().Select(z => z.Id).Append("Etc/UTC").Append(CurrentZone)
+        .Distinct().Order(StringComparer.Ordinal).ToList();
+    /// <summary>The stored zone (the browser may have named it by an alias, such as Asia/Calcutta), else UTC.</summary>
+    public string CurrentZone => times.ZoneId ?? "Etc/UTC";
+
     [BindProperty] public string? CurrentPassword { get; set; }
     [BindProperty] public string? NewPassword { get; set; }
     [BindProperty] public string? ConfirmPassword { get; set; }
 
     public void OnGet()
     {
+    }
+
+    public async Task<IActionResult> OnPostTimeZoneAsync(CancellationToken cancellationToken)
+    {
+        string? stored = null;
+        if (!await TryAsync(async () => stored = await users.SetTimeZoneAsync(Acting.Id, TimeZone, onlyIfUnset: false, cancellationToken)))
+        {
+            return Page();
+        }
+
+        Flash($"Times are now shown in {stored}.");
+        return Redirect("/account");
+    }
+
+    /// <summary>The layout's script sends the browser's zone once, while the user has none: it never replaces a chosen one.</summary>
+    public async Task<IActionResult> OnPostDetectedTimeZoneAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await users.SetTimeZoneAsync(Acting.Id, TimeZone, onlyIfUnset: true, cancellationToken);
+            return new NoContentResult();
+        }
+        catch (Core.Common.InvalidInputException)
+        {
+            return BadRequest();
+        }
     }
 
     public async Task<IActionResult> OnPostAsync(CancellationToken cancellationToken)

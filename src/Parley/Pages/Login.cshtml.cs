@@ -36,7 +36,8 @@ public sealed class LoginModel(UserService users, LoginThrottle throttle, Hostin
         }
         attempt.Succeeded();
         await CookieSession.SignInAsync(HttpContext, user);
-        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/contacts");
+        // The dashboard, unless the login was asked for on the way to another page of this site.
+        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl : "/");
     }
 
     private static string Describe(TimeSpan wait) => wait.TotalSeconds <= 60

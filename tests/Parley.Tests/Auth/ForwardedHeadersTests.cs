@@ -17,7 +17,7 @@ public sealed class ForwardedHeadersTests
 
         var response = await client.SignInAsync("ada@parley.test", ParleyHost.Password);
 
-        Assert.Equal("/contacts", response.Headers.Location?.OriginalString);
+        Assert.Equal("/", response.Headers.Location?.OriginalString);
         var cookie = Assert.Single(client.LastSetCookies, c => c.StartsWith(FormClient.AuthCookie + "=", StringComparison.Ordinal));
         Assert.Equal(secure, cookie.Split(';').Any(a => a.Trim().Equals("secure", StringComparison.OrdinalIgnoreCase)));
     }

@@ -11,7 +11,7 @@ public sealed class SessionTests(ApiHostFixture fixture) : IClassFixture<ApiHost
     {
         await fixture.Host.CreateUserAsync(email, "Bea Staff");
         var owner = new FormClient(fixture.Host.BaseUrl);
-        Assert.Equal("/contacts", (await owner.SignInAsync(email, ParleyHost.Password)).Headers.Location?.OriginalString);
+        Assert.Equal("/", (await owner.SignInAsync(email, ParleyHost.Password)).Headers.Location?.OriginalString);
         var thief = new FormClient(fixture.Host.BaseUrl);
         thief.CopySessionFrom(owner);
         Assert.Equal(HttpStatusCode.OK, (await thief.GetAsync("/contacts")).StatusCode);
@@ -58,7 +58,7 @@ public sealed class SessionTests(ApiHostFixture fixture) : IClassFixture<ApiHost
         using var fresh = new FormClient(fixture.Host.BaseUrl);
         Assert.Equal(HttpStatusCode.OK, (await fresh.SignInAsync(email, ParleyHost.Password)).StatusCode); // the form again: refused
         Assert.Null(fresh.Cookie(FormClient.AuthCookie));
-        Assert.Equal("/contacts", (await fresh.SignInAsync(email, next)).Headers.Location?.OriginalString);
+        Assert.Equal("/", (await fresh.SignInAsync(email, next)).Headers.Location?.OriginalString);
         owner.Dispose();
         thief.Dispose();
     }
@@ -83,7 +83,7 @@ public sealed class SessionTests(ApiHostFixture fixture) : IClassFixture<ApiHost
 
         Assert.Equal(HttpStatusCode.OK, (await thief.GetAsync("/contacts")).StatusCode);
         using var fresh = new FormClient(fixture.Host.BaseUrl);
-        Assert.Equal("/contacts", (await fresh.SignInAsync(email, ParleyHost.Password)).Headers.Location?.OriginalString);
+        Assert.Equal("/", (await fresh.SignInAsync(email, ParleyHost.Password)).Headers.Location?.OriginalString);
         owner.Dispose();
         thief.Dispose();
     }

@@ -10,6 +10,10 @@ public sealed class IndexModel(ContactService contacts, ContactImporter importer
 
     [BindProperty(SupportsGet = true)] public string? Q { get; set; }
     [BindProperty(SupportsGet = true, Name = "p")] public int PageNumber { get; set; } = 1;
+    /// <summary>name (the default), email or activity; anything else is the default.</summary>
+    [BindProperty(SupportsGet = true)] public string? Sort { get; set; }
+    public ContactSort Order => Sort?.ToLowerInvariant() switch { "email" => ContactSort.Email, "activity" => ContactSort.Activity, _ => ContactSort.Name };
+    public Dictionary<long, DateTimeOffset> LastActivity { get; private set; } = [];
     [BindProperty] public ContactForm New { get; set; } = new();
     public List<Contact> Items { get; private set; } = [];
     public int Total { get; private set; }
@@ -37,7 +41,7 @@ public sealed class IndexModel(ContactService contacts, ContactImporter importer
     public async Task<IActionResult> OnPostCreateAsync(CancellationToken cancellationToken)
     {
         Contact? created = null;
-        if (await TryAsync(async () => created = await contacts.CreateAsync(new ContactInput(New.Name, New.Email, New.Company, New.Phone, New.Tags), cancellationToken), "New"))
+        if (await TryAsync(async () => created = await contacts.CreateAsync(new ContactInput(New.Name, New.Email, New.Company, New.Phone, New.Tags), Acting, cancellationToken), "New"))
         {
             Flash($"{created!.Name} <{created.Email}> was added to your contacts.");
             return Redirect($"/contacts/{created.Id}");
@@ -66,6 +70,7 @@ public sealed class IndexModel(ContactService contacts, ContactImporter importer
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
         PageNumber = Math.Max(1, PageNumber);
-        (Items, Total) = await contacts.SearchAsync(Q, (PageNumber - 1) * PageSize, PageSize, cancellationToken);
+        (Items, Total) = await contacts.SearchAsync(Q, Order, (PageNumber - 1) * PageSize, PageSize, cancellationToken);
+        LastActivity = await contacts.LastActivityAsync(Items.Select(c => c.Id).ToList(), cancellationToken);
     }
 }

@@ -126,4 +126,8 @@ public sealed class FollowerForm
 
 /// <param name="Before">The paging cursor the page was opened with, kept by links that reload it.</param>
 /// <param name="ShowImagesOf">The one message whose remote images are loaded.</param>
-public sealed record TimelineView(RecordRef Record, List<TimelineEntry> Entries, int PageSize, long? Before = null, long? ShowImagesOf = null);
+public sealed record TimelineView(RecordRef Record, List<TimelineEntry> Entries, int PageSize, long? Before = null, long? ShowImagesOf = null)
+{
+    /// <summary>A deleted contact's kept timeline: shown, without Reply, Retry, Edit or Delete.</summary>
+    public bool ReadOnly { get; init; }
+}

@@ -41,10 +41,11 @@ public sealed class IndexModel(ParleyDbContext db, InboundAdminService admin, In
     }
 
     /// <summary>"Create a contact from the sender": the From header's name and address, found or made, then assigned.</summary>
-    public async Task<IActionResult> OnPostAssignToSenderAsync(long id, CancellationToken cancellationToken)
+    /// <param name="despiteFailedDmarc">The "Create the contact anyway" box, offered beside the warning on a message that failed DMARC.</param>
+    public async Task<IActionResult> OnPostAssignToSenderAsync(long id, bool despiteFailedDmarc, CancellationToken cancellationToken)
     {
         (Contact Contact, bool Created)? done = null;
-        if (await TryAsync(async () => done = await admin.AssignToSenderAsync(id, cancellationToken), missingField: "id") && done is { } assigned)
+        if (await TryAsync(async () => done = await admin.AssignToSenderAsync(id, despiteFailedDmarc, cancellationToken), missingField: "id") && done is { } assigned)
         {
             var who = $"{assigned.Contact.Name} <{assigned.Contact.Email}>";
             Flash(assigned.Created

@@ -11,7 +11,7 @@ namespace Parley.Pages.Mailings;
 
 /// <summary>The mailings, newest first, with their progress, and the form for a new one (a draft, sent now, or scheduled).</summary>
 public sealed class IndexModel(MailingService mailings, MailingReader reader, TemplateService templates, OutgoingServerService servers,
-    SettingsService settings) : ParleyPageModel
+    SettingsService settings, UserTime times) : ParleyPageModel
 {
     [BindProperty] public string? Name { get; set; }
     [BindProperty] public long? TemplateId { get; set; }
@@ -60,7 +60,7 @@ public sealed class IndexModel(MailingService mailings, MailingReader reader, Te
         Flash(When switch
         {
             "now" => $"Mailing \"{created.Name}\" is on its way.",
-            "schedule" => $"Mailing \"{created.Name}\" is scheduled for {at:d MMM yyyy, HH:mm} UTC.",
+            "schedule" => $"Mailing \"{created.Name}\" is scheduled for {(at is { } when ? times.Format(when) : "")}.",
             _ => $"Mailing \"{created.Name}\" is saved as a draft.",
         });
         return Redirect($"/mailings/{created.Id}");

@@ -10,13 +10,27 @@ public sealed class IndexModel(OutboxService outbox) : ParleyPageModel
     [BindProperty(SupportsGet = true)] public string? State { get; set; }
     /// <summary>Where a retry or cancel asked from elsewhere (a record's chatter) goes back to; a local path only.</summary>
     [BindProperty] public string? ReturnTo { get; set; }
+    /// <summary>True when <c>?state=</c> named no state: the page says so, in its own words, and lists every row.</summary>
+    public bool UnknownState { get; private set; }
     public Dictionary<DeliveryState, int> Counts { get; private set; } = [];
     public List<OutboxItem> Items { get; private set; } = [];
 
     public async Task OnGetAsync(CancellationToken cancellationToken)
     {
         Counts = await outbox.CountsAsync(cancellationToken);
-        DeliveryState? filter = Enum.TryParse<DeliveryState>(State, true, out var s) ? s : null;
+        // The API's spelling (names, any letter case, never a number); anything else is not echoed back.
+        DeliveryState? filter = null;
+        if (State is not null)
+        {
+            if (Api.ApiEnums.TryParse<DeliveryState>(State, out var s))
+            {
+                filter = s;
+            }
+            else
+            {
+                (UnknownState, State) = (true, null);
+            }
+        }
         Items = await outbox.ListAsync(filter, 200, cancellationToken);
     }
 

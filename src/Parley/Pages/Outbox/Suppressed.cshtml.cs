@@ -12,7 +12,7 @@ public sealed class SuppressForm
 }
 
 /// <summary>Addresses Parley will not email (hard bounces, unsubscribes, added by hand): search, add, lift.</summary>
-public sealed class SuppressedModel(SuppressionService suppressions) : ParleyPageModel
+public sealed class SuppressedModel(SuppressionService suppressions, UserTime times) : ParleyPageModel
 {
     public const int PageSize = 50;
 
@@ -42,7 +42,7 @@ public sealed class SuppressedModel(SuppressionService suppressions) : ParleyPag
         {
             Flash(before is null
                 ? $"{row!.Address} is on the list now: Parley will not email it until you lift it."
-                : $"{row!.Address} was already on the list (since {When(row.CreatedAt)}), so nothing changed.");
+                : $"{row!.Address} was already on the list (since {times.Format(row.CreatedAt)}), so nothing changed.");
             return RedirectToPage();
         }
         await OnGetAsync(cancellationToken);
@@ -77,7 +77,6 @@ public sealed class SuppressedModel(SuppressionService suppressions) : ParleyPag
     /// <summary>The stored words (the server's reply, the admin's note), unless they are only the default note.</summary>
     public static string? Details(SuppressedAddress row) => row.Detail is null or "" or "Added by an admin." ? null : row.Detail;
 
-    public static string When(DateTimeOffset at) => at.UtcDateTime.ToString("d MMM yyyy HH:mm") + " UTC";
 
     public static string LiftQuestion(string address) =>
         $"Lift {address}? Parley will email this address again. If mail to it still bounces, it comes back on this list by itself.";

@@ -48,6 +48,4 @@ public sealed class TokensModel(ApiTokenService tokens, TimeProvider clock) : Pa
         ApiTokenScope.Metrics => "metrics",
         _ => "full",
     };
-
-    public static string Day(DateTimeOffset at) => at.UtcDateTime.ToString("d MMM yyyy", System.Globalization.CultureInfo.InvariantCulture);
 }

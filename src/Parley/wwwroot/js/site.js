@@ -22,6 +22,16 @@
     b.textContent = 'Checking…';
   }));
 
+  // The browser's time zone, sent once while the user has none (the server keeps a zone chosen on the Account page);
+  // the next page shows its times in it. No reload: the page the user is reading does not jump under them.
+  // The form's token is the sign-out form's.
+  const detect = document.body.dataset.detectZone;
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const token = document.querySelector('form.logout input[name=__RequestVerificationToken]')?.value;
+  if (detect && zone && token) {
+    fetch(detect, { method: 'POST', body: new URLSearchParams({ TimeZone: zone, __RequestVerificationToken: token }) });
+  }
+
   // A link to something inside a folded <details> (the Domains page after "Check now") opens it.
   const openTarget = () => {
     const target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
