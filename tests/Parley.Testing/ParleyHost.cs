@@ -84,12 +84,8 @@ public sealed class ParleyHost : IAsyncDisposable
     private static async Task<ParleyHost> LaunchAsync(string dataDir, Func<ServeOptions, ServeOptions> options,
         Action<WebApplicationBuilder>? configure, bool keepDataDir)
     {
+        // Nodes of one PostgreSQL database share its Data Protection key ring through the database, as in production.
         var serve = options(new ServeOptions { DataDir = dataDir, Urls = "http://127.0.0.1:0", SmtpListen = "127.0.0.1:0" });
-        if (serve.Database is not null)
-        {
-            ShareKeysOfDatabase(dataDir, serve.Database);
-        }
-
         var app = ParleyServer.Build(serve, configure);
         await StorageSetup.MigrateAsync(app.Services, default);
         await app.StartAsync();
@@ -107,18 +103,6 @@ public sealed class ParleyHost : IAsyncDisposable
         var dir = Path.Combine(Path.GetTempPath(), "parley-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         return dir;
-    }
-
-    /// <summary>
-    /// Nodes of one database share the Data Protection keys folder, as the README asks of a cluster: the signing keys
-    /// and relay passwords in the database are encrypted with them. Each node keeps its own data directory otherwise.
-    /// </summary>
-    private static void ShareKeysOfDatabase(string dataDir, string database)
-    {
-        var id = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(database)))[..16];
-        var shared = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "parley-tests-keys-" + id));
-        Directory.CreateDirectory(dataDir);
-        Directory.CreateSymbolicLink(Path.Combine(dataDir, "keys"), shared.FullName);
     }
 
     public async Task<User> CreateUserAsync(string email = "ada@parley.test", string name = "Ada Admin", bool isAdmin = true)
