@@ -84,8 +84,13 @@ public sealed class ParleyHost : IAsyncDisposable
     private static async Task<ParleyHost> LaunchAsync(string dataDir, Func<ServeOptions, ServeOptions> options,
         Action<WebApplicationBuilder>? configure, bool keepDataDir)
     {
-        // Nodes of one PostgreSQL database share its Data Protection key ring through the database, as in production.
         var serve = options(new ServeOptions { DataDir = dataDir, Urls = "http://127.0.0.1:0", SmtpListen = "127.0.0.1:0" });
+        // Nodes of one PostgreSQL database share its key ring through the database, as in production (ADR 0025).
+        if (serve.Database is not null && !Parley.Data.Postgres.PostgresStorage.IsPostgresConnectionString(serve.Database))
+        {
+            ShareKeysOfDatabase(dataDir, serve.Database);
+        }
+
         var app = ParleyServer.Build(serve, configure);
         await StorageSetup.MigrateAsync(app.Services, default);
         await app.StartAsync();
@@ -103,6 +108,18 @@ public sealed class ParleyHost : IAsyncDisposable
         var dir = Path.Combine(Path.GetTempPath(), "parley-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         return dir;
+    }
+
+    /// <summary>
+    /// Hosts started one after another on one SQLite file (a restart with a new data directory) share the Data
+    /// Protection keys folder: the signing keys and relay passwords in the database are encrypted with them.
+    /// </summary>
+    private static void ShareKeysOfDatabase(string dataDir, string database)
+    {
+        var id = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(database)))[..16];
+        var shared = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "parley-tests-keys-" + id));
+        Directory.CreateDirectory(dataDir);
+        Directory.CreateSymbolicLink(Path.Combine(dataDir, "keys"), shared.FullName);
     }
 
     public async Task<User> CreateUserAsync(string email = "ada@parley.test", string name = "Ada Admin", bool isAdmin = true)
