@@ -32,7 +32,8 @@ public sealed partial class NodeHeartbeat(
     IOptions<ClusterOptions> options,
     INodeAddresses addresses,
     TimeProvider clock,
-    ILogger<NodeHeartbeat> logger) : BackgroundService
+    ILogger<NodeHeartbeat> logger,
+    IHostApplicationLifetime? lifetime = null) : BackgroundService
 {
     public static string Version { get; } = typeof(NodeHeartbeat).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "unknown";
 
@@ -40,6 +41,21 @@ public sealed partial class NodeHeartbeat(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Workers start before the web server binds: the first beat waits for the host, so it carries the addresses.
+        if (lifetime is not null && !lifetime.ApplicationStarted.IsCancellationRequested)
+        {
+            var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+            try
+            {
+                await started.Task.WaitAsync(stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             try
