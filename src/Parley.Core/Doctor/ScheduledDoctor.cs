@@ -68,7 +68,7 @@ public sealed partial class ScheduledDoctor(
                 }
                 if (turn.Taken)
                 {
-                    LogTurnTaken(turn.Holder, turn.Until);
+                    LogTurnTaken(turn.Holder, turn.Until.ToUniversalTime());
                     await RunOnceAsync(stoppingToken);
                 }
                 else
@@ -126,7 +126,7 @@ public sealed partial class ScheduledDoctor(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Doctor could not check {Domain}")]
     private partial void LogDomainFailed(string domain, Exception e);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Doctor: node {NodeId} took the doctor's turn, until {Until:u}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Doctor: node {NodeId} took the doctor's turn, until {Until:yyyy-MM-ddTHH:mm:ss.fffZ}")]
     private partial void LogTurnTaken(string nodeId, DateTimeOffset until);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Doctor: this turn is node {Holder}'s, until {Until:u}")]
