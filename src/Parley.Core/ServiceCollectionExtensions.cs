@@ -56,6 +56,10 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<Domains.DkimSignerCache>();
         services.AddOptions<OutboxOptions>();
         services.AddOptions<Mailings.MailingOptions>();
+        services.AddOptions<Data.Cluster.ClusterOptions>();
+        services.TryAddSingleton<Data.Cluster.INodeAddresses, Data.Cluster.NoNodeAddresses>();
+        services.AddScoped<Data.Cluster.PeriodicTurn>();
+        services.AddScoped<Data.Cluster.ClusterReader>();
 
         services.AddScoped<Dashboard.DashboardService>();
         services.AddScoped<UserService>();
@@ -132,6 +136,7 @@ public static class ServiceCollectionExtensions
         services.AddHostedService<Fetch.FetchWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<ScheduledDoctor>());
         services.AddParleySpamTestWorker();
+        services.AddHostedService<Data.Cluster.NodeHeartbeat>();
         return services;
     }
 }

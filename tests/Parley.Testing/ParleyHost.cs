@@ -85,7 +85,8 @@ public sealed class ParleyHost : IAsyncDisposable
         Action<WebApplicationBuilder>? configure, bool keepDataDir)
     {
         var serve = options(new ServeOptions { DataDir = dataDir, Urls = "http://127.0.0.1:0", SmtpListen = "127.0.0.1:0" });
-        if (serve.Database is not null)
+        // Nodes of one PostgreSQL database share its key ring through the database, as in production (ADR 0025).
+        if (serve.Database is not null && !Parley.Data.Postgres.PostgresStorage.IsPostgresConnectionString(serve.Database))
         {
             ShareKeysOfDatabase(dataDir, serve.Database);
         }
@@ -110,8 +111,8 @@ public sealed class ParleyHost : IAsyncDisposable
     }
 
     /// <summary>
-    /// Nodes of one database share the Data Protection keys folder, as the README asks of a cluster: the signing keys
-    /// and relay passwords in the database are encrypted with them. Each node keeps its own data directory otherwise.
+    /// Hosts started one after another on one SQLite file (a restart with a new data directory) share the Data
+    /// Protection keys folder: the signing keys and relay passwords in the database are encrypted with them.
     /// </summary>
     private static void ShareKeysOfDatabase(string dataDir, string database)
     {

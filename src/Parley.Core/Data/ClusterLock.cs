@@ -18,6 +18,7 @@ public static class ClusterLock
     /// <summary>Lock namespaces (the first half of PostgreSQL's two-part advisory key).</summary>
     public const int InboundRouting = 0x50524C01;
     public const int FetchAccount = 0x50524C02;
+    public const int KeyRing = 0x50524C03;
 
     /// <summary>Per database (several hosts can live in one process, as in the tests), per key.</summary>
     private static readonly ConcurrentDictionary<(string, int, int), SemaphoreSlim> Local = new();

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Parley.Core.Chatter;
 using Parley.Core.Common;
@@ -15,7 +16,7 @@ namespace Parley.Core.Data;
 /// The one EF Core model for both providers. Migrations live per provider in
 /// Parley.Data.Sqlite and Parley.Data.Postgres; keep the model provider-neutral.
 /// </summary>
-public sealed class ParleyDbContext(DbContextOptions<ParleyDbContext> options) : DbContext(options)
+public sealed class ParleyDbContext(DbContextOptions<ParleyDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
     /// <summary>
     /// The embedded single-process database (one writer, no other nodes), as opposed to PostgreSQL shared by nodes.
@@ -56,6 +57,11 @@ public sealed class ParleyDbContext(DbContextOptions<ParleyDbContext> options) :
     public DbSet<Mailings.MailingRecipient> MailingRecipients => Set<Mailings.MailingRecipient>();
     public DbSet<TemplateTranslation> TemplateTranslations => Set<TemplateTranslation>();
     public DbSet<TemplateAttachment> TemplateAttachments => Set<TemplateAttachment>();
+    public DbSet<Cluster.ClusterLease> ClusterLeases => Set<Cluster.ClusterLease>();
+    public DbSet<Cluster.ClusterNode> ClusterNodes => Set<Cluster.ClusterNode>();
+
+    /// <summary>The Data Protection key ring of a PostgreSQL cluster, shared by every node (ADR 0025); unused on SQLite.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder b)
     {
@@ -287,6 +293,7 @@ public sealed class ParleyDbContext(DbContextOptions<ParleyDbContext> options) :
         });
         global::Parley.Core.Reports.ReportsModel.Configure(b);
         SpamTest.SpamTestModel.Configure(b);
+        Cluster.ClusterModel.Configure(b);
     }
 
     protected override void ConfigureConventions(ModelConfigurationBuilder builder)

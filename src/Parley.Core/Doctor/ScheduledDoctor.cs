@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Parley.Core.Data.Cluster;
 using Parley.Core.Domains;
 
 namespace Parley.Core.Doctor;
@@ -18,8 +19,8 @@ public sealed class DoctorScheduleOptions
     /// mails nobody, its findings stay in the chatter).</summary>
     public bool EmailAdmins { get; set; } = true;
 
-    /// <summary>Time between two runs over every sending domain.</summary>
-    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
+    /// <summary>Time between two runs over every sending domain (across every node of a cluster: one node runs each).</summary>
+    [Range(typeof(TimeSpan), "00:00:02", "30.00:00:00")]
     public TimeSpan Interval { get; set; } = TimeSpan.FromHours(6);
 
     /// <summary>The first run after the server starts (late enough not to slow the start).</summary>
@@ -27,7 +28,8 @@ public sealed class DoctorScheduleOptions
 }
 
 /// <summary>
-/// Runs the doctor for every sending domain on an interval, so a DNS change that breaks delivery
+/// Runs the doctor for every sending domain on an interval — once per interval across the cluster: each node asks for
+/// the turn (<see cref="PeriodicTurn"/>) and only the one that gets it runs — so a DNS change that breaks delivery
 /// (an SPF record edited away, a DKIM key replaced) reaches the admins as a chatter event and an
 /// email without anyone pressing "Check now". Each domain runs in its own scope; one domain's
 /// failure is logged and does not stop the others.
@@ -38,6 +40,9 @@ public sealed partial class ScheduledDoctor(
     TimeProvider clock,
     ILogger<ScheduledDoctor> logger) : BackgroundService
 {
+    /// <summary>The scheduled doctor's lease row (<see cref="PeriodicTurn"/>).</summary>
+    public const string TurnName = "doctor";
+
     private readonly DoctorScheduleOptions _options = options.Value;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -53,7 +58,25 @@ public sealed partial class ScheduledDoctor(
             try
             {
                 await Task.Delay(delay, clock, stoppingToken);
-                await RunOnceAsync(stoppingToken);
+                delay = _options.Interval;
+                // One run per interval across the cluster: the node that takes the turn runs it; the others wake when
+                // the turn ends, so one of them takes the next if the holder died.
+                Turn turn;
+                await using (var scope = scopes.CreateAsyncScope())
+                {
+                    turn = await scope.ServiceProvider.GetRequiredService<PeriodicTurn>().TakeTurnAsync(TurnName, _options.Interval, stoppingToken);
+                }
+                if (turn.Taken)
+                {
+                    LogTurnTaken(turn.Holder, turn.Until.ToUniversalTime());
+                    await RunOnceAsync(stoppingToken);
+                }
+                else
+                {
+                    LogNotOurTurn(turn.Holder, turn.Until);
+                }
+
+                delay = TimeSpan.FromTicks(Math.Clamp((turn.Until - clock.GetUtcNow()).Ticks, TimeSpan.TicksPerSecond, _options.Interval.Ticks));
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -63,7 +86,6 @@ public sealed partial class ScheduledDoctor(
             {
                 LogRunFailed(e);
             }
-            delay = _options.Interval;
         }
     }
 
@@ -103,6 +125,12 @@ public sealed partial class ScheduledDoctor(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Doctor could not check {Domain}")]
     private partial void LogDomainFailed(string domain, Exception e);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Doctor: node {NodeId} took the doctor's turn, until {Until:yyyy-MM-ddTHH:mm:ss.fffZ}")]
+    private partial void LogTurnTaken(string nodeId, DateTimeOffset until);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Doctor: this turn is node {Holder}'s, until {Until:u}")]
+    private partial void LogNotOurTurn(string holder, DateTimeOffset until);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Scheduled doctor run failed")]
     private partial void LogRunFailed(Exception e);

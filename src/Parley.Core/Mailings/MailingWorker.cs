@@ -2,13 +2,16 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Parley.Core.Data.Cluster;
 using Parley.Core.Outbox;
 
 namespace Parley.Core.Mailings;
 
 /// <summary>
 /// The scheduler: runs a <see cref="MailingScheduler"/> pass when woken (a mailing sent off, outbox rows of a mailing
-/// recorded) or at the poll interval, and sleeps no longer than until the next scheduled mailing is due.
+/// recorded) or at the poll interval, and sleeps no longer than until the next scheduled mailing is due. One node of a
+/// cluster runs the passes (it holds the <see cref="TurnName"/> lease, renewed each pass); the others ask at each poll
+/// and take over when the holder stops, or within <see cref="HoldFor"/> when it dies.
 /// </summary>
 public sealed partial class MailingWorker(
     IServiceScopeFactory scopes,
@@ -21,7 +24,25 @@ public sealed partial class MailingWorker(
     /// <summary>Passes are at least this far apart, however often deliveries wake the worker.</summary>
     private static readonly TimeSpan MinimumGap = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>The scheduler's lease row (<see cref="PeriodicTurn"/>).</summary>
+    public const string TurnName = "mailing-scheduler";
+
+    /// <summary>Longer than a pass (queuing is itself leased per mailing, so an overlap would only cost work).</summary>
+    public static readonly TimeSpan HoldFor = TimeSpan.FromMinutes(1);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await RunUntilStoppedAsync(stoppingToken);
+        }
+        finally
+        {
+            await PeriodicTurn.ReleaseOnStopAsync(scopes, TurnName);
+        }
+    }
+
+    private async Task RunUntilStoppedAsync(CancellationToken stoppingToken)
     {
         var leaseOwner = outbox.Value.NodeName;
         while (!stoppingToken.IsCancellationRequested)
@@ -30,7 +51,10 @@ public sealed partial class MailingWorker(
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                next = await scope.ServiceProvider.GetRequiredService<MailingScheduler>().RunPassAsync(leaseOwner, stoppingToken);
+                if ((await scope.ServiceProvider.GetRequiredService<PeriodicTurn>().HoldAsync(TurnName, HoldFor, stoppingToken)).Taken)
+                {
+                    next = await scope.ServiceProvider.GetRequiredService<MailingScheduler>().RunPassAsync(leaseOwner, stoppingToken);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

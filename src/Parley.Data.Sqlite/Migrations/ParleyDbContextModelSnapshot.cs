@@ -16,6 +16,23 @@ namespace Parley.Data.Sqlite.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("DataProtectionKeys");
+                });
+
             modelBuilder.Entity("Parley.Core.Aliases.MailAlias", b =>
                 {
                     b.Property<long>("Id")
@@ -318,6 +335,63 @@ namespace Parley.Data.Sqlite.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("DeletedContacts");
+                });
+
+            modelBuilder.Entity("Parley.Core.Data.Cluster.ClusterLease", b =>
+                {
+                    b.Property<string>("Job")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("TakenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Until")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Job");
+
+                    b.ToTable("ClusterLeases", (string)null);
+                });
+
+            modelBuilder.Entity("Parley.Core.Data.Cluster.ClusterNode", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HostName")
+                        .IsRequired()
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("HttpEndpoints")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("LastHeartbeatAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SmtpEndpoint")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("ClusterNodes", (string)null);
                 });
 
             modelBuilder.Entity("Parley.Core.Doctor.DoctorRun", b =>

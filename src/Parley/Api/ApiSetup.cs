@@ -50,6 +50,7 @@ public static class ApiSetup
         admin.MapFetchAccountsApi();
         admin.MapSuppressionsApi();
         admin.MapReportsApi();
+        admin.MapClusterApi();
 
         api.MapGroup("").RequireAuthorization(ParleyPolicies.Mailgate).MapInboundRawApi();
     }

@@ -38,6 +38,7 @@ public static class ParleyOptions
         OptionsSection.Of<Core.SpamTest.SpamTestOptions>(Core.SpamTest.SpamTestOptions.Section),
         OptionsSection.Of<LoginThrottleOptions>(LoginThrottleOptions.Section),
         OptionsSection.Of<SetupOptions>(SetupOptions.Section),
+        OptionsSection.Of<Core.Data.Cluster.ClusterOptions>(Core.Data.Cluster.ClusterOptions.Section),
     ];
 
     public static IServiceCollection AddParleyOptions(this IServiceCollection services, IConfiguration configuration)

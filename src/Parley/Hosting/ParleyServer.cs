@@ -1,5 +1,6 @@
 using Parley.Api;
 using Parley.Auth;
+using Parley.Cluster;
 using Parley.Core;
 using Parley.Live;
 using Parley.Mailboxes;
@@ -34,6 +35,7 @@ public static class ParleyServer
 
         builder.Services.AddSingleton(options);
         builder.Services.AddParleyStorage(options);
+        builder.Services.AddSingleton<Core.Data.Cluster.INodeAddresses, Cluster.NodeAddresses>();
         builder.Services.AddParleyCore();
         builder.Services.AddParleyMailboxes();
         if (options.RunWorkers)
@@ -44,6 +46,7 @@ public static class ParleyServer
         builder.Services.AddParleySmtpIntegration(options);
         // After the integration's defaults (configuration overrides them); its flags are applied after this.
         builder.Services.AddParleyOptions(builder.Configuration);
+        builder.Services.AddParleyNodeId(builder.Configuration, Path.GetFullPath(options.DataDir));
         builder.Services.AddParleyAuth();
         builder.Services.AddParleyForwardedHeaders(options.TrustedProxies);
         builder.Services.AddSingleton<LoginThrottle>();

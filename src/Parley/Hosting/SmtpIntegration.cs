@@ -49,6 +49,7 @@ public static class SmtpIntegration
             services.PostConfigure<DnsOptions>(o => o.Servers = [dns]);
         }
         // Last: the self-signed certificate is made for the final ServerName.
+        services.AddSingleton(sp => SelfSignedCertificateStore.For(options, sp));
         services.AddSingleton<IPostConfigureOptions<SmtpListenerOptions>, SmtpTlsSetup>();
         services.AddSingleton<IRecipientPolicy, AliasDomainRecipientPolicy>();
         services.AddSingleton<IInboundMessageStore, DatabaseInboundStore>();

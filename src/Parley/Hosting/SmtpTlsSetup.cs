@@ -11,15 +11,19 @@ namespace Parley.Hosting;
 /// <summary>
 /// The certificate the SMTP listener offers with STARTTLS: the operator's (<c>--smtp-tls-cert</c>, and
 /// <c>--smtp-tls-key</c> for a PEM key in its own file), else a self-signed one made on first run and kept, encrypted
-/// with the data-protection keys, in the data directory. Mail servers encrypt opportunistically and do not check the
+/// with the data-protection keys, in the data directory (SQLite) or the database (PostgreSQL: one for every node,
+/// <see cref="SelfSignedCertificateStore"/>). Mail servers encrypt opportunistically and do not check the
 /// certificate (RFC 3207 §4.1, RFC 7435), so a self-signed one still keeps replies private in transit; senders that
 /// enforce MTA-STS or DANE need the operator's certificate for the MX name. The self-signed one is for the host name
 /// (<see cref="ServerName"/>), and is made again when that name changes.
 /// </summary>
 internal sealed partial class SmtpTlsSetup(
-    ServeOptions serve, ServerName serverName, IDataProtectionProvider protection, TimeProvider clock, ILogger<SmtpTlsSetup> logger)
+    ServeOptions serve, ServerName serverName, IDataProtectionProvider protection, TimeProvider clock, ILogger<SmtpTlsSetup> logger,
+    SelfSignedCertificateStore? store = null)
     : IPostConfigureOptions<SmtpListenerOptions>
 {
+    private readonly SelfSignedCertificateStore _store = store ?? SelfSignedCertificateStore.InDataDirectory(serve.DataDir);
+
     private volatile SslStreamCertificateContext? _selfSigned;
 
     public const string SelfSignedFile = "smtp-tls-self-signed.pfx.protected";
@@ -113,55 +117,48 @@ internal sealed partial class SmtpTlsSetup(
 
     private X509Certificate2 SelfSigned(string serverName)
     {
-        var path = Path.Combine(serve.DataDir, SelfSignedFile);
         var protector = protection.CreateProtector("Parley.SmtpTls.SelfSigned.v1");
         var now = clock.GetUtcNow();
-        if (File.Exists(path))
+        var seen = _store.Read();
+        if (seen is not null && Usable(protector, seen, serverName, now) is { } kept)
         {
-            try
-            {
-                var kept = X509CertificateLoader.LoadPkcs12(protector.Unprotect(File.ReadAllBytes(path)), password: null);
-                if (kept.NotAfter.ToUniversalTime() > (now + RenewBefore).UtcDateTime && kept.GetNameInfo(X509NameType.SimpleName, false) == serverName)
-                {
-                    LogSelfSigned(serverName, kept.NotAfter.ToUniversalTime());
-                    return kept;
-                }
-                kept.Dispose(); // near expiry, or made for another name
-            }
-            catch (CryptographicException e)
-            {
-                // The data-protection keys changed (or the file is damaged): a new certificate costs nothing.
-                LogSelfSignedUnreadable(e, path);
-            }
+            LogSelfSigned(serverName, kept.NotAfter.ToUniversalTime());
+            return kept;
         }
 
         var pkcs12 = CreateSelfSigned(serverName, now);
+        var made = protector.Protect(pkcs12);
+        var stored = _store.Replace(seen, made);
+        // Another node of the cluster made one at the same moment and kept it first: present that one, as it does.
+        if (!stored.AsSpan().SequenceEqual(made) && Usable(protector, stored, serverName, now) is { } theirs)
+        {
+            LogSelfSigned(serverName, theirs.NotAfter.ToUniversalTime());
+            return theirs;
+        }
+
+        var created = X509CertificateLoader.LoadPkcs12(pkcs12, password: null);
+        LogSelfSignedCreated(serverName, created.NotAfter.ToUniversalTime(), _store.Where);
+        return created;
+    }
+
+    /// <summary>The kept certificate, unless it is near expiry, made for another name or unreadable.</summary>
+    private X509Certificate2? Usable(IDataProtector protector, byte[] stored, string serverName, DateTimeOffset now)
+    {
         try
         {
-            Directory.CreateDirectory(serve.DataDir);
-            var temporary = path + ".tmp";
-            // Readable by Parley's user only from its first byte (the data-protection keys sit in the same directory).
-            var owner = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
+            var kept = X509CertificateLoader.LoadPkcs12(protector.Unprotect(stored), password: null);
+            if (kept.NotAfter.ToUniversalTime() > (now + RenewBefore).UtcDateTime && kept.GetNameInfo(X509NameType.SimpleName, false) == serverName)
             {
-                owner.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                return kept;
             }
-
-            using (var file = new FileStream(temporary, owner))
-            {
-                file.Write(protector.Protect(pkcs12));
-            }
-
-            File.Move(temporary, path, overwrite: true);
+            kept.Dispose(); // near expiry, or made for another name
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (CryptographicException e)
         {
-            throw new StartupConfigurationException(
-                $"The SMTP listener's self-signed certificate could not be kept in {serve.DataDir}: {e.Message} Make the data directory writable by Parley, or give a certificate with --smtp-tls-cert.", e);
+            // The data-protection keys changed (or the copy is damaged): a new certificate costs nothing.
+            LogSelfSignedUnreadable(e, _store.Where);
         }
-        var created = X509CertificateLoader.LoadPkcs12(pkcs12, password: null);
-        LogSelfSignedCreated(serverName, created.NotAfter.ToUniversalTime(), path);
-        return created;
+        return null;
     }
 
     /// <summary>RSA 2048, for the widest range of sending servers; a server certificate for the listener's name, 2 years.</summary>

@@ -6,7 +6,7 @@ using Parley.Data.Sqlite;
 
 namespace Parley.Hosting;
 
-/// <summary>Chooses the database provider, the data-protection key ring, and applies migrations.</summary>
+/// <summary>Chooses the database provider, the data-protection key ring, and applies migrations (and makes a cluster's first key).</summary>
 public static class StorageSetup
 {
     public static IServiceCollection AddParleyStorage(this IServiceCollection services, ServeOptions options)
@@ -27,10 +27,18 @@ public static class StorageSetup
                 : SqliteStorage.ConnectionStringFor(dataDir));
         }
 
-        // Relay passwords and signing keys are encrypted with these keys; losing them means re-entering passwords.
-        services.AddDataProtection()
-            .SetApplicationName("Parley")
-            .PersistKeysToFileSystem(DataDirectory.Folder(Path.Combine(dataDir, "keys")));
+        // Relay passwords and signing keys are encrypted with these keys; losing them means re-entering passwords. A
+        // PostgreSQL cluster keeps them in the database, so every node decrypts what any node encrypted (ADR 0025).
+        var protection = services.AddDataProtection().SetApplicationName("Parley");
+        if (PostgresStorage.IsPostgresConnectionString(options.Database))
+        {
+            protection.PersistKeysToDbContext<ParleyDbContext>();
+        }
+        else
+        {
+            protection.PersistKeysToFileSystem(DataDirectory.Folder(Path.Combine(dataDir, "keys")));
+        }
+
         return services;
     }
 
@@ -55,6 +63,7 @@ public static class StorageSetup
         await db.Database.MigrateAsync(cancellationToken);
         // Data a migration cannot compute in SQL: the contacts' sort keys, by the same code as on save.
         await Core.Contacts.ContactSortKeys.BackfillAsync(db, cancellationToken);
+        await Cluster.SharedKeyRing.EnsureAsync(services, cancellationToken);
     }
 }
 

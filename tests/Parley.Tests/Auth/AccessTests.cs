@@ -81,6 +81,7 @@ public sealed class AccessTests(AccessFixture fixture) : IClassFixture<AccessFix
         ("/api/v1/fetch-accounts", "GET", "/api/v1/fetch-accounts", null),
         ("/api/v1/suppressions", "GET", "/api/v1/suppressions", null),
         ("/api/v1/reports", "GET", "/api/v1/reports", null),
+        ("/api/v1/cluster", "GET", "/api/v1/cluster", null),
         ("/api/v1/inbound/raw", "POST", "/api/v1/inbound/raw", null),
     ];
 

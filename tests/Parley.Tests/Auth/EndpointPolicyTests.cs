@@ -33,6 +33,7 @@ public sealed class EndpointPolicyTests(AccessFixture fixture) : IClassFixture<A
         ["/api/v1/fetch-accounts"] = ParleyPolicies.Admin,
         ["/api/v1/suppressions"] = ParleyPolicies.Admin,
         ["/api/v1/reports"] = ParleyPolicies.Admin, // DMARC and TLS reports: deliverability data, like the domains
+        ["/api/v1/cluster"] = ParleyPolicies.Admin, // the nodes, their addresses and leases
     };
 
     /// <summary>Pages by view path, and the other endpoints by route.</summary>

@@ -29,7 +29,7 @@ public static class BackupWriter
         var database = Path.Combine(dataDir, SqliteStorage.FileName);
         if (!keysOnly && (!File.Exists(database) || new FileInfo(database).Length == 0))
         {
-            throw new BackupException($"{dataDir} has no SQLite database. For PostgreSQL, back up the database with pg_dump and the keys with 'parley backup --keys-only'.", BackupException.Other);
+            throw new BackupException($"{dataDir} has no SQLite database. For PostgreSQL, back up the database with pg_dump: it holds the Data Protection keys too.", BackupException.Other);
         }
 
         var target = Path.GetFullPath(archive);
