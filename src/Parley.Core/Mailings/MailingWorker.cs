@@ -42,21 +42,21 @@ public sealed partial class MailingWorker(
         }
     }
 
-    private async Task RunUntilStoppedAsync(CancellationToken stoppingToken)
+    private async Task RunUntilStoppedAsync(CancellationToken cancellationToken)
     {
         var leaseOwner = outbox.Value.NodeName;
-        while (!stoppingToken.IsCancellationRequested)
+        while (!cancellationToken.IsCancellationRequested)
         {
             DateTimeOffset? next = null;
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                if ((await scope.ServiceProvider.GetRequiredService<PeriodicTurn>().HoldAsync(TurnName, HoldFor, stoppingToken)).Taken)
+                if ((await scope.ServiceProvider.GetRequiredService<PeriodicTurn>().HoldAsync(TurnName, HoldFor, cancellationToken)).Taken)
                 {
-                    next = await scope.ServiceProvider.GetRequiredService<MailingScheduler>().RunPassAsync(leaseOwner, stoppingToken);
+                    next = await scope.ServiceProvider.GetRequiredService<MailingScheduler>().RunPassAsync(leaseOwner, cancellationToken);
                 }
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return;
             }
@@ -71,10 +71,10 @@ public sealed partial class MailingWorker(
             }
             try
             {
-                await Task.Delay(MinimumGap, clock, stoppingToken);
+                await Task.Delay(MinimumGap, clock, cancellationToken);
                 if (wait > MinimumGap)
                 {
-                    await signal.WaitAsync(wait - MinimumGap, stoppingToken);
+                    await signal.WaitAsync(wait - MinimumGap, cancellationToken);
                 }
             }
             catch (OperationCanceledException)

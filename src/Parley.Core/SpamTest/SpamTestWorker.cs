@@ -33,20 +33,20 @@ public sealed partial class SpamTestWorker(IServiceScopeFactory scopes, SpamTest
         }
     }
 
-    private async Task ScoreUntilStoppedAsync(CancellationToken stoppingToken)
+    private async Task ScoreUntilStoppedAsync(CancellationToken cancellationToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        while (!cancellationToken.IsCancellationRequested)
         {
             var scored = 0;
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                if ((await scope.ServiceProvider.GetRequiredService<PeriodicTurn>().HoldAsync(TurnName, HoldFor, stoppingToken)).Taken)
+                if ((await scope.ServiceProvider.GetRequiredService<PeriodicTurn>().HoldAsync(TurnName, HoldFor, cancellationToken)).Taken)
                 {
-                    scored = await scope.ServiceProvider.GetRequiredService<SpamTestScorer>().ScorePendingAsync(10, stoppingToken);
+                    scored = await scope.ServiceProvider.GetRequiredService<SpamTestScorer>().ScorePendingAsync(10, cancellationToken);
                 }
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return;
             }
@@ -59,7 +59,7 @@ public sealed partial class SpamTestWorker(IServiceScopeFactory scopes, SpamTest
             {
                 try
                 {
-                    await signal.WaitAsync(Poll, stoppingToken);
+                    await signal.WaitAsync(Poll, cancellationToken);
                 }
                 catch (OperationCanceledException)
                 {

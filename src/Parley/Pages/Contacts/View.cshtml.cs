@@ -28,13 +28,26 @@ public sealed class ContactPageModel(ContactService contacts, ChatterService cha
 
     protected override RecordRef Chatter => Record;
 
-    public async Task OnGetAsync(long? before, long? reply, CancellationToken cancellationToken)
+    public async Task<IActionResult> OnGetAsync(long? before, long? reply, [FromServices] ContactDeletion deletion, CancellationToken cancellationToken)
     {
-        if (reply is { } answered)
+        try
         {
-            ReplyAddress = await DraftReplyAsync(answered, cancellationToken);
+            if (reply is { } answered)
+            {
+                ReplyAddress = await DraftReplyAsync(answered, cancellationToken);
+            }
+            await LoadAsync(before, cancellationToken);
         }
-        await LoadAsync(before, cancellationToken);
+        catch (Core.Common.NotFoundException)
+        {
+            // Links to her messages (Outbox, Inbound, notifications) outlive a deleted contact: they open what was kept.
+            if (await deletion.FindAsync(Id, cancellationToken) is not null)
+            {
+                return Redirect($"/contacts/deleted/{Id}");
+            }
+            throw;
+        }
+        return Page();
     }
 
     /// <summary>The composer's live score: the pre-send checks of the draft as written so far, and the checks that cost the most.</summary>
