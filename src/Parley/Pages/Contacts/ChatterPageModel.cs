@@ -12,8 +12,6 @@ namespace Parley.Pages.Contacts;
 /// </summary>
 public abstract class ChatterPageModel(TimelineReader timeline, TemplateService templates, Replies replies) : ParleyPageModel
 {
-    public const int TimelinePage = 50;
-
     [BindProperty] public string Mode { get; set; } = "email";
     [BindProperty] public string? Subject { get; set; }
     [BindProperty] public string? Body { get; set; }
@@ -75,6 +73,6 @@ public abstract class ChatterPageModel(TimelineReader timeline, TemplateService 
         Templates = await templates.ListAsync(Chatter.Type, cancellationToken);
     }
 
-    private async Task<TimelineView> ReadTimelineAsync(long? before, CancellationToken cancellationToken) =>
-        new(Chatter, await timeline.ReadAsync(Chatter, before, TimelinePage, cancellationToken), TimelinePage, before, ShowImagesOf);
+    private Task<TimelineView> ReadTimelineAsync(long? before, CancellationToken cancellationToken) =>
+        TimelineView.ReadAsync(timeline, Chatter, before, ShowImagesOf, cancellationToken);
 }

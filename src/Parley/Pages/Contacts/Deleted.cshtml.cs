@@ -8,8 +8,6 @@ namespace Parley.Pages.Contacts;
 /// <summary>Deleted contacts (ADR 0026): the list, and each one's kept timeline, read-only.</summary>
 public sealed class DeletedModel(ContactDeletion deletion, TimelineReader timeline) : ParleyPageModel
 {
-    public const int TimelinePage = 50;
-
     /// <summary>One deleted contact's entry; null for the list.</summary>
     public long? Id { get; set; }
     public List<DeletedContact> Items { get; private set; } = [];
@@ -29,7 +27,7 @@ public sealed class DeletedModel(ContactDeletion deletion, TimelineReader timeli
         if (Contact.TimelineKept)
         {
             var record = new RecordRef(RecordDirectory.ContactType, one);
-            Timeline = new TimelineView(record, await timeline.ReadAsync(record, before, TimelinePage, cancellationToken), TimelinePage, before) { ReadOnly = true };
+            Timeline = await TimelineView.ReadAsync(timeline, record, before, null, cancellationToken) with { ReadOnly = true };
         }
     }
 }

@@ -141,6 +141,13 @@ public sealed class FollowerForm
 /// <param name="ShowImagesOf">The one message whose remote images are loaded.</param>
 public sealed record TimelineView(RecordRef Record, List<TimelineEntry> Entries, int PageSize, long? Before = null, long? ShowImagesOf = null)
 {
+    /// <summary>Entries a timeline shows at once; older ones are a "before" link away.</summary>
+    public const int DefaultPageSize = 50;
+
+    /// <summary>One page of the record's timeline, from <paramref name="before"/> (every page that shows a timeline reads it so).</summary>
+    public static async Task<TimelineView> ReadAsync(TimelineReader reader, RecordRef record, long? before, long? showImagesOf, CancellationToken cancellationToken) =>
+        new(record, await reader.ReadAsync(record, before, DefaultPageSize, cancellationToken), DefaultPageSize, before, showImagesOf);
+
     /// <summary>A deleted contact's kept timeline: shown, without Reply, Retry, Edit or Delete.</summary>
     public bool ReadOnly { get; init; }
 }

@@ -11,8 +11,6 @@ namespace Parley.Pages.Deliverability;
 /// <summary>The Deliverability record of a sending domain: its last doctor report and the timeline of changes.</summary>
 public sealed class DeliverabilityPageModel(TimelineReader timeline, DoctorRunService doctor) : ParleyPageModel
 {
-    public const int TimelinePage = 50;
-
     [BindProperty(SupportsGet = true)] public long Id { get; set; }
     public SendingDomain Domain { get; private set; } = null!;
     public DoctorReportView Report { get; private set; } = null!;
@@ -25,7 +23,7 @@ public sealed class DeliverabilityPageModel(TimelineReader timeline, DoctorRunSe
         Domain = await doctor.GetDomainAsync(Id, cancellationToken);
         var last = await doctor.LastAsync(Id, cancellationToken);
         Report = new DoctorReportView(Id, Domain.Name, last?.Report, ShowHistoryLink: false);
-        Timeline = new TimelineView(Record, await timeline.ReadAsync(Record, before, TimelinePage, cancellationToken), TimelinePage, before, images);
+        Timeline = await TimelineView.ReadAsync(timeline, Record, before, images, cancellationToken);
     }
 
     public async Task<IActionResult> OnPostCheckAsync(CancellationToken cancellationToken)
